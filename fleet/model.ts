@@ -1,0 +1,280 @@
+/**
+ * The typed, validated fleet every stage works on (planner, policies, constructs, review).
+ *
+ * This is the *normalized* model: sizes are MiB numbers, references are checked, defaults from the
+ * `defaults` section are applied to hosts (overcommit, reservation). VM device choices that depend on
+ * the hypervisor the planner picks stay optional here; `effectiveVm()` in `fleet/effective-vm.ts`
+ * turns them into concrete settings once the host is known.
+ */
+import type { Secret } from './secret';
+
+export type Hypervisor = 'kvm' | 'xen';
+export type VmHypervisor = Hypervisor | 'auto';
+export type SecurityClass = 'general' | 'sensitive' | 'isolated';
+export type Workload = 'general' | 'io-heavy' | 'network-heavy' | 'latency-critical' | 'vdi';
+export type XenGuestType = 'pv' | 'pvh' | 'hvm';
+export type Firmware = 'bios' | 'uefi';
+export type DiskBus = 'virtio' | 'scsi' | 'sata' | 'ide' | 'xen' | 'usb';
+export type DiskCache = 'none' | 'writethrough' | 'writeback' | 'directsync' | 'unsafe' | 'default';
+export type DiskIo = 'native' | 'threads' | 'io_uring';
+export type DiskFormat = 'qcow2' | 'raw';
+export type CpuMode = 'host-model' | 'host-passthrough' | 'custom' | 'maximum';
+export type NumaPolicy = 'none' | 'preferred' | 'strict';
+export type PoolReserve = 'none' | 'n+1' | 'n+2';
+export type PlacementStrategy = 'spread' | 'pack';
+export type NetworkMode = 'nat' | 'bridge' | 'isolated' | 'route' | 'open';
+export type StoragePoolType =
+  | 'dir' | 'fs' | 'netfs' | 'logical' | 'disk' | 'iscsi' | 'iscsi-direct' | 'scsi' | 'mpath'
+  | 'rbd' | 'gluster' | 'zfs' | 'vstorage';
+
+/** Where a node of the fleet file starts (1-based line and column). */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface Overcommit {
+  /** vCPUs allowed per physical CPU. */
+  readonly cpu: number;
+  /** Guest memory allowed per unit of usable host memory. */
+  readonly memory: number;
+}
+
+/** Memory and CPUs a KVM host keeps for its own OS. */
+export interface HostReservation {
+  readonly memoryMiB: number;
+  readonly cpus: number;
+}
+
+/** Xen Dom0 settings as declared; undeclared values are derived by `dom0Sizing()` (planner/capacity.ts). */
+export interface Dom0Config {
+  readonly memoryMiB?: number;
+  readonly vcpus?: number;
+  readonly pin?: boolean;
+  /** Whether Dom0 may balloon (xl.conf `autoballoon`); undefined means not declared. */
+  readonly balloon?: boolean;
+}
+
+export interface NumaNode {
+  readonly cpus: number;
+  readonly memoryMiB: number;
+}
+
+export interface Hugepages {
+  readonly sizeKiB: number;
+  readonly count: number;
+}
+
+export interface Host {
+  readonly name: string;
+  readonly hypervisor: Hypervisor;
+  readonly uri: string;
+  readonly cpus: number;
+  readonly memoryMiB: number;
+  readonly cpuModel?: string;
+  readonly cpuVendor?: string;
+  readonly cpuFlags: readonly string[];
+  /** Always at least one node; a bare `numaNodes: N` is split evenly. */
+  readonly numaNodes: readonly NumaNode[];
+  readonly zone?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Host value, else `defaults.<hypervisor>.overcommit`, else 1 / 1 for Xen memory and 4 / 1 otherwise. */
+  readonly overcommit: Overcommit;
+  /** KVM only: host value, else `defaults.kvm.reserved`. */
+  readonly reserved?: HostReservation;
+  /** KVM only: hugepages set aside on the host. */
+  readonly hugepages?: Hugepages;
+  /** KVM only: whether kernel same-page merging runs; undefined when not declared. */
+  readonly ksm?: boolean;
+  /** Xen only. */
+  readonly dom0?: Dom0Config;
+  /** Whether the host has an IOMMU (VT-d / AMD-Vi); undefined when not declared. */
+  readonly iommu?: boolean;
+}
+
+export interface MigrationPool {
+  readonly name: string;
+  readonly hypervisor: Hypervisor;
+  readonly hosts: readonly string[];
+  /** Name of a storage pool reachable from every member; undefined when none is declared. */
+  readonly sharedStorage?: string;
+  /** `host-model`, `host-passthrough` or a named baseline CPU model. @default host-model */
+  readonly cpuModel: string;
+  readonly reserve: PoolReserve;
+}
+
+export interface DhcpRange {
+  readonly start: string;
+  readonly end: string;
+}
+
+export interface Network {
+  readonly name: string;
+  readonly mode: NetworkMode;
+  /** Host bridge for `bridge` mode (or the bridge libvirt creates for the others). */
+  readonly bridge?: string;
+  /** IPv4 network in CIDR form for nat, route and isolated networks. */
+  readonly cidr?: string;
+  readonly dhcp?: DhcpRange;
+  readonly domain?: string;
+  readonly mtu?: number;
+}
+
+export interface StoragePool {
+  readonly name: string;
+  readonly type: StoragePoolType;
+  /** Target path on the host. */
+  readonly path?: string;
+  /** Source: `host:/export` for netfs, a volume group for logical, `pool/image` for rbd, a device … */
+  readonly source?: string;
+  /** Usable size of the pool (per host for local pools); undefined = not limited by the planner. */
+  readonly capacityMiB?: number;
+  /** True for pools every host reaches the same data through (netfs, rbd, gluster, iscsi …). */
+  readonly shared: boolean;
+}
+
+export interface Image {
+  readonly name: string;
+  /** Path on the hosts or URL of the base image. */
+  readonly source: string;
+  readonly format: DiskFormat;
+  /** Pool the base image volume lives in. */
+  readonly pool?: string;
+  /** Whether the image's kernel boots as a Xen PVH guest. @default true */
+  readonly pvhCapable: boolean;
+}
+
+export interface Disk {
+  readonly sizeMiB: number;
+  readonly pool: string;
+  /** Image name (from `images`) or a path/URL of a base image. */
+  readonly image?: string;
+  readonly bus?: DiskBus;
+  readonly cache?: DiskCache;
+  readonly io?: DiskIo;
+  readonly format?: DiskFormat;
+  /** A data disk (not the OS disk): kept on replacement, protected against destroy. */
+  readonly data: boolean;
+  /** Set to false to let Terraform destroy a data volume. @default true for data disks */
+  readonly preventDestroy?: boolean;
+}
+
+export interface VmNic {
+  readonly network: string;
+  readonly model?: string;
+  readonly mac?: string;
+  /** virtio-net multiqueue count. */
+  readonly queues?: number;
+}
+
+export interface CloudInit {
+  readonly userData?: string;
+  readonly networkConfig?: string;
+  readonly sshKeys: readonly string[];
+  readonly password?: Secret;
+}
+
+export interface Graphics {
+  readonly type: 'vnc' | 'spice';
+  /** @default 127.0.0.1 */
+  readonly listen: string;
+  readonly password?: Secret;
+}
+
+export interface Vm {
+  readonly name: string;
+  readonly vcpus: number;
+  readonly memoryMiB: number;
+  readonly hypervisor: VmHypervisor;
+  readonly guestType?: XenGuestType;
+  readonly firmware?: Firmware;
+  readonly secureBoot: boolean;
+  /** Machine type, e.g. `q35`, `pc-i440fx-8.2`, `xenfv`. */
+  readonly machine?: string;
+  readonly cpuMode?: CpuMode;
+  readonly cpuModel?: string;
+  /** Direct kernel boot (PV/PVH guests). */
+  readonly kernel?: string;
+  readonly initrd?: string;
+  readonly cmdline?: string;
+  readonly bootloader?: string;
+  readonly disks: readonly Disk[];
+  readonly networks: readonly VmNic[];
+  readonly cloudInit?: CloudInit;
+  readonly securityClass: SecurityClass;
+  readonly workload: Workload;
+  readonly affinity?: string;
+  readonly antiAffinity?: string;
+  /** Anti-affinity that the planner prefers but may break. */
+  readonly softAntiAffinity?: string;
+  /** Pinned host. */
+  readonly host?: string;
+  readonly zone?: string;
+  readonly migrationPool?: string;
+  readonly hugepages: boolean;
+  readonly numa: NumaPolicy;
+  readonly graphics?: Graphics;
+  /** PCI addresses passed through to the guest (`0000:3b:00.0`). */
+  readonly hostdevs: readonly string[];
+  /** Memory balloon device; undefined = hypervisor default. */
+  readonly balloon?: boolean;
+  /** virtio RNG device (KVM); undefined = default on. */
+  readonly rng?: boolean;
+  readonly autostart: boolean;
+}
+
+/** Terraform backend of one stack: `local` with a path, or a remote type with its settings. */
+export interface StackBackend {
+  readonly type: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface StackSpec {
+  readonly name: string;
+  /** Hosts whose VMs, networks and pools this stack manages. */
+  readonly hosts: readonly string[];
+  readonly backend: StackBackend;
+}
+
+export interface VmDefaults {
+  readonly machine?: string;
+  readonly cpuMode?: CpuMode;
+  readonly diskBus?: DiskBus;
+  readonly diskCache?: DiskCache;
+  readonly nicModel?: string;
+  readonly firmware?: Firmware;
+  readonly guestType?: XenGuestType;
+}
+
+export interface HypervisorDefaults {
+  readonly overcommit: Overcommit;
+  readonly reserved?: HostReservation;
+  readonly vm: VmDefaults;
+}
+
+export interface FleetDefaults {
+  readonly kvm: HypervisorDefaults;
+  readonly xen: HypervisorDefaults;
+  readonly placement: { readonly strategy: PlacementStrategy };
+}
+
+export interface Fleet {
+  readonly apiVersion: 'hyperplan/v1';
+  /** The file the fleet was loaded from, when it came from a file. */
+  readonly file?: string;
+  readonly defaults: FleetDefaults;
+  readonly hosts: readonly Host[];
+  readonly migrationPools: readonly MigrationPool[];
+  readonly networks: readonly Network[];
+  readonly pools: readonly StoragePool[];
+  readonly images: readonly Image[];
+  readonly vms: readonly Vm[];
+  /** Declared stacks; empty means one stack per hypervisor kind present. */
+  readonly stacks: readonly StackSpec[];
+  /**
+   * Source positions keyed by fleet path: `hosts[xen-s1]`, `hosts[xen-s1].dom0`, `vms[web-1].disks[0]`,
+   * `migrationPools[kvm-pool-a]` … (named objects by name, list items by index). Empty for fleets built in code.
+   */
+  readonly locations: Readonly<Record<string, SourceLocation>>;
+}
