@@ -1,5 +1,8 @@
-// Registers cdktf's Terraform matchers (toHaveResource, toHaveResourceWithProperties …) with vitest's expect.
+// Registers cdktf's Terraform matchers (toHaveResource, toHaveResourceWithProperties, toHaveProvider …)
+// on vitest's expect: cdktf's adapter extends whatever `expect` is global, and vitest's supports the
+// asymmetric matchers it relies on.
 import { expect } from 'vitest';
 import { Testing } from 'cdktf';
 
-Testing.setupJest = Testing.setupJest ?? (() => undefined);
+(globalThis as { expect?: unknown }).expect = expect;
+Testing.setupJest();

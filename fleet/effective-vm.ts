@@ -1,0 +1,210 @@
+/**
+ * The concrete device and boot settings of a VM once its hypervisor is known: the fleet's explicit
+ * choices, else `defaults.<hypervisor>.vm`, else the documented defaults below. Constructs render
+ * exactly this; policies judge exactly this, so what is checked is what is synthesized.
+ */
+import type {
+  CpuMode, DiskBus, DiskCache, DiskFormat, DiskIo, Firmware, Fleet, Graphics, Hypervisor, MigrationPool, Vm, XenGuestType,
+} from './model';
+
+/** KVM machine type: PCIe, modern hotplug; libvirt keeps "pc" unless asked (research: KVM-MACHINE-Q35). */
+export const KVM_DEFAULT_MACHINE = 'q35';
+/** Migratable across same-vendor hosts while exposing most features (QEMU cpu-models guidance). */
+export const KVM_DEFAULT_CPU_MODE: CpuMode = 'host-model';
+export const KVM_DEFAULT_DISK_BUS: DiskBus = 'virtio';
+/** cache=none is migration-safe on shared storage and required for io=native (research: KVM-DISK-CACHE-IO). */
+export const KVM_DEFAULT_DISK_CACHE: DiskCache = 'none';
+export const KVM_DEFAULT_NIC_MODEL = 'virtio';
+export const XEN_DEFAULT_DISK_BUS: DiskBus = 'xen';
+/** PV network frontend; any other model on HVM becomes an emulated NIC (research: XEN-LIBVIRT-NIC). */
+export const XEN_DEFAULT_NIC_MODEL = 'netfront';
+/**
+ * PVH guests have no firmware; they boot a kernel directly. Without one given, boot the disk's own
+ * kernel through GRUB built for Xen PVH (Debian package grub-xen-bin).
+ */
+export const XEN_PVH_GRUB = '/usr/lib/grub-xen/grub-i386-xen_pvh.bin';
+
+const XEN_MACHINE: Record<XenGuestType, { osType: string; machine: string }> = {
+  pv: { osType: 'linux', machine: 'xenpv' },
+  pvh: { osType: 'xenpvh', machine: 'xenpvh' },
+  hvm: { osType: 'hvm', machine: 'xenfv' },
+};
+
+const DEVICE_PREFIX: Record<DiskBus, string> = { virtio: 'vd', scsi: 'sd', sata: 'sd', usb: 'sd', ide: 'hd', xen: 'xvd' };
+
+export interface EffectiveDisk {
+  readonly index: number;
+  /** Guest device name, e.g. `vda`, `xvdb`. */
+  readonly target: string;
+  readonly bus: DiskBus;
+  readonly cache?: DiskCache;
+  readonly io?: DiskIo;
+  readonly format: DiskFormat;
+  readonly sizeMiB: number;
+  readonly pool: string;
+  /** Base image path or URL the OS disk is created from. */
+  readonly imageSource?: string;
+  readonly data: boolean;
+  readonly preventDestroy: boolean;
+}
+
+export interface EffectiveNic {
+  readonly index: number;
+  readonly network: string;
+  readonly model: string;
+  readonly mac?: string;
+  /** virtio-net multiqueue; set for network-heavy KVM guests (one queue per vCPU). */
+  readonly queues?: number;
+  /** In-kernel vhost-net backend (KVM virtio only). */
+  readonly vhost: boolean;
+}
+
+export interface EffectiveCpu {
+  readonly mode: CpuMode;
+  readonly model?: string;
+}
+
+export interface EffectiveVm {
+  readonly vm: Vm;
+  readonly hypervisor: Hypervisor;
+  /** libvirt `<domain type>`. */
+  readonly domainType: Hypervisor;
+  readonly osType: string;
+  readonly machine: string;
+  readonly guestType?: XenGuestType;
+  readonly firmware: Firmware;
+  readonly secureBoot: boolean;
+  readonly cpu?: EffectiveCpu;
+  readonly kernel?: string;
+  readonly initrd?: string;
+  readonly cmdline?: string;
+  readonly bootloader?: string;
+  readonly disks: readonly EffectiveDisk[];
+  readonly nics: readonly EffectiveNic[];
+  readonly rng: boolean;
+  readonly balloon: boolean;
+  readonly console: 'serial' | 'xen';
+  readonly graphics?: Graphics;
+}
+
+function poolCpu(pool: MigrationPool | undefined): EffectiveCpu | undefined {
+  if (!pool) return undefined;
+  if (pool.cpuModel === 'host-model' || pool.cpuModel === 'host-passthrough') return { mode: pool.cpuModel };
+  return { mode: 'custom', model: pool.cpuModel };
+}
+
+function kvmCpu(fleet: Fleet, vm: Vm): EffectiveCpu {
+  if (vm.cpuMode) return vm.cpuModel ? { mode: vm.cpuMode, model: vm.cpuModel } : { mode: vm.cpuMode };
+  const pool = fleet.migrationPools.find((p) => p.name === vm.migrationPool);
+  return poolCpu(pool) ?? { mode: fleet.defaults.kvm.vm.cpuMode ?? KVM_DEFAULT_CPU_MODE };
+}
+
+function imageOf(fleet: Fleet, image: string | undefined): { source: string; format: DiskFormat; pvhCapable: boolean } | undefined {
+  if (!image) return undefined;
+  const named = fleet.images.find((i) => i.name === image);
+  if (named) return named;
+  return { source: image, format: image.endsWith('.raw') || image.endsWith('.img') ? 'raw' : 'qcow2', pvhCapable: true };
+}
+
+function xenGuestType(fleet: Fleet, vm: Vm): XenGuestType {
+  if (vm.guestType) return vm.guestType;
+  if (fleet.defaults.xen.vm.guestType) return fleet.defaults.xen.vm.guestType;
+  // PVH has no firmware: UEFI guests, and images whose kernel cannot boot PVH, run as HVM.
+  if ((vm.firmware ?? fleet.defaults.xen.vm.firmware) === 'uefi') return 'hvm';
+  const osImage = imageOf(fleet, vm.disks.find((d) => !d.data)?.image);
+  return osImage && !osImage.pvhCapable ? 'hvm' : 'pvh';
+}
+
+function disksFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveDisk[] {
+  const defaults = fleet.defaults[hypervisor].vm;
+  const used = new Map<string, number>();
+  return vm.disks.map((disk, index) => {
+    const bus = disk.bus ?? defaults.diskBus ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_BUS : XEN_DEFAULT_DISK_BUS);
+    const prefix = DEVICE_PREFIX[bus];
+    const letter = used.get(prefix) ?? 0;
+    used.set(prefix, letter + 1);
+    const cache = disk.cache ?? defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined);
+    const shared = fleet.pools.find((p) => p.name === disk.pool)?.shared ?? false;
+    // io=native needs cache=none (QEMU falls back to threads otherwise); keep it to local pools.
+    const io = disk.io ?? (hypervisor === 'kvm' && cache === 'none' && !shared ? 'native' : undefined);
+    const image = imageOf(fleet, disk.image);
+    return {
+      index,
+      target: `${prefix}${String.fromCharCode(97 + letter)}`,
+      bus,
+      ...(cache ? { cache } : {}),
+      ...(io ? { io } : {}),
+      format: disk.format ?? image?.format ?? 'qcow2',
+      sizeMiB: disk.sizeMiB,
+      pool: disk.pool,
+      ...(image ? { imageSource: image.source } : {}),
+      data: disk.data,
+      preventDestroy: disk.data && disk.preventDestroy !== false,
+    };
+  });
+}
+
+function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveNic[] {
+  const fallback = fleet.defaults[hypervisor].vm.nicModel ?? (hypervisor === 'kvm' ? KVM_DEFAULT_NIC_MODEL : XEN_DEFAULT_NIC_MODEL);
+  return vm.networks.map((nic, index) => {
+    const model = nic.model ?? fallback;
+    const virtio = hypervisor === 'kvm' && model === 'virtio';
+    const queues = nic.queues ?? (virtio && vm.workload === 'network-heavy' && vm.vcpus > 1 ? vm.vcpus : undefined);
+    return {
+      index,
+      network: nic.network,
+      model,
+      ...(nic.mac ? { mac: nic.mac } : {}),
+      ...(queues ? { queues } : {}),
+      vhost: virtio,
+    };
+  });
+}
+
+/** Concrete settings of `vm` when it runs on a `hypervisor` host. */
+export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveVm {
+  const defaults = fleet.defaults[hypervisor].vm;
+  const firmware = vm.firmware ?? defaults.firmware ?? (vm.secureBoot ? 'uefi' : 'bios');
+  const sensitive = vm.securityClass !== 'general';
+  const common = {
+    vm,
+    hypervisor,
+    domainType: hypervisor,
+    disks: disksFor(fleet, vm, hypervisor),
+    nics: nicsFor(fleet, vm, hypervisor),
+    balloon: vm.balloon ?? true,
+    ...(vm.graphics ? { graphics: vm.graphics } : {}),
+    ...(vm.cmdline ? { cmdline: vm.cmdline } : {}),
+    ...(vm.initrd ? { initrd: vm.initrd } : {}),
+  };
+  if (hypervisor === 'kvm') {
+    return {
+      ...common,
+      osType: 'hvm',
+      machine: vm.machine ?? defaults.machine ?? KVM_DEFAULT_MACHINE,
+      firmware,
+      // UEFI guests of sensitive or isolated class boot with Secure Boot unless the fleet says otherwise.
+      secureBoot: vm.secureBoot || (firmware === 'uefi' && sensitive),
+      cpu: kvmCpu(fleet, vm),
+      ...(vm.kernel ? { kernel: vm.kernel } : {}),
+      rng: vm.rng ?? true,
+      console: 'serial',
+    };
+  }
+  const guestType = xenGuestType(fleet, vm);
+  const { osType, machine } = XEN_MACHINE[guestType];
+  const kernel = vm.kernel ?? (guestType === 'pvh' && !vm.bootloader ? XEN_PVH_GRUB : undefined);
+  return {
+    ...common,
+    osType,
+    machine: vm.machine ?? machine,
+    guestType,
+    firmware: guestType === 'hvm' ? firmware : 'bios',
+    secureBoot: guestType === 'hvm' && vm.secureBoot,
+    ...(vm.cpuMode ? { cpu: vm.cpuModel ? { mode: vm.cpuMode, model: vm.cpuModel } : { mode: vm.cpuMode } } : {}),
+    ...(kernel ? { kernel } : {}),
+    ...(vm.bootloader ? { bootloader: vm.bootloader } : guestType === 'pv' && !kernel ? { bootloader: 'pygrub' } : {}),
+    rng: false,
+    console: 'xen',
+  };
+}
