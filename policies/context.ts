@@ -1,0 +1,44 @@
+/** Builds the `RuleContext` once per evaluation: lookups and effective VMs that every rule shares. */
+import { effectiveVm } from '../fleet/effective-vm';
+import type { Fleet, Host, Hypervisor } from '../fleet/model';
+import type { Placement } from '../planner/types';
+import type { JudgedVm, RuleContext } from './rule';
+import type { Thresholds } from './thresholds';
+
+export function buildContext(fleet: Fleet, placement: Placement, thresholds: Thresholds): RuleContext {
+  const hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
+  const judged: JudgedVm[] = [];
+  const placedOn = new Map<string, JudgedVm[]>();
+  for (const vm of fleet.vms) {
+    const hostName = placement.placements[vm.name];
+    const host: Host | undefined = hostName === undefined ? undefined : hosts.get(hostName);
+    // What is synthesized follows the host; an unplaced VM is judged by its declared hypervisor, and an
+    // unplaced `auto` VM has no device decisions yet.
+    const hypervisor: Hypervisor | undefined = host?.hypervisor ?? (vm.hypervisor === 'auto' ? undefined : vm.hypervisor);
+    if (!hypervisor) continue;
+    const entry: JudgedVm = {
+      vm,
+      target: `vms[${vm.name}]`,
+      ...(host ? { host } : {}),
+      effective: effectiveVm(fleet, vm, hypervisor),
+    };
+    judged.push(entry);
+    if (host) {
+      const list = placedOn.get(host.name);
+      if (list) list.push(entry);
+      else placedOn.set(host.name, [entry]);
+    }
+  }
+  return {
+    fleet,
+    placement,
+    thresholds,
+    hosts,
+    storagePools: new Map(fleet.pools.map((p) => [p.name, p])),
+    migrationPools: new Map(fleet.migrationPools.map((p) => [p.name, p])),
+    judged,
+    placedOn,
+    hypervisors: new Set(fleet.hosts.map((h) => h.hypervisor)),
+    zones: new Set(fleet.hosts.flatMap((h) => (h.zone === undefined ? [] : [h.zone]))),
+  };
+}
