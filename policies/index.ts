@@ -6,3 +6,5 @@ export type { Rule, RuleContext, RuleResult, JudgedVm, PackName } from './rule';
 export { RULES } from './registry';
 export { DEFAULT_THRESHOLDS } from './thresholds';
 export type { Thresholds } from './thresholds';
+export { PACKS } from './packs';
+export { PACK_NAMES, CUSTOM_PACK } from './rule';

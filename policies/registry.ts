@@ -1,4 +1,109 @@
-/** Every built-in rule; a test asserts this list equals the rule files on disk. */
+/** Every built-in rule, by pack; a test asserts this list equals the rule files on disk. */
 import type { Rule } from './rule';
+import { xenDom0Balloon } from './rules/xen/xen-dom0-balloon';
+import { xenDom0MemHigh } from './rules/xen/xen-dom0-mem-high';
+import { xenDom0MemLow } from './rules/xen/xen-dom0-mem-low';
+import { xenDom0MemMin } from './rules/xen/xen-dom0-mem-min';
+import { xenDom0MemUndeclared } from './rules/xen/xen-dom0-mem-undeclared';
+import { xenDom0Pin } from './rules/xen/xen-dom0-pin';
+import { xenDom0Vcpus } from './rules/xen/xen-dom0-vcpus';
+import { xenGuestPvSensitive } from './rules/xen/xen-guest-pv-sensitive';
+import { xenGuestPv } from './rules/xen/xen-guest-pv';
+import { xenGuestTypeImplicit } from './rules/xen/xen-guest-type-implicit';
+import { xenHvmEmulatedDevice } from './rules/xen/xen-hvm-emulated-device';
+import { xenMemOvercommitNoBalloon } from './rules/xen/xen-mem-overcommit-no-balloon';
+import { xenPvDiskBus } from './rules/xen/xen-pv-disk-bus';
+import { xenPvNicModel } from './rules/xen/xen-pv-nic-model';
+import { xenPvhBoot } from './rules/xen/xen-pvh-boot';
+import { xenVirtioDevice } from './rules/xen/xen-virtio-device';
+import { kvmDiskBus } from './rules/kvm/kvm-disk-bus';
+import { kvmDiskCacheMigration } from './rules/kvm/kvm-disk-cache-migration';
+import { kvmDiskCacheRisky } from './rules/kvm/kvm-disk-cache-risky';
+import { kvmDiskIoNative } from './rules/kvm/kvm-disk-io-native';
+import { kvmHostReserve } from './rules/kvm/kvm-host-reserve';
+import { kvmKsmSensitive } from './rules/kvm/kvm-ksm-sensitive';
+import { kvmMachineLegacy } from './rules/kvm/kvm-machine-legacy';
+import { kvmMemOvercommitHigh } from './rules/kvm/kvm-mem-overcommit-high';
+import { kvmMemOvercommitNoBalloon } from './rules/kvm/kvm-mem-overcommit-no-balloon';
+import { kvmNicModel } from './rules/kvm/kvm-nic-model';
+import { kvmRngMissing } from './rules/kvm/kvm-rng-missing';
+import { kvmVirtioBlkLimit } from './rules/kvm/kvm-virtio-blk-limit';
+import { hybIoHeavyOnXen } from './rules/hybrid/hyb-io-heavy-on-xen';
+import { hybNetKvmNoMultiqueue } from './rules/hybrid/hyb-net-kvm-no-multiqueue';
+import { hybNetXenEmulated } from './rules/hybrid/hyb-net-xen-emulated';
+import { hybSensitiveOnKvm } from './rules/hybrid/hyb-sensitive-on-kvm';
+import { migHostPassthroughMixed } from './rules/migration/mig-host-passthrough-mixed';
+import { migHostPassthrough } from './rules/migration/mig-host-passthrough';
+import { migHostdev } from './rules/migration/mig-hostdev';
+import { migMemorySkew } from './rules/migration/mig-memory-skew';
+import { migMixedCpuVendor } from './rules/migration/mig-mixed-cpu-vendor';
+import { migMixedHypervisor } from './rules/migration/mig-mixed-hypervisor';
+import { migNoSharedStorage } from './rules/migration/mig-no-shared-storage';
+import { migReserveNone } from './rules/migration/mig-reserve-none';
+import { migReserveUnsatisfied } from './rules/migration/mig-reserve-unsatisfied';
+import { migStorageNotShared } from './rules/migration/mig-storage-not-shared';
+import { plcAntiAffinityZone } from './rules/placement/plc-anti-affinity-zone';
+import { plcCpuOvercommit } from './rules/placement/plc-cpu-overcommit';
+import { plcIsolatedSharedHost } from './rules/placement/plc-isolated-shared-host';
+import { plcUnplaced } from './rules/placement/plc-unplaced';
+import { secDataDiskUnprotected } from './rules/security/sec-data-disk-unprotected';
+import { secGraphicsOpen } from './rules/security/sec-graphics-open';
+import { secHostdevNoIommu } from './rules/security/sec-hostdev-no-iommu';
+import { secInlineSecret } from './rules/security/sec-inline-secret';
+import { secSecureBoot } from './rules/security/sec-secure-boot';
+import { secUserdataPassword } from './rules/security/sec-userdata-password';
 
-export const RULES: readonly Rule[] = [];
+export const RULES: readonly Rule[] = [
+  xenDom0Balloon,
+  xenDom0MemHigh,
+  xenDom0MemLow,
+  xenDom0MemMin,
+  xenDom0MemUndeclared,
+  xenDom0Pin,
+  xenDom0Vcpus,
+  xenGuestPvSensitive,
+  xenGuestPv,
+  xenGuestTypeImplicit,
+  xenHvmEmulatedDevice,
+  xenMemOvercommitNoBalloon,
+  xenPvDiskBus,
+  xenPvNicModel,
+  xenPvhBoot,
+  xenVirtioDevice,
+  kvmDiskBus,
+  kvmDiskCacheMigration,
+  kvmDiskCacheRisky,
+  kvmDiskIoNative,
+  kvmHostReserve,
+  kvmKsmSensitive,
+  kvmMachineLegacy,
+  kvmMemOvercommitHigh,
+  kvmMemOvercommitNoBalloon,
+  kvmNicModel,
+  kvmRngMissing,
+  kvmVirtioBlkLimit,
+  hybIoHeavyOnXen,
+  hybNetKvmNoMultiqueue,
+  hybNetXenEmulated,
+  hybSensitiveOnKvm,
+  migHostPassthroughMixed,
+  migHostPassthrough,
+  migHostdev,
+  migMemorySkew,
+  migMixedCpuVendor,
+  migMixedHypervisor,
+  migNoSharedStorage,
+  migReserveNone,
+  migReserveUnsatisfied,
+  migStorageNotShared,
+  plcAntiAffinityZone,
+  plcCpuOvercommit,
+  plcIsolatedSharedHost,
+  plcUnplaced,
+  secDataDiskUnprotected,
+  secGraphicsOpen,
+  secHostdevNoIommu,
+  secInlineSecret,
+  secSecureBoot,
+  secUserdataPassword,
+];

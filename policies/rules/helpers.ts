@@ -1,0 +1,88 @@
+/** Shared iteration and formatting for rules; the context they read is built once in `../context.ts`. */
+import type { Host, Hypervisor, MigrationPool, Vm } from '../../fleet/model';
+import type { JudgedVm, RuleContext } from '../rule';
+
+export const hostTarget = (name: string): string => `hosts[${name}]`;
+export const poolTarget = (name: string): string => `migrationPools[${name}]`;
+
+/** Sensitive and isolated VMs: the classes whose rules favour isolation over density. */
+export function isSensitive(vm: Vm): boolean {
+  return vm.securityClass !== 'general';
+}
+
+/** Judged VMs that will run (or are declared to run) on `hypervisor`. */
+export function judgedOn(ctx: RuleContext, hypervisor: Hypervisor): JudgedVm[] {
+  return ctx.judged.filter((j) => j.effective.hypervisor === hypervisor);
+}
+
+/** Judged VMs that belong to a migration pool, with the pool. */
+export function migratable(ctx: RuleContext): { judged: JudgedVm; pool: MigrationPool }[] {
+  const result: { judged: JudgedVm; pool: MigrationPool }[] = [];
+  for (const judged of ctx.judged) {
+    const pool = judged.vm.migrationPool === undefined ? undefined : ctx.migrationPools.get(judged.vm.migrationPool);
+    if (pool) result.push({ judged, pool });
+  }
+  return result;
+}
+
+export function hostsOf(ctx: RuleContext, hypervisor: Hypervisor): Host[] {
+  return ctx.fleet.hosts.filter((h) => h.hypervisor === hypervisor);
+}
+
+/** Pool members that exist in the fleet (unknown names are the loader's error). */
+export function poolMembers(ctx: RuleContext, pool: MigrationPool): Host[] {
+  return pool.hosts.flatMap((name) => {
+    const host = ctx.hosts.get(name);
+    return host ? [host] : [];
+  });
+}
+
+/** `8192 MiB (8 GiB)`: exact MiB plus a readable size. */
+export function formatMiB(mib: number): string {
+  const rounded = Math.round(mib);
+  if (rounded >= 1024 && rounded % 1024 === 0) return `${rounded} MiB (${rounded / 1024} GiB)`;
+  if (rounded >= 1024) return `${rounded} MiB (${(rounded / 1024).toFixed(1)} GiB)`;
+  return `${rounded} MiB`;
+}
+
+/** `a, b and 3 more`: keeps messages short on large fleets. */
+export function listNames(names: readonly string[], max = 5): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/** XenServer 7.x never sized Dom0 below 400 MB (docs.citrix.com memory-usage). */
+export const DOM0_MIN_MIB = 400;
+/** XenServer 8 default Dom0: 1 GiB + 5% of host memory, capped at 8 GiB (docs.citrix.com memory-usage). */
+export const DOM0_BASE_MIB = 1024;
+export const DOM0_HOST_FRACTION = 0.05;
+export const DOM0_CAP_MIB = 8192;
+
+export function recommendedDom0MiB(host: Host): number {
+  return Math.min(DOM0_BASE_MIB + DOM0_HOST_FRACTION * host.memoryMiB, DOM0_CAP_MIB);
+}
+
+/** Where a migration pool uses host-passthrough: the pool baseline, or VMs that ask for it themselves. */
+export function hostPassthroughUses(ctx: RuleContext): { target: string; what: string; pool: MigrationPool }[] {
+  const uses: { target: string; what: string; pool: MigrationPool }[] = [];
+  for (const pool of ctx.fleet.migrationPools) {
+    if (pool.cpuModel === 'host-passthrough') uses.push({ target: poolTarget(pool.name), what: `migration pool ${pool.name}`, pool });
+  }
+  for (const { judged, pool } of migratable(ctx)) {
+    // A VM inheriting the pool's host-passthrough is covered by the pool's own finding.
+    if (judged.vm.cpuMode === 'host-passthrough' && pool.cpuModel !== 'host-passthrough') {
+      uses.push({ target: judged.target, what: `VM ${judged.vm.name}`, pool });
+    }
+  }
+  return uses;
+}
+
+/** Whether a pool's hosts all declare the same CPU model; undeclared models cannot be shown identical. */
+export function poolCpuModels(ctx: RuleContext, pool: MigrationPool): { identical: boolean; description: string } {
+  const members = poolMembers(ctx, pool);
+  const undeclared = members.filter((h) => h.cpuModel === undefined).map((h) => h.name);
+  const models = [...new Set(members.flatMap((h) => (h.cpuModel === undefined ? [] : [h.cpuModel])))];
+  if (undeclared.length > 0) return { identical: false, description: `include hosts without a declared cpuModel (${listNames(undeclared)})` };
+  if (models.length > 1) return { identical: false, description: `have different CPU models (${models.join(', ')})` };
+  return { identical: true, description: `are ${models[0] ?? 'one model'}` };
+}

@@ -1,0 +1,27 @@
+import type { Rule } from '../../rule';
+import { migratable } from '../helpers';
+import { SRC } from '../sources';
+
+const MIGRATION_SAFE_CACHES: ReadonlySet<string> = new Set(['none', 'directsync']);
+
+export const kvmDiskCacheMigration: Rule = {
+  id: 'KVM-DISK-CACHE-MIGRATION',
+  pack: 'kvm',
+  severity: 'error',
+  summary: 'Disks of migratable KVM VMs use cache=none or directsync',
+  rationale:
+    'On shared storage that is not a cluster filesystem only cache=none or directsync is migration-safe: other modes leave dirty ' +
+    'pages in the source host\'s cache, and libvirt refuses them without --unsafe. Newer libvirt/QEMU (5.6/4.0) relax this, but the ' +
+    'safe modes cost nothing on shared storage.',
+  sources: [SRC.cloudstackCacheMigration, SRC.tpLibvirtCache],
+  check: (ctx) =>
+    migratable(ctx).flatMap(({ judged: j, pool }) => {
+      if (j.effective.hypervisor !== 'kvm') return [];
+      return j.effective.disks
+        .filter((d) => !MIGRATION_SAFE_CACHES.has(d.cache ?? 'default'))
+        .map((d) => ({
+          target: `${j.target}.disks[${d.index}]`,
+          message: `disk ${d.index} of ${j.vm.name} (migration pool ${pool.name}) uses cache=${d.cache ?? 'default'}, which is not migration-safe; set cache: none or directsync`,
+        }));
+    }),
+};
