@@ -2,6 +2,15 @@
 import { PACK_NAMES, type PackName } from './rule';
 import { RULES } from './registry';
 
-export const PACKS: Readonly<Record<PackName, readonly string[]>> = Object.fromEntries(
-  PACK_NAMES.map((pack) => [pack, RULES.filter((r) => r.pack === pack).map((r) => r.id)]),
-) as Record<PackName, readonly string[]>;
+function idsOf(pack: PackName): readonly string[] {
+  return RULES.filter((r) => r.pack === pack).map((r) => r.id);
+}
+
+export const PACKS: Readonly<Record<PackName, readonly string[]>> = {
+  xen: idsOf('xen'),
+  kvm: idsOf('kvm'),
+  hybrid: idsOf('hybrid'),
+  migration: idsOf('migration'),
+  placement: idsOf('placement'),
+  security: idsOf('security'),
+};
