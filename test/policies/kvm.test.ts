@@ -1,0 +1,109 @@
+import type { Host, Vm } from '../../fleet/model';
+import { disk, fleet, kvmHost, migrationPool, nic, vm, xenHost } from './fixtures';
+import { ruleTable } from './rule-table';
+
+const GiB = 1024;
+
+/** One KVM host `k1` (optionally changed) carrying the given VMs. */
+function kvm(host: Partial<Host> = {}, ...vms: Vm[]) {
+  return fleet({ hosts: [kvmHost('k1', host)], vms });
+}
+const on = (name: string, overrides: Partial<Vm> = {}): Vm => vm(name, { host: 'k1', ...overrides });
+/** The same VMs on a Xen host, where KVM rules do not apply. */
+function onXen(...vms: Vm[]) {
+  return fleet({ hosts: [xenHost('k1')], vms });
+}
+function pooled(...vms: Vm[]) {
+  return fleet({
+    hosts: [kvmHost('k1'), kvmHost('k2')],
+    migrationPools: [migrationPool('p', ['k1', 'k2'])],
+    vms: vms.map((v) => ({ ...v, migrationPool: 'p' })),
+  });
+}
+
+ruleTable('kvm', {
+  'KVM-DISK-BUS': {
+    compliant: kvm({}, on('v', { disks: [disk(), disk({ bus: 'scsi', data: true })] })),
+    nonCompliant: kvm({}, on('v', { disks: [disk(), disk({ bus: 'sata', data: true }), disk({ bus: 'ide', data: true })] })),
+    targets: ['vms[v].disks[1]', 'vms[v].disks[2]'],
+    mentions: ['sata', 'virtio'],
+    notApplicable: onXen(on('v', { guestType: 'hvm', disks: [disk({ bus: 'sata' })] })),
+  },
+  'KVM-NIC-MODEL': {
+    compliant: kvm({}, on('v')),
+    nonCompliant: kvm({}, on('v', { networks: [nic({ model: 'e1000' })] })),
+    targets: ['vms[v].networks[0]'],
+    mentions: ['e1000'],
+    notApplicable: onXen(on('v', { guestType: 'hvm', networks: [nic({ model: 'e1000' })] })),
+  },
+  'KVM-DISK-CACHE-RISKY': {
+    compliant: kvm({}, on('v', { disks: [disk({ cache: 'writethrough' })] })),
+    nonCompliant: kvm({}, on('v', { disks: [disk({ cache: 'unsafe' }), disk({ cache: 'writeback', data: true })] })),
+    targets: ['vms[v].disks[0]', 'vms[v].disks[1]'],
+    mentions: ['cache=unsafe'],
+    notApplicable: pooled(on('v', { disks: [disk({ cache: 'unsafe' })] })),
+  },
+  'KVM-DISK-CACHE-MIGRATION': {
+    compliant: pooled(on('v', { disks: [disk({ cache: 'directsync' }), disk({ data: true })] })),
+    nonCompliant: pooled(on('v', { disks: [disk({ cache: 'writethrough' }), disk({ cache: 'default', data: true })] })),
+    targets: ['vms[v].disks[0]', 'vms[v].disks[1]'],
+    mentions: ['migration pool p', 'cache=writethrough'],
+    notApplicable: kvm({}, on('v', { disks: [disk({ cache: 'writethrough' })] })),
+  },
+  'KVM-DISK-IO-NATIVE': {
+    compliant: kvm({}, on('v', { disks: [disk({ io: 'native' })] })),
+    nonCompliant: kvm({}, on('v', { disks: [disk({ io: 'native', cache: 'writethrough' })] })),
+    targets: ['vms[v].disks[0]'],
+    notApplicable: kvm({}, on('v', { disks: [disk({ io: 'threads', cache: 'writethrough' })] })),
+  },
+  'KVM-HOST-RESERVE': {
+    compliant: kvm({}, on('a'), on('b')),
+    nonCompliant: fleet({
+      hosts: [kvmHost('k1', { reserved: undefined }), kvmHost('k2', { reserved: { memoryMiB: 4 * GiB, cpus: 2 } })],
+      vms: [vm('a', { host: 'k2' }), vm('b', { host: 'k2' })],
+    }),
+    targets: ['hosts[k1]', 'hosts[k2]'],
+    notApplicable: onXen(on('v')),
+  },
+  'KVM-MEM-OVERCOMMIT-HIGH': {
+    compliant: kvm({ overcommit: { cpu: 4, memory: 1.5 } }),
+    nonCompliant: kvm({ overcommit: { cpu: 4, memory: 2 } }),
+    targets: ['hosts[k1]'],
+    mentions: ['2x', '1.5x'],
+    notApplicable: fleet({ hosts: [xenHost('x1', { overcommit: { cpu: 4, memory: 2 } })] }),
+  },
+  'KVM-MEM-OVERCOMMIT-NO-BALLOON': {
+    compliant: kvm({ overcommit: { cpu: 4, memory: 1.2 } }, on('v')),
+    nonCompliant: kvm({ overcommit: { cpu: 4, memory: 1.2 } }, on('v', { balloon: false }), on('w')),
+    targets: ['hosts[k1]'],
+    mentions: ['(v)'],
+    notApplicable: kvm({}, on('v', { balloon: false })),
+  },
+  'KVM-KSM-SENSITIVE': {
+    compliant: kvm({ ksm: false }, on('v', { securityClass: 'sensitive' })),
+    nonCompliant: kvm({ ksm: true }, on('v', { securityClass: 'sensitive' }), on('w')),
+    targets: ['hosts[k1]'],
+    mentions: ['(v)'],
+    notApplicable: kvm({ ksm: true }, on('w')),
+  },
+  'KVM-MACHINE-LEGACY': {
+    compliant: kvm({}, on('v')),
+    nonCompliant: kvm({}, on('v', { machine: 'pc-i440fx-8.2' }), on('w', { machine: 'pc' })),
+    targets: ['vms[v]', 'vms[w]'],
+    mentions: ['pc-i440fx-8.2', 'q35'],
+    notApplicable: onXen(on('v', { guestType: 'hvm', machine: 'pc' })),
+  },
+  'KVM-RNG-MISSING': {
+    compliant: kvm({}, on('v')),
+    nonCompliant: kvm({}, on('v', { rng: false })),
+    targets: ['vms[v]'],
+    notApplicable: onXen(on('v', { rng: false })),
+  },
+  'KVM-VIRTIO-BLK-LIMIT': {
+    compliant: kvm({}, on('v', { disks: Array.from({ length: 28 }, () => disk()) })),
+    nonCompliant: kvm({}, on('v', { disks: Array.from({ length: 29 }, () => disk()) })),
+    targets: ['vms[v]'],
+    mentions: ['29'],
+    notApplicable: kvm({}, on('v', { disks: Array.from({ length: 40 }, () => disk({ bus: 'scsi' })) })),
+  },
+});

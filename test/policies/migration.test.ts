@@ -1,0 +1,89 @@
+import type { Host, MigrationPool, Vm } from '../../fleet/model';
+import type { PoolHeadroom } from '../../planner/types';
+import { fleet, kvmHost, migrationPool, pinned, vm, xenHost } from './fixtures';
+import { ruleTable } from './rule-table';
+
+const GiB = 1024;
+
+function pool(overrides: Partial<MigrationPool> = {}, hosts: Host[] = [kvmHost('k1'), kvmHost('k2')], vms: Vm[] = []) {
+  return fleet({ hosts, migrationPools: [migrationPool('p', hosts.map((h) => h.name), overrides)], vms });
+}
+const NO_POOLS = fleet({ hosts: [kvmHost('k1'), kvmHost('k2', { cpuModel: 'Skylake', cpuVendor: 'Intel', memoryMiB: 64 * GiB })] });
+const headroom = (satisfied: boolean, reserve: PoolHeadroom['reserve'] = 'n+1'): PoolHeadroom => ({
+  name: 'p', reserve, satisfied, worstCase: ['k1'], spare: { cpu: satisfied ? 100 : -4, memoryMiB: satisfied ? 1024 : -2048 },
+});
+
+ruleTable('migration', {
+  'MIG-MIXED-HYPERVISOR': {
+    compliant: pool(),
+    nonCompliant: pool({}, [kvmHost('k1'), xenHost('x1')]),
+    targets: ['migrationPools[p]'],
+    mentions: ['x1 (xen)'],
+    notApplicable: fleet({ hosts: [kvmHost('k1'), xenHost('x1')] }),
+  },
+  'MIG-NO-SHARED-STORAGE': {
+    compliant: pool(),
+    nonCompliant: pool({ sharedStorage: undefined }),
+    targets: ['migrationPools[p]'],
+    notApplicable: NO_POOLS,
+  },
+  'MIG-STORAGE-NOT-SHARED': {
+    compliant: pool(),
+    nonCompliant: fleet({
+      hosts: [kvmHost('k1'), kvmHost('k2')],
+      migrationPools: [migrationPool('p', ['k1', 'k2'], { sharedStorage: 'images' }), migrationPool('q', ['k1', 'k2'], { sharedStorage: 'nope' })],
+    }),
+    targets: ['migrationPools[p]', 'migrationPools[q]'],
+    mentions: ['type dir'],
+    notApplicable: pool({ sharedStorage: undefined }),
+  },
+  'MIG-HOST-PASSTHROUGH-MIXED': {
+    compliant: pool({ cpuModel: 'host-passthrough' }),
+    nonCompliant: pool({}, [kvmHost('k1'), kvmHost('k2', { cpuModel: 'EPYC-Genoa' }), kvmHost('k3', { cpuModel: undefined })], [
+      vm('v', { host: 'k1', migrationPool: 'p', cpuMode: 'host-passthrough' }),
+    ]),
+    targets: ['vms[v]'],
+    mentions: ['k3'],
+    notApplicable: pool({ cpuModel: 'host-model' }, [kvmHost('k1'), kvmHost('k2', { cpuModel: 'EPYC-Genoa' })]),
+  },
+  'MIG-HOST-PASSTHROUGH': {
+    compliant: pool({ cpuModel: 'EPYC-Milan' }),
+    nonCompliant: pool({ cpuModel: 'host-passthrough' }, undefined, [vm('v', { host: 'k1', migrationPool: 'p', cpuMode: 'host-passthrough' })]),
+    targets: ['migrationPools[p]'],
+    notApplicable: pool({ cpuModel: 'host-passthrough' }, [kvmHost('k1'), kvmHost('k2', { cpuModel: 'EPYC-Genoa' })]),
+  },
+  'MIG-MIXED-CPU-VENDOR': {
+    compliant: pool(),
+    nonCompliant: pool({}, [kvmHost('k1'), kvmHost('k2', { cpuVendor: 'Intel' })]),
+    targets: ['migrationPools[p]'],
+    mentions: ['AMD: k1', 'Intel: k2'],
+    notApplicable: NO_POOLS,
+  },
+  'MIG-HOSTDEV': {
+    compliant: pool({}, undefined, [vm('v', { host: 'k1', migrationPool: 'p' })]),
+    nonCompliant: pool({}, undefined, [vm('v', { host: 'k1', migrationPool: 'p', hostdevs: ['0000:3b:00.0'] })]),
+    targets: ['vms[v]'],
+    mentions: ['0000:3b:00.0'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', hostdevs: ['0000:3b:00.0'] })] }),
+  },
+  'MIG-RESERVE-UNSATISFIED': {
+    compliant: { fleet: pool(), placement: pinned(pool(), { pools: [headroom(true)] }) },
+    nonCompliant: { fleet: pool(), placement: pinned(pool(), { pools: [headroom(false)] }) },
+    targets: ['migrationPools[p]'],
+    mentions: ['n+1', 'k1'],
+    notApplicable: { fleet: pool({ reserve: 'none' }), placement: pinned(pool(), { pools: [headroom(false, 'none')] }) },
+  },
+  'MIG-RESERVE-NONE': {
+    compliant: pool(),
+    nonCompliant: pool({ reserve: 'none' }),
+    targets: ['migrationPools[p]'],
+    notApplicable: NO_POOLS,
+  },
+  'MIG-MEMORY-SKEW': {
+    compliant: pool({}, [kvmHost('k1'), kvmHost('k2', { memoryMiB: 256 * GiB })]),
+    nonCompliant: pool({}, [kvmHost('k1'), kvmHost('k2', { memoryMiB: 128 * GiB })]),
+    targets: ['migrationPools[p]'],
+    mentions: ['k1', 'k2'],
+    notApplicable: NO_POOLS,
+  },
+});

@@ -1,0 +1,46 @@
+import type { Fleet } from '../../fleet/model';
+import type { Placement } from '../../planner/types';
+import { fleet, kvmHost, pinned, vm } from './fixtures';
+import { ruleTable } from './rule-table';
+
+const TWO_ZONES = [kvmHost('k1', { zone: 'a' }), kvmHost('k2', { zone: 'a' }), kvmHost('k3', { zone: 'b' })];
+
+function withUsage(f: Fleet, cpuUsed: number): { fleet: Fleet; placement: Placement } {
+  const base = pinned(f);
+  return { fleet: f, placement: { ...base, hosts: base.hosts.map((h) => ({ ...h, cpu: { ...h.cpu, used: cpuUsed } })) } };
+}
+const unplacedFleet = fleet({ hosts: [kvmHost('k1'), kvmHost('k2'), kvmHost('k3')], vms: [vm('big')] });
+
+ruleTable('placement', {
+  'PLC-ISOLATED-SHARED-HOST': {
+    compliant: fleet({ hosts: [kvmHost('k1'), kvmHost('k2')], vms: [vm('i', { host: 'k1', securityClass: 'isolated' }), vm('w', { host: 'k2' })] }),
+    nonCompliant: fleet({ vms: [vm('i', { host: 'kvm-a1', securityClass: 'isolated' }), vm('w', { host: 'kvm-a1' })] }),
+    targets: ['vms[i]'],
+    mentions: ['kvm-a1', 'w'],
+    notApplicable: fleet({ vms: [vm('a', { host: 'kvm-a1' }), vm('b', { host: 'kvm-a1' })] }),
+  },
+  'PLC-ANTI-AFFINITY-ZONE': {
+    compliant: fleet({ hosts: TWO_ZONES, vms: [vm('w1', { host: 'k1', antiAffinity: 'web' }), vm('w2', { host: 'k3', antiAffinity: 'web' })] }),
+    nonCompliant: fleet({ hosts: TWO_ZONES, vms: [vm('w1', { host: 'k1', antiAffinity: 'web' }), vm('w2', { host: 'k2', antiAffinity: 'web' })] }),
+    targets: ['vms[w1]'],
+    mentions: ['web', 'zone a'],
+    notApplicable: fleet({ hosts: [kvmHost('k1'), kvmHost('k2')], vms: [vm('w1', { host: 'k1', antiAffinity: 'web' }), vm('w2', { host: 'k2', antiAffinity: 'web' })] }),
+  },
+  'PLC-CPU-OVERCOMMIT': {
+    compliant: withUsage(fleet({ hosts: [kvmHost('k1', { overcommit: { cpu: 16, memory: 1 } })] }), 1024),
+    nonCompliant: withUsage(fleet({ hosts: [kvmHost('k1', { overcommit: { cpu: 20, memory: 1 } }), kvmHost('k2')] }), 1100),
+    targets: ['hosts[k1]', 'hosts[k2]'],
+    mentions: ['20x'],
+    notApplicable: fleet({ hosts: [] }),
+  },
+  'PLC-UNPLACED': {
+    compliant: fleet({ vms: [vm('v', { host: 'kvm-a1' })] }),
+    nonCompliant: {
+      fleet: unplacedFleet,
+      placement: pinned(unplacedFleet, { unplaced: [{ vm: 'big', reasons: { k1: 'not enough memory', k2: 'not enough memory', k3: 'zone mismatch' } }] }),
+    },
+    targets: ['vms[big]'],
+    mentions: ['not enough memory (2 hosts: k1, k2); zone mismatch (k3)'],
+    notApplicable: fleet(),
+  },
+});

@@ -1,0 +1,123 @@
+import type { Host, Vm } from '../../fleet/model';
+import { disk, fleet, kvmHost, nic, vm, xenHost } from './fixtures';
+import { ruleTable } from './rule-table';
+
+const GiB = 1024;
+const KVM_ONLY = fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', guestType: 'pv' })] });
+
+/** One Xen host `x1` (optionally changed) carrying the given VMs. */
+function xen(host: Partial<Host> = {}, ...vms: Vm[]) {
+  return fleet({ hosts: [xenHost('x1', host)], vms });
+}
+const on = (name: string, overrides: Partial<Vm> = {}): Vm => vm(name, { host: 'x1', ...overrides });
+const dom0 = (overrides: Host['dom0']) => ({ dom0: { memoryMiB: 8 * GiB, vcpus: 4, pin: true, balloon: false, ...overrides } });
+
+ruleTable('xen', {
+  'XEN-DOM0-MEM-UNDECLARED': {
+    compliant: xen(),
+    nonCompliant: xen({ dom0: { vcpus: 4, pin: true, balloon: false } }),
+    targets: ['hosts[x1]'],
+    mentions: ['dom0.memory'],
+    notApplicable: KVM_ONLY,
+  },
+  'XEN-DOM0-MEM-MIN': {
+    compliant: xen(),
+    nonCompliant: xen(dom0({ memoryMiB: 256 })),
+    targets: ['hosts[x1].dom0'],
+    mentions: ['256 MiB', '400 MiB'],
+    notApplicable: xen({ dom0: { vcpus: 4 } }),
+  },
+  'XEN-DOM0-MEM-LOW': {
+    compliant: xen(),
+    nonCompliant: xen(dom0({ memoryMiB: 2 * GiB })),
+    targets: ['hosts[x1].dom0'],
+    mentions: ['2048 MiB', '8192 MiB'],
+    notApplicable: xen(dom0({ memoryMiB: 256 })),
+  },
+  'XEN-DOM0-MEM-HIGH': {
+    compliant: xen(),
+    nonCompliant: xen(dom0({ memoryMiB: 128 * GiB })),
+    targets: ['hosts[x1].dom0'],
+    mentions: ['25%'],
+    notApplicable: KVM_ONLY,
+  },
+  'XEN-DOM0-BALLOON': {
+    compliant: xen(),
+    nonCompliant: xen(dom0({ balloon: true })),
+    targets: ['hosts[x1].dom0'],
+    notApplicable: KVM_ONLY,
+  },
+  'XEN-DOM0-VCPUS': {
+    compliant: xen(),
+    nonCompliant: fleet({ hosts: [xenHost('x1', dom0({ vcpus: 1 })), xenHost('x2', { dom0: { memoryMiB: 8 * GiB } })] }),
+    targets: ['hosts[x1].dom0', 'hosts[x2].dom0'],
+    notApplicable: KVM_ONLY,
+  },
+  'XEN-DOM0-PIN': {
+    compliant: xen({}, on('db', { workload: 'io-heavy' })),
+    nonCompliant: xen(dom0({ pin: false }), on('db', { workload: 'io-heavy' }), on('lb', { workload: 'network-heavy' })),
+    targets: ['hosts[x1].dom0'],
+    mentions: ['db, lb'],
+    notApplicable: xen(dom0({ pin: false }), on('web')),
+  },
+  'XEN-GUEST-PV': {
+    compliant: xen({}, on('v', { guestType: 'pvh' })),
+    nonCompliant: xen({}, on('v', { guestType: 'pv' })),
+    targets: ['vms[v]'],
+    notApplicable: xen({}, on('v', { guestType: 'pv', securityClass: 'sensitive' })),
+  },
+  'XEN-GUEST-PV-SENSITIVE': {
+    compliant: xen({}, on('v', { guestType: 'pvh', securityClass: 'sensitive' })),
+    nonCompliant: xen({}, on('v', { guestType: 'pv', securityClass: 'isolated' })),
+    targets: ['vms[v]'],
+    mentions: ['isolated'],
+    notApplicable: xen({}, on('v', { guestType: 'pv' })),
+  },
+  'XEN-HVM-EMULATED-DEVICE': {
+    compliant: xen({}, on('v', { guestType: 'hvm' })),
+    nonCompliant: xen({}, on('v', { guestType: 'hvm', disks: [disk({ bus: 'ide' })], networks: [nic({ model: 'e1000' })] })),
+    targets: ['vms[v].disks[0]', 'vms[v].networks[0]'],
+    mentions: ['ide', 'bus: xen'],
+    notApplicable: xen({}, on('v', { guestType: 'pvh', disks: [disk({ bus: 'ide' })] })),
+  },
+  'XEN-PV-DISK-BUS': {
+    compliant: xen({}, on('v', { guestType: 'pvh' })),
+    nonCompliant: xen({}, on('v', { guestType: 'pvh', disks: [disk(), disk({ bus: 'sata', data: true })] })),
+    targets: ['vms[v].disks[1]'],
+    mentions: ['sata', 'PVH'],
+    notApplicable: xen({}, on('v', { guestType: 'hvm', disks: [disk({ bus: 'sata' })] })),
+  },
+  'XEN-PV-NIC-MODEL': {
+    compliant: xen({}, on('v', { guestType: 'pv' })),
+    nonCompliant: xen({}, on('v', { guestType: 'pv', networks: [nic({ model: 'e1000' })] })),
+    targets: ['vms[v].networks[0]'],
+    mentions: ['e1000', 'netfront'],
+    notApplicable: xen({}, on('v', { guestType: 'hvm', networks: [nic({ model: 'e1000' })] })),
+  },
+  'XEN-VIRTIO-DEVICE': {
+    compliant: xen({}, on('v')),
+    nonCompliant: xen({}, on('v', { disks: [disk({ bus: 'virtio' })], networks: [nic({ model: 'virtio' })] })),
+    targets: ['vms[v].disks[0]', 'vms[v].networks[0]'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', disks: [disk({ bus: 'virtio' })] })] }),
+  },
+  'XEN-MEM-OVERCOMMIT-NO-BALLOON': {
+    compliant: xen({ overcommit: { cpu: 4, memory: 1.5 } }, on('v')),
+    nonCompliant: xen({ overcommit: { cpu: 4, memory: 1.5 } }, on('v', { balloon: false })),
+    targets: ['hosts[x1]'],
+    mentions: ['1.5x'],
+    notApplicable: xen({}, on('v', { balloon: false })),
+  },
+  'XEN-PVH-BOOT': {
+    compliant: xen({}, on('v', { guestType: 'pvh' })),
+    nonCompliant: xen({}, on('v', { guestType: 'pvh', kernel: '' })),
+    targets: ['vms[v]'],
+    notApplicable: xen({}, on('v', { guestType: 'hvm', kernel: '' })),
+  },
+  'XEN-GUEST-TYPE-IMPLICIT': {
+    compliant: xen({}, on('v', { guestType: 'pvh' })),
+    nonCompliant: xen({}, on('v'), on('w', { firmware: 'uefi' })),
+    targets: ['vms[v]', 'vms[w]'],
+    mentions: ['derived pvh'],
+    notApplicable: KVM_ONLY,
+  },
+});
