@@ -46,3 +46,11 @@ export interface Placement {
   readonly hosts: readonly HostUsage[];
   readonly pools: readonly PoolHeadroom[];
 }
+
+/** What `plan()` returns: the placement plus how good it is. */
+export interface PlanResult extends Placement {
+  /** Hosts that carry at least one VM. */
+  readonly hostsUsed: number;
+  /** A proven minimum of hosts any valid placement needs (`lowerBound()` in planner/lower-bound.ts). */
+  readonly lowerBound: number;
+}

@@ -1,0 +1,159 @@
+/**
+ * Facts the planner derives once per plan: hosts and VMs sorted by name with their numeric demands and
+ * capacities, lookups by name, and the fleet-wide facts the security and CPU-model filters depend on.
+ */
+import type { Fleet, Host, MigrationPool, PlacementStrategy, Vm } from '../fleet/model';
+import { hostCapacity, type HostCapacity } from './capacity';
+
+export interface HostFacts {
+  readonly index: number;
+  readonly host: Host;
+  readonly capacity: HostCapacity;
+  /** Usable capacity of the largest NUMA node (its share of `capacity`), for `numa: strict` VMs. */
+  readonly numaCpu: number;
+  readonly numaMemoryMiB: number;
+  /** Migration pools the host belongs to, by name. */
+  readonly pools: readonly string[];
+}
+
+export interface DiskDemand {
+  readonly pool: string;
+  readonly sizeMiB: number;
+  readonly shared: boolean;
+}
+
+export interface VmFacts {
+  readonly index: number;
+  readonly vm: Vm;
+  /** Disk space per storage pool that has a declared capacity (other pools are not limited). */
+  readonly disks: readonly DiskDemand[];
+  /** Whether the guest sees the host CPU as is (declared, or inherited from its migration pool). */
+  readonly passthrough: boolean;
+}
+
+export interface PlanContext {
+  readonly fleet: Fleet;
+  readonly strategy: PlacementStrategy;
+  readonly hosts: readonly HostFacts[];
+  readonly vms: readonly VmFacts[];
+  readonly hostIndex: ReadonlyMap<string, number>;
+  readonly vmIndex: ReadonlyMap<string, number>;
+  readonly migrationPools: ReadonlyMap<string, MigrationPool>;
+  /** Per migration pool, the distinct CPU models of its hosts (`unknown` when a host declares none), sorted. */
+  readonly poolCpuModels: ReadonlyMap<string, readonly string[]>;
+  /** Capacity of limited storage pools (per host for local pools, fleet-wide for shared ones). */
+  readonly storageCapacity: ReadonlyMap<string, number>;
+  readonly sensitiveHostsExist: boolean;
+  readonly isolationHostsExist: boolean;
+  /** Both hypervisor kinds present. */
+  readonly hybrid: boolean;
+  /** Largest usable capacity of any host, per resource (at least 1). */
+  readonly largestCapacity: { readonly cpu: number; readonly memoryMiB: number };
+  /** Host index each VM was locked to, -1 when none (or the host is gone). */
+  readonly lockedHost: Int32Array;
+}
+
+const byName = <T extends { readonly name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+function numaShare(total: number, nodeShare: number): number {
+  return Math.floor(total * nodeShare);
+}
+
+function hostFacts(host: Host, index: number, poolsOf: ReadonlyMap<string, string[]>): HostFacts {
+  const capacity = hostCapacity(host);
+  const nodes = host.numaNodes.length > 0 ? host.numaNodes : [{ cpus: host.cpus, memoryMiB: host.memoryMiB }];
+  const totalCpus = nodes.reduce((sum, n) => sum + n.cpus, 0) || 1;
+  const totalMemory = nodes.reduce((sum, n) => sum + n.memoryMiB, 0) || 1;
+  const cpuShare = Math.max(...nodes.map((n) => n.cpus)) / totalCpus;
+  const memoryShare = Math.max(...nodes.map((n) => n.memoryMiB)) / totalMemory;
+  return {
+    index,
+    host,
+    capacity,
+    numaCpu: numaShare(capacity.cpu, cpuShare),
+    numaMemoryMiB: numaShare(capacity.memoryMiB, memoryShare),
+    pools: poolsOf.get(host.name) ?? [],
+  };
+}
+
+function isPassthrough(vm: Vm, pools: ReadonlyMap<string, MigrationPool>): boolean {
+  if (vm.cpuMode !== undefined) return vm.cpuMode === 'host-passthrough';
+  const pool = vm.migrationPool === undefined ? undefined : pools.get(vm.migrationPool);
+  return pool?.cpuModel === 'host-passthrough';
+}
+
+export interface ContextOptions {
+  readonly strategy?: PlacementStrategy;
+  /** VM name → host name from the lock file. */
+  readonly locked?: Readonly<Record<string, string>>;
+}
+
+export function buildContext(fleet: Fleet, options: ContextOptions = {}): PlanContext {
+  const sortedHosts = [...fleet.hosts].sort(byName);
+  const sortedVms = [...fleet.vms].sort(byName);
+  const migrationPools = new Map(fleet.migrationPools.map((p) => [p.name, p]));
+  const poolsOf = new Map<string, string[]>();
+  for (const pool of [...fleet.migrationPools].sort(byName)) {
+    for (const member of pool.hosts) {
+      const list = poolsOf.get(member);
+      if (list) list.push(pool.name);
+      else poolsOf.set(member, [pool.name]);
+    }
+  }
+  const hosts = sortedHosts.map((h, i) => hostFacts(h, i, poolsOf));
+  const hostIndex = new Map(hosts.map((h) => [h.host.name, h.index]));
+  const storage = new Map(fleet.pools.map((p) => [p.name, p]));
+  const storageCapacity = new Map<string, number>();
+  for (const p of fleet.pools) if (p.capacityMiB !== undefined) storageCapacity.set(p.name, p.capacityMiB);
+
+  const vms = sortedVms.map((vm, index): VmFacts => {
+    const perPool = new Map<string, number>();
+    for (const disk of vm.disks) {
+      if (!storageCapacity.has(disk.pool)) continue;
+      perPool.set(disk.pool, (perPool.get(disk.pool) ?? 0) + disk.sizeMiB);
+    }
+    const disks = [...perPool.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([pool, sizeMiB]) => ({ pool, sizeMiB, shared: storage.get(pool)?.shared ?? false }));
+    return { index, vm, disks, passthrough: isPassthrough(vm, migrationPools) };
+  });
+  const vmIndex = new Map(vms.map((v) => [v.vm.name, v.index]));
+
+  const poolCpuModels = new Map<string, string[]>();
+  for (const pool of fleet.migrationPools) {
+    const models = new Set<string>();
+    for (const member of pool.hosts) {
+      const index = hostIndex.get(member);
+      if (index !== undefined) models.add(hosts[index]!.host.cpuModel ?? 'unknown');
+    }
+    poolCpuModels.set(pool.name, [...models].sort());
+  }
+
+  const lockedHost = new Int32Array(vms.length).fill(-1);
+  for (const [vmName, hostName] of Object.entries(options.locked ?? {})) {
+    const v = vmIndex.get(vmName);
+    const h = hostIndex.get(hostName);
+    if (v !== undefined && h !== undefined) lockedHost[v] = h;
+  }
+
+  const label = (h: HostFacts): string | undefined => h.host.labels['securityClass'];
+  return {
+    fleet,
+    strategy: options.strategy ?? fleet.defaults.placement.strategy,
+    hosts,
+    vms,
+    hostIndex,
+    vmIndex,
+    migrationPools,
+    poolCpuModels,
+    storageCapacity,
+    sensitiveHostsExist: hosts.some((h) => label(h) === 'sensitive'),
+    isolationHostsExist: hosts.some((h) => label(h) === 'isolated' || label(h) === 'sensitive'),
+    hybrid: hosts.some((h) => h.host.hypervisor === 'kvm') && hosts.some((h) => h.host.hypervisor === 'xen'),
+    lockedHost,
+    largestCapacity: {
+      cpu: Math.max(1, ...hosts.map((h) => h.capacity.cpu)),
+      memoryMiB: Math.max(1, ...hosts.map((h) => h.capacity.memoryMiB)),
+    },
+  };
+}

@@ -1,0 +1,278 @@
+/**
+ * The placement planner. Pure: the same fleet and lock give the same result, byte for byte.
+ *
+ * 1. Keep every locked placement that still passes every filter (VMs in name order); the others move,
+ *    with the reason their old host was refused.
+ * 2. Order the VMs left by tightness (pinned, isolated, strict NUMA, fewest candidate hosts), then by
+ *    size (dominant share of the largest host) descending, then name; members of an affinity group follow
+ *    the first one placed.
+ * 3. Place each on the best-scoring host the filters keep.
+ * 4. Bounded local search (local-search.ts) moves only VMs placed in this run, never a kept one.
+ * 5. Migration-pool headroom: a pool with reserve n+1/n+2 that lost it gets its newly placed VMs
+ *    re-placed against capacity scaled to (m − k)/m per member and a verified headroom check; VMs that
+ *    still cannot go anywhere stay unplaced with the reason.
+ */
+import type { Fleet, PlacementStrategy } from '../fleet/model';
+import { CandidateIndex } from './candidates';
+import { buildContext, type PlanContext, type VmFacts } from './context';
+import { admitsOnCandidate, firstFailure } from './filters';
+import { poolHeadroom, poolMembers, poolsHeadroom, RESERVE_HOSTS } from './headroom';
+import { Ledger } from './ledger';
+import type { Lock } from './lock';
+import { localSearch, DEFAULT_LOCAL_SEARCH_BUDGET } from './local-search';
+import { lowerBound } from './lower-bound';
+import type { HostUsage, Move, PlanResult, UnplacedVm } from './types';
+import { totalScore } from './weighers';
+
+export interface PlanOptions {
+  /** Overrides `defaults.placement.strategy`. */
+  readonly strategy?: PlacementStrategy;
+  /** Attempted VM moves the local search may spend. @default DEFAULT_LOCAL_SEARCH_BUDGET */
+  readonly localSearchBudget?: number;
+}
+
+/** A finished plan with the state it was computed from, for explain and drain. */
+export interface PlanRun {
+  readonly ctx: PlanContext;
+  readonly ledger: Ledger;
+  readonly result: PlanResult;
+}
+
+interface Displaced {
+  readonly from: string;
+  readonly reason: string;
+}
+
+/** Everything the placement steps share while one plan runs. */
+export class Placer {
+  readonly candidates: CandidateIndex;
+  /** VMs kept from the lock file; nothing moves them. */
+  readonly kept: Uint8Array;
+  /** Pools whose headroom every later placement must preserve. */
+  readonly guarded = new Set<string>();
+
+  constructor(
+    readonly ctx: PlanContext,
+    readonly ledger: Ledger,
+  ) {
+    this.candidates = new CandidateIndex(ctx, ledger);
+    this.kept = new Uint8Array(ctx.vms.length);
+  }
+
+  /**
+   * Best host for an unplaced VM among its candidates, or -1. `exclude` skips one host; `usedOnly`
+   * considers only hosts that already carry a VM (local search must not open hosts).
+   */
+  bestHost(vm: VmFacts, exclude = -1, usedOnly = false, refused?: ReadonlySet<number>): number {
+    const { ctx, ledger } = this;
+    let best = -1;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    for (const h of this.candidates.of(vm)) {
+      if (h === exclude || (usedOnly && ledger.tenants[h] === 0) || refused?.has(h)) continue;
+      const host = ctx.hosts[h]!;
+      if (!admitsOnCandidate(ctx, ledger, vm, host)) continue;
+      const score = totalScore(ctx, ledger, vm, host);
+      if (score > bestScore) {
+        best = h;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  /** Whether placing `vm` on `h` keeps every guarded pool of `h` satisfied. */
+  keepsHeadroom(vm: number, h: number): boolean {
+    const pools = this.ctx.hosts[h]!.pools.filter((p) => this.guarded.has(p));
+    if (pools.length === 0) return true;
+    this.ledger.assign(vm, h);
+    const ok = pools.every((p) => poolHeadroom(this.ctx, this.ledger, this.ctx.migrationPools.get(p)!).satisfied);
+    this.ledger.unassign(vm);
+    return ok;
+  }
+
+  /** Places an unplaced VM on its best host that keeps guarded headroom; false when there is none. */
+  place(vm: VmFacts): boolean {
+    const refused = new Set<number>();
+    for (;;) {
+      const h = this.bestHost(vm, -1, false, refused);
+      if (h < 0) return false;
+      if (this.keepsHeadroom(vm.index, h)) {
+        this.ledger.assign(vm.index, h);
+        return true;
+      }
+      refused.add(h);
+    }
+  }
+}
+
+function keepLocked(placer: Placer, lock: Lock | undefined): Map<number, Displaced> {
+  const { ctx, ledger } = placer;
+  const displaced = new Map<number, Displaced>();
+  if (!lock) return displaced;
+  for (const vm of ctx.vms) {
+    const from = lock.placements[vm.vm.name];
+    if (from === undefined) continue;
+    const h = ctx.hostIndex.get(from);
+    if (h === undefined) {
+      displaced.set(vm.index, { from, reason: `host ${from} no longer in the fleet` });
+      continue;
+    }
+    const failure = firstFailure(ctx, ledger, vm, ctx.hosts[h]!);
+    if (failure === undefined) {
+      ledger.assign(vm.index, h);
+      placer.kept[vm.index] = 1;
+    } else {
+      displaced.set(vm.index, { from, reason: failure });
+    }
+  }
+  return displaced;
+}
+
+/** Unplaced VMs, tightest first, then largest, then by name. */
+function placementOrder(placer: Placer): VmFacts[] {
+  const { ctx, ledger } = placer;
+  const { cpu: maxCpu, memoryMiB: maxMemory } = ctx.largestCapacity;
+  const keyed = ctx.vms
+    .filter((v) => ledger.hostOf[v.index] === -1)
+    .map((v) => ({
+      v,
+      pinned: v.vm.host === undefined ? 1 : 0,
+      isolated: v.vm.securityClass === 'isolated' ? 0 : 1,
+      strict: v.vm.numa === 'strict' ? 0 : 1,
+      eligible: placer.candidates.of(v).length,
+      share: Math.max(v.vm.vcpus / maxCpu, v.vm.memoryMiB / maxMemory),
+    }));
+  keyed.sort(
+    (a, b) =>
+      a.pinned - b.pinned || a.isolated - b.isolated || a.strict - b.strict || a.eligible - b.eligible || b.share - a.share || a.v.index - b.v.index,
+  );
+  return keyed.map((k) => k.v);
+}
+
+/** Places VMs in order; affinity-group members follow right after the first one placed. Returns failures. */
+function placeAll(placer: Placer, order: readonly VmFacts[]): VmFacts[] {
+  const pendingByGroup = new Map<string, VmFacts[]>();
+  for (const v of order) {
+    if (v.vm.affinity === undefined) continue;
+    const list = pendingByGroup.get(v.vm.affinity);
+    if (list) list.push(v);
+    else pendingByGroup.set(v.vm.affinity, [v]);
+  }
+  const done = new Uint8Array(placer.ctx.vms.length);
+  const failed: VmFacts[] = [];
+  const attempt = (v: VmFacts): boolean => {
+    done[v.index] = 1;
+    if (placer.place(v)) return true;
+    failed.push(v);
+    return false;
+  };
+  for (const v of order) {
+    if (done[v.index]) continue;
+    if (!attempt(v) || v.vm.affinity === undefined) continue;
+    for (const member of pendingByGroup.get(v.vm.affinity) ?? []) if (!done[member.index]) attempt(member);
+  }
+  return failed;
+}
+
+/**
+ * Restores headroom of every reserve pool that lost it, where only VMs placed in this run are to blame:
+ * they leave the pool's hosts and are placed again against scaled capacity and the verified check.
+ * Returns the VMs that found no host again.
+ */
+function enforceHeadroom(placer: Placer, rank: Int32Array): VmFacts[] {
+  const { ctx, ledger } = placer;
+  const failed: VmFacts[] = [];
+  const pools = [...ctx.migrationPools.values()].filter((p) => p.reserve !== 'none').sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const pool of pools) {
+    if (poolHeadroom(ctx, ledger, pool).satisfied) {
+      placer.guarded.add(pool.name);
+      continue;
+    }
+    const members = poolMembers(ctx, pool);
+    const evicted = members
+      .flatMap((h) => [...ledger.vmsOn[h]!])
+      .filter((v) => !placer.kept[v])
+      .sort((a, b) => rank[a]! - rank[b]!);
+    const before = evicted.map((v) => ledger.hostOf[v]!);
+    for (const v of evicted) ledger.unassign(v);
+    if (!poolHeadroom(ctx, ledger, pool).satisfied) {
+      // Locked VMs alone break it: nothing placed now can restore it; report it unsatisfied.
+      evicted.forEach((v, i) => ledger.assign(v, before[i]!));
+      continue;
+    }
+    const reserve = RESERVE_HOSTS[pool.reserve];
+    const scale = members.length > reserve ? (members.length - reserve) / members.length : 0;
+    for (const h of members) ledger.capacityScale[h] = Math.min(ledger.capacityScale[h]!, scale);
+    placer.guarded.add(pool.name);
+    for (const v of evicted) if (!placer.place(ctx.vms[v]!)) failed.push(ctx.vms[v]!);
+  }
+  return failed;
+}
+
+function headroomReason(ctx: PlanContext, placer: Placer, h: number): string {
+  const pools = ctx.hosts[h]!.pools.filter((p) => placer.guarded.has(p));
+  return pools.map((p) => `headroom: migration pool ${p} would lose its ${ctx.migrationPools.get(p)!.reserve} headroom`).join('; ');
+}
+
+function unplacedReasons(placer: Placer, vm: VmFacts): Record<string, string> {
+  const { ctx, ledger } = placer;
+  const reasons: Record<string, string> = {};
+  for (const host of ctx.hosts) {
+    reasons[host.host.name] = firstFailure(ctx, ledger, vm, host) ?? headroomReason(ctx, placer, host.index);
+  }
+  return reasons;
+}
+
+function hostUsage(ctx: PlanContext, ledger: Ledger): HostUsage[] {
+  return ctx.hosts.map((h) => ({
+    name: h.host.name,
+    cpu: { used: ledger.cpuUsed[h.index]!, capacity: h.capacity.cpu },
+    memoryMiB: { used: ledger.memoryUsed[h.index]!, capacity: h.capacity.memoryMiB },
+  }));
+}
+
+export function runPlan(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): PlanRun {
+  const ctx = buildContext(fleet, { ...(options.strategy ? { strategy: options.strategy } : {}), ...(lock ? { locked: lock.placements } : {}) });
+  const ledger = new Ledger(ctx);
+  const placer = new Placer(ctx, ledger);
+  const displaced = keepLocked(placer, lock);
+  const order = placementOrder(placer);
+  const failedFirst = placeAll(placer, order);
+  localSearch(placer, options.localSearchBudget ?? DEFAULT_LOCAL_SEARCH_BUDGET);
+  const rank = new Int32Array(ctx.vms.length);
+  order.forEach((v, i) => (rank[v.index] = i));
+  const failedHeadroom = enforceHeadroom(placer, rank);
+  // One more try for everything left out: local search and eviction may have freed room.
+  const retry = [...failedFirst, ...failedHeadroom].sort((a, b) => rank[a.index]! - rank[b.index]!);
+  const unplaced: UnplacedVm[] = [];
+  for (const v of retry) if (ledger.hostOf[v.index] === -1 && !placer.place(v)) unplaced.push({ vm: v.vm.name, reasons: {} });
+  const unplacedVms: UnplacedVm[] = unplaced
+    .map((u) => ({ vm: u.vm, reasons: unplacedReasons(placer, ctx.vms[ctx.vmIndex.get(u.vm)!]!) }))
+    .sort((a, b) => (a.vm < b.vm ? -1 : 1));
+
+  const placements: Record<string, string> = {};
+  const moves: Move[] = [];
+  for (const v of ctx.vms) {
+    const h = ledger.hostOf[v.index]!;
+    if (h < 0) continue;
+    const to = ctx.hosts[h]!.host.name;
+    placements[v.vm.name] = to;
+    const moved = displaced.get(v.index);
+    if (moved && moved.from !== to) moves.push({ vm: v.vm.name, from: moved.from, to, reason: moved.reason });
+  }
+  const result: PlanResult = {
+    placements,
+    unplaced: unplacedVms,
+    moves,
+    hosts: hostUsage(ctx, ledger),
+    pools: poolsHeadroom(ctx, ledger),
+    hostsUsed: ledger.tenants.reduce((n, t) => n + (t > 0 ? 1 : 0), 0),
+    lowerBound: lowerBound(fleet),
+  };
+  return { ctx, ledger, result };
+}
+
+/** Places the fleet's VMs; a lock keeps earlier placements that are still valid. */
+export function plan(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): PlanResult {
+  return runPlan(fleet, lock, options).result;
+}
