@@ -1,0 +1,285 @@
+/**
+ * Checks that need more than one object: unique names, references between objects, and hypervisor
+ * consistency. They read the parsed data loosely (a field of the wrong type is skipped; the schema
+ * reports it), so a bad disk size does not hide a bad network reference in the same VM.
+ */
+import type { PathProblem, PathSegment } from './problems';
+import { cidrProblem, ipv4ToNumber, isIpv4 } from './schema';
+import type { Section } from './schema';
+
+/** Declared names per section, in file order: name → index of its first declaration. */
+export type DeclaredNames = Readonly<Record<Section, ReadonlyMap<string, number>>>;
+
+type Loose = Readonly<Record<string, unknown>>;
+
+interface LooseItem {
+  readonly index: number;
+  readonly item: Loose;
+}
+
+type Hypervisor = 'kvm' | 'xen';
+
+/** What a kind of object is called in messages. */
+const KIND: Readonly<Record<Section, string>> = {
+  hosts: 'host',
+  migrationPools: 'migration pool',
+  networks: 'network',
+  pools: 'storage pool',
+  images: 'image',
+  vms: 'VM',
+  stacks: 'stack',
+};
+
+/** Lists at most this many valid names, so a typo in a 1,000-host fleet gives a readable message. */
+const MAX_LISTED_NAMES = 10;
+
+function isLoose(value: unknown): value is Loose {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function itemsOf(data: Loose, section: Section): LooseItem[] {
+  const items = data[section];
+  if (!Array.isArray(items)) return [];
+  return items.flatMap((item: unknown, index) => (isLoose(item) ? [{ index, item }] : []));
+}
+
+function str(item: Loose, key: string): string | undefined {
+  const value = item[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function list(item: Loose, key: string): readonly unknown[] {
+  const value = item[key];
+  return Array.isArray(value) ? value : [];
+}
+
+function hypervisorOf(item: Loose): Hypervisor | undefined {
+  const value = item.hypervisor;
+  return value === 'kvm' || value === 'xen' ? value : undefined;
+}
+
+/** Collects names and reports duplicates (at every declaration after the first). */
+export function declaredNames(data: Loose): { names: DeclaredNames; problems: PathProblem[] } {
+  const problems: PathProblem[] = [];
+  const collect = (section: Section): Map<string, number> => {
+    const names = new Map<string, number>();
+    for (const { index, item } of itemsOf(data, section)) {
+      const name = str(item, 'name');
+      if (name === undefined) continue;
+      const first = names.get(name);
+      if (first === undefined) {
+        names.set(name, index);
+      } else {
+        problems.push({ path: [section, index, 'name'], message: `duplicate ${KIND[section]} name '${name}' (first declared at ${section}[${first}])` });
+      }
+    }
+    return names;
+  };
+  const names = {
+    hosts: collect('hosts'),
+    migrationPools: collect('migrationPools'),
+    networks: collect('networks'),
+    pools: collect('pools'),
+    images: collect('images'),
+    vms: collect('vms'),
+    stacks: collect('stacks'),
+  };
+  return { names, problems };
+}
+
+function unknownReference(section: Section, name: string, names: DeclaredNames): string {
+  const declared = [...names[section].keys()];
+  if (declared.length === 0) return `unknown ${KIND[section]} '${name}'; no ${section} are declared`;
+  const listed = declared.slice(0, MAX_LISTED_NAMES).join(', ');
+  const more = declared.length > MAX_LISTED_NAMES ? `, … (${declared.length} in all)` : '';
+  return `unknown ${KIND[section]} '${name}'; declared ${section}: ${listed}${more}`;
+}
+
+/** A problem when `name` is a string that is not declared in `section`. */
+function reference(section: Section, name: unknown, path: readonly PathSegment[], names: DeclaredNames): PathProblem[] {
+  if (typeof name !== 'string' || names[section].has(name)) return [];
+  return [{ path, message: unknownReference(section, name, names) }];
+}
+
+/** A disk image that is not an image name may still be a path or URL of a base image. */
+function looksLikePathOrUrl(image: string): boolean {
+  return image.includes('/') || image.startsWith('.');
+}
+
+const URI_SCHEME: Readonly<Record<Hypervisor, RegExp>> = { kvm: /^qemu(\+[a-z0-9]+)?:\/\//, xen: /^(xen|libxl)(\+[a-z0-9]+)?:\/\// };
+
+function hostProblems({ index, item: host }: LooseItem): PathProblem[] {
+  const at = (...rest: PathSegment[]): PathSegment[] => ['hosts', index, ...rest];
+  const hypervisor = hypervisorOf(host);
+  if (hypervisor === undefined) return [];
+  const problems: PathProblem[] = [];
+  const uri = str(host, 'uri');
+  if (uri !== undefined && !URI_SCHEME[hypervisor].test(uri)) {
+    const expected = hypervisor === 'kvm' ? 'qemu:// or qemu+ssh://' : 'xen:// or xen+ssh://';
+    problems.push({ path: at('uri'), message: `a ${hypervisor} host needs a ${expected} URI, got '${uri}'` });
+  }
+  if (hypervisor === 'xen') {
+    for (const key of ['reserved', 'hugepages', 'ksm']) {
+      if (host[key] !== undefined) problems.push({ path: at(key), message: `'${key}' is for KVM hosts; on a Xen host size Dom0 with 'dom0'` });
+    }
+  }
+  if (hypervisor === 'kvm' && host.dom0 !== undefined) {
+    problems.push({ path: at('dom0'), message: "'dom0' is for Xen hosts; on a KVM host use 'reserved' for the host OS" });
+  }
+  const { cpus, numaNodes } = host;
+  if (typeof cpus === 'number' && typeof numaNodes === 'number' && numaNodes > cpus) {
+    problems.push({ path: at('numaNodes'), message: `${numaNodes} NUMA nodes cannot share ${cpus} CPUs` });
+  }
+  if (typeof cpus === 'number' && Array.isArray(numaNodes)) {
+    const total = numaNodes.reduce((sum: number, node: unknown) => sum + (isLoose(node) && typeof node.cpus === 'number' ? node.cpus : 0), 0);
+    if (total !== cpus) problems.push({ path: at('numaNodes'), message: `the NUMA nodes have ${total} CPUs in all but the host has ${cpus}` });
+  }
+  return problems;
+}
+
+function dhcpProblems(network: Loose, at: (...rest: PathSegment[]) => PathSegment[]): PathProblem[] {
+  const { dhcp } = network;
+  if (!isLoose(dhcp)) return [];
+  const cidr = str(network, 'cidr');
+  if (cidr === undefined || cidrProblem(cidr) !== undefined) return [{ path: at('dhcp'), message: "'dhcp' needs the network's 'cidr'" }];
+  const [address = '', prefix = '32'] = cidr.split('/');
+  const base = ipv4ToNumber(address);
+  const span = 2 ** (32 - Number(prefix));
+  const problems: PathProblem[] = [];
+  for (const key of ['start', 'end']) {
+    const ip = str(dhcp, key);
+    if (ip === undefined || !isIpv4(ip)) continue;
+    const value = ipv4ToNumber(ip);
+    if (value < base || value >= base + span) problems.push({ path: at('dhcp', key), message: `'${ip}' is outside ${cidr}` });
+  }
+  return problems;
+}
+
+function networkProblems({ index, item: network }: LooseItem): PathProblem[] {
+  const at = (...rest: PathSegment[]): PathSegment[] => ['networks', index, ...rest];
+  const problems = dhcpProblems(network, at);
+  if (network.mode === 'bridge' && network.bridge === undefined) {
+    problems.push({ path: at('mode'), message: "a bridge network needs 'bridge' (the host bridge, e.g. br0)" });
+  }
+  return problems;
+}
+
+function migrationPoolProblems({ index, item: pool }: LooseItem, hostKinds: ReadonlyMap<string, Hypervisor>, names: DeclaredNames): PathProblem[] {
+  const at = (...rest: PathSegment[]): PathSegment[] => ['migrationPools', index, ...rest];
+  const problems = reference('pools', pool.sharedStorage, at('sharedStorage'), names);
+  const hypervisor = hypervisorOf(pool);
+  list(pool, 'hosts').forEach((hostName, i) => {
+    problems.push(...reference('hosts', hostName, at('hosts', i), names));
+    const kind = typeof hostName === 'string' ? hostKinds.get(hostName) : undefined;
+    if (kind !== undefined && hypervisor !== undefined && kind !== hypervisor) {
+      problems.push({ path: at('hosts', i), message: `host '${String(hostName)}' is ${kind} but the migration pool is ${hypervisor}` });
+    }
+  });
+  return problems;
+}
+
+interface FleetFacts {
+  readonly names: DeclaredNames;
+  readonly hostKinds: ReadonlyMap<string, Hypervisor>;
+  readonly poolKinds: ReadonlyMap<string, Hypervisor>;
+  readonly poolMembers: ReadonlyMap<string, ReadonlySet<unknown>>;
+  readonly zones: ReadonlySet<unknown>;
+}
+
+function vmProblems({ index, item: vm }: LooseItem, facts: FleetFacts): PathProblem[] {
+  const { names } = facts;
+  const at = (...rest: PathSegment[]): PathSegment[] => ['vms', index, ...rest];
+  const problems: PathProblem[] = [];
+  list(vm, 'networks').forEach((nic, i) => {
+    problems.push(...(isLoose(nic) ? reference('networks', nic.network, at('networks', i, 'network'), names) : reference('networks', nic, at('networks', i), names)));
+  });
+  list(vm, 'disks').forEach((disk, i) => {
+    if (!isLoose(disk)) return;
+    problems.push(...reference('pools', disk.pool, at('disks', i, 'pool'), names));
+    const image = str(disk, 'image');
+    if (image !== undefined && !names.images.has(image) && !looksLikePathOrUrl(image)) {
+      problems.push({ path: at('disks', i, 'image'), message: `${unknownReference('images', image, names)} (or give a path or URL)` });
+    }
+  });
+  const hypervisor = hypervisorOf(vm);
+  if (hypervisor === 'kvm' && vm.guestType !== undefined) {
+    problems.push({ path: at('guestType'), message: "'guestType' is for Xen guests; remove it or set hypervisor: xen" });
+  }
+  if (vm.secureBoot === true && vm.firmware !== 'uefi') {
+    problems.push({ path: at('secureBoot'), message: 'secureBoot needs firmware: uefi' });
+  }
+  const host = str(vm, 'host');
+  const pool = str(vm, 'migrationPool');
+  problems.push(...reference('hosts', host, at('host'), names), ...reference('migrationPools', pool, at('migrationPool'), names));
+  const hostKind = host === undefined ? undefined : facts.hostKinds.get(host);
+  if (hostKind !== undefined && hypervisor !== undefined && hostKind !== hypervisor) {
+    problems.push({ path: at('host'), message: `host '${String(host)}' is ${hostKind} but the VM is ${hypervisor}` });
+  }
+  const poolKind = pool === undefined ? undefined : facts.poolKinds.get(pool);
+  if (poolKind !== undefined && hypervisor !== undefined && poolKind !== hypervisor) {
+    problems.push({ path: at('migrationPool'), message: `migration pool '${String(pool)}' is ${poolKind} but the VM is ${hypervisor}` });
+  }
+  const members = pool === undefined ? undefined : facts.poolMembers.get(pool);
+  if (members !== undefined && host !== undefined && names.hosts.has(host) && !members.has(host)) {
+    problems.push({ path: at('host'), message: `host '${host}' is not in the VM's migration pool '${String(pool)}'` });
+  }
+  if (vm.zone !== undefined && typeof vm.zone === 'string' && !facts.zones.has(vm.zone)) {
+    problems.push({ path: at('zone'), message: `no host is in zone '${vm.zone}'` });
+  }
+  return problems;
+}
+
+function stackProblems(stacks: readonly LooseItem[], names: DeclaredNames): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const owner = new Map<string, string>();
+  for (const { index, item: stack } of stacks) {
+    const stackName = str(stack, 'name') ?? `stacks[${index}]`;
+    list(stack, 'hosts').forEach((hostName, i) => {
+      const path = ['stacks', index, 'hosts', i];
+      problems.push(...reference('hosts', hostName, path, names));
+      if (typeof hostName !== 'string') return;
+      const previous = owner.get(hostName);
+      if (previous !== undefined && previous !== stackName) {
+        problems.push({ path, message: `host '${hostName}' is already in stack '${previous}'; a host belongs to at most one stack` });
+      }
+      if (previous === undefined) owner.set(hostName, stackName);
+    });
+  }
+  return problems;
+}
+
+function kindsByName(items: readonly LooseItem[]): Map<string, Hypervisor> {
+  const kinds = new Map<string, Hypervisor>();
+  for (const { item } of items) {
+    const name = str(item, 'name');
+    const kind = hypervisorOf(item);
+    if (name !== undefined && kind !== undefined && !kinds.has(name)) kinds.set(name, kind);
+  }
+  return kinds;
+}
+
+/** Duplicate names and every cross-object problem of the fleet data. */
+export function crossCheckProblems(data: Loose): PathProblem[] {
+  const { names, problems } = declaredNames(data);
+  const hosts = itemsOf(data, 'hosts');
+  const migrationPools = itemsOf(data, 'migrationPools');
+  const facts: FleetFacts = {
+    names,
+    hostKinds: kindsByName(hosts),
+    poolKinds: kindsByName(migrationPools),
+    poolMembers: new Map(migrationPools.flatMap(({ item }) => {
+      const name = str(item, 'name');
+      return name === undefined ? [] : [[name, new Set(list(item, 'hosts'))] as const];
+    })),
+    zones: new Set(hosts.map(({ item }) => item.zone)),
+  };
+  return [
+    ...problems,
+    ...hosts.flatMap(hostProblems),
+    ...itemsOf(data, 'networks').flatMap(networkProblems),
+    ...itemsOf(data, 'images').flatMap(({ index, item }) => reference('pools', item.pool, ['images', index, 'pool'], names)),
+    ...migrationPools.flatMap((pool) => migrationPoolProblems(pool, facts.hostKinds, names)),
+    ...itemsOf(data, 'vms').flatMap((vm) => vmProblems(vm, facts)),
+    ...stackProblems(itemsOf(data, 'stacks'), names),
+  ];
+}

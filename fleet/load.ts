@@ -1,0 +1,83 @@
+/** Loading a fleet file: YAML (or JSON) text → validated `Fleet`, or every problem with its position. */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Fleet, SourceLocation } from './model';
+import { formatPath, sortProblems } from './problems';
+import type { Problem } from './problems';
+import { errorCode } from './secret-refs';
+import { validateFleetData } from './validate';
+import { collectLocations, locatePath, parseYaml, syntaxProblems } from './yaml-source';
+import type { YamlSource } from './yaml-source';
+
+export interface LoadOptions {
+  /** Environment for `${env:NAME}` secrets. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Reads a file by path (the fleet file, cloud-init files, secret files). @default fs.readFileSync as UTF-8 */
+  readonly readFile?: (path: string) => string;
+}
+
+export type LoadResult = { readonly ok: true; readonly fleet: Fleet } | { readonly ok: false; readonly problems: readonly Problem[] };
+
+const EMPTY_FILE = "the fleet file is empty; it must be a mapping that starts with 'apiVersion: hyperplan/v1'";
+
+function defaultReadFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+function failure(file: string, message: string): LoadResult {
+  return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message }] };
+}
+
+function load(text: string, file: string, options: LoadOptions): LoadResult {
+  if (text.trim() === '') return failure(file, EMPTY_FILE);
+  const source = parseYaml(text);
+  const problems: Problem[] = syntaxProblems(source, text).map((p) => ({ file, path: '', ...p }));
+  const readFile = options.readFile ?? defaultReadFile;
+  const baseDir = dirname(resolve(file));
+  const result = validateFleetData(dataOf(source), {
+    env: options.env ?? process.env,
+    readRelative: (path) => readFile(resolve(baseDir, path)),
+  });
+  if (!result.ok) {
+    for (const problem of result.problems) {
+      problems.push({ file, ...locatePath(source, problem.path, problem.at), path: formatPath(problem.path), message: problem.message });
+    }
+  }
+  if (problems.length > 0 || !result.ok) return { ok: false, problems: sortProblems(problems) };
+  return { ok: true, fleet: { ...result.fleet, file, locations: collectLocations(source, file) } };
+}
+
+function dataOf(source: YamlSource): unknown {
+  return source.document.toJS({ maxAliasCount: 1000 });
+}
+
+/** Loads fleet text that came from `file` (used in messages and to resolve relative paths). Never throws. */
+export function loadFleetFromString(text: string, file: string, options: LoadOptions = {}): LoadResult {
+  try {
+    return load(text, file, options);
+  } catch (error) {
+    return failure(file, `cannot load the fleet: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Reads and loads a fleet file. Never throws. */
+export function loadFleet(file: string, options: LoadOptions = {}): LoadResult {
+  let text: string;
+  try {
+    text = (options.readFile ?? defaultReadFile)(file);
+  } catch (error) {
+    return failure(file, `cannot read the fleet file (${errorCode(error)})`);
+  }
+  return loadFleetFromString(text, file, options);
+}
+
+/** Position of a fleet path such as `vms[web-1].disks[0].size`, else of its nearest located ancestor. */
+export function locate(fleet: Fleet, path: string): SourceLocation | undefined {
+  let current = path;
+  for (;;) {
+    if (Object.hasOwn(fleet.locations, current)) return fleet.locations[current];
+    const parent = current.replace(/(\.[^.[\]]*|\[[^\]]*\])$/, '');
+    if (parent === current || parent === '') return undefined;
+    current = parent;
+  }
+}

@@ -1,0 +1,341 @@
+/**
+ * zod schemas of the fleet file exactly as written (the RAW shape: sizes are strings with units,
+ * references are names). `normalize.ts` turns a parsed file into the typed `Fleet`; the JSON Schema
+ * for editors is generated from these same schemas (`json-schema.ts`).
+ */
+import { z } from 'zod';
+import { SIZE_JSON_PATTERN, sizeProblem } from './sizes';
+
+export const API_VERSION = 'hyperplan/v1';
+
+/** libvirt accepts more, but names also become Terraform identifiers and resource names. */
+export const NAME_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/i;
+export const NAME_RULE =
+  "names start with a letter, then letters, digits, '-' or '_', at most 63 characters (they become libvirt names and Terraform identifiers)";
+
+export const STORAGE_POOL_TYPES = [
+  'dir', 'fs', 'netfs', 'logical', 'disk', 'iscsi', 'iscsi-direct', 'scsi', 'mpath', 'rbd', 'gluster', 'zfs', 'vstorage',
+] as const;
+export const REMOTE_BACKEND_TYPES = [
+  's3', 'pg', 'http', 'consul', 'gcs', 'azurerm', 'remote', 'cos', 'oss', 'kubernetes',
+] as const;
+
+const name = z.string().regex(NAME_PATTERN, {
+  error: (issue) => `'${String(issue.input)}' is not a valid name: ${NAME_RULE}`,
+});
+/** A reference to another object by name; resolved after parsing, so only the type is checked here. */
+const nameRef = z.string().min(1);
+const text = z.string().min(1);
+const count = z.int().positive();
+const ratio = z.number().positive();
+const flag = z.boolean();
+
+function size(unit: 'MiB' | 'KiB', description: string) {
+  return z
+    .string({
+      error: (issue) =>
+        typeof issue.input === 'number'
+          ? `expected a size with a unit such as '8GiB', got the bare number ${issue.input}`
+          : undefined,
+    })
+    .check(
+      z.superRefine((value, ctx) => {
+        const problem = sizeProblem(value, unit);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: value });
+      }),
+    )
+    .meta({ description, pattern: SIZE_JSON_PATTERN, examples: ['8GiB'] });
+}
+
+const memorySize = size('MiB', 'Memory size with a binary unit, e.g. 512MiB, 8GiB');
+const diskSize = size('MiB', 'Storage size with a binary unit, e.g. 40GiB, 2TiB');
+const pageSize = size('KiB', 'Page size, e.g. 2MiB or 1GiB');
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+export function isIpv4(value: string): boolean {
+  return IPV4.test(value);
+}
+
+const ipv4 = z.string().regex(IPV4, { error: (issue) => `'${String(issue.input)}' is not an IPv4 address` });
+
+const cidr = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = cidrProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: value });
+  }),
+);
+
+/** Explains what is wrong with an IPv4 CIDR such as `192.168.122.0/24`, or returns undefined. */
+export function cidrProblem(value: string): string | undefined {
+  const [address = '', prefix, ...rest] = value.split('/');
+  if (prefix === undefined || rest.length > 0 || !IPV4.test(address) || !/^(3[0-2]|[12]?\d)$/.test(prefix)) {
+    return `'${value}' is not an IPv4 CIDR; write the network and prefix length, e.g. '192.168.122.0/24'`;
+  }
+  const bits = Number(prefix);
+  const network = bits === 0 ? 0 : (ipv4ToNumber(address) & (~0 << (32 - bits))) >>> 0;
+  if (network !== ipv4ToNumber(address)) {
+    return `'${value}' has host bits set; the network is '${numberToIpv4(network)}/${bits}'`;
+  }
+  return undefined;
+}
+
+export function ipv4ToNumber(address: string): number {
+  return address.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
+}
+
+function numberToIpv4(value: number): string {
+  return [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join('.');
+}
+
+const hypervisor = z.enum(['kvm', 'xen']);
+const firmware = z.enum(['bios', 'uefi']);
+const cpuMode = z.enum(['host-model', 'host-passthrough', 'custom', 'maximum']);
+const diskBus = z.enum(['virtio', 'scsi', 'sata', 'ide', 'xen', 'usb']);
+const diskCache = z.enum(['none', 'writethrough', 'writeback', 'directsync', 'unsafe', 'default']);
+const diskFormat = z.enum(['qcow2', 'raw']);
+const guestType = z.enum(['pv', 'pvh', 'hvm']);
+
+const overcommitSchema = z.object({ cpu: ratio.optional(), memory: ratio.optional() }).strict();
+const reservedSchema = z.object({ memory: memorySize, cpus: z.int().nonnegative() }).strict();
+
+const vmDefaultFields = {
+  machine: text.optional(),
+  cpuMode: cpuMode.optional(),
+  diskBus: diskBus.optional(),
+  diskCache: diskCache.optional(),
+  nicModel: text.optional(),
+  firmware: firmware.optional(),
+};
+
+export const defaultsSchema = z
+  .object({
+    kvm: z
+      .object({ overcommit: overcommitSchema.optional(), reserved: reservedSchema.optional(), vm: z.object(vmDefaultFields).strict().optional() })
+      .strict()
+      .optional(),
+    xen: z
+      .object({ overcommit: overcommitSchema.optional(), vm: z.object({ ...vmDefaultFields, guestType: guestType.optional() }).strict().optional() })
+      .strict()
+      .optional(),
+    placement: z.object({ strategy: z.enum(['spread', 'pack']).default('spread') }).strict().optional(),
+  })
+  .strict();
+
+const numaNodeSchema = z.object({ cpus: count, memory: memorySize }).strict();
+
+export const hostSchema = z
+  .object({
+    name,
+    hypervisor,
+    uri: text,
+    cpus: count,
+    memory: memorySize,
+    numaNodes: z
+      .union([count, z.array(numaNodeSchema).min(1)], {
+        error: (issue) => (issue.code === 'invalid_union' ? 'expected a node count or a list of { cpus, memory }' : undefined),
+      })
+      .optional(),
+    cpuModel: text.optional(),
+    cpuVendor: text.optional(),
+    cpuFlags: z.array(text).optional(),
+    zone: text.optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    overcommit: overcommitSchema.optional(),
+    reserved: reservedSchema.optional(),
+    hugepages: z.object({ size: pageSize, count }).strict().optional(),
+    ksm: flag.optional(),
+    dom0: z
+      .object({ memory: memorySize.optional(), vcpus: count.optional(), pin: flag.optional(), balloon: flag.optional() })
+      .strict()
+      .optional(),
+    iommu: flag.optional(),
+  })
+  .strict();
+
+export const migrationPoolSchema = z
+  .object({
+    name,
+    hypervisor,
+    hosts: z.array(nameRef).min(1),
+    sharedStorage: nameRef.optional(),
+    cpuModel: text.default('host-model'),
+    reserve: z.enum(['none', 'n+1', 'n+2']).default('none'),
+  })
+  .strict();
+
+export const networkSchema = z
+  .object({
+    name,
+    mode: z.enum(['nat', 'bridge', 'isolated', 'route', 'open']),
+    bridge: text.optional(),
+    cidr: cidr.optional(),
+    dhcp: z.object({ start: ipv4, end: ipv4 }).strict().optional(),
+    domain: text.optional(),
+    mtu: z.int().min(68).max(65535).optional(),
+  })
+  .strict();
+
+export const storagePoolSchema = z
+  .object({
+    name,
+    type: z.enum(STORAGE_POOL_TYPES),
+    path: text.optional(),
+    source: text.optional(),
+    capacity: diskSize.optional(),
+  })
+  .strict();
+
+export const imageSchema = z
+  .object({
+    name,
+    source: text,
+    format: diskFormat.default('qcow2'),
+    pool: nameRef.optional(),
+    pvhCapable: flag.default(true),
+  })
+  .strict();
+
+const diskSchema = z
+  .object({
+    size: diskSize,
+    pool: nameRef,
+    image: text.optional(),
+    bus: diskBus.optional(),
+    cache: diskCache.optional(),
+    io: z.enum(['native', 'threads', 'io_uring']).optional(),
+    format: diskFormat.optional(),
+    data: flag.default(false),
+    preventDestroy: flag.optional(),
+  })
+  .strict();
+
+const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
+
+const nicSchema = z.union(
+  [
+    nameRef,
+    z
+      .object({
+        network: nameRef,
+        model: text.optional(),
+        mac: z.string().regex(MAC, { error: (issue) => `'${String(issue.input)}' is not a MAC address like 52:54:00:12:34:56` }).optional(),
+        queues: count.optional(),
+      })
+      .strict(),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? 'expected a network name or { network, model, mac, queues }' : undefined) },
+);
+
+/** Secret fields take `${env:NAME}`, `${file:path}` or (flagged by policy) plain text. */
+const secret = z.string().meta({ description: 'A secret: ${env:NAME} or ${file:path} (relative to the fleet file)' });
+
+const cloudInitSchema = z
+  .object({
+    userData: text.optional().meta({ description: 'Path relative to the fleet file, or inline text when it has a newline' }),
+    networkConfig: text.optional(),
+    sshKeys: z.array(text).optional(),
+    password: secret.optional(),
+  })
+  .strict();
+
+const PCI_ADDRESS = /^([0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i;
+
+export const vmSchema = z
+  .object({
+    name,
+    vcpus: count,
+    memory: memorySize,
+    hypervisor: z.enum(['kvm', 'xen', 'auto']).default('auto'),
+    guestType: guestType.optional(),
+    firmware: firmware.optional(),
+    secureBoot: flag.default(false),
+    machine: text.optional(),
+    cpuMode: cpuMode.optional(),
+    cpuModel: text.optional(),
+    kernel: text.optional(),
+    initrd: text.optional(),
+    cmdline: text.optional(),
+    bootloader: text.optional(),
+    disks: z.array(diskSchema).default([]),
+    networks: z.array(nicSchema).default([]),
+    cloudInit: cloudInitSchema.optional(),
+    securityClass: z.enum(['general', 'sensitive', 'isolated']).default('general'),
+    workload: z.enum(['general', 'io-heavy', 'network-heavy', 'latency-critical', 'vdi']).default('general'),
+    affinity: text.optional(),
+    antiAffinity: text.optional(),
+    softAntiAffinity: text.optional(),
+    host: nameRef.optional(),
+    zone: text.optional(),
+    migrationPool: nameRef.optional(),
+    hugepages: flag.default(false),
+    numa: z.enum(['none', 'preferred', 'strict']).default('none'),
+    graphics: z
+      .object({ type: z.enum(['vnc', 'spice']), listen: text.default('127.0.0.1'), password: secret.optional() })
+      .strict()
+      .optional(),
+    hostdevs: z
+      .array(z.string().regex(PCI_ADDRESS, { error: (issue) => `'${String(issue.input)}' is not a PCI address like 0000:3b:00.0` }))
+      .default([]),
+    balloon: flag.optional(),
+    rng: flag.optional(),
+    autostart: flag.default(true),
+  })
+  .strict();
+
+const backendSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ type: z.literal('local'), path: text.optional() }).strict(),
+    z.object({ type: z.enum(REMOTE_BACKEND_TYPES) }).catchall(z.unknown()),
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union' ? `backend type must be one of local, ${REMOTE_BACKEND_TYPES.join(', ')}` : undefined,
+  },
+);
+
+export const stackSchema = z
+  .object({ name, hosts: z.array(nameRef).min(1), backend: backendSchema.optional() })
+  .strict();
+
+export const fleetFileSchema = z
+  .object({
+    apiVersion: z.literal(API_VERSION),
+    defaults: defaultsSchema.optional(),
+    hosts: z.array(hostSchema).default([]),
+    migrationPools: z.array(migrationPoolSchema).default([]),
+    networks: z.array(networkSchema).default([]),
+    pools: z.array(storagePoolSchema).default([]),
+    images: z.array(imageSchema).default([]),
+    vms: z.array(vmSchema).default([]),
+    stacks: z.array(stackSchema).default([]),
+  })
+  .strict();
+
+/** The list sections of the file, in file order; each item has a unique `name`. */
+export const SECTIONS = ['hosts', 'migrationPools', 'networks', 'pools', 'images', 'vms', 'stacks'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** Shapes as written (what the builder takes); defaults may be left out. */
+export type FleetFileInput = z.input<typeof fleetFileSchema>;
+export type DefaultsInput = z.input<typeof defaultsSchema>;
+export type HostInput = z.input<typeof hostSchema>;
+export type MigrationPoolInput = z.input<typeof migrationPoolSchema>;
+export type NetworkInput = z.input<typeof networkSchema>;
+export type StoragePoolInput = z.input<typeof storagePoolSchema>;
+export type ImageInput = z.input<typeof imageSchema>;
+export type VmInput = z.input<typeof vmSchema>;
+export type StackInput = z.input<typeof stackSchema>;
+
+/** Shapes after parsing (defaults of the schema filled in). */
+export type RawDefaults = z.output<typeof defaultsSchema>;
+export type RawHost = z.output<typeof hostSchema>;
+export type RawMigrationPool = z.output<typeof migrationPoolSchema>;
+export type RawNetwork = z.output<typeof networkSchema>;
+export type RawStoragePool = z.output<typeof storagePoolSchema>;
+export type RawImage = z.output<typeof imageSchema>;
+export type RawVm = z.output<typeof vmSchema>;
+export type RawStack = z.output<typeof stackSchema>;
+export type RawDisk = RawVm['disks'][number];
+export type RawNic = RawVm['networks'][number];

@@ -1,0 +1,73 @@
+/**
+ * `${env:NAME}` and `${file:path}` references: resolved at load into `Secret`s, allowed only where a
+ * secret belongs so that a password cannot end up in a URI or a label by accident. Messages name the
+ * variable or file, never a value.
+ */
+import { Secret } from './secret';
+import type { PathProblem, PathSegment } from './problems';
+import { isSecretPath } from './schema-issues';
+
+/** Anything shaped like a reference, so a typo in the source (`${evn:X}`) is reported, not used as text. */
+const REFERENCE_SHAPE = /^\$\{([A-Za-z]+):(.*)\}$/s;
+
+export interface SecretSources {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads a file given relative to the fleet file; throws like `fs.readFileSync`. */
+  readonly readRelative: (path: string) => string;
+}
+
+export type Resolution = { readonly ok: true; readonly secret: Secret } | { readonly ok: false; readonly message: string };
+
+export function looksLikeSecretReference(value: string): boolean {
+  return REFERENCE_SHAPE.test(value);
+}
+
+/** Resolves a secret field: a reference to its value, plain text to an `inline` secret. */
+export function resolveSecret(value: string, sources: SecretSources): Resolution {
+  const match = REFERENCE_SHAPE.exec(value);
+  if (!match) return { ok: true, secret: new Secret(value, 'inline') };
+  const [, kind = '', target = ''] = match;
+  if (target === '') return { ok: false, message: `secret reference \${${kind}:} names nothing` };
+  if (kind === 'env') {
+    const resolved = sources.env[target];
+    return resolved === undefined
+      ? { ok: false, message: `environment variable ${target} is not set` }
+      : { ok: true, secret: new Secret(resolved, `env:${target}`) };
+  }
+  if (kind === 'file') {
+    try {
+      // Secret files usually end with a newline that is not part of the secret.
+      const content = sources.readRelative(target).replace(/\r?\n$/, '');
+      return { ok: true, secret: new Secret(content, `file:${target}`) };
+    } catch (error) {
+      return { ok: false, message: `cannot read secret file '${target}' (${errorCode(error)})` };
+    }
+  }
+  return { ok: false, message: `unknown secret source '${kind}'; use \${env:NAME} or \${file:path}` };
+}
+
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unreadable';
+}
+
+/** Problems for references placed outside secret fields (walks the parsed data once). */
+export function misplacedSecretReferences(data: unknown): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const visit = (value: unknown, path: PathSegment[]): void => {
+    if (typeof value === 'string') {
+      if (looksLikeSecretReference(value) && !isSecretPath(path)) {
+        problems.push({
+          path: [...path],
+          message: 'secret references are only allowed in cloudInit.password, graphics.password and stack backend settings',
+        });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => visit(item, [...path, index]));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
+    }
+  };
+  visit(data, []);
+  return problems;
+}
