@@ -1,0 +1,74 @@
+/**
+ * Loads custom rules (I/O): each path from the policy file's `customRules` is imported (TypeScript works
+ * because the CLI runs under tsx). A module may export its rule as default, as a default array, or as
+ * named exports; every exported object with a `check` is validated like a built-in rule's metadata.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { SourceLocation } from '../fleet/model';
+import { locate } from './location';
+import { CUSTOM_PACK, PACK_NAMES, type Rule } from './rule';
+
+export type CustomRulesResult = { readonly ok: true; readonly rules: readonly Rule[] } | { readonly ok: false; readonly problems: readonly string[] };
+
+const RULE_ID = /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$/;
+const SEVERITIES: ReadonlySet<unknown> = new Set(['error', 'warning', 'info']);
+const PACKS: ReadonlySet<unknown> = new Set([...PACK_NAMES, CUSTOM_PACK]);
+
+/** What is wrong with a would-be rule, or nothing. */
+export function ruleShapeProblems(value: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const isText = (key: string): boolean => typeof value[key] === 'string' && (value[key] as string).trim() !== '';
+  if (!isText('id') || !RULE_ID.test(value.id as string)) problems.push(`id must be an upper-case dashed id such as ACME-NO-IDE, got ${JSON.stringify(value.id)}`);
+  if (!PACKS.has(value.pack)) problems.push(`pack must be one of ${[...PACKS].join(', ')}, got ${JSON.stringify(value.pack)}`);
+  if (!SEVERITIES.has(value.severity)) problems.push(`severity must be error, warning or info, got ${JSON.stringify(value.severity)}`);
+  if (!isText('summary')) problems.push('summary must be a non-empty string');
+  if (!isText('rationale')) problems.push('rationale must be a non-empty string');
+  if (!Array.isArray(value.sources) || value.sources.some((s) => typeof s !== 'string')) problems.push('sources must be a list of URLs');
+  if (typeof value.check !== 'function') problems.push('check must be a function (ctx) => { target, message }[]');
+  return problems;
+}
+
+function candidates(module: Record<string, unknown>): Record<string, unknown>[] {
+  const values = Object.values(module).flatMap((v) => (Array.isArray(v) ? v : [v]));
+  return [...new Set(values)].filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && 'check' in v);
+}
+
+/**
+ * Imports the rules at `paths` (relative to `baseDir`). Problems are located at the `customRules[i]`
+ * entry of the policy file when `locations` has it.
+ */
+export async function loadCustomRules(
+  paths: readonly string[],
+  baseDir: string,
+  policyFile: string,
+  locations: Readonly<Record<string, SourceLocation>> = {},
+): Promise<CustomRulesResult> {
+  const rules: Rule[] = [];
+  const problems: string[] = [];
+  for (const [index, path] of paths.entries()) {
+    const at = locate(locations, `customRules[${index}]`);
+    const where = `${at ? `${at.file}:${at.line}:${at.column}` : policyFile}: customRules[${index}]`;
+    let module: Record<string, unknown>;
+    try {
+      module = (await import(pathToFileURL(resolve(baseDir, path)).href)) as Record<string, unknown>;
+    } catch (error) {
+      problems.push(`${where}: cannot load custom rule module ${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      continue;
+    }
+    const found = candidates(module);
+    if (found.length === 0) {
+      problems.push(`${where}: ${path} exports no rule; export a Rule object (with id, pack, severity, summary, rationale, sources, check) as default`);
+      continue;
+    }
+    for (const candidate of found) {
+      const wrong = ruleShapeProblems(candidate);
+      if (wrong.length > 0) {
+        problems.push(...wrong.map((w) => `${where}: ${path}: ${w}`));
+      } else {
+        rules.push(candidate as unknown as Rule);
+      }
+    }
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, rules };
+}

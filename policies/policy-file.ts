@@ -1,0 +1,102 @@
+/**
+ * `hyperplan.policy.yaml`: packs, per-rule settings, thresholds, suppressions and custom rule paths.
+ * Parsing is pure (text in, config or located problems out); reading files and importing custom rules
+ * is `load-custom-rules.ts`'s job. Unknown keys are errors, like in the fleet file.
+ */
+import { z } from 'zod';
+import { formatPath, formatProblem, sortProblems, type Problem } from '../fleet/problems';
+import { issueMessage, issueProblems } from '../fleet/schema-issues';
+import { collectLocations, locatePath, parseYaml, syntaxProblems } from '../fleet/yaml-source';
+import type { SourceLocation } from '../fleet/model';
+import { MIN_SUPPRESSION_REASON_LENGTH, type PolicyConfig } from './config';
+import { CUSTOM_PACK, PACK_NAMES } from './rule';
+
+export const POLICY_FILE_NAME = 'hyperplan.policy.yaml';
+
+const RULE_ID = /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const severity = z.enum(['error', 'warning', 'info']);
+const positive = z.number().positive();
+
+const packsSchema = z.strictObject(
+  Object.fromEntries([...PACK_NAMES, CUSTOM_PACK].map((name) => [name, z.boolean().optional()])) as Record<string, z.ZodOptional<z.ZodBoolean>>,
+);
+
+const ruleSettingSchema = z.strictObject({ enabled: z.boolean().optional(), severity: severity.optional() });
+
+const thresholdsSchema = z.strictObject({
+  maxCpuOvercommit: positive.optional(),
+  maxMemoryOvercommit: positive.optional(),
+  maxDom0Fraction: z.number().gt(0).max(1).optional(),
+  maxPoolMemorySkew: z.number().min(1).optional(),
+  hostReserveBaseMiB: z.number().int().nonnegative().optional(),
+  hostReservePerVmMiB: z.number().int().nonnegative().optional(),
+});
+
+const suppressionSchema = z.strictObject({
+  rule: z.string().min(1),
+  target: z.string().min(1).optional(),
+  reason: z.string().refine((r) => r.trim().length >= MIN_SUPPRESSION_REASON_LENGTH, {
+    message: `must say why the finding is acceptable in at least ${MIN_SUPPRESSION_REASON_LENGTH} characters`,
+  }),
+  expires: z
+    .string()
+    .refine((d) => DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), { message: 'expected a date as YYYY-MM-DD' })
+    .optional(),
+});
+
+export const policyFileSchema = z.strictObject({
+  packs: packsSchema.optional(),
+  rules: z
+    .record(z.string().regex(RULE_ID, { message: 'rule ids are upper-case words joined by dashes, e.g. XEN-DOM0-BALLOON' }), ruleSettingSchema)
+    .optional(),
+  thresholds: thresholdsSchema.optional(),
+  suppressions: z.array(suppressionSchema).optional(),
+  customRules: z.array(z.string().min(1)).optional(),
+});
+
+export type PolicyFileInput = z.infer<typeof policyFileSchema>;
+
+/** A parsed policy file: the engine config (without custom rules yet) and the custom rule paths as written. */
+export interface PolicyFile {
+  readonly file: string;
+  readonly config: PolicyConfig;
+  /** Paths relative to the policy file's directory. */
+  readonly customRules: readonly string[];
+}
+
+export type PolicyFileResult = { readonly ok: true; readonly policy: PolicyFile } | { readonly ok: false; readonly problems: readonly string[] };
+
+/** `rules.X` is recorded by the YAML walk; the engine names rules `rules[X]`. */
+function withRuleKeys(locations: Record<string, SourceLocation>, rules: Readonly<Record<string, unknown>>): Record<string, SourceLocation> {
+  for (const id of Object.keys(rules)) {
+    const at = locations[`rules.${id}`];
+    if (at) locations[`rules[${id}]`] = at;
+  }
+  return locations;
+}
+
+/** Parses policy text from `file`; every problem is `file:line:column: path: message`. */
+export function parsePolicyFile(text: string, file: string): PolicyFileResult {
+  if (text.trim() === '') return { ok: true, policy: { file, config: {}, customRules: [] } };
+  const source = parseYaml(text);
+  const problems: Problem[] = syntaxProblems(source, text).map((p) => ({ file, path: '', ...p }));
+  if (problems.length > 0) return { ok: false, problems: sortProblems(problems).map(formatProblem) };
+  const parsed = policyFileSchema.safeParse(source.document.toJS() ?? {}, { error: issueMessage });
+  if (!parsed.success) {
+    for (const problem of parsed.error.issues.flatMap((issue) => issueProblems(issue))) {
+      problems.push({ file, ...locatePath(source, problem.path, problem.at), path: formatPath(problem.path), message: problem.message });
+    }
+    return { ok: false, problems: sortProblems(problems).map(formatProblem) };
+  }
+  const data = parsed.data;
+  const config: PolicyConfig = {
+    ...(data.packs ? { packs: data.packs as Record<string, boolean> } : {}),
+    ...(data.rules ? { rules: data.rules } : {}),
+    ...(data.thresholds ? { thresholds: data.thresholds } : {}),
+    ...(data.suppressions ? { suppressions: data.suppressions } : {}),
+    locations: withRuleKeys(collectLocations(source, file), data.rules ?? {}),
+  };
+  return { ok: true, policy: { file, config, customRules: data.customRules ?? [] } };
+}
