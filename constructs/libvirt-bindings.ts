@@ -4,7 +4,15 @@
  * appears, or the engine moves to CDK Terrain, only this file changes.
  */
 export { LibvirtProvider, type LibvirtProviderConfig } from '../.gen/providers/libvirt/provider';
-export { Domain, type DomainConfig } from '../.gen/providers/libvirt/domain';
+export {
+  Domain,
+  type DomainConfig,
+  type DomainDevicesDisks,
+  type DomainDevicesInterfaces,
+  type DomainDevicesGraphics,
+  type DomainFeatures,
+  type DomainOs,
+} from '../.gen/providers/libvirt/domain';
 export { Volume, type VolumeConfig } from '../.gen/providers/libvirt/volume';
 export { Network, type NetworkConfig } from '../.gen/providers/libvirt/network';
 export { Pool, type PoolConfig } from '../.gen/providers/libvirt/pool';

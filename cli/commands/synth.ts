@@ -1,0 +1,89 @@
+/** `hyperplan synth [fleet] [--out dir]`: the fleet as Terraform JSON, the same bytes `cdktf synth` writes. */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { Command } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
+import { PolicyGateError, synthesizeFleet } from '../../stacks/fleet-app';
+
+const DEFAULT_FLEET = 'fleet.yaml';
+const DEFAULT_OUT = 'cdktf.out';
+
+function stringOption(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw new UsageError(`synth: --${name} needs a value`);
+  return value;
+}
+
+export const synthCommand: Command = {
+  name: 'synth',
+  summary: 'place, check and synthesize the fleet into Terraform JSON (cdktf.out)',
+  help: [
+    'Usage: hyperplan synth [fleet] [--out dir] [--lock file] [--policy file] [--quiet]',
+    '',
+    'Loads the fleet, places its VMs (keeping hyperplan.lock.json beside the fleet when present), runs the',
+    'policies, and writes one Terraform stack per entry of `stacks` (default: one per hypervisor kind) to',
+    '<out>/stacks/<name>/cdk.tf.json, plus host preparation scripts to <out>/host-prep/<host>.sh. The output',
+    'directory is replaced only when synthesis succeeds. Same bytes as `cdktf synth` with HYPERPLAN_FLEET.',
+    '',
+    'Arguments:',
+    '  fleet           fleet file (default: fleet.yaml in the current directory, else $HYPERPLAN_FLEET)',
+    '',
+    'Options:',
+    '  --out dir       output directory (default cdktf.out)',
+    '  --lock file     placement lock to keep (default hyperplan.lock.json beside the fleet; never written)',
+    '  --policy file   policy file (packs, severities, suppressions)',
+    '  --quiet         no progress on stderr',
+    '',
+    'Exit codes: 0 written, 1 policy errors or unplaced VMs (nothing written), 2 bad input or usage.',
+  ].join('\n'),
+  options: {
+    out: { type: 'string' },
+    lock: { type: 'string' },
+    policy: { type: 'string' },
+    quiet: { type: 'boolean' },
+  },
+  async run(args, io) {
+    const [given, ...extra] = args.positionals;
+    if (extra.length > 0) throw new UsageError(`synth: expected at most one fleet file, got ${args.positionals.length}`);
+    const resolve = (path: string): string => (isAbsolute(path) ? path : join(io.cwd, path));
+    const fleetFile = given ?? (existsSync(resolve(DEFAULT_FLEET)) ? DEFAULT_FLEET : io.env.HYPERPLAN_FLEET);
+    if (fleetFile === undefined) throw new UsageError(`synth: no fleet file given, no ${DEFAULT_FLEET} here and HYPERPLAN_FLEET is not set`);
+    const outDir = stringOption(args.values.out, 'out') ?? DEFAULT_OUT;
+    const lockFile = stringOption(args.values.lock, 'lock');
+    const policyFile = stringOption(args.values.policy, 'policy');
+    const progress = io.interactive && args.values.quiet !== true ? io.stderr : () => undefined;
+
+    progress(`synthesizing ${fleetFile} …\n`);
+    try {
+      const summary = await synthesizeFleet({
+        fleetFile: resolve(fleetFile),
+        outDir: resolve(outDir),
+        ...(lockFile ? { lockFile: resolve(lockFile) } : {}),
+        ...(policyFile ? { policyFile: resolve(policyFile) } : {}),
+        env: io.env,
+      });
+      const lines = [`wrote ${outDir}: ${summary.stacks.length} stack(s)`];
+      for (const stack of summary.stacks) {
+        lines.push(`  ${join(outDir, stack.file)}  ${stack.kind}, ${stack.hosts.length} host(s), ${stack.vms} VM(s), ${stack.resources} resource(s)`);
+      }
+      for (const file of summary.hostPreparation) lines.push(`  ${join(outDir, file)}`);
+      const warnings = summary.findings.filter((f) => f.severity !== 'error').length;
+      if (warnings > 0) lines.push(`${warnings} warning/info finding(s); run 'hyperplan check ${fleetFile}' to see them`);
+      io.stdout(`${lines.join('\n')}\n`);
+      return EXIT_OK;
+    } catch (error) {
+      if (!(error instanceof PolicyGateError)) throw error;
+      const lines = [`synthesis stopped, ${outDir} left unchanged:`];
+      for (const f of error.errors) {
+        const where = f.location ? `${f.location.file}:${f.location.line}:${f.location.column}: ` : '';
+        lines.push(`  ${where}${f.ruleId} ${f.target}: ${f.message}`);
+      }
+      const reported = new Set(error.errors.map((f) => f.target));
+      for (const u of error.unplaced.filter((u) => !reported.has(`vms[${u.vm}]`))) {
+        lines.push(`  unplaced VM ${u.vm}: ${Object.entries(u.reasons).map(([host, why]) => `${host}: ${why}`).join('; ')}`);
+      }
+      io.stderr(`${lines.join('\n')}\n`);
+      return EXIT_FINDINGS;
+    }
+  },
+};

@@ -1,0 +1,110 @@
+/**
+ * A fleet network on one host: a `libvirt_network` defined in that host's libvirt. Every host that runs a
+ * guest on the network gets its own copy (each host is its own libvirt), addressed `<host>_net_<name>`.
+ */
+import { Construct } from 'constructs';
+import type { Network as NetworkSpec } from '../fleet/model';
+import { Network, type LibvirtProvider, type NetworkConfig } from './libvirt-bindings';
+import { checkProps, type PropCheck } from './prop-checks';
+import { named } from './terraform-id';
+
+export interface GuestNetworkProps {
+  /** The network as the fleet declares it. */
+  readonly network: NetworkSpec;
+  /** The provider of the host the network is defined on. */
+  readonly provider: LibvirtProvider;
+  /** Name of that host; part of the Terraform address. */
+  readonly hostName: string;
+  /** Start the network when the host boots. @default true */
+  readonly autostart?: boolean;
+}
+
+/** IPv4 network of a CIDR, split into what libvirt's `<ip>` element wants. */
+export interface Ipv4Layout {
+  /** Address libvirt gives the host side of the network (the first usable address). */
+  readonly gateway: string;
+  readonly netmask: string;
+  /** DHCP range: second usable address to the last usable one. */
+  readonly dhcpStart: string;
+  readonly dhcpEnd: string;
+}
+
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+/** A /30 is the smallest network with a gateway and one DHCP address. */
+const MAX_PREFIX = 30;
+
+const toIp = (value: number): string => [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join('.');
+
+/** Gateway, netmask and default DHCP range of an IPv4 CIDR; undefined when `cidr` is not one. */
+export function ipv4Layout(cidr: string): Ipv4Layout | undefined {
+  const match = CIDR.exec(cidr);
+  if (!match) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((o) => o > 255) || prefix < 1 || prefix > MAX_PREFIX) return undefined;
+  const mask = (0xffffffff << (32 - prefix)) >>> 0;
+  const base = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) & mask;
+  const broadcast = (base | (~mask >>> 0)) >>> 0;
+  return { gateway: toIp(base + 1), netmask: toIp(mask), dhcpStart: toIp(base + 2), dhcpEnd: toIp(broadcast - 1) };
+}
+
+/** libvirt forward mode per fleet mode; isolated networks have no `<forward>` at all. */
+const FORWARD_MODE: Record<NetworkSpec['mode'], string | undefined> = {
+  nat: 'nat', route: 'route', open: 'open', bridge: 'bridge', isolated: undefined,
+};
+
+const needsCidr = (n: NetworkSpec): boolean => n.mode === 'nat' || n.mode === 'route';
+
+const CHECKS: readonly PropCheck<GuestNetworkProps>[] = [
+  {
+    fails: (p) => p.network.mode === 'bridge' && !p.network.bridge,
+    message: (p) => `network '${p.network.name}' has mode bridge but no bridge; set bridge to the host bridge (e.g. br0)`,
+  },
+  {
+    fails: (p) => needsCidr(p.network) && !p.network.cidr,
+    message: (p) => `network '${p.network.name}' has mode ${p.network.mode} but no cidr; set cidr (e.g. 192.168.122.0/24)`,
+  },
+  {
+    fails: (p) => p.network.cidr !== undefined && ipv4Layout(p.network.cidr) === undefined,
+    message: (p) =>
+      `network '${p.network.name}' has cidr '${p.network.cidr}'; expected an IPv4 network a.b.c.d/n with n from 1 to ${MAX_PREFIX}`,
+  },
+];
+
+export class GuestNetwork extends Construct {
+  readonly network: NetworkSpec;
+  readonly resource: Network;
+
+  constructor(scope: Construct, id: string, props: GuestNetworkProps) {
+    super(scope, id);
+    checkProps(this.node.path, props, CHECKS);
+    const spec = props.network;
+    this.network = spec;
+    const forwardMode = FORWARD_MODE[spec.mode];
+    const layout = spec.cidr ? ipv4Layout(spec.cidr) : undefined;
+    const config: NetworkConfig = {
+      provider: props.provider,
+      name: spec.name,
+      autostart: props.autostart ?? true,
+      ...(forwardMode ? { forward: { mode: forwardMode } } : {}),
+      ...(spec.bridge ? { bridge: { name: spec.bridge } } : {}),
+      ...(spec.domain ? { domain: { name: spec.domain } } : {}),
+      ...(spec.mtu ? { mtu: { size: spec.mtu } } : {}),
+      ...(layout && spec.mode !== 'bridge'
+        ? {
+            ips: [{
+              address: layout.gateway,
+              netmask: layout.netmask,
+              dhcp: { ranges: [{ start: spec.dhcp?.start ?? layout.dhcpStart, end: spec.dhcp?.end ?? layout.dhcpEnd }] },
+            }],
+          }
+        : {}),
+    };
+    this.resource = named(new Network(this, 'network', config), props.hostName, 'net', spec.name);
+  }
+
+  /** The network name as a reference, so domains using it depend on it. */
+  get name(): string {
+    return this.resource.name;
+  }
+}

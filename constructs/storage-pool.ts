@@ -1,0 +1,117 @@
+/**
+ * A fleet storage pool on one host: a `libvirt_pool` in that host's libvirt, addressed
+ * `<host>_pool_<name>`. Shared pools (netfs, rbd …) are defined on every host that uses them too: each
+ * host mounts or connects to the same data through its own libvirt.
+ */
+import { Construct } from 'constructs';
+import type { StoragePool as StoragePoolSpec, StoragePoolType } from '../fleet/model';
+import { Pool, type LibvirtProvider, type PoolConfig } from './libvirt-bindings';
+import { checkProps, type PropCheck } from './prop-checks';
+import { named } from './terraform-id';
+
+export interface StoragePoolProps {
+  /** The pool as the fleet declares it. */
+  readonly pool: StoragePoolSpec;
+  /** The provider of the host the pool is defined on. */
+  readonly provider: LibvirtProvider;
+  /** Name of that host; part of the Terraform address. */
+  readonly hostName: string;
+}
+
+type PoolSource = NonNullable<PoolConfig['source']>;
+
+/** `host:/export` (netfs, gluster, iscsi) split at the first colon. */
+function hostAndPath(source: string): { host: string; path: string } | undefined {
+  const colon = source.indexOf(':');
+  if (colon <= 0 || colon === source.length - 1) return undefined;
+  return { host: source.slice(0, colon), path: source.slice(colon + 1) };
+}
+
+/** How the fleet's one-line `source` maps onto libvirt's `<source>` for each pool type. */
+const SOURCE: Record<StoragePoolType, (source: string) => PoolSource | undefined> = {
+  dir: () => undefined,
+  fs: (source) => ({ device: [{ path: source }] }),
+  disk: (source) => ({ device: [{ path: source }] }),
+  netfs: (source) => {
+    const parts = hostAndPath(source);
+    return parts && { host: [{ name: parts.host }], dir: { path: parts.path } };
+  },
+  gluster: (source) => {
+    const parts = hostAndPath(source);
+    return parts && { host: [{ name: parts.host }], name: parts.path.replace(/^\//, ''), dir: { path: '/' } };
+  },
+  iscsi: (source) => {
+    const parts = hostAndPath(source);
+    return parts && { host: [{ name: parts.host }], device: [{ path: parts.path }] };
+  },
+  'iscsi-direct': (source) => {
+    const parts = hostAndPath(source);
+    return parts && { host: [{ name: parts.host }], device: [{ path: parts.path }] };
+  },
+  scsi: (source) => ({ adapter: { name: source } }),
+  logical: (source) => ({ name: source }),
+  rbd: (source) => ({ name: source }),
+  zfs: (source) => ({ name: source }),
+  vstorage: (source) => ({ name: source }),
+  mpath: () => undefined,
+};
+
+/** Types whose source is `host:/path`. */
+const HOST_PATH_TYPES = new Set<StoragePoolType>(['netfs', 'gluster', 'iscsi', 'iscsi-direct']);
+/** Types that need a source at all. */
+const SOURCE_TYPES = new Set<StoragePoolType>(['fs', 'disk', 'netfs', 'gluster', 'iscsi', 'iscsi-direct', 'scsi', 'logical', 'rbd', 'zfs', 'vstorage']);
+/** Types whose files live under a target directory. */
+const PATH_TYPES = new Set<StoragePoolType>(['dir', 'fs', 'netfs']);
+/**
+ * `virStoragePoolBuild` only creates the target directory for these types. For logical, disk and zfs it
+ * writes a new volume group, partition table or zpool onto the source device, destroying what is there,
+ * so those pools are expected to be prepared on the host and are only started.
+ */
+const SAFE_TO_BUILD = new Set<StoragePoolType>(['dir', 'fs', 'netfs']);
+
+const CHECKS: readonly PropCheck<StoragePoolProps>[] = [
+  {
+    fails: (p) => PATH_TYPES.has(p.pool.type) && !p.pool.path,
+    message: (p) => `pool '${p.pool.name}' (type ${p.pool.type}) has no path; set path to the directory volumes live in (e.g. /var/lib/libvirt/images)`,
+  },
+  {
+    fails: (p) => SOURCE_TYPES.has(p.pool.type) && !p.pool.source,
+    message: (p) => `pool '${p.pool.name}' (type ${p.pool.type}) has no source; set source (netfs: host:/export, logical: a volume group, rbd: a Ceph pool, fs/disk: a device)`,
+  },
+  {
+    fails: (p) => HOST_PATH_TYPES.has(p.pool.type) && p.pool.source !== undefined && hostAndPath(p.pool.source) === undefined,
+    message: (p) => `pool '${p.pool.name}' (type ${p.pool.type}) has source '${p.pool.source}'; expected host:/path, e.g. nfs1:/export/images`,
+  },
+];
+
+export class StoragePool extends Construct {
+  readonly pool: StoragePoolSpec;
+  readonly resource: Pool;
+
+  constructor(scope: Construct, id: string, props: StoragePoolProps) {
+    super(scope, id);
+    checkProps(this.node.path, props, CHECKS);
+    const spec = props.pool;
+    this.pool = spec;
+    const source = spec.source ? SOURCE[spec.type](spec.source) : undefined;
+    this.resource = named(
+      new Pool(this, 'pool', {
+        provider: props.provider,
+        name: spec.name,
+        type: spec.type,
+        ...(source ? { source } : {}),
+        ...(spec.path ? { target: { path: spec.path } } : {}),
+        // The generator renames `build` (a reserved word for it) to `buildAttribute`; it synthesizes as `build`.
+        create: { buildAttribute: SAFE_TO_BUILD.has(spec.type), start: true, autostart: true },
+      }),
+      props.hostName,
+      'pool',
+      spec.name,
+    );
+  }
+
+  /** The pool name as a reference, so volumes in it depend on it. */
+  get name(): string {
+    return this.resource.name;
+  }
+}

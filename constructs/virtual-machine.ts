@@ -1,0 +1,224 @@
+/**
+ * A VM on one host: a `libvirt_domain` plus its volumes (OS disk as a qcow2 overlay on the host's base
+ * image, data disks protected against destroy) and, when asked, a cloud-init seed. It renders the
+ * decisions of `effectiveVm()` (machine, CPU, buses, cache/io, NIC model, queues …) and decides nothing
+ * itself beyond how libvirt spells them.
+ */
+import { Construct } from 'constructs';
+import type { EffectiveDisk, EffectiveNic, EffectiveVm } from '../fleet/effective-vm';
+import type { CloudInit as CloudInitSpec, DiskBus } from '../fleet/model';
+import { CloudInit } from './cloud-init';
+import type { HostResources } from './host-provider';
+import {
+  Domain,
+  Volume,
+  type DomainConfig,
+  type DomainDevicesDisks,
+  type DomainDevicesGraphics,
+  type DomainDevicesInterfaces,
+  type DomainFeatures,
+  type DomainOs,
+} from './libvirt-bindings';
+import { checkProps, type PropCheck } from './prop-checks';
+import { named } from './terraform-id';
+
+export interface VirtualMachineProps {
+  /** The VM's concrete settings for the host's hypervisor (`effectiveVm(fleet, vm, host.hypervisor)`). */
+  readonly effective: EffectiveVm;
+  /** The host the planner put the VM on: its provider, pools, networks and base images. */
+  readonly host: HostResources;
+  /** Cloud-init seed to attach. @default - `effective.vm.cloudInit`; none when the VM declares none */
+  readonly cloudInit?: CloudInitSpec;
+  /** Start the domain once it is defined. @default true */
+  readonly running?: boolean;
+}
+
+const BYTES_PER_MIB = 1024 * 1024;
+/** Guest architecture; the fleet model describes x86_64 hosts only. */
+const ARCH = 'x86_64';
+const FILE_EXTENSION = { qcow2: 'qcow2', raw: 'img' } as const;
+const DEVICE_PREFIX: Record<DiskBus, string> = { virtio: 'vd', scsi: 'sd', sata: 'sd', usb: 'sd', ide: 'hd', xen: 'xvd' };
+
+const CHECKS: readonly PropCheck<VirtualMachineProps>[] = [
+  {
+    fails: (p) => p.effective.hypervisor !== p.host.hypervisor,
+    message: (p) =>
+      `vm '${p.effective.vm.name}' was resolved for ${p.effective.hypervisor} but host '${p.host.hostName}' is ${p.host.hypervisor}; ` +
+      'pass effectiveVm(fleet, vm, host.hypervisor)',
+  },
+  {
+    fails: (p) => !Number.isInteger(p.effective.vm.vcpus) || p.effective.vm.vcpus < 1,
+    message: (p) => `vm '${p.effective.vm.name}' has vcpus ${p.effective.vm.vcpus}; expected a whole number ≥ 1`,
+  },
+  {
+    fails: (p) => !(p.effective.vm.memoryMiB > 0),
+    message: (p) => `vm '${p.effective.vm.name}' has memory ${p.effective.vm.memoryMiB} MiB; expected more than 0`,
+  },
+  {
+    fails: (p) => (p.cloudInit ?? p.effective.vm.cloudInit) !== undefined && p.effective.disks.length === 0,
+    message: (p) => `vm '${p.effective.vm.name}' has cloudInit but no disks; the seed volume goes into the OS disk's pool, so add a disk`,
+  },
+];
+
+/** First free device name with `prefix` (`sda`, `sdb` …) next to the VM's own disks. */
+function nextDevice(prefix: string, disks: readonly EffectiveDisk[]): string {
+  const used = new Set(disks.map((d) => d.target));
+  for (let letter = 0; letter < 26; letter += 1) {
+    const dev = `${prefix}${String.fromCharCode(97 + letter)}`;
+    if (!used.has(dev)) return dev;
+  }
+  throw new Error(`no free ${prefix}* device name left for the cloud-init seed`);
+}
+
+/**
+ * How the seed is attached: a SATA CD-ROM on KVM (q35 has no IDE), an IDE CD-ROM on Xen HVM, and a
+ * read-only PV disk on Xen PV/PVH, which have no emulated CD-ROM; cloud-init finds the seed by its
+ * `cidata` label on any block device.
+ */
+function seedAttachment(effective: EffectiveVm): Pick<DomainDevicesDisks, 'device' | 'readOnly'> & { bus: DiskBus } {
+  if (effective.hypervisor === 'kvm') return { device: 'cdrom', bus: 'sata' };
+  if (effective.guestType === 'hvm') return { device: 'cdrom', bus: 'ide' };
+  return { device: 'disk', bus: 'xen', readOnly: true };
+}
+
+export class VirtualMachine extends Construct {
+  readonly domain: Domain;
+  readonly volumes: readonly Volume[];
+  readonly cloudInit?: CloudInit;
+
+  constructor(scope: Construct, id: string, props: VirtualMachineProps) {
+    super(scope, id);
+    checkProps(this.node.path, props, CHECKS);
+    const { effective, host } = props;
+    const { vm } = effective;
+    const kvm = effective.hypervisor === 'kvm';
+
+    this.volumes = effective.disks.map((disk) => this.volume(disk, props));
+    const disks: DomainDevicesDisks[] = effective.disks.map((disk, index) => {
+      const volume = this.volumes[index]!;
+      return {
+        source: { volume: { pool: volume.pool, volume: volume.name } },
+        target: { dev: disk.target, bus: disk.bus },
+        // QEMU is the only KVM disk driver; on Xen libxl picks its backend from the format.
+        driver: { ...(kvm ? { name: 'qemu' } : {}), type: disk.format, ...(disk.cache ? { cache: disk.cache } : {}), ...(disk.io ? { io: disk.io } : {}) },
+      };
+    });
+
+    const cloudInitSpec = props.cloudInit ?? vm.cloudInit;
+    if (cloudInitSpec) {
+      const osPool = effective.disks[0]!.pool;
+      this.cloudInit = new CloudInit(this, 'cloud-init', {
+        vmName: vm.name,
+        cloudInit: cloudInitSpec,
+        pool: host.pool(osPool).name,
+        provider: host.provider,
+        hostName: host.hostName,
+      });
+      const { bus, ...attachment } = seedAttachment(effective);
+      disks.push({
+        ...attachment,
+        source: { volume: { pool: this.cloudInit.volume.pool, volume: this.cloudInit.volume.name } },
+        target: { dev: nextDevice(DEVICE_PREFIX[bus], effective.disks), bus },
+        driver: { ...(kvm ? { name: 'qemu' } : {}), type: 'raw' },
+      });
+    }
+
+    const config: DomainConfig = {
+      provider: host.provider,
+      name: vm.name,
+      type: effective.domainType,
+      memory: vm.memoryMiB,
+      memoryUnit: 'MiB',
+      vcpu: vm.vcpus,
+      autostart: vm.autostart,
+      running: props.running ?? true,
+      os: this.os(effective),
+      ...(effective.bootloader ? { bootloader: effective.bootloader } : {}),
+      ...(effective.cpu ? { cpu: { mode: effective.cpu.mode, ...(effective.cpu.model ? { model: effective.cpu.model } : {}) } } : {}),
+      ...(effective.osType === 'hvm' ? { features: this.features(effective) } : {}),
+      ...(vm.hugepages ? { memoryBacking: { memoryHugePages: {} } } : {}),
+      devices: {
+        disks,
+        interfaces: effective.nics.map((nic) => this.nic(nic, host)),
+        ...(effective.rng ? { rngs: [{ model: 'virtio', backend: { random: '/dev/urandom' } }] } : {}),
+        // libxl knows only the Xen balloon (it is always there); on KVM `none` removes the device.
+        memBalloon: { model: kvm ? (effective.balloon ? 'virtio' : 'none') : 'xen' },
+        // No chardev source: libvirt defaults serials and consoles to a pty (`virsh console`).
+        ...(effective.console === 'serial'
+          ? { serials: [{ target: { port: 0 } }], consoles: [{ target: { type: 'serial', port: 0 } }] }
+          : { consoles: [{ target: { type: 'xen', port: 0 } }] }),
+        ...(effective.graphics ? { graphics: [this.graphics(effective)] } : {}),
+      },
+    };
+    this.domain = named(new Domain(this, 'domain', config), host.hostName, vm.name);
+  }
+
+  private volume(disk: EffectiveDisk, props: VirtualMachineProps): Volume {
+    const { host, effective } = props;
+    const vmName = effective.vm.name;
+    const pool = host.pool(disk.pool).name;
+    const base = {
+      provider: host.provider,
+      name: `${vmName}-disk${disk.index}.${FILE_EXTENSION[disk.format]}`,
+      pool,
+      target: { format: { type: disk.format } },
+      ...(disk.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
+    };
+    const capacity = disk.sizeMiB * BYTES_PER_MIB;
+    let config;
+    if (disk.imageSource && disk.format === 'qcow2') {
+      // Copy-on-write overlay: the image is uploaded once per host and pool, the VM writes only its delta.
+      const image = host.baseImage(disk.pool, disk.imageSource, disk.format);
+      config = { ...base, capacity, backingStore: { path: image.path, format: { type: disk.format } } };
+    } else if (disk.imageSource) {
+      // A raw disk cannot have a backing file: the image is uploaded into the VM's own volume, which
+      // takes the image's size.
+      config = { ...base, create: { content: { url: disk.imageSource } } };
+    } else {
+      config = { ...base, capacity };
+    }
+    return named(new Volume(this, `disk${disk.index}`, config), host.hostName, vmName, `disk${disk.index}`);
+  }
+
+  private os(effective: EffectiveVm): DomainOs {
+    return {
+      type: effective.osType,
+      typeArch: ARCH,
+      typeMachine: effective.machine,
+      ...(effective.firmware === 'uefi' ? { firmware: 'efi' } : {}),
+      ...(effective.secureBoot ? { loaderSecure: 'yes' } : {}),
+      ...(effective.kernel ? { kernel: effective.kernel } : {}),
+      ...(effective.initrd ? { initrd: effective.initrd } : {}),
+      ...(effective.cmdline ? { cmdline: effective.cmdline } : {}),
+    };
+  }
+
+  private features(effective: EffectiveVm): DomainFeatures {
+    // Secure Boot on q35 needs SMM so the firmware's variable store cannot be written from the guest.
+    const smm = effective.hypervisor === 'kvm' && effective.secureBoot;
+    return { acpi: true, apic: {}, ...(smm ? { smm: { state: 'on' } } : {}) };
+  }
+
+  private nic(nic: EffectiveNic, host: HostResources): DomainDevicesInterfaces {
+    const network = host.network(nic.network);
+    const { mode, bridge } = network.network;
+    return {
+      // Bridge-mode networks attach straight to the host bridge; the others through the libvirt network.
+      source: mode === 'bridge' && bridge ? { bridge: { bridge } } : { network: { network: network.name } },
+      model: { type: nic.model },
+      ...(nic.mac ? { mac: { address: nic.mac } } : {}),
+      ...(nic.vhost || nic.queues ? { driver: { ...(nic.vhost ? { name: 'vhost' } : {}), ...(nic.queues ? { queues: nic.queues } : {}) } } : {}),
+    };
+  }
+
+  /**
+   * Console graphics listening where the fleet says (default 127.0.0.1, reached over an SSH tunnel). The
+   * fleet's graphics password is not rendered: it would sit in plain text in the Terraform JSON and
+   * state; protect the console by its listen address instead.
+   */
+  private graphics(effective: EffectiveVm): DomainDevicesGraphics {
+    const graphics = effective.graphics!;
+    const settings = { autoPort: true, listen: graphics.listen };
+    return graphics.type === 'spice' ? { spice: settings } : { vnc: settings };
+  }
+}

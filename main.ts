@@ -1,0 +1,23 @@
+/**
+ * The CDKTF app behind `cdktf synth`: the fleet named by HYPERPLAN_FLEET (default the hybrid example),
+ * placed and checked like `hyperplan synth` does, synthesized into the directory cdktf-cli chooses.
+ * Policy errors and unplaced VMs fail synthesis through the stacks' validations.
+ */
+import { App } from 'cdktf';
+import { formatProblem, loadFleet } from './fleet/index';
+import { plan } from './planner/plan';
+import { evaluatePolicies } from './policies/engine';
+import { buildFleetApp, readLock, readPolicy } from './stacks/fleet-app';
+
+process.env.CHECKPOINT_DISABLE = '1';
+const fleetFile = process.env.HYPERPLAN_FLEET ?? 'examples/hybrid/fleet.yaml';
+const loaded = loadFleet(fleetFile);
+if (!loaded.ok) {
+  process.stderr.write(`${loaded.problems.map(formatProblem).join('\n')}\n`);
+  process.exit(2);
+}
+const placement = plan(loaded.fleet, readLock(fleetFile));
+// cdktf-cli passes the output directory in CDKTF_OUTDIR; JSON output, no stack traces: same bytes as `hyperplan synth`.
+const app = new App({ hclOutput: false, stackTraces: false });
+buildFleetApp(app, loaded.fleet, placement, evaluatePolicies(loaded.fleet, placement, await readPolicy(fleetFile)));
+app.synth();

@@ -1,0 +1,238 @@
+/**
+ * From a fleet to synthesized Terraform: stack composition (`buildFleetApp`, pure construction) and the
+ * whole pipeline behind `hyperplan synth` (`synthesizeFleet`: load, plan, check, synthesize, swap in).
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { App } from 'cdktf';
+import { replaceDirectoryAtomic, writeFileAtomic } from '../cli/atomic-write';
+import { InputError } from '../cli/errors';
+import { formatProblem, loadFleet } from '../fleet/index';
+import type { Fleet, Host, StackSpec } from '../fleet/model';
+import { parseLock, type Lock } from '../planner/lock';
+import { plan } from '../planner/plan';
+import type { Placement, UnplacedVm } from '../planner/types';
+import type { PolicyConfig } from '../policies/config';
+import { evaluatePolicies } from '../policies/engine';
+import { loadPolicy } from '../policies/load-policy';
+import { POLICY_FILE_NAME } from '../policies/policy-file';
+import type { Finding } from '../policies/finding';
+import { defaultStatePath } from './backend';
+import { fleetIndex } from './fleet-index';
+import { FleetStack, HybridStack, isKvmHost, isXenHost, KvmStack, XenStack, type StackKind } from './fleet-stack';
+
+/** Lock file looked for beside the fleet file when none is given. */
+export const LOCK_FILE_NAME = 'hyperplan.lock.json';
+/** Where `hyperplan synth` writes each host's preparation script, inside the output directory. */
+export const HOST_PREP_DIR = 'host-prep';
+
+/** `stacks` of the fleet, or one stack per hypervisor kind present (`kvm`, `xen`) with local state. */
+export function stackSpecs(fleet: Fleet): readonly StackSpec[] {
+  if (fleet.stacks.length > 0) return fleet.stacks;
+  return (['kvm', 'xen'] as const)
+    .map((kind) => ({ name: kind, hosts: fleet.hosts.filter((h) => h.hypervisor === kind).map((h) => h.name) }))
+    .filter((s) => s.hosts.length > 0)
+    .map((s) => ({ ...s, backend: { type: 'local', config: { path: defaultStatePath(s.name) } } }));
+}
+
+const FINDING_TARGET = /^(vms|hosts|migrationPools)\[([^\]]+)\]/;
+
+/**
+ * The stacks a finding concerns: the stack of the VM's host, of the host, or of a migration pool's
+ * members. Findings about anything else (networks, pools, the fleet) concern every stack.
+ */
+function stacksOf(finding: Finding, fleet: Fleet, placement: Placement, stackOfHost: ReadonlyMap<string, string>): readonly string[] | undefined {
+  const match = FINDING_TARGET.exec(finding.target);
+  if (!match) return undefined;
+  const [, kind, name] = match as unknown as [string, string, string];
+  let hosts: readonly string[];
+  if (kind === 'vms') hosts = placement.placements[name] !== undefined ? [placement.placements[name]!] : [];
+  else if (kind === 'hosts') hosts = [name];
+  else hosts = fleet.migrationPools.find((p) => p.name === name)?.hosts ?? [];
+  const stacks = [...new Set(hosts.map((h) => stackOfHost.get(h)).filter((s): s is string => s !== undefined))];
+  return stacks.length > 0 ? stacks : undefined;
+}
+
+function newStack(app: App, spec: StackSpec, hosts: readonly Host[], fleet: Fleet, placement: Placement, findings: readonly Finding[]): FleetStack {
+  const common = { fleet, placement, backend: spec.backend, findings };
+  if (hosts.length > 0 && hosts.every(isKvmHost)) return new KvmStack(app, spec.name, { ...common, hosts });
+  if (hosts.length > 0 && hosts.every(isXenHost)) return new XenStack(app, spec.name, { ...common, hosts });
+  return new HybridStack(app, spec.name, { ...common, hosts });
+}
+
+/**
+ * Adds one stack per entry of `stackSpecs(fleet)` to `app`: Kvm/Xen/HybridStack by the kinds of hosts it
+ * holds, each with the findings that concern it. Throws when a host is in no stack or in two.
+ */
+export function buildFleetApp(app: App, fleet: Fleet, placement: Placement, findings: readonly Finding[]): FleetStack[] {
+  const index = fleetIndex(fleet, placement);
+  const specs = stackSpecs(fleet);
+  const stackOfHost = new Map<string, string>();
+  const problems: string[] = [];
+  for (const spec of specs) {
+    for (const host of spec.hosts) {
+      const other = stackOfHost.get(host);
+      if (other !== undefined) problems.push(`host '${host}' is in stacks '${other}' and '${spec.name}'; a host's libvirt can be managed by one stack only`);
+      else if (!index.hosts.has(host)) problems.push(`stack '${spec.name}' names host '${host}', which is not in hosts`);
+      else stackOfHost.set(host, spec.name);
+    }
+  }
+  for (const host of fleet.hosts) {
+    if (!stackOfHost.has(host.name)) problems.push(`host '${host.name}' is in no stack; add it to one of the stacks (${specs.map((s) => s.name).join(', ')})`);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+
+  const findingsByStack = new Map<string, Finding[]>(specs.map((s) => [s.name, []]));
+  for (const finding of findings) {
+    for (const stack of stacksOf(finding, fleet, placement, stackOfHost) ?? specs.map((s) => s.name)) findingsByStack.get(stack)!.push(finding);
+  }
+  return specs.map((spec) =>
+    newStack(app, spec, spec.hosts.map((name) => index.hosts.get(name)!), fleet, placement, findingsByStack.get(spec.name)!),
+  );
+}
+
+export interface SynthOptions {
+  readonly fleetFile: string;
+  /** Directory to (re)place with the synthesized stacks. */
+  readonly outDir: string;
+  /** Placement lock to keep. @default - `hyperplan.lock.json` beside the fleet file, when it exists */
+  readonly lockFile?: string;
+  /**
+   * Policy file (packs, severities, suppressions).
+   * @default - `hyperplan.policy.yaml` beside the fleet file when it exists, else every pack with default severities
+   */
+  readonly policyFile?: string;
+  /** Environment for `${env:…}` secrets in the fleet. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface SynthesizedStack {
+  readonly name: string;
+  readonly kind: StackKind;
+  readonly hosts: readonly string[];
+  readonly vms: number;
+  /** Terraform resources in the stack (data sources and outputs not counted). */
+  readonly resources: number;
+  /** `stacks/<name>/cdk.tf.json`, relative to the output directory. */
+  readonly file: string;
+}
+
+export interface SynthSummary {
+  readonly outDir: string;
+  readonly stacks: readonly SynthesizedStack[];
+  /** Host preparation scripts, relative to the output directory. */
+  readonly hostPreparation: readonly string[];
+  /** Every finding (warnings and infos included); errors would have stopped synthesis. */
+  readonly findings: readonly Finding[];
+}
+
+/** Synthesis stopped by the policy gate; the previous output directory is untouched. */
+export class PolicyGateError extends Error {
+  override readonly name = 'PolicyGateError';
+  readonly errors: readonly Finding[];
+  readonly unplaced: readonly UnplacedVm[];
+  /** The stacks' validation messages, as `cdktf synth` prints them. */
+  readonly validation: string;
+
+  constructor(errors: readonly Finding[], unplaced: readonly UnplacedVm[], validation: string) {
+    super(`synthesis stopped: ${errors.length} policy error(s), ${unplaced.length} unplaced VM(s)`);
+    this.errors = errors;
+    this.unplaced = unplaced;
+    this.validation = validation;
+  }
+}
+
+/**
+ * The placement lock: `lockFile` when given (it must exist), else `hyperplan.lock.json` beside the fleet
+ * file when there is one. Read only: synth never writes the lock.
+ */
+export function readLock(fleetFile: string, lockFile?: string): Lock | undefined {
+  const file = lockFile ?? join(dirname(fleetFile), LOCK_FILE_NAME);
+  if (!existsSync(file)) {
+    if (lockFile !== undefined) throw new InputError([`${file}: lock file not found`]);
+    return undefined;
+  }
+  const parsed = parseLock(readFileSync(file, 'utf8'), file);
+  if (!parsed.ok) throw new InputError(parsed.problems);
+  return parsed.lock;
+}
+
+/** The policy config: `policyFile` when given (it must exist), else `hyperplan.policy.yaml` beside the fleet when present. */
+export async function readPolicy(fleetFile: string, policyFile?: string): Promise<PolicyConfig> {
+  const file = policyFile ?? join(dirname(fleetFile), POLICY_FILE_NAME);
+  if (policyFile === undefined && !existsSync(file)) return {};
+  const loaded = await loadPolicy(file);
+  if (!loaded.ok) throw new InputError(loaded.problems);
+  return loaded.config;
+}
+
+/** Every file under `dir`, relative and with `/` separators, sorted. */
+export function listFiles(dir: string): string[] {
+  const files: string[] = [];
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current).sort()) {
+      const path = join(current, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(relative(dir, path).split(sep).join('/'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/**
+ * cdktf writes only relative paths into manifest.json today; this guard keeps the temporary directory's
+ * path (or any path cdktf might derive from it) from ever reaching the output unnoticed.
+ */
+function assertNoMachinePaths(dir: string, machinePaths: readonly string[]): void {
+  for (const file of listFiles(dir).filter((f) => f.endsWith('.json'))) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const leaked = machinePaths.find((p) => text.includes(p));
+    if (leaked !== undefined) throw new Error(`${file} contains the machine-specific path ${leaked}; synthesis would not be reproducible`);
+  }
+}
+
+/**
+ * Loads, plans, checks and synthesizes a fleet into `outDir`, which is replaced only when everything
+ * succeeded: a bad fleet (InputError) or a failed policy gate (PolicyGateError) leaves it as it was.
+ */
+export async function synthesizeFleet(options: SynthOptions): Promise<SynthSummary> {
+  process.env.CHECKPOINT_DISABLE = '1';
+  const loaded = loadFleet(options.fleetFile, options.env ? { env: options.env } : {});
+  if (!loaded.ok) throw new InputError(loaded.problems.map(formatProblem));
+  const { fleet } = loaded;
+  const placement = plan(fleet, readLock(options.fleetFile, options.lockFile));
+  const findings = evaluatePolicies(fleet, placement, await readPolicy(options.fleetFile, options.policyFile));
+
+  let stacks: SynthesizedStack[] = [];
+  let hostPreparation: string[] = [];
+  await replaceDirectoryAtomic(options.outDir, (dir) => {
+    const app = new App({ outdir: dir, hclOutput: false, stackTraces: false });
+    const built = buildFleetApp(app, fleet, placement, findings);
+    try {
+      app.synth();
+    } catch (error) {
+      const errors = findings.filter((f) => f.severity === 'error');
+      if (errors.length > 0 || placement.unplaced.length > 0) {
+        throw new PolicyGateError(errors, placement.unplaced, error instanceof Error ? error.message : String(error));
+      }
+      throw error;
+    }
+    assertNoMachinePaths(dir, [resolve(dir), dir]);
+    hostPreparation = [];
+    for (const host of built.flatMap((s) => s.hosts)) {
+      const file = `${HOST_PREP_DIR}/${host.hostName}.sh`;
+      writeFileAtomic(join(dir, file), host.hostPreparation);
+      hostPreparation.push(file);
+    }
+    stacks = built.map((stack) => ({
+      name: stack.node.id,
+      kind: stack.kind,
+      hosts: stack.hosts.map((h) => h.hostName),
+      vms: stack.vms.length,
+      resources: stack.resourceCount(),
+      file: `stacks/${stack.node.id}/cdk.tf.json`,
+    }));
+  });
+  return { outDir: options.outDir, stacks, hostPreparation, findings };
+}

@@ -1,0 +1,153 @@
+/**
+ * Typed stacks: one Terraform state each, holding some hosts with their providers, the pools and networks
+ * their guests use, the VMs the placement put on them and the migration pools they belong to.
+ * `KvmStack` takes KVM hosts only and `XenStack` Xen hosts only — a compile-time error for typed code and a
+ * runtime error for fleets from YAML; `HybridStack` takes both.
+ */
+import { TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { LibvirtHost } from '../constructs/host-provider';
+import { KvmHost, type KvmHostSpec } from '../constructs/kvm-host';
+import { MigrationPool } from '../constructs/migration-pool';
+import { VirtualMachine } from '../constructs/virtual-machine';
+import { XenHost, type XenHostSpec } from '../constructs/xen-host';
+import { effectiveVm } from '../fleet/effective-vm';
+import type { Fleet, Host, Hypervisor, StackBackend } from '../fleet/model';
+import type { Placement } from '../planner/types';
+import type { Finding } from '../policies/finding';
+import { addBackend } from './backend';
+import { fleetIndex } from './fleet-index';
+
+export type { KvmHostSpec, XenHostSpec };
+export type StackKind = Hypervisor | 'hybrid';
+
+export interface FleetStackProps<H extends Host = Host> {
+  readonly fleet: Fleet;
+  readonly placement: Placement;
+  /** Hosts this stack manages (each host belongs to exactly one stack). */
+  readonly hosts: readonly H[];
+  /** Where Terraform keeps this stack's state. @default - local, `terraform.<stack>.tfstate` */
+  readonly backend?: StackBackend;
+  /** Policy findings that concern this stack; any `error` fails synthesis. */
+  readonly findings: readonly Finding[];
+}
+
+export const isKvmHost = (host: Host): host is KvmHostSpec => host.hypervisor === 'kvm';
+export const isXenHost = (host: Host): host is XenHostSpec => host.hypervisor === 'xen';
+
+function describeFinding(finding: Finding): string {
+  const where = finding.location ? ` (${finding.location.file}:${finding.location.line}:${finding.location.column})` : '';
+  return `policy ${finding.ruleId} at ${finding.target}${where}: ${finding.message}`;
+}
+
+export abstract class FleetStack extends TerraformStack {
+  abstract readonly kind: StackKind;
+  readonly hosts: readonly LibvirtHost[];
+  /** Names of the VMs this stack defines. */
+  readonly vms: readonly string[];
+
+  protected constructor(scope: Construct, id: string, props: FleetStackProps, allowed: Hypervisor | undefined) {
+    super(scope, id);
+    const wrong = allowed ? props.hosts.filter((h) => h.hypervisor !== allowed) : [];
+    if (wrong.length > 0) {
+      const list = wrong.map((h) => `'${h.name}' (${h.hypervisor})`).join(', ');
+      throw new Error(
+        `${this.node.path}: a ${allowed === 'kvm' ? 'KvmStack' : 'XenStack'} holds ${allowed} hosts only, got ${list}; ` +
+          'move them to another stack or use a HybridStack',
+      );
+    }
+    addBackend(this, props.backend);
+    const { fleet, placement } = props;
+    const index = fleetIndex(fleet, placement);
+    const hosts: LibvirtHost[] = [];
+    const vms: string[] = [];
+    for (const host of props.hosts) {
+      const construct = isKvmHost(host)
+        ? new KvmHost(this, host.name, { host, catalog: index.catalog })
+        : new XenHost(this, host.name, { host: host as XenHostSpec, catalog: index.catalog });
+      hosts.push(construct);
+      // Members of a migration pool define its shared storage even before a VM uses it, so a VM can be
+      // migrated onto any member.
+      for (const pool of index.migrationPoolsByHost.get(host.name) ?? []) if (pool.sharedStorage) construct.pool(pool.sharedStorage);
+      for (const vm of index.vmsByHost.get(host.name) ?? []) {
+        new VirtualMachine(construct, `vm-${vm.name}`, { effective: effectiveVm(fleet, vm, host.hypervisor), host: construct });
+        vms.push(vm.name);
+      }
+    }
+    this.hosts = hosts;
+    this.vms = vms;
+
+    const stackHosts = new Set(props.hosts.map((h) => h.name));
+    const pools = new Set(props.hosts.flatMap((h) => index.migrationPoolsByHost.get(h.name) ?? []));
+    for (const pool of pools) {
+      new MigrationPool(this, `migration-${pool.name}`, {
+        pool,
+        hosts: pool.hosts.map((name) => index.hosts.get(name)).filter((h): h is Host => h !== undefined),
+        ...(index.headroom.has(pool.name) ? { headroom: index.headroom.get(pool.name)! } : {}),
+      });
+    }
+
+    const errorFindings = props.findings.filter((f) => f.severity === 'error');
+    const errors = errorFindings.map(describeFinding);
+    const reported = new Set(errorFindings.map((f) => f.target));
+    // An unplaced VM is missing from every stack's Terraform; each stack says which of its hosts refused
+    // it, unless a policy error about the VM (the engine reports unplaced VMs too) already stops synthesis.
+    for (const unplaced of placement.unplaced) {
+      if (reported.has(`vms[${unplaced.vm}]`)) continue;
+      const reasons = Object.entries(unplaced.reasons).filter(([host]) => stackHosts.has(host));
+      const why = reasons.length > 0 ? reasons.map(([host, reason]) => `${host}: ${reason}`).join('; ') : 'no host of this stack was considered';
+      errors.push(`unplaced VM ${unplaced.vm}: ${why}`);
+    }
+    this.node.addValidation({ validate: () => [...errors, ...this.duplicateAddresses()] });
+  }
+
+  /** Terraform resources in this stack (data sources and outputs not counted). */
+  resourceCount(): number {
+    return this.node.findAll().filter((c) => c instanceof TerraformResource).length;
+  }
+
+  /**
+   * Addresses are built from names (`kvm-a1` + `web-1` → `kvm_a1_web_1`); two fleet names can map to the
+   * same one (`web-1` and `web_1`), which Terraform JSON would silently merge.
+   */
+  private duplicateAddresses(): string[] {
+    const seen = new Map<string, string>();
+    const problems: string[] = [];
+    for (const construct of this.node.findAll()) {
+      const address =
+        construct instanceof TerraformResource ? `${construct.terraformResourceType}.${construct.friendlyUniqueId}`
+        : construct instanceof TerraformDataSource ? `data.${construct.terraformResourceType}.${construct.friendlyUniqueId}`
+        : construct instanceof TerraformOutput ? `output.${construct.friendlyUniqueId}`
+        : undefined;
+      if (address === undefined) continue;
+      const other = seen.get(address);
+      if (other !== undefined) problems.push(`${construct.node.path} and ${other} both synthesize to ${address}; rename one of the fleet objects`);
+      else seen.set(address, construct.node.path);
+    }
+    return problems;
+  }
+}
+
+export class KvmStack extends FleetStack {
+  readonly kind = 'kvm' as const;
+
+  constructor(scope: Construct, id: string, props: FleetStackProps<KvmHostSpec>) {
+    super(scope, id, props, 'kvm');
+  }
+}
+
+export class XenStack extends FleetStack {
+  readonly kind = 'xen' as const;
+
+  constructor(scope: Construct, id: string, props: FleetStackProps<XenHostSpec>) {
+    super(scope, id, props, 'xen');
+  }
+}
+
+export class HybridStack extends FleetStack {
+  readonly kind = 'hybrid' as const;
+
+  constructor(scope: Construct, id: string, props: FleetStackProps) {
+    super(scope, id, props, undefined);
+  }
+}
