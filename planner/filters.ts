@@ -31,7 +31,7 @@ export const pinnedFilter: Filter = {
   name: 'pinned',
   indexed: true,
   test: (_c, _l, { vm }, { host }) => vm.host === undefined || vm.host === host.name,
-  reason: (_c, _l, { vm }) => `pinned to ${vm.host}`,
+  reason: (_c, _l, { vm }) => `VM is pinned to ${vm.host}`,
 };
 
 export const hypervisorFilter: Filter = {

@@ -242,7 +242,9 @@ export function runPlan(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): P
   const rank = new Int32Array(ctx.vms.length);
   order.forEach((v, i) => (rank[v.index] = i));
   const failedHeadroom = enforceHeadroom(placer, rank);
-  // One more try for everything left out: local search and eviction may have freed room.
+  // One more try for everything left out: local search and eviction may have freed room. The scaled
+  // capacity was a quick way to leave headroom; the verified check alone decides from here on.
+  ledger.capacityScale.fill(1);
   const retry = [...failedFirst, ...failedHeadroom].sort((a, b) => rank[a.index]! - rank[b.index]!);
   const unplaced: UnplacedVm[] = [];
   for (const v of retry) if (ledger.hostOf[v.index] === -1 && !placer.place(v)) unplaced.push({ vm: v.vm.name, reasons: {} });

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { plan } from '../../planner/plan';
+import { lowerBound } from '../../planner/lower-bound';
+import { headroom } from '../../planner/headroom';
+import { fleet, GiB, host, pool, vm } from './fixtures';
+
+const kvm = (name: string, cpus = 16, memoryMiB = 32 * GiB) => host(name, { cpus, memoryMiB });
+
+describe('plan', () => {
+  it('spreads by default and reports usage per host', () => {
+    const f = fleet({ hosts: [kvm('kvm-1'), kvm('kvm-2')], vms: [vm('a'), vm('b')] });
+    const result = plan(f);
+    expect(result.placements).toEqual({ a: 'kvm-1', b: 'kvm-2' });
+    expect(result.hosts[0]).toEqual({ name: 'kvm-1', cpu: { used: 2, capacity: 16 }, memoryMiB: { used: 4 * GiB, capacity: 32 * GiB } });
+    expect(result.unplaced).toEqual([]);
+    expect(result.hostsUsed).toBe(2);
+  });
+
+  it('packs onto as few hosts as it can', () => {
+    const f = fleet({ hosts: [kvm('kvm-1'), kvm('kvm-2'), kvm('kvm-3')], vms: ['a', 'b', 'c', 'd'].map((n) => vm(n)), strategy: 'pack' });
+    const result = plan(f);
+    expect(new Set(Object.values(result.placements)).size).toBe(1);
+    expect(result.lowerBound).toBe(1);
+  });
+
+  it('lists, per host, the filter that removed it for an unplaceable VM', () => {
+    const f = fleet({ hosts: [kvm('kvm-1', 2), host('xen-1')], vms: [vm('big', { vcpus: 4, hypervisor: 'kvm' })] });
+    expect(plan(f).unplaced).toEqual([
+      { vm: 'big', reasons: { 'kvm-1': 'capacity: needs 4 vCPUs, 2 of 2 free', 'xen-1': 'hypervisor: VM needs kvm, host runs xen' } },
+    ]);
+  });
+
+  it('keeps hard affinity groups together and anti-affinity groups apart', () => {
+    const f = fleet({
+      hosts: [kvm('kvm-1'), kvm('kvm-2'), kvm('kvm-3')],
+      vms: [vm('a1', { affinity: 'a' }), vm('a2', { affinity: 'a' }), vm('a3', { affinity: 'a' }), vm('w1', { antiAffinity: 'w' }), vm('w2', { antiAffinity: 'w' }), vm('w3', { antiAffinity: 'w' })],
+      strategy: 'pack',
+    });
+    const p = plan(f).placements;
+    expect(new Set([p.a1, p.a2, p.a3]).size).toBe(1);
+    expect(new Set([p.w1, p.w2, p.w3]).size).toBe(3);
+  });
+
+  it('gives an isolated VM a host of its own', () => {
+    const f = fleet({ hosts: [kvm('kvm-1'), kvm('kvm-2')], vms: [vm('i', { securityClass: 'isolated' }), vm('a'), vm('b')], strategy: 'pack' });
+    const p = plan(f).placements;
+    expect(p.a).toBe(p.b);
+    expect(p.i).not.toBe(p.a);
+  });
+});
+
+describe('plan with a lock file', () => {
+  const hosts = [kvm('kvm-1'), kvm('kvm-2'), kvm('kvm-3')];
+  const vms = [vm('a'), vm('b'), vm('c')];
+
+  it('keeps valid locked placements even against the strategy', () => {
+    const lock = { version: 1 as const, placements: { a: 'kvm-3', b: 'kvm-3', c: 'kvm-3' } };
+    const result = plan(fleet({ hosts, vms }), lock);
+    expect(result.placements).toEqual({ a: 'kvm-3', b: 'kvm-3', c: 'kvm-3' });
+    expect(result.moves).toEqual([]);
+  });
+
+  it('moves only the VMs of a removed host, each with the reason', () => {
+    const lock = { version: 1 as const, placements: { a: 'kvm-1', b: 'kvm-2', c: 'kvm-3' } };
+    const result = plan(fleet({ hosts: hosts.slice(0, 2), vms }), lock);
+    expect(result.placements.a).toBe('kvm-1');
+    expect(result.placements.b).toBe('kvm-2');
+    expect(result.moves).toEqual([{ vm: 'c', from: 'kvm-3', to: result.placements.c, reason: 'host kvm-3 no longer in the fleet' }]);
+  });
+
+  it('moves a VM pinned elsewhere, and one that outgrew its host', () => {
+    const lock = { version: 1 as const, placements: { a: 'kvm-1', b: 'kvm-1', c: 'kvm-2' } };
+    const f = fleet({ hosts, vms: [vm('a', { host: 'kvm-3' }), vm('b', { memoryMiB: 30 * GiB }), vm('c')] });
+    const result = plan(f, lock);
+    expect(result.moves).toEqual([{ vm: 'a', from: 'kvm-1', to: 'kvm-3', reason: 'pinned: VM is pinned to kvm-3' }]);
+    const resized = plan(fleet({ hosts, vms: [vm('a'), vm('b', { memoryMiB: 30 * GiB }), vm('c', { memoryMiB: 4 * GiB })] }), {
+      version: 1,
+      placements: { a: 'kvm-1', b: 'kvm-1', c: 'kvm-2' },
+    });
+    expect(resized.moves).toEqual([{ vm: 'b', from: 'kvm-1', to: resized.placements.b, reason: 'capacity: needs 30720 MiB memory, 28672 of 32768 MiB free' }]);
+  });
+});
+
+describe('migration-pool headroom', () => {
+  const members = ['kvm-1', 'kvm-2', 'kvm-3'];
+  const hosts = members.map((n) => kvm(n, 16, 32 * GiB));
+  const migrationPools = [pool('p', members, { reserve: 'n+1', sharedStorage: 'nfs' })];
+
+  it('keeps n+1 by leaving VMs unplaced rather than filling the pool', () => {
+    // 3 hosts × 32 GiB; n+1 leaves room for 2 hosts' worth: 16 VMs of 4 GiB, not 24.
+    const vms = Array.from({ length: 20 }, (_, i) => vm(`v${String(i).padStart(2, '0')}`, { migrationPool: 'p' }));
+    const result = plan(fleet({ hosts, vms, migrationPools, strategy: 'pack' }));
+    expect(result.pools).toHaveLength(1);
+    expect(result.pools[0]!.satisfied).toBe(true);
+    expect(Object.keys(result.placements)).toHaveLength(16);
+    expect(Object.values(result.unplaced[0]!.reasons)).toContain('headroom: migration pool p would lose its n+1 headroom');
+    expect(headroom(fleet({ hosts, vms, migrationPools }), result.placements)[0]!.satisfied).toBe(true);
+  });
+
+  it('reports the worst case and the spare left', () => {
+    const vms = [vm('a', { migrationPool: 'p', memoryMiB: 8 * GiB }), vm('b', { migrationPool: 'p' })];
+    const [p] = headroom(fleet({ hosts, vms, migrationPools }), { a: 'kvm-1', b: 'kvm-2' });
+    expect(p).toEqual({ name: 'p', reserve: 'n+1', satisfied: true, worstCase: ['kvm-1'], spare: { cpu: 28, memoryMiB: 52 * GiB } });
+  });
+
+  it('n+2 considers every pair of hosts', () => {
+    const [p] = headroom(fleet({ hosts, vms: [vm('a', { migrationPool: 'p' })], migrationPools: [{ ...migrationPools[0]!, reserve: 'n+2' }] }), { a: 'kvm-1' });
+    expect(p!.satisfied).toBe(true);
+    expect(p!.worstCase).toEqual(['kvm-1', 'kvm-2']);
+  });
+});
+
+describe('lowerBound', () => {
+  it('counts the largest hosts needed per resource and kind', () => {
+    const f = fleet({
+      hosts: [kvm('kvm-1', 16, 64 * GiB), kvm('kvm-2', 16, 32 * GiB), host('xen-1', { cpus: 64, memoryMiB: 64 * GiB })],
+      vms: [vm('a', { hypervisor: 'kvm', memoryMiB: 60 * GiB }), vm('b', { hypervisor: 'kvm', memoryMiB: 20 * GiB })],
+    });
+    expect(lowerBound(f)).toBe(2);
+  });
+  it('counts isolated VMs as a host each', () => {
+    const f = fleet({ hosts: [kvm('kvm-1'), kvm('kvm-2'), kvm('kvm-3')], vms: [vm('i', { securityClass: 'isolated' }), vm('j', { securityClass: 'isolated' }), vm('a')] });
+    expect(lowerBound(f)).toBe(3);
+  });
+});

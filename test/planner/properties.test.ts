@@ -1,0 +1,221 @@
+/** Property tests on random fleets (seeded): every hard rule holds, plans are stable and deterministic. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Fleet, Host, MigrationPool, Vm } from '../../fleet/model';
+import { hostCapacity } from '../../planner/capacity';
+import { buildContext } from '../../planner/context';
+import { evacuate, poolMembers, RESERVE_HOSTS } from '../../planner/headroom';
+import { Ledger } from '../../planner/ledger';
+import { plan } from '../../planner/plan';
+import type { PlanResult } from '../../planner/types';
+import { fleet, GiB, host, vm } from './fixtures';
+
+const SEED = 20240601;
+const RUNS = 300;
+
+const hostArb = (i: number) =>
+  fc.record({
+    xen: fc.boolean(),
+    cpus: fc.constantFrom(4, 8, 16, 32),
+    memoryGiB: fc.constantFrom(8, 16, 32, 64),
+    zone: fc.constantFrom(undefined, 'a', 'b'),
+    label: fc.constantFrom(undefined, undefined, undefined, 'sensitive', 'isolated'),
+    overcommit: fc.constantFrom(1, 2, 4),
+  }).map((h): Host => {
+    const name = `${h.xen ? 'xen' : 'kvm'}-${i}`;
+    return host(name, {
+      hypervisor: h.xen ? 'xen' : 'kvm',
+      cpus: h.cpus,
+      memoryMiB: h.memoryGiB * GiB,
+      numaNodes: [{ cpus: h.cpus / 2, memoryMiB: (h.memoryGiB * GiB) / 2 }, { cpus: h.cpus / 2, memoryMiB: (h.memoryGiB * GiB) / 2 }],
+      overcommit: { cpu: h.overcommit, memory: 1 },
+      cpuModel: h.cpus >= 16 ? 'EPYC' : 'Xeon',
+      ...(h.zone ? { zone: h.zone } : {}),
+      ...(h.label ? { labels: { securityClass: h.label } } : {}),
+    });
+  });
+
+const vmArb = (i: number, poolNames: readonly string[], hostNames: readonly string[]) =>
+  fc.record({
+    vcpus: fc.constantFrom(1, 2, 4, 8),
+    memoryGiB: fc.constantFrom(1, 2, 4, 8, 16),
+    hypervisor: fc.constantFrom('auto', 'auto', 'kvm', 'xen') as fc.Arbitrary<Vm['hypervisor']>,
+    security: fc.constantFrom('general', 'general', 'general', 'general', 'sensitive', 'isolated') as fc.Arbitrary<Vm['securityClass']>,
+    anti: fc.constantFrom(undefined, undefined, 'w', 'db'),
+    affinity: fc.constantFrom(undefined, undefined, undefined, undefined, 'pair'),
+    soft: fc.constantFrom(undefined, 's'),
+    pool: fc.constantFrom(undefined, undefined, ...poolNames),
+    pin: fc.constantFrom(undefined, undefined, undefined, undefined, undefined, undefined, ...hostNames),
+    zone: fc.constantFrom(undefined, undefined, undefined, 'a'),
+    numa: fc.constantFrom('none', 'none', 'strict') as fc.Arbitrary<Vm['numa']>,
+    passthrough: fc.boolean(),
+  }).map((v): Vm =>
+    vm(`vm-${String(i).padStart(3, '0')}`, {
+      vcpus: v.vcpus,
+      memoryMiB: v.memoryGiB * GiB,
+      hypervisor: v.hypervisor,
+      securityClass: v.security,
+      numa: v.numa,
+      ...(v.passthrough ? { cpuMode: 'host-passthrough' as const } : {}),
+      ...(v.anti ? { antiAffinity: v.anti } : {}),
+      ...(v.affinity ? { affinity: v.affinity } : {}),
+      ...(v.soft ? { softAntiAffinity: v.soft } : {}),
+      ...(v.pool ? { migrationPool: v.pool } : {}),
+      ...(v.pin ? { host: v.pin } : {}),
+      ...(v.zone ? { zone: v.zone } : {}),
+    }),
+  );
+
+const fleetArb: fc.Arbitrary<Fleet> = fc
+  .integer({ min: 1, max: 8 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => hostArb(i))))
+  .chain((hosts) => {
+    const kvm = hosts.filter((h) => h.hypervisor === 'kvm').map((h) => h.name);
+    const xen = hosts.filter((h) => h.hypervisor === 'xen').map((h) => h.name);
+    return fc
+      .record({
+        kvmReserve: fc.constantFrom('none', 'n+1', 'n+2') as fc.Arbitrary<MigrationPool['reserve']>,
+        xenReserve: fc.constantFrom('none', 'n+1') as fc.Arbitrary<MigrationPool['reserve']>,
+        strategy: fc.constantFrom('spread', 'pack') as fc.Arbitrary<'spread' | 'pack'>,
+        count: fc.integer({ min: 0, max: 30 }),
+      })
+      .chain(({ kvmReserve, xenReserve, strategy, count }) => {
+        const pools: MigrationPool[] = [];
+        if (kvm.length > 0) pools.push({ name: 'kp', hypervisor: 'kvm', hosts: kvm, cpuModel: 'host-model', reserve: kvmReserve, sharedStorage: 'nfs' });
+        if (xen.length > 0) pools.push({ name: 'xp', hypervisor: 'xen', hosts: xen, cpuModel: 'host-model', reserve: xenReserve });
+        const names = hosts.map((h) => h.name);
+        return fc
+          .tuple(...Array.from({ length: count }, (_, i) => vmArb(i, pools.map((p) => p.name), names)))
+          .map((vms) => fleet({ hosts, vms, migrationPools: pools, strategy }));
+      });
+  });
+
+/** Independent check of every hard rule on a result; returns the broken ones. */
+function violations(f: Fleet, result: PlanResult): string[] {
+  const broken: string[] = [];
+  const hosts = new Map(f.hosts.map((h) => [h.name, h]));
+  const vms = new Map(f.vms.map((v) => [v.name, v]));
+  const on = new Map<string, Vm[]>();
+  for (const [vmName, hostName] of Object.entries(result.placements)) {
+    const v = vms.get(vmName)!;
+    const h = hosts.get(hostName);
+    if (!h) {
+      broken.push(`${vmName} on unknown host ${hostName}`);
+      continue;
+    }
+    on.set(hostName, [...(on.get(hostName) ?? []), v]);
+    if (v.host !== undefined && v.host !== hostName) broken.push(`${vmName} pinned to ${v.host}, on ${hostName}`);
+    if (v.hypervisor !== 'auto' && v.hypervisor !== h.hypervisor) broken.push(`${vmName} needs ${v.hypervisor}`);
+    if (v.migrationPool && !f.migrationPools.find((p) => p.name === v.migrationPool)!.hosts.includes(hostName)) broken.push(`${vmName} outside pool`);
+    if (v.zone && v.zone !== h.zone) broken.push(`${vmName} outside zone`);
+  }
+  for (const [hostName, list] of on) {
+    const capacity = hostCapacity(hosts.get(hostName)!);
+    const cpu = list.reduce((s, v) => s + v.vcpus, 0);
+    const memory = list.reduce((s, v) => s + v.memoryMiB, 0);
+    if (cpu > capacity.cpu || memory > capacity.memoryMiB) broken.push(`${hostName} over capacity`);
+    const groups = list.flatMap((v) => (v.antiAffinity ? [v.antiAffinity] : []));
+    if (new Set(groups).size !== groups.length) broken.push(`${hostName} breaks anti-affinity`);
+    if (list.some((v) => v.securityClass === 'isolated') && list.length > 1) broken.push(`${hostName} shares an isolated VM`);
+  }
+  const affinityHosts = new Set(f.vms.filter((v) => v.affinity && result.placements[v.name]).map((v) => result.placements[v.name]));
+  if (affinityHosts.size > 1) broken.push('affinity group split');
+  return broken;
+}
+
+/** Every satisfied pool really has an evacuation for each failure set, checked move by move. */
+function falseHeadroomClaims(f: Fleet, result: PlanResult): string[] {
+  const ctx = buildContext(f);
+  const ledger = new Ledger(ctx);
+  for (const [v, h] of Object.entries(result.placements)) ledger.assign(ctx.vmIndex.get(v)!, ctx.hostIndex.get(h)!);
+  const wrong: string[] = [];
+  for (const claim of result.pools) {
+    const pool = ctx.migrationPools.get(claim.name)!;
+    const k = RESERVE_HOSTS[pool.reserve];
+    if (!claim.satisfied || k === 0) continue;
+    const members = poolMembers(ctx, pool);
+    const sets = members.length <= k ? [members] : k === 1 ? members.map((m) => [m]) : members.flatMap((a, i) => members.slice(i + 1).map((b) => [a, b]));
+    for (const failed of sets) {
+      const survivors = members.filter((m) => !failed.includes(m));
+      const leaving = failed.flatMap((h) => [...ledger.vmsOn[h]!]);
+      const { moves } = evacuate(ctx, ledger, survivors, failed);
+      if (leaving.some((v) => !survivors.includes(moves.get(v) ?? -1))) wrong.push(`${claim.name}: a VM of ${failed} has nowhere to go`);
+      for (const s of survivors) {
+        const arriving = leaving.filter((v) => moves.get(v) === s).map((v) => ctx.vms[v]!.vm);
+        const staying = [...ledger.vmsOn[s]!].map((v) => ctx.vms[v]!.vm);
+        const all = [...staying, ...arriving];
+        const cap = ctx.hosts[s]!.capacity;
+        if (all.reduce((a, v) => a + v.vcpus, 0) > cap.cpu || all.reduce((a, v) => a + v.memoryMiB, 0) > cap.memoryMiB) wrong.push(`${claim.name}: over capacity`);
+        const groups = all.flatMap((v) => (v.antiAffinity ? [v.antiAffinity] : []));
+        if (new Set(groups).size !== groups.length) wrong.push(`${claim.name}: evacuation breaks anti-affinity`);
+        if (all.some((v) => v.securityClass === 'isolated') && all.length > 1) wrong.push(`${claim.name}: evacuation shares an isolated VM`);
+      }
+    }
+  }
+  return wrong;
+}
+
+const params = { seed: SEED, numRuns: RUNS };
+
+describe('plan properties', () => {
+  it('breaks no hard rule, never over-commits a host, never claims headroom it lacks, and keeps every reserve when planning afresh', () => {
+    fc.assert(
+      fc.property(fleetArb, (f) => {
+        const result = plan(f);
+        expect(violations(f, result)).toEqual([]);
+        expect(falseHeadroomClaims(f, result)).toEqual([]);
+        expect(result.pools.filter((p) => !p.satisfied)).toEqual([]);
+        expect(Object.keys(result.placements).length + result.unplaced.length).toBe(f.vms.length);
+        if (result.lowerBound > 0 && result.unplaced.length === 0) expect(result.hostsUsed).toBeGreaterThanOrEqual(result.lowerBound);
+      }),
+      params,
+    );
+  });
+
+  it('gives the same bytes for the same input, whatever the order of hosts and VMs', () => {
+    fc.assert(
+      fc.property(fleetArb, (f) => {
+        const once = JSON.stringify(plan(f));
+        expect(JSON.stringify(plan(f))).toBe(once);
+        expect(JSON.stringify(plan({ ...f, hosts: [...f.hosts].reverse(), vms: [...f.vms].reverse() }))).toBe(once);
+      }),
+      { ...params, numRuns: 100 },
+    );
+  });
+
+  it('adding one VM moves none of the others', () => {
+    fc.assert(
+      fc.property(fleetArb, fc.integer({ min: 1, max: 8 }), (f, size) => {
+        const before = plan(f);
+        const grown: Fleet = { ...f, vms: [...f.vms, vm('zz-new', { vcpus: size, memoryMiB: size * GiB })] };
+        const after = plan(grown, { version: 1, placements: before.placements });
+        for (const [name, hostName] of Object.entries(before.placements)) expect(after.placements[name]).toBe(hostName);
+        expect(after.moves).toEqual([]);
+        expect(violations(grown, after)).toEqual([]);
+        expect(falseHeadroomClaims(grown, after)).toEqual([]);
+      }),
+      params,
+    );
+  });
+
+  it('removing a host moves only its VMs', () => {
+    fc.assert(
+      fc.property(fleetArb, fc.nat(), (f, pick) => {
+        const before = plan(f);
+        const gone = f.hosts[pick % f.hosts.length]!.name;
+        const shrunk: Fleet = { ...f, hosts: f.hosts.filter((h) => h.name !== gone) };
+        const after = plan(shrunk, { version: 1, placements: before.placements });
+        for (const [name, hostName] of Object.entries(before.placements)) {
+          if (hostName !== gone) expect(after.placements[name]).toBe(hostName);
+        }
+        for (const move of after.moves) {
+          expect(move.from).toBe(gone);
+          expect(move.reason).toBe(`host ${gone} no longer in the fleet`);
+        }
+        expect(violations(shrunk, after)).toEqual([]);
+        expect(falseHeadroomClaims(shrunk, after)).toEqual([]);
+      }),
+      params,
+    );
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { Fleet, PlacementStrategy } from '../../fleet/model';
+import { buildContext } from '../../planner/context';
+import { Ledger } from '../../planner/ledger';
+import {
+  balanceWeigher, softAntiAffinityWeigher, stickinessWeigher, strategyWeigher, totalScore, type Weigher, WEIGHERS,
+} from '../../planner/weighers';
+import { fleet, GiB, host, vm } from './fixtures';
+
+function score(f: Fleet, weigher: Weigher, vmName: string, hostName: string, placed: Record<string, string> = {}, options: { strategy?: PlacementStrategy; locked?: Record<string, string> } = {}) {
+  const ctx = buildContext(f, options);
+  const ledger = new Ledger(ctx);
+  for (const [v, h] of Object.entries(placed)) ledger.assign(ctx.vmIndex.get(v)!, ctx.hostIndex.get(h)!);
+  return weigher.score(ctx, ledger, ctx.vms[ctx.vmIndex.get(vmName)!]!, ctx.hosts[ctx.hostIndex.get(hostName)!]!);
+}
+
+const f = fleet({
+  hosts: [host('kvm-1', { cpus: 10, memoryMiB: 10 * GiB }), host('kvm-2', { cpus: 20, memoryMiB: 20 * GiB })],
+  vms: [vm('a', { vcpus: 5, memoryMiB: 1 * GiB, softAntiAffinity: 's' }), vm('b', { vcpus: 1, memoryMiB: 1 * GiB, softAntiAffinity: 's' })],
+});
+
+describe('weighers', () => {
+  it('stickiness is 1 on the locked host only', () => {
+    expect(score(f, stickinessWeigher, 'a', 'kvm-2', {}, { locked: { a: 'kvm-2' } })).toBe(1);
+    expect(score(f, stickinessWeigher, 'a', 'kvm-1', {}, { locked: { a: 'kvm-2' } })).toBe(0);
+  });
+  it('spread prefers the emptier host after placement', () => {
+    expect(score(f, strategyWeigher, 'a', 'kvm-1', {}, { strategy: 'spread' })).toBeCloseTo(0.5);
+    expect(score(f, strategyWeigher, 'a', 'kvm-2', {}, { strategy: 'spread' })).toBeCloseTo(0.75);
+  });
+  it('pack prefers the fuller used host, and larger hosts among empty ones', () => {
+    expect(score(f, strategyWeigher, 'a', 'kvm-1', { b: 'kvm-1' }, { strategy: 'pack' })).toBeCloseTo(0.6);
+    const emptySmall = score(f, strategyWeigher, 'a', 'kvm-1', {}, { strategy: 'pack' });
+    const emptyLarge = score(f, strategyWeigher, 'a', 'kvm-2', {}, { strategy: 'pack' });
+    expect(emptySmall).toBeLessThan(0);
+    expect(emptyLarge).toBeGreaterThan(emptySmall);
+  });
+  it('balance penalises CPU and memory filling unevenly', () => {
+    expect(score(f, balanceWeigher, 'a', 'kvm-1')).toBeCloseTo(-0.4);
+    expect(score(f, balanceWeigher, 'b', 'kvm-1')).toBeCloseTo(0);
+  });
+  it('soft anti-affinity counts group members on the host', () => {
+    expect(score(f, softAntiAffinityWeigher, 'a', 'kvm-1', { b: 'kvm-1' })).toBe(-1);
+    expect(score(f, softAntiAffinityWeigher, 'a', 'kvm-2', { b: 'kvm-1' })).toBe(-0);
+  });
+  it('totalScore equals the weighted sum over WEIGHERS', () => {
+    for (const strategy of ['spread', 'pack'] as const) {
+      const ctx = buildContext(f, { strategy, locked: { a: 'kvm-2' } });
+      const ledger = new Ledger(ctx);
+      ledger.assign(1, 0);
+      for (const h of ctx.hosts) {
+        const expected = WEIGHERS.reduce((sum, w) => sum + w.weight * w.score(ctx, ledger, ctx.vms[0]!, h), 0);
+        expect(totalScore(ctx, ledger, ctx.vms[0]!, h)).toBeCloseTo(expected, 12);
+      }
+    }
+  });
+});
