@@ -1,13 +1,24 @@
 /** Reads a policy file and its custom rules (I/O) into the config `evaluatePolicies` takes. */
-import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { PolicyConfig } from './config';
 import { loadCustomRules } from './load-custom-rules';
-import { parsePolicyFile } from './policy-file';
+import { parsePolicyFile, POLICY_FILE_NAME } from './policy-file';
 
 export type PolicyLoadResult = { readonly ok: true; readonly config: PolicyConfig } | { readonly ok: false; readonly problems: readonly string[] };
 
-export async function loadPolicy(file: string): Promise<PolicyLoadResult> {
+export interface PolicyLoadOptions {
+  /** Date suppression expiry is judged against (YYYY-MM-DD). @default - today's UTC date: this module is the I/O edge */
+  readonly today?: string;
+}
+
+function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Loads `file` (it must exist), imports its custom rules, and stamps the date for expiry checks. */
+export async function loadPolicy(file: string, options: PolicyLoadOptions = {}): Promise<PolicyLoadResult> {
+  const today = options.today ?? todayUtc();
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -18,8 +29,18 @@ export async function loadPolicy(file: string): Promise<PolicyLoadResult> {
   const parsed = parsePolicyFile(text, file);
   if (!parsed.ok) return parsed;
   const { config, customRules } = parsed.policy;
-  if (customRules.length === 0) return { ok: true, config };
+  if (customRules.length === 0) return { ok: true, config: { ...config, today } };
   const loaded = await loadCustomRules(customRules, dirname(file), file, config.locations);
   if (!loaded.ok) return loaded;
-  return { ok: true, config: { ...config, customRules: loaded.rules } };
+  return { ok: true, config: { ...config, customRules: loaded.rules, today } };
+}
+
+/**
+ * The policy for a fleet: `policyFile` when given (it must exist), else `hyperplan.policy.yaml` beside
+ * the fleet file when present, else the defaults (every pack on, default severities).
+ */
+export async function loadPolicyFor(fleetFile: string, policyFile?: string, options: PolicyLoadOptions = {}): Promise<PolicyLoadResult> {
+  const file = policyFile ?? join(dirname(fleetFile), POLICY_FILE_NAME);
+  if (policyFile === undefined && !existsSync(file)) return { ok: true, config: { today: options.today ?? todayUtc() } };
+  return loadPolicy(file, options);
 }

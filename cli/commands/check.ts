@@ -1,10 +1,25 @@
-/** `hyperplan check <fleet>`: validates the fleet file (policy findings are added by the policy engine later). */
+/**
+ * `hyperplan check <fleet>`: validates the fleet file, places its VMs, and runs the policies.
+ * Exit 0 when no error finding remains, 1 when one does (unplaced VMs are error findings), 2 for bad input.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Command } from '../command';
-import { EXIT_OK, InputError, UsageError } from '../errors';
+import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors';
 import { formatProblem, loadFleet } from '../../fleet/index';
+import { parseLock, plan, type Lock } from '../../planner/index';
+import { catalogue } from '../../policies/catalogue';
+import { evaluatePoliciesDetailed, type PolicyResult } from '../../policies/engine';
+import { loadPolicyFor } from '../../policies/load-policy';
+import { jsonReportText } from '../../policies/report-json';
+import { markdownReport } from '../../policies/report-markdown';
+import { sarifReportText } from '../../policies/report-sarif';
+import { textReport } from '../../policies/report-text';
+import packageJson from '../../package.json' with { type: 'json' };
 
-const FORMATS = ['text', 'json'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
+const LOCK_FILE_NAME = 'hyperplan.lock.json';
 
 function formatOf(value: unknown): Format {
   const format = value ?? 'text';
@@ -14,30 +29,66 @@ function formatOf(value: unknown): Format {
   return format as Format;
 }
 
+function stringOption(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw new UsageError(`check: --${name} needs a value`);
+  return value;
+}
+
+/** `--lock` when given (it must exist), else `hyperplan.lock.json` beside the fleet when present. */
+function readLock(fleetFile: string, lockFile: string | undefined): Lock | undefined {
+  const file = lockFile ?? join(dirname(fleetFile), LOCK_FILE_NAME);
+  if (!existsSync(file)) {
+    if (lockFile !== undefined) throw new InputError([`${file}: lock file not found`]);
+    return undefined;
+  }
+  const parsed = parseLock(readFileSync(file, 'utf8'), file);
+  if (!parsed.ok) throw new InputError(parsed.problems);
+  return parsed.lock;
+}
+
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'validate a fleet file',
+  summary: 'validate a fleet file, place it, and check the KVM/Xen policies',
   help: [
-    'Usage: hyperplan check <fleet> [--format text|json]',
+    'Usage: hyperplan check <fleet> [--policy file] [--lock file] [--format text|json|sarif|markdown]',
     '',
-    'Loads and validates the fleet file; prints every problem as file:line:column: path: message.',
+    'Loads and validates the fleet file (problems print as file:line:column: path: message), places its VMs,',
+    'and runs the policy rules (see `hyperplan rules`). Findings print with their position in the fleet file.',
     '',
     'Options:',
-    '  --format text|json  output format (default text); JSON: { "findings": [] }',
+    '  --policy file   policy file: packs, severities, thresholds, suppressions, custom rules',
+    '                  (default: hyperplan.policy.yaml beside the fleet, when present)',
+    '  --lock file     placement lock to keep (default: hyperplan.lock.json beside the fleet, when present)',
+    '  --format f      text (default), json ({ "findings": [...], "suppressed": [...] }), sarif (2.1.0), markdown',
     '',
-    'Exit codes: 0 fleet is valid, 2 the fleet file has problems or the command line is wrong.',
+    'Exit codes: 0 no error findings, 1 error findings (including unplaced VMs), 2 bad input or usage.',
   ].join('\n'),
-  options: { format: { type: 'string' } },
-  run(args, io) {
+  options: { format: { type: 'string' }, policy: { type: 'string' }, lock: { type: 'string' } },
+  async run(args, io) {
     const format = formatOf(args.values.format);
     const [file, ...extra] = args.positionals;
     if (file === undefined || extra.length > 0) throw new UsageError('check: expected exactly one fleet file');
-    const result = loadFleet(file, { env: io.env });
-    if (!result.ok) throw new InputError(result.problems.map(formatProblem));
-    const { hosts, vms } = result.fleet;
-    io.stdout(format === 'json'
-      ? `${JSON.stringify({ findings: [] }, null, 2)}\n`
-      : `fleet OK: ${hosts.length} hosts, ${vms.length} VMs\n`);
-    return Promise.resolve(EXIT_OK);
+    const loaded = loadFleet(file, { env: io.env });
+    if (!loaded.ok) throw new InputError(loaded.problems.map(formatProblem));
+    const policy = await loadPolicyFor(file, stringOption(args.values.policy, 'policy'));
+    if (!policy.ok) throw new InputError(policy.problems);
+    const placement = plan(loaded.fleet, readLock(file, stringOption(args.values.lock, 'lock')));
+    const result: PolicyResult = evaluatePoliciesDetailed(loaded.fleet, placement, policy.config);
+    io.stdout(render(result, format, { cwd: io.cwd, fleetFile: file, rules: catalogue(policy.config.customRules) }));
+    return result.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
   },
 };
+
+function render(result: PolicyResult, format: Format, context: { cwd: string; fleetFile: string; rules: ReturnType<typeof catalogue> }): string {
+  switch (format) {
+    case 'json':
+      return jsonReportText(result);
+    case 'sarif':
+      return sarifReportText(result, { baseDir: context.cwd, toolVersion: packageJson.version, rules: context.rules, fallbackFile: context.fleetFile });
+    case 'markdown':
+      return markdownReport(result);
+    case 'text':
+      return textReport(result);
+  }
+}
