@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { Testing } from 'cdktf';
+import { KvmHost, kvmHostPreparation } from '../../constructs/kvm-host';
+import { DataLibvirtNodeInfo, LibvirtProvider } from '../../constructs/libvirt-bindings';
+import { XenHost, xenBootLine } from '../../constructs/xen-host';
+import { dom0Sizing, hostCapacity } from '../../planner/capacity';
+import { checkConformance } from '../../schema/conformance';
+import { kvmHost, synthJson, xenHost } from './fixtures';
+
+describe('KvmHost', () => {
+  it('gives each host its own provider alias and URI, and a node-info data source on it', () => {
+    const synth = Testing.synthScope((scope) => {
+      new KvmHost(scope, 'kvm-a1', { host: kvmHost('kvm-a1') });
+      new KvmHost(scope, 'kvm-a2', { host: kvmHost('kvm-a2') });
+    });
+    expect(synth).toHaveProviderWithProperties(LibvirtProvider, { alias: 'kvm_a1', uri: 'qemu+ssh://root@kvm-a1/system' });
+    expect(synth).toHaveProviderWithProperties(LibvirtProvider, { alias: 'kvm_a2', uri: 'qemu+ssh://root@kvm-a2/system' });
+    expect(synth).toHaveDataSourceWithProperties(DataLibvirtNodeInfo, { provider: 'libvirt.kvm_a1' });
+    expect(checkConformance(JSON.parse(synth))).toEqual([]);
+  });
+
+  it('compares the declared size with the real host at plan time and reports usable capacity', () => {
+    const host = kvmHost('kvm-a1');
+    const json = synthJson((scope) => new KvmHost(scope, 'kvm-a1', { host }));
+    expect(json.output?.kvm_a1_declared_vs_actual?.value).toEqual({
+      declared_cpus: 64,
+      actual_cpus: '${data.libvirt_node_info.kvm_a1_node_info.cpu_cores_total}',
+      declared_memory_kib: 512 * 1024 * 1024,
+      actual_memory_kib: '${data.libvirt_node_info.kvm_a1_node_info.memory_total_kb}',
+    });
+    const capacity = hostCapacity(host);
+    expect(json.output?.kvm_a1_usable_capacity?.value).toEqual({
+      cpu: capacity.cpu, memory_mib: capacity.memoryMiB, reserved_cpu: capacity.reservedCpu, reserved_memory_mib: capacity.reservedMemoryMiB,
+    });
+  });
+
+  it('prepares hugepages, the host reservation and KSM in the host preparation output', () => {
+    const host = kvmHost('kvm-a1', { hugepages: { sizeKiB: 2048, count: 1024 }, ksm: false });
+    const json = synthJson((scope) => new KvmHost(scope, 'kvm-a1', { host }));
+    const script = json.output?.kvm_a1_host_preparation?.value as string;
+    expect(script).toBe(kvmHostPreparation(host, hostCapacity(host)));
+    expect(script).toContain('sysctl -w vm.nr_hugepages=1024');
+    expect(script).toContain('systemctl set-property machine.slice AllowedCPUs=2-63 MemoryMax=516096M');
+    expect(script).toContain('echo 0 > /sys/kernel/mm/ksm/run');
+    expect(json.output?.kvm_a1_hugepages?.value).toEqual({ size_kib: 2048, count: 1024 });
+    expect(script).toMatchSnapshot();
+  });
+
+  it('rejects a host without a URI, naming the host and the fix', () => {
+    expect(() => Testing.synthScope((scope) => new KvmHost(scope, 'h', { host: kvmHost('kvm-a1', { uri: '' }) }))).toThrow(
+      /host 'kvm-a1' has no uri; set uri \(e\.g\. qemu\+ssh:\/\/root@kvm-a1\/system/,
+    );
+  });
+});
+
+describe('XenHost', () => {
+  it('emits the Dom0 boot line, xl.conf and host preparation from dom0Sizing', () => {
+    const host = xenHost('xen-s1');
+    const json = synthJson((scope) => new XenHost(scope, 'xen-s1', { host }));
+    expect(json.output?.xen_s1_xen_boot_line?.value).toBe('dom0_mem=8192M,max:8192M dom0_max_vcpus=4 dom0_vcpus_pin');
+    expect(json.output?.xen_s1_xl_conf?.value).toBe('autoballoon="off"');
+    const script = json.output?.xen_s1_host_preparation?.value as string;
+    expect(script).toContain(xenBootLine(dom0Sizing(host)));
+    expect(script).toMatchSnapshot();
+    expect(json.provider?.libvirt).toEqual([{ alias: 'xen_s1', uri: 'xen+ssh://root@xen-s1/system' }]);
+  });
+
+  it('derives Dom0 when the fleet declares none, and leaves out pinning', () => {
+    const host = xenHost('xen-s2', { dom0: undefined });
+    const json = synthJson((scope) => new XenHost(scope, 'xen-s2', { host }));
+    const dom0 = dom0Sizing(host);
+    expect(dom0.pin).toBe(false);
+    expect(json.output?.xen_s2_xen_boot_line?.value).toBe(`dom0_mem=${dom0.memoryMiB}M,max:${dom0.memoryMiB}M dom0_max_vcpus=${dom0.vcpus}`);
+  });
+});

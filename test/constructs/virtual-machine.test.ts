@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { Testing } from 'cdktf';
+import type { Construct } from 'constructs';
+import { KvmHost } from '../../constructs/kvm-host';
+import { Domain, Volume } from '../../constructs/libvirt-bindings';
+import { VirtualMachine } from '../../constructs/virtual-machine';
+import { XenHost } from '../../constructs/xen-host';
+import { Secret } from '../../fleet/secret';
+import type { Fleet, Vm } from '../../fleet/model';
+import { checkConformance } from '../../schema/conformance';
+import { fleet, kvmHost, resolved, resources, vm, xenHost, type TerraformJson } from './fixtures';
+
+const catalogOf = (f: Fleet) => ({ pools: new Map(f.pools.map((p) => [p.name, p])), networks: new Map(f.networks.map((n) => [n.name, n])) });
+
+/** Synthesizes `vms` on one KVM (or Xen) host of a fleet. */
+function onHost(kind: 'kvm' | 'xen', vms: readonly Vm[], f: Fleet = fleet({ vms })): { synth: string; json: TerraformJson } {
+  const build = (scope: Construct) => {
+    const catalog = catalogOf(f);
+    const host = kind === 'kvm' ? new KvmHost(scope, 'kvm-a1', { host: kvmHost('kvm-a1'), catalog }) : new XenHost(scope, 'xen-s1', { host: xenHost('xen-s1'), catalog });
+    for (const v of vms) new VirtualMachine(host, `vm-${v.name}`, { effective: resolved(f, v, host.host), host });
+  };
+  const synth = Testing.synthScope(build);
+  return { synth, json: JSON.parse(synth) as TerraformJson };
+}
+
+const domainOf = (json: TerraformJson, address: string) => resources(json, 'libvirt_domain')[address] as Record<string, any>;
+
+describe('VirtualMachine on KVM', () => {
+  const web = vm('web-1', {
+    vcpus: 4,
+    memoryMiB: 8192,
+    disks: [
+      { sizeMiB: 40 * 1024, pool: 'images', image: '/var/lib/libvirt/images/debian-12.qcow2', data: false },
+      { sizeMiB: 100 * 1024, pool: 'images', data: true },
+    ],
+  });
+
+  it('renders the KVM defaults: q35, host-model CPU, virtio disk and NIC, qemu driver with cache=none/io=native, memory in MiB', () => {
+    const { synth, json } = onHost('kvm', [web]);
+    expect(synth).toHaveResourceWithProperties(Domain, {
+      name: 'web-1',
+      type: 'kvm',
+      provider: 'libvirt.kvm_a1',
+      memory: 8192,
+      memory_unit: 'MiB',
+      vcpu: 4,
+      cpu: { mode: 'host-model' },
+      os: { type: 'hvm', type_arch: 'x86_64', type_machine: 'q35' },
+    });
+    const domain = domainOf(json, 'kvm_a1_web_1');
+    expect(domain.devices.disks[0]).toEqual({
+      source: { volume: { pool: '${libvirt_volume.kvm_a1_web_1_disk0.pool}', volume: '${libvirt_volume.kvm_a1_web_1_disk0.name}' } },
+      target: { dev: 'vda', bus: 'virtio' },
+      driver: { name: 'qemu', type: 'qcow2', cache: 'none', io: 'native' },
+    });
+    expect(domain.devices.disks[1].target).toEqual({ dev: 'vdb', bus: 'virtio' });
+    expect(domain.devices.interfaces).toEqual([{ source: { bridge: { bridge: 'br0' } }, model: { type: 'virtio' }, driver: { name: 'vhost' } }]);
+    expect(domain.devices.rngs).toEqual([{ model: 'virtio', backend: { random: '/dev/urandom' } }]);
+    expect(domain.devices.mem_balloon).toEqual({ model: 'virtio' });
+    expect(domain.devices.serials).toEqual([{ target: { port: 0 } }]);
+    expect(domain.features).toEqual({ acpi: true, apic: {} });
+    expect(domain.graphics).toBeUndefined();
+    expect(checkConformance(json)).toEqual([]);
+    expect(json.resource).toMatchSnapshot();
+  });
+
+  it('protects data volumes against destroy and makes the OS disk an overlay on one shared base image', () => {
+    const { json } = onHost('kvm', [web, vm('web-2')]);
+    const volumes = resources(json, 'libvirt_volume');
+    expect(volumes.kvm_a1_web_1_disk1).toMatchObject({ name: 'web-1-disk1.qcow2', capacity: 100 * 1024 ** 3, lifecycle: { prevent_destroy: true } });
+    expect(volumes.kvm_a1_web_1_disk0?.lifecycle).toBeUndefined();
+    expect(volumes.kvm_a1_web_1_disk0).toMatchObject({
+      capacity: 40 * 1024 ** 3,
+      backing_store: { path: '${libvirt_volume.kvm_a1_image_images_debian_12_qcow2.path}', format: { type: 'qcow2' } },
+    });
+    const images = Object.keys(volumes).filter((address) => address.includes('_image_'));
+    expect(images).toEqual(['kvm_a1_image_images_debian_12_qcow2']);
+    expect(volumes.kvm_a1_image_images_debian_12_qcow2).toMatchObject({
+      name: 'debian-12.qcow2',
+      pool: '${libvirt_pool.kvm_a1_pool_images.name}',
+      create: { content: { url: '/var/lib/libvirt/images/debian-12.qcow2' } },
+    });
+  });
+
+  it('lets a data disk opt out of destroy protection', () => {
+    const v = vm('scratch', { disks: [{ sizeMiB: 1024, pool: 'images', data: true, preventDestroy: false }] });
+    expect(resources(onHost('kvm', [v]).json, 'libvirt_volume').kvm_a1_scratch_disk0?.lifecycle).toBeUndefined();
+  });
+
+  it('gives network-heavy guests one virtio queue per vCPU', () => {
+    const { json } = onHost('kvm', [vm('lb-1', { vcpus: 8, workload: 'network-heavy' })]);
+    expect(domainOf(json, 'kvm_a1_lb_1').devices.interfaces[0].driver).toEqual({ name: 'vhost', queues: 8 });
+  });
+
+  it('attaches nat networks through the libvirt network defined on the same host', () => {
+    const { json } = onHost('kvm', [vm('lab-1', { networks: [{ network: 'lab', mac: '52:54:00:00:00:01' }] })]);
+    expect(domainOf(json, 'kvm_a1_lab_1').devices.interfaces[0]).toMatchObject({
+      source: { network: { network: '${libvirt_network.kvm_a1_net_lab.name}' } },
+      mac: { address: '52:54:00:00:00:01' },
+    });
+  });
+
+  it('boots UEFI with Secure Boot (loader secure, SMM) for sensitive guests', () => {
+    const { json } = onHost('kvm', [vm('vault-k', { firmware: 'uefi', securityClass: 'sensitive' })]);
+    const domain = domainOf(json, 'kvm_a1_vault_k');
+    expect(domain.os).toMatchObject({ firmware: 'efi', loader_secure: 'yes' });
+    expect(domain.features.smm).toEqual({ state: 'on' });
+  });
+
+  it('renders graphics only when asked, listening on localhost and without the password', () => {
+    const graphics = { type: 'vnc' as const, listen: '127.0.0.1', password: new Secret('hunter2', 'env:VNC') };
+    const { synth, json } = onHost('kvm', [vm('desk-1', { graphics })]);
+    expect(domainOf(json, 'kvm_a1_desk_1').devices.graphics).toEqual([{ vnc: { auto_port: true, listen: '127.0.0.1' } }]);
+    expect(synth).not.toContain('hunter2');
+  });
+
+  it('renders the pool baseline CPU of a migration pool', () => {
+    const v = vm('app-1', { migrationPool: 'pool-a' });
+    const f = fleet({ vms: [v], migrationPools: [{ name: 'pool-a', hypervisor: 'kvm', hosts: ['kvm-a1'], cpuModel: 'EPYC-Rome', reserve: 'none' }] });
+    expect(domainOf(onHost('kvm', [v], f).json, 'kvm_a1_app_1').cpu).toEqual({ mode: 'custom', model: 'EPYC-Rome' });
+  });
+
+  it('seeds cloud-init from a SATA CD-ROM with the SSH keys and password merged into the user data', () => {
+    const v = vm('web-ci', {
+      cloudInit: { userData: '#cloud-config\npackages: [nginx]\n', sshKeys: ['ssh-ed25519 AAAA ops'], password: new Secret('s3cret', 'env:PW') },
+    });
+    const { json } = onHost('kvm', [v]);
+    const seed = resources(json, 'libvirt_cloudinit_disk').kvm_a1_web_ci_cloudinit!;
+    expect(seed.user_data).toBe('#cloud-config\npackages:\n  - nginx\nssh_authorized_keys:\n  - ssh-ed25519 AAAA ops\npassword: s3cret\nchpasswd:\n  expire: false\n');
+    expect(seed.meta_data).toBe('instance-id: web-ci\nlocal-hostname: web-ci\n');
+    expect(resources(json, 'libvirt_volume').kvm_a1_web_ci_cloudinit_volume).toMatchObject({
+      create: { content: { url: '${libvirt_cloudinit_disk.kvm_a1_web_ci_cloudinit.path}' } },
+    });
+    const disks = domainOf(json, 'kvm_a1_web_ci').devices.disks;
+    expect(disks[1]).toMatchObject({ device: 'cdrom', target: { dev: 'sda', bus: 'sata' } });
+    expect(checkConformance(json)).toEqual([]);
+  });
+
+  it('rejects cloud-init user data that is not cloud-config when keys must be merged in', () => {
+    const v = vm('bad-ci', { cloudInit: { userData: './cloud-init/web.yaml', sshKeys: ['ssh-ed25519 AAAA ops'] } });
+    expect(() => onHost('kvm', [v])).toThrow(/vms\[bad-ci\]\.cloudInit\.userData: expected cloud-config YAML/);
+  });
+
+  it('rejects a VM resolved for the other hypervisor', () => {
+    const v = vm('x');
+    const f = fleet({ vms: [v] });
+    expect(() =>
+      Testing.synthScope((scope) => {
+        const host = new KvmHost(scope, 'kvm-a1', { host: kvmHost('kvm-a1'), catalog: catalogOf(f) });
+        new VirtualMachine(host, 'vm', { effective: resolved(f, v, xenHost('xen-s1')), host });
+      }),
+    ).toThrow(/vm 'x' was resolved for xen but host 'kvm-a1' is kvm; pass effectiveVm\(fleet, vm, host\.hypervisor\)/);
+  });
+});
+
+describe('VirtualMachine on Xen', () => {
+  it.each([
+    ['pvh', { type: 'xenpvh', type_machine: 'xenpvh', kernel: '/usr/lib/grub-xen/grub-i386-xen_pvh.bin' }],
+    ['hvm', { type: 'hvm', type_machine: 'xenfv' }],
+    ['pv', { type: 'linux', type_machine: 'xenpv' }],
+  ] as const)('sets os type and machine for %s guests', (guestType, os) => {
+    const { json } = onHost('xen', [vm('g', { guestType, hypervisor: 'xen' })]);
+    const domain = domainOf(json, 'xen_s1_g');
+    expect(domain.type).toBe('xen');
+    expect(domain.os).toMatchObject({ type_arch: 'x86_64', ...os });
+    if (guestType === 'pv') expect(domain.bootloader).toBe('pygrub');
+    if (guestType !== 'hvm') expect(domain.features).toBeUndefined();
+    expect(checkConformance(json)).toEqual([]);
+  });
+
+  it('uses PV devices only: xen disk bus, netfront NICs, Xen console and balloon, no virtio anywhere', () => {
+    const { synth, json } = onHost('xen', [vm('vault-1', { hypervisor: 'xen', guestType: 'pvh', cloudInit: { sshKeys: ['ssh-ed25519 AAAA ops'] } })]);
+    const domain = domainOf(json, 'xen_s1_vault_1');
+    expect(domain.devices.disks[0]).toMatchObject({ target: { dev: 'xvda', bus: 'xen' }, driver: { type: 'qcow2' } });
+    expect(domain.devices.disks[0].driver.name).toBeUndefined();
+    // The seed is a read-only PV disk: PVH guests have no emulated CD-ROM.
+    expect(domain.devices.disks[1]).toMatchObject({ device: 'disk', read_only: true, target: { dev: 'xvdb', bus: 'xen' } });
+    expect(domain.devices.interfaces[0].model).toEqual({ type: 'netfront' });
+    expect(domain.devices.consoles).toEqual([{ target: { type: 'xen', port: 0 } }]);
+    expect(domain.devices.mem_balloon).toEqual({ model: 'xen' });
+    expect(domain.devices.rngs).toBeUndefined();
+    expect(JSON.stringify(resources(json, 'libvirt_domain'))).not.toContain('virtio');
+    expect(synth).toHaveResourceWithProperties(Volume, { name: 'vault-1-disk0.qcow2' });
+    expect(json.resource).toMatchSnapshot();
+  });
+});
