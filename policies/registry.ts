@@ -42,6 +42,7 @@ import { migNoSharedStorage } from './rules/migration/mig-no-shared-storage';
 import { migReserveNone } from './rules/migration/mig-reserve-none';
 import { migReserveUnsatisfied } from './rules/migration/mig-reserve-unsatisfied';
 import { migStorageNotShared } from './rules/migration/mig-storage-not-shared';
+import { migVmLocalDisk } from './rules/migration/mig-vm-local-disk';
 import { plcAntiAffinityZone } from './rules/placement/plc-anti-affinity-zone';
 import { plcCpuOvercommit } from './rules/placement/plc-cpu-overcommit';
 import { plcIsolatedSharedHost } from './rules/placement/plc-isolated-shared-host';
@@ -96,6 +97,7 @@ export const RULES: readonly Rule[] = [
   migReserveNone,
   migReserveUnsatisfied,
   migStorageNotShared,
+  migVmLocalDisk,
   plcAntiAffinityZone,
   plcCpuOvercommit,
   plcIsolatedSharedHost,

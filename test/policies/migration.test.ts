@@ -1,6 +1,6 @@
 import type { Host, MigrationPool, Vm } from '../../fleet/model';
 import type { PoolHeadroom } from '../../planner/types';
-import { fleet, kvmHost, migrationPool, pinned, vm, xenHost } from './fixtures';
+import { disk, fleet, kvmHost, migrationPool, pinned, vm, xenHost } from './fixtures';
 import { ruleTable } from './rule-table';
 
 const GiB = 1024;
@@ -85,5 +85,12 @@ ruleTable('migration', {
     targets: ['migrationPools[p]'],
     mentions: ['k1', 'k2'],
     notApplicable: NO_POOLS,
+  },
+  'MIG-VM-LOCAL-DISK': {
+    compliant: pool({}, undefined, [vm('v', { host: 'k1', migrationPool: 'p', disks: [disk({ pool: 'nfs-images' })] })]),
+    nonCompliant: pool({}, undefined, [vm('v', { host: 'k1', migrationPool: 'p', disks: [disk({ pool: 'nfs-images' }), disk({ pool: 'images', data: true })] })]),
+    targets: ['vms[v].disks[1]'],
+    mentions: ['local pool images', 'nfs-images'],
+    notApplicable: pool({}, undefined, [vm('v', { host: 'k1' })]),
   },
 });
