@@ -1,0 +1,47 @@
+/** `hyperplan drain <fleet> <host>`: where each VM of a host goes, and the live-migration command for it. */
+import type { Command } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors';
+import { drain, type DrainPlan } from '../../planner/index';
+import { formatOf, loadFleetOrThrow, lockPath, readLock } from './plan';
+
+function drainText(d: DrainPlan): string {
+  if (d.steps.length === 0) return `${d.host} runs no VM; nothing to drain\n`;
+  const lines = [`drain ${d.host}:`];
+  for (const step of d.steps) {
+    if (step.to === undefined) lines.push(`  ${step.vm}: stays (${step.reason})`);
+    else if (step.command !== undefined) lines.push(`  ${step.vm} → ${step.to}: ${step.command}`);
+    else lines.push(`  ${step.vm} → ${step.to}: cold move, no live migration (${step.reason})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const drainCommand: Command = {
+  name: 'drain',
+  summary: 'plan emptying a host: target per VM and the virsh live-migration command',
+  help: [
+    'Usage: hyperplan drain <fleet> <host> [--lock file] [--format text|json]',
+    '',
+    'Re-plans the fleet without <host>, keeping every other placement, and prints for each VM of the host',
+    'its target and either `virsh -c <source> migrate --live --persistent --undefinesource <vm> <target>`',
+    'or why it cannot live-migrate (different pool or hypervisor, no shared storage, host-passthrough CPU',
+    'across differing CPU models, PCI passthrough).',
+    '',
+    'Options:',
+    '  --lock file     lock file to keep (default: hyperplan.lock.json beside the fleet, when present)',
+    '  --format f      text (default) or json: { "host", "steps": [ { "vm", "to", "command" | "reason" } ] }',
+    '',
+    'Exit codes: 0 every VM has a target, 1 some VM has none, 2 bad input, unknown host or usage.',
+  ].join('\n'),
+  options: { lock: { type: 'string' }, format: { type: 'string' } },
+  async run(args, io) {
+    const format = formatOf('drain', args.values.format);
+    const [file, host, ...extra] = args.positionals;
+    if (file === undefined || host === undefined || extra.length > 0) throw new UsageError('drain: expected a fleet file and a host name');
+    const fleet = loadFleetOrThrow(file, io);
+    const { path, explicit } = lockPath(file, args, 'drain', io);
+    const result = drain(fleet, host, readLock(path, explicit));
+    if (!result.ok) throw new InputError([`${file}: ${result.problem}`]);
+    io.stdout(format === 'json' ? `${JSON.stringify(result.drain, null, 2)}\n` : drainText(result.drain));
+    return result.drain.steps.some((s) => s.to === undefined) ? EXIT_FINDINGS : EXIT_OK;
+  },
+};

@@ -1,0 +1,49 @@
+/** `hyperplan explain <fleet> <vm>`: for every host, each filter's verdict and each weigher's score. */
+import type { Command } from '../command';
+import { EXIT_OK, InputError, UsageError } from '../errors';
+import { explain, type Explanation } from '../../planner/index';
+import { formatOf, loadFleetOrThrow, lockPath, readLock } from './plan';
+
+function explanationText(e: Explanation): string {
+  const lines = [`${e.vm}: ${e.chosen === undefined ? 'unplaced' : `placed on ${e.chosen}`}`, ''];
+  for (const host of e.hosts) {
+    const failed = host.filters.find((f) => !f.pass);
+    if (failed) {
+      lines.push(`  ${host.host}: removed by ${failed.reason}`);
+      continue;
+    }
+    const scores = host.weighers.map((w) => `${w.weigher} ${w.score.toFixed(3)}×${w.weight}`).join(', ');
+    lines.push(`  ${host.host}${host.host === e.chosen ? ' (chosen)' : ''}: eligible, score ${host.total!.toFixed(3)} (${scores})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const explainCommand: Command = {
+  name: 'explain',
+  summary: 'show why a VM is placed where it is: every filter and weigher per host',
+  help: [
+    'Usage: hyperplan explain <fleet> <vm> [--lock file] [--format text|json]',
+    '',
+    'Plans the fleet, then judges every host for <vm> against that plan (with the VM itself taken out):',
+    'for each host, each filter passes or removes it with a reason, and each weigher gives a score.',
+    '',
+    'Options:',
+    '  --lock file     lock file to keep (default: hyperplan.lock.json beside the fleet, when present)',
+    '  --format f      text (default) or json: { "vm", "chosen", "hosts": [ { "host", "filters", "eligible",',
+    '                  "weighers", "total" } ] }',
+    '',
+    'Exit codes: 0 explained, 2 bad input, unknown VM or usage.',
+  ].join('\n'),
+  options: { lock: { type: 'string' }, format: { type: 'string' } },
+  async run(args, io) {
+    const format = formatOf('explain', args.values.format);
+    const [file, vm, ...extra] = args.positionals;
+    if (file === undefined || vm === undefined || extra.length > 0) throw new UsageError('explain: expected a fleet file and a VM name');
+    const fleet = loadFleetOrThrow(file, io);
+    const { path, explicit } = lockPath(file, args, 'explain', io);
+    const result = explain(fleet, vm, readLock(path, explicit));
+    if (!result.ok) throw new InputError([`${file}: ${result.problem}`]);
+    io.stdout(format === 'json' ? `${JSON.stringify(result.explanation, null, 2)}\n` : explanationText(result.explanation));
+    return EXIT_OK;
+  },
+};
