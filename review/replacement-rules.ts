@@ -154,7 +154,7 @@ export function attributeEffect(type: string, path: string, domainRunning: boole
   }
   verdict ??= (FALLBACK as Record<string, AttributeVerdict | undefined>)[type] ?? UNKNOWN_TYPE;
   if (verdict.effect === 'restart' && !domainRunning) return { effect: 'update', why: 'the domain is not running: redefined without downtime' };
-  return verdict;
+  return { effect: verdict.effect, why: verdict.why };
 }
 
 const EFFECT_RANK: Readonly<Record<ChangeEffect, number>> = { update: 0, restart: 1, unsupported: 2, replace: 3 };

@@ -8,7 +8,7 @@ import type { Placement } from '../planner/types';
 import { terraformId } from '../constructs/terraform-id';
 import type { AttributeChange, ResourceChange } from './resource-diff';
 import { classifyAttributes } from './resource-diff';
-import type { ResourceIndex, TfResource } from './terraform-json';
+import { resourceKey, type Json, type ResourceIndex, type TfResource } from './terraform-json';
 import type { DataLoss, OtherResourceChange, VmChange, VmChangeKind } from './types';
 
 /** One side of the review: its resources and, when it came from a fleet, the fleet and its placement. */
@@ -97,6 +97,25 @@ function volumeRole(look: SideLookup, vm: string, volume: TfResource): VolumeRol
   return index > 0 && !fromImage ? 'data' : 'os';
 }
 
+/** `${libvirt_pool.kvm_1_pool_shared.name}` alone in a string: a reference a reader wants resolved. */
+const WHOLE_REFERENCE = /^\$\{([a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)\.([a-z_]+)\}$/;
+
+/** Maps a reference to the literal it stands for on that side, when the referenced argument is a literal. */
+export type Resolver = (value: Json | undefined) => Json | undefined;
+
+function resolverFor(index: ResourceIndex, stack: string): Resolver {
+  const resolve: Resolver = (value) => {
+    if (typeof value !== 'string') return value;
+    const match = WHOLE_REFERENCE.exec(value);
+    if (!match) return value;
+    const literal = index.resources.get(resourceKey(stack, match[1] as string))?.config[match[2] as string];
+    return typeof literal === 'string' && !literal.includes('${') ? literal : typeof literal === 'number' ? literal : value;
+  };
+  return resolve;
+}
+
+const identity: Resolver = (value) => value;
+
 function formatValue(path: string, value: unknown, via: string | undefined): string {
   if (via) return `(known after apply: ${via} is replaced)`;
   if (value === undefined) return '(unset)';
@@ -106,15 +125,22 @@ function formatValue(path: string, value: unknown, via: string | undefined): str
 }
 
 /** One line per changed attribute: `memory: 8192 → 16384 (restart: why)`. */
-export function describeAttributes(label: string, attributes: readonly AttributeChange[]): string[] {
+export function describeAttributes(
+  label: string,
+  attributes: readonly AttributeChange[],
+  resolveBefore: Resolver = identity,
+  resolveAfter: Resolver = identity,
+): string[] {
   const lines = attributes.slice(0, MAX_ATTRIBUTE_REASONS).map((a) => {
+    const before = resolveBefore(a.before);
+    const after = resolveAfter(a.after);
     const values = a.via
       ? formatValue(a.path, undefined, a.via)
-      : a.before === undefined
-        ? `added ${formatValue(a.path, a.after, undefined)}`
-        : a.after === undefined
-          ? `removed (was ${formatValue(a.path, a.before, undefined)})`
-          : `${formatValue(a.path, a.before, undefined)} → ${formatValue(a.path, a.after, undefined)}`;
+      : before === undefined
+        ? `added ${formatValue(a.path, after, undefined)}`
+        : after === undefined
+          ? `removed (was ${formatValue(a.path, before, undefined)})`
+          : `${formatValue(a.path, before, undefined)} → ${formatValue(a.path, after, undefined)}`;
     return `${label}${a.path}: ${values} (${a.effect}: ${a.why})`;
   });
   if (attributes.length > MAX_ATTRIBUTE_REASONS) lines.push(`${label}… and ${attributes.length - MAX_ATTRIBUTE_REASONS} more attribute changes`);
@@ -222,7 +248,10 @@ export function classifyVms(changes: readonly ResourceChange[], baseSide: Review
         if (before.key === after.key) {
           reasons.push('same Terraform address, new provider: Terraform creates the domain on the new host and forgets the old one without destroying it; shut it down by hand or migrate first');
         }
-        const drift = classifyAttributes('libvirt_domain', before.config, after.config, after.config.running === true);
+        // References name host-scoped resources (`kvm_1_…` → `kvm_2_…`): they differ on every move.
+        const drift = classifyAttributes('libvirt_domain', before.config, after.config, after.config.running === true).filter(
+          (a) => !(typeof a.before === 'string' && a.before.includes('${') && typeof a.after === 'string' && a.after.includes('${')),
+        );
         reasons.push(...describeAttributes('also ', drift));
       } else if (before.key !== after.key) {
         kind = 'replace';
@@ -230,7 +259,7 @@ export function classifyVms(changes: readonly ResourceChange[], baseSide: Review
       } else {
         const change = byKey.get(after.key);
         kind = domainKind(change);
-        if (change) reasons.push(...describeAttributes('', change.attributes));
+        if (change) reasons.push(...describeAttributes('', change.attributes, resolverFor(baseSide.index, before.stack), resolverFor(headSide.index, after.stack)));
       }
     }
 
@@ -266,7 +295,9 @@ export function classifyVms(changes: readonly ResourceChange[], baseSide: Review
         }
         continue;
       }
-      reasons.push(...describeAttributes(`${label}: `, change.attributes));
+      reasons.push(
+        ...describeAttributes(`${label}: `, change.attributes, resolverFor(baseSide.index, resource.stack), resolverFor(headSide.index, resource.stack)),
+      );
       if (role === 'seed') bump('update');
       else if (role === 'os' && (change.effect === 'replace' || change.effect === 'unsupported')) bump('replace');
       else bump(change.effect === 'update' ? 'update' : 'restart');
@@ -301,7 +332,11 @@ export function classifyVms(changes: readonly ResourceChange[], baseSide: Review
     if (claimed.has(change.key)) continue;
     const resource = (change.after ?? change.before) as TfResource;
     const reasons =
-      change.action === 'create' ? ['created'] : change.action === 'delete' ? ['destroyed'] : describeAttributes('', change.attributes);
+      change.action === 'create'
+        ? ['created']
+        : change.action === 'delete'
+          ? ['destroyed']
+          : describeAttributes('', change.attributes, resolverFor(baseSide.index, resource.stack), resolverFor(headSide.index, resource.stack));
     resources.push({
       address: change.address,
       stack: resource.stack,

@@ -1,0 +1,255 @@
+/**
+ * `hyperplan review --base <ref> [fleet]`: what merging this change does to the fleet, for a pull-request
+ * comment. Synthesizes both revisions (the base read from git into a temporary directory, never the work
+ * tree), diffs them per resource or reads a real `terraform show -json` plan, and renders Markdown or JSON.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, posix } from 'node:path';
+import { App } from 'cdktf';
+import type { Command, Io } from '../command';
+import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors';
+import { writeFileAtomic } from '../atomic-write';
+import { formatProblem, loadFleet } from '../../fleet/index';
+import { plan } from '../../planner/plan';
+import { evaluatePoliciesDetailed } from '../../policies/engine';
+import { buildFleetApp, LOCK_FILE_NAME, readLock, readPolicy } from '../../stacks/fleet-app';
+import { POLICY_FILE_NAME } from '../../policies/policy-file';
+import {
+  existsAt, gitTopLevel, makeTempDir, materializeFile, materializeTree, readJson, readSynthOutput, removeDir, repoPath, resolveCommit,
+} from '../../review/git';
+import { renderMarkdown } from '../../review/markdown';
+import { buildReview, FAIL_ON_VALUES, reviewExitCode, type FailOn, type ReviewSideInput } from '../../review/review';
+import { indexSynth, type ResourceIndex } from '../../review/terraform-json';
+import { planReview } from '../../review/terraform-plan';
+import type { Review } from '../../review/types';
+
+const DEFAULT_FLEET = 'fleet.yaml';
+const FORMATS = ['markdown', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+const EMPTY_INDEX: ResourceIndex = { resources: new Map(), domainsByVm: new Map(), providerUris: new Map() };
+
+export interface SideOptions {
+  readonly lockFile?: string;
+  readonly policyFile?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface SynthesizedSide extends ReviewSideInput {
+  readonly notes: readonly string[];
+}
+
+/**
+ * Loads, places, checks and synthesizes one revision of the fleet into `outDir`. Unlike `hyperplan synth`
+ * it does not stop at policy errors or unplaced VMs: the review must show them next to the changes they
+ * come with, so those are reported and everything placeable is synthesized.
+ */
+export async function synthesizeSide(label: string, fleetFile: string, options: SideOptions, outDir: string): Promise<SynthesizedSide> {
+  process.env.CHECKPOINT_DISABLE = '1';
+  const loaded = loadFleet(fleetFile, options.env ? { env: options.env } : {});
+  if (!loaded.ok) throw new InputError([`review: the ${label} fleet does not load:`, ...loaded.problems.map(formatProblem)]);
+  const { fleet } = loaded;
+  const placement = plan(fleet, readLock(fleetFile, options.lockFile));
+  const policy = evaluatePoliciesDetailed(fleet, placement, await readPolicy(fleetFile, options.policyFile));
+  const errors = policy.findings.filter((f) => f.severity === 'error');
+  const app = new App({ outdir: outDir, hclOutput: false, stackTraces: false });
+  buildFleetApp(app, fleet, { ...placement, unplaced: [] }, policy.findings.filter((f) => f.severity !== 'error'));
+  app.synth();
+  const notes: string[] = [];
+  if (errors.length > 0 || placement.unplaced.length > 0) {
+    notes.push(
+      `The ${label} has ${errors.length} policy error(s) and ${placement.unplaced.length} unplaced VM(s), so \`hyperplan synth\` stops there; ` +
+        'the changes shown are what it synthesizes once they are fixed.',
+    );
+  }
+  return { index: indexSynth(readSynthOutput(outDir)), fleet, placement, findings: policy, notes };
+}
+
+interface GitSideRequest {
+  readonly label: string;
+  readonly repo: string;
+  readonly ref: string;
+  /** Repository-relative paths. */
+  readonly fleet: string;
+  readonly lock?: string;
+  readonly policy?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Synthesizes the fleet as it is in commit `ref`, from files read out of git into a temporary directory. */
+export async function synthesizeGitSide(request: GitSideRequest, workDir: string): Promise<SynthesizedSide> {
+  const commit = resolveCommit(request.repo, request.ref);
+  if (!existsAt(request.repo, commit, request.fleet)) {
+    return { index: EMPTY_INDEX, notes: [`${request.fleet} does not exist at ${request.ref}: everything in the ${request.label} counts as new.`] };
+  }
+  const tree = join(workDir, 'tree');
+  const out = join(workDir, 'out');
+  mkdirSync(tree, { recursive: true });
+  // The fleet's directory carries what the fleet refers to relatively (cloud-init files), the lock and
+  // the default policy file.
+  materializeTree(request.repo, commit, posix.dirname(request.fleet), tree);
+  const options: { lockFile?: string; policyFile?: string } = {};
+  for (const [key, path] of [['lockFile', request.lock], ['policyFile', request.policy]] as const) {
+    if (path === undefined || !existsAt(request.repo, commit, path)) continue;
+    materializeFile(request.repo, commit, path, tree);
+    options[key] = join(tree, path);
+  }
+  return synthesizeSide(`${request.label} (${request.ref})`, join(tree, request.fleet), { ...options, ...(request.env ? { env: request.env } : {}) }, out);
+}
+
+function stringOption(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw new UsageError(`review: --${name} needs a value`);
+  return value;
+}
+
+function choice<T extends string>(value: unknown, name: string, allowed: readonly T[], fallback: T): T {
+  const chosen = value ?? fallback;
+  if (!allowed.includes(chosen as T)) throw new UsageError(`review: --${name} must be one of ${allowed.join(', ')}, got '${String(chosen)}'`);
+  return chosen as T;
+}
+
+interface Request {
+  readonly io: Io;
+  readonly fleetFile?: string;
+  readonly base?: string;
+  readonly head?: string;
+  readonly baseDir?: string;
+  readonly headDir?: string;
+  readonly plans: readonly string[];
+  readonly lockFile?: string;
+  readonly policyFile?: string;
+}
+
+async function sidesFromGit(request: Request, temp: string): Promise<{ base: SynthesizedSide; head: SynthesizedSide }> {
+  const fleetFile = request.fleetFile as string;
+  const repo = gitTopLevel(fleetFile);
+  const fleet = repoPath(repo, fleetFile);
+  const lock = request.lockFile !== undefined ? repoPath(repo, request.lockFile) : undefined;
+  const policy = request.policyFile !== undefined ? repoPath(repo, request.policyFile) : undefined;
+  const common = { repo, fleet, ...(lock ? { lock } : {}), ...(policy ? { policy } : {}), env: request.io.env };
+  const base = await synthesizeGitSide({ ...common, label: 'base', ref: request.base as string }, join(temp, 'base'));
+  const head =
+    request.head !== undefined
+      ? await synthesizeGitSide({ ...common, label: 'head', ref: request.head }, join(temp, 'head'))
+      : await synthesizeSide(
+          'head (work tree)',
+          fleetFile,
+          { ...(request.lockFile ? { lockFile: request.lockFile } : {}), ...(request.policyFile ? { policyFile: request.policyFile } : {}), env: request.io.env },
+          join(temp, 'head'),
+        );
+  return { base, head };
+}
+
+/** Builds the review the command line asks for. */
+export async function runReview(request: Request): Promise<Review> {
+  const temp = makeTempDir('review');
+  try {
+    let base: ReviewSideInput = { index: EMPTY_INDEX };
+    let head: ReviewSideInput = { index: EMPTY_INDEX };
+    const notes: string[] = [];
+    if (request.baseDir !== undefined || request.headDir !== undefined) {
+      if (request.baseDir === undefined || request.headDir === undefined) throw new UsageError('review: --base-dir and --head-dir go together');
+      base = { index: indexSynth(readSynthOutput(request.baseDir)) };
+      head = { index: indexSynth(readSynthOutput(request.headDir)) };
+    } else if (request.base !== undefined) {
+      const sides = await sidesFromGit(request, temp);
+      base = sides.base;
+      head = sides.head;
+      notes.push(...sides.base.notes, ...sides.head.notes);
+    } else if (request.plans.length === 0) {
+      throw new UsageError('review: give --base <ref>, or --base-dir and --head-dir, or --plan <file>');
+    }
+    if (request.plans.length === 0) return buildReview({ base, head, notes });
+    const planned = planReview(
+      request.plans.map((file) => ({ stack: request.plans.length === 1 ? 'plan' : basename(file).replace(/\.json$/, ''), document: readJson(file) })),
+    );
+    return buildReview({ base: { ...base, index: planned.base }, head: { ...head, index: planned.head }, planChanges: planned.changes, notes });
+  } finally {
+    removeDir(temp);
+  }
+}
+
+export const reviewCommand: Command = {
+  name: 'review',
+  summary: 'review a change for a pull request: VM changes, data at risk, capacity, findings',
+  help: [
+    'Usage: hyperplan review --base <ref> [--head <ref>] [fleet] [options]',
+    '       hyperplan review --base-dir <cdktf.out> --head-dir <cdktf.out> [options]',
+    '       hyperplan review --plan <terraform show -json output> [--base <ref> [fleet]] [options]',
+    '',
+    'Synthesizes the fleet at the base revision (read from git into a temporary directory; the work tree is',
+    'never touched) and at the head (a ref, or the work tree by default), compares them resource by resource,',
+    'and says per VM: create, destroy, update (in place), restart, replace or move, and why. Data volumes that',
+    'would be destroyed come first. Host capacity and migration-pool headroom before/after come from the',
+    'planner; policy findings are compared by rule and target. With --plan, resource changes come from a real',
+    'Terraform plan (repeat --plan for several stacks).',
+    '',
+    'Arguments:',
+    `  fleet              fleet file (default: ${DEFAULT_FLEET} in the current directory, else $HYPERPLAN_FLEET)`,
+    '',
+    'Options:',
+    '  --base ref         git revision to compare against (e.g. origin/main)',
+    '  --head ref         git revision to review (default: the work tree)',
+    '  --base-dir dir     compare two existing cdktf.out folders instead of synthesizing …',
+    '  --head-dir dir     … (both needed)',
+    '  --plan file        `terraform show -json` output to take resource changes from (repeatable)',
+    `  --lock file        placement lock (default ${LOCK_FILE_NAME} beside the fleet, as in each revision)`,
+    `  --policy file      policy file (default ${POLICY_FILE_NAME} beside the fleet, as in each revision)`,
+    '  --format f         markdown (default) or json',
+    '  --out file         write the review to this file (atomically) instead of stdout',
+    '  --fail-on what     errors | data-loss | both (default) | none: what makes the exit code 1',
+    '',
+    'Exit codes: 0 clean, 1 new policy errors or unprotected data loss (see --fail-on), 2 bad input or usage.',
+  ].join('\n'),
+  options: {
+    base: { type: 'string' },
+    head: { type: 'string' },
+    'base-dir': { type: 'string' },
+    'head-dir': { type: 'string' },
+    plan: { type: 'string', multiple: true },
+    lock: { type: 'string' },
+    policy: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    'fail-on': { type: 'string' },
+  },
+  async run(args, io) {
+    const format = choice<Format>(args.values.format, 'format', FORMATS, 'markdown');
+    const failOn = choice<FailOn>(args.values['fail-on'], 'fail-on', FAIL_ON_VALUES, 'both');
+    const [given, ...extra] = args.positionals;
+    if (extra.length > 0) throw new UsageError(`review: expected at most one fleet file, got ${args.positionals.length}`);
+    const resolve = (path: string | undefined): string | undefined => (path === undefined ? undefined : isAbsolute(path) ? path : join(io.cwd, path));
+    const base = stringOption(args.values.base, 'base');
+    const head = stringOption(args.values.head, 'head');
+    if (head !== undefined && base === undefined) throw new UsageError('review: --head needs --base');
+    const plans = Array.isArray(args.values.plan) ? args.values.plan.map((p) => resolve(stringOption(p, 'plan')) as string) : [];
+    let fleetFile: string | undefined;
+    if (base !== undefined) {
+      fleetFile = resolve(given ?? (existsSync(join(io.cwd, DEFAULT_FLEET)) ? DEFAULT_FLEET : io.env.HYPERPLAN_FLEET));
+      if (fleetFile === undefined) throw new UsageError(`review: no fleet file given, no ${DEFAULT_FLEET} here and HYPERPLAN_FLEET is not set`);
+      if (head === undefined && !existsSync(fleetFile)) throw new InputError([`${fleetFile}: fleet file not found`]);
+      if (!existsSync(dirname(fleetFile))) throw new InputError([`${dirname(fleetFile)}: directory not found`]);
+    }
+    const baseDir = resolve(stringOption(args.values['base-dir'], 'base-dir'));
+    const headDir = resolve(stringOption(args.values['head-dir'], 'head-dir'));
+    const lockFile = resolve(stringOption(args.values.lock, 'lock'));
+    const policyFile = resolve(stringOption(args.values.policy, 'policy'));
+    const review = await runReview({
+      io,
+      ...(fleetFile !== undefined ? { fleetFile } : {}),
+      ...(base !== undefined ? { base } : {}),
+      ...(head !== undefined ? { head } : {}),
+      ...(baseDir !== undefined ? { baseDir } : {}),
+      ...(headDir !== undefined ? { headDir } : {}),
+      plans,
+      ...(lockFile !== undefined ? { lockFile } : {}),
+      ...(policyFile !== undefined ? { policyFile } : {}),
+    });
+    const text = format === 'json' ? `${JSON.stringify(review, null, 2)}\n` : renderMarkdown(review);
+    const out = resolve(stringOption(args.values.out, 'out'));
+    if (out !== undefined) writeFileAtomic(out, text);
+    else io.stdout(text);
+    return reviewExitCode(review, failOn) === 1 ? EXIT_FINDINGS : EXIT_OK;
+  },
+};
