@@ -3,6 +3,7 @@ import { checkCommand } from './check';
 import { drainCommand } from './drain';
 import { explainCommand } from './explain';
 import { planCommand } from './plan';
+import { reviewCommand } from './review';
 import { schemaCommand } from './schema';
 import { synthCommand } from './synth';
 
@@ -14,4 +15,5 @@ export const commands: readonly Command[] = [
   drainCommand,
   schemaCommand,
   synthCommand,
+  reviewCommand,
 ];
