@@ -41,8 +41,9 @@ export interface AttributeRule {
   readonly why: string;
 }
 
-const DOMAIN_REDEFINE =
-  'provider 0.9.7 applies it by shutting the domain down (graceful, forced off after update.shutdown.timeout, default 30 s), redefining and restarting it';
+/** Said once per restarted VM rather than after every attribute. */
+export const DOMAIN_RESTART_NOTE =
+  'provider 0.9.7 applies any domain change by shutting the running domain down (graceful, forced off after update.shutdown.timeout, default 30 s), redefining and starting it again';
 const VOLUME_NO_UPDATE =
   'provider 0.9.7 cannot update volumes ("Update Not Supported"): apply fails; `terraform apply -replace=<address>` gets through by destroying the volume';
 const POOL_NO_UPDATE = 'provider 0.9.7 cannot update pools ("Update Not Supported"): apply fails unless the pool is replaced';
@@ -52,36 +53,36 @@ export const REPLACEMENT_RULES: readonly AttributeRule[] = [
   { type: 'libvirt_domain', path: 'name', effect: 'replace', why: 'the domain name is its identity in libvirt (RequiresReplace)' },
   { type: 'libvirt_domain', path: 'type', effect: 'replace', why: 'the hypervisor type (kvm/xen) cannot change on a defined domain (RequiresReplace)' },
   { type: 'libvirt_domain', path: 'running', effect: 'update', why: 'starts or stops the domain as asked' },
-  { type: 'libvirt_domain', path: 'memory', effect: 'restart', why: `boot-time memory size; ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'maximum_memory', effect: 'restart', why: `hot-plug ceiling is fixed at boot; ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'current_memory', effect: 'restart', why: `libvirt could balloon it live (virsh setmem --live), but ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'vcpu', effect: 'restart', why: `maximum vCPUs are fixed at boot; ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'vcpu_current', effect: 'restart', why: `libvirt could hot-plug vCPUs up to vcpu (virsh setvcpus --live), but ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'cpu', effect: 'restart', why: `the guest CPU model is fixed at boot; ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'os', effect: 'restart', why: `boot settings (firmware, machine, kernel) take effect at boot; ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'os.type', effect: 'restart', why: `the guest boots a different way (Xen pv/pvh/hvm); check the image supports it; ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'os.firmware', effect: 'restart', why: `switching BIOS/UEFI needs a matching partition layout in the guest; ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'features', effect: 'restart', why: `platform features are fixed at boot; ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'devices', effect: 'restart', why: `libvirt could hot-plug some devices, but ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'devices.disks', effect: 'restart', why: `disks attached or detached; ${DOMAIN_REDEFINE}` },
+  { type: 'libvirt_domain', path: 'memory', effect: 'restart', why: 'boot-time memory size' },
+  { type: 'libvirt_domain', path: 'maximum_memory', effect: 'restart', why: 'hot-plug ceiling is fixed at boot' },
+  { type: 'libvirt_domain', path: 'current_memory', effect: 'restart', why: 'libvirt could balloon it live (virsh setmem --live), the provider restarts' },
+  { type: 'libvirt_domain', path: 'vcpu', effect: 'restart', why: 'maximum vCPUs are fixed at boot' },
+  { type: 'libvirt_domain', path: 'vcpu_current', effect: 'restart', why: 'libvirt could hot-plug vCPUs up to vcpu (virsh setvcpus --live), the provider restarts' },
+  { type: 'libvirt_domain', path: 'cpu', effect: 'restart', why: 'the guest CPU model is fixed at boot' },
+  { type: 'libvirt_domain', path: 'os', effect: 'restart', why: 'boot settings (firmware, machine, kernel) take effect at boot' },
+  { type: 'libvirt_domain', path: 'os.type', effect: 'restart', why: 'the guest boots a different way (Xen pv/pvh/hvm); check the image supports it' },
+  { type: 'libvirt_domain', path: 'os.firmware', effect: 'restart', why: 'switching BIOS/UEFI needs a matching partition layout in the guest' },
+  { type: 'libvirt_domain', path: 'features', effect: 'restart', why: 'platform features are fixed at boot' },
+  { type: 'libvirt_domain', path: 'devices', effect: 'restart', why: 'libvirt could hot-plug some devices, the provider restarts' },
+  { type: 'libvirt_domain', path: 'devices.disks', effect: 'restart', why: 'disks attached, detached or changed' },
   {
     type: 'libvirt_domain',
     path: 'devices.disks.target.bus',
     effect: 'restart',
-    why: `the guest sees a new disk controller and device name (e.g. vdb → sdb); fstab by UUID/LABEL survives it; ${DOMAIN_REDEFINE}`,
+    why: 'the guest sees a new disk controller and device name (e.g. vdb → sdb); fstab by UUID/LABEL survives it',
   },
-  { type: 'libvirt_domain', path: 'devices.interfaces', effect: 'restart', why: `NICs changed; ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'devices.interfaces.model', effect: 'restart', why: `the guest sees a new NIC model and may rename the interface; ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'devices.hostdevs', effect: 'restart', why: `PCI passthrough devices changed; ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'numa_tune', effect: 'restart', why: `memory placement is set when the guest starts; ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'memory_backing', effect: 'restart', why: `hugepages are allocated when the guest starts; ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'autostart', effect: 'restart', why: `libvirt sets it live (virsh autostart), but ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'description', effect: 'restart', why: `metadata only, yet ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'title', effect: 'restart', why: `metadata only, yet ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'metadata', effect: 'restart', why: `metadata only, yet ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'update', effect: 'restart', why: `a provider setting, yet ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'destroy', effect: 'restart', why: `a provider setting, yet ${DOMAIN_REDEFINE}` },
-  { type: 'libvirt_domain', path: 'create', effect: 'restart', why: `a provider setting, yet ${DOMAIN_REDEFINE}` },
+  { type: 'libvirt_domain', path: 'devices.interfaces', effect: 'restart', why: 'NICs changed' },
+  { type: 'libvirt_domain', path: 'devices.interfaces.model', effect: 'restart', why: 'the guest sees a new NIC model and may rename the interface' },
+  { type: 'libvirt_domain', path: 'devices.hostdevs', effect: 'restart', why: 'PCI passthrough devices changed' },
+  { type: 'libvirt_domain', path: 'numa_tune', effect: 'restart', why: 'memory placement is set when the guest starts' },
+  { type: 'libvirt_domain', path: 'memory_backing', effect: 'restart', why: 'hugepages are allocated when the guest starts' },
+  { type: 'libvirt_domain', path: 'autostart', effect: 'restart', why: 'libvirt sets it live (virsh autostart), the provider restarts' },
+  { type: 'libvirt_domain', path: 'description', effect: 'restart', why: 'metadata only, the provider still restarts' },
+  { type: 'libvirt_domain', path: 'title', effect: 'restart', why: 'metadata only, the provider still restarts' },
+  { type: 'libvirt_domain', path: 'metadata', effect: 'restart', why: 'metadata only, the provider still restarts' },
+  { type: 'libvirt_domain', path: 'update', effect: 'restart', why: 'a provider setting, the provider still restarts' },
+  { type: 'libvirt_domain', path: 'destroy', effect: 'restart', why: 'a provider setting, the provider still restarts' },
+  { type: 'libvirt_domain', path: 'create', effect: 'restart', why: 'a provider setting, the provider still restarts' },
   // libvirt_volume
   { type: 'libvirt_volume', path: 'name', effect: 'replace', why: 'the volume name is its identity in the pool (RequiresReplace)' },
   { type: 'libvirt_volume', path: 'pool', effect: 'replace', why: 'a volume cannot move between pools (RequiresReplace)' },
@@ -125,7 +126,7 @@ export const REPLACEMENT_RULES: readonly AttributeRule[] = [
 
 /** When no rule matches a path: the provider's general behaviour for that resource type. */
 const FALLBACK: Readonly<Record<LibvirtResourceType, { effect: ChangeEffect; why: string }>> = {
-  libvirt_domain: { effect: 'restart', why: DOMAIN_REDEFINE },
+  libvirt_domain: { effect: 'restart', why: 'changes the domain definition' },
   libvirt_volume: { effect: 'unsupported', why: VOLUME_NO_UPDATE },
   libvirt_cloudinit_disk: { effect: 'replace', why: 'the seed ISO is rebuilt' },
   libvirt_pool: { effect: 'unsupported', why: POOL_NO_UPDATE },

@@ -6,6 +6,7 @@
 import type { Fleet, Host, Vm } from '../fleet/model';
 import type { Placement } from '../planner/types';
 import { terraformId } from '../constructs/terraform-id';
+import { DOMAIN_RESTART_NOTE } from './replacement-rules';
 import type { AttributeChange, ResourceChange } from './resource-diff';
 import { classifyAttributes } from './resource-diff';
 import { resourceKey, type Json, type ResourceIndex, type TfResource } from './terraform-json';
@@ -315,6 +316,7 @@ export function classifyVms(changes: readonly ResourceChange[], baseSide: Review
     }
 
     if (!kind) continue;
+    if (kind === 'restart' && after?.config.running === true) reasons.push(`restart: ${DOMAIN_RESTART_NOTE}`);
     const host = after ? hostName(head, after) : hostName(base, before as TfResource);
     vms.push({
       vm,
