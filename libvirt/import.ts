@@ -155,7 +155,9 @@ class Consumption {
   dropped(node: XmlNode, path: string, out: Array<{ line: number; path: string }>): void {
     const used = this.#nodes.get(node);
     if (!used) {
-      out.push({ line: node.line, path });
+      // One warning per dropped subtree; its child elements are named so `features (hyperv)` is findable.
+      const inside = [...new Set(node.children.map((c) => c.name))];
+      out.push({ line: node.line, path: inside.length > 0 ? `${path} (${inside.join(', ')})` : path });
       return;
     }
     for (const attribute of Object.keys(node.attributes)) if (!used.has(attribute)) out.push({ line: node.line, path: `${path}@${attribute}` });
