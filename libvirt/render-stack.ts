@@ -131,6 +131,13 @@ class Resolver {
   }
 }
 
+/** Terraform meta-arguments and cdktf's `//` metadata: not provider attributes, never XML. */
+const META_ARGUMENTS = new Set(['//', 'provider', 'depends_on', 'lifecycle', 'count', 'for_each', 'connection', 'provisioner']);
+
+function providerAttributes(body: ResourceBody): ResourceBody {
+  return Object.fromEntries(Object.entries(body).filter(([key]) => !META_ARGUMENTS.has(key)));
+}
+
 function aliasOf(body: ResourceBody): string {
   const provider = body.provider;
   if (typeof provider !== 'string') return 'default';
@@ -153,7 +160,7 @@ export function renderStack(stack: SynthesizedStack, options: RenderOptions = {}
     const byId = stack.resource?.[type] ?? {};
     for (const id of Object.keys(byId).sort()) {
       const address = `${type}.${id}`;
-      const { provider: _provider, depends_on: _dependsOn, lifecycle: _lifecycle, ...raw } = byId[id] ?? {};
+      const raw = providerAttributes(byId[id] ?? {});
       let body = resolver.resolve(raw, address) as ResourceBody;
       if (type === 'libvirt_volume' && body.capacity === undefined && body.create !== undefined) {
         body = { ...body, capacity: UPLOAD_CAPACITY_PLACEHOLDER };
@@ -201,8 +208,7 @@ export function libvirtResources(stack: SynthesizedStack): Array<{ type: Resourc
   const out: Array<{ type: ResourceType; address: string; body: ResourceBody }> = [];
   for (const type of RESOURCE_TYPES) {
     for (const [id, body] of Object.entries(stack.resource?.[type] ?? {})) {
-      const { provider: _provider, depends_on: _dependsOn, lifecycle: _lifecycle, ...rest } = body;
-      out.push({ type, address: `${type}.${id}`, body: rest });
+      out.push({ type, address: `${type}.${id}`, body: providerAttributes(body) });
     }
   }
   return out;

@@ -186,6 +186,10 @@ export async function checkParser(files: readonly XmlFileToCheck[], workDir: str
     }
     const outcome = await run('virsh', ['-q', '-c', uri, commands]);
     const failed = outcome.code !== 0 || /(^|\n)error:/.test(outcome.stderr);
+    // The test driver gives every pool a fixed 100 GiB; libvirt checks the space only after parsing the volume.
+    if (failed && item.kind === 'volume' && /Not enough free space in pool/.test(outcome.stderr) && errorText(outcome).split('; ').length === 2) {
+      return { file: item.file, check: 'parser' as const, ok: true, message: "accepted by libvirt's parser (capacity exceeds the test driver's fixed pool size, not checked)" };
+    }
     return { file: item.file, check: 'parser' as const, ok: !failed, message: failed ? errorText(outcome) : 'accepted by libvirt (test driver)' };
   });
 }
