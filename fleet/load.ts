@@ -29,8 +29,8 @@ function failure(file: string, message: string): LoadResult {
 }
 
 function load(text: string, file: string, options: LoadOptions): LoadResult {
-  if (text.trim() === '') return failure(file, EMPTY_FILE);
   const source = parseYaml(text);
+  if (source.document.contents === null && source.document.errors.length === 0) return failure(file, EMPTY_FILE);
   const problems: Problem[] = syntaxProblems(source, text).map((p) => ({ file, path: '', ...p }));
   const readFile = options.readFile ?? defaultReadFile;
   const baseDir = dirname(resolve(file));

@@ -122,6 +122,9 @@ export const defaultsSchema = z
   })
   .strict();
 
+/** Linux on the largest x86 machines shows 32 nodes; more is a typo that would also cost memory to expand. */
+export const MAX_NUMA_NODES = 64;
+
 const numaNodeSchema = z.object({ cpus: count, memory: memorySize }).strict();
 
 export const hostSchema = z
@@ -132,7 +135,7 @@ export const hostSchema = z
     cpus: count,
     memory: memorySize,
     numaNodes: z
-      .union([count, z.array(numaNodeSchema).min(1)], {
+      .union([count.max(MAX_NUMA_NODES), z.array(numaNodeSchema).min(1).max(MAX_NUMA_NODES)], {
         error: (issue) => (issue.code === 'invalid_union' ? 'expected a node count or a list of { cpus, memory }' : undefined),
       })
       .optional(),

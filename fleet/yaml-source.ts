@@ -35,12 +35,18 @@ export function positionAt(source: YamlSource, offset: number): Position {
   return { line: Math.max(1, line), column: Math.max(1, col) };
 }
 
+/** A key token starting at `offset` (quoted or plain), without its quotes. */
+function keyAt(text: string, offset: number): string {
+  const token = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^\s:,{}[\]]+)/.exec(text.slice(offset, offset + 200))?.[0] ?? '';
+  return token.replace(/^["']|["']$/g, '');
+}
+
 export function syntaxProblems(source: YamlSource, text: string): SyntaxProblem[] {
   return source.document.errors.map((error) => ({
     ...positionAt(source, error.pos[0]),
     message:
       error.code === 'DUPLICATE_KEY'
-        ? `duplicate key '${text.slice(error.pos[0], error.pos[1])}': each key may appear once in a mapping`
+        ? `duplicate key '${keyAt(text, error.pos[0])}': each key may appear once in a mapping`
         : `YAML: ${error.message.split('\n')[0] ?? error.code}`,
   }));
 }

@@ -1,0 +1,55 @@
+import { describe, it, expect } from 'vitest';
+import { FleetBuilder, formatProblem, loadFleetFromString } from '../../fleet/index';
+import type { Fleet } from '../../fleet/index';
+import { BASE_FLEET } from './helpers';
+
+/** The same fleet as BASE_FLEET, in code. */
+function baseBuilder(): FleetBuilder {
+  return new FleetBuilder({ env: {} })
+    .host({ name: 'kvm-1', hypervisor: 'kvm', uri: 'qemu+ssh://root@kvm-1/system', cpus: 32, memory: '128GiB' })
+    .host({ name: 'xen-1', hypervisor: 'xen', uri: 'xen+ssh://root@xen-1/system', cpus: 32, memory: '128GiB', dom0: { memory: '4GiB', vcpus: 2 } })
+    .migrationPool({ name: 'mp', hypervisor: 'kvm', hosts: ['kvm-1'], sharedStorage: 'nfs' })
+    .network({ name: 'prod', mode: 'bridge', bridge: 'br0' })
+    .pool({ name: 'local', type: 'dir', path: '/var/lib/libvirt/images' })
+    .pool({ name: 'nfs', type: 'netfs', source: 'nfs1:/x', path: '/mnt/nfs' })
+    .image({ name: 'debian', source: '/img/debian.qcow2', pool: 'local' })
+    .vm({ name: 'web-1', vcpus: 2, memory: '4GiB', disks: [{ size: '20GiB', pool: 'local', image: 'debian' }], networks: ['prod'], migrationPool: 'mp' })
+    .stack({ name: 'site', hosts: ['kvm-1', 'xen-1'] });
+}
+
+function withoutSource(fleet: Fleet): Omit<Fleet, 'file' | 'locations'> {
+  const { file: _file, locations: _locations, ...rest } = fleet;
+  return rest;
+}
+
+describe('FleetBuilder', () => {
+  it('builds the same fleet as the equivalent YAML', () => {
+    const loaded = loadFleetFromString(BASE_FLEET, 'f.yaml', { env: {} });
+    if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
+    const built = baseBuilder().build();
+    expect(withoutSource(built)).toEqual(withoutSource(loaded.fleet));
+    expect(built.locations).toEqual({});
+  });
+
+  it('applies defaults like the loader', () => {
+    const fleet = baseBuilder().defaults({ kvm: { overcommit: { cpu: 2 } }, placement: { strategy: 'pack' } }).build();
+    expect(fleet.hosts[0]?.overcommit).toEqual({ cpu: 2, memory: 1 });
+    expect(fleet.defaults.placement.strategy).toBe('pack');
+  });
+
+  it('throws one error listing every problem with its path', () => {
+    const builder = baseBuilder()
+      .vm({ name: 'web-1', vcpus: 0, memory: '4GB', networks: ['lab'] })
+      .host({ name: 'kvm-2', hypervisor: 'kvm', uri: 'qemu:///system', cpus: 8, memory: '16GiB', dom0: { memory: '1GiB' } });
+    expect(() => builder.build()).toThrow(
+      [
+        'invalid fleet (5 problems):',
+        "  vms[1].vcpus: must be greater than 0, got 0",
+        "  vms[1].memory: unit 'GB' in '4GB' is ambiguous; write binary units, e.g. '4GiB'",
+        "  vms[1].name: duplicate VM name 'web-1' (first declared at vms[0])",
+        "  hosts[2].dom0: 'dom0' is for Xen hosts; on a KVM host use 'reserved' for the host OS",
+        "  vms[1].networks[0]: unknown network 'lab'; declared networks: prod",
+      ].join('\n'),
+    );
+  });
+});
