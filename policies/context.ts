@@ -8,6 +8,7 @@ import type { Thresholds } from './thresholds';
 export function buildContext(fleet: Fleet, placement: Placement, thresholds: Thresholds): RuleContext {
   const hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
   const judged: JudgedVm[] = [];
+  const judgedBy: Record<Hypervisor, JudgedVm[]> = { kvm: [], xen: [] };
   const placedOn = new Map<string, JudgedVm[]>();
   for (const vm of fleet.vms) {
     const hostName = placement.placements[vm.name];
@@ -23,6 +24,7 @@ export function buildContext(fleet: Fleet, placement: Placement, thresholds: Thr
       effective: effectiveVm(fleet, vm, hypervisor),
     };
     judged.push(entry);
+    judgedBy[hypervisor].push(entry);
     if (host) {
       const list = placedOn.get(host.name);
       if (list) list.push(entry);
@@ -37,6 +39,7 @@ export function buildContext(fleet: Fleet, placement: Placement, thresholds: Thr
     storagePools: new Map(fleet.pools.map((p) => [p.name, p])),
     migrationPools: new Map(fleet.migrationPools.map((p) => [p.name, p])),
     judged,
+    judgedBy,
     placedOn,
     hypervisors: new Set(fleet.hosts.map((h) => h.hypervisor)),
     zones: new Set(fleet.hosts.flatMap((h) => (h.zone === undefined ? [] : [h.zone]))),

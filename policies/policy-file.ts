@@ -83,7 +83,14 @@ export function parsePolicyFile(text: string, file: string): PolicyFileResult {
   const source = parseYaml(text);
   const problems: Problem[] = syntaxProblems(source, text).map((p) => ({ file, path: '', ...p }));
   if (problems.length > 0) return { ok: false, problems: sortProblems(problems).map(formatProblem) };
-  const parsed = policyFileSchema.safeParse(source.document.toJS() ?? {}, { error: issueMessage });
+  let raw: unknown;
+  try {
+    raw = source.document.toJS();
+  } catch (error) {
+    // toJS() refuses alias bombs ("Excessive alias count"); a problem, not a crash (test/robustness).
+    return { ok: false, problems: [formatProblem({ file, line: 1, column: 1, path: '', message: `YAML: ${(error as Error).message}` })] };
+  }
+  const parsed = policyFileSchema.safeParse(raw ?? {}, { error: issueMessage });
   if (!parsed.success) {
     for (const problem of parsed.error.issues.flatMap((issue) => issueProblems(issue))) {
       problems.push({ file, ...locatePath(source, problem.path, problem.at), path: formatPath(problem.path), message: problem.message });

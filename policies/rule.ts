@@ -53,6 +53,8 @@ export interface RuleContext {
   readonly migrationPools: ReadonlyMap<string, MigrationPool>;
   /** VMs judged for device rules, in fleet order; unplaced `auto` VMs are absent. */
   readonly judged: readonly JudgedVm[];
+  /** `judged` split by the hypervisor each VM will run on. */
+  readonly judgedBy: Readonly<Record<Hypervisor, readonly JudgedVm[]>>;
   /** Host name → VMs placed on it (fleet order); hosts without VMs are absent. */
   readonly placedOn: ReadonlyMap<string, readonly JudgedVm[]>;
   /** Hypervisor kinds of the fleet's hosts. */

@@ -11,8 +11,8 @@ export function isSensitive(vm: Vm): boolean {
 }
 
 /** Judged VMs that will run (or are declared to run) on `hypervisor`. */
-export function judgedOn(ctx: RuleContext, hypervisor: Hypervisor): JudgedVm[] {
-  return ctx.judged.filter((j) => j.effective.hypervisor === hypervisor);
+export function judgedOn(ctx: RuleContext, hypervisor: Hypervisor): readonly JudgedVm[] {
+  return ctx.judgedBy[hypervisor];
 }
 
 /** Judged VMs that belong to a migration pool, with the pool. */
