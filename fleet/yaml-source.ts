@@ -2,7 +2,7 @@
  * The YAML side of loading: parse with positions, point a data path at its node, and record where each
  * named object and field starts. Positions come from the `yaml` AST, so JSON files (which are YAML) work too.
  */
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, Scalar, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node, ParsedNode } from 'yaml';
 import type { SourceLocation } from './model';
 import type { PathSegment } from './problems';
@@ -27,6 +27,19 @@ export function parseYaml(text: string): YamlSource {
   const lineCounter = new LineCounter();
   // prettyErrors off: messages must not quote source lines, which may hold secrets.
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  // An alias whose anchor is not defined before it makes toJS() throw (found by test/robustness fuzzing):
+  // report it as a located syntax problem and read it as null so the rest of the file is still checked.
+  // Only texts with a '*' can hold an alias; the others skip the walk.
+  if (text.includes('*')) {
+    visit(document, {
+      Alias(_key, node) {
+        if (node.resolve(document) !== undefined) return undefined;
+        const offset = node.range?.[0] ?? 0;
+        document.errors.push(new YAMLParseError([offset, offset + 1], 'BAD_ALIAS', `alias *${node.source} has no anchor &${node.source} before it`));
+        return new Scalar(null);
+      },
+    });
+  }
   return { document, lineCounter };
 }
 
@@ -96,8 +109,10 @@ export function collectLocations(source: YamlSource, file: string): Record<strin
   const locations = Object.create(null) as Record<string, SourceLocation>;
   const record = (key: string, node: unknown): void => {
     if (key in locations) return; // a duplicate name keeps the first declaration's position
-    const position = nodeStart(source, node as Node);
-    if (position) locations[key] = { file, ...position };
+    const offset = (node as Node | null)?.range?.[0];
+    if (offset === undefined) return;
+    const { line, col } = source.lineCounter.linePos(offset);
+    locations[key] = { file, line, column: col };
   };
   const walk = (node: unknown, prefix: string): void => {
     const target = deref(source, node);
