@@ -161,6 +161,10 @@ function networkProblems({ index, item: network }: LooseItem): PathProblem[] {
   if (network.mode === 'bridge' && network.bridge === undefined) {
     problems.push({ path: at('mode'), message: "a bridge network needs 'bridge' (the host bridge, e.g. br0)" });
   }
+  // libvirt sets the MTU of bridges it creates; a bridge-mode network uses the host's bridge as it is.
+  if (network.mode === 'bridge' && network.mtu !== undefined) {
+    problems.push({ path: at('mtu'), message: "libvirt does not allow 'mtu' on a bridge-mode network (set the MTU on the host bridge); mtu is for nat, route, isolated and open networks" });
+  }
   return problems;
 }
 
