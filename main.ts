@@ -7,9 +7,12 @@ import { App } from 'cdktf';
 import { formatProblem, loadFleet } from './fleet/index';
 import { plan } from './planner/plan';
 import { evaluatePolicies } from './policies/engine';
+import { withoutCreationStacks } from './stacks/creation-stacks';
 import { buildFleetApp, readLock, readPolicy } from './stacks/fleet-app';
 
 process.env.CHECKPOINT_DISABLE = '1';
+// cdktf lets SYNTH_HCL_OUTPUT override `hclOutput`; the output contract is JSON.
+process.env.SYNTH_HCL_OUTPUT = 'false';
 const fleetFile = process.env.HYPERPLAN_FLEET ?? 'examples/hybrid/fleet.yaml';
 const loaded = loadFleet(fleetFile);
 if (!loaded.ok) {
@@ -18,6 +21,9 @@ if (!loaded.ok) {
 }
 const placement = plan(loaded.fleet, readLock(fleetFile));
 // cdktf-cli passes the output directory in CDKTF_OUTDIR; JSON output, no stack traces: same bytes as `hyperplan synth`.
+const findings = evaluatePolicies(loaded.fleet, placement, await readPolicy(fleetFile));
 const app = new App({ hclOutput: false, stackTraces: false });
-buildFleetApp(app, loaded.fleet, placement, evaluatePolicies(loaded.fleet, placement, await readPolicy(fleetFile)));
-app.synth();
+withoutCreationStacks(() => {
+  buildFleetApp(app, loaded.fleet, placement, findings);
+  app.synth();
+});

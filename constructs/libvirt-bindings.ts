@@ -12,6 +12,11 @@ export {
   type DomainDevicesGraphics,
   type DomainFeatures,
   type DomainOs,
+  domainCpuToTerraform,
+  domainDevicesToTerraform,
+  domainFeaturesToTerraform,
+  domainMemoryBackingToTerraform,
+  domainOsToTerraform,
 } from '../.gen/providers/libvirt/domain';
 export { Volume, type VolumeConfig } from '../.gen/providers/libvirt/volume';
 export { Network, type NetworkConfig } from '../.gen/providers/libvirt/network';

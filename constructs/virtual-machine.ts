@@ -8,11 +8,10 @@ import { Construct } from 'constructs';
 import type { EffectiveDisk, EffectiveNic, EffectiveVm } from '../fleet/effective-vm';
 import type { CloudInit as CloudInitSpec, DiskBus } from '../fleet/model';
 import { CloudInit } from './cloud-init';
+import { CompactDomain, type CompactDomainConfig } from './compact';
 import type { HostResources } from './host-provider';
 import {
-  Domain,
   Volume,
-  type DomainConfig,
   type DomainDevicesDisks,
   type DomainDevicesGraphics,
   type DomainDevicesInterfaces,
@@ -82,7 +81,7 @@ function seedAttachment(effective: EffectiveVm): Pick<DomainDevicesDisks, 'devic
 }
 
 export class VirtualMachine extends Construct {
-  readonly domain: Domain;
+  readonly domain: CompactDomain;
   readonly volumes: readonly Volume[];
   readonly cloudInit?: CloudInit;
 
@@ -123,7 +122,7 @@ export class VirtualMachine extends Construct {
       });
     }
 
-    const config: DomainConfig = {
+    const config: CompactDomainConfig = {
       provider: host.provider,
       name: vm.name,
       type: effective.domainType,
@@ -150,7 +149,7 @@ export class VirtualMachine extends Construct {
         ...(effective.graphics ? { graphics: [this.graphics(effective)] } : {}),
       },
     };
-    this.domain = named(new Domain(this, 'domain', config), host.hostName, vm.name);
+    this.domain = named(new CompactDomain(this, 'domain', config), host.hostName, vm.name);
   }
 
   private volume(disk: EffectiveDisk, props: VirtualMachineProps): Volume {

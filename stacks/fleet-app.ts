@@ -18,6 +18,7 @@ import { loadPolicy } from '../policies/load-policy';
 import { POLICY_FILE_NAME } from '../policies/policy-file';
 import type { Finding } from '../policies/finding';
 import { defaultStatePath } from './backend';
+import { withoutCreationStacks } from './creation-stacks';
 import { fleetIndex } from './fleet-index';
 import { FleetStack, HybridStack, isKvmHost, isXenHost, KvmStack, XenStack, type StackKind } from './fleet-stack';
 
@@ -198,6 +199,8 @@ function assertNoMachinePaths(dir: string, machinePaths: readonly string[]): voi
  */
 export async function synthesizeFleet(options: SynthOptions): Promise<SynthSummary> {
   process.env.CHECKPOINT_DISABLE = '1';
+  // cdktf lets SYNTH_HCL_OUTPUT override `hclOutput`; the output contract is JSON.
+  process.env.SYNTH_HCL_OUTPUT = 'false';
   const loaded = loadFleet(options.fleetFile, options.env ? { env: options.env } : {});
   if (!loaded.ok) throw new InputError(loaded.problems.map(formatProblem));
   const { fleet } = loaded;
@@ -208,10 +211,14 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   let hostPreparation: string[] = [];
   await replaceDirectoryAtomic(options.outDir, (dir) => {
     const app = new App({ outdir: dir, hclOutput: false, stackTraces: false });
-    const built = buildFleetApp(app, fleet, placement, findings);
+    let built: FleetStack[] = [];
     try {
-      app.synth();
+      withoutCreationStacks(() => {
+        built = buildFleetApp(app, fleet, placement, findings);
+        app.synth();
+      });
     } catch (error) {
+      if (built.length === 0) throw error;
       const errors = findings.filter((f) => f.severity === 'error');
       if (errors.length > 0 || placement.unplaced.length > 0) {
         throw new PolicyGateError(errors, placement.unplaced, error instanceof Error ? error.message : String(error));
