@@ -28,7 +28,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 
 /** `value` without `undefined` members of plain objects, recursively; tokens and class instances untouched. */
-export function withoutUndefined(value: unknown): unknown {
+function withoutUndefined(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutUndefined);
   if (!isPlainObject(value)) return value;
   const result: Record<string, unknown> = {};

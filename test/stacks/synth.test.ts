@@ -10,6 +10,7 @@ import { listFiles, PolicyGateError, synthesizeFleet } from '../../stacks/fleet-
 
 const FLEET = 'test/stacks/fixtures/small/fleet.yaml';
 const UNPLACEABLE = 'test/stacks/fixtures/small/unplaceable.yaml';
+const captureStackTrace = Error.captureStackTrace;
 const scratch = mkdtempSync(join(tmpdir(), 'hyperplan-synth-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -45,6 +46,8 @@ describe('synthesizeFleet', () => {
       expect(checkConformance(JSON.parse(text))).toEqual([]);
     }
     expect(readFileSync(join(a, 'host-prep/xen-s1.sh'), 'utf8')).toContain('dom0_mem=8192M,max:8192M dom0_max_vcpus=4 dom0_vcpus_pin');
+    // Token creation stacks are switched off only while synthesizing.
+    expect(Error.captureStackTrace).toBe(captureStackTrace);
   });
 
   it('stops at the policy gate and leaves the previous output directory untouched', async () => {

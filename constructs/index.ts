@@ -1,0 +1,11 @@
+export { KvmHost, kvmHostPreparation, type KvmHostProps, type KvmHostSpec } from './kvm-host';
+export { XenHost, xenBootLine, xenHostPreparation, xlConf, type XenHostProps, type XenHostSpec } from './xen-host';
+export { LibvirtHost, type FleetCatalog, type HostResources, type LibvirtHostProps } from './host-provider';
+export { VirtualMachine, type VirtualMachineProps } from './virtual-machine';
+export { GuestNetwork, ipv4Layout, type GuestNetworkProps, type Ipv4Layout } from './guest-network';
+export { StoragePool, type StoragePoolProps } from './storage-pool';
+export { BaseImage, imageVolumeName, type BaseImageProps } from './base-image';
+export { CloudInit, renderMetaData, renderUserData, type CloudInitProps } from './cloud-init';
+export { MigrationPool, VIRSH_MIGRATE_TEMPLATE, type MigrationPoolProps } from './migration-pool';
+export { CompactDomain, type CompactDomainConfig } from './compact';
+export { terraformId } from './terraform-id';

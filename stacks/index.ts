@@ -1,0 +1,7 @@
+export { FleetStack, HybridStack, KvmStack, XenStack, isKvmHost, isXenHost, type FleetStackProps, type StackKind } from './fleet-stack';
+export {
+  buildFleetApp, synthesizeFleet, stackSpecs, readLock, readPolicy, listFiles, PolicyGateError, LOCK_FILE_NAME, HOST_PREP_DIR,
+  type SynthOptions, type SynthSummary, type SynthesizedStack,
+} from './fleet-app';
+export { addBackend, defaultStatePath, BACKEND_TYPES } from './backend';
+export { withoutCreationStacks } from './creation-stacks';
