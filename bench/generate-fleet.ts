@@ -58,6 +58,8 @@ const WORKLOADS: readonly { readonly value: string; readonly weight: number }[] 
   { value: 'general', weight: 10 }, { value: 'io-heavy', weight: 2 }, { value: 'network-heavy', weight: 2 },
   { value: 'latency-critical', weight: 1 }, { value: 'vdi', weight: 1 },
 ];
+/** The seed of the benchmark's fleets; every size generated with it is placeable and free of policy errors. */
+export const BENCH_SEED = 20_240_601;
 const MAX_VCPUS = 16;
 const MAX_MEMORY_GIB = 64;
 

@@ -22,12 +22,11 @@ import { buildReview } from '../review/review';
 import { indexSynth } from '../review/terraform-json';
 import { firstFitDecreasing } from './baselines/ffd';
 import { novaGreedy } from './baselines/nova-greedy';
-import { generateFleet, renderFleet, type GeneratedFleet, type GeneratedVm } from './generate-fleet';
+import { BENCH_SEED, generateFleet, renderFleet, type GeneratedFleet, type GeneratedVm } from './generate-fleet';
 import type { SynthChildReport } from './synth-child';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const OUT = join(ROOT, 'bench', 'out');
-const SEED = 20_240_601;
 
 /** Sizes of DESIGN.md's Scale section: up to 1,000 hosts and 20,000 VMs. */
 const SIZES: readonly { readonly hosts: number; readonly vms: number }[] = [
@@ -164,7 +163,7 @@ async function benchSize(spec: { hosts: number; vms: number }, skipSynth: boolea
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   progress(spec.hosts, `generating ${spec.vms} VMs`);
-  const generated = generateFleet({ hosts: spec.hosts, vms: spec.vms, seed: SEED, strategy: 'pack' });
+  const generated = generateFleet({ hosts: spec.hosts, vms: spec.vms, seed: BENCH_SEED, strategy: 'pack' });
   const fleetFile = join(dir, 'fleet.yaml');
   writeFileSync(fleetFile, generated.text);
 
