@@ -33,7 +33,8 @@ interface XmlElement {
 const el = (name: string, attributes: fc.Arbitrary<Record<string, string>>, children: fc.Arbitrary<XmlElement[]> = fc.constant([]), text?: fc.Arbitrary<string>): fc.Arbitrary<XmlElement> =>
   fc.tuple(attributes, children, text ?? fc.constant(undefined)).map(([a, c, t]) => ({ name, attributes: a, children: c, ...(t === undefined ? {} : { text: t }) }));
 
-const attrs = (model: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<Record<string, string>> => fc.record(model, { requiredKeys: [] });
+const attrs = (model: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<Record<string, string>> =>
+  fc.record(model, { requiredKeys: [] }).map((record) => Object.fromEntries(Object.entries(record).filter((e): e is [string, string] => e[1] !== undefined)));
 const some = (...elements: fc.Arbitrary<XmlElement>[]): fc.Arbitrary<XmlElement[]> =>
   fc.tuple(...elements.map((e) => fc.option(e, { freq: 4 }))).map((list) => list.filter((e): e is XmlElement => e !== null));
 
