@@ -42,14 +42,19 @@ const FINDING_TARGET = /^(vms|hosts|migrationPools)\[([^\]]+)\]/;
  * The stacks a finding concerns: the stack of the VM's host, of the host, or of a migration pool's
  * members. Findings about anything else (networks, pools, the fleet) concern every stack.
  */
-function stacksOf(finding: Finding, fleet: Fleet, placement: Placement, stackOfHost: ReadonlyMap<string, string>): readonly string[] | undefined {
+function stacksOf(
+  finding: Finding,
+  placement: Placement,
+  poolHosts: ReadonlyMap<string, readonly string[]>,
+  stackOfHost: ReadonlyMap<string, string>,
+): readonly string[] | undefined {
   const match = FINDING_TARGET.exec(finding.target);
   if (!match) return undefined;
   const [, kind, name] = match as unknown as [string, string, string];
   let hosts: readonly string[];
   if (kind === 'vms') hosts = placement.placements[name] !== undefined ? [placement.placements[name]!] : [];
   else if (kind === 'hosts') hosts = [name];
-  else hosts = fleet.migrationPools.find((p) => p.name === name)?.hosts ?? [];
+  else hosts = poolHosts.get(name) ?? [];
   const stacks = [...new Set(hosts.map((h) => stackOfHost.get(h)).filter((s): s is string => s !== undefined))];
   return stacks.length > 0 ? stacks : undefined;
 }
@@ -84,8 +89,9 @@ export function buildFleetApp(app: App, fleet: Fleet, placement: Placement, find
   if (problems.length > 0) throw new InputError(problems);
 
   const findingsByStack = new Map<string, Finding[]>(specs.map((s) => [s.name, []]));
+  const poolHosts = new Map(fleet.migrationPools.map((p) => [p.name, p.hosts]));
   for (const finding of findings) {
-    for (const stack of stacksOf(finding, fleet, placement, stackOfHost) ?? specs.map((s) => s.name)) findingsByStack.get(stack)!.push(finding);
+    for (const stack of stacksOf(finding, placement, poolHosts, stackOfHost) ?? specs.map((s) => s.name)) findingsByStack.get(stack)!.push(finding);
   }
   return specs.map((spec) =>
     newStack(app, spec, spec.hosts.map((name) => index.hosts.get(name)!), fleet, placement, findingsByStack.get(spec.name)!),
@@ -208,17 +214,14 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   const findings = evaluatePolicies(fleet, placement, await readPolicy(options.fleetFile, options.policyFile));
 
   let stacks: SynthesizedStack[] = [];
-  let hostPreparation: string[] = [];
+  const hostPreparation: string[] = [];
   await replaceDirectoryAtomic(options.outDir, (dir) => {
     const app = new App({ outdir: dir, hclOutput: false, stackTraces: false });
-    let built: FleetStack[] = [];
+    const built = withoutCreationStacks(() => buildFleetApp(app, fleet, placement, findings));
     try {
-      withoutCreationStacks(() => {
-        built = buildFleetApp(app, fleet, placement, findings);
-        app.synth();
-      });
+      withoutCreationStacks(() => app.synth());
     } catch (error) {
-      if (built.length === 0) throw error;
+      // The stacks' validations failed: report the gate's data, not only cdktf's message.
       const errors = findings.filter((f) => f.severity === 'error');
       if (errors.length > 0 || placement.unplaced.length > 0) {
         throw new PolicyGateError(errors, placement.unplaced, error instanceof Error ? error.message : String(error));
@@ -226,7 +229,6 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
       throw error;
     }
     assertNoMachinePaths(dir, [resolve(dir), dir]);
-    hostPreparation = [];
     for (const host of built.flatMap((s) => s.hosts)) {
       const file = `${HOST_PREP_DIR}/${host.hostName}.sh`;
       writeFileAtomic(join(dir, file), host.hostPreparation);

@@ -62,6 +62,7 @@ export abstract class FleetStack extends TerraformStack {
     const hosts: LibvirtHost[] = [];
     const vms: string[] = [];
     for (const host of props.hosts) {
+      // Host['hypervisor'] is 'kvm' | 'xen', so a host that is not KVM is Xen.
       const construct = isKvmHost(host)
         ? new KvmHost(this, host.name, { host, catalog: index.catalog })
         : new XenHost(this, host.name, { host: host as XenHostSpec, catalog: index.catalog });
