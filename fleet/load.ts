@@ -6,6 +6,7 @@ import { formatPath, sortProblems } from './problems';
 import type { Problem } from './problems';
 import { errorCode } from './secret-refs';
 import { validateFleetData } from './validate';
+import { fastLocations, fastParse } from './fast-yaml';
 import { collectLocations, locatePath, parseYaml, syntaxProblems } from './yaml-source';
 import type { YamlSource } from './yaml-source';
 
@@ -14,7 +15,15 @@ export interface LoadOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Reads a file by path (the fleet file, cloud-init files, secret files). @default fs.readFileSync as UTF-8 */
   readonly readFile?: (path: string) => string;
+  /**
+   * Parse with js-yaml first (see fast-yaml.ts): `auto` for files of FAST_PATH_MIN_BYTES or more.
+   * Problems are always located by the precise `yaml` path. @default auto
+   */
+  readonly fastPath?: 'auto' | 'always' | 'never';
 }
+
+/** Below this size the precise parse takes milliseconds; above it the fast path pays off. */
+export const FAST_PATH_MIN_BYTES = 256 * 1024;
 
 export type LoadResult = { readonly ok: true; readonly fleet: Fleet } | { readonly ok: false; readonly problems: readonly Problem[] };
 
@@ -28,16 +37,24 @@ function failure(file: string, message: string): LoadResult {
   return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message }] };
 }
 
+function useFastPath(text: string, options: LoadOptions): boolean {
+  const mode = options.fastPath ?? 'auto';
+  return mode === 'always' || (mode === 'auto' && text.length >= FAST_PATH_MIN_BYTES);
+}
+
 function load(text: string, file: string, options: LoadOptions): LoadResult {
+  const readFile = options.readFile ?? defaultReadFile;
+  const baseDir = dirname(resolve(file));
+  const inputs = { env: options.env ?? process.env, readRelative: (path: string) => readFile(resolve(baseDir, path)) };
+  const fast = useFastPath(text, options) ? fastParse(text) : undefined;
+  if (fast) {
+    const result = validateFleetData(fast.data, inputs);
+    if (result.ok) return { ok: true, fleet: { ...result.fleet, file, locations: fastLocations(fast, text, file) } };
+  }
   const source = parseYaml(text);
   if (source.document.contents === null && source.document.errors.length === 0) return failure(file, EMPTY_FILE);
   const problems: Problem[] = syntaxProblems(source, text).map((p) => ({ file, path: '', ...p }));
-  const readFile = options.readFile ?? defaultReadFile;
-  const baseDir = dirname(resolve(file));
-  const result = validateFleetData(dataOf(source), {
-    env: options.env ?? process.env,
-    readRelative: (path) => readFile(resolve(baseDir, path)),
-  });
+  const result = validateFleetData(dataOf(source), inputs);
   if (!result.ok) {
     for (const problem of result.problems) {
       problems.push({ file, ...locatePath(source, problem.path, problem.at), path: formatPath(problem.path), message: problem.message });
