@@ -2,18 +2,24 @@ import type { Command } from '../command';
 import { checkCommand } from './check';
 import { drainCommand } from './drain';
 import { explainCommand } from './explain';
+import { importCommand } from './import';
 import { planCommand } from './plan';
 import { reviewCommand } from './review';
+import { rulesCommand } from './rules';
 import { schemaCommand } from './schema';
 import { synthCommand } from './synth';
+import { xmlCommand } from './xml';
 
 /** Every `hyperplan` sub-command, in the order `hyperplan --help` lists them. */
 export const commands: readonly Command[] = [
+  synthCommand,
   planCommand,
   checkCommand,
   explainCommand,
   drainCommand,
-  schemaCommand,
-  synthCommand,
   reviewCommand,
+  xmlCommand,
+  importCommand,
+  schemaCommand,
+  rulesCommand,
 ];
