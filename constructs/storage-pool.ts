@@ -63,6 +63,17 @@ const SOURCE_TYPES = new Set<StoragePoolType>(['fs', 'disk', 'netfs', 'gluster',
 /** Types whose files live under a target directory. */
 const PATH_TYPES = new Set<StoragePoolType>(['dir', 'fs', 'netfs']);
 /**
+ * Where volumes appear on the host for device-backed pools when the fleet gives no path; libvirt's pool
+ * schema requires a `<target>` for these types (the values libvirt's own documentation uses).
+ */
+const DEFAULT_TARGET: Partial<Record<StoragePoolType, (source: string | undefined) => string>> = {
+  logical: (source) => `/dev/${source ?? ''}`,
+  disk: () => '/dev',
+  iscsi: () => '/dev/disk/by-path',
+  scsi: () => '/dev/disk/by-path',
+  mpath: () => '/dev/mapper',
+};
+/**
  * `virStoragePoolBuild` only creates the target directory for these types. For logical, disk and zfs it
  * writes a new volume group, partition table or zpool onto the source device, destroying what is there,
  * so those pools are expected to be prepared on the host and are only started.
@@ -94,13 +105,14 @@ export class StoragePool extends Construct {
     const spec = props.pool;
     this.pool = spec;
     const source = spec.source ? SOURCE[spec.type](spec.source) : undefined;
+    const targetPath = spec.path ?? DEFAULT_TARGET[spec.type]?.(spec.source);
     this.resource = named(
       new Pool(this, 'pool', {
         provider: props.provider,
         name: spec.name,
         type: spec.type,
         ...(source ? { source } : {}),
-        ...(spec.path ? { target: { path: spec.path } } : {}),
+        ...(targetPath ? { target: { path: targetPath } } : {}),
         // The generator renames `build` (a reserved word for it) to `buildAttribute`; it synthesizes as `build`.
         create: { buildAttribute: SAFE_TO_BUILD.has(spec.type), start: true, autostart: true },
       }),

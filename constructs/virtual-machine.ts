@@ -5,7 +5,7 @@
  * itself beyond how libvirt spells them.
  */
 import { Construct } from 'constructs';
-import type { EffectiveDisk, EffectiveNic, EffectiveVm } from '../fleet/effective-vm';
+import { DISK_DEVICE_PREFIX, type EffectiveDisk, type EffectiveNic, type EffectiveVm } from '../fleet/effective-vm';
 import type { CloudInit as CloudInitSpec, DiskBus } from '../fleet/model';
 import { CloudInit } from './cloud-init';
 import { CompactDomain, type CompactDomainConfig } from './compact';
@@ -36,7 +36,8 @@ const BYTES_PER_MIB = 1024 * 1024;
 /** Guest architecture; the fleet model describes x86_64 hosts only. */
 const ARCH = 'x86_64';
 const FILE_EXTENSION = { qcow2: 'qcow2', raw: 'img' } as const;
-const DEVICE_PREFIX: Record<DiskBus, string> = { virtio: 'vd', scsi: 'sd', sata: 'sd', usb: 'sd', ide: 'hd', xen: 'xvd' };
+/** Chardev source of serial and Xen consoles; see the devices block below. */
+const PTY = { pty: { path: '' } };
 
 const CHECKS: readonly PropCheck<VirtualMachineProps>[] = [
   {
@@ -117,7 +118,7 @@ export class VirtualMachine extends Construct {
       disks.push({
         ...attachment,
         source: { volume: { pool: this.cloudInit.volume.pool, volume: this.cloudInit.volume.name } },
-        target: { dev: nextDevice(DEVICE_PREFIX[bus], effective.disks), bus },
+        target: { dev: nextDevice(DISK_DEVICE_PREFIX[bus], effective.disks), bus },
         driver: { ...(kvm ? { name: 'qemu' } : {}), type: 'raw' },
       });
     }
@@ -142,10 +143,13 @@ export class VirtualMachine extends Construct {
         ...(effective.rng ? { rngs: [{ model: 'virtio', backend: { random: '/dev/urandom' } }] } : {}),
         // libxl knows only the Xen balloon (it is always there); on KVM `none` removes the device.
         memBalloon: { model: kvm ? (effective.balloon ? 'virtio' : 'none') : 'xen' },
-        // No chardev source: libvirt defaults serials and consoles to a pty (`virsh console`).
+        // A pty chardev (`virsh console`). The schema requires a pty path, but libvirt allocates it when
+        // the domain starts; the empty path is omitted from the XML (libvirtxml `omitempty`), leaving
+        // `<console type='pty'>`. Without any source libvirt's parser also picks a pty, but the RelaxNG
+        // schema (define --validate) rejects a console without a type.
         ...(effective.console === 'serial'
-          ? { serials: [{ target: { port: 0 } }], consoles: [{ target: { type: 'serial', port: 0 } }] }
-          : { consoles: [{ target: { type: 'xen', port: 0 } }] }),
+          ? { serials: [{ source: PTY, target: { port: 0 } }], consoles: [{ source: PTY, target: { type: 'serial', port: 0 } }] }
+          : { consoles: [{ source: PTY, target: { type: 'xen', port: 0 } }] }),
         ...(effective.graphics ? { graphics: [this.graphics(effective)] } : {}),
       },
     };

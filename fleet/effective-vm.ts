@@ -30,7 +30,8 @@ const XEN_MACHINE: Record<XenGuestType, { osType: string; machine: string }> = {
   hvm: { osType: 'hvm', machine: 'xenfv' },
 };
 
-const DEVICE_PREFIX: Record<DiskBus, string> = { virtio: 'vd', scsi: 'sd', sata: 'sd', usb: 'sd', ide: 'hd', xen: 'xvd' };
+/** Guest device name prefix per disk bus (`vda`, `sda`, `hda`, `xvda`). */
+export const DISK_DEVICE_PREFIX: Record<DiskBus, string> = { virtio: 'vd', scsi: 'sd', sata: 'sd', usb: 'sd', ide: 'hd', xen: 'xvd' };
 
 export interface EffectiveDisk {
   readonly index: number;
@@ -120,7 +121,7 @@ function disksFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveDisk[]
   const used = new Map<string, number>();
   return vm.disks.map((disk, index) => {
     const bus = disk.bus ?? defaults.diskBus ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_BUS : XEN_DEFAULT_DISK_BUS);
-    const prefix = DEVICE_PREFIX[bus];
+    const prefix = DISK_DEVICE_PREFIX[bus];
     const letter = used.get(prefix) ?? 0;
     used.set(prefix, letter + 1);
     const cache = disk.cache ?? defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined);

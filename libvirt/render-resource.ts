@@ -62,7 +62,8 @@ function renderInto(type: ResourceType, body: Record<string, unknown>, prefix: s
       case 'operation':
         break;
       case 'attribute':
-        if (isScalar(value)) setAttribute(target, mapping.name, scalarText(value, mapping.booleans));
+        // libvirtxml, which the provider marshals through, omits empty string attributes (`omitempty`).
+        if (isScalar(value) && value !== '') setAttribute(target, mapping.name, scalarText(value, mapping.booleans));
         break;
       case 'value':
         if (isScalar(value)) target.text = scalarText(value);

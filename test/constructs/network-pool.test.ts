@@ -73,6 +73,13 @@ describe('StoragePool', () => {
     });
   });
 
+  it('gives device-backed pools without a path the target libvirt requires (/dev/<vg> for logical)', () => {
+    expect(pool({ name: 'vg', type: 'logical', source: 'vg0', shared: false })).toHaveResourceWithProperties(Pool, { target: { path: '/dev/vg0' } });
+    expect(pool({ name: 'lun', type: 'iscsi', source: 'san1:iqn.2026-01.example:lun1', shared: true })).toHaveResourceWithProperties(Pool, {
+      target: { path: '/dev/disk/by-path' },
+    });
+  });
+
   it('rejects a dir pool without a path and a netfs source without host:/path', () => {
     expect(() => pool({ name: 'images', type: 'dir', shared: false })).toThrow(/pool 'images' \(type dir\) has no path/);
     expect(() => pool({ name: 'n', type: 'netfs', source: 'nfs1', path: '/mnt', shared: true })).toThrow(/has source 'nfs1'; expected host:\/path/);

@@ -57,7 +57,7 @@ describe('VirtualMachine on KVM', () => {
     expect(domain.devices.interfaces).toEqual([{ source: { bridge: { bridge: 'br0' } }, model: { type: 'virtio' }, driver: { name: 'vhost' } }]);
     expect(domain.devices.rngs).toEqual([{ model: 'virtio', backend: { random: '/dev/urandom' } }]);
     expect(domain.devices.mem_balloon).toEqual({ model: 'virtio' });
-    expect(domain.devices.serials).toEqual([{ target: { port: 0 } }]);
+    expect(domain.devices.serials).toEqual([{ source: { pty: { path: '' } }, target: { port: 0 } }]);
     expect(domain.features).toEqual({ acpi: true, apic: {} });
     expect(domain.graphics).toBeUndefined();
     expect(checkConformance(json)).toEqual([]);
@@ -176,7 +176,7 @@ describe('VirtualMachine on Xen', () => {
     // The seed is a read-only PV disk: PVH guests have no emulated CD-ROM.
     expect(domain.devices.disks[1]).toMatchObject({ device: 'disk', read_only: true, target: { dev: 'xvdb', bus: 'xen' } });
     expect(domain.devices.interfaces[0].model).toEqual({ type: 'netfront' });
-    expect(domain.devices.consoles).toEqual([{ target: { type: 'xen', port: 0 } }]);
+    expect(domain.devices.consoles).toEqual([{ source: { pty: { path: '' } }, target: { type: 'xen', port: 0 } }]);
     expect(domain.devices.mem_balloon).toEqual({ model: 'xen' });
     expect(domain.devices.rngs).toBeUndefined();
     expect(JSON.stringify(resources(json, 'libvirt_domain'))).not.toContain('virtio');
