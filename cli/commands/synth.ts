@@ -4,6 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { PolicyGateError, synthesizeFleet } from '../../stacks/fleet-app';
+import { gateReport } from '../gate-report';
 
 const DEFAULT_FLEET = 'fleet.yaml';
 const DEFAULT_OUT = 'cdktf.out';
@@ -73,16 +74,7 @@ export const synthCommand: Command = {
       return EXIT_OK;
     } catch (error) {
       if (!(error instanceof PolicyGateError)) throw error;
-      const lines = [`synthesis stopped, ${outDir} left unchanged:`];
-      for (const f of error.errors) {
-        const where = f.location ? `${f.location.file}:${f.location.line}:${f.location.column}: ` : '';
-        lines.push(`  ${where}${f.ruleId} ${f.target}: ${f.message}`);
-      }
-      const reported = new Set(error.errors.map((f) => f.target));
-      for (const u of error.unplaced.filter((u) => !reported.has(`vms[${u.vm}]`))) {
-        lines.push(`  unplaced VM ${u.vm}: ${Object.entries(u.reasons).map(([host, why]) => `${host}: ${why}`).join('; ')}`);
-      }
-      io.stderr(`${lines.join('\n')}\n`);
+      io.stderr(gateReport(error, outDir));
       return EXIT_FINDINGS;
     }
   },

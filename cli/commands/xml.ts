@@ -8,7 +8,8 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { terraformId } from '../../constructs/terraform-id';
 import { filesToCheck, renderStack, type RenderedFile, type SynthesizedStack as StackJson, type XmlKind } from '../../libvirt/render-stack';
 import { validateXmlFiles } from '../../libvirt/validate';
-import { synthesizeFleet } from '../../stacks/fleet-app';
+import { PolicyGateError, synthesizeFleet } from '../../stacks/fleet-app';
+import { gateReport } from '../gate-report';
 import { replaceDirectoryAtomic } from '../atomic-write';
 import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
@@ -96,6 +97,10 @@ export const xmlCommand: Command = {
         io.stdout(`${lines.join('\n')}\n`);
       }
       return failures.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    } catch (error) {
+      if (!(error instanceof PolicyGateError)) throw error;
+      io.stderr(gateReport(error, out));
+      return EXIT_FINDINGS;
     } finally {
       rmSync(synthDir, { recursive: true, force: true });
     }

@@ -82,6 +82,11 @@ describe('atomic outputs', () => {
     expect(Object.keys(before).length).toBeGreaterThan(0);
     expect((await run(['xml', path('bad', 'fleet.yaml'), '--out', out])).code).toBe(2);
     expect(snapshotDir(out)).toEqual(before);
+    const policyError = await run(['xml', path('policy-error', 'fleet.yaml'), '--out', out]);
+    expect(policyError.code, policyError.stderr).toBe(1);
+    expect(policyError.stderr).toContain('XEN-VIRTIO-DEVICE');
+    expect(policyError.stderr).not.toContain('internal error');
+    expect(snapshotDir(out)).toEqual(before);
   });
 
   it('review --out: a failing review (exit 2) leaves the previous review file intact', async () => {
