@@ -8,7 +8,8 @@ import { formatProblem, loadFleet } from './fleet/index';
 import { plan } from './planner/plan';
 import { evaluatePolicies } from './policies/engine';
 import { withoutCreationStacks } from './stacks/creation-stacks';
-import { buildFleetApp, readLock, readPolicy } from './stacks/fleet-app';
+import { readLock, readPolicy } from './cli/fleet-inputs';
+import { buildFleetApp } from './stacks/fleet-app';
 
 process.env.CHECKPOINT_DISABLE = '1';
 // cdktf lets SYNTH_HCL_OUTPUT override `hclOutput`; the output contract is JSON.

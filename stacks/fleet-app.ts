@@ -7,23 +7,18 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { App } from 'cdktf';
 import { replaceDirectoryAtomic, writeFileAtomic } from '../cli/atomic-write';
 import { InputError } from '../cli/errors';
+import { readLock, readPolicy } from '../cli/fleet-inputs';
 import { formatProblem, loadFleet } from '../fleet/index';
 import type { Fleet, Host, StackSpec } from '../fleet/model';
-import { parseLock, type Lock } from '../planner/lock';
 import { plan } from '../planner/plan';
 import type { Placement, UnplacedVm } from '../planner/types';
-import type { PolicyConfig } from '../policies/config';
 import { evaluatePolicies } from '../policies/engine';
-import { loadPolicy } from '../policies/load-policy';
-import { POLICY_FILE_NAME } from '../policies/policy-file';
 import type { Finding } from '../policies/finding';
 import { defaultStatePath } from './backend';
 import { withoutCreationStacks } from './creation-stacks';
 import { fleetIndex } from './fleet-index';
 import { FleetStack, HybridStack, isKvmHost, isXenHost, KvmStack, XenStack, type StackKind } from './fleet-stack';
 
-/** Lock file looked for beside the fleet file when none is given. */
-export const LOCK_FILE_NAME = 'hyperplan.lock.json';
 /** Where `hyperplan synth` writes each host's preparation script, inside the output directory. */
 export const HOST_PREP_DIR = 'host-prep';
 
@@ -147,30 +142,6 @@ export class PolicyGateError extends Error {
     this.unplaced = unplaced;
     this.validation = validation;
   }
-}
-
-/**
- * The placement lock: `lockFile` when given (it must exist), else `hyperplan.lock.json` beside the fleet
- * file when there is one. Read only: synth never writes the lock.
- */
-export function readLock(fleetFile: string, lockFile?: string): Lock | undefined {
-  const file = lockFile ?? join(dirname(fleetFile), LOCK_FILE_NAME);
-  if (!existsSync(file)) {
-    if (lockFile !== undefined) throw new InputError([`${file}: lock file not found`]);
-    return undefined;
-  }
-  const parsed = parseLock(readFileSync(file, 'utf8'), file);
-  if (!parsed.ok) throw new InputError(parsed.problems);
-  return parsed.lock;
-}
-
-/** The policy config: `policyFile` when given (it must exist), else `hyperplan.policy.yaml` beside the fleet when present. */
-export async function readPolicy(fleetFile: string, policyFile?: string): Promise<PolicyConfig> {
-  const file = policyFile ?? join(dirname(fleetFile), POLICY_FILE_NAME);
-  if (policyFile === undefined && !existsSync(file)) return {};
-  const loaded = await loadPolicy(file);
-  if (!loaded.ok) throw new InputError(loaded.problems);
-  return loaded.config;
 }
 
 /** Every file under `dir`, relative and with `/` separators, sorted. */

@@ -1,6 +1,6 @@
 export { FleetStack, HybridStack, KvmStack, XenStack, isKvmHost, isXenHost, type FleetStackProps, type StackKind } from './fleet-stack';
 export {
-  buildFleetApp, synthesizeFleet, stackSpecs, readLock, readPolicy, listFiles, PolicyGateError, LOCK_FILE_NAME, HOST_PREP_DIR,
+  buildFleetApp, synthesizeFleet, stackSpecs, listFiles, PolicyGateError, HOST_PREP_DIR,
   type SynthOptions, type SynthSummary, type SynthesizedStack,
 } from './fleet-app';
 export { addBackend, defaultStatePath, BACKEND_TYPES } from './backend';

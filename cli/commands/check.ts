@@ -2,15 +2,13 @@
  * `hyperplan check <fleet>`: validates the fleet file, places its VMs, and runs the policies.
  * Exit 0 when no error finding remains, 1 when one does (unplaced VMs are error findings), 2 for bad input.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Command } from '../command';
-import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors';
-import { formatProblem, loadFleet } from '../../fleet/index';
-import { parseLock, plan, type Lock } from '../../planner/index';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
+import { loadFleetOrThrow, readLock, readPolicy } from '../fleet-inputs';
+import { choiceOption, stringOption } from '../options';
+import { plan } from '../../planner/index';
 import { catalogue } from '../../policies/catalogue';
 import { evaluatePoliciesDetailed, type PolicyResult } from '../../policies/engine';
-import { loadPolicyFor } from '../../policies/load-policy';
 import { jsonReportText } from '../../policies/report-json';
 import { markdownReport } from '../../policies/report-markdown';
 import { sarifReportText } from '../../policies/report-sarif';
@@ -19,33 +17,6 @@ import packageJson from '../../package.json' with { type: 'json' };
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
-const LOCK_FILE_NAME = 'hyperplan.lock.json';
-
-function formatOf(value: unknown): Format {
-  const format = value ?? 'text';
-  if (!FORMATS.includes(format as Format)) {
-    throw new UsageError(`check: --format must be one of ${FORMATS.join(', ')}, got '${String(format)}'`);
-  }
-  return format as Format;
-}
-
-function stringOption(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw new UsageError(`check: --${name} needs a value`);
-  return value;
-}
-
-/** `--lock` when given (it must exist), else `hyperplan.lock.json` beside the fleet when present. */
-function readLock(fleetFile: string, lockFile: string | undefined): Lock | undefined {
-  const file = lockFile ?? join(dirname(fleetFile), LOCK_FILE_NAME);
-  if (!existsSync(file)) {
-    if (lockFile !== undefined) throw new InputError([`${file}: lock file not found`]);
-    return undefined;
-  }
-  const parsed = parseLock(readFileSync(file, 'utf8'), file);
-  if (!parsed.ok) throw new InputError(parsed.problems);
-  return parsed.lock;
-}
 
 export const checkCommand: Command = {
   name: 'check',
@@ -66,16 +37,14 @@ export const checkCommand: Command = {
   ].join('\n'),
   options: { format: { type: 'string' }, policy: { type: 'string' }, lock: { type: 'string' } },
   async run(args, io) {
-    const format = formatOf(args.values.format);
+    const format = choiceOption('check', args.values.format, 'format', FORMATS, 'text');
     const [file, ...extra] = args.positionals;
     if (file === undefined || extra.length > 0) throw new UsageError('check: expected exactly one fleet file');
-    const loaded = loadFleet(file, { env: io.env });
-    if (!loaded.ok) throw new InputError(loaded.problems.map(formatProblem));
-    const policy = await loadPolicyFor(file, stringOption(args.values.policy, 'policy'));
-    if (!policy.ok) throw new InputError(policy.problems);
-    const placement = plan(loaded.fleet, readLock(file, stringOption(args.values.lock, 'lock')));
-    const result: PolicyResult = evaluatePoliciesDetailed(loaded.fleet, placement, policy.config);
-    io.stdout(render(result, format, { cwd: io.cwd, fleetFile: file, rules: catalogue(policy.config.customRules) }));
+    const fleet = loadFleetOrThrow(file, io.cwd, io.env);
+    const policy = await readPolicy(file, stringOption('check', args.values.policy, 'policy'));
+    const placement = plan(fleet, readLock(file, stringOption('check', args.values.lock, 'lock')));
+    const result: PolicyResult = evaluatePoliciesDetailed(fleet, placement, policy);
+    io.stdout(render(result, format, { cwd: io.cwd, fleetFile: file, rules: catalogue(policy.customRules) }));
     return result.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
   },
 };

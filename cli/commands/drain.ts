@@ -2,7 +2,10 @@
 import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors';
 import { drain, type DrainPlan } from '../../planner/index';
-import { formatOf, loadFleetOrThrow, lockPath, readLock } from './plan';
+import { resolve } from 'node:path';
+import { loadFleetOrThrow, lockOption, readLock } from '../fleet-inputs';
+import { choiceOption } from '../options';
+import { FORMATS } from './plan';
 
 function drainText(d: DrainPlan): string {
   if (d.steps.length === 0) return `${d.host} runs no VM; nothing to drain\n`;
@@ -34,12 +37,12 @@ export const drainCommand: Command = {
   ].join('\n'),
   options: { lock: { type: 'string' }, format: { type: 'string' } },
   async run(args, io) {
-    const format = formatOf('drain', args.values.format);
+    const format = choiceOption('drain', args.values.format, 'format', FORMATS, 'text');
     const [file, host, ...extra] = args.positionals;
     if (file === undefined || host === undefined || extra.length > 0) throw new UsageError('drain: expected a fleet file and a host name');
-    const fleet = loadFleetOrThrow(file, io);
-    const { path, explicit } = lockPath(file, args, 'drain', io);
-    const result = drain(fleet, host, readLock(path, explicit));
+    const fleet = loadFleetOrThrow(file, io.cwd, io.env);
+    const lock = readLock(resolve(io.cwd, file), lockOption('drain', args.values.lock, io.cwd));
+    const result = drain(fleet, host, lock);
     if (!result.ok) throw new InputError([`${file}: ${result.problem}`]);
     io.stdout(format === 'json' ? `${JSON.stringify(result.drain, null, 2)}\n` : drainText(result.drain));
     return result.drain.steps.some((s) => s.to === undefined) ? EXIT_FINDINGS : EXIT_OK;

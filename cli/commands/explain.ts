@@ -2,7 +2,10 @@
 import type { Command } from '../command';
 import { EXIT_OK, InputError, UsageError } from '../errors';
 import { explain, type Explanation } from '../../planner/index';
-import { formatOf, loadFleetOrThrow, lockPath, readLock } from './plan';
+import { resolve } from 'node:path';
+import { loadFleetOrThrow, lockOption, readLock } from '../fleet-inputs';
+import { choiceOption } from '../options';
+import { FORMATS } from './plan';
 
 function explanationText(e: Explanation): string {
   const lines = [`${e.vm}: ${e.chosen === undefined ? 'unplaced' : `placed on ${e.chosen}`}`, ''];
@@ -36,12 +39,12 @@ export const explainCommand: Command = {
   ].join('\n'),
   options: { lock: { type: 'string' }, format: { type: 'string' } },
   async run(args, io) {
-    const format = formatOf('explain', args.values.format);
+    const format = choiceOption('explain', args.values.format, 'format', FORMATS, 'text');
     const [file, vm, ...extra] = args.positionals;
     if (file === undefined || vm === undefined || extra.length > 0) throw new UsageError('explain: expected a fleet file and a VM name');
-    const fleet = loadFleetOrThrow(file, io);
-    const { path, explicit } = lockPath(file, args, 'explain', io);
-    const result = explain(fleet, vm, readLock(path, explicit));
+    const fleet = loadFleetOrThrow(file, io.cwd, io.env);
+    const lock = readLock(resolve(io.cwd, file), lockOption('explain', args.values.lock, io.cwd));
+    const result = explain(fleet, vm, lock);
     if (!result.ok) throw new InputError([`${file}: ${result.problem}`]);
     io.stdout(format === 'json' ? `${JSON.stringify(result.explanation, null, 2)}\n` : explanationText(result.explanation));
     return EXIT_OK;

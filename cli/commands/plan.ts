@@ -2,55 +2,15 @@
  * `hyperplan plan <fleet>`: places the fleet's VMs, keeping the lock file's placements that are still
  * valid, and prints the placement (JSON per DESIGN.md, or a table). Exit 1 when a VM stays unplaced.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import type { Command, Io, ParsedArgs } from '../command';
+import { resolve } from 'node:path';
+import type { Command } from '../command';
 import { writeFileAtomic } from '../atomic-write';
-import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors';
-import { formatProblem, loadFleet } from '../../fleet/index';
-import type { Fleet } from '../../fleet/model';
-import { parseLock, plan, serializeLock, type Lock, type PlanResult } from '../../planner/index';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
+import { loadFleetOrThrow, lockFileFor, lockOption, readLock } from '../fleet-inputs';
+import { choiceOption } from '../options';
+import { plan, serializeLock, type Lock, type PlanResult } from '../../planner/index';
 
-export const LOCK_FILE_NAME = 'hyperplan.lock.json';
-const FORMATS = ['text', 'json'] as const;
-export type Format = (typeof FORMATS)[number];
-
-export function formatOf(command: string, value: unknown): Format {
-  const format = value ?? 'text';
-  if (!FORMATS.includes(format as Format)) throw new UsageError(`${command}: --format must be one of ${FORMATS.join(', ')}, got '${String(format)}'`);
-  return format as Format;
-}
-
-function stringOption(command: string, value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw new UsageError(`${command}: --${name} needs a value`);
-  return value;
-}
-
-export function loadFleetOrThrow(file: string, io: Io): Fleet {
-  const loaded = loadFleet(resolve(io.cwd, file), { env: io.env });
-  if (!loaded.ok) throw new InputError(loaded.problems.map(formatProblem));
-  return loaded.fleet;
-}
-
-/** Lock file path: `--lock` when given, else `hyperplan.lock.json` beside the fleet. */
-export function lockPath(fleetFile: string, args: ParsedArgs, command: string, io: Io): { path: string; explicit: boolean } {
-  const given = stringOption(command, args.values.lock, 'lock');
-  return given === undefined
-    ? { path: join(dirname(resolve(io.cwd, fleetFile)), LOCK_FILE_NAME), explicit: false }
-    : { path: resolve(io.cwd, given), explicit: true };
-}
-
-/** The lock to keep; a missing default lock means a fresh plan, a missing explicit one is an error. */
-export function readLock(path: string, explicit: boolean): Lock | undefined {
-  if (!existsSync(path)) {
-    if (explicit) throw new InputError([`${path}: lock file not found`]);
-    return undefined;
-  }
-  const parsed = parseLock(readFileSync(path, 'utf8'), path);
-  if (!parsed.ok) throw new InputError(parsed.problems);
-  return parsed.lock;
-}
+export const FORMATS = ['text', 'json'] as const;
 
 /** The DESIGN.md contract first, then the extra keys; stable key order so output diffs cleanly. */
 export function planJson(result: PlanResult): string {
@@ -110,12 +70,14 @@ export const planCommand: Command = {
   ].join('\n'),
   options: { lock: { type: 'string' }, 'write-lock': { type: 'boolean' }, format: { type: 'string' } },
   async run(args, io) {
-    const format = formatOf('plan', args.values.format);
+    const format = choiceOption('plan', args.values.format, 'format', FORMATS, 'text');
     const [file, ...extra] = args.positionals;
     if (file === undefined || extra.length > 0) throw new UsageError('plan: expected exactly one fleet file');
-    const fleet = loadFleetOrThrow(file, io);
-    const { path, explicit } = lockPath(file, args, 'plan', io);
-    const lock = readLock(path, explicit);
+    const fleet = loadFleetOrThrow(file, io.cwd, io.env);
+    const fleetFile = resolve(io.cwd, file);
+    const lockFile = lockOption('plan', args.values.lock, io.cwd);
+    const lock = readLock(fleetFile, lockFile);
+    const path = lockFileFor(fleetFile, lockFile);
     const result = plan(fleet, lock);
     if (args.values['write-lock'] === true) writeFileAtomic(path, serializeLock(result));
     io.stdout(format === 'json' ? planJson(result) : planText(result, lock));

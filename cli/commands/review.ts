@@ -12,7 +12,9 @@ import { writeFileAtomic } from '../atomic-write';
 import { formatProblem, loadFleet } from '../../fleet/index';
 import { plan } from '../../planner/plan';
 import { evaluatePoliciesDetailed } from '../../policies/engine';
-import { buildFleetApp, LOCK_FILE_NAME, readLock, readPolicy } from '../../stacks/fleet-app';
+import { buildFleetApp } from '../../stacks/fleet-app';
+import { LOCK_FILE_NAME, readLock, readPolicy } from '../fleet-inputs';
+import { choiceOption, stringOption } from '../options';
 import { POLICY_FILE_NAME } from '../../policies/policy-file';
 import {
   existsAt, gitTopLevel, makeTempDir, materializeFile, materializeTree, readJson, readSynthOutput, removeDir, repoPath, resolveCommit,
@@ -95,18 +97,6 @@ export async function synthesizeGitSide(request: GitSideRequest, workDir: string
     options[key] = join(tree, path);
   }
   return synthesizeSide(`${request.label} (${request.ref})`, join(tree, request.fleet), { ...options, ...(request.env ? { env: request.env } : {}) }, out);
-}
-
-function stringOption(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw new UsageError(`review: --${name} needs a value`);
-  return value;
-}
-
-function choice<T extends string>(value: unknown, name: string, allowed: readonly T[], fallback: T): T {
-  const chosen = value ?? fallback;
-  if (!allowed.includes(chosen as T)) throw new UsageError(`review: --${name} must be one of ${allowed.join(', ')}, got '${String(chosen)}'`);
-  return chosen as T;
 }
 
 interface Request {
@@ -215,15 +205,15 @@ export const reviewCommand: Command = {
     'fail-on': { type: 'string' },
   },
   async run(args, io) {
-    const format = choice<Format>(args.values.format, 'format', FORMATS, 'markdown');
-    const failOn = choice<FailOn>(args.values['fail-on'], 'fail-on', FAIL_ON_VALUES, 'both');
+    const format = choiceOption<Format>('review', args.values.format, 'format', FORMATS, 'markdown');
+    const failOn = choiceOption<FailOn>('review', args.values['fail-on'], 'fail-on', FAIL_ON_VALUES, 'both');
     const [given, ...extra] = args.positionals;
     if (extra.length > 0) throw new UsageError(`review: expected at most one fleet file, got ${args.positionals.length}`);
     const resolve = (path: string | undefined): string | undefined => (path === undefined ? undefined : isAbsolute(path) ? path : join(io.cwd, path));
-    const base = stringOption(args.values.base, 'base');
-    const head = stringOption(args.values.head, 'head');
+    const base = stringOption('review', args.values.base, 'base');
+    const head = stringOption('review', args.values.head, 'head');
     if (head !== undefined && base === undefined) throw new UsageError('review: --head needs --base');
-    const plans = Array.isArray(args.values.plan) ? args.values.plan.map((p) => resolve(stringOption(p, 'plan')) as string) : [];
+    const plans = Array.isArray(args.values.plan) ? args.values.plan.map((p) => resolve(stringOption('review', p, 'plan')) as string) : [];
     let fleetFile: string | undefined;
     if (base !== undefined) {
       fleetFile = resolve(given ?? (existsSync(join(io.cwd, DEFAULT_FLEET)) ? DEFAULT_FLEET : io.env.HYPERPLAN_FLEET));
@@ -231,10 +221,10 @@ export const reviewCommand: Command = {
       if (head === undefined && !existsSync(fleetFile)) throw new InputError([`${fleetFile}: fleet file not found`]);
       if (!existsSync(dirname(fleetFile))) throw new InputError([`${dirname(fleetFile)}: directory not found`]);
     }
-    const baseDir = resolve(stringOption(args.values['base-dir'], 'base-dir'));
-    const headDir = resolve(stringOption(args.values['head-dir'], 'head-dir'));
-    const lockFile = resolve(stringOption(args.values.lock, 'lock'));
-    const policyFile = resolve(stringOption(args.values.policy, 'policy'));
+    const baseDir = resolve(stringOption('review', args.values['base-dir'], 'base-dir'));
+    const headDir = resolve(stringOption('review', args.values['head-dir'], 'head-dir'));
+    const lockFile = resolve(stringOption('review', args.values.lock, 'lock'));
+    const policyFile = resolve(stringOption('review', args.values.policy, 'policy'));
     const review = await runReview({
       io,
       ...(fleetFile !== undefined ? { fleetFile } : {}),
@@ -247,7 +237,7 @@ export const reviewCommand: Command = {
       ...(policyFile !== undefined ? { policyFile } : {}),
     });
     const text = format === 'json' ? `${JSON.stringify(review, null, 2)}\n` : renderMarkdown(review);
-    const out = resolve(stringOption(args.values.out, 'out'));
+    const out = resolve(stringOption('review', args.values.out, 'out'));
     if (out !== undefined) writeFileAtomic(out, text);
     else io.stdout(text);
     return reviewExitCode(review, failOn) === 1 ? EXIT_FINDINGS : EXIT_OK;

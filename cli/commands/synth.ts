@@ -5,15 +5,10 @@ import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { PolicyGateError, synthesizeFleet } from '../../stacks/fleet-app';
 import { gateReport } from '../gate-report';
+import { stringOption } from '../options';
 
 const DEFAULT_FLEET = 'fleet.yaml';
 const DEFAULT_OUT = 'cdktf.out';
-
-function stringOption(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw new UsageError(`synth: --${name} needs a value`);
-  return value;
-}
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -49,9 +44,9 @@ export const synthCommand: Command = {
     const resolve = (path: string): string => (isAbsolute(path) ? path : join(io.cwd, path));
     const fleetFile = given ?? (existsSync(resolve(DEFAULT_FLEET)) ? DEFAULT_FLEET : io.env.HYPERPLAN_FLEET);
     if (fleetFile === undefined) throw new UsageError(`synth: no fleet file given, no ${DEFAULT_FLEET} here and HYPERPLAN_FLEET is not set`);
-    const outDir = stringOption(args.values.out, 'out') ?? DEFAULT_OUT;
-    const lockFile = stringOption(args.values.lock, 'lock');
-    const policyFile = stringOption(args.values.policy, 'policy');
+    const outDir = stringOption('synth', args.values.out, 'out') ?? DEFAULT_OUT;
+    const lockFile = stringOption('synth', args.values.lock, 'lock');
+    const policyFile = stringOption('synth', args.values.policy, 'policy');
     const progress = io.interactive && args.values.quiet !== true ? io.stderr : () => undefined;
 
     progress(`synthesizing ${fleetFile} …\n`);
