@@ -7,8 +7,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { App } from 'cdktf';
 import { replaceDirectoryAtomic, writeFileAtomic } from '../cli/atomic-write';
 import { InputError } from '../cli/errors';
-import { readLock, readPolicy } from '../cli/fleet-inputs';
-import { formatProblem, loadFleet } from '../fleet/index';
+import { loadFleetOrThrow, readLock, readPolicy } from '../cli/fleet-inputs';
 import type { Fleet, Host, StackSpec } from '../fleet/model';
 import { plan } from '../planner/plan';
 import type { Placement, UnplacedVm } from '../planner/types';
@@ -106,7 +105,11 @@ export interface SynthOptions {
   readonly policyFile?: string;
   /** Environment for `${env:…}` secrets in the fleet. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Called as each stage starts (`done` of `total` stages), for progress output. @default - nothing */
+  readonly onStage?: (stage: string, done: number, total: number) => void;
 }
+
+const STAGES = ['loading the fleet', 'placing VMs', 'checking policies', 'building stacks', 'synthesizing', 'writing'] as const;
 
 export interface SynthesizedStack {
   readonly name: string;
@@ -178,18 +181,22 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   process.env.CHECKPOINT_DISABLE = '1';
   // cdktf lets SYNTH_HCL_OUTPUT override `hclOutput`; the output contract is JSON.
   process.env.SYNTH_HCL_OUTPUT = 'false';
-  const loaded = loadFleet(options.fleetFile, options.env ? { env: options.env } : {});
-  if (!loaded.ok) throw new InputError(loaded.problems.map(formatProblem));
-  const { fleet } = loaded;
+  const stage = (name: (typeof STAGES)[number]): void => options.onStage?.(name, STAGES.indexOf(name), STAGES.length);
+  stage('loading the fleet');
+  const fleet = loadFleetOrThrow(options.fleetFile, process.cwd(), options.env ?? process.env);
+  stage('placing VMs');
   const placement = plan(fleet, readLock(options.fleetFile, options.lockFile));
+  stage('checking policies');
   const findings = evaluatePolicies(fleet, placement, await readPolicy(options.fleetFile, options.policyFile));
 
   let stacks: SynthesizedStack[] = [];
   const hostPreparation: string[] = [];
   await replaceDirectoryAtomic(options.outDir, (dir) => {
     const app = new App({ outdir: dir, hclOutput: false, stackTraces: false });
+    stage('building stacks');
     const built = withoutCreationStacks(() => buildFleetApp(app, fleet, placement, findings));
     try {
+      stage('synthesizing');
       withoutCreationStacks(() => app.synth());
     } catch (error) {
       // The stacks' validations failed: report the gate's data, not only cdktf's message.
@@ -199,6 +206,7 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
       }
       throw error;
     }
+    stage('writing');
     assertNoMachinePaths(dir, [resolve(dir), dir]);
     for (const host of built.flatMap((s) => s.hosts)) {
       const file = `${HOST_PREP_DIR}/${host.hostName}.sh`;

@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../atomic-write';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { loadFleetOrThrow, lockFileFor, lockOption, readLock } from '../fleet-inputs';
 import { choiceOption } from '../options';
+import { createProgress } from '../progress';
 import { plan, serializeLock, type Lock, type PlanResult } from '../../planner/index';
 
 export const FORMATS = ['text', 'json'] as const;
@@ -53,7 +54,7 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'place the VMs on hosts, keeping the lock file’s placements',
   help: [
-    'Usage: hyperplan plan <fleet> [--lock file] [--write-lock] [--format text|json]',
+    'Usage: hyperplan plan <fleet> [--lock file] [--write-lock] [--format text|json] [--quiet]',
     '',
     'Places every VM: filters remove hosts (hypervisor, security class, zone, capacity after Dom0/host',
     'reservation and overcommit, NUMA, affinity, anti-affinity, migration pool, CPU model), weighers rank the',
@@ -63,22 +64,27 @@ export const planCommand: Command = {
     'Options:',
     '  --lock file     lock file to keep (default: hyperplan.lock.json beside the fleet, when present)',
     '  --write-lock    write the new placement to the lock file (atomically)',
+    '  --quiet         no progress on stderr (progress shows only on a terminal, never in CI)',
     '  --format f      text (default) or json: { "placements", "unplaced", "moves", "hosts", "pools",',
     '                  "hostsUsed", "lowerBound" }',
     '',
     'Exit codes: 0 every VM placed, 1 some VM unplaced, 2 bad input or usage.',
   ].join('\n'),
-  options: { lock: { type: 'string' }, 'write-lock': { type: 'boolean' }, format: { type: 'string' } },
+  options: { lock: { type: 'string' }, 'write-lock': { type: 'boolean' }, format: { type: 'string' }, quiet: { type: 'boolean' } },
   async run(args, io) {
     const format = choiceOption('plan', args.values.format, 'format', FORMATS, 'text');
     const [file, ...extra] = args.positionals;
     if (file === undefined || extra.length > 0) throw new UsageError('plan: expected exactly one fleet file');
+    const progress = createProgress(io, args.values.quiet === true);
+    progress.step('plan: loading the fleet', 0, 2);
     const fleet = loadFleetOrThrow(file, io.cwd, io.env);
     const fleetFile = resolve(io.cwd, file);
     const lockFile = lockOption('plan', args.values.lock, io.cwd);
     const lock = readLock(fleetFile, lockFile);
     const path = lockFileFor(fleetFile, lockFile);
+    progress.step('plan: placing VMs', 1, 2);
     const result = plan(fleet, lock);
+    progress.done();
     if (args.values['write-lock'] === true) writeFileAtomic(path, serializeLock(result));
     io.stdout(format === 'json' ? planJson(result) : planText(result, lock));
     return result.unplaced.length > 0 ? EXIT_FINDINGS : EXIT_OK;

@@ -6,6 +6,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { PolicyGateError, synthesizeFleet } from '../../stacks/fleet-app';
 import { gateReport } from '../gate-report';
 import { stringOption } from '../options';
+import { createProgress } from '../progress';
 
 const DEFAULT_FLEET = 'fleet.yaml';
 const DEFAULT_OUT = 'cdktf.out';
@@ -47,9 +48,7 @@ export const synthCommand: Command = {
     const outDir = stringOption('synth', args.values.out, 'out') ?? DEFAULT_OUT;
     const lockFile = stringOption('synth', args.values.lock, 'lock');
     const policyFile = stringOption('synth', args.values.policy, 'policy');
-    const progress = io.interactive && args.values.quiet !== true ? io.stderr : () => undefined;
-
-    progress(`synthesizing ${fleetFile} …\n`);
+    const progress = createProgress(io, args.values.quiet === true);
     try {
       const summary = await synthesizeFleet({
         fleetFile: resolve(fleetFile),
@@ -57,7 +56,9 @@ export const synthCommand: Command = {
         ...(lockFile ? { lockFile: resolve(lockFile) } : {}),
         ...(policyFile ? { policyFile: resolve(policyFile) } : {}),
         env: io.env,
+        onStage: (stage, done, total) => progress.step(`synth: ${stage}`, done, total),
       });
+      progress.done();
       const lines = [`wrote ${outDir}: ${summary.stacks.length} stack(s)`];
       for (const stack of summary.stacks) {
         lines.push(`  ${join(outDir, stack.file)}  ${stack.kind}, ${stack.hosts.length} host(s), ${stack.vms} VM(s), ${stack.resources} resource(s)`);
@@ -68,6 +69,7 @@ export const synthCommand: Command = {
       io.stdout(`${lines.join('\n')}\n`);
       return EXIT_OK;
     } catch (error) {
+      progress.done();
       if (!(error instanceof PolicyGateError)) throw error;
       io.stderr(gateReport(error, outDir));
       return EXIT_FINDINGS;

@@ -74,10 +74,22 @@ describe('commands stay quiet outside a terminal', () => {
     expect(result.stderr).toBe('');
   });
 
-  it('synth shows progress on a terminal, on stderr only', async () => {
+  it('synth shows each stage on a terminal, on stderr only, and clears the line', async () => {
     const result = await cli(['synth', 'fleet.yaml', '--out', 'out-tty'], { cwd: dir, interactive: true });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).not.toBe('');
+    for (const stage of ['loading the fleet', 'placing VMs', 'checking policies', 'building stacks', 'synthesizing', 'writing']) {
+      expect(result.stderr).toContain(`synth: ${stage}`);
+    }
+    expect(result.stderr.endsWith('\r')).toBe(true);
     expect(result.stdout).not.toMatch(/\r/);
+  });
+
+  it('plan shows progress on a terminal and none with --quiet', async () => {
+    const shown = await cli(['plan', 'fleet.yaml'], { cwd: dir, interactive: true });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stderr).toContain('plan: placing VMs');
+    const quiet = await cli(['plan', 'fleet.yaml', '--quiet'], { cwd: dir, interactive: true });
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toBe(shown.stdout);
   });
 });
