@@ -82,12 +82,78 @@ export class Placer {
 
   /** Whether placing `vm` on `h` keeps every guarded pool of `h` satisfied. */
   keepsHeadroom(vm: number, h: number): boolean {
-    const pools = this.ctx.hosts[h]!.pools.filter((p) => this.guarded.has(p));
-    if (pools.length === 0) return true;
-    this.ledger.assign(vm, h);
-    const ok = pools.every((p) => poolHeadroom(this.ctx, this.ledger, this.ctx.migrationPools.get(p)!).satisfied);
-    this.ledger.unassign(vm);
-    return ok;
+    const pools = this.ctx.hosts[h]!.pools;
+    if (pools.length === 0 || this.guarded.size === 0) return true;
+    for (const p of pools) {
+      if (!this.guarded.has(p)) continue;
+      const verdict = this.quickHeadroom(p, vm, h);
+      if (verdict === false) return false;
+      if (verdict === true) continue;
+      this.ledger.assign(vm, h);
+      const ok = poolHeadroom(this.ctx, this.ledger, this.ctx.migrationPools.get(p)!).satisfied;
+      this.ledger.unassign(vm);
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  private readonly membersOf = new Map<string, { members: number[]; reserve: number; largest: [number, number] }>();
+
+  private poolFacts(p: string): { members: number[]; reserve: number; largest: [number, number] } {
+    let facts = this.membersOf.get(p);
+    if (!facts) {
+      const pool = this.ctx.migrationPools.get(p)!;
+      const members = poolMembers(this.ctx, pool);
+      const reserve = RESERVE_HOSTS[pool.reserve];
+      const top = (values: number[]): number => [...values].sort((a, b) => b - a).slice(0, reserve).reduce((a, b) => a + b, 0);
+      const largest: [number, number] = [
+        top(members.map((m) => this.ctx.hosts[m]!.capacity.cpu)),
+        top(members.map((m) => this.ctx.hosts[m]!.capacity.memoryMiB)),
+      ];
+      facts = { members, reserve, largest };
+      this.membersOf.set(p, facts);
+    }
+    return facts;
+  }
+
+  /**
+   * A verdict on pool `p` with `vm` added to member `h` that needs no evacuation run, or undefined.
+   * - false (a necessary condition fails): any evacuation of failed hosts F needs the survivors' free
+   *   capacity ≥ what F carries, i.e. the pool's total free capacity ≥ the capacity of F; the k largest
+   *   members are the hardest F.
+   * - true (n+1 only, a sufficient condition): another member E is empty and at least as large, per
+   *   resource, as the load of every member. When any member F ≠ E fails, `evacuate` tries E for each of
+   *   F's VMs and E admits every one: E carries nothing from the ledger and receives only F's VMs, whose
+   *   sum fits E; they are pairwise anti-affine-compatible (they already share F), and F holds an isolated
+   *   VM only alone. When E itself fails nothing leaves. So first-fit succeeds for every F, exactly what
+   *   `poolHeadroom` (the verified check) would report.
+   */
+  private quickHeadroom(p: string, vm: number, h: number): boolean | undefined {
+    const { ctx, ledger } = this;
+    const { members, reserve, largest } = this.poolFacts(p);
+    if (members.length <= reserve) return undefined;
+    const v = ctx.vms[vm]!.vm;
+    let freeCpu = -v.vcpus;
+    let freeMemory = -v.memoryMiB;
+    let loadCpu = 0;
+    let loadMemory = 0;
+    for (const m of members) {
+      const cap = ctx.hosts[m]!.capacity;
+      const cpu = ledger.cpuUsed[m]! + (m === h ? v.vcpus : 0);
+      const memory = ledger.memoryUsed[m]! + (m === h ? v.memoryMiB : 0);
+      freeCpu += cap.cpu - ledger.cpuUsed[m]!;
+      freeMemory += cap.memoryMiB - ledger.memoryUsed[m]!;
+      if (cpu > loadCpu) loadCpu = cpu;
+      if (memory > loadMemory) loadMemory = memory;
+    }
+    if (freeCpu < largest[0] || freeMemory < largest[1]) return false;
+    if (reserve !== 1) return undefined;
+    for (const m of members) {
+      if (m === h || ledger.tenants[m] !== 0) continue;
+      const cap = ctx.hosts[m]!.capacity;
+      if (cap.cpu >= loadCpu && cap.memoryMiB >= loadMemory) return true;
+    }
+    return undefined;
   }
 
   /** Places an unplaced VM on its best host that keeps guarded headroom; false when there is none. */
@@ -175,6 +241,18 @@ function placeAll(placer: Placer, order: readonly VmFacts[]): VmFacts[] {
 }
 
 /**
+ * Guards, before anything new is placed, every reserve pool the kept placements leave satisfied, so each
+ * placement is checked against its headroom right away (the quick verdicts in `keepsHeadroom` make that
+ * cheap) and no pool has to be evicted and re-placed afterwards.
+ */
+function guardSatisfiedPools(placer: Placer): void {
+  const { ctx, ledger } = placer;
+  for (const pool of ctx.migrationPools.values()) {
+    if (pool.reserve !== 'none' && poolHeadroom(ctx, ledger, pool).satisfied) placer.guarded.add(pool.name);
+  }
+}
+
+/**
  * Restores headroom of every reserve pool that lost it, where only VMs placed in this run are to blame:
  * they leave the pool's hosts and are placed again against scaled capacity and the verified check.
  * Returns the VMs that found no host again.
@@ -236,6 +314,7 @@ export function runPlan(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): P
   const ledger = new Ledger(ctx);
   const placer = new Placer(ctx, ledger);
   const displaced = keepLocked(placer, lock);
+  guardSatisfiedPools(placer);
   const order = placementOrder(placer);
   const failedFirst = placeAll(placer, order);
   localSearch(placer, options.localSearchBudget ?? DEFAULT_LOCAL_SEARCH_BUDGET);
