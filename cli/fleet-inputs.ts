@@ -3,7 +3,7 @@
  * policy file. Read here, at the I/O edge; the planner and the policy engine take them as data.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { formatProblem, loadFleet } from '../fleet/index';
 import type { Fleet } from '../fleet/model';
 import { parseLock, type Lock } from '../planner/index';
@@ -16,7 +16,9 @@ export const LOCK_FILE_NAME = 'hyperplan.lock.json';
 
 /** Loads the fleet, or throws every located problem as bad input. */
 export function loadFleetOrThrow(file: string, cwd: string, env: Readonly<Record<string, string | undefined>>): Fleet {
-  const loaded = loadFleet(resolve(cwd, file), { env });
+  // Messages and finding locations name the file as the user wrote it (relative stays relative).
+  const path = isAbsolute(file) ? file : relative(process.cwd(), resolve(cwd, file));
+  const loaded = loadFleet(path, { env });
   if (!loaded.ok) throw new InputError(loaded.problems.map(formatProblem));
   return loaded.fleet;
 }
