@@ -151,6 +151,10 @@ export class VirtualMachine extends Construct {
           ? { serials: [{ source: PTY, target: { port: 0 } }], consoles: [{ source: PTY, target: { type: 'serial', port: 0 } }] }
           : { consoles: [{ source: PTY, target: { type: 'xen', port: 0 } }] }),
         ...(effective.graphics ? { graphics: [this.graphics(effective)] } : {}),
+        // managed: libvirt detaches the device from its host driver while the guest runs.
+        ...(effective.hostdevs.length > 0
+          ? { hostdevs: effective.hostdevs.map((address) => ({ managed: true, subsysPci: { source: { address: { ...address } } } })) }
+          : {}),
       },
     };
     this.domain = named(new CompactDomain(this, 'domain', config), host.hostName, vm.name);

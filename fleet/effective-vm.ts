@@ -60,6 +60,14 @@ export interface EffectiveNic {
   readonly vhost: boolean;
 }
 
+/** A host PCI device passed through to the guest, from its `domain:bus:slot.function` address. */
+export interface PciAddress {
+  readonly domain: number;
+  readonly bus: number;
+  readonly slot: number;
+  readonly function: number;
+}
+
 export interface EffectiveCpu {
   readonly mode: CpuMode;
   readonly model?: string;
@@ -86,6 +94,17 @@ export interface EffectiveVm {
   readonly balloon: boolean;
   readonly console: 'serial' | 'xen';
   readonly graphics?: Graphics;
+  readonly hostdevs: readonly PciAddress[];
+}
+
+const PCI_ADDRESS = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/i;
+
+/** Parses `0000:3b:00.0` (the loader normalizes addresses to this form). */
+export function pciAddress(address: string): PciAddress {
+  const match = PCI_ADDRESS.exec(address);
+  if (!match) throw new Error(`'${address}' is not a PCI address (domain:bus:slot.function, e.g. 0000:3b:00.0)`);
+  const [domain, bus, slot, fn] = match.slice(1).map((part) => Number.parseInt(part, 16)) as [number, number, number, number];
+  return { domain, bus, slot, function: fn };
 }
 
 function poolCpu(pool: MigrationPool | undefined): EffectiveCpu | undefined {
@@ -174,6 +193,7 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
     disks: disksFor(fleet, vm, hypervisor),
     nics: nicsFor(fleet, vm, hypervisor),
     balloon: vm.balloon ?? true,
+    hostdevs: vm.hostdevs.map(pciAddress),
     ...(vm.graphics ? { graphics: vm.graphics } : {}),
     ...(vm.cmdline ? { cmdline: vm.cmdline } : {}),
     ...(vm.initrd ? { initrd: vm.initrd } : {}),

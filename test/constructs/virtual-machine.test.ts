@@ -87,6 +87,16 @@ describe('VirtualMachine on KVM', () => {
     expect(resources(onHost('kvm', [v]).json, 'libvirt_volume').kvm_a1_scratch_disk0?.lifecycle).toBeUndefined();
   });
 
+  it('passes host PCI devices through, managed, from their domain:bus:slot.function address', () => {
+    const { json } = onHost('kvm', [vm('gpu-1', { hostdevs: ['0000:3b:00.0', '0000:af:1f.7'] })]);
+    expect(domainOf(json, 'kvm_a1_gpu_1').devices.hostdevs).toEqual([
+      { managed: true, subsys_pci: { source: { address: { domain: 0, bus: 0x3b, slot: 0, function: 0 } } } },
+      { managed: true, subsys_pci: { source: { address: { domain: 0, bus: 0xaf, slot: 0x1f, function: 7 } } } },
+    ]);
+    expect(checkConformance(json)).toEqual([]);
+    expect(domainOf(onHost('kvm', [vm('plain-1')]).json, 'kvm_a1_plain_1').devices.hostdevs).toBeUndefined();
+  });
+
   it('gives network-heavy guests one virtio queue per vCPU', () => {
     const { json } = onHost('kvm', [vm('lb-1', { vcpus: 8, workload: 'network-heavy' })]);
     expect(domainOf(json, 'kvm_a1_lb_1').devices.interfaces[0].driver).toEqual({ name: 'vhost', queues: 8 });
