@@ -72,7 +72,7 @@ describe('importDomains', () => {
   });
 });
 
-describe.skipIf(!HAVE_CORPUS)('corpus: /work/shared/corpus/libvirt-xml', () => {
+describe.skipIf(!HAVE_CORPUS)('corpus: ../shared/corpus/libvirt-xml', () => {
   it('imports all 47 files into a fleet that loads, reporting every dropped feature', () => {
     const inputs = corpusInputs();
     expect(inputs).toHaveLength(47);
