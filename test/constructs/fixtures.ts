@@ -6,6 +6,7 @@ import type { Fleet, Host, Network, StoragePool, Vm } from '../../fleet/model';
 import type { KvmHostSpec } from '../../constructs/kvm-host';
 import type { XenHostSpec } from '../../constructs/xen-host';
 import type { Placement } from '../../planner/types';
+import { minimalVm } from '../support/model';
 
 export function kvmHost(name: string, overrides: Partial<KvmHostSpec> = {}): KvmHostSpec {
   return {
@@ -41,19 +42,9 @@ export function xenHost(name: string, overrides: Partial<XenHostSpec> = {}): Xen
 
 export function vm(name: string, overrides: Partial<Vm> = {}): Vm {
   return {
-    name,
-    vcpus: 2,
-    memoryMiB: 4096,
-    hypervisor: 'auto',
-    secureBoot: false,
+    ...minimalVm(name),
     disks: [{ sizeMiB: 20 * 1024, pool: 'images', image: '/var/lib/libvirt/images/debian-12.qcow2', data: false }],
     networks: [{ network: 'prod' }],
-    securityClass: 'general',
-    workload: 'general',
-    hugepages: false,
-    numa: 'none',
-    hostdevs: [],
-    autostart: true,
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 /** Fleets built in code for planner tests: plain `Fleet` objects with small, readable defaults. */
 import type { Fleet, Host, MigrationPool, PlacementStrategy, StoragePool, Vm } from '../../fleet/model';
+import { minimalVm } from '../support/model';
 
 export const GiB = 1024;
 
@@ -23,22 +24,7 @@ export function host(name: string, overrides: Partial<Host> = {}): Host {
 }
 
 export function vm(name: string, overrides: Partial<Vm> = {}): Vm {
-  return {
-    name,
-    vcpus: 2,
-    memoryMiB: 4 * GiB,
-    hypervisor: 'auto',
-    secureBoot: false,
-    disks: [],
-    networks: [],
-    securityClass: 'general',
-    workload: 'general',
-    hugepages: false,
-    numa: 'none',
-    hostdevs: [],
-    autostart: true,
-    ...overrides,
-  };
+  return { ...minimalVm(name), ...overrides };
 }
 
 export function pool(name: string, hosts: readonly string[], overrides: Partial<MigrationPool> = {}): MigrationPool {

@@ -8,6 +8,7 @@ import type { Placement, PoolHeadroom } from '../../planner/types';
 import { buildContext } from '../../policies/context';
 import type { Rule, RuleContext, RuleResult } from '../../policies/rule';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../policies/thresholds';
+import { minimalVm } from '../support/model';
 
 const GiB = 1024;
 
@@ -61,22 +62,7 @@ export function nic(overrides: Partial<VmNic> = {}): VmNic {
 }
 
 export function vm(name: string, overrides: Partial<Vm> = {}): Vm {
-  return {
-    name,
-    vcpus: 2,
-    memoryMiB: 4 * GiB,
-    hypervisor: 'auto',
-    secureBoot: false,
-    disks: [disk()],
-    networks: [nic()],
-    securityClass: 'general',
-    workload: 'general',
-    hugepages: false,
-    numa: 'none',
-    hostdevs: [],
-    autostart: true,
-    ...overrides,
-  };
+  return { ...minimalVm(name), disks: [disk()], networks: [nic()], ...overrides };
 }
 
 export function migrationPool(name: string, hosts: readonly string[], overrides: Partial<MigrationPool> = {}): MigrationPool {
