@@ -1,0 +1,46 @@
+/**
+ * The fleet file example in DESIGN.md is the public contract: every key in it must be accepted exactly as
+ * written. The fixture is that example verbatim (plus the host kvm-a2 it refers to without declaring).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadFleet } from '../../fleet/index';
+import { plan } from '../../planner/index';
+import { evaluatePolicies } from '../../policies/index';
+
+const FILE = 'test/fixtures/contract/fleet.yaml';
+
+describe('DESIGN.md fleet file contract', () => {
+  const loaded = loadFleet(FILE);
+
+  it('loads', () => {
+    expect(loaded.ok ? [] : loaded.problems).toEqual([]);
+  });
+
+  it('keeps every contract value', () => {
+    if (!loaded.ok) throw new Error('does not load');
+    const { fleet } = loaded;
+    expect(fleet.defaults.kvm).toMatchObject({ overcommit: { cpu: 4, memory: 1 }, reserved: { memoryMiB: 4096, cpus: 2 } });
+    expect(fleet.defaults.placement.strategy).toBe('spread');
+    const kvm = fleet.hosts.find((h) => h.name === 'kvm-a1')!;
+    expect(kvm).toMatchObject({ cpus: 64, memoryMiB: 512 * 1024, cpuModel: 'EPYC-Milan', zone: 'rack-a', labels: { securityClass: 'general' }, reserved: { memoryMiB: 8192, cpus: 2 }, ksm: false });
+    expect(kvm.numaNodes).toHaveLength(2);
+    expect(fleet.hosts.find((h) => h.name === 'xen-s1')!.dom0).toEqual({ memoryMiB: 8192, vcpus: 4, pin: true, balloon: false });
+    expect(fleet.migrationPools[0]).toMatchObject({ name: 'kvm-pool-a', hypervisor: 'kvm', sharedStorage: 'nfs-images', cpuModel: 'host-model', reserve: 'n+1' });
+    expect(fleet.networks.map((n) => n.mode)).toEqual(['bridge', 'nat']);
+    expect(fleet.pools.map((p) => [p.type, p.shared])).toEqual([['dir', false], ['netfs', true]]);
+    const web = fleet.vms.find((v) => v.name === 'web-1')!;
+    expect(web).toMatchObject({ workload: 'general', securityClass: 'general', antiAffinity: 'web', migrationPool: 'kvm-pool-a' });
+    expect(web.disks[1]).toMatchObject({ sizeMiB: 100 * 1024, bus: 'virtio', data: true });
+    expect(web.cloudInit?.userData).toBe(readFileSync('test/fixtures/contract/cloud-init/web.yaml', 'utf8'));
+    expect(fleet.vms.find((v) => v.name === 'vault-1')).toMatchObject({ hypervisor: 'xen', guestType: 'pvh', firmware: 'uefi', secureBoot: true, host: 'xen-s1' });
+    expect(fleet.stacks[0]).toMatchObject({ name: 'site-a', backend: { type: 'local', config: { path: 'state/site-a.tfstate' } } });
+  });
+
+  it('places every VM and has no error finding', () => {
+    if (!loaded.ok) throw new Error('does not load');
+    const placement = plan(loaded.fleet);
+    expect(placement.placements).toEqual({ 'vault-1': 'xen-s1', 'web-1': 'kvm-a1' });
+    expect(evaluatePolicies(loaded.fleet, placement).filter((f) => f.severity === 'error')).toEqual([]);
+  });
+});
