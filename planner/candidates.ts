@@ -13,6 +13,8 @@ function classKey({ vm, passthrough }: VmFacts): string {
 
 export class CandidateIndex {
   private readonly byClass = new Map<string, Int32Array>();
+  /** Per VM index, its list once looked up (the class key is a string built per call otherwise). */
+  private readonly byVm: (Int32Array | undefined)[] = [];
 
   constructor(
     private readonly ctx: PlanContext,
@@ -21,6 +23,14 @@ export class CandidateIndex {
 
   /** Host indices (ascending, so name order) the indexed filters keep for `vm`. */
   of(vm: VmFacts): Int32Array {
+    const known = this.byVm[vm.index];
+    if (known !== undefined && this.ctx.vms[vm.index] === vm) return known;
+    const list = this.ofClass(vm);
+    if (this.ctx.vms[vm.index] === vm) this.byVm[vm.index] = list;
+    return list;
+  }
+
+  private ofClass(vm: VmFacts): Int32Array {
     const key = classKey(vm);
     let list = this.byClass.get(key);
     if (!list) {

@@ -32,10 +32,20 @@ export function poolMembers(ctx: PlanContext, pool: MigrationPool): number[] {
 
 /** Re-places the VMs of `failed` hosts onto `survivors` by first-fit decreasing. */
 export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly number[], failed: readonly number[]): Evacuation {
-  const cpuFree = survivors.map((h) => ctx.hosts[h]!.capacity.cpu - ledger.cpuUsed[h]!);
-  const memoryFree = survivors.map((h) => ctx.hosts[h]!.capacity.memoryMiB - ledger.memoryUsed[h]!);
-  const received = survivors.map(() => ({ tenants: 0, isolated: 0, groups: new Set<string>() }));
-  const leaving = failed.flatMap((h) => [...ledger.vmsOn[h]!]).sort((a, b) => {
+  const n = survivors.length;
+  const cpuFree = new Float64Array(n);
+  const memoryFree = new Float64Array(n);
+  for (let s = 0; s < n; s++) {
+    const h = survivors[s]!;
+    cpuFree[s] = ctx.hosts[h]!.capacity.cpu - ledger.cpuUsed[h]!;
+    memoryFree[s] = ctx.hosts[h]!.capacity.memoryMiB - ledger.memoryUsed[h]!;
+  }
+  const tenants = new Int32Array(n);
+  const isolated = new Int32Array(n);
+  const groups: (Set<string> | undefined)[] = new Array(n);
+  const leaving: number[] = [];
+  for (const h of failed) for (const v of ledger.vmsOn[h]!) leaving.push(v);
+  leaving.sort((a, b) => {
     const va = ctx.vms[a]!.vm;
     const vb = ctx.vms[b]!.vm;
     return vb.memoryMiB - va.memoryMiB || vb.vcpus - va.vcpus || a - b;
@@ -44,27 +54,37 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
   let ok = true;
   for (const v of leaving) {
     const vm = ctx.vms[v]!.vm;
-    const slot = survivors.findIndex((h, s) => {
-      const r = received[s]!;
-      if (cpuFree[s]! < vm.vcpus || memoryFree[s]! < vm.memoryMiB) return false;
-      if (vm.antiAffinity !== undefined && (r.groups.has(vm.antiAffinity) || ledger.antiAffinity.get(vm.antiAffinity)?.has(h))) return false;
-      if (vm.securityClass === 'isolated') return ledger.tenants[h] === 0 && r.tenants === 0;
-      return ledger.isolated[h] === 0 && r.isolated === 0;
-    });
+    const group = vm.antiAffinity;
+    const placedGroup = group === undefined ? undefined : ledger.antiAffinity.get(group);
+    const isolatedVm = vm.securityClass === 'isolated';
+    let slot = -1;
+    for (let s = 0; s < n; s++) {
+      if (cpuFree[s]! < vm.vcpus || memoryFree[s]! < vm.memoryMiB) continue;
+      const h = survivors[s]!;
+      if (group !== undefined && (groups[s]?.has(group) || placedGroup?.has(h))) continue;
+      if (isolatedVm ? ledger.tenants[h] === 0 && tenants[s] === 0 : ledger.isolated[h] === 0 && isolated[s] === 0) {
+        slot = s;
+        break;
+      }
+    }
     if (slot < 0) {
       ok = false;
       continue;
     }
-    const r = received[slot]!;
     cpuFree[slot]! -= vm.vcpus;
     memoryFree[slot]! -= vm.memoryMiB;
-    r.tenants += 1;
-    if (vm.securityClass === 'isolated') r.isolated += 1;
-    if (vm.antiAffinity !== undefined) r.groups.add(vm.antiAffinity);
+    tenants[slot]! += 1;
+    if (isolatedVm) isolated[slot]! += 1;
+    if (group !== undefined) (groups[slot] ??= new Set()).add(group);
     moves.set(v, survivors[slot]!);
   }
-  const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
-  return { ok, moves, spare: { cpu: sum(cpuFree), memoryMiB: sum(memoryFree) } };
+  let cpu = 0;
+  let memoryMiB = 0;
+  for (let s = 0; s < n; s++) {
+    cpu += cpuFree[s]!;
+    memoryMiB += memoryFree[s]!;
+  }
+  return { ok, moves, spare: { cpu, memoryMiB } };
 }
 
 /** Every set of `size` members (all members when the pool is that small), in lexicographic order. */

@@ -3,8 +3,9 @@
  * run (never one kept from the lock file), each move passes every filter, and the work is capped by a
  * budget of attempted VM moves, so the result stays deterministic and fast.
  *
- * pack:   try to empty the least-loaded hosts (whose VMs are all movable) into hosts already in use;
- *         a host is emptied completely or left as it was.
+ * pack:   try to empty the hosts carrying the least (as a share of the largest host, so small and nearly
+ *         empty hosts first; only hosts whose VMs are all movable) into other hosts already in use, each
+ *         move keeping every guarded pool's headroom; a host is emptied completely or left as it was.
  * spread: repeatedly take the most-loaded host and move one of its VMs to where it lowers the larger of
  *         the two hosts' loads, until no VM of it can go anywhere better (then it is left as it is).
  * Swaps (exchanging two VMs) are not tried.
@@ -27,23 +28,32 @@ function movableOn(placer: Placer, h: number): number[] {
 
 function packSearch(placer: Placer, budget: number): void {
   const { ctx, ledger } = placer;
+  const { cpu: maxCpu, memoryMiB: maxMemory } = ctx.largestCapacity;
+  // Smallest absolute load first (a share of the largest host, not of the host itself): a small host or
+  // a host with little on it is the cheapest to empty into the others' free room.
+  const size = (h: number): number => Math.max(ledger.cpuUsed[h]! / maxCpu, ledger.memoryUsed[h]! / maxMemory);
   const hosts = ctx.hosts
     .map((h) => h.index)
     .filter((h) => ledger.tenants[h]! > 0 && movableOn(placer, h).length === ledger.tenants[h])
-    .sort((a, b) => ledger.load(a) - ledger.load(b) || a - b);
+    .map((h) => ({ h, size: size(h) }))
+    .sort((a, b) => a.size - b.size || a.h - b.h)
+    .map(({ h }) => h);
   for (const h of hosts) {
     if (budget <= 0) return;
+    if (ledger.tenants[h] === 0) continue;
     const vms = movableOn(placer, h);
+    if (vms.length !== ledger.tenants[h]) continue;
     for (const v of vms) ledger.unassign(v);
     const moved: number[] = [];
     for (const v of vms) {
       budget -= 1;
-      const target = placer.bestHost(ctx.vms[v]!, h, true);
+      const target = placer.bestKeeping(ctx.vms[v]!, h, true);
       if (target < 0) break;
       ledger.assign(v, target);
       moved.push(v);
     }
-    if (moved.length < vms.length) {
+    // The emptied host's own pools lost VMs; first-fit evacuation is not monotone, so verify them too.
+    if (moved.length < vms.length || !placer.poolsHold(h)) {
       for (const v of moved) ledger.unassign(v);
       for (const v of vms) ledger.assign(v, h);
     }

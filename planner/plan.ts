@@ -3,7 +3,7 @@
  *
  * 1. Keep every locked placement that still passes every filter (VMs in name order); the others move,
  *    with the reason their old host was refused.
- * 2. Order the VMs left by tightness (pinned, isolated, strict NUMA, fewest candidate hosts), then by
+ * 2. Order the VMs left by tightness (pinned, isolated, strict NUMA, fewest candidate hosts in powers of two), then by
  *    size (dominant share of the largest host) descending, then name; members of an affinity group follow
  *    the first one placed.
  * 3. Place each on the best-scoring host the filters keep.
@@ -14,7 +14,7 @@
  */
 import type { Fleet, PlacementStrategy } from '../fleet/model';
 import { CandidateIndex } from './candidates';
-import { buildContext, type PlanContext, type VmFacts } from './context';
+import { buildContext, type HostFacts, type PlanContext, type VmFacts } from './context';
 import { admitsOnCandidate, firstFailure } from './filters';
 import { poolHeadroom, poolMembers, poolsHeadroom, RESERVE_HOSTS } from './headroom';
 import { Ledger } from './ledger';
@@ -36,6 +36,11 @@ export interface PlanRun {
   readonly ctx: PlanContext;
   readonly ledger: Ledger;
   readonly result: PlanResult;
+}
+
+function seenCapacity(seen: readonly number[], host: HostFacts): boolean {
+  for (let i = 0; i < seen.length; i += 2) if (seen[i] === host.capacity.cpu && seen[i + 1] === host.capacity.memoryMiB) return true;
+  return false;
 }
 
 interface Displaced {
@@ -65,13 +70,26 @@ export class Placer {
    */
   bestHost(vm: VmFacts, exclude = -1, usedOnly = false, refused?: ReadonlySet<number>): number {
     const { ctx, ledger } = this;
+    const { cpuUsed, memoryUsed, capacityScale, tenants } = ledger;
+    const vcpus = vm.vm.vcpus;
+    const memoryMiB = vm.vm.memoryMiB;
+    const locked = ctx.lockedHost[vm.index]!;
     let best = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
+    // An empty host's score depends only on its capacity (and on whether it is the locked host): of
+    // empty hosts alike in capacity only the first (lowest index, which wins ties anyway) is scored.
+    const emptySeen: number[] = [];
     for (const h of this.candidates.of(vm)) {
-      if (h === exclude || (usedOnly && ledger.tenants[h] === 0) || refused?.has(h)) continue;
+      if (h === exclude) continue;
+      const empty = tenants[h] === 0;
+      if (empty && (usedOnly || (h !== locked && seenCapacity(emptySeen, ctx.hosts[h]!)))) continue;
       const host = ctx.hosts[h]!;
-      if (!admitsOnCandidate(ctx, ledger, vm, host)) continue;
+      // The capacity filter's numbers first, inline: most hosts of a big plan are full.
+      const scale = capacityScale[h]!;
+      if (cpuUsed[h]! + vcpus > host.capacity.cpu * scale || memoryUsed[h]! + memoryMiB > host.capacity.memoryMiB * scale) continue;
+      if (refused?.has(h) || !admitsOnCandidate(ctx, ledger, vm, host)) continue;
       const score = totalScore(ctx, ledger, vm, host);
+      if (empty && h !== locked) emptySeen.push(host.capacity.cpu, host.capacity.memoryMiB);
       if (score > bestScore) {
         best = h;
         bestScore = score;
@@ -156,18 +174,27 @@ export class Placer {
     return undefined;
   }
 
+  /** Best host for an unplaced VM (as `bestHost`) that also keeps guarded headroom, or -1. */
+  bestKeeping(vm: VmFacts, exclude = -1, usedOnly = false): number {
+    let refused: Set<number> | undefined;
+    for (;;) {
+      const h = this.bestHost(vm, exclude, usedOnly, refused);
+      if (h < 0 || this.keepsHeadroom(vm.index, h)) return h;
+      (refused ??= new Set()).add(h);
+    }
+  }
+
+  /** Whether every guarded pool of host `h` is satisfied as the ledger stands (the verified check). */
+  poolsHold(h: number): boolean {
+    return this.ctx.hosts[h]!.pools.every((p) => !this.guarded.has(p) || poolHeadroom(this.ctx, this.ledger, this.ctx.migrationPools.get(p)!).satisfied);
+  }
+
   /** Places an unplaced VM on its best host that keeps guarded headroom; false when there is none. */
   place(vm: VmFacts): boolean {
-    const refused = new Set<number>();
-    for (;;) {
-      const h = this.bestHost(vm, -1, false, refused);
-      if (h < 0) return false;
-      if (this.keepsHeadroom(vm.index, h)) {
-        this.ledger.assign(vm.index, h);
-        return true;
-      }
-      refused.add(h);
-    }
+    const h = this.bestKeeping(vm);
+    if (h < 0) return false;
+    this.ledger.assign(vm.index, h);
+    return true;
   }
 }
 
@@ -194,7 +221,7 @@ function keepLocked(placer: Placer, lock: Lock | undefined): Map<number, Displac
   return displaced;
 }
 
-/** Unplaced VMs, tightest first, then largest, then by name. */
+/** Unplaced VMs, tightest first (candidate count rounded to a power of two), then largest, then by name. */
 function placementOrder(placer: Placer): VmFacts[] {
   const { ctx, ledger } = placer;
   const { cpu: maxCpu, memoryMiB: maxMemory } = ctx.largestCapacity;
@@ -205,7 +232,9 @@ function placementOrder(placer: Placer): VmFacts[] {
       pinned: v.vm.host === undefined ? 1 : 0,
       isolated: v.vm.securityClass === 'isolated' ? 0 : 1,
       strict: v.vm.numa === 'strict' ? 0 : 1,
-      eligible: placer.candidates.of(v).length,
+      // Candidate count in powers of two: VMs about as flexible go largest first together (a pool of 12
+      // hosts and one of 9 are equally tight), which packs better than ordering by the exact count.
+      eligible: Math.ceil(Math.log2(placer.candidates.of(v).length + 1)),
       share: Math.max(v.vm.vcpus / maxCpu, v.vm.memoryMiB / maxMemory),
     }));
   keyed.sort(

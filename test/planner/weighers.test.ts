@@ -28,12 +28,29 @@ describe('weighers', () => {
     expect(score(f, strategyWeigher, 'a', 'kvm-1', {}, { strategy: 'spread' })).toBeCloseTo(0.5);
     expect(score(f, strategyWeigher, 'a', 'kvm-2', {}, { strategy: 'spread' })).toBeCloseTo(0.75);
   });
-  it('pack prefers the fuller used host, and larger hosts among empty ones', () => {
-    expect(score(f, strategyWeigher, 'a', 'kvm-1', { b: 'kvm-1' }, { strategy: 'pack' })).toBeCloseTo(0.6);
+  it('pack scores a used host by the VM demand · free room, and prefers larger hosts among empty ones', () => {
+    // a = 5/10 CPU and 1/10 memory of kvm-1; free room with b there: 9/10 of each.
+    expect(score(f, strategyWeigher, 'a', 'kvm-1', { b: 'kvm-1' }, { strategy: 'pack' })).toBeCloseTo((0.5 * 0.9 + 0.1 * 0.9) / 2);
     const emptySmall = score(f, strategyWeigher, 'a', 'kvm-1', {}, { strategy: 'pack' });
     const emptyLarge = score(f, strategyWeigher, 'a', 'kvm-2', {}, { strategy: 'pack' });
     expect(emptySmall).toBeLessThan(0);
     expect(emptyLarge).toBeGreaterThan(emptySmall);
+  });
+  it('pack sends a VM where its heavier resource is left, and isolated VMs to the smallest empty host', () => {
+    const g = fleet({
+      hosts: [host('kvm-1', { cpus: 20, memoryMiB: 20 * GiB }), host('kvm-2', { cpus: 20, memoryMiB: 20 * GiB }), host('kvm-3', { cpus: 40, memoryMiB: 40 * GiB })],
+      vms: [
+        vm('cpu-heavy', { vcpus: 10, memoryMiB: 1 * GiB }),
+        vm('memory-heavy', { vcpus: 1, memoryMiB: 10 * GiB }),
+        vm('new', { vcpus: 4, memoryMiB: 1 * GiB }),
+        vm('iso', { securityClass: 'isolated' }),
+      ],
+    });
+    const placed = { 'cpu-heavy': 'kvm-1', 'memory-heavy': 'kvm-2' };
+    const onCpuFull = score(g, strategyWeigher, 'new', 'kvm-1', placed, { strategy: 'pack' });
+    const onMemoryFull = score(g, strategyWeigher, 'new', 'kvm-2', placed, { strategy: 'pack' });
+    expect(onMemoryFull).toBeGreaterThan(onCpuFull);
+    expect(score(g, strategyWeigher, 'iso', 'kvm-1', {}, { strategy: 'pack' })).toBeGreaterThan(score(g, strategyWeigher, 'iso', 'kvm-3', {}, { strategy: 'pack' }));
   });
   it('balance penalises CPU and memory filling unevenly', () => {
     expect(score(f, balanceWeigher, 'a', 'kvm-1')).toBeCloseTo(-0.4);
