@@ -88,7 +88,7 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
 }
 
 /** Every set of `size` members (all members when the pool is that small), in lexicographic order. */
-function failureSets(members: readonly number[], size: number): number[][] {
+export function failureSets(members: readonly number[], size: number): number[][] {
   if (members.length <= size) return [[...members]];
   if (size === 1) return members.map((m) => [m]);
   const sets: number[][] = [];

@@ -19,6 +19,21 @@ function bump(groups: GroupHosts, group: string | undefined, host: number, delta
   else hosts.set(host, count);
 }
 
+/** A 32-bit integer hash (lowbias32 by Chris Wellons); fixed, so plans stay deterministic. */
+function mix(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x | 0;
+}
+
+/** The content-hash key of a VM, low (half 0) or high (half 1) 32 bits. */
+export function contentKey(vmIndex: number, half: 0 | 1): number {
+  return mix(vmIndex * 2 + 1 + half);
+}
+
 export class Ledger {
   readonly cpuUsed: Float64Array;
   readonly memoryUsed: Float64Array;
@@ -38,6 +53,13 @@ export class Ledger {
   readonly softAntiAffinity: GroupHosts = new Map();
   /** VMs per host, in placement order. */
   readonly vmsOn: Set<number>[];
+  /**
+   * Per host, a 64-bit (two halves) hash of the set of VMs it carries: the XOR of a fixed per-VM key
+   * (Zobrist hashing), so equal sets give equal hashes whatever the order of assignments. Lets the
+   * headroom check recognise a pool it has seen before without comparing VM lists.
+   */
+  readonly contentLow: Int32Array;
+  readonly contentHigh: Int32Array;
 
   constructor(private readonly ctx: PlanContext) {
     const n = ctx.hosts.length;
@@ -48,6 +70,8 @@ export class Ledger {
     this.capacityScale = new Float64Array(n).fill(1);
     this.hostOf = new Int32Array(ctx.vms.length).fill(-1);
     this.vmsOn = Array.from({ length: n }, () => new Set<number>());
+    this.contentLow = new Int32Array(n);
+    this.contentHigh = new Int32Array(n);
   }
 
   assign(vmIndex: number, hostIndex: number): void {
@@ -70,6 +94,8 @@ export class Ledger {
     this.cpuUsed[hostIndex]! += sign * vm.vcpus;
     this.memoryUsed[hostIndex]! += sign * vm.memoryMiB;
     this.tenants[hostIndex]! += sign;
+    this.contentLow[hostIndex]! ^= contentKey(vmIndex, 0);
+    this.contentHigh[hostIndex]! ^= contentKey(vmIndex, 1);
     if (vm.securityClass === 'isolated') this.isolated[hostIndex]! += sign;
     for (const disk of facts.disks) {
       if (disk.shared) {

@@ -16,8 +16,8 @@ import type { Fleet, PlacementStrategy } from '../fleet/model';
 import { CandidateIndex } from './candidates';
 import { buildContext, type HostFacts, type PlanContext, type VmFacts } from './context';
 import { admitsOnCandidate, firstFailure } from './filters';
-import { poolHeadroom, poolMembers, poolsHeadroom, RESERVE_HOSTS } from './headroom';
-import { Ledger } from './ledger';
+import { evacuate, failureSets, poolHeadroom, poolMembers, poolsHeadroom, RESERVE_HOSTS } from './headroom';
+import { contentKey, Ledger } from './ledger';
 import type { Lock } from './lock';
 import { localSearch, DEFAULT_LOCAL_SEARCH_BUDGET } from './local-search';
 import { lowerBound } from './lower-bound';
@@ -102,16 +102,79 @@ export class Placer {
   keepsHeadroom(vm: number, h: number): boolean {
     const pools = this.ctx.hosts[h]!.pools;
     if (pools.length === 0 || this.guarded.size === 0) return true;
+    let ok = true;
+    let assigned = false;
     for (const p of pools) {
       if (!this.guarded.has(p)) continue;
-      const verdict = this.quickHeadroom(p, vm, h);
-      if (verdict === false) return false;
-      if (verdict === true) continue;
-      this.ledger.assign(vm, h);
-      const ok = poolHeadroom(this.ctx, this.ledger, this.ctx.migrationPools.get(p)!).satisfied;
-      this.ledger.unassign(vm);
-      if (!ok) return false;
+      const facts = this.poolFacts(p);
+      if (!this.spareSuffices(facts, vm)) {
+        ok = false;
+        break;
+      }
+      if (!assigned) {
+        this.ledger.assign(vm, h);
+        assigned = true;
+      }
+      if (facts.reserve === 1 && facts.members.length > 1 && this.eachHasRefuge(facts.members)) continue;
+      if (!this.evacuationsHold(p, facts.members, facts.reserve, vm, h)) {
+        ok = false;
+        break;
+      }
     }
+    if (assigned) this.ledger.unassign(vm);
+    return ok;
+  }
+
+  /**
+   * Per guarded pool, the first-fit evacuation of every failure set as last computed: pool content
+   * (per member, the ledger's content hash), and per failure set whether it succeeded and which members
+   * received VMs.
+   */
+  private readonly evacuations = new Map<string, { low: Int32Array; high: Int32Array; ok: Uint8Array; targets: Uint8Array[] }>();
+
+  /**
+   * The verified check (`poolHeadroom`'s verdict) for pool `p` as the ledger stands, where the last change
+   * to the pool since a remembered state is a VM added to member `h`. Only failure sets that contain `h`,
+   * that used `h` as a target, or that failed need `evacuate` again: for any other set F, `h` only became
+   * more restrictive (less free room, one more group and tenant), it never admitted a VM of F before,
+   * so first-fit makes the very same choices and still succeeds.
+   */
+  private evacuationsHold(p: string, members: readonly number[], reserve: number, vm: number, h: number): boolean {
+    const { ctx, ledger } = this;
+    const sets = failureSets(members, reserve);
+    const known = this.evacuations.get(p);
+    const index = members.indexOf(h);
+    let matches = known !== undefined;
+    for (let j = 0; matches && j < members.length; j++) {
+      const m = members[j]!;
+      // `h` must hold what it held then plus `vm`: XOR takes `vm`'s key back out.
+      const low = j === index ? ledger.contentLow[m]! ^ contentKey(vm, 0) : ledger.contentLow[m]!;
+      const high = j === index ? ledger.contentHigh[m]! ^ contentKey(vm, 1) : ledger.contentHigh[m]!;
+      if (low !== known!.low[j] || high !== known!.high[j]) matches = false;
+    }
+    const ok = new Uint8Array(sets.length);
+    const targets: Uint8Array[] = [];
+    for (let i = 0; i < sets.length; i++) {
+      const failed = sets[i]!;
+      if (matches && known!.ok[i] && !failed.includes(h) && !known!.targets[i]![index]) {
+        ok[i] = 1;
+        targets.push(known!.targets[i]!);
+        continue;
+      }
+      const survivors = members.filter((m) => !failed.includes(m));
+      const result = evacuate(ctx, ledger, survivors, failed);
+      if (!result.ok) return false;
+      const used = new Uint8Array(members.length);
+      for (const to of result.moves.values()) used[members.indexOf(to)] = 1;
+      ok[i] = 1;
+      targets.push(used);
+    }
+    this.evacuations.set(p, {
+      low: Int32Array.from(members, (m) => ledger.contentLow[m]!),
+      high: Int32Array.from(members, (m) => ledger.contentHigh[m]!),
+      ok,
+      targets,
+    });
     return true;
   }
 
@@ -135,43 +198,61 @@ export class Placer {
   }
 
   /**
-   * A verdict on pool `p` with `vm` added to member `h` that needs no evacuation run, or undefined.
-   * - false (a necessary condition fails): any evacuation of failed hosts F needs the survivors' free
-   *   capacity ≥ what F carries, i.e. the pool's total free capacity ≥ the capacity of F; the k largest
-   *   members are the hardest F.
-   * - true (n+1 only, a sufficient condition): another member E is empty and at least as large, per
-   *   resource, as the load of every member. When any member F ≠ E fails, `evacuate` tries E for each of
-   *   F's VMs and E admits every one: E carries nothing from the ledger and receives only F's VMs, whose
-   *   sum fits E; they are pairwise anti-affine-compatible (they already share F), and F holds an isolated
-   *   VM only alone. When E itself fails nothing leaves. So first-fit succeeds for every F, exactly what
-   *   `poolHeadroom` (the verified check) would report.
+   * A necessary condition for the pool's headroom with `vm` added to member `h`: any evacuation of failed
+   * hosts F needs the survivors' free capacity ≥ what F carries, i.e. the pool's total free capacity ≥
+   * the capacity of F; the k largest members are the hardest F. (True when the pool is too small to
+   * judge this way; the verified check decides then.)
    */
-  private quickHeadroom(p: string, vm: number, h: number): boolean | undefined {
+  private spareSuffices(facts: { members: number[]; reserve: number; largest: [number, number] }, vm: number): boolean {
     const { ctx, ledger } = this;
-    const { members, reserve, largest } = this.poolFacts(p);
-    if (members.length <= reserve) return undefined;
+    if (facts.members.length <= facts.reserve) return true;
     const v = ctx.vms[vm]!.vm;
     let freeCpu = -v.vcpus;
     let freeMemory = -v.memoryMiB;
-    let loadCpu = 0;
-    let loadMemory = 0;
-    for (const m of members) {
-      const cap = ctx.hosts[m]!.capacity;
-      const cpu = ledger.cpuUsed[m]! + (m === h ? v.vcpus : 0);
-      const memory = ledger.memoryUsed[m]! + (m === h ? v.memoryMiB : 0);
-      freeCpu += cap.cpu - ledger.cpuUsed[m]!;
-      freeMemory += cap.memoryMiB - ledger.memoryUsed[m]!;
-      if (cpu > loadCpu) loadCpu = cpu;
-      if (memory > loadMemory) loadMemory = memory;
+    for (const m of facts.members) {
+      freeCpu += ctx.hosts[m]!.capacity.cpu - ledger.cpuUsed[m]!;
+      freeMemory += ctx.hosts[m]!.capacity.memoryMiB - ledger.memoryUsed[m]!;
     }
-    if (freeCpu < largest[0] || freeMemory < largest[1]) return false;
-    if (reserve !== 1) return undefined;
-    for (const m of members) {
-      if (m === h || ledger.tenants[m] !== 0) continue;
-      const cap = ctx.hosts[m]!.capacity;
-      if (cap.cpu >= loadCpu && cap.memoryMiB >= loadMemory) return true;
+    return freeCpu >= facts.largest[0] && freeMemory >= facts.largest[1];
+  }
+
+  /**
+   * A sufficient condition for n+1 headroom, on the ledger as it stands: every member F that carries VMs
+   * has a refuge, another member E whose free capacity holds all of F's load, that runs no VM of an
+   * anti-affinity group of F's VMs, and that is empty when F runs an isolated VM (which then runs alone)
+   * or runs no isolated VM otherwise. When F fails, `evacuate` tries E for every VM of F that found no
+   * earlier host; E receives only F's VMs, whose sum fits its free room, whose groups are pairwise
+   * distinct (checked) and absent from E, so E admits each one. First-fit thus succeeds for every F,
+   * exactly what `poolHeadroom` (the verified check) would report.
+   */
+  private eachHasRefuge(members: readonly number[]): boolean {
+    const { ctx, ledger } = this;
+    const groups: string[] = [];
+    for (const f of members) {
+      if (ledger.tenants[f] === 0) continue;
+      groups.length = 0;
+      for (const v of ledger.vmsOn[f]!) {
+        const g = ctx.vms[v]!.vm.antiAffinity;
+        if (g === undefined) continue;
+        if (groups.includes(g)) return false;
+        groups.push(g);
+      }
+      const cpu = ledger.cpuUsed[f]!;
+      const memory = ledger.memoryUsed[f]!;
+      const isolated = ledger.isolated[f]! > 0;
+      let refuge = false;
+      for (const e of members) {
+        if (e === f) continue;
+        const cap = ctx.hosts[e]!.capacity;
+        if (cap.cpu - ledger.cpuUsed[e]! < cpu || cap.memoryMiB - ledger.memoryUsed[e]! < memory) continue;
+        if (isolated ? ledger.tenants[e] !== 0 : ledger.isolated[e] !== 0) continue;
+        if (groups.some((g) => ledger.antiAffinity.get(g)?.has(e))) continue;
+        refuge = true;
+        break;
+      }
+      if (!refuge) return false;
     }
-    return undefined;
+    return true;
   }
 
   /** Best host for an unplaced VM (as `bestHost`) that also keeps guarded headroom, or -1. */

@@ -118,6 +118,17 @@ describe('lowerBound', () => {
     });
     expect(lowerBound(f)).toBe(2);
   });
+  it('counts the hosts a migration pool needs for the VMs bound to it', () => {
+    const small = (name: string) => kvm(name, 8, 32 * GiB);
+    const f = fleet({
+      hosts: [kvm('kvm-1', 64, 256 * GiB), small('kvm-2'), small('kvm-3'), small('kvm-4')],
+      migrationPools: [pool('small', ['kvm-2', 'kvm-3', 'kvm-4'])],
+      vms: [vm('a', { vcpus: 8, migrationPool: 'small' }), vm('b', { vcpus: 8, migrationPool: 'small' }), vm('c', { vcpus: 32 })],
+    });
+    // Volume alone fits all 48 vCPUs on kvm-1; a and b can only use the 8-vCPU pool hosts, one each.
+    expect(lowerBound(f)).toBe(3);
+    expect(plan(f).hostsUsed).toBe(3);
+  });
   it('counts isolated VMs as a host each', () => {
     const f = fleet({ hosts: [kvm('kvm-1'), kvm('kvm-2'), kvm('kvm-3')], vms: [vm('i', { securityClass: 'isolated' }), vm('j', { securityClass: 'isolated' }), vm('a')] });
     expect(lowerBound(f)).toBe(3);

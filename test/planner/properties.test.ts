@@ -219,3 +219,45 @@ describe('plan properties', () => {
     );
   });
 });
+
+/** Fleets of several disjoint pools with pool-bound VMs and labelled hosts outside them: the lower bound's groups. */
+const groupedFleetArb: fc.Arbitrary<Fleet> = fc
+  .integer({ min: 2, max: 9 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => hostArb(i))))
+  .chain((hosts) => {
+    const pools: MigrationPool[] = [];
+    for (const kind of ['kvm', 'xen'] as const) {
+      const members = hosts.filter((h) => h.hypervisor === kind && h.labels['securityClass'] === undefined).map((h) => h.name);
+      const half = Math.ceil(members.length / 2);
+      for (const [i, part] of [members.slice(0, half), members.slice(half)].entries()) {
+        if (part.length > 0) pools.push({ name: `${kind}-p${i}`, hypervisor: kind, hosts: part, cpuModel: 'host-model', reserve: i === 0 ? 'n+1' : 'none' });
+      }
+    }
+    const names = hosts.map((h) => h.name);
+    return fc
+      .record({ strategy: fc.constantFrom('spread', 'pack') as fc.Arbitrary<'spread' | 'pack'>, count: fc.integer({ min: 0, max: 30 }) })
+      .chain(({ strategy, count }) =>
+        fc
+          .tuple(...Array.from({ length: count }, (_, i) => vmArb(i, pools.map((p) => p.name), names)))
+          .map((vms) => {
+            // A pool VM takes its pool's kind, as the fleet validator requires.
+            const kinds = new Map(pools.map((p) => [p.name, p.hypervisor]));
+            const fixed = vms.map((v) => (v.migrationPool ? { ...v, hypervisor: kinds.get(v.migrationPool)! } : v));
+            return fleet({ hosts, vms: fixed, migrationPools: pools, strategy });
+          }),
+      );
+  });
+
+describe('lower bound', () => {
+  it('never exceeds the hosts a complete plan uses, with disjoint pools and labelled hosts', () => {
+    fc.assert(
+      fc.property(groupedFleetArb, (f) => {
+        const result = plan(f);
+        expect(violations(f, result)).toEqual([]);
+        expect(falseHeadroomClaims(f, result)).toEqual([]);
+        if (result.unplaced.length === 0) expect(result.hostsUsed).toBeGreaterThanOrEqual(result.lowerBound);
+      }),
+      params,
+    );
+  });
+});
