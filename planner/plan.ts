@@ -38,6 +38,14 @@ export interface PlanRun {
   readonly result: PlanResult;
 }
 
+/** What one failure set's evacuation put on each pool member (a successful one). */
+interface Received {
+  readonly cpu: Float64Array;
+  readonly memory: Float64Array;
+  readonly isolated: Uint8Array;
+  readonly groups: (string[] | undefined)[];
+}
+
 function seenCapacity(seen: readonly number[], host: HostFacts): boolean {
   for (let i = 0; i < seen.length; i += 2) if (seen[i] === host.capacity.cpu && seen[i + 1] === host.capacity.memoryMiB) return true;
   return false;
@@ -127,21 +135,31 @@ export class Placer {
 
   /**
    * Per guarded pool, the first-fit evacuation of every failure set as last computed: pool content
-   * (per member, the ledger's content hash), and per failure set whether it succeeded and which members
-   * received VMs.
+   * (per member, the ledger's content hash), and per failure set whether it succeeded and, per member,
+   * what it received (vCPUs, MiB, any isolated VM, anti-affinity groups).
    */
-  private readonly evacuations = new Map<string, { low: Int32Array; high: Int32Array; ok: Uint8Array; targets: Uint8Array[] }>();
+  private readonly evacuations = new Map<string, { low: Int32Array; high: Int32Array; sets: Received[] }>();
+  /** Per pool, its failure sets and the survivors of each. */
+  private readonly splits = new Map<string, { sets: number[][]; survivors: number[][] }>();
 
   /**
    * The verified check (`poolHeadroom`'s verdict) for pool `p` as the ledger stands, where the last change
-   * to the pool since a remembered state is a VM added to member `h`. Only failure sets that contain `h`,
-   * that used `h` as a target, or that failed need `evacuate` again: for any other set F, `h` only became
-   * more restrictive (less free room, one more group and tenant), it never admitted a VM of F before,
-   * so first-fit makes the very same choices and still succeeds.
+   * to the pool since a remembered state is `vm` added to member `h`. A failure set F that does not
+   * contain `h` and succeeded then succeeds again with the very same first-fit choices when `h` still
+   * admits what it received from F: `h` only became more restrictive, so every host `evacuate` tried
+   * before the chosen one still refuses, and `h`, where chosen, still has room for all it received
+   * (free room ≥ the received sum), runs no VM of their groups (`vm`'s group is not among them) and
+   * received no isolated VM (nor is `vm` one). Only the other sets run `evacuate` again.
    */
   private evacuationsHold(p: string, members: readonly number[], reserve: number, vm: number, h: number): boolean {
     const { ctx, ledger } = this;
-    const sets = failureSets(members, reserve);
+    let split = this.splits.get(p);
+    if (!split) {
+      const sets = failureSets(members, reserve);
+      split = { sets, survivors: sets.map((failed) => members.filter((m) => !failed.includes(m))) };
+      this.splits.set(p, split);
+    }
+    const { sets, survivors: survivorsOf } = split;
     const known = this.evacuations.get(p);
     const index = members.indexOf(h);
     let matches = known !== undefined;
@@ -152,28 +170,50 @@ export class Placer {
       const high = j === index ? ledger.contentHigh[m]! ^ contentKey(vm, 1) : ledger.contentHigh[m]!;
       if (low !== known!.low[j] || high !== known!.high[j]) matches = false;
     }
-    const ok = new Uint8Array(sets.length);
-    const targets: Uint8Array[] = [];
+    const added = ctx.vms[vm]!.vm;
+    const cap = ctx.hosts[h]!.capacity;
+    const cpuFree = cap.cpu - ledger.cpuUsed[h]!;
+    const memoryFree = cap.memoryMiB - ledger.memoryUsed[h]!;
+    const results: Received[] = [];
     for (let i = 0; i < sets.length; i++) {
       const failed = sets[i]!;
-      if (matches && known!.ok[i] && !failed.includes(h) && !known!.targets[i]![index]) {
-        ok[i] = 1;
-        targets.push(known!.targets[i]!);
+      const before = matches ? known!.sets[i]! : undefined;
+      if (
+        before !== undefined &&
+        !failed.includes(h) &&
+        (before.cpu[index]! === 0 && before.memory[index]! === 0 && before.groups[index] === undefined
+          ? true
+          : added.securityClass !== 'isolated' &&
+            !before.isolated[index] &&
+            cpuFree >= before.cpu[index]! &&
+            memoryFree >= before.memory[index]! &&
+            (added.antiAffinity === undefined || !(before.groups[index]?.includes(added.antiAffinity) ?? false)))
+      ) {
+        results.push(before);
         continue;
       }
-      const survivors = members.filter((m) => !failed.includes(m));
-      const result = evacuate(ctx, ledger, survivors, failed);
+      const result = evacuate(ctx, ledger, survivorsOf[i]!, failed);
       if (!result.ok) return false;
-      const used = new Uint8Array(members.length);
-      for (const to of result.moves.values()) used[members.indexOf(to)] = 1;
-      ok[i] = 1;
-      targets.push(used);
+      const received: Received = {
+        cpu: new Float64Array(members.length),
+        memory: new Float64Array(members.length),
+        isolated: new Uint8Array(members.length),
+        groups: new Array(members.length),
+      };
+      for (const [v, to] of result.moves) {
+        const j = members.indexOf(to);
+        const moved = ctx.vms[v]!.vm;
+        received.cpu[j]! += moved.vcpus;
+        received.memory[j]! += moved.memoryMiB;
+        if (moved.securityClass === 'isolated') received.isolated[j] = 1;
+        if (moved.antiAffinity !== undefined) (received.groups[j] ??= []).push(moved.antiAffinity);
+      }
+      results.push(received);
     }
     this.evacuations.set(p, {
       low: Int32Array.from(members, (m) => ledger.contentLow[m]!),
       high: Int32Array.from(members, (m) => ledger.contentHigh[m]!),
-      ok,
-      targets,
+      sets: results,
     });
     return true;
   }
@@ -257,12 +297,21 @@ export class Placer {
 
   /** Best host for an unplaced VM (as `bestHost`) that also keeps guarded headroom, or -1. */
   bestKeeping(vm: VmFacts, exclude = -1, usedOnly = false): number {
-    let refused: Set<number> | undefined;
-    for (;;) {
-      const h = this.bestHost(vm, exclude, usedOnly, refused);
-      if (h < 0 || this.keepsHeadroom(vm.index, h)) return h;
-      (refused ??= new Set()).add(h);
+    const first = this.bestHost(vm, exclude, usedOnly);
+    if (first < 0 || this.keepsHeadroom(vm.index, first)) return first;
+    // Refused: rank every admitted host once (score, then index, as bestHost) instead of rescanning
+    // the candidates after each refusal.
+    const { ctx, ledger } = this;
+    const ranked: { h: number; score: number }[] = [];
+    for (const h of this.candidates.of(vm)) {
+      if (h === exclude || h === first || (usedOnly && ledger.tenants[h] === 0)) continue;
+      const host = ctx.hosts[h]!;
+      if (!admitsOnCandidate(ctx, ledger, vm, host)) continue;
+      ranked.push({ h, score: totalScore(ctx, ledger, vm, host) });
     }
+    ranked.sort((a, b) => b.score - a.score || a.h - b.h);
+    for (const { h } of ranked) if (this.keepsHeadroom(vm.index, h)) return h;
+    return -1;
   }
 
   /** Whether every guarded pool of host `h` is satisfied as the ledger stands (the verified check). */
