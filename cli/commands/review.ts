@@ -24,6 +24,10 @@ import { buildReview, FAIL_ON_VALUES, reviewExitCode, type FailOn, type ReviewSi
 import { indexSynth, type ResourceIndex } from '../../review/terraform-json';
 import { planReview } from '../../review/terraform-plan';
 import type { Review } from '../../review/types';
+import { affectedHosts, needsFullSynthesis, reduceSide } from '../../review/reduce';
+import type { SideFindings } from '../../review/capacity';
+import type { Fleet } from '../../fleet/model';
+import type { Placement } from '../../planner/types';
 
 const DEFAULT_FLEET = 'fleet.yaml';
 const FORMATS = ['markdown', 'json'] as const;
@@ -41,22 +45,27 @@ export interface SynthesizedSide extends ReviewSideInput {
   readonly notes: readonly string[];
 }
 
+/** One revision loaded, placed and checked: everything but its synthesis. */
+export interface PreparedSide {
+  readonly label: string;
+  readonly fleet: Fleet;
+  readonly placement: Placement;
+  readonly findings: SideFindings;
+  readonly notes: readonly string[];
+}
+
 /**
- * Loads, places, checks and synthesizes one revision of the fleet into `outDir`. Unlike `hyperplan synth`
- * it does not stop at policy errors or unplaced VMs: the review must show them next to the changes they
- * come with, so those are reported and everything placeable is synthesized.
+ * Loads, places and checks one revision. Unlike `hyperplan synth` it does not stop at policy errors or
+ * unplaced VMs: the review must show them next to the changes they come with, so those are reported and
+ * everything placeable is synthesized.
  */
-export async function synthesizeSide(label: string, fleetFile: string, options: SideOptions, outDir: string): Promise<SynthesizedSide> {
-  process.env.CHECKPOINT_DISABLE = '1';
+export async function prepareSide(label: string, fleetFile: string, options: SideOptions): Promise<PreparedSide> {
   const loaded = loadFleet(fleetFile, options.env ? { env: options.env } : {});
   if (!loaded.ok) throw new InputError([`review: the ${label} fleet does not load:`, ...loaded.problems.map(formatProblem)]);
   const { fleet } = loaded;
   const placement = plan(fleet, readLock(fleetFile, options.lockFile));
   const policy = evaluatePoliciesDetailed(fleet, placement, await readPolicy(fleetFile, options.policyFile));
   const errors = policy.findings.filter((f) => f.severity === 'error');
-  const app = new App({ outdir: outDir, hclOutput: false, stackTraces: false });
-  buildFleetApp(app, fleet, { ...placement, unplaced: [] }, policy.findings.filter((f) => f.severity !== 'error'));
-  app.synth();
   const notes: string[] = [];
   if (errors.length > 0 || placement.unplaced.length > 0) {
     notes.push(
@@ -64,7 +73,28 @@ export async function synthesizeSide(label: string, fleetFile: string, options: 
         'the changes shown are what it synthesizes once they are fixed.',
     );
   }
-  return { index: indexSynth(readSynthOutput(outDir)), fleet, placement, findings: policy, notes };
+  return { label, fleet, placement, findings: policy, notes };
+}
+
+/**
+ * Synthesizes a prepared revision into `outDir` and indexes it: the whole fleet, or with `hosts` only
+ * those hosts and the VMs the (full) placement put on them (`reduceSide`). The side keeps the full fleet,
+ * placement and findings either way: capacity, headroom and findings tables describe the whole fleet.
+ */
+export function synthesizePrepared(side: PreparedSide, outDir: string, hosts?: ReadonlySet<string>): SynthesizedSide {
+  process.env.CHECKPOINT_DISABLE = '1';
+  const { fleet, placement } = hosts === undefined ? side : reduceSide(side, hosts);
+  mkdirSync(outDir, { recursive: true });
+  const app = new App({ outdir: outDir, hclOutput: false, stackTraces: false });
+  buildFleetApp(app, fleet, { ...placement, unplaced: [] }, side.findings.findings.filter((f) => f.severity !== 'error'));
+  app.synth();
+  return { index: indexSynth(readSynthOutput(outDir)), fleet: side.fleet, placement: side.placement, findings: side.findings, notes: side.notes };
+}
+
+/** Loads, places, checks and synthesizes (all of) one revision of the fleet into `outDir`. */
+export async function synthesizeSide(label: string, fleetFile: string, options: SideOptions, outDir: string): Promise<SynthesizedSide> {
+  process.env.CHECKPOINT_DISABLE = '1';
+  return synthesizePrepared(await prepareSide(label, fleetFile, options), outDir);
 }
 
 interface GitSideRequest {
@@ -78,14 +108,19 @@ interface GitSideRequest {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Synthesizes the fleet as it is in commit `ref`, from files read out of git into a temporary directory. */
-export async function synthesizeGitSide(request: GitSideRequest, workDir: string): Promise<SynthesizedSide> {
+/** A revision without the fleet file: nothing to synthesize, everything on the other side is new. */
+interface MissingSide {
+  readonly missing: true;
+  readonly notes: readonly string[];
+}
+
+/** Loads, places and checks the fleet as it is in commit `ref`, from files read out of git into `workDir`. */
+export async function prepareGitSide(request: GitSideRequest, workDir: string): Promise<PreparedSide | MissingSide> {
   const commit = resolveCommit(request.repo, request.ref);
   if (!existsAt(request.repo, commit, request.fleet)) {
-    return { index: EMPTY_INDEX, notes: [`${request.fleet} does not exist at ${request.ref}: everything in the ${request.label} counts as new.`] };
+    return { missing: true, notes: [`${request.fleet} does not exist at ${request.ref}: everything in the ${request.label} counts as new.`] };
   }
   const tree = join(workDir, 'tree');
-  const out = join(workDir, 'out');
   mkdirSync(tree, { recursive: true });
   // The fleet's directory carries what the fleet refers to relatively (cloud-init files), the lock and
   // the default policy file.
@@ -96,7 +131,13 @@ export async function synthesizeGitSide(request: GitSideRequest, workDir: string
     materializeFile(request.repo, commit, path, tree);
     options[key] = join(tree, path);
   }
-  return synthesizeSide(`${request.label} (${request.ref})`, join(tree, request.fleet), { ...options, ...(request.env ? { env: request.env } : {}) }, out);
+  return prepareSide(`${request.label} (${request.ref})`, join(tree, request.fleet), { ...options, ...(request.env ? { env: request.env } : {}) });
+}
+
+/** Synthesizes the fleet as it is in commit `ref`, from files read out of git into a temporary directory. */
+export async function synthesizeGitSide(request: GitSideRequest, workDir: string): Promise<SynthesizedSide> {
+  const side = await prepareGitSide(request, workDir);
+  return 'missing' in side ? { index: EMPTY_INDEX, notes: side.notes } : synthesizePrepared(side, join(workDir, 'out'));
 }
 
 interface Request {
@@ -109,6 +150,31 @@ interface Request {
   readonly plans: readonly string[];
   readonly lockFile?: string;
   readonly policyFile?: string;
+  /**
+   * Synthesize only the hosts whose Terraform can differ between the revisions (`affectedHosts`); the
+   * review is the same as with full syntheses, which `false` forces (tests compare the two).
+   * @default true
+   */
+  readonly reduce?: boolean;
+}
+
+/**
+ * Synthesizes both prepared revisions: in full, or (`reduce`) only the hosts whose elements can differ.
+ * A side whose full synthesis would fail outside those hosts is synthesized in full, so it fails the same.
+ */
+export function synthesizeSides(
+  base: PreparedSide | MissingSide,
+  head: PreparedSide | MissingSide,
+  reduce: boolean,
+  temp: string,
+): { base: SynthesizedSide; head: SynthesizedSide } {
+  const prepared = (side: PreparedSide | MissingSide): PreparedSide | undefined => ('missing' in side ? undefined : side);
+  const hosts = reduce ? affectedHosts(prepared(base), prepared(head)) : undefined;
+  const synth = (side: PreparedSide | MissingSide, outDir: string): SynthesizedSide => {
+    if ('missing' in side) return { index: EMPTY_INDEX, notes: side.notes };
+    return synthesizePrepared(side, outDir, hosts !== undefined && !needsFullSynthesis(side) ? hosts : undefined);
+  };
+  return { base: synth(base, join(temp, 'base', 'out')), head: synth(head, join(temp, 'head', 'out')) };
 }
 
 async function sidesFromGit(request: Request, temp: string): Promise<{ base: SynthesizedSide; head: SynthesizedSide }> {
@@ -118,17 +184,17 @@ async function sidesFromGit(request: Request, temp: string): Promise<{ base: Syn
   const lock = request.lockFile !== undefined ? repoPath(repo, request.lockFile) : undefined;
   const policy = request.policyFile !== undefined ? repoPath(repo, request.policyFile) : undefined;
   const common = { repo, fleet, ...(lock ? { lock } : {}), ...(policy ? { policy } : {}), env: request.io.env };
-  const base = await synthesizeGitSide({ ...common, label: 'base', ref: request.base as string }, join(temp, 'base'));
+  process.env.CHECKPOINT_DISABLE = '1';
+  const base = await prepareGitSide({ ...common, label: 'base', ref: request.base as string }, join(temp, 'base'));
   const head =
     request.head !== undefined
-      ? await synthesizeGitSide({ ...common, label: 'head', ref: request.head }, join(temp, 'head'))
-      : await synthesizeSide(
-          'head (work tree)',
-          fleetFile,
-          { ...(request.lockFile ? { lockFile: request.lockFile } : {}), ...(request.policyFile ? { policyFile: request.policyFile } : {}), env: request.io.env },
-          join(temp, 'head'),
-        );
-  return { base, head };
+      ? await prepareGitSide({ ...common, label: 'head', ref: request.head }, join(temp, 'head'))
+      : await prepareSide('head (work tree)', fleetFile, {
+          ...(request.lockFile ? { lockFile: request.lockFile } : {}),
+          ...(request.policyFile ? { policyFile: request.policyFile } : {}),
+          env: request.io.env,
+        });
+  return synthesizeSides(base, head, request.reduce !== false, temp);
 }
 
 /** Builds the review the command line asks for. */
