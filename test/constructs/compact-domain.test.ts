@@ -28,7 +28,7 @@ const RICH = (provider: LibvirtProvider): CompactDomainConfig => ({
   vcpu: 4,
   autostart: true,
   os: { type: 'hvm', typeArch: 'x86_64', typeMachine: 'q35', firmware: 'efi', loaderSecure: 'yes' },
-  cpu: { mode: 'custom', model: { value: 'EPYC-Milan' } },
+  cpu: { mode: 'custom', model: 'EPYC-Milan' },
   features: { acpi: true, apic: {}, smm: { state: 'on' } },
   memoryBacking: { memoryHugePages: {} },
   devices: {
