@@ -13,6 +13,7 @@
  * Swaps (exchanging two VMs) are not tried.
  */
 import { admitsOnCandidate } from './filters';
+import { SOFT_ANTI_AFFINITY_WEIGHT, softAntiAffinityWeigher, ZONE_SPREAD_WEIGHT, zoneSpreadWeigher } from './weighers';
 import type { Placer } from './plan';
 
 /**
@@ -163,12 +164,24 @@ function relieve(placer: Placer, source: number): { moved: boolean; attempts: nu
     attempts += 1;
     const remaining = loadWith(placer, source, v, -1);
     ledger.unassign(v);
+    const facts = ctx.vms[v]!;
+    // Spreading load never costs anti-affinity preferences: a move may not bring the VM closer to its
+    // group, on a host or in a zone.
+    const apart = (h: number): number =>
+      SOFT_ANTI_AFFINITY_WEIGHT * softAntiAffinityWeigher.score(ctx, ledger, facts, ctx.hosts[h]!) +
+      ZONE_SPREAD_WEIGHT * zoneSpreadWeigher.score(ctx, ledger, facts, ctx.hosts[h]!);
+    const groupAtSource = apart(source);
     let best = -1;
     let bestPeak = peak - MIN_GAIN;
-    for (const h of placer.candidates.of(ctx.vms[v]!)) {
+    for (const h of placer.candidates.of(facts)) {
       if (h === source) continue;
       const after = Math.max(remaining, loadWith(placer, h, v, 1));
-      if (after < bestPeak && admitsOnCandidate(ctx, ledger, ctx.vms[v]!, ctx.hosts[h]!) && placer.keepsHeadroom(v, h)) {
+      if (
+        after < bestPeak &&
+        apart(h) >= groupAtSource &&
+        admitsOnCandidate(ctx, ledger, facts, ctx.hosts[h]!) &&
+        placer.keepsHeadroom(v, h)
+      ) {
         best = h;
         bestPeak = after;
       }

@@ -3,7 +3,7 @@
  *
  * 1. Keep every locked placement that still passes every filter (VMs in name order); the others move,
  *    with the reason their old host was refused.
- * 2. Order the VMs left by tightness (pinned, isolated, strict NUMA, fewest candidate hosts in powers of two), then by
+ * 2. Order the VMs left by tightness (pinned, isolated, strict NUMA, hard anti-affinity when spreading, fewest candidate hosts in powers of two), then by
  *    size (dominant share of the largest host) descending, then name; members of an affinity group follow
  *    the first one placed.
  * 3. Place each on the best-scoring host the filters keep.
@@ -46,9 +46,15 @@ interface Received {
   readonly groups: (string[] | undefined)[];
 }
 
-function seenCapacity(seen: readonly number[], host: HostFacts): boolean {
-  for (let i = 0; i < seen.length; i += 2) if (seen[i] === host.capacity.cpu && seen[i + 1] === host.capacity.memoryMiB) return true;
-  return false;
+function seenCapacity(seen: readonly EmptyHostKey[], host: HostFacts, zone: string | undefined): boolean {
+  return seen.some((key) => key.cpu === host.capacity.cpu && key.memoryMiB === host.capacity.memoryMiB && key.zone === zone);
+}
+
+/** What an empty host's score depends on: its capacity, and its zone for VMs with an anti-affinity group. */
+interface EmptyHostKey {
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly zone: string | undefined;
 }
 
 interface Displaced {
@@ -84,20 +90,23 @@ export class Placer {
     const locked = ctx.lockedHost[vm.index]!;
     let best = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
-    // An empty host's score depends only on its capacity (and on whether it is the locked host): of
-    // empty hosts alike in capacity only the first (lowest index, which wins ties anyway) is scored.
-    const emptySeen: number[] = [];
+    // An empty host's score depends only on its capacity, its zone for grouped VMs (zone spread), and on
+    // whether it is the locked host: of empty hosts alike only the first (lowest index, which wins ties
+    // anyway) is scored.
+    const emptySeen: EmptyHostKey[] = [];
+    const zoned = ctx.strategy === 'spread' && (vm.vm.antiAffinity !== undefined || vm.vm.softAntiAffinity !== undefined);
     for (const h of this.candidates.of(vm)) {
       if (h === exclude) continue;
       const empty = tenants[h] === 0;
-      if (empty && (usedOnly || (h !== locked && seenCapacity(emptySeen, ctx.hosts[h]!)))) continue;
+      const zone = zoned ? ctx.hosts[h]!.host.zone : undefined;
+      if (empty && (usedOnly || (h !== locked && seenCapacity(emptySeen, ctx.hosts[h]!, zone)))) continue;
       const host = ctx.hosts[h]!;
       // The capacity filter's numbers first, inline: most hosts of a big plan are full.
       const scale = capacityScale[h]!;
       if (cpuUsed[h]! + vcpus > host.capacity.cpu * scale || memoryUsed[h]! + memoryMiB > host.capacity.memoryMiB * scale) continue;
       if (refused?.has(h) || !admitsOnCandidate(ctx, ledger, vm, host)) continue;
       const score = totalScore(ctx, ledger, vm, host);
-      if (empty && h !== locked) emptySeen.push(host.capacity.cpu, host.capacity.memoryMiB);
+      if (empty && h !== locked) emptySeen.push({ cpu: host.capacity.cpu, memoryMiB: host.capacity.memoryMiB, zone });
       if (score > bestScore) {
         best = h;
         bestScore = score;
@@ -355,6 +364,7 @@ function keepLocked(placer: Placer, lock: Lock | undefined): Map<number, Displac
 function placementOrder(placer: Placer): VmFacts[] {
   const { ctx, ledger } = placer;
   const { cpu: maxCpu, memoryMiB: maxMemory } = ctx.largestCapacity;
+  const spread = ctx.strategy === 'spread';
   const keyed = ctx.vms
     .filter((v) => ledger.hostOf[v.index] === -1)
     .map((v) => ({
@@ -362,6 +372,8 @@ function placementOrder(placer: Placer): VmFacts[] {
       pinned: v.vm.host === undefined ? 1 : 0,
       isolated: v.vm.securityClass === 'isolated' ? 0 : 1,
       strict: v.vm.numa === 'strict' ? 0 : 1,
+      // Spreading: hard anti-affinity members first, so soft members and zone spread work around them.
+      apart: spread && v.vm.antiAffinity !== undefined ? 0 : 1,
       // Candidate count in powers of two: VMs about as flexible go largest first together (a pool of 12
       // hosts and one of 9 are equally tight), which packs better than ordering by the exact count.
       eligible: Math.ceil(Math.log2(placer.candidates.of(v).length + 1)),
@@ -369,7 +381,7 @@ function placementOrder(placer: Placer): VmFacts[] {
     }));
   keyed.sort(
     (a, b) =>
-      a.pinned - b.pinned || a.isolated - b.isolated || a.strict - b.strict || a.eligible - b.eligible || b.share - a.share || a.v.index - b.v.index,
+      a.pinned - b.pinned || a.isolated - b.isolated || a.strict - b.strict || a.apart - b.apart || a.eligible - b.eligible || b.share - a.share || a.v.index - b.v.index,
   );
   return keyed.map((k) => k.v);
 }

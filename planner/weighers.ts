@@ -16,6 +16,11 @@ export interface Weigher {
 export const STICKINESS_WEIGHT = 100;
 /** One VM of the same soft anti-affinity group outweighs any load difference (strategy scores lie in [0, 1]). */
 export const SOFT_ANTI_AFFINITY_WEIGHT = 10;
+/**
+ * An anti-affinity group spread over zones (racks) survives the loss of a zone; this ranks above load and
+ * below keeping soft members off one host. PLC-ANTI-AFFINITY-ZONE warns when a group still ends in one zone.
+ */
+export const ZONE_SPREAD_WEIGHT = 2;
 export const STRATEGY_WEIGHT = 1;
 /** Small: only separates hosts the strategy finds nearly equal, to avoid stranding CPU or memory. */
 export const BALANCE_WEIGHT = 0.1;
@@ -72,15 +77,42 @@ export const balanceWeigher: Weigher = {
   },
 };
 
-/** Minus the number of VMs of the same soft anti-affinity group already on the host. */
+/**
+ * Minus the number of VMs of the VM's anti-affinity group already on the host that the hard filter does
+ * not keep apart: a soft member counts every member (soft, and hard members of a group of that name); a
+ * hard member counts the soft members (other hard members are already filtered out).
+ */
 export const softAntiAffinityWeigher: Weigher = {
   name: 'soft-anti-affinity',
   weight: SOFT_ANTI_AFFINITY_WEIGHT,
-  score: (_c, ledger, { vm }, host) =>
-    vm.softAntiAffinity === undefined ? 0 : -(ledger.softAntiAffinity.get(vm.softAntiAffinity)?.get(host.index) ?? 0),
+  score: (_c, ledger, { vm }, host) => {
+    const group = vm.softAntiAffinity ?? vm.antiAffinity;
+    if (group === undefined) return 0;
+    const soft = ledger.softAntiAffinity.get(group)?.get(host.index) ?? 0;
+    const hard = vm.softAntiAffinity === undefined ? 0 : (ledger.antiAffinity.get(group)?.get(host.index) ?? 0);
+    return -(soft + hard);
+  },
 };
 
-export const WEIGHERS: readonly Weigher[] = [stickinessWeigher, strategyWeigher, balanceWeigher, softAntiAffinityWeigher];
+/**
+ * Spread strategy only: -1 when a member of the VM's anti-affinity group (hard or soft) already runs in the
+ * host's zone, else 0. `pack` trades zone spread for fewer hosts (PLC-ANTI-AFFINITY-ZONE still warns).
+ */
+export const zoneSpreadWeigher: Weigher = {
+  name: 'zone-spread',
+  weight: ZONE_SPREAD_WEIGHT,
+  score: (ctx, ledger, { vm }, host) => {
+    const group = vm.antiAffinity ?? vm.softAntiAffinity;
+    const zone = host.host.zone;
+    if (ctx.strategy !== 'spread' || group === undefined || zone === undefined) return 0;
+    for (const members of [ledger.antiAffinity.get(group), ledger.softAntiAffinity.get(group)]) {
+      for (const [h, count] of members ?? []) if (count > 0 && ctx.hosts[h]!.host.zone === zone) return -1;
+    }
+    return 0;
+  },
+};
+
+export const WEIGHERS: readonly Weigher[] = [stickinessWeigher, strategyWeigher, balanceWeigher, softAntiAffinityWeigher, zoneSpreadWeigher];
 
 /**
  * Weighted sum of every weigher in WEIGHERS, as the planner ranks hosts. Spelled out (not a loop over
@@ -89,6 +121,9 @@ export const WEIGHERS: readonly Weigher[] = [stickinessWeigher, strategyWeigher,
 export function totalScore(ctx: PlanContext, ledger: Ledger, vm: VmFacts, host: HostFacts): number {
   let total = STRATEGY_WEIGHT * strategyWeigher.score(ctx, ledger, vm, host) + BALANCE_WEIGHT * balanceWeigher.score(ctx, ledger, vm, host);
   if (ctx.lockedHost[vm.index]! >= 0) total += STICKINESS_WEIGHT * stickinessWeigher.score(ctx, ledger, vm, host);
-  if (vm.vm.softAntiAffinity !== undefined) total += SOFT_ANTI_AFFINITY_WEIGHT * softAntiAffinityWeigher.score(ctx, ledger, vm, host);
+  if (vm.vm.softAntiAffinity !== undefined || vm.vm.antiAffinity !== undefined) {
+    total += SOFT_ANTI_AFFINITY_WEIGHT * softAntiAffinityWeigher.score(ctx, ledger, vm, host);
+    total += ZONE_SPREAD_WEIGHT * zoneSpreadWeigher.score(ctx, ledger, vm, host);
+  }
   return total;
 }

@@ -21,7 +21,7 @@ describe('explain', () => {
     expect(e.chosen).toBe('kvm-1');
     expect(e.hosts.map((h) => [h.host, h.eligible])).toEqual([['kvm-1', true], ['kvm-2', true], ['kvm-3', false], ['xen-1', false]]);
     expect(e.hosts[2]!.filters.find((x) => !x.pass)).toEqual({ filter: 'migration-pool', pass: false, reason: 'migration-pool: host is not a member of migration pool shared' });
-    expect(e.hosts[0]!.weighers.map((w) => w.weigher)).toEqual(['stickiness', 'strategy', 'balance', 'soft-anti-affinity']);
+    expect(e.hosts[0]!.weighers.map((w) => w.weigher)).toEqual(['stickiness', 'strategy', 'balance', 'soft-anti-affinity', 'zone-spread']);
     expect(e.hosts[3]!.weighers).toEqual([]);
   });
 

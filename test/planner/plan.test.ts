@@ -41,6 +41,35 @@ describe('plan', () => {
     expect(new Set([p.w1, p.w2, p.w3]).size).toBe(3);
   });
 
+  it('keeps a soft anti-affinity member away from the hard members of its group, also after local search', () => {
+    const f = fleet({
+      hosts: [host('kvm-1'), host('kvm-2')],
+      vms: [
+        vm('db', { vcpus: 8, memoryMiB: 32 * GiB }),
+        vm('web-1', { antiAffinity: 'web' }),
+        vm('web-2', { softAntiAffinity: 'web' }),
+      ],
+    });
+    const { placements } = plan(f);
+    expect(placements['web-2']).not.toBe(placements['web-1']);
+  });
+
+  it('spreads an anti-affinity group over zones when it can, soft members around the hard ones', () => {
+    const f = fleet({
+      hosts: [host('kvm-1', { zone: 'rack-a' }), host('kvm-2', { zone: 'rack-a' }), host('kvm-3', { zone: 'rack-b' })],
+      vms: [
+        vm('db', { vcpus: 8, memoryMiB: 32 * GiB }),
+        vm('api', { vcpus: 8, memoryMiB: 16 * GiB, softAntiAffinity: 'web' }),
+        vm('web-1', { antiAffinity: 'web' }),
+        vm('web-2', { antiAffinity: 'web' }),
+      ],
+    });
+    const { placements } = plan(f);
+    const zoneOf = (name: string) => f.hosts.find((h) => h.name === placements[name])!.zone;
+    expect(new Set([zoneOf('web-1'), zoneOf('web-2')]).size).toBe(2);
+    expect(new Set([placements['web-1'], placements['web-2'], placements.api]).size).toBe(3);
+  });
+
   it('gives an isolated VM a host of its own', () => {
     const f = fleet({ hosts: [kvm('kvm-1'), kvm('kvm-2')], vms: [vm('i', { securityClass: 'isolated' }), vm('a'), vm('b')], strategy: 'pack' });
     const p = plan(f).placements;
