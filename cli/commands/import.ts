@@ -8,6 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import { fleetText, formatDiagnostic, importDomains, type ImportHypervisor, type ImportInput } from '../../libvirt/import';
 import type { Command } from '../command';
 import { EXIT_OK, InputError, UsageError } from '../errors';
+import { choiceOption } from '../options';
 
 export const importCommand: Command = {
   name: 'import',
@@ -37,8 +38,7 @@ export const importCommand: Command = {
     if (hypervisor !== undefined && hypervisor !== 'kvm' && hypervisor !== 'xen') {
       throw new UsageError(`import: --hypervisor must be kvm or xen, got '${String(hypervisor)}'`);
     }
-    const format = args.values.format ?? 'yaml';
-    if (format !== 'yaml' && format !== 'json') throw new UsageError(`import: --format must be yaml or json, got '${String(format)}'`);
+    const format = choiceOption('import', args.values.format, 'format', ['yaml', 'json'] as const, 'yaml');
     const inputs: ImportInput[] = [];
     const unreadable: string[] = [];
     for (const file of args.positionals) {

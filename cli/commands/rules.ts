@@ -1,11 +1,11 @@
 /** `hyperplan rules`: the policy rule catalogue (built-in rules and the engine's own findings). */
 import type { Command } from '../command';
 import { EXIT_OK, UsageError } from '../errors';
+import { choiceOption } from '../options';
 import { catalogue } from '../../policies/catalogue';
 import { rulesMarkdown, rulesText } from '../../policies/rules-doc';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
-type Format = (typeof FORMATS)[number];
 
 export const rulesCommand: Command = {
   name: 'rules',
@@ -20,8 +20,7 @@ export const rulesCommand: Command = {
   ].join('\n'),
   options: { format: { type: 'string' } },
   run(args, io) {
-    const format = (args.values.format ?? 'text') as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`rules: --format must be one of ${FORMATS.join(', ')}, got '${String(format)}'`);
+    const format = choiceOption('rules', args.values.format, 'format', FORMATS, 'text');
     if (args.positionals.length > 0) throw new UsageError('rules: takes no arguments');
     const rules = catalogue();
     io.stdout(format === 'json' ? `${JSON.stringify({ rules }, null, 2)}\n` : format === 'markdown' ? rulesMarkdown(rules) : rulesText(rules));

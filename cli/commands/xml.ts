@@ -13,6 +13,7 @@ import { gateReport } from '../gate-report';
 import { replaceDirectoryAtomic } from '../atomic-write';
 import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
+import { choiceOption } from '../options';
 
 const KINDS: readonly XmlKind[] = ['domain', 'network', 'pool', 'volume'];
 
@@ -50,8 +51,7 @@ export const xmlCommand: Command = {
     if (fleetArg === undefined || extra.length > 0) throw new UsageError('xml: expected exactly one fleet file');
     const out = args.values.out;
     if (typeof out !== 'string' || out === '') throw new UsageError('xml: --out dir is required');
-    const format = args.values.format ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`xml: --format must be text or json, got '${String(format)}'`);
+    const format = choiceOption('xml', args.values.format, 'format', ['text', 'json'] as const, 'text');
     const resolve = (path: string): string => (isAbsolute(path) ? path : join(io.cwd, path));
     const outDir = resolve(out);
 
