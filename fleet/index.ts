@@ -1,6 +1,7 @@
 export type * from './model';
 export { Secret } from './secret';
-export { loadFleet, loadFleetFromString, locate } from './load';
+export { loadFleet, loadFleetFromString } from './load';
+export { locate, locateIn } from './locations';
 export type { LoadOptions, LoadResult } from './load';
 export { formatPath, formatProblem } from './problems';
 export type { PathProblem, PathSegment, Problem } from './problems';

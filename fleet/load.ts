@@ -1,7 +1,7 @@
 /** Loading a fleet file: YAML (or JSON) text → validated `Fleet`, or every problem with its position. */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Fleet, SourceLocation } from './model';
+import type { Fleet } from './model';
 import { formatPath, sortProblems } from './problems';
 import type { Problem } from './problems';
 import { errorCode } from './secret-refs';
@@ -86,15 +86,4 @@ export function loadFleet(file: string, options: LoadOptions = {}): LoadResult {
     return failure(file, `cannot read the fleet file (${errorCode(error)})`);
   }
   return loadFleetFromString(text, file, options);
-}
-
-/** Position of a fleet path such as `vms[web-1].disks[0].size`, else of its nearest located ancestor. */
-export function locate(fleet: Fleet, path: string): SourceLocation | undefined {
-  let current = path;
-  for (;;) {
-    if (Object.hasOwn(fleet.locations, current)) return fleet.locations[current];
-    const parent = current.replace(/(\.[^.[\]]*|\[[^\]]*\])$/, '');
-    if (parent === current || parent === '') return undefined;
-    current = parent;
-  }
 }

@@ -10,7 +10,7 @@ import {
   ENGINE_ERROR, SUPPRESSION_EXPIRED, SUPPRESSION_INVALID, SUPPRESSION_UNUSED, UNKNOWN_RULE, type RuleInfo,
 } from './engine-rules';
 import type { Finding, Severity } from './finding';
-import { locate } from './location';
+import { locateIn } from '../fleet/locations';
 import { RULES } from './registry';
 import type { Rule, RuleContext } from './rule';
 import { suppressionMatches } from './suppressions';
@@ -95,7 +95,7 @@ function runRule(rule: Rule, ctx: RuleContext, severity: Severity): Finding[] {
       findings.push(meta(ENGINE_ERROR, `rules[${rule.id}]`, `rule ${rule.id} returned a result without a string target and message; fix the rule`));
       continue;
     }
-    const location = locate(ctx.fleet.locations, target);
+    const location = locateIn(ctx.fleet.locations, target);
     findings.push({ ruleId: rule.id, severity, target, message, ...(location ? { location } : {}), sources: rule.sources });
   }
   return findings;
@@ -108,7 +108,7 @@ interface ActiveSuppression {
 }
 
 function withPolicyLocation(finding: Finding, config: PolicyConfig): Finding {
-  const location = config.locations ? locate(config.locations, finding.target) : undefined;
+  const location = config.locations ? locateIn(config.locations, finding.target) : undefined;
   return location ? { ...finding, location } : finding;
 }
 

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SourceLocation } from '../fleet/model';
-import { locate } from './location';
+import { locateIn } from '../fleet/locations';
 import { CUSTOM_PACK, PACK_NAMES, type Rule } from './rule';
 
 export type CustomRulesResult = { readonly ok: true; readonly rules: readonly Rule[] } | { readonly ok: false; readonly problems: readonly string[] };
@@ -47,7 +47,7 @@ export async function loadCustomRules(
   const rules: Rule[] = [];
   const problems: string[] = [];
   for (const [index, path] of paths.entries()) {
-    const at = locate(locations, `customRules[${index}]`);
+    const at = locateIn(locations, `customRules[${index}]`);
     const where = `${at ? `${at.file}:${at.line}:${at.column}` : policyFile}: customRules[${index}]`;
     let module: Record<string, unknown>;
     try {
