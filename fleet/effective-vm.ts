@@ -4,7 +4,7 @@
  * exactly this; policies judge exactly this, so what is checked is what is synthesized.
  */
 import type {
-  CpuMode, DiskBus, DiskCache, DiskFormat, DiskIo, Firmware, Fleet, Graphics, Hypervisor, MigrationPool, Vm, XenGuestType,
+  CpuMode, DiskBus, DiskCache, DiskFormat, DiskIo, Firmware, Fleet, Graphics, Hypervisor, Image, MigrationPool, StoragePool, Vm, XenGuestType,
 } from './model';
 
 /** KVM machine type: PCIe, modern hotplug; libvirt keeps "pc" unless asked (research: KVM-MACHINE-Q35). */
@@ -107,21 +107,50 @@ export function pciAddress(address: string): PciAddress {
   return { domain, bus, slot, function: fn };
 }
 
+interface FleetLookup {
+  readonly migrationPools: ReadonlyMap<string, MigrationPool>;
+  readonly images: ReadonlyMap<string, Image>;
+  readonly pools: ReadonlyMap<string, StoragePool>;
+}
+
+/** Name → object maps per fleet, built once: effectiveVm runs for every VM of fleets of 20,000. */
+const lookups = new WeakMap<Fleet, FleetLookup>();
+
+function lookup(fleet: Fleet): FleetLookup {
+  let found = lookups.get(fleet);
+  if (!found) {
+    found = {
+      migrationPools: new Map(fleet.migrationPools.map((p) => [p.name, p])),
+      images: new Map(fleet.images.map((i) => [i.name, i])),
+      pools: new Map(fleet.pools.map((p) => [p.name, p])),
+    };
+    lookups.set(fleet, found);
+  }
+  return found;
+}
+
 function poolCpu(pool: MigrationPool | undefined): EffectiveCpu | undefined {
   if (!pool) return undefined;
   if (pool.cpuModel === 'host-model' || pool.cpuModel === 'host-passthrough') return { mode: pool.cpuModel };
   return { mode: 'custom', model: pool.cpuModel };
 }
 
+/** The CPU the fleet sets on the VM itself, if any. */
+function declaredCpu(vm: Vm): EffectiveCpu | undefined {
+  if (!vm.cpuMode) return undefined;
+  return vm.cpuModel ? { mode: vm.cpuMode, model: vm.cpuModel } : { mode: vm.cpuMode };
+}
+
 function kvmCpu(fleet: Fleet, vm: Vm): EffectiveCpu {
-  if (vm.cpuMode) return vm.cpuModel ? { mode: vm.cpuMode, model: vm.cpuModel } : { mode: vm.cpuMode };
-  const pool = fleet.migrationPools.find((p) => p.name === vm.migrationPool);
+  const declared = declaredCpu(vm);
+  if (declared) return declared;
+  const pool = vm.migrationPool === undefined ? undefined : lookup(fleet).migrationPools.get(vm.migrationPool);
   return poolCpu(pool) ?? { mode: fleet.defaults.kvm.vm.cpuMode ?? KVM_DEFAULT_CPU_MODE };
 }
 
 function imageOf(fleet: Fleet, image: string | undefined): { source: string; format: DiskFormat; pvhCapable: boolean } | undefined {
   if (!image) return undefined;
-  const named = fleet.images.find((i) => i.name === image);
+  const named = lookup(fleet).images.get(image);
   if (named) return named;
   return { source: image, format: image.endsWith('.raw') || image.endsWith('.img') ? 'raw' : 'qcow2', pvhCapable: true };
 }
@@ -144,7 +173,7 @@ function disksFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveDisk[]
     const letter = used.get(prefix) ?? 0;
     used.set(prefix, letter + 1);
     const cache = disk.cache ?? defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined);
-    const shared = fleet.pools.find((p) => p.name === disk.pool)?.shared ?? false;
+    const shared = lookup(fleet).pools.get(disk.pool)?.shared ?? false;
     // io=native needs cache=none (QEMU falls back to threads otherwise); keep it to local pools.
     const io = disk.io ?? (hypervisor === 'kvm' && cache === 'none' && !shared ? 'native' : undefined);
     const image = imageOf(fleet, disk.image);
@@ -213,6 +242,7 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
     };
   }
   const guestType = xenGuestType(fleet, vm);
+  const declaredXenCpu = declaredCpu(vm);
   const { osType, machine } = XEN_MACHINE[guestType];
   const kernel = vm.kernel ?? (guestType === 'pvh' && !vm.bootloader ? XEN_PVH_GRUB : undefined);
   return {
@@ -222,7 +252,7 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
     guestType,
     firmware: guestType === 'hvm' ? firmware : 'bios',
     secureBoot: guestType === 'hvm' && vm.secureBoot,
-    ...(vm.cpuMode ? { cpu: vm.cpuModel ? { mode: vm.cpuMode, model: vm.cpuModel } : { mode: vm.cpuMode } } : {}),
+    ...(declaredXenCpu ? { cpu: declaredXenCpu } : {}),
     ...(kernel ? { kernel } : {}),
     ...(vm.bootloader ? { bootloader: vm.bootloader } : guestType === 'pv' && !kernel ? { bootloader: 'pygrub' } : {}),
     rng: false,
