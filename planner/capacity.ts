@@ -54,10 +54,14 @@ function roundUp(value: number, granule: number): number {
   return Math.ceil(value / granule) * granule;
 }
 
-/** Dom0 memory XenServer 8 would give a host of this size. */
+/** Dom0 memory XenServer 8 gives a host of this size (the XEN-DOM0-MEM-LOW rule's recommendation). */
+export function xenServerDom0MemoryMiB(hostMemoryMiB: number): number {
+  return Math.min(XEN_DOM0_BASE_MEMORY_MIB + XEN_DOM0_MEMORY_SHARE * hostMemoryMiB, XEN_DOM0_MEMORY_CAP_MIB);
+}
+
+/** Dom0 memory derived for a host that declares none: the XenServer 8 value, in whole 256 MiB. */
 export function derivedDom0MemoryMiB(hostMemoryMiB: number): number {
-  const wanted = Math.min(XEN_DOM0_BASE_MEMORY_MIB + XEN_DOM0_MEMORY_SHARE * hostMemoryMiB, XEN_DOM0_MEMORY_CAP_MIB);
-  return roundUp(wanted, XEN_DOM0_MEMORY_GRANULE_MIB);
+  return roundUp(xenServerDom0MemoryMiB(hostMemoryMiB), XEN_DOM0_MEMORY_GRANULE_MIB);
 }
 
 export function derivedDom0Vcpus(hostCpus: number): number {

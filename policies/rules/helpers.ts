@@ -1,5 +1,6 @@
 /** Shared iteration and formatting for rules; the context they read is built once in `../context.ts`. */
 import type { Host, Hypervisor, MigrationPool, Vm } from '../../fleet/model';
+import { xenServerDom0MemoryMiB } from '../../planner/capacity';
 import type { JudgedVm, RuleContext } from '../rule';
 
 export const hostTarget = (name: string): string => `hosts[${name}]`;
@@ -53,13 +54,9 @@ export function listNames(names: readonly string[], max = 5): string {
 
 /** XenServer 7.x never sized Dom0 below 400 MB (docs.citrix.com memory-usage). */
 export const DOM0_MIN_MIB = 400;
-/** XenServer 8 default Dom0: 1 GiB + 5% of host memory, capped at 8 GiB (docs.citrix.com memory-usage). */
-export const DOM0_BASE_MIB = 1024;
-export const DOM0_HOST_FRACTION = 0.05;
-export const DOM0_CAP_MIB = 8192;
-
+/** XenServer 8 default Dom0: 1 GiB + 5% of host memory, capped at 8 GiB (the planner's formula). */
 export function recommendedDom0MiB(host: Host): number {
-  return Math.min(DOM0_BASE_MIB + DOM0_HOST_FRACTION * host.memoryMiB, DOM0_CAP_MIB);
+  return xenServerDom0MemoryMiB(host.memoryMiB);
 }
 
 /** Where a migration pool uses host-passthrough: the pool baseline, or VMs that ask for it themselves. */

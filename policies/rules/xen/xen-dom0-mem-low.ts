@@ -1,12 +1,13 @@
 import type { Rule } from '../../rule';
-import { DOM0_CAP_MIB, DOM0_MIN_MIB, recommendedDom0MiB, formatMiB, hostsOf, hostTarget } from '../helpers';
+import { XEN_DOM0_MEMORY_CAP_MIB } from '../../../planner/capacity';
+import { DOM0_MIN_MIB, recommendedDom0MiB, formatMiB, hostsOf, hostTarget } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenDom0MemLow: Rule = {
   id: 'XEN-DOM0-MEM-LOW',
   pack: 'xen',
   severity: 'warning',
-  summary: `Dom0 memory is at least min(1 GiB + 5% of host memory, ${DOM0_CAP_MIB / 1024} GiB)`,
+  summary: `Dom0 memory is at least min(1 GiB + 5% of host memory, ${XEN_DOM0_MEMORY_CAP_MIB / 1024} GiB)`,
   rationale:
     'XenServer 8 sizes Dom0 at 1 GiB plus 5% of host memory, capped at 8 GiB initially, and advises more for many VMs; ' +
     'the Xen wiki calls 1 GiB a starting point because each HVM guest adds a device model in Dom0. ' +
