@@ -5,11 +5,8 @@
 import type { Finding } from '../policies/finding';
 import { compareFindings, type SuppressedFinding } from '../policies/engine';
 import type { Placement, PoolHeadroom } from '../planner/types';
+import { compareText } from './terraform-json';
 import type { FindingsDiff, Headroom, HostCapacityChange, PoolHeadroomChange, Usage } from './types';
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Every host of either side, by name, with its usage on each side (null where absent). */
 export function hostChanges(base: Placement | undefined, head: Placement | undefined): HostCapacityChange[] {
@@ -17,7 +14,7 @@ export function hostChanges(base: Placement | undefined, head: Placement | undef
   const after = new Map((head?.hosts ?? []).map((h) => [h.name, h]));
   const usage = (h: { cpu: Usage['cpu']; memoryMiB: Usage['memoryMiB'] } | undefined): Usage | null =>
     h ? { cpu: { used: h.cpu.used, capacity: h.cpu.capacity }, memoryMiB: { used: h.memoryMiB.used, capacity: h.memoryMiB.capacity } } : null;
-  return [...new Set([...before.keys(), ...after.keys()])].sort(cmp).map((name) => ({ name, before: usage(before.get(name)), after: usage(after.get(name)) }));
+  return [...new Set([...before.keys(), ...after.keys()])].sort(compareText).map((name) => ({ name, before: usage(before.get(name)), after: usage(after.get(name)) }));
 }
 
 /** True when the host's usage or capacity differs between the sides. */
@@ -34,7 +31,7 @@ function headroom(pool: PoolHeadroom | undefined): Headroom | null {
 export function poolChanges(base: Placement | undefined, head: Placement | undefined): PoolHeadroomChange[] {
   const before = new Map((base?.pools ?? []).map((p) => [p.name, p]));
   const after = new Map((head?.pools ?? []).map((p) => [p.name, p]));
-  return [...new Set([...before.keys(), ...after.keys()])].sort(cmp).map((name) => ({ name, before: headroom(before.get(name)), after: headroom(after.get(name)) }));
+  return [...new Set([...before.keys(), ...after.keys()])].sort(compareText).map((name) => ({ name, before: headroom(before.get(name)), after: headroom(after.get(name)) }));
 }
 
 export function poolChanged(pool: PoolHeadroomChange): boolean {

@@ -2,6 +2,7 @@
  * A Mermaid flowchart of the change: one subgraph per host that gains, loses or changes a VM, a node per
  * changed VM, and for moves an edge from where the VM was to where it lands, highlighted.
  */
+import { compareText } from './terraform-json';
 import type { Review, VmChange, VmChangeKind } from './types';
 
 /** Beyond this many VM nodes the diagram stops being readable (and GitHub stops rendering it quickly). */
@@ -19,10 +20,6 @@ const CLASS_DEFS: Readonly<Record<VmChangeKind, string>> = {
 /** Mermaid labels are quoted; quotes and brackets inside them need entity codes. */
 function label(text: string): string {
   return `"${text.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;')}"`;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The flowchart source, or undefined when there is nothing to draw or too much to draw. */
@@ -47,7 +44,7 @@ export function renderMermaid(review: Review): string | undefined {
     }
   });
   const lines = ['flowchart LR'];
-  [...byHost.keys()].sort(cmp).forEach((host, h) => {
+  [...byHost.keys()].sort(compareText).forEach((host, h) => {
     lines.push(`  subgraph host${h}[${label(host)}]`);
     for (const { node, vm, ghost } of byHost.get(host) ?? []) {
       lines.push(`    ${node}[${label(ghost ? `${vm.vm} (was here)` : `${vm.vm}: ${vm.change}`)}]:::${ghost ? 'destroy' : vm.change}`);

@@ -4,7 +4,7 @@
  */
 import { libvirtSchema } from '../schema/snapshot';
 import { attributeEffect, worstEffect, type ChangeEffect } from './replacement-rules';
-import type { Json, JsonObject, ResourceIndex, TfResource } from './terraform-json';
+import { isObject, type Json, type JsonObject, type ResourceIndex, type TfResource } from './terraform-json';
 
 export interface AttributeChange {
   /** Path with list indices: `devices.disks[1].target.bus`. */
@@ -45,10 +45,6 @@ export function computedOnlyAttributes(type: string): ReadonlySet<string> {
     }
   }
   return computedOnly.get(type) ?? new Set();
-}
-
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 interface RawChange {

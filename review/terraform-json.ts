@@ -7,6 +7,11 @@
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 export type JsonObject = { readonly [key: string]: Json };
 
+/** Code-point order of strings: the same on every machine and locale, so output sorts the same. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** One synthesized stack: its name (the folder under `stacks/`) and its parsed `cdk.tf.json`. */
 export interface SynthStack {
   readonly name: string;
@@ -50,7 +55,8 @@ export function resourceKey(stack: string, address: string): string {
   return `${stack}/${address}`;
 }
 
-function isObject(value: Json | undefined): value is JsonObject {
+/** A JSON object (not null, not an array). */
+export function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

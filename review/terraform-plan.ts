@@ -6,7 +6,7 @@
  */
 import { attributeEffect, type ChangeEffect } from './replacement-rules';
 import { computedOnlyAttributes, diffValues, type AttributeChange, type ResourceChange } from './resource-diff';
-import { resourceKey, type Json, type JsonObject, type ResourceIndex, type TfResource } from './terraform-json';
+import { isObject, resourceKey, type Json, type JsonObject, type ResourceIndex, type TfResource } from './terraform-json';
 
 /** A plan file and the label its resources are keyed under (the stack it was made for). */
 export interface PlanDocument {
@@ -22,10 +22,6 @@ export interface PlanReview {
 
 /** Shown for values Terraform computes during apply. */
 const UNKNOWN = '(known after apply)';
-
-function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `after` with every leaf flagged in `after_unknown` replaced by a marker, so the diff shows it. */
 function withUnknowns(after: Json | undefined, unknown: Json | undefined): Json | undefined {

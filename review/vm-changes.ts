@@ -9,7 +9,7 @@ import { terraformId } from '../constructs/terraform-id';
 import { DOMAIN_RESTART_NOTE } from './replacement-rules';
 import type { AttributeChange, ResourceChange } from './resource-diff';
 import { classifyAttributes } from './resource-diff';
-import { resourceKey, type Json, type ResourceIndex, type TfResource } from './terraform-json';
+import { compareText, resourceKey, type Json, type ResourceIndex, type TfResource } from './terraform-json';
 import type { DataLoss, OtherResourceChange, VmChange, VmChangeKind } from './types';
 
 /** One side of the review: its resources and, when it came from a fleet, the fleet and its placement. */
@@ -347,10 +347,7 @@ export function classifyVms(changes: readonly ResourceChange[], baseSide: Review
       reasons,
     });
   }
-  dataLoss.sort((a, b) => Number(a.blocked) - Number(b.blocked) || cmp(a.vm, b.vm) || cmp(a.volume, b.volume));
+  dataLoss.sort((a, b) => Number(a.blocked) - Number(b.blocked) || compareText(a.vm, b.vm) || compareText(a.volume, b.volume));
   return { vms, dataLoss, resources };
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

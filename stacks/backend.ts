@@ -9,6 +9,7 @@ import {
   type S3BackendConfig, type TerraformBackend, type TerraformStack,
 } from 'cdktf';
 import type { StackBackend } from '../fleet/model';
+import { defaultStatePath } from '../fleet/normalize';
 import { Secret } from '../fleet/secret';
 
 type Config = Record<string, unknown>;
@@ -25,11 +26,6 @@ const BACKENDS: Record<string, (stack: TerraformStack, config: Config) => Terraf
 };
 
 export const BACKEND_TYPES: readonly string[] = Object.keys(BACKENDS);
-
-/** `terraform.<stack>.tfstate`, relative to the stack's working directory. */
-export function defaultStatePath(stackName: string): string {
-  return `terraform.${stackName}.tfstate`;
-}
 
 /**
  * Secrets in backend settings (passwords, access keys) are revealed here because Terraform reads them

@@ -13,7 +13,7 @@ import { plan } from '../planner/plan';
 import type { Placement, UnplacedVm } from '../planner/types';
 import { evaluatePolicies } from '../policies/engine';
 import type { Finding } from '../policies/finding';
-import { defaultStatePath } from './backend';
+import { defaultStatePath } from '../fleet/normalize';
 import { withoutCreationStacks } from './creation-stacks';
 import { fleetIndex } from './fleet-index';
 import { FleetStack, HybridStack, isKvmHost, isXenHost, KvmStack, XenStack, type StackKind } from './fleet-stack';

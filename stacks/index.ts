@@ -3,5 +3,5 @@ export {
   buildFleetApp, synthesizeFleet, stackSpecs, listFiles, PolicyGateError, HOST_PREP_DIR,
   type SynthOptions, type SynthSummary, type SynthesizedStack,
 } from './fleet-app';
-export { addBackend, defaultStatePath, BACKEND_TYPES } from './backend';
+export { addBackend, BACKEND_TYPES } from './backend';
 export { withoutCreationStacks } from './creation-stacks';
