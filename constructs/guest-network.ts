@@ -4,6 +4,7 @@
  */
 import { Construct } from 'constructs';
 import type { Network as NetworkSpec } from '../fleet/model';
+import { ipv4ToNumber, numberToIpv4 } from '../fleet/schema';
 import { Network, type LibvirtProvider, type NetworkConfig } from './libvirt-bindings';
 import { checkProps, type PropCheck } from './prop-checks';
 import { named } from './terraform-id';
@@ -33,8 +34,6 @@ const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 /** A /30 is the smallest network with a gateway and one DHCP address. */
 const MAX_PREFIX = 30;
 
-const toIp = (value: number): string => [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join('.');
-
 /** Gateway, netmask and default DHCP range of an IPv4 CIDR; undefined when `cidr` is not one. */
 export function ipv4Layout(cidr: string): Ipv4Layout | undefined {
   const match = CIDR.exec(cidr);
@@ -43,9 +42,9 @@ export function ipv4Layout(cidr: string): Ipv4Layout | undefined {
   const prefix = Number(match[5]);
   if (octets.some((o) => o > 255) || prefix < 1 || prefix > MAX_PREFIX) return undefined;
   const mask = (0xffffffff << (32 - prefix)) >>> 0;
-  const base = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) & mask;
+  const base = ipv4ToNumber(octets.join('.')) & mask;
   const broadcast = (base | (~mask >>> 0)) >>> 0;
-  return { gateway: toIp(base + 1), netmask: toIp(mask), dhcpStart: toIp(base + 2), dhcpEnd: toIp(broadcast - 1) };
+  return { gateway: numberToIpv4(base + 1), netmask: numberToIpv4(mask), dhcpStart: numberToIpv4(base + 2), dhcpEnd: numberToIpv4(broadcast - 1) };
 }
 
 /** libvirt forward mode per fleet mode; isolated networks have no `<forward>` at all. */

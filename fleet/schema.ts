@@ -80,11 +80,13 @@ export function cidrProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** `a.b.c.d` as an unsigned 32-bit number. */
 export function ipv4ToNumber(address: string): number {
   return address.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
 }
 
-function numberToIpv4(value: number): string {
+/** A 32-bit number (signed or not) as `a.b.c.d`. */
+export function numberToIpv4(value: number): string {
   return [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join('.');
 }
 
