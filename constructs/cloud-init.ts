@@ -3,7 +3,8 @@
  * running Terraform) and a volume it is uploaded to, which the domain attaches read-only.
  */
 import { Construct } from 'constructs';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { CLOUD_CONFIG_HEADER, mergeableUserDataProblem, parseCloudConfig } from '../fleet/cloud-config';
 import type { CloudInit as CloudInitSpec } from '../fleet/model';
 import { CloudinitDisk, Volume, type LibvirtProvider } from './libvirt-bindings';
 import { named } from './terraform-id';
@@ -18,20 +19,13 @@ export interface CloudInitProps {
   readonly hostName: string;
 }
 
-const CLOUD_CONFIG_HEADER = '#cloud-config';
-
 function userDataObject(vmName: string, userData: string | undefined): Record<string, unknown> {
   if (userData === undefined) return {};
-  const parsed: unknown = parse(userData);
-  if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(
-      `vms[${vmName}].cloudInit.userData: expected cloud-config YAML (a mapping, usually starting with ${CLOUD_CONFIG_HEADER}), ` +
-        `got ${JSON.stringify(userData.length > 60 ? `${userData.slice(0, 60)}…` : userData)}; ` +
-        'to add sshKeys or a password the user data must be cloud-config, not a script',
-    );
-  }
-  return parsed as Record<string, unknown>;
+  const parsed = parseCloudConfig(userData);
+  // The fleet loader reports this with its location (fleet/validate.ts); code that builds a CloudInit
+  // by hand gets the same words, never the content.
+  if (!parsed.ok) throw new Error(`vms[${vmName}].cloudInit.userData: ${mergeableUserDataProblem(userData)}`);
+  return parsed.config;
 }
 
 /**

@@ -148,7 +148,7 @@ describe('VirtualMachine on KVM', () => {
 
   it('rejects cloud-init user data that is not cloud-config when keys must be merged in', () => {
     const v = vm('bad-ci', { cloudInit: { userData: './cloud-init/web.yaml', sshKeys: ['ssh-ed25519 AAAA ops'] } });
-    expect(() => onHost('kvm', [v])).toThrow(/vms\[bad-ci\]\.cloudInit\.userData: expected cloud-config YAML/);
+    expect(() => onHost('kvm', [v])).toThrow(/vms\[bad-ci\]\.cloudInit\.userData: user data must be cloud-config to add sshKeys or a password, but its first line is not '#cloud-config'/);
   });
 
   it('rejects a VM resolved for the other hypervisor', () => {
