@@ -187,7 +187,7 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   stage('placing VMs');
   const placement = plan(fleet, readLock(options.fleetFile, options.lockFile));
   stage('checking policies');
-  const findings = evaluatePolicies(fleet, placement, await readPolicy(options.fleetFile, options.policyFile));
+  const findings = evaluatePolicies(fleet, placement, await readPolicy(options.fleetFile, options.policyFile, options.env ?? process.env));
 
   let stacks: SynthesizedStack[] = [];
   const hostPreparation: string[] = [];

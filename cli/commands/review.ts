@@ -39,6 +39,8 @@ export interface SideOptions {
   readonly lockFile?: string;
   readonly policyFile?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The revision's repository root, which the files its fleet names must stay inside. @default - the fleet's git work tree */
+  readonly root?: string;
 }
 
 export interface SynthesizedSide extends ReviewSideInput {
@@ -60,11 +62,11 @@ export interface PreparedSide {
  * everything placeable is synthesized.
  */
 export async function prepareSide(label: string, fleetFile: string, options: SideOptions): Promise<PreparedSide> {
-  const loaded = loadFleet(fleetFile, options.env ? { env: options.env } : {});
+  const loaded = loadFleet(fleetFile, { ...(options.env ? { env: options.env } : {}), ...(options.root ? { root: options.root } : {}) });
   if (!loaded.ok) throw new InputError([`review: the ${label} fleet does not load:`, ...loaded.problems.map(formatProblem)]);
   const { fleet } = loaded;
   const placement = plan(fleet, readLock(fleetFile, options.lockFile));
-  const policy = evaluatePoliciesDetailed(fleet, placement, await readPolicy(fleetFile, options.policyFile));
+  const policy = evaluatePoliciesDetailed(fleet, placement, await readPolicy(fleetFile, options.policyFile, options.env, options.root));
   const errors = policy.findings.filter((f) => f.severity === 'error');
   const notes: string[] = [];
   if (errors.length > 0 || placement.unplaced.length > 0) {
@@ -131,7 +133,7 @@ export async function prepareGitSide(request: GitSideRequest, workDir: string): 
     materializeFile(request.repo, commit, path, tree);
     options[key] = join(tree, path);
   }
-  return prepareSide(`${request.label} (${request.ref})`, join(tree, request.fleet), { ...options, ...(request.env ? { env: request.env } : {}) });
+  return prepareSide(`${request.label} (${request.ref})`, join(tree, request.fleet), { ...options, root: tree, ...(request.env ? { env: request.env } : {}) });
 }
 
 /** Synthesizes the fleet as it is in commit `ref`, from files read out of git into a temporary directory. */
