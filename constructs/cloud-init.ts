@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { CLOUD_CONFIG_HEADER, mergeableUserDataProblem, parseCloudConfig } from '../fleet/cloud-config';
 import type { CloudInit as CloudInitSpec } from '../fleet/model';
 import { CloudinitDisk, Volume, type LibvirtProvider } from './libvirt-bindings';
+import { SecretVariables } from './secret-variables';
 import { named } from './terraform-id';
 
 export interface CloudInitProps {
@@ -28,26 +29,41 @@ function userDataObject(vmName: string, userData: string | undefined): Record<st
   return parsed.config;
 }
 
+/** Stands in for the password while the YAML is written; the variable's expression replaces it after. */
+const PASSWORD_SLOT = 'hyperplan-password-slot';
+
 /**
- * User data with the fleet's SSH keys and password merged into the cloud-config. Without keys or a
- * password the user data is passed through untouched (comments and all).
+ * Terraform reads every string in JSON configuration as a template, so literal `${` and `%{` (shell
+ * variables in a runcmd, say) are escaped as `$${` and `%%{` (Terraform docs, "Strings and Templates":
+ * escape sequences).
  */
-export function renderUserData(vmName: string, cloudInit: CloudInitSpec): string {
+export function escapeTemplate(text: string): string {
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}
+
+/**
+ * User data with the fleet's SSH keys and password merged into the cloud-config, as a Terraform
+ * template. Without keys or a password the user data is passed through untouched (comments and all).
+ * The password is never written: `passwordExpression` (the `${jsonencode(var.…)}` of its sensitive
+ * variable, a JSON string literal and so a YAML one) stands where the value goes, and Terraform fills it in.
+ */
+export function renderUserData(vmName: string, cloudInit: CloudInitSpec, passwordExpression?: string): string {
   const { userData, sshKeys, password } = cloudInit;
-  if (sshKeys.length === 0 && !password && userData !== undefined) return userData;
+  if (sshKeys.length === 0 && !password && userData !== undefined) return escapeTemplate(userData);
   const config = userDataObject(vmName, userData);
   if (sshKeys.length > 0) {
     const existing = Array.isArray(config.ssh_authorized_keys) ? (config.ssh_authorized_keys as unknown[]) : [];
     config.ssh_authorized_keys = [...new Set([...existing, ...sshKeys])];
   }
   if (password) {
-    // The one place the secret is revealed: cloud-init needs the value. It ends up in the Terraform JSON
-    // and state, as any libvirt_cloudinit_disk content does; prefer SSH keys.
-    config.password = password.reveal();
+    if (passwordExpression === undefined) throw new Error(`vms[${vmName}].cloudInit.password: renderUserData needs the Terraform expression of the password's variable`);
+    config.password = PASSWORD_SLOT;
     const chpasswd = typeof config.chpasswd === 'object' && config.chpasswd !== null ? config.chpasswd : {};
     config.chpasswd = { expire: false, ...chpasswd };
   }
-  return `${CLOUD_CONFIG_HEADER}\n${stringify(config, { lineWidth: 0 })}`;
+  const text = escapeTemplate(`${CLOUD_CONFIG_HEADER}\n${stringify(config, { lineWidth: 0 })}`);
+  // `password` is a top-level key of the mapping, so its line starts at column 0 after the header.
+  return password ? text.replace(`\npassword: ${PASSWORD_SLOT}\n`, () => `\npassword: ${passwordExpression}\n`) : text;
 }
 
 /** NoCloud meta-data: a stable instance id (cloud-init runs once per id) and the host name. */
@@ -62,13 +78,14 @@ export class CloudInit extends Construct {
   constructor(scope: Construct, id: string, props: CloudInitProps) {
     super(scope, id);
     const { vmName, cloudInit } = props;
+    const passwordExpression = cloudInit.password ? SecretVariables.of(this).jsonString(cloudInit.password, `vms[${vmName}].cloudInit.password`) : undefined;
     this.disk = named(
       new CloudinitDisk(this, 'disk', {
         provider: props.provider,
         name: `${vmName}-cloudinit`,
-        userData: renderUserData(vmName, cloudInit),
+        userData: renderUserData(vmName, cloudInit, passwordExpression),
         metaData: renderMetaData(vmName),
-        ...(cloudInit.networkConfig ? { networkConfig: cloudInit.networkConfig } : {}),
+        ...(cloudInit.networkConfig ? { networkConfig: escapeTemplate(cloudInit.networkConfig) } : {}),
       }),
       props.hostName,
       vmName,

@@ -19,6 +19,7 @@ import {
   type DomainOs,
 } from './libvirt-bindings';
 import { checkProps, type PropCheck } from './prop-checks';
+import { SecretVariables } from './secret-variables';
 import { named } from './terraform-id';
 
 export interface VirtualMachineProps {
@@ -219,13 +220,15 @@ export class VirtualMachine extends Construct {
   }
 
   /**
-   * Console graphics listening where the fleet says (default 127.0.0.1, reached over an SSH tunnel). The
-   * fleet's graphics password is not rendered: it would sit in plain text in the Terraform JSON and
-   * state; protect the console by its listen address instead.
+   * Console graphics listening where the fleet says (default 127.0.0.1, reached over an SSH tunnel). A
+   * password is the `${var.…}` of its sensitive variable, never the value. Provider 0.9.7 reads the domain
+   * back with VIR_DOMAIN_XML_SECURE (internal/provider/domain_resource.go, `DomainGetXMLDesc(...,
+   * golibvirt.DomainXMLSecure)`), so the password does not show as drift.
    */
   private graphics(effective: EffectiveVm): DomainDevicesGraphics {
     const graphics = effective.graphics!;
-    const settings = { autoPort: true, listen: graphics.listen };
+    const passwd = graphics.password ? SecretVariables.of(this).value(graphics.password, `vms[${effective.vm.name}].graphics.password`) : undefined;
+    const settings = { autoPort: true, listen: graphics.listen, ...(passwd !== undefined ? { passwd } : {}) };
     return graphics.type === 'spice' ? { spice: settings } : { vnc: settings };
   }
 }
