@@ -7,6 +7,7 @@ import type { Fleet, Host, Vm } from '../fleet/model';
 import type { Placement } from '../planner/types';
 import { terraformId } from '../constructs/terraform-id';
 import { DOMAIN_RESTART_NOTE } from './replacement-rules';
+import { describeHidden } from './secret-values';
 import type { AttributeChange, ResourceChange } from './resource-diff';
 import { classifyAttributes } from './resource-diff';
 import { compareText, resourceKey, type Json, type ResourceIndex, type TfResource } from './terraform-json';
@@ -125,7 +126,11 @@ function formatValue(path: string, value: unknown, via: string | undefined): str
   return String(value);
 }
 
-/** One line per changed attribute: `memory: 8192 → 16384 (restart: why)`. */
+function digestOf(value: Json | undefined): string | undefined {
+  return value === undefined ? undefined : String(value);
+}
+
+/** One line per changed attribute: `memory: 8192 → 16384 (restart: why)`; hidden values as their digests. */
 export function describeAttributes(
   label: string,
   attributes: readonly AttributeChange[],
@@ -133,6 +138,10 @@ export function describeAttributes(
   resolveAfter: Resolver = identity,
 ): string[] {
   const lines = attributes.slice(0, MAX_ATTRIBUTE_REASONS).map((a) => {
+    if (a.hidden) {
+      const values = a.via ? `${formatValue(a.path, undefined, a.via)} (content hidden)` : describeHidden(digestOf(a.before), digestOf(a.after));
+      return `${label}${a.path}: ${values} (${a.effect}: ${a.why})`;
+    }
     const before = resolveBefore(a.before);
     const after = resolveAfter(a.after);
     const values = a.via

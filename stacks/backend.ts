@@ -38,7 +38,8 @@ function withoutSecrets(value: unknown, path: string, left: string[]): unknown {
   if (typeof value === 'object' && value !== null && !(value instanceof Secret)) {
     const kept: [string, unknown][] = [];
     for (const [key, item] of Object.entries(value)) {
-      const at = path === '' ? key : `${path}.${key}`;
+      // Named as Terraform names them (cdktf writes backend settings in snake_case).
+      const at = `${path === '' ? '' : `${path}.`}${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
       if (item instanceof Secret) left.push(at);
       else kept.push([key, withoutSecrets(item, at, left)]);
     }

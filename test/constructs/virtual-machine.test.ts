@@ -117,10 +117,13 @@ describe('VirtualMachine on KVM', () => {
     expect(domain.features.smm).toEqual({ state: 'on' });
   });
 
-  it('renders graphics only when asked, listening on localhost and without the password', () => {
+  it('renders graphics only when asked, listening on localhost, the password as its sensitive variable', () => {
     const graphics = { type: 'vnc' as const, listen: '127.0.0.1', password: new Secret('hunter2', 'env:VNC') };
     const { synth, json } = onHost('kvm', [vm('desk-1', { graphics })]);
-    expect(domainOf(json, 'kvm_a1_desk_1').devices.graphics).toEqual([{ vnc: { auto_port: true, listen: '127.0.0.1' } }]);
+    expect(domainOf(json, 'kvm_a1_desk_1').devices.graphics).toEqual([{ vnc: { auto_port: true, listen: '127.0.0.1', passwd: '${var.VNC}' } }]);
+    const variable = (JSON.parse(synth) as { variable: Record<string, Record<string, unknown>> }).variable.VNC;
+    expect(variable).toMatchObject({ type: 'string', sensitive: true, nullable: false });
+    expect(variable).not.toHaveProperty('default');
     expect(synth).not.toContain('hunter2');
   });
 
@@ -136,7 +139,8 @@ describe('VirtualMachine on KVM', () => {
     });
     const { json } = onHost('kvm', [v]);
     const seed = resources(json, 'libvirt_cloudinit_disk').kvm_a1_web_ci_cloudinit!;
-    expect(seed.user_data).toBe('#cloud-config\npackages:\n  - nginx\nssh_authorized_keys:\n  - ssh-ed25519 AAAA ops\npassword: s3cret\nchpasswd:\n  expire: false\n');
+    // The password is its sensitive variable, as a JSON string literal (valid YAML) Terraform fills in.
+    expect(seed.user_data).toBe('#cloud-config\npackages:\n  - nginx\nssh_authorized_keys:\n  - ssh-ed25519 AAAA ops\npassword: ${jsonencode(var.PW)}\nchpasswd:\n  expire: false\n');
     expect(seed.meta_data).toBe('instance-id: web-ci\nlocal-hostname: web-ci\n');
     expect(resources(json, 'libvirt_volume').kvm_a1_web_ci_cloudinit_volume).toMatchObject({
       create: { content: { url: '${libvirt_cloudinit_disk.kvm_a1_web_ci_cloudinit.path}' } },
