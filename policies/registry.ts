@@ -51,6 +51,7 @@ import { secDataDiskUnprotected } from './rules/security/sec-data-disk-unprotect
 import { secGraphicsOpen } from './rules/security/sec-graphics-open';
 import { secHostdevNoIommu } from './rules/security/sec-hostdev-no-iommu';
 import { secInlineSecret } from './rules/security/sec-inline-secret';
+import { secSecretLocalState } from './rules/security/sec-secret-local-state';
 import { secSecureBoot } from './rules/security/sec-secure-boot';
 import { secUserdataPassword } from './rules/security/sec-userdata-password';
 
@@ -106,6 +107,7 @@ export const RULES: readonly Rule[] = [
   secGraphicsOpen,
   secHostdevNoIommu,
   secInlineSecret,
+  secSecretLocalState,
   secSecureBoot,
   secUserdataPassword,
 ];

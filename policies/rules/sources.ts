@@ -39,4 +39,7 @@ export const SRC = {
   terraformPreventDestroy: 'https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle',
   libvirtRng: 'https://libvirt.org/formatdomain.html#random-number-generator-device',
   libvirtMemballoon: 'https://libvirt.org/formatdomain.html#memory-balloon-device',
+  terraformSensitiveState: 'https://developer.hashicorp.com/terraform/language/state/sensitive-data',
+  terraformS3Backend: 'https://developer.hashicorp.com/terraform/language/backend/s3',
+  terraformPgBackend: 'https://developer.hashicorp.com/terraform/language/backend/pg',
 } as const;

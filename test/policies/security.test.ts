@@ -1,4 +1,6 @@
-import { disk, envSecret, fleet, inlineSecret, kvmHost, vm, xenHost } from './fixtures';
+import { describe, expect, it } from 'vitest';
+import { secSecretLocalState } from '../../policies/rules/security/sec-secret-local-state';
+import { disk, envSecret, fleet, inlineSecret, kvmHost, run, vm, xenHost } from './fixtures';
 import { ruleTable } from './rule-table';
 
 const HOSTS = [kvmHost('k1'), xenHost('x1')];
@@ -18,6 +20,29 @@ ruleTable('security', {
     }),
     targets: ['vms[v].cloudInit.password', 'vms[v].graphics.password'],
     notApplicable: fleet({ vms: [vm('v', { cloudInit: { sshKeys: ['ssh-ed25519 AAAA ops'] } })] }),
+  },
+  'SEC-SECRET-LOCAL-STATE': {
+    compliant: fleet({
+      hosts: HOSTS,
+      vms: [vm('v', { host: 'k1', cloudInit: { sshKeys: [], password: envSecret('pw') } })],
+      stacks: [{ name: 'site', hosts: ['k1', 'x1'], backend: { type: 's3', config: { bucket: 'tf', key: 'site', encrypt: true } } }],
+    }),
+    nonCompliant: fleet({
+      hosts: [...HOSTS, kvmHost('k2')],
+      vms: [
+        vm('v', { host: 'k1', cloudInit: { sshKeys: [], password: envSecret('pw') } }),
+        vm('w', { host: 'x1', graphics: { type: 'vnc', listen: '127.0.0.1', password: envSecret('vnc') } }),
+        vm('u', { host: 'k2', cloudInit: { sshKeys: [], password: envSecret('pw') } }),
+      ],
+      // k1 and x1 in a declared local stack; k2 in a remote one.
+      stacks: [
+        { name: 'site', hosts: ['k1', 'x1'], backend: { type: 'local', config: { path: 'state/site.tfstate' } } },
+        { name: 'remote', hosts: ['k2'], backend: { type: 'pg', config: {} } },
+      ],
+    }),
+    targets: ['stacks[site]'],
+    mentions: ['state/site.tfstate', 'v, w'],
+    notApplicable: fleet({ hosts: HOSTS, vms: [vm('v', { host: 'k1', cloudInit: { sshKeys: ['ssh-ed25519 AAAA ops'] } })] }),
   },
   'SEC-USERDATA-PASSWORD': {
     compliant: fleet({ vms: [vm('v', { cloudInit: { sshKeys: [], userData: '#cloud-config\npackages: [nginx]\n' } })] }),
@@ -53,4 +78,21 @@ ruleTable('security', {
     mentions: ['iommu: false'],
     notApplicable: fleet({ hosts: [kvmHost('k1', { iommu: false })], vms: [vm('v', { host: 'k1' })] }),
   },
+});
+
+describe('SEC-SECRET-LOCAL-STATE without declared stacks', () => {
+  it('warns per default stack (one per hypervisor kind, local terraform.<kind>.tfstate) that holds a password', () => {
+    const f = fleet({
+      hosts: HOSTS,
+      vms: [vm('v', { host: 'k1', cloudInit: { sshKeys: [], password: envSecret('pw') } }), vm('w', { host: 'x1' })],
+    });
+    expect(run(secSecretLocalState, f)).toEqual([
+      {
+        target: 'stacks[kvm]',
+        message:
+          'stack kvm keeps its state in the local file terraform.kvm.tfstate, which will hold the passwords of v in plain text; ' +
+          'declare it under stacks with an encrypted remote backend (backend: { type: s3, encrypt: true, … } or { type: pg, … })',
+      },
+    ]);
+  });
 });
