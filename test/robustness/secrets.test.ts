@@ -33,6 +33,8 @@ const KEY_LINES = [
 ];
 const PRIVATE_KEY = `-----BEGIN OPENSSH PRIVATE KEY-----\n${KEY_LINES.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
 const SECRETS: readonly string[] = [...Object.values(CANARY), ...KEY_LINES];
+/** Content of a user data file outside the repository: not a secret field, but never quoted in a message. */
+const OUTSIDE_USER_DATA = 'OUTSIDE-USER-DATA-CONTENT-Hq4';
 const FINGERPRINT_KEY = 'test-fingerprint-key-0123456789abcdef';
 const ENV = {
   HP_ROOT: CANARY.root,
@@ -139,7 +141,7 @@ describe('canaries in every secret field stay out of every output', () => {
     writeFleet('broken', fleetText().replace('    vcpus: 2\n    memory: 4GiB\n    hypervisor: kvm', '    vcpus: 2\n    memroy: 4GiB\n    memory: 4GB\n    hypervisor: kvm\n    migrationPool: nowhere'));
     mkdirSync(path('outside'));
     writeFileSync(path('outside', 'secret.txt'), `${CANARY.outside}\n`);
-    writeFileSync(path('outside', 'user-data.yaml'), `#cloud-config\nwrite_files: [{ path: /x, content: ${CANARY.outside} }]\n`);
+    writeFileSync(path('outside', 'user-data.yaml'), `#cloud-config\nwrite_files: [{ path: /x, content: ${OUTSIDE_USER_DATA} }]\n`);
     writeFleet('escape', fleetText({ userData: '../outside/user-data.yaml' }).replace('${file:./secrets/id_ed25519}', '${file:../outside/secret.txt}'));
     writeFleet('absolute', fleetText().replace('${file:./secrets/id_ed25519}', `\${file:${path('outside', 'secret.txt')}}`));
     writeFleet('symlink', fleetText().replace('${file:./secrets/id_ed25519}', '${file:./secrets/linked.txt}'));
@@ -318,6 +320,7 @@ describe('canaries in every secret field stay out of every output', () => {
         expect(result.code, `${name} ${command}: ${result.stderr}`).toBe(2);
         expectClean(`${name} ${command}`, result);
         for (const message of messages) expect(result.stderr).toMatch(message);
+        expect(result.stderr).not.toContain(OUTSIDE_USER_DATA);
         expect(result.stderr).toContain('--allow-path DIR or HYPERPLAN_ALLOW_PATHS');
       }
     }
