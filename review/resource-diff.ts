@@ -226,6 +226,8 @@ export function diffResources(base: ResourceIndex, head: ResourceIndex, options:
   const changes = new Map<string, ResourceChange>();
   const replaced: string[] = [];
   const { digestKey } = options;
+  // Only stacks with secrets have variables; the walk for secret drift is skipped for the others.
+  const withVariables = (base.variables?.size ?? 0) + (head.variables?.size ?? 0) > 0;
   for (const [key, before] of base.resources) {
     const after = head.resources.get(key);
     if (!after) {
@@ -237,7 +239,7 @@ export function diffResources(base: ResourceIndex, head: ResourceIndex, options:
     const running = isRunning(after);
     const raw: RawChange[] = [];
     diffValues(before.config, after.config, '', '', raw);
-    const drift = secretDrift(before, after, new Set(raw.map((r) => r.path)), base, head);
+    const drift = withVariables ? secretDrift(before, after, new Set(raw.map((r) => r.path)), base, head) : [];
     const attributes: AttributeChange[] = [
       ...raw.map((change) => hidden(before.type, { ...change, ...attributeEffect(before.type, change.schemaPath, running) }, baseSide, headSide, digestKey)),
       ...drift.map(({ change, variables, certain }) => {
