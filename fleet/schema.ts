@@ -233,11 +233,16 @@ const nicSchema = z.union(
 );
 
 /** Secret fields take `${env:NAME}`, `${file:path}` or (flagged by policy) plain text. */
-const secret = z.string().meta({ description: 'A secret: ${env:NAME} or ${file:path} (relative to the fleet file)' });
+const secret = z.string().meta({
+  description: "A secret: ${env:NAME} or ${file:path} (relative to the fleet file, inside its repository); synthesized as a sensitive Terraform variable",
+});
 
 const cloudInitSchema = z
   .object({
-    userData: text.optional().meta({ description: 'Path relative to the fleet file, or inline text when it has a newline' }),
+    userData: text.optional().meta({
+      description:
+        "Path relative to the fleet file (inside its repository), or inline text when it has a newline; cloud-config ('#cloud-config' first) when sshKeys or password are set",
+    }),
     networkConfig: text.optional(),
     sshKeys: z.array(text).optional(),
     password: secret.optional(),
