@@ -11,11 +11,12 @@ import {
 import type { StackBackend } from '../fleet/model';
 import { defaultStatePath } from '../fleet/normalize';
 import { Secret } from '../fleet/secret';
+import type { RemoteBackendType } from '../fleet/backends';
 
 type Config = Record<string, unknown>;
 
 /** Backend types hyperplan can configure, and how. */
-const BACKENDS: Record<string, (stack: TerraformStack, config: Config) => TerraformBackend> = {
+const BACKENDS: Record<'local' | RemoteBackendType, (stack: TerraformStack, config: Config) => TerraformBackend> = {
   local: (stack, config) => new LocalBackend(stack, { ...config, path: typeof config.path === 'string' ? config.path : defaultStatePath(stack.node.id) }),
   s3: (stack, config) => new S3Backend(stack, config as unknown as S3BackendConfig),
   pg: (stack, config) => new PgBackend(stack, config as unknown as PgBackendConfig),
@@ -26,6 +27,10 @@ const BACKENDS: Record<string, (stack: TerraformStack, config: Config) => Terraf
 };
 
 export const BACKEND_TYPES: readonly string[] = Object.keys(BACKENDS);
+
+function isBackendType(type: string): type is keyof typeof BACKENDS {
+  return Object.hasOwn(BACKENDS, type);
+}
 
 /**
  * Secrets in backend settings (passwords, access keys) are revealed here because Terraform reads them
@@ -44,9 +49,8 @@ function revealSecrets(value: unknown): unknown {
 /** Adds the backend to `stack`; no backend means local state at `terraform.<stack>.tfstate`. */
 export function addBackend(stack: TerraformStack, backend: StackBackend | undefined): TerraformBackend {
   const type = backend?.type ?? 'local';
-  const make = BACKENDS[type];
-  if (!make) {
+  if (!isBackendType(type)) {
     throw new Error(`${stack.node.path}: backend type '${type}' is not supported; use one of ${BACKEND_TYPES.join(', ')}`);
   }
-  return make(stack, revealSecrets(backend?.config ?? {}) as Config);
+  return BACKENDS[type](stack, revealSecrets(backend?.config ?? {}) as Config);
 }

@@ -13,22 +13,15 @@ import { plan } from '../planner/plan';
 import type { Placement, UnplacedVm } from '../planner/types';
 import { evaluatePolicies } from '../policies/engine';
 import type { Finding } from '../policies/finding';
-import { defaultStatePath } from '../fleet/normalize';
+import { stackSpecs } from '../fleet/stack-specs';
 import { withoutCreationStacks } from './creation-stacks';
 import { fleetIndex } from './fleet-index';
 import { FleetStack, HybridStack, isKvmHost, isXenHost, KvmStack, XenStack, type StackKind } from './fleet-stack';
 
+export { stackSpecs };
+
 /** Where `hyperplan synth` writes each host's preparation script, inside the output directory. */
 export const HOST_PREP_DIR = 'host-prep';
-
-/** `stacks` of the fleet, or one stack per hypervisor kind present (`kvm`, `xen`) with local state. */
-export function stackSpecs(fleet: Fleet): readonly StackSpec[] {
-  if (fleet.stacks.length > 0) return fleet.stacks;
-  return (['kvm', 'xen'] as const)
-    .map((kind) => ({ name: kind, hosts: fleet.hosts.filter((h) => h.hypervisor === kind).map((h) => h.name) }))
-    .filter((s) => s.hosts.length > 0)
-    .map((s) => ({ ...s, backend: { type: 'local', config: { path: defaultStatePath(s.name) } } }));
-}
 
 const FINDING_TARGET = /^(vms|hosts|migrationPools)\[([^\]]+)\]/;
 
