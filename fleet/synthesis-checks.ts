@@ -58,7 +58,14 @@ function deviceProblems(fleet: SynthesisFleet, kinds: readonly Hypervisor[]): Pa
     if (vm.cloudInit !== undefined && vm.disks.length === 0) {
       return [{ path: at('cloudInit'), message: "cloudInit needs a disk: the seed volume goes into the OS disk's pool; add a disk or remove cloudInit" }];
     }
-    const problems: PathProblem[] = [];
+    // One problem per path and cause, naming every hypervisor it happens on.
+    const found = new Map<string, { path: PathSegment[]; hypervisors: Hypervisor[]; message: (on: string) => string }>();
+    const note = (path: PathSegment[], cause: string, hypervisor: Hypervisor, message: (on: string) => string): void => {
+      const key = `${path.join('.')} ${cause}`;
+      const entry = found.get(key);
+      if (entry) entry.hypervisors.push(hypervisor);
+      else found.set(key, { path, hypervisors: [hypervisor], message });
+    };
     for (const hypervisor of hypervisorsOf(vm, kinds)) {
       const effective = effectiveVm(asFleet, vm, hypervisor);
       const perPrefix = new Map<string, number>();
@@ -67,15 +74,16 @@ function deviceProblems(fleet: SynthesisFleet, kinds: readonly Hypervisor[]): Pa
         const count = (perPrefix.get(prefix) ?? 0) + 1;
         perPrefix.set(prefix, count);
         if (count === DEVICE_LETTERS + 1) {
-          problems.push({ path: at('disks', disk.index), message: `more than ${DEVICE_LETTERS} disks use ${prefix}* device names on ${hypervisor} (${prefix}a to ${prefix}z); move some to another bus` });
+          note(at('disks', disk.index), prefix, hypervisor, (on) => `more than ${DEVICE_LETTERS} disks use ${prefix}* device names on ${on} (${prefix}a to ${prefix}z); move some to another bus`);
         }
       }
-      if (vm.cloudInit !== undefined && perPrefix.size > 0 && cloudInitSeedDevice(effective) === undefined) {
-        const prefix = DISK_DEVICE_PREFIX[cloudInitSeedBus(effective)];
-        problems.push({ path: at('cloudInit'), message: `on ${hypervisor} the cloud-init seed goes on the ${cloudInitSeedBus(effective)} bus, but the disks use every ${prefix}* device name; move a disk to another bus` });
+      if (vm.cloudInit !== undefined && cloudInitSeedDevice(effective) === undefined) {
+        const bus = cloudInitSeedBus(effective);
+        const prefix = DISK_DEVICE_PREFIX[bus];
+        note(at('cloudInit'), bus, hypervisor, (on) => `on ${on} the cloud-init seed goes on the ${bus} bus, but the disks use every ${prefix}* device name; move a disk to another bus`);
       }
     }
-    return problems;
+    return [...found.values()].map(({ path, hypervisors, message }) => ({ path, message: message(hypervisors.join(' and ')) }));
   });
 }
 

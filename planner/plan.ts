@@ -18,6 +18,7 @@ import { buildContext, type HostFacts, type PlanContext, type VmFacts } from './
 import { admitsOnCandidate, firstFailure } from './filters';
 import { evacuate, failureSets, poolHeadroom, poolMembers, poolsHeadroom, RESERVE_HOSTS } from './headroom';
 import { contentKey, Ledger } from './ledger';
+import { nameRecord } from '../fleet/name-record';
 import type { Lock } from './lock';
 import { localSearch, DEFAULT_LOCAL_SEARCH_BUDGET } from './local-search';
 import { lowerBound } from './lower-bound';
@@ -465,7 +466,7 @@ function headroomReason(ctx: PlanContext, placer: Placer, h: number): string {
 
 function unplacedReasons(placer: Placer, vm: VmFacts): Record<string, string> {
   const { ctx, ledger } = placer;
-  const reasons: Record<string, string> = {};
+  const reasons = nameRecord<string>();
   for (const host of ctx.hosts) {
     reasons[host.host.name] = firstFailure(ctx, ledger, vm, host) ?? headroomReason(ctx, placer, host.index);
   }
@@ -502,7 +503,7 @@ export function runPlan(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): P
     .map((u) => ({ vm: u.vm, reasons: unplacedReasons(placer, ctx.vms[ctx.vmIndex.get(u.vm)!]!) }))
     .sort((a, b) => (a.vm < b.vm ? -1 : 1));
 
-  const placements: Record<string, string> = {};
+  const placements = nameRecord<string>();
   const moves: Move[] = [];
   for (const v of ctx.vms) {
     const h = ledger.hostOf[v.index]!;

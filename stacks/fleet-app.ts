@@ -181,6 +181,12 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   const placement = plan(fleet, readLock(options.fleetFile, options.lockFile));
   stage('checking policies');
   const findings = evaluatePolicies(fleet, placement, await readPolicy(options.fleetFile, options.policyFile));
+  // Stacks carry the policy gate as their validation; with no stack at all (no hosts) nothing would stop
+  // synthesis, so the gate is applied here and synth agrees with check.
+  const gateErrors = findings.filter((f) => f.severity === 'error');
+  if (stackSpecs(fleet).length === 0 && (gateErrors.length > 0 || placement.unplaced.length > 0)) {
+    throw new PolicyGateError(gateErrors, placement.unplaced, 'the fleet has no hosts, so there is no stack to synthesize');
+  }
 
   let stacks: SynthesizedStack[] = [];
   const hostPreparation: string[] = [];
