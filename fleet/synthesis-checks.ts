@@ -173,8 +173,25 @@ function sectionIdProblems(fleet: SynthesisFleet): PathProblem[] {
   return problems;
 }
 
-/** Host names that are also the construct id of another child of the stack. */
+/**
+ * Construct ids the `constructs` library cannot take: it keeps children in a plain object and tests
+ * `children[id]`, so an id like `constructor` or `toString` already "exists" (constructs lib/construct.js,
+ * Node.addChild).
+ */
+function isReservedConstructId(id: string): boolean {
+  return id in Object.prototype;
+}
+
+/** Host and stack names used as construct ids as they are: reserved ids, and ids of the stack's other children. */
 function constructIdProblems(fleet: SynthesisFleet): PathProblem[] {
+  const reserved: PathProblem[] = [];
+  for (const [section, items] of [['hosts', fleet.hosts], ['stacks', fleet.stacks]] as const) {
+    items.forEach((item: { readonly name: string }, index: number) => {
+      if (isReservedConstructId(item.name)) {
+        reserved.push({ path: [section, index, 'name'], message: `'${item.name}' cannot name a ${section === 'hosts' ? 'host' : 'stack'}: it becomes a construct id, and cdktf's construct tree reserves it; rename it` });
+      }
+    });
+  }
   const pools = new Map(fleet.migrationPools.map((pool, index) => [migrationPoolConstructId(pool.name), label('migrationPools', index, pool.name)]));
   return fleet.hosts.flatMap((host, index): PathProblem[] => {
     if (host.name === STACK_BACKEND_CONSTRUCT_ID) {
@@ -182,7 +199,7 @@ function constructIdProblems(fleet: SynthesisFleet): PathProblem[] {
     }
     const pool = pools.get(host.name);
     return pool === undefined ? [] : [{ path: ['hosts', index, 'name'], message: `a host cannot be named '${host.name}': ${pool} has that name in the stack; rename the host or the pool` }];
-  });
+  }).concat(reserved);
 }
 
 type Namespace = Map<string, Origin>;

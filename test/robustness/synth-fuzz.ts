@@ -242,7 +242,9 @@ const MUTATORS: readonly Mutator[] = [
     const stacks = listOf(data, 'stacks');
     const choice = rng();
     if (choice < 0.25 || stacks.length === 0) {
-      data.stacks = [{ name: 'all', hosts: hosts.slice(0, Math.max(1, Math.floor(rng() * (hosts.length + 1)))), backend: structuredClone(pick(rng, BACKENDS)) as Json }];
+      // Mostly every host, so the backend reaches synthesis; sometimes a host is left out.
+      const count = rng() < 0.8 ? hosts.length : Math.max(1, Math.floor(rng() * hosts.length));
+      data.stacks = [{ name: 'all', hosts: hosts.slice(0, count), backend: structuredClone(pick(rng, BACKENDS)) as Json }];
       return `stacks = ${JSON.stringify(data.stacks)}`;
     }
     const stack = pick(rng, stacks);
