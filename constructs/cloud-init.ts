@@ -9,6 +9,7 @@ import type { CloudInit as CloudInitSpec } from '../fleet/model';
 import { CloudinitDisk, Volume, type LibvirtProvider } from './libvirt-bindings';
 import { SecretVariables } from './secret-variables';
 import { named } from './terraform-id';
+import { HOST_ADDRESS_PARTS } from '../fleet/terraform-names';
 
 export interface CloudInitProps {
   /** Name of the VM; instance id and host name of the guest. */
@@ -88,8 +89,7 @@ export class CloudInit extends Construct {
         ...(cloudInit.networkConfig ? { networkConfig: escapeTemplate(cloudInit.networkConfig) } : {}),
       }),
       props.hostName,
-      vmName,
-      'cloudinit',
+      ...HOST_ADDRESS_PARTS.cloudInitDisk(vmName),
     );
     this.volume = named(
       new Volume(this, 'volume', {
@@ -100,8 +100,7 @@ export class CloudInit extends Construct {
         create: { content: { url: this.disk.path } },
       }),
       props.hostName,
-      vmName,
-      'cloudinit_volume',
+      ...HOST_ADDRESS_PARTS.cloudInitVolume(vmName),
     );
   }
 }

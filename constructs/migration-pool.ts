@@ -9,6 +9,7 @@ import type { Host, MigrationPool as MigrationPoolSpec } from '../fleet/model';
 import type { PoolHeadroom } from '../planner/types';
 import { checkProps, type PropCheck } from './prop-checks';
 import { named } from './terraform-id';
+import type { MIGRATION_POOL_OUTPUTS } from '../fleet/terraform-names';
 
 export interface MigrationPoolProps {
   readonly pool: MigrationPoolSpec;
@@ -43,7 +44,7 @@ export class MigrationPool extends Construct {
     checkProps(this.node.path, props, CHECKS);
     const { pool, headroom } = props;
     const members = pool.hosts.map((name) => props.hosts.find((h) => h.name === name)!);
-    const output = (name: string, description: string, value: unknown): void => {
+    const output = (name: (typeof MIGRATION_POOL_OUTPUTS)[number], description: string, value: unknown): void => {
       named(new TerraformOutput(this, name, { value, description }), pool.name, name);
     };
     output('members', `Hosts of migration pool ${pool.name} and their libvirt URIs.`, Object.fromEntries(members.map((h) => [h.name, h.uri])));

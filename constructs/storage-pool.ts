@@ -8,6 +8,8 @@ import type { StoragePool as StoragePoolSpec, StoragePoolType } from '../fleet/m
 import { Pool, type LibvirtProvider, type PoolConfig } from './libvirt-bindings';
 import { checkProps, type PropCheck } from './prop-checks';
 import { named } from './terraform-id';
+import { HOST_ADDRESS_PARTS } from '../fleet/terraform-names';
+import { hostAndPath, storagePoolProblems } from '../fleet/storage-pool-sources';
 
 export interface StoragePoolProps {
   /** The pool as the fleet declares it. */
@@ -19,13 +21,6 @@ export interface StoragePoolProps {
 }
 
 type PoolSource = NonNullable<PoolConfig['source']>;
-
-/** `host:/export` (netfs, gluster, iscsi) split at the first colon. */
-function hostAndPath(source: string): { host: string; path: string } | undefined {
-  const colon = source.indexOf(':');
-  if (colon <= 0 || colon === source.length - 1) return undefined;
-  return { host: source.slice(0, colon), path: source.slice(colon + 1) };
-}
 
 /** How the fleet's one-line `source` maps onto libvirt's `<source>` for each pool type. */
 const SOURCE: Record<StoragePoolType, (source: string) => PoolSource | undefined> = {
@@ -56,12 +51,6 @@ const SOURCE: Record<StoragePoolType, (source: string) => PoolSource | undefined
   mpath: () => undefined,
 };
 
-/** Types whose source is `host:/path`. */
-const HOST_PATH_TYPES = new Set<StoragePoolType>(['netfs', 'gluster', 'iscsi', 'iscsi-direct']);
-/** Types that need a source at all. */
-const SOURCE_TYPES = new Set<StoragePoolType>(['fs', 'disk', 'netfs', 'gluster', 'iscsi', 'iscsi-direct', 'scsi', 'logical', 'rbd', 'zfs', 'vstorage']);
-/** Types whose files live under a target directory. */
-const PATH_TYPES = new Set<StoragePoolType>(['dir', 'fs', 'netfs']);
 /**
  * Where volumes appear on the host for device-backed pools when the fleet gives no path; libvirt's pool
  * schema requires a `<target>` for these types (the values libvirt's own documentation uses).
@@ -80,18 +69,11 @@ const DEFAULT_TARGET: Partial<Record<StoragePoolType, (source: string | undefine
  */
 const SAFE_TO_BUILD = new Set<StoragePoolType>(['dir', 'fs', 'netfs']);
 
+/** The loader's own check (fleet/storage-pool-sources.ts), kept as a second line of defence for code-built fleets. */
 const CHECKS: readonly PropCheck<StoragePoolProps>[] = [
   {
-    fails: (p) => PATH_TYPES.has(p.pool.type) && !p.pool.path,
-    message: (p) => `pool '${p.pool.name}' (type ${p.pool.type}) has no path; set path to the directory volumes live in (e.g. /var/lib/libvirt/images)`,
-  },
-  {
-    fails: (p) => SOURCE_TYPES.has(p.pool.type) && !p.pool.source,
-    message: (p) => `pool '${p.pool.name}' (type ${p.pool.type}) has no source; set source (netfs: host:/export, logical: a volume group, rbd: a Ceph pool, fs/disk: a device)`,
-  },
-  {
-    fails: (p) => HOST_PATH_TYPES.has(p.pool.type) && p.pool.source !== undefined && hostAndPath(p.pool.source) === undefined,
-    message: (p) => `pool '${p.pool.name}' (type ${p.pool.type}) has source '${p.pool.source}'; expected host:/path, e.g. nfs1:/export/images`,
+    fails: (p) => storagePoolProblems(p.pool).length > 0,
+    message: (p) => storagePoolProblems(p.pool).map(([, message]) => message).join('; '),
   },
 ];
 
@@ -117,8 +99,7 @@ export class StoragePool extends Construct {
         create: { buildAttribute: SAFE_TO_BUILD.has(spec.type), start: true, autostart: true },
       }),
       props.hostName,
-      'pool',
-      spec.name,
+      ...HOST_ADDRESS_PARTS.pool(spec.name),
     );
   }
 

@@ -5,7 +5,7 @@
  * itself beyond how libvirt spells them.
  */
 import { Construct } from 'constructs';
-import { DISK_DEVICE_PREFIX, type EffectiveDisk, type EffectiveNic, type EffectiveVm } from '../fleet/effective-vm';
+import { cloudInitSeedBus, cloudInitSeedDevice, DISK_DEVICE_PREFIX, type EffectiveDisk, type EffectiveNic, type EffectiveVm } from '../fleet/effective-vm';
 import type { CloudInit as CloudInitSpec, DiskBus } from '../fleet/model';
 import { CloudInit } from './cloud-init';
 import { CompactDomain, type CompactDomainConfig } from './compact';
@@ -21,6 +21,7 @@ import {
 import { checkProps, type PropCheck } from './prop-checks';
 import { SecretVariables } from './secret-variables';
 import { named } from './terraform-id';
+import { HOST_ADDRESS_PARTS } from '../fleet/terraform-names';
 
 export interface VirtualMachineProps {
   /** The VM's concrete settings for the host's hypervisor (`effectiveVm(fleet, vm, host.hypervisor)`). */
@@ -59,17 +60,11 @@ const CHECKS: readonly PropCheck<VirtualMachineProps>[] = [
     fails: (p) => (p.cloudInit ?? p.effective.vm.cloudInit) !== undefined && p.effective.disks.length === 0,
     message: (p) => `vm '${p.effective.vm.name}' has cloudInit but no disks; the seed volume goes into the OS disk's pool, so add a disk`,
   },
+  {
+    fails: (p) => (p.cloudInit ?? p.effective.vm.cloudInit) !== undefined && cloudInitSeedDevice(p.effective) === undefined,
+    message: (p) => `vm '${p.effective.vm.name}' uses every ${DISK_DEVICE_PREFIX[cloudInitSeedBus(p.effective)]}* device name; the cloud-init seed needs one`,
+  },
 ];
-
-/** First free device name with `prefix` (`sda`, `sdb` …) next to the VM's own disks. */
-function nextDevice(prefix: string, disks: readonly EffectiveDisk[]): string {
-  const used = new Set(disks.map((d) => d.target));
-  for (let letter = 0; letter < 26; letter += 1) {
-    const dev = `${prefix}${String.fromCharCode(97 + letter)}`;
-    if (!used.has(dev)) return dev;
-  }
-  throw new Error(`no free ${prefix}* device name left for the cloud-init seed`);
-}
 
 /**
  * How the seed is attached: a SATA CD-ROM on KVM (q35 has no IDE), an IDE CD-ROM on Xen HVM, and a
@@ -77,9 +72,8 @@ function nextDevice(prefix: string, disks: readonly EffectiveDisk[]): string {
  * `cidata` label on any block device.
  */
 function seedAttachment(effective: EffectiveVm): Pick<DomainDevicesDisks, 'device' | 'readOnly'> & { bus: DiskBus } {
-  if (effective.hypervisor === 'kvm') return { device: 'cdrom', bus: 'sata' };
-  if (effective.guestType === 'hvm') return { device: 'cdrom', bus: 'ide' };
-  return { device: 'disk', bus: 'xen', readOnly: true };
+  const bus = cloudInitSeedBus(effective);
+  return bus === 'xen' ? { device: 'disk', bus, readOnly: true } : { device: 'cdrom', bus };
 }
 
 export class VirtualMachine extends Construct {
@@ -119,7 +113,7 @@ export class VirtualMachine extends Construct {
       disks.push({
         ...attachment,
         source: { volume: { pool: this.cloudInit.volume.pool, volume: this.cloudInit.volume.name } },
-        target: { dev: nextDevice(DISK_DEVICE_PREFIX[bus], effective.disks), bus },
+        target: { dev: cloudInitSeedDevice(effective)!, bus },
         driver: { ...(kvm ? { name: 'qemu' } : {}), type: 'raw' },
       });
     }
@@ -158,7 +152,7 @@ export class VirtualMachine extends Construct {
           : {}),
       },
     };
-    this.domain = named(new CompactDomain(this, 'domain', config), host.hostName, vm.name);
+    this.domain = named(new CompactDomain(this, 'domain', config), host.hostName, ...HOST_ADDRESS_PARTS.domain(vm.name));
   }
 
   private volume(disk: EffectiveDisk, props: VirtualMachineProps): Volume {
@@ -185,7 +179,7 @@ export class VirtualMachine extends Construct {
     } else {
       config = { ...base, capacity };
     }
-    return named(new Volume(this, `disk${disk.index}`, config), host.hostName, vmName, `disk${disk.index}`);
+    return named(new Volume(this, `disk${disk.index}`, config), host.hostName, ...HOST_ADDRESS_PARTS.disk(vmName, disk.index));
   }
 
   private os(effective: EffectiveVm): DomainOs {

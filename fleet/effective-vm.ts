@@ -33,6 +33,14 @@ const XEN_MACHINE: Record<XenGuestType, { osType: string; machine: string }> = {
 /** Guest device name prefix per disk bus (`vda`, `sda`, `hda`, `xvda`). */
 export const DISK_DEVICE_PREFIX: Record<DiskBus, string> = { virtio: 'vd', scsi: 'sd', sata: 'sd', usb: 'sd', ide: 'hd', xen: 'xvd' };
 
+/** Device names per prefix: `a` to `z` (libvirt accepts more, `vdaa`, but the planner never needs them). */
+export const DEVICE_LETTERS = 26;
+
+/** Device name number `letter` (0-based) with `prefix`: `vda`, `vdb` …; undefined past `z`. */
+export function deviceName(prefix: string, letter: number): string | undefined {
+  return letter < DEVICE_LETTERS ? `${prefix}${String.fromCharCode(97 + letter)}` : undefined;
+}
+
 export interface EffectiveDisk {
   readonly index: number;
   /** Guest device name, e.g. `vda`, `xvdb`. */
@@ -179,7 +187,8 @@ function disksFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveDisk[]
     const image = imageOf(fleet, disk.image);
     return {
       index,
-      target: `${prefix}${String.fromCharCode(97 + letter)}`,
+      // The loader rejects more than DEVICE_LETTERS disks per prefix (fleet/synthesis-checks.ts).
+      target: deviceName(prefix, letter) ?? `${prefix}?`,
       bus,
       ...(cache ? { cache } : {}),
       ...(io ? { io } : {}),
@@ -258,4 +267,24 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
     rng: false,
     console: 'xen',
   };
+}
+
+/**
+ * The bus of a VM's cloud-init seed: a SATA CD-ROM on KVM (q35 has no IDE), an IDE CD-ROM on Xen HVM, and
+ * a read-only PV disk on Xen PV/PVH, which have no emulated CD-ROM.
+ */
+export function cloudInitSeedBus(effective: Pick<EffectiveVm, 'hypervisor' | 'guestType'>): DiskBus {
+  if (effective.hypervisor === 'kvm') return 'sata';
+  return effective.guestType === 'hvm' ? 'ide' : 'xen';
+}
+
+/** First device name on the seed's bus the VM's own disks leave free; undefined when none is. */
+export function cloudInitSeedDevice(effective: EffectiveVm): string | undefined {
+  const prefix = DISK_DEVICE_PREFIX[cloudInitSeedBus(effective)];
+  const used = new Set(effective.disks.map((d) => d.target));
+  for (let letter = 0; letter < DEVICE_LETTERS; letter += 1) {
+    const dev = deviceName(prefix, letter)!;
+    if (!used.has(dev)) return dev;
+  }
+  return undefined;
 }

@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 import { SIZE_JSON_PATTERN, sizeProblem } from './sizes';
+import { BACKEND_TYPE_NAMES, REMOTE_BACKEND_SETTINGS, REMOTE_BACKEND_TYPES } from './backends';
+
+export { REMOTE_BACKEND_TYPES };
 
 export const API_VERSION = 'hyperplan/v1';
 
@@ -15,9 +18,6 @@ export const NAME_RULE =
 
 export const STORAGE_POOL_TYPES = [
   'dir', 'fs', 'netfs', 'logical', 'disk', 'iscsi', 'iscsi-direct', 'scsi', 'mpath', 'rbd', 'gluster', 'zfs', 'vstorage',
-] as const;
-export const REMOTE_BACKEND_TYPES = [
-  's3', 'pg', 'http', 'consul', 'gcs', 'azurerm', 'remote', 'cos', 'oss', 'kubernetes',
 ] as const;
 
 const name = z.string().regex(NAME_PATTERN, {
@@ -297,11 +297,10 @@ const backendSchema = z.discriminatedUnion(
   'type',
   [
     z.object({ type: z.literal('local'), path: text.optional() }).strict(),
-    z.object({ type: z.enum(REMOTE_BACKEND_TYPES) }).catchall(z.unknown()),
+    ...REMOTE_BACKEND_TYPES.map((type) => z.object({ type: z.literal(type), ...REMOTE_BACKEND_SETTINGS[type] }).strict()),
   ],
   {
-    error: (issue) =>
-      issue.code === 'invalid_union' ? `backend type must be one of local, ${REMOTE_BACKEND_TYPES.join(', ')}` : undefined,
+    error: (issue) => (issue.code === 'invalid_union' ? `backend type must be one of ${BACKEND_TYPE_NAMES.join(', ')}` : undefined),
   },
 );
 

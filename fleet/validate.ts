@@ -14,6 +14,7 @@ import {
 import type { RawDefaults, Section } from './schema';
 import { crossCheckProblems } from './cross-checks';
 import { normalizeItems } from './normalize';
+import { synthesisProblems, tokenProblems } from './synthesis-checks';
 import type { ExternalInputs, Indexed, ValidItems } from './normalize';
 import { misplacedSecretReferences, readProblem, resolveSecret } from './secret-refs';
 import type { SecretSources } from './secret-refs';
@@ -112,11 +113,14 @@ export function validateFleetData(data: unknown, sources: SecretSources): Valida
     defaults = defaultsSchema.safeParse(data.defaults).data;
     valid = validItemsOf(data);
   }
-  problems.push(...crossCheckProblems(data), ...misplacedSecretReferences(data));
+  problems.push(...crossCheckProblems(data), ...misplacedSecretReferences(data), ...tokenProblems(data));
   const parts = normalizeItems(defaults, valid, recordingInputs(sources, problems));
   // User data that could not be read has its problem already.
   const reported = new Set(problems.map((p) => p.path.join('.')));
   problems.push(...userDataProblems(valid, parts.vms).filter((p) => !reported.has(p.path.join('.'))));
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  // Synthesis needs a consistent fleet; its checks run once everything above passed.
+  problems.push(...synthesisProblems({ apiVersion: parsed.data.apiVersion, ...parts }));
+  if (problems.length > 0) return { ok: false, problems };
   return { ok: true, fleet: { apiVersion: parsed.data.apiVersion, ...parts } };
 }

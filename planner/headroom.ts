@@ -30,6 +30,35 @@ export function poolMembers(ctx: PlanContext, pool: MigrationPool): number[] {
   return members.sort((a, b) => a - b);
 }
 
+interface EvacuationOrder {
+  /** VM index → its place in evacuation order. */
+  readonly rank: Int32Array;
+  /** Place in evacuation order → VM index. */
+  readonly byRank: Int32Array;
+}
+
+const orders = new WeakMap<PlanContext, EvacuationOrder>();
+
+/**
+ * First-fit decreasing's order of all VMs, computed once per plan: largest memory first, then most vCPUs,
+ * then fleet order (a total order, so sorting the ranks of any subset gives that subset's order).
+ */
+function evacuationOrder(ctx: PlanContext): EvacuationOrder {
+  let order = orders.get(ctx);
+  if (!order) {
+    const byRank = Int32Array.from(ctx.vms, (_, i) => i).sort((a, b) => {
+      const va = ctx.vms[a]!.vm;
+      const vb = ctx.vms[b]!.vm;
+      return vb.memoryMiB - va.memoryMiB || vb.vcpus - va.vcpus || a - b;
+    });
+    const rank = new Int32Array(byRank.length);
+    byRank.forEach((v, r) => (rank[v] = r));
+    order = { rank, byRank };
+    orders.set(ctx, order);
+  }
+  return order;
+}
+
 /** Re-places the VMs of `failed` hosts onto `survivors` by first-fit decreasing. */
 export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly number[], failed: readonly number[]): Evacuation {
   const n = survivors.length;
@@ -43,16 +72,18 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
   const tenants = new Int32Array(n);
   const isolated = new Int32Array(n);
   const groups: (Set<string> | undefined)[] = new Array(n);
-  const leaving: number[] = [];
-  for (const h of failed) for (const v of ledger.vmsOn[h]!) leaving.push(v);
-  leaving.sort((a, b) => {
-    const va = ctx.vms[a]!.vm;
-    const vb = ctx.vms[b]!.vm;
-    return vb.memoryMiB - va.memoryMiB || vb.vcpus - va.vcpus || a - b;
-  });
+  // The VMs of the failed hosts, largest memory first (then vCPUs, then fleet order), through their ranks.
+  const order = evacuationOrder(ctx);
+  let count = 0;
+  for (const h of failed) count += ledger.vmsOn[h]!.size;
+  const leaving = new Int32Array(count);
+  count = 0;
+  for (const h of failed) for (const v of ledger.vmsOn[h]!) leaving[count++] = order.rank[v]!;
+  leaving.sort();
   const moves = new Map<number, number>();
   let ok = true;
-  for (const v of leaving) {
+  for (const r of leaving) {
+    const v = order.byRank[r]!;
     const vm = ctx.vms[v]!.vm;
     const group = vm.antiAffinity;
     const placedGroup = group === undefined ? undefined : ledger.antiAffinity.get(group);

@@ -11,11 +11,12 @@ import {
 import type { StackBackend } from '../fleet/model';
 import { defaultStatePath } from '../fleet/normalize';
 import { Secret } from '../fleet/secret';
+import type { RemoteBackendType } from '../fleet/backends';
 
 type Config = Record<string, unknown>;
 
 /** Backend types hyperplan can configure, and how. */
-const BACKENDS: Record<string, (stack: TerraformStack, config: Config) => TerraformBackend> = {
+const BACKENDS: Record<'local' | RemoteBackendType, (stack: TerraformStack, config: Config) => TerraformBackend> = {
   local: (stack, config) => new LocalBackend(stack, { ...config, path: typeof config.path === 'string' ? config.path : defaultStatePath(stack.node.id) }),
   s3: (stack, config) => new S3Backend(stack, config as unknown as S3BackendConfig),
   pg: (stack, config) => new PgBackend(stack, config as unknown as PgBackendConfig),
@@ -26,6 +27,10 @@ const BACKENDS: Record<string, (stack: TerraformStack, config: Config) => Terraf
 };
 
 export const BACKEND_TYPES: readonly string[] = Object.keys(BACKENDS);
+
+function isBackendType(type: string): type is keyof typeof BACKENDS {
+  return Object.hasOwn(BACKENDS, type);
+}
 
 /**
  * Backend settings without their secrets (passwords, access keys): a backend block cannot take variables,
@@ -57,11 +62,10 @@ export interface StackBackendResult {
 /** Adds the backend to `stack` (secrets left out); no backend means local state at `terraform.<stack>.tfstate`. */
 export function addBackend(stack: TerraformStack, backend: StackBackend | undefined): StackBackendResult {
   const type = backend?.type ?? 'local';
-  const make = BACKENDS[type];
-  if (!make) {
+  if (!isBackendType(type)) {
     throw new Error(`${stack.node.path}: backend type '${type}' is not supported; use one of ${BACKEND_TYPES.join(', ')}`);
   }
   const initSecrets: string[] = [];
   const config = withoutSecrets(backend?.config ?? {}, '', initSecrets) as Config;
-  return { backend: make(stack, config), initSecrets };
+  return { backend: BACKENDS[type](stack, config), initSecrets };
 }

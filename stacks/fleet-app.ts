@@ -13,23 +13,16 @@ import { plan } from '../planner/plan';
 import type { Placement, UnplacedVm } from '../planner/types';
 import { evaluatePolicies } from '../policies/engine';
 import type { Finding } from '../policies/finding';
-import { defaultStatePath } from '../fleet/normalize';
 import { FINGERPRINT_KEY_ENV, MIN_FINGERPRINT_KEY_LENGTH, type SecretVariableInfo } from '../constructs/secret-variables';
+import { stackSpecs } from '../fleet/stack-specs';
 import { withoutCreationStacks } from './creation-stacks';
 import { fleetIndex } from './fleet-index';
 import { FleetStack, HybridStack, isKvmHost, isXenHost, KvmStack, XenStack, type StackKind } from './fleet-stack';
 
+export { stackSpecs };
+
 /** Where `hyperplan synth` writes each host's preparation script, inside the output directory. */
 export const HOST_PREP_DIR = 'host-prep';
-
-/** `stacks` of the fleet, or one stack per hypervisor kind present (`kvm`, `xen`) with local state. */
-export function stackSpecs(fleet: Fleet): readonly StackSpec[] {
-  if (fleet.stacks.length > 0) return fleet.stacks;
-  return (['kvm', 'xen'] as const)
-    .map((kind) => ({ name: kind, hosts: fleet.hosts.filter((h) => h.hypervisor === kind).map((h) => h.name) }))
-    .filter((s) => s.hosts.length > 0)
-    .map((s) => ({ ...s, backend: { type: 'local', config: { path: defaultStatePath(s.name) } } }));
-}
 
 const FINDING_TARGET = /^(vms|hosts|migrationPools)\[([^\]]+)\]/;
 
@@ -221,6 +214,12 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   stage('checking policies');
   const findings = evaluatePolicies(fleet, placement, await readPolicy(options.fleetFile, options.policyFile, options.env ?? process.env));
   const fingerprintKey = fingerprintKeyFrom(options.env ?? process.env);
+  // Stacks carry the policy gate as their validation; with no stack at all (no hosts) nothing would stop
+  // synthesis, so the gate is applied here and synth agrees with check.
+  const gateErrors = findings.filter((f) => f.severity === 'error');
+  if (stackSpecs(fleet).length === 0 && (gateErrors.length > 0 || placement.unplaced.length > 0)) {
+    throw new PolicyGateError(gateErrors, placement.unplaced, 'the fleet has no hosts, so there is no stack to synthesize');
+  }
 
   let stacks: SynthesizedStack[] = [];
   const hostPreparation: string[] = [];

@@ -13,6 +13,7 @@ import { SECRET_VARIABLES_ID, SecretVariables } from '../constructs/secret-varia
 import { VirtualMachine } from '../constructs/virtual-machine';
 import { XenHost, type XenHostSpec } from '../constructs/xen-host';
 import { effectiveVm } from '../fleet/effective-vm';
+import { migrationPoolConstructId } from '../fleet/terraform-names';
 import type { Fleet, Host, Hypervisor, StackBackend } from '../fleet/model';
 import type { Placement } from '../planner/types';
 import type { Finding } from '../policies/finding';
@@ -89,7 +90,7 @@ export abstract class FleetStack extends TerraformStack {
     const stackHosts = new Set(props.hosts.map((h) => h.name));
     const pools = new Set(props.hosts.flatMap((h) => index.migrationPoolsByHost.get(h.name) ?? []));
     for (const pool of pools) {
-      new MigrationPool(this, `migration-${pool.name}`, {
+      new MigrationPool(this, migrationPoolConstructId(pool.name), {
         pool,
         hosts: pool.hosts.map((name) => index.hosts.get(name)).filter((h): h is Host => h !== undefined),
         ...(index.headroom.has(pool.name) ? { headroom: index.headroom.get(pool.name)! } : {}),

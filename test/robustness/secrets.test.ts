@@ -77,7 +77,7 @@ function fleetText(options: { rootVar?: string; userData?: string; extraVm?: boo
     networks: [prod]
     graphics: { type: vnc, password: "\${file:./secrets/id_ed25519}" }
 ${options.extraVm ? '  - { name: added-1, vcpus: 1, memory: 2GiB, hypervisor: kvm, disks: [{ size: 10GiB, pool: images }], networks: [prod] }\n' : ''}stacks:
-  - { name: site, hosts: [kvm-a1, xen-s1], backend: { type: pg, conn_str: "\${env:HP_PG}" } }
+  - { name: site, hosts: [kvm-a1, xen-s1], backend: { type: pg, connStr: "\${env:HP_PG}" } }
 `;
 }
 
