@@ -273,7 +273,12 @@ export const vmSchema = z
     host: nameRef.optional(),
     zone: text.optional(),
     migrationPool: nameRef.optional(),
-    hugepages: flag.default(false),
+    hugepages: z
+      .union([flag, z.enum(['2MiB', '1GiB'])], {
+        error: (issue) => (issue.code === 'invalid_union' ? "expected true, false, '2MiB' or '1GiB'" : undefined),
+      })
+      .default(false)
+      .meta({ description: "Back guest memory with hugepages from the host's pool: true (the pool's page size), '2MiB' or '1GiB'" }),
     numa: z.enum(['none', 'preferred', 'strict']).default('none'),
     graphics: z
       .object({ type: z.enum(['vnc', 'spice']), listen: text.default('127.0.0.1'), password: secret.optional() })

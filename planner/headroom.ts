@@ -46,20 +46,21 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
   const leaving: number[] = [];
   for (const h of failed) for (const v of ledger.vmsOn[h]!) leaving.push(v);
   leaving.sort((a, b) => {
-    const va = ctx.vms[a]!.vm;
-    const vb = ctx.vms[b]!.vm;
-    return vb.memoryMiB - va.memoryMiB || vb.vcpus - va.vcpus || a - b;
+    const va = ctx.vms[a]!;
+    const vb = ctx.vms[b]!;
+    return vb.memoryMiB - va.memoryMiB || vb.vm.vcpus - va.vm.vcpus || a - b;
   });
   const moves = new Map<number, number>();
   let ok = true;
   for (const v of leaving) {
-    const vm = ctx.vms[v]!.vm;
+    const facts = ctx.vms[v]!;
+    const vm = facts.vm;
     const group = vm.antiAffinity;
     const placedGroup = group === undefined ? undefined : ledger.antiAffinity.get(group);
     const isolatedVm = vm.securityClass === 'isolated';
     let slot = -1;
     for (let s = 0; s < n; s++) {
-      if (cpuFree[s]! < vm.vcpus || memoryFree[s]! < vm.memoryMiB) continue;
+      if (cpuFree[s]! < vm.vcpus || memoryFree[s]! < facts.memoryMiB) continue;
       const h = survivors[s]!;
       if (group !== undefined && (groups[s]?.has(group) || placedGroup?.has(h))) continue;
       if (isolatedVm ? ledger.tenants[h] === 0 && tenants[s] === 0 : ledger.isolated[h] === 0 && isolated[s] === 0) {
@@ -72,7 +73,7 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
       continue;
     }
     cpuFree[slot]! -= vm.vcpus;
-    memoryFree[slot]! -= vm.memoryMiB;
+    memoryFree[slot]! -= facts.memoryMiB;
     tenants[slot]! += 1;
     if (isolatedVm) isolated[slot]! += 1;
     if (group !== undefined) (groups[slot] ??= new Set()).add(group);

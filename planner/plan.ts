@@ -86,7 +86,7 @@ export class Placer {
     const { ctx, ledger } = this;
     const { cpuUsed, memoryUsed, capacityScale, tenants } = ledger;
     const vcpus = vm.vm.vcpus;
-    const memoryMiB = vm.vm.memoryMiB;
+    const memoryMiB = vm.memoryMiB;
     const locked = ctx.lockedHost[vm.index]!;
     let best = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
@@ -213,7 +213,7 @@ export class Placer {
         const j = members.indexOf(to);
         const moved = ctx.vms[v]!.vm;
         received.cpu[j]! += moved.vcpus;
-        received.memory[j]! += moved.memoryMiB;
+        received.memory[j]! += ctx.vms[v]!.memoryMiB;
         if (moved.securityClass === 'isolated') received.isolated[j] = 1;
         if (moved.antiAffinity !== undefined) (received.groups[j] ??= []).push(moved.antiAffinity);
       }
@@ -255,8 +255,8 @@ export class Placer {
   private spareSuffices(facts: { members: number[]; reserve: number; largest: [number, number] }, vm: number): boolean {
     const { ctx, ledger } = this;
     if (facts.members.length <= facts.reserve) return true;
-    const v = ctx.vms[vm]!.vm;
-    let freeCpu = -v.vcpus;
+    const v = ctx.vms[vm]!;
+    let freeCpu = -v.vm.vcpus;
     let freeMemory = -v.memoryMiB;
     for (const m of facts.members) {
       freeCpu += ctx.hosts[m]!.capacity.cpu - ledger.cpuUsed[m]!;

@@ -11,7 +11,7 @@ describe('plan', () => {
     const f = fleet({ hosts: [kvm('kvm-1'), kvm('kvm-2')], vms: [vm('a'), vm('b')] });
     const result = plan(f);
     expect(result.placements).toEqual({ a: 'kvm-1', b: 'kvm-2' });
-    expect(result.hosts[0]).toEqual({ name: 'kvm-1', cpu: { used: 2, capacity: 16 }, memoryMiB: { used: 4 * GiB, capacity: 32 * GiB } });
+    expect(result.hosts[0]).toEqual({ name: 'kvm-1', cpu: { used: 2, capacity: 16 }, memoryMiB: { used: 4 * GiB + 88, capacity: 32 * GiB } });
     expect(result.unplaced).toEqual([]);
     expect(result.hostsUsed).toBe(2);
   });
@@ -106,7 +106,7 @@ describe('plan with a lock file', () => {
       version: 1,
       placements: { a: 'kvm-1', b: 'kvm-1', c: 'kvm-2' },
     });
-    expect(resized.moves).toEqual([{ vm: 'b', from: 'kvm-1', to: resized.placements.b, reason: 'capacity: needs 30720 MiB memory, 28672 of 32768 MiB free' }]);
+    expect(resized.moves).toEqual([{ vm: 'b', from: 'kvm-1', to: resized.placements.b, reason: 'capacity: needs 30962 MiB memory (242 MiB of it per-guest QEMU overhead), 28584 of 32768 MiB free' }]);
   });
 });
 
@@ -116,8 +116,9 @@ describe('migration-pool headroom', () => {
   const migrationPools = [pool('p', members, { reserve: 'n+1', sharedStorage: 'nfs' })];
 
   it('keeps n+1 by leaving VMs unplaced rather than filling the pool', () => {
-    // 3 hosts × 32 GiB; n+1 leaves room for 2 hosts' worth: 16 VMs of 4 GiB, not 24.
-    const vms = Array.from({ length: 20 }, (_, i) => vm(`v${String(i).padStart(2, '0')}`, { migrationPool: 'p' }));
+    // 3 hosts × 32 GiB; n+1 leaves room for 2 hosts' worth: 16 VMs of 4 GiB with their QEMU overhead
+    // (4008 MiB + 88 MiB), not 24.
+    const vms = Array.from({ length: 20 }, (_, i) => vm(`v${String(i).padStart(2, '0')}`, { migrationPool: 'p', memoryMiB: 4008 }));
     const result = plan(fleet({ hosts, vms, migrationPools, strategy: 'pack' }));
     expect(result.pools).toHaveLength(1);
     expect(result.pools[0]!.satisfied).toBe(true);
@@ -129,7 +130,7 @@ describe('migration-pool headroom', () => {
   it('reports the worst case and the spare left', () => {
     const vms = [vm('a', { migrationPool: 'p', memoryMiB: 8 * GiB }), vm('b', { migrationPool: 'p' })];
     const [p] = headroom(fleet({ hosts, vms, migrationPools }), { a: 'kvm-1', b: 'kvm-2' });
-    expect(p).toEqual({ name: 'p', reserve: 'n+1', satisfied: true, worstCase: ['kvm-1'], spare: { cpu: 28, memoryMiB: 52 * GiB } });
+    expect(p).toEqual({ name: 'p', reserve: 'n+1', satisfied: true, worstCase: ['kvm-1'], spare: { cpu: 28, memoryMiB: 52 * GiB - 96 - 88 } });
   });
 
   it('n+2 considers every pair of hosts', () => {
