@@ -2,6 +2,7 @@
 import type { Rule } from './rule';
 import { xenDom0Balloon } from './rules/xen/xen-dom0-balloon';
 import { xenDom0MemHigh } from './rules/xen/xen-dom0-mem-high';
+import { xenDom0MemHvm } from './rules/xen/xen-dom0-mem-hvm';
 import { xenDom0MemLow } from './rules/xen/xen-dom0-mem-low';
 import { xenDom0MemMin } from './rules/xen/xen-dom0-mem-min';
 import { xenDom0MemUndeclared } from './rules/xen/xen-dom0-mem-undeclared';
@@ -47,6 +48,7 @@ import { plcAntiAffinityZone } from './rules/placement/plc-anti-affinity-zone';
 import { plcCpuOvercommit } from './rules/placement/plc-cpu-overcommit';
 import { plcIsolatedSharedHost } from './rules/placement/plc-isolated-shared-host';
 import { plcUnplaced } from './rules/placement/plc-unplaced';
+import { plcVmWiderThanHost } from './rules/placement/plc-vm-wider-than-host';
 import { secDataDiskUnprotected } from './rules/security/sec-data-disk-unprotected';
 import { secGraphicsOpen } from './rules/security/sec-graphics-open';
 import { secHostdevNoIommu } from './rules/security/sec-hostdev-no-iommu';
@@ -57,6 +59,7 @@ import { secUserdataPassword } from './rules/security/sec-userdata-password';
 export const RULES: readonly Rule[] = [
   xenDom0Balloon,
   xenDom0MemHigh,
+  xenDom0MemHvm,
   xenDom0MemLow,
   xenDom0MemMin,
   xenDom0MemUndeclared,
@@ -102,6 +105,7 @@ export const RULES: readonly Rule[] = [
   plcCpuOvercommit,
   plcIsolatedSharedHost,
   plcUnplaced,
+  plcVmWiderThanHost,
   secDataDiskUnprotected,
   secGraphicsOpen,
   secHostdevNoIommu,
