@@ -164,3 +164,42 @@ describe('lowerBound', () => {
     expect(lowerBound(f)).toBe(3);
   });
 });
+
+describe('NUMA and hugepages', () => {
+  it('leaves a strict NUMA VM larger than any physical node unplaced, whatever the overcommit', () => {
+    // libvirt binds a strict guest's memory to its node (formatdomain "NUMA Node Tuning"); Nova never lets
+    // an instance overcommit against itself on a cell (nova/virt/hardware.py _numa_fit_instance_cell).
+    const twoNodes = host('kvm-1', {
+      cpus: 64, memoryMiB: 256 * GiB, overcommit: { cpu: 4, memory: 1.5 },
+      numaNodes: [{ cpus: 32, memoryMiB: 128 * GiB }, { cpus: 32, memoryMiB: 128 * GiB }],
+    });
+    const result = plan(fleet({ hosts: [twoNodes], vms: [vm('big', { numa: 'strict', vcpus: 8, memoryMiB: 150 * GiB }), vm('fits', { numa: 'strict', vcpus: 32, memoryMiB: 120 * GiB })] }));
+    expect(result.placements).toEqual({ fits: 'kvm-1' });
+    expect(result.unplaced).toEqual([
+      { vm: 'big', reasons: { 'kvm-1': 'numa: strict NUMA VM (8 vCPUs, 153600 MiB) does not fit one node (32 physical CPUs, 131072 MiB)' } },
+    ]);
+  });
+
+  it('takes hugepage-backed memory from the host pool, never overcommitted, page size as asked', () => {
+    // hugetlbfs pages are reserved whole and never shared or swapped (kernel admin-guide/mm/hugetlbpage.rst).
+    const pooled = host('kvm-1', { cpus: 64, memoryMiB: 128 * GiB, overcommit: { cpu: 4, memory: 2 }, hugepages: { sizeKiB: 2048, count: 16 * 512 } });
+    const result = plan(fleet({
+      hosts: [pooled, host('kvm-2', { cpus: 64, memoryMiB: 128 * GiB })],
+      vms: [
+        vm('hp-1', { host: 'kvm-1', hugepages: true, memoryMiB: 12 * GiB }),
+        vm('hp-2', { host: 'kvm-1', hugepages: true, memoryMiB: 8 * GiB }),
+        vm('hp-1g', { hugepages: true, hugepageSizeKiB: 1024 * 1024, memoryMiB: 1 * GiB }),
+      ],
+    }));
+    expect(result.placements).toEqual({ 'hp-1': 'kvm-1' });
+    expect(result.unplaced).toEqual([
+      { vm: 'hp-1g', reasons: {
+        'kvm-1': "hugepages: VM needs 1048576 KiB hugepages, host's pool has 2048 KiB pages",
+        'kvm-2': 'hugepages: hugepage-backed VM needs a host with a hugepage pool (hosts[].hugepages); host declares none',
+      } },
+      { vm: 'hp-2', reasons: { 'kvm-1': "hugepages: needs 8192 MiB of hugepages, 4096 of 16384 MiB of the host's pool free", 'kvm-2': 'pinned: VM is pinned to kvm-1' } },
+    ]);
+    // Regular capacity: (128 GiB − 16 GiB pool) × 2; hp-1 takes only its QEMU overhead from it.
+    expect(result.hosts[0]!.memoryMiB).toEqual({ used: 64 + 24 + 16, capacity: 224 * GiB });
+  });
+});
