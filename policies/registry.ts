@@ -13,6 +13,7 @@ import { xenGuestPv } from './rules/xen/xen-guest-pv';
 import { xenGuestTypeImplicit } from './rules/xen/xen-guest-type-implicit';
 import { xenHvmEmulatedDevice } from './rules/xen/xen-hvm-emulated-device';
 import { xenMemOvercommitNoBalloon } from './rules/xen/xen-mem-overcommit-no-balloon';
+import { xenNumaStrict } from './rules/xen/xen-numa-strict';
 import { xenPvDiskBus } from './rules/xen/xen-pv-disk-bus';
 import { xenPvNicModel } from './rules/xen/xen-pv-nic-model';
 import { xenPvhBoot } from './rules/xen/xen-pvh-boot';
@@ -70,6 +71,7 @@ export const RULES: readonly Rule[] = [
   xenGuestTypeImplicit,
   xenHvmEmulatedDevice,
   xenMemOvercommitNoBalloon,
+  xenNumaStrict,
   xenPvDiskBus,
   xenPvNicModel,
   xenPvhBoot,

@@ -4,6 +4,7 @@ export const SRC = {
   xenCommandLine: 'https://xenbits.xen.org/docs/unstable/misc/xen-command-line.html',
   xlConf: 'https://manpages.ubuntu.com/manpages/noble/man5/xl.conf.5.html',
   xlCfg: 'https://xenbits.xen.org/docs/unstable/man/xl.cfg.5.html',
+  xlNumaPlacement: 'https://xenbits.xen.org/docs/unstable/man/xl-numa-placement.7.html',
   xenServerMemory: 'https://docs.citrix.com/en-us/xenserver/current-release/memory-usage.html',
   dom0CpuMemory: 'https://www.systutorials.com/managing-xen-dom0s-cpu-and-memory/',
   suseDom0Vcpus: 'https://www.suse.com/support/kb/doc/?id=000016299',

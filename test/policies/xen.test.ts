@@ -121,6 +121,15 @@ ruleTable('xen', {
     mentions: ['1.5x', '2 of its 3 VMs (w, z)'],
     notApplicable: xen({}, on('v', { balloon: false })),
   },
+  'XEN-NUMA-STRICT': {
+    // xl-numa-placement(7) (xen-project/xen docs/man): without cpus= libxl picks the node(s) itself and only
+    // pinning guarantees local memory; hyperplan renders <numatune> on KVM only.
+    compliant: xen({}, on('v', { numa: 'preferred' })),
+    nonCompliant: xen({}, on('v', { numa: 'strict' })),
+    targets: ['vms[v]'],
+    mentions: ['numa: preferred'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', numa: 'strict' })] }),
+  },
   'XEN-PVH-BOOT': {
     compliant: xen({}, on('v', { guestType: 'pvh' })),
     nonCompliant: xen({}, on('v', { guestType: 'pvh', kernel: '' })),
