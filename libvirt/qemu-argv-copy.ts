@@ -13,6 +13,8 @@
  * - `<numatune>` and `<vcpu placement='auto'>` are dropped: automatic placement asks numad on the host
  *   ("Advice from numad is needed in case of automatic numa placement"), which the runner does not run.
  *   Both are still checked by the schema and libvirt's parser.
+ * - `<memoryBacking><hugepages>` is dropped: QEMU maps guest memory from hugetlbfs ("hugetlbfs filesystem
+ *   is not mounted"), which the runner does not have.
  */
 import { readXml, type XmlNode } from './xml-read';
 import { element, setAttribute, toXml, type XmlElement } from './xml-writer';
@@ -37,6 +39,10 @@ function rebuild(node: XmlNode, options: QemuArgvCopyOptions, changes: string[],
   }
   if (path === '/domain/devices/hostdev') {
     changes.push(`removed <hostdev> (line ${node.line}): needs the PCI device in sysfs`);
+    return undefined;
+  }
+  if (path === '/domain/memoryBacking/hugepages') {
+    changes.push(`removed <hugepages> (line ${node.line}): guest memory from hugetlbfs, which is not mounted here`);
     return undefined;
   }
   if (path === '/domain/numatune') {

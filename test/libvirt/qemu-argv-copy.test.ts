@@ -21,4 +21,13 @@ describe('qemuArgvCopy', () => {
       'removed <numatune> (line 5): automatic placement needs numad on the host',
     ]);
   });
+
+  it('drops hugepage backing, which needs hugetlbfs mounted, and keeps the rest of memoryBacking', () => {
+    // libvirt qemu driver: "hugetlbfs filesystem is not mounted or disabled by administrator config" (libvirt 9).
+    const xml = "<domain type='kvm'>\n  <memoryBacking>\n    <hugepages><page size='2048' unit='KiB'/></hugepages>\n    <nosharepages/>\n  </memoryBacking>\n</domain>";
+    const copy = qemuArgvCopy(xml, { kvmUsable: true, volumePath: () => '' })!;
+    expect(copy.xml).not.toContain('hugepages');
+    expect(copy.xml).toContain('<nosharepages/>');
+    expect(copy.changes).toEqual(['removed <hugepages> (line 3): guest memory from hugetlbfs, which is not mounted here']);
+  });
 });
