@@ -477,6 +477,7 @@ function hostUsage(ctx: PlanContext, ledger: Ledger): HostUsage[] {
     name: h.host.name,
     cpu: { used: ledger.cpuUsed[h.index]!, capacity: h.capacity.cpu },
     memoryMiB: { used: ledger.memoryUsed[h.index]!, capacity: h.capacity.memoryMiB },
+    ...(h.capacity.hugepageMiB > 0 ? { hugepageMiB: { used: ledger.hugepageUsed[h.index]!, capacity: h.capacity.hugepageMiB } } : {}),
   }));
 }
 

@@ -201,5 +201,7 @@ describe('NUMA and hugepages', () => {
     ]);
     // Regular capacity: (128 GiB − 16 GiB pool) × 2; hp-1 takes only its QEMU overhead from it.
     expect(result.hosts[0]!.memoryMiB).toEqual({ used: 64 + 24 + 16, capacity: 224 * GiB });
+    expect(result.hosts[0]!.hugepageMiB).toEqual({ used: 12 * GiB, capacity: 16 * GiB });
+    expect(result.hosts[1]!.hugepageMiB).toBeUndefined();
   });
 });
