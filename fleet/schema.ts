@@ -287,7 +287,9 @@ export const vmSchema = z
     hostdevs: z
       .array(z.string().regex(PCI_ADDRESS, { error: (issue) => `'${String(issue.input)}' is not a PCI address like 0000:3b:00.0` }))
       .default([]),
-    balloon: flag.optional(),
+    balloon: flag
+      .optional()
+      .meta({ description: 'Memory balloon device. A Xen host with memory overcommit above 1 needs balloon: true declared on every VM it carries (XEN-MEM-OVERCOMMIT-NO-BALLOON)' }),
     rng: flag.optional(),
     autostart: flag.default(true),
   })
