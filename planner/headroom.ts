@@ -1,13 +1,14 @@
 /**
  * Migration-pool headroom (research CAP-N-PLUS-1): with reserve n+1 (n+2), for every host (pair of hosts)
  * of the pool, can the VMs it carries be re-placed on the remaining pool hosts? Re-placement is first-fit
- * decreasing (largest memory first, hosts in name order) and respects capacity, hard anti-affinity and
- * isolation; zone, affinity and storage are not re-checked (pool members share storage by design).
+ * decreasing (largest memory first, hosts in name order) and respects capacity (hugepage pools included),
+ * hard anti-affinity and isolation; zone, affinity and storage are not re-checked (pool members share storage by design).
  * First-fit is a heuristic: "satisfied" always comes with a concrete evacuation, so it is never claimed
  * falsely, but a feasible evacuation that first-fit misses is reported unsatisfied.
  */
 import type { Fleet, MigrationPool, PoolReserve } from '../fleet/model';
 import { buildContext, type PlanContext } from './context';
+import { hugepagesFit } from './filters';
 import { Ledger } from './ledger';
 import type { PoolHeadroom } from './types';
 
@@ -35,6 +36,7 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
   const n = survivors.length;
   const cpuFree = new Float64Array(n);
   const memoryFree = new Float64Array(n);
+  const hugepagesTaken = new Float64Array(n);
   for (let s = 0; s < n; s++) {
     const h = survivors[s]!;
     cpuFree[s] = ctx.hosts[h]!.capacity.cpu - ledger.cpuUsed[h]!;
@@ -62,6 +64,7 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
     for (let s = 0; s < n; s++) {
       if (cpuFree[s]! < vm.vcpus || memoryFree[s]! < facts.memoryMiB) continue;
       const h = survivors[s]!;
+      if (!hugepagesFit(facts, ctx.hosts[h]!, ledger.hugepageUsed[h]! + hugepagesTaken[s]!)) continue;
       if (group !== undefined && (groups[s]?.has(group) || placedGroup?.has(h))) continue;
       if (isolatedVm ? ledger.tenants[h] === 0 && tenants[s] === 0 : ledger.isolated[h] === 0 && isolated[s] === 0) {
         slot = s;
@@ -74,6 +77,7 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
     }
     cpuFree[slot]! -= vm.vcpus;
     memoryFree[slot]! -= facts.memoryMiB;
+    hugepagesTaken[slot]! += facts.hugepageMiB;
     tenants[slot]! += 1;
     if (isolatedVm) isolated[slot]! += 1;
     if (group !== undefined) (groups[slot] ??= new Set()).add(group);

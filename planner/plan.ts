@@ -288,12 +288,15 @@ export class Placer {
       }
       const cpu = ledger.cpuUsed[f]!;
       const memory = ledger.memoryUsed[f]!;
+      const hugepages = ledger.hugepageUsed[f]!;
       const isolated = ledger.isolated[f]! > 0;
       let refuge = false;
       for (const e of members) {
         if (e === f) continue;
         const cap = ctx.hosts[e]!.capacity;
         if (cap.cpu - ledger.cpuUsed[e]! < cpu || cap.memoryMiB - ledger.memoryUsed[e]! < memory) continue;
+        // Hugepage guests of F fit E's pool when it has F's page size and room for all of them.
+        if (hugepages > 0 && (ctx.hosts[e]!.host.hugepages?.sizeKiB !== ctx.hosts[f]!.host.hugepages?.sizeKiB || cap.hugepageMiB - ledger.hugepageUsed[e]! < hugepages)) continue;
         if (isolated ? ledger.tenants[e] !== 0 : ledger.isolated[e] !== 0) continue;
         if (groups.some((g) => ledger.antiAffinity.get(g)?.has(e))) continue;
         refuge = true;

@@ -133,6 +133,18 @@ describe('migration-pool headroom', () => {
     expect(p).toEqual({ name: 'p', reserve: 'n+1', satisfied: true, worstCase: ['kvm-1'], spare: { cpu: 28, memoryMiB: 52 * GiB - 96 - 88 } });
   });
 
+  it('counts hugepage pools when it re-places a failed host\'s VMs', () => {
+    // A hugepage-backed guest can only restart where a pool of its page size has room (its memory never
+    // comes from the regular, overcommittable share).
+    const pooled = (name: string, count: number) => host(name, { cpus: 16, memoryMiB: 32 * GiB, hugepages: { sizeKiB: 2048, count } });
+    const vms = [vm('hp', { migrationPool: 'p', hugepages: true, memoryMiB: 4 * GiB })];
+    const placed = { hp: 'kvm-1' };
+    const withoutRoom = headroom(fleet({ hosts: [pooled('kvm-1', 2048), pooled('kvm-2', 1024), pooled('kvm-3', 1024)], vms, migrationPools }), placed);
+    expect(withoutRoom[0]!.satisfied).toBe(false);
+    const withRoom = headroom(fleet({ hosts: [pooled('kvm-1', 2048), pooled('kvm-2', 2048), pooled('kvm-3', 1024)], vms, migrationPools }), placed);
+    expect(withRoom[0]!.satisfied).toBe(true);
+  });
+
   it('n+2 considers every pair of hosts', () => {
     const [p] = headroom(fleet({ hosts, vms: [vm('a', { migrationPool: 'p' })], migrationPools: [{ ...migrationPools[0]!, reserve: 'n+2' }] }), { a: 'kvm-1' });
     expect(p!.satisfied).toBe(true);
