@@ -142,8 +142,8 @@ export function dom0Sizing(host: Host): Dom0Sizing {
 }
 
 /** Physical CPUs a host has for guests: its CPUs less those kept for Dom0 or the host OS. */
-export function guestPhysicalCpus(host: Host): number {
-  return Math.max(0, host.cpus - hostCapacity(host).reservedCpu);
+export function guestPhysicalCpus(host: Host, capacity: HostCapacity = hostCapacity(host)): number {
+  return Math.max(0, host.cpus - capacity.reservedCpu);
 }
 
 /** Usable capacity of a host; the one definition planner and constructs share. */

@@ -36,6 +36,8 @@ export interface VmFacts {
   readonly memoryMiB: number;
   /** Memory taken from the host's hugepage pool (its RAM when hugepage-backed, else 0). */
   readonly hugepageMiB: number;
+  /** The per-guest overhead part of `memoryMiB`. */
+  readonly overheadMiB: number;
   /** Disk space per storage pool that has a declared capacity (other pools are not limited). */
   readonly disks: readonly DiskDemand[];
   /** Whether the guest sees the host CPU as is (declared, or inherited from its migration pool). */
@@ -123,6 +125,7 @@ export function buildContext(fleet: Fleet, options: ContextOptions = {}): PlanCo
       vm,
       memoryMiB: (vm.hugepages ? 0 : vm.memoryMiB) + overhead,
       hugepageMiB: vm.hugepages ? vm.memoryMiB : 0,
+      overheadMiB: overhead,
       disks,
       passthrough: isPassthrough(vm, migrationPools),
     };

@@ -2,8 +2,9 @@
  * Why a VM is where it is: for every host, each filter's verdict and each weigher's score, judged against
  * the final plan with the VM itself taken out.
  */
-import type { Fleet } from '../fleet/model';
-import type { HostFacts, VmFacts } from './context';
+import type { Fleet, Vm } from '../fleet/model';
+import { guestPhysicalCpus } from './capacity';
+import type { HostFacts } from './context';
 import { checkFilter, FILTERS } from './filters';
 import type { Lock } from './lock';
 import { runPlan } from './plan';
@@ -84,8 +85,8 @@ function hostMemory({ host, capacity }: HostFacts): HostMemory {
  * other's cores: a spinning vCPU can wait on a lock holder that is not running (lock-holder preemption),
  * so the guest gets slower the more vCPUs it has (the PLC-VM-WIDER-THAN-HOST rule warns).
  */
-export function widerThanHost(vm: VmFacts['vm'], host: HostFacts): string | undefined {
-  const physical = host.host.cpus - host.capacity.reservedCpu;
+function widerThanHost(vm: Vm, host: HostFacts): string | undefined {
+  const physical = guestPhysicalCpus(host.host, host.capacity);
   if (vm.vcpus <= physical) return undefined;
   const kept = host.host.hypervisor === 'xen' ? 'Dom0' : 'the host OS';
   return (
@@ -118,7 +119,7 @@ export function explain(fleet: Fleet, vmName: string, lock?: Lock): ExplainResul
   const demand: VmDemand = {
     vcpus: vm.vm.vcpus,
     memoryMiB: vm.vm.memoryMiB,
-    overheadMiB: vm.memoryMiB - (vm.hugepageMiB > 0 ? 0 : vm.vm.memoryMiB),
+    overheadMiB: vm.overheadMiB,
     hugepageMiB: vm.hugepageMiB,
   };
   return { ok: true, explanation: { vm: vmName, demand, ...(chosen === undefined ? {} : { chosen }), hosts } };

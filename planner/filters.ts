@@ -225,8 +225,7 @@ export const capacityFilter: Filter = {
     if (vm.vm.vcpus > cpuFree) return `needs ${vm.vm.vcpus} vCPUs, ${cpuFree} of ${host.capacity.cpu} free${note}`;
     const memoryFree = Math.floor(memoryLimit(ledger, host) - ledger.memoryUsed[i]!);
     if (vm.memoryMiB > memoryFree) {
-      const overhead = vm.memoryMiB - (vm.hugepageMiB > 0 ? 0 : vm.vm.memoryMiB);
-      return `needs ${vm.memoryMiB} MiB memory (${overhead} MiB of it per-guest ${host.host.hypervisor === 'xen' ? 'Xen paging' : 'QEMU'} overhead), ` +
+      return `needs ${vm.memoryMiB} MiB memory (${vm.overheadMiB} MiB of it per-guest ${host.host.hypervisor === 'xen' ? 'Xen paging' : 'QEMU'} overhead), ` +
         `${memoryFree} of ${host.capacity.memoryMiB} MiB free${note}`;
     }
     const disk = vm.disks.find((d) => diskUsed(ledger, d.pool, d.shared, i) + d.sizeMiB > ctx.storageCapacity.get(d.pool)!);
