@@ -14,6 +14,7 @@ import {
   domainDevicesToTerraform,
   domainFeaturesToTerraform,
   domainMemoryBackingToTerraform,
+  domainNumaTuneToTerraform,
   domainOsToTerraform,
   type DomainConfig,
 } from './libvirt-bindings';
@@ -21,7 +22,8 @@ import {
 /** The domain attributes VirtualMachine renders. */
 export type CompactDomainConfig = Pick<
   DomainConfig,
-  'provider' | 'lifecycle' | 'dependsOn' | 'name' | 'type' | 'memory' | 'memoryUnit' | 'vcpu' | 'autostart' | 'running' | 'bootloader' | 'os' | 'cpu' | 'features' | 'memoryBacking' | 'devices'
+  | 'provider' | 'lifecycle' | 'dependsOn' | 'name' | 'type' | 'memory' | 'memoryUnit' | 'vcpu' | 'vcpuPlacement' | 'autostart' | 'running'
+  | 'bootloader' | 'os' | 'cpu' | 'features' | 'memoryBacking' | 'numaTune' | 'devices'
 >;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -62,6 +64,7 @@ export class CompactDomain extends TerraformResource {
       memory: c.memory,
       memory_unit: c.memoryUnit,
       vcpu: c.vcpu,
+      vcpu_placement: c.vcpuPlacement,
       autostart: c.autostart,
       running: c.running,
       bootloader: c.bootloader,
@@ -69,6 +72,7 @@ export class CompactDomain extends TerraformResource {
       cpu: domainCpuToTerraform(c.cpu),
       features: domainFeaturesToTerraform(c.features),
       memory_backing: domainMemoryBackingToTerraform(c.memoryBacking),
+      numa_tune: domainNumaTuneToTerraform(c.numaTune),
       devices: domainDevicesToTerraform(c.devices),
     }) as Record<string, unknown>;
   }

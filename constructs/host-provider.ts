@@ -97,11 +97,13 @@ export abstract class LibvirtHost extends Construct implements HostResources {
       declared_memory_kib: host.memoryMiB * KIB_PER_MIB,
       actual_memory_kib: this.nodeInfo.memoryTotalKb,
     });
-    this.output('usable_capacity', 'What the planner places against: vCPUs and MiB after the host/Dom0 share and overcommit.', {
+    this.output('usable_capacity', 'What the planner places against: vCPUs and MiB after the host/Dom0 share, the Xen hypervisor, the hugepage pool and overcommit.', {
       cpu: this.capacity.cpu,
       memory_mib: this.capacity.memoryMiB,
       reserved_cpu: this.capacity.reservedCpu,
       reserved_memory_mib: this.capacity.reservedMemoryMiB,
+      ...(this.capacity.hypervisorMemoryMiB > 0 ? { hypervisor_memory_mib: this.capacity.hypervisorMemoryMiB } : {}),
+      ...(this.capacity.hugepageMiB > 0 ? { hugepage_mib: this.capacity.hugepageMiB } : {}),
     });
   }
 

@@ -11,11 +11,13 @@ export {
   type DomainDevicesInterfaces,
   type DomainDevicesGraphics,
   type DomainFeatures,
+  type DomainMemoryBackingMemoryHugePages,
   type DomainOs,
   domainCpuToTerraform,
   domainDevicesToTerraform,
   domainFeaturesToTerraform,
   domainMemoryBackingToTerraform,
+  domainNumaTuneToTerraform,
   domainOsToTerraform,
 } from '../.gen/providers/libvirt/domain';
 export { Volume, type VolumeConfig } from '../.gen/providers/libvirt/volume';

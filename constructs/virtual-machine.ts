@@ -16,6 +16,7 @@ import {
   type DomainDevicesGraphics,
   type DomainDevicesInterfaces,
   type DomainFeatures,
+  type DomainMemoryBackingMemoryHugePages,
   type DomainOs,
 } from './libvirt-bindings';
 import { checkProps, type PropCheck } from './prop-checks';
@@ -131,7 +132,10 @@ export class VirtualMachine extends Construct {
       ...(effective.bootloader ? { bootloader: effective.bootloader } : {}),
       ...(effective.cpu ? { cpu: { mode: effective.cpu.mode, ...(effective.cpu.model ? { model: effective.cpu.model } : {}) } } : {}),
       ...(effective.osType === 'hvm' ? { features: this.features(effective) } : {}),
-      ...(vm.hugepages ? { memoryBacking: { memoryHugePages: {} } } : {}),
+      ...(effective.hugepages ? { memoryBacking: { memoryHugePages: this.hugepages(effective.hugepages.sizeKiB) } } : {}),
+      // libvirt picks the node with numad (placement auto) and binds the guest's memory (numatune) and
+      // vCPUs (vcpu placement) to it; the planner checked that the VM fits one node's physical size.
+      ...(effective.numaMode ? { numaTune: { memory: { mode: effective.numaMode, placement: 'auto' } }, vcpuPlacement: 'auto' } : {}),
       devices: {
         disks,
         interfaces: effective.nics.map((nic) => this.nic(nic, host)),
@@ -180,6 +184,11 @@ export class VirtualMachine extends Construct {
       config = { ...base, capacity };
     }
     return named(new Volume(this, `disk${disk.index}`, config), host.hostName, ...HOST_ADDRESS_PARTS.disk(vmName, disk.index));
+  }
+
+  /** `<hugepages/>` takes the host's default page size; `<page size unit='KiB'/>` asks for one. */
+  private hugepages(sizeKiB: number | undefined): DomainMemoryBackingMemoryHugePages {
+    return sizeKiB === undefined ? {} : { hugepages: [{ size: sizeKiB, unit: 'KiB' }] };
   }
 
   private os(effective: EffectiveVm): DomainOs {

@@ -103,6 +103,15 @@ export interface EffectiveVm {
   readonly console: 'serial' | 'xen';
   readonly graphics?: Graphics;
   readonly hostdevs: readonly PciAddress[];
+  /**
+   * KVM `numa: strict|preferred`: `<numatune><memory mode placement='auto'/>` with `<vcpu placement='auto'>`
+   * (libvirt formatdomain "NUMA Node Tuning" and "CPU Allocation": with placement auto libvirt asks numad
+   * for the node(s) the guest fits and binds memory and vCPUs there). Undefined for `none` and on Xen,
+   * where libxl places a domain on NUMA nodes itself (xl-numa-placement(7)).
+   */
+  readonly numaMode?: 'strict' | 'preferred';
+  /** KVM hugepage backing: `<memoryBacking><hugepages>`, with the page size (KiB) when the VM names one. */
+  readonly hugepages?: { readonly sizeKiB?: number };
 }
 
 const PCI_ADDRESS = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/i;
@@ -248,6 +257,8 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
       ...(vm.kernel ? { kernel: vm.kernel } : {}),
       rng: vm.rng ?? true,
       console: 'serial',
+      ...(vm.numa === 'none' ? {} : { numaMode: vm.numa }),
+      ...(vm.hugepages ? { hugepages: vm.hugepageSizeKiB === undefined ? {} : { sizeKiB: vm.hugepageSizeKiB } } : {}),
     };
   }
   const guestType = xenGuestType(fleet, vm);

@@ -212,7 +212,10 @@ export interface Vm {
   readonly host?: string;
   readonly zone?: string;
   readonly migrationPool?: string;
+  /** Guest memory from the host's hugepage pool, never overcommitted. */
   readonly hugepages: boolean;
+  /** Page size the VM asks for (2048 or 1048576 KiB); undefined = the host pool's page size. */
+  readonly hugepageSizeKiB?: number;
   readonly numa: NumaPolicy;
   readonly graphics?: Graphics;
   /** PCI addresses passed through to the guest (`0000:3b:00.0`). */

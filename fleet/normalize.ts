@@ -172,10 +172,12 @@ function normalizeGraphics(raw: NonNullable<RawVm['graphics']>, at: readonly Pat
 }
 
 export function normalizeVm({ index, item: raw }: Indexed<RawVm>, inputs: ExternalInputs): Vm {
-  const { memory, disks, networks, cloudInit, graphics, hostdevs, ...rest } = raw;
+  const { memory, disks, networks, cloudInit, graphics, hostdevs, hugepages, ...rest } = raw;
   return {
     ...rest,
     memoryMiB: sizeToMiB(memory),
+    hugepages: hugepages !== false,
+    ...(typeof hugepages === 'string' ? { hugepageSizeKiB: sizeToKiB(hugepages) } : {}),
     disks: disks.map(normalizeDisk),
     networks: networks.map(normalizeNic),
     cloudInit: cloudInit === undefined ? undefined : normalizeCloudInit(cloudInit, ['vms', index, 'cloudInit'], inputs),

@@ -278,7 +278,12 @@ export const vmSchema = z
     host: nameRef.optional(),
     zone: text.optional(),
     migrationPool: nameRef.optional(),
-    hugepages: flag.default(false),
+    hugepages: z
+      .union([flag, z.enum(['2MiB', '1GiB'])], {
+        error: (issue) => (issue.code === 'invalid_union' ? "expected true, false, '2MiB' or '1GiB'" : undefined),
+      })
+      .default(false)
+      .meta({ description: "Back guest memory with hugepages from the host's pool: true (the pool's page size), '2MiB' or '1GiB'" }),
     numa: z.enum(['none', 'preferred', 'strict']).default('none'),
     graphics: z
       .object({ type: z.enum(['vnc', 'spice']), listen: text.default('127.0.0.1'), password: secret.optional() })
@@ -287,7 +292,9 @@ export const vmSchema = z
     hostdevs: z
       .array(z.string().regex(PCI_ADDRESS, { error: (issue) => `'${String(issue.input)}' is not a PCI address like 0000:3b:00.0` }))
       .default([]),
-    balloon: flag.optional(),
+    balloon: flag
+      .optional()
+      .meta({ description: 'Memory balloon device. A Xen host with memory overcommit above 1 needs balloon: true declared on every VM it carries (XEN-MEM-OVERCOMMIT-NO-BALLOON)' }),
     rng: flag.optional(),
     autostart: flag.default(true),
   })

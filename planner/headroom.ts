@@ -1,13 +1,14 @@
 /**
  * Migration-pool headroom (research CAP-N-PLUS-1): with reserve n+1 (n+2), for every host (pair of hosts)
  * of the pool, can the VMs it carries be re-placed on the remaining pool hosts? Re-placement is first-fit
- * decreasing (largest memory first, hosts in name order) and respects capacity, hard anti-affinity and
- * isolation; zone, affinity and storage are not re-checked (pool members share storage by design).
+ * decreasing (largest memory first, hosts in name order) and respects capacity (hugepage pools included),
+ * hard anti-affinity and isolation; zone, affinity and storage are not re-checked (pool members share storage by design).
  * First-fit is a heuristic: "satisfied" always comes with a concrete evacuation, so it is never claimed
  * falsely, but a feasible evacuation that first-fit misses is reported unsatisfied.
  */
 import type { Fleet, MigrationPool, PoolReserve } from '../fleet/model';
 import { buildContext, type PlanContext } from './context';
+import { hugepagesFit } from './filters';
 import { Ledger } from './ledger';
 import type { PoolHeadroom } from './types';
 
@@ -47,9 +48,9 @@ function evacuationOrder(ctx: PlanContext): EvacuationOrder {
   let order = orders.get(ctx);
   if (!order) {
     const byRank = Int32Array.from(ctx.vms, (_, i) => i).sort((a, b) => {
-      const va = ctx.vms[a]!.vm;
-      const vb = ctx.vms[b]!.vm;
-      return vb.memoryMiB - va.memoryMiB || vb.vcpus - va.vcpus || a - b;
+      const va = ctx.vms[a]!;
+      const vb = ctx.vms[b]!;
+      return vb.memoryMiB - va.memoryMiB || vb.vm.vcpus - va.vm.vcpus || a - b;
     });
     const rank = new Int32Array(byRank.length);
     byRank.forEach((v, r) => (rank[v] = r));
@@ -64,6 +65,7 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
   const n = survivors.length;
   const cpuFree = new Float64Array(n);
   const memoryFree = new Float64Array(n);
+  const hugepagesTaken = new Float64Array(n);
   for (let s = 0; s < n; s++) {
     const h = survivors[s]!;
     cpuFree[s] = ctx.hosts[h]!.capacity.cpu - ledger.cpuUsed[h]!;
@@ -72,7 +74,7 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
   const tenants = new Int32Array(n);
   const isolated = new Int32Array(n);
   const groups: (Set<string> | undefined)[] = new Array(n);
-  // The VMs of the failed hosts, largest memory first (then vCPUs, then fleet order), through their ranks.
+  // The VMs of the failed hosts, largest charged memory first (then vCPUs, then fleet order), through their ranks.
   const order = evacuationOrder(ctx);
   let count = 0;
   for (const h of failed) count += ledger.vmsOn[h]!.size;
@@ -84,14 +86,16 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
   let ok = true;
   for (const r of leaving) {
     const v = order.byRank[r]!;
-    const vm = ctx.vms[v]!.vm;
+    const facts = ctx.vms[v]!;
+    const vm = facts.vm;
     const group = vm.antiAffinity;
     const placedGroup = group === undefined ? undefined : ledger.antiAffinity.get(group);
     const isolatedVm = vm.securityClass === 'isolated';
     let slot = -1;
     for (let s = 0; s < n; s++) {
-      if (cpuFree[s]! < vm.vcpus || memoryFree[s]! < vm.memoryMiB) continue;
+      if (cpuFree[s]! < vm.vcpus || memoryFree[s]! < facts.memoryMiB) continue;
       const h = survivors[s]!;
+      if (!hugepagesFit(facts, ctx.hosts[h]!, ledger.hugepageUsed[h]! + hugepagesTaken[s]!)) continue;
       if (group !== undefined && (groups[s]?.has(group) || placedGroup?.has(h))) continue;
       if (isolatedVm ? ledger.tenants[h] === 0 && tenants[s] === 0 : ledger.isolated[h] === 0 && isolated[s] === 0) {
         slot = s;
@@ -103,7 +107,8 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
       continue;
     }
     cpuFree[slot]! -= vm.vcpus;
-    memoryFree[slot]! -= vm.memoryMiB;
+    memoryFree[slot]! -= facts.memoryMiB;
+    hugepagesTaken[slot]! += facts.hugepageMiB;
     tenants[slot]! += 1;
     if (isolatedVm) isolated[slot]! += 1;
     if (group !== undefined) (groups[slot] ??= new Set()).add(group);

@@ -87,7 +87,7 @@ export class Placer {
     const { ctx, ledger } = this;
     const { cpuUsed, memoryUsed, capacityScale, tenants } = ledger;
     const vcpus = vm.vm.vcpus;
-    const memoryMiB = vm.vm.memoryMiB;
+    const memoryMiB = vm.memoryMiB;
     const locked = ctx.lockedHost[vm.index]!;
     let best = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
@@ -225,7 +225,7 @@ export class Placer {
         const j = members.indexOf(to);
         const moved = ctx.vms[v]!.vm;
         received.cpu[j]! += moved.vcpus;
-        received.memory[j]! += moved.memoryMiB;
+        received.memory[j]! += ctx.vms[v]!.memoryMiB;
         if (moved.securityClass === 'isolated') received.isolated[j] = 1;
         if (moved.antiAffinity !== undefined) (received.groups[j] ??= []).push(moved.antiAffinity);
       }
@@ -267,8 +267,8 @@ export class Placer {
   private spareSuffices(facts: { members: number[]; reserve: number; largest: [number, number] }, vm: number): boolean {
     const { ctx, ledger } = this;
     if (facts.members.length <= facts.reserve) return true;
-    const v = ctx.vms[vm]!.vm;
-    let freeCpu = -v.vcpus;
+    const v = ctx.vms[vm]!;
+    let freeCpu = -v.vm.vcpus;
     let freeMemory = -v.memoryMiB;
     for (const m of facts.members) {
       freeCpu += ctx.hosts[m]!.capacity.cpu - ledger.cpuUsed[m]!;
@@ -300,12 +300,15 @@ export class Placer {
       }
       const cpu = ledger.cpuUsed[f]!;
       const memory = ledger.memoryUsed[f]!;
+      const hugepages = ledger.hugepageUsed[f]!;
       const isolated = ledger.isolated[f]! > 0;
       let refuge = false;
       for (const e of members) {
         if (e === f) continue;
         const cap = ctx.hosts[e]!.capacity;
         if (cap.cpu - ledger.cpuUsed[e]! < cpu || cap.memoryMiB - ledger.memoryUsed[e]! < memory) continue;
+        // Hugepage guests of F fit E's pool when it has F's page size and room for all of them.
+        if (hugepages > 0 && (ctx.hosts[e]!.host.hugepages?.sizeKiB !== ctx.hosts[f]!.host.hugepages?.sizeKiB || cap.hugepageMiB - ledger.hugepageUsed[e]! < hugepages)) continue;
         if (isolated ? ledger.tenants[e] !== 0 : ledger.isolated[e] !== 0) continue;
         if (groups.some((g) => ledger.antiAffinity.get(g)?.has(e))) continue;
         refuge = true;
@@ -489,6 +492,7 @@ function hostUsage(ctx: PlanContext, ledger: Ledger): HostUsage[] {
     name: h.host.name,
     cpu: { used: ledger.cpuUsed[h.index]!, capacity: h.capacity.cpu },
     memoryMiB: { used: ledger.memoryUsed[h.index]!, capacity: h.capacity.memoryMiB },
+    ...(h.capacity.hugepageMiB > 0 ? { hugepageMiB: { used: ledger.hugepageUsed[h.index]!, capacity: h.capacity.hugepageMiB } } : {}),
   }));
 }
 

@@ -2,6 +2,7 @@
 import type { Rule } from './rule';
 import { xenDom0Balloon } from './rules/xen/xen-dom0-balloon';
 import { xenDom0MemHigh } from './rules/xen/xen-dom0-mem-high';
+import { xenDom0MemHvm } from './rules/xen/xen-dom0-mem-hvm';
 import { xenDom0MemLow } from './rules/xen/xen-dom0-mem-low';
 import { xenDom0MemMin } from './rules/xen/xen-dom0-mem-min';
 import { xenDom0MemUndeclared } from './rules/xen/xen-dom0-mem-undeclared';
@@ -12,6 +13,7 @@ import { xenGuestPv } from './rules/xen/xen-guest-pv';
 import { xenGuestTypeImplicit } from './rules/xen/xen-guest-type-implicit';
 import { xenHvmEmulatedDevice } from './rules/xen/xen-hvm-emulated-device';
 import { xenMemOvercommitNoBalloon } from './rules/xen/xen-mem-overcommit-no-balloon';
+import { xenNumaStrict } from './rules/xen/xen-numa-strict';
 import { xenPvDiskBus } from './rules/xen/xen-pv-disk-bus';
 import { xenPvNicModel } from './rules/xen/xen-pv-nic-model';
 import { xenPvhBoot } from './rules/xen/xen-pvh-boot';
@@ -47,6 +49,7 @@ import { plcAntiAffinityZone } from './rules/placement/plc-anti-affinity-zone';
 import { plcCpuOvercommit } from './rules/placement/plc-cpu-overcommit';
 import { plcIsolatedSharedHost } from './rules/placement/plc-isolated-shared-host';
 import { plcUnplaced } from './rules/placement/plc-unplaced';
+import { plcVmWiderThanHost } from './rules/placement/plc-vm-wider-than-host';
 import { secDataDiskUnprotected } from './rules/security/sec-data-disk-unprotected';
 import { secGraphicsOpen } from './rules/security/sec-graphics-open';
 import { secHostdevNoIommu } from './rules/security/sec-hostdev-no-iommu';
@@ -58,6 +61,7 @@ import { secUserdataPassword } from './rules/security/sec-userdata-password';
 export const RULES: readonly Rule[] = [
   xenDom0Balloon,
   xenDom0MemHigh,
+  xenDom0MemHvm,
   xenDom0MemLow,
   xenDom0MemMin,
   xenDom0MemUndeclared,
@@ -68,6 +72,7 @@ export const RULES: readonly Rule[] = [
   xenGuestTypeImplicit,
   xenHvmEmulatedDevice,
   xenMemOvercommitNoBalloon,
+  xenNumaStrict,
   xenPvDiskBus,
   xenPvNicModel,
   xenPvhBoot,
@@ -103,6 +108,7 @@ export const RULES: readonly Rule[] = [
   plcCpuOvercommit,
   plcIsolatedSharedHost,
   plcUnplaced,
+  plcVmWiderThanHost,
   secDataDiskUnprotected,
   secGraphicsOpen,
   secHostdevNoIommu,

@@ -52,8 +52,12 @@ export function listNames(names: readonly string[], max = 5): string {
   return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
-/** XenServer 7.x never sized Dom0 below 400 MB (docs.citrix.com memory-usage). */
-export const DOM0_MIN_MIB = 400;
+/**
+ * Dom0's floor: 1 GiB. XenServer 8 / XCP-ng give Dom0 "1 GiB plus 5% of the total physical memory"
+ * (docs.citrix.com xenserver memory-usage) and the Xen Project Best Practices page calls 1024 MB "a good
+ * starting point". (XenServer 7.x's old 400 MB floor predates today's toolstack.)
+ */
+export const DOM0_MIN_MIB = 1024;
 /** XenServer 8 default Dom0: 1 GiB + 5% of host memory, capped at 8 GiB (the planner's formula). */
 export function recommendedDom0MiB(host: Host): number {
   return xenServerDom0MemoryMiB(host.memoryMiB);

@@ -3,7 +3,9 @@ import { Testing } from 'cdktf';
 import { KvmHost, kvmHostPreparation } from '../../constructs/kvm-host';
 import { DataLibvirtNodeInfo, LibvirtProvider } from '../../constructs/libvirt-bindings';
 import { XenHost, xenBootLine } from '../../constructs/xen-host';
-import { dom0Sizing, hostCapacity } from '../../planner/capacity';
+import { dom0Sizing, hostCapacity, kvmGuestOverheadMiB } from '../../planner/capacity';
+import { plan } from '../../planner/plan';
+import { fleet as plannerFleet, vm as plannerVm } from '../planner/fixtures';
 import { checkConformance } from '../../schema/conformance';
 import { kvmHost, synthJson, xenHost } from './fixtures';
 
@@ -44,6 +46,22 @@ describe('KvmHost', () => {
     expect(script).toContain('echo 0 > /sys/kernel/mm/ksm/run');
     expect(json.output?.kvm_a1_hugepages?.value).toEqual({ size_kib: 2048, count: 1024 });
     expect(script).toMatchSnapshot();
+  });
+
+  it('leaves room in machine.slice for each QEMU process beyond its guest RAM', () => {
+    // A QEMU process takes memory beyond guest RAM (oVirt VmOverheadCalculatorImpl.java: 64 MiB + RAM/512 +
+    // 8 MiB per vCPU; libvirt formatdomain memtune: that overhead "is hard to determine"). A host the planner
+    // fills must keep guests plus their QEMU processes under the slice's MemoryMax, or the kernel OOM-kills guests.
+    const host = kvmHost('kvm-a1', { cpus: 64, memoryMiB: 64 * 1024, reserved: { cpus: 2, memoryMiB: 4096 }, overcommit: { cpu: 4, memory: 1 } });
+    const script = kvmHostPreparation(host, hostCapacity(host));
+    const memoryMax = Number(/MemoryMax=(\d+)M/.exec(script)![1]);
+    expect(memoryMax).toBe(60 * 1024);
+    const vms = Array.from({ length: 20 }, (_, i) => plannerVm(`v${i}`, { hypervisor: 'kvm', vcpus: 2, memoryMiB: 4096 }));
+    const placed = Object.keys(plan(plannerFleet({ hosts: [host], vms })).placements).length;
+    // 15 guests of 4 GiB would fill the slice with guest RAM alone; 14 leave room for their QEMU processes.
+    expect(placed).toBe(14);
+    expect(placed * (4096 + kvmGuestOverheadMiB(2, 4096))).toBeLessThanOrEqual(memoryMax);
+    expect(script).toContain('QEMU process');
   });
 
   it('rejects a host without a URI, naming the host and the fix', () => {

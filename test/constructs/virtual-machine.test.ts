@@ -97,6 +97,27 @@ describe('VirtualMachine on KVM', () => {
     expect(domainOf(onHost('kvm', [vm('plain-1')]).json, 'kvm_a1_plain_1').devices.hostdevs).toBeUndefined();
   });
 
+  it('binds numa: strict|preferred guests to a node: numatune memory mode with placement auto, vcpu placement auto', () => {
+    // libvirt formatdomain "NUMA Node Tuning": <numatune><memory mode='strict|preferred' placement='auto'/>;
+    // "CPU Allocation": <vcpu placement='auto'> pins the vCPUs to numad's advisory nodeset.
+    const { json } = onHost('kvm', [vm('db-1', { numa: 'strict' }), vm('db-2', { numa: 'preferred' }), vm('web-1')]);
+    expect(domainOf(json, 'kvm_a1_db_1')).toMatchObject({ numa_tune: { memory: { mode: 'strict', placement: 'auto' } }, vcpu_placement: 'auto' });
+    expect(domainOf(json, 'kvm_a1_db_2').numa_tune).toEqual({ memory: { mode: 'preferred', placement: 'auto' } });
+    expect(domainOf(json, 'kvm_a1_web_1').numa_tune).toBeUndefined();
+    expect(domainOf(json, 'kvm_a1_web_1').vcpu_placement).toBeUndefined();
+    expect(checkConformance(json)).toEqual([]);
+  });
+
+  it('backs hugepages: true with the host page size and a named size with <page size unit=KiB>', () => {
+    // libvirt formatdomain "Memory Backing": <hugepages/> uses the default huge page size; <page size= unit=>
+    // asks for one.
+    const { json } = onHost('kvm', [vm('hp-1', { hugepages: true }), vm('hp-2', { hugepages: true, hugepageSizeKiB: 1024 * 1024 }), vm('plain-1')]);
+    expect(domainOf(json, 'kvm_a1_hp_1').memory_backing).toEqual({ memory_huge_pages: {} });
+    expect(domainOf(json, 'kvm_a1_hp_2').memory_backing).toEqual({ memory_huge_pages: { hugepages: [{ size: 1048576, unit: 'KiB' }] } });
+    expect(domainOf(json, 'kvm_a1_plain_1').memory_backing).toBeUndefined();
+    expect(checkConformance(json)).toEqual([]);
+  });
+
   it('gives network-heavy guests one virtio queue per vCPU', () => {
     const { json } = onHost('kvm', [vm('lb-1', { vcpus: 8, workload: 'network-heavy' })]);
     expect(domainOf(json, 'kvm_a1_lb_1').devices.interfaces[0].driver).toEqual({ name: 'vhost', queues: 8 });

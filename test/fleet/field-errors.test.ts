@@ -58,6 +58,7 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ["image pool unknown", withLine(22, '  - { name: debian, source: /img/debian.qcow2, pool: nope }'), ["f.yaml:22:54: images[0].pool: unknown storage pool 'nope'; declared pools: local, nfs"]],
   ["vm vcpus missing", withLine(25, ''), ["f.yaml:24:5: vms[0].vcpus: missing required key 'vcpus'"]],
   ["vm memory bare", withLine(26, '    memory: 4096'), ["f.yaml:26:13: vms[0].memory: expected a size with a unit such as '8GiB', got the bare number 4096"]],
+  ["vm hugepages size not x86", withLine(26, '    memory: 4GiB\n    hugepages: 4MiB'), ["f.yaml:27:16: vms[0].hugepages: expected true, false, '2MiB' or '1GiB'"]],
   ["vm disk size negative", withLine(27, '    disks: [{ size: -20GiB, pool: local }]'), ["f.yaml:27:21: vms[0].disks[0].size: size '-20GiB' is negative; sizes must be greater than zero"]],
   ["vm disk pool unknown", withLine(27, '    disks: [{ size: 20GiB, pool: fast }]'), ["f.yaml:27:34: vms[0].disks[0].pool: unknown storage pool 'fast'; declared pools: local, nfs"]],
   ["vm disk image unknown", withLine(27, '    disks: [{ size: 20GiB, pool: local, image: ubuntu }]'), ["f.yaml:27:48: vms[0].disks[0].image: unknown image 'ubuntu'; declared images: debian (or give a path or URL)"]],

@@ -20,6 +20,17 @@ describe('loading examples', () => {
     expect(readFileSync(file, 'utf8').startsWith('# yaml-language-server: $schema=../../schema/fleet.schema.json\n')).toBe(true);
   });
 
+  it('normalizes hugepages: true keeps the pool page size, a size names it in KiB', () => {
+    const text = BASE_FLEET.replace('    memory: 4GiB\n', '    memory: 4GiB\n    hugepages: 1GiB\n');
+    const result = loadFleetFromString(text, 'f.yaml', { env: {} });
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    expect(result.fleet.vms[0]).toMatchObject({ hugepages: true, hugepageSizeKiB: 1024 * 1024 });
+    const plain = loadFleetFromString(BASE_FLEET.replace('    memory: 4GiB\n', '    memory: 4GiB\n    hugepages: true\n'), 'f.yaml', { env: {} });
+    if (!plain.ok) throw new Error(plain.problems.map(formatProblem).join('\n'));
+    expect(plain.fleet.vms[0]!.hugepages).toBe(true);
+    expect(plain.fleet.vms[0]!.hugepageSizeKiB).toBeUndefined();
+  });
+
   it('normalizes the hybrid example', () => {
     const fleet = loaded('examples/hybrid/fleet.yaml');
     const kvm = fleet.hosts.find((h) => h.name === 'kvm-a1');

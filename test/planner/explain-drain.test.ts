@@ -25,6 +25,27 @@ describe('explain', () => {
     expect(e.hosts[3]!.weighers).toEqual([]);
   });
 
+  it('shows where a Xen host\'s memory goes: Dom0, the hypervisor and its crash kernel', () => {
+    // Xen hypervisor ~128 MB (XenServer 4.0.1 Installation Guide App. D "Xen Memory Usage"), crash kernel
+    // crashkernel=256M (xenserver/host-installer backend.py); Dom0 derived as 1 GiB + 5% → 2816 MiB.
+    const result = explain(f, 'web');
+    if (!result.ok) throw new Error(result.problem);
+    expect(result.explanation.hosts[3]!.memory).toEqual({
+      totalMiB: 32 * GiB, reservedMiB: 2816, reservedFor: 'Dom0', hypervisorMiB: 384, hugepageMiB: 0, overcommit: 1, usableMiB: 32 * GiB - 2816 - 384,
+    });
+    expect(result.explanation.demand).toEqual({ vcpus: 2, memoryMiB: 4 * GiB, overheadMiB: 88, hugepageMiB: 0 });
+  });
+
+  it('notes a host with fewer physical CPUs for guests than the VM has vCPUs', () => {
+    const wide = fleet({ hosts: [host('kvm-1', { cpus: 8, reserved: { cpus: 2, memoryMiB: 1024 } }), host('kvm-2', { cpus: 16 })], vms: [vm('wide', { vcpus: 8 })] });
+    const result = explain(wide, 'wide');
+    if (!result.ok) throw new Error(result.problem);
+    expect(result.explanation.hosts[0]!.notes).toEqual([
+      "VM has 8 vCPUs, more than the 6 physical CPUs host kvm-1 has for guests (8 less 2 for the host OS): its vCPUs would wait for each other's cores",
+    ]);
+    expect(result.explanation.hosts[1]!.notes).toEqual([]);
+  });
+
   it('reports an unknown VM', () => {
     expect(explain(f, 'nope')).toEqual({ ok: false, problem: 'no VM named nope in the fleet' });
   });

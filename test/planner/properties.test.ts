@@ -165,17 +165,18 @@ const params = { seed: SEED, numRuns: RUNS };
 function referenceEvacuate(ctx: ReturnType<typeof buildContext>, ledger: Ledger, survivors: readonly number[], failed: readonly number[]): { ok: boolean; moves: Map<number, number> } {
   const free = survivors.map((h) => ({ cpu: ctx.hosts[h]!.capacity.cpu - ledger.cpuUsed[h]!, memory: ctx.hosts[h]!.capacity.memoryMiB - ledger.memoryUsed[h]!, tenants: 0, isolated: 0, groups: new Set<string>() }));
   const leaving = failed.flatMap((h) => [...ledger.vmsOn[h]!]).sort((a, b) => {
-    const va = ctx.vms[a]!.vm;
-    const vb = ctx.vms[b]!.vm;
-    return vb.memoryMiB - va.memoryMiB || vb.vcpus - va.vcpus || a - b;
+    const va = ctx.vms[a]!;
+    const vb = ctx.vms[b]!;
+    return vb.memoryMiB - va.memoryMiB || vb.vm.vcpus - va.vm.vcpus || a - b;
   });
   const moves = new Map<number, number>();
   let ok = true;
+  // Memory as the planner charges it (guest RAM plus per-guest overhead); these fleets declare no hugepages.
   for (const v of leaving) {
-    const vm = ctx.vms[v]!.vm;
+    const { vm, memoryMiB } = ctx.vms[v]!;
     const slot = free.findIndex((f, s) => {
       const h = survivors[s]!;
-      if (f.cpu < vm.vcpus || f.memory < vm.memoryMiB) return false;
+      if (f.cpu < vm.vcpus || f.memory < memoryMiB) return false;
       if (vm.antiAffinity !== undefined && (f.groups.has(vm.antiAffinity) || ledger.antiAffinity.get(vm.antiAffinity)?.has(h))) return false;
       return vm.securityClass === 'isolated' ? ledger.tenants[h] === 0 && f.tenants === 0 : ledger.isolated[h] === 0 && f.isolated === 0;
     });
@@ -185,7 +186,7 @@ function referenceEvacuate(ctx: ReturnType<typeof buildContext>, ledger: Ledger,
     }
     const f = free[slot]!;
     f.cpu -= vm.vcpus;
-    f.memory -= vm.memoryMiB;
+    f.memory -= memoryMiB;
     f.tenants += 1;
     if (vm.securityClass === 'isolated') f.isolated += 1;
     if (vm.antiAffinity !== undefined) f.groups.add(vm.antiAffinity);
