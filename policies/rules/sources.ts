@@ -39,4 +39,9 @@ export const SRC = {
   terraformPreventDestroy: 'https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle',
   libvirtRng: 'https://libvirt.org/formatdomain.html#random-number-generator-device',
   libvirtMemballoon: 'https://libvirt.org/formatdomain.html#memory-balloon-device',
+  qemuFilePosix: 'https://gitlab.com/qemu-project/qemu/-/blob/master/block/file-posix.c',
+  novaImageBackend: 'https://github.com/openstack/nova/blob/master/nova/virt/libvirt/imagebackend.py',
+  qemuCpuDefinitions: 'https://gitlab.com/qemu-project/qemu/-/blob/master/target/i386/cpu.c',
+  libvirtCpuModel: 'https://libvirt.org/formatdomain.html#cpu-model-and-topology',
+  libvirtMigration: 'https://libvirt.org/migration.html',
 } as const;
