@@ -47,7 +47,9 @@ export type LiveMigration =
  * volumes on the destination, qemuMigrationDstPrecreateDisk), which libvirt refuses for tunnelled
  * migration ("migration of non-shared storage is not supported with tunnelled migration", same file)
  * and which libxl does not offer at all (src/libxl/libxl_migration.h: no VIR_MIGRATE_NON_SHARED_DISK).
- * A LUN of a host-local SCSI or multipath pool cannot be created on the destination either.
+ * A LUN of a host-local SCSI or multipath pool cannot be created on the destination either, and the
+ * read-only cloud-init seed is never copied (qemu_migration.c qemuMigrationAnyCopyDisk: "migrate only
+ * non-shared non-readonly disks"), so a seed on a local pool is missing on the destination.
  */
 export function liveMigration(fleet: Fleet, vm: Vm, source: Host, target: Host): LiveMigration {
   const blocked = (reason: string): LiveMigration => ({ ok: false, reason });
@@ -68,6 +70,10 @@ export function liveMigration(fleet: Fleet, vm: Vm, source: Host, target: Host):
   if (source.hypervisor === 'xen') return blocked(`${listed} not on shared storage, and libxl cannot copy storage during migration; move the disks to shared storage or move the VM cold`);
   const lun = local.find(({ disk }) => disk.volume !== undefined);
   if (lun) return blocked(`disk ${lun.index} is LUN ${lun.disk.volume} of host-local pool ${lun.disk.pool}, which cannot be created on ${target.name} to copy into`);
+  const seedPool = vm.cloudInit === undefined ? undefined : vm.disks[0]?.pool;
+  if (seedPool !== undefined && pools.get(seedPool)?.shared !== true) {
+    return blocked(`its cloud-init seed is a read-only volume on local pool ${seedPool}, which --copy-storage-all does not copy, so ${target.name} would lack it; put the first disk on shared storage`);
+  }
   if (transport === 'tunnelled') {
     return blocked(`${listed} not on shared storage, and libvirt cannot copy storage over a tunnelled migration; set transport: tls (or plain) on migration pool ${pool.name} to migrate with --copy-storage-all`);
   }
