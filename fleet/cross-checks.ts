@@ -175,6 +175,11 @@ const ISCSI_NAME = /^(iqn\.\d{4}-(0[1-9]|1[0-2])\.[a-z0-9]([a-z0-9.-]*[a-z0-9])?
 /** A host name or IPv4 address, with an optional port. */
 const PORTAL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5]))?$/i;
 const ISCSI_POOL_TYPES: ReadonlySet<string> = new Set(['iscsi', 'iscsi-direct']);
+const ISCSI_KEY_HINT: Readonly<Record<string, string>> = {
+  portal: 'host or host:port of the iSCSI portal',
+  target: 'the target IQN, e.g. iqn.2024-01.com.example:vms',
+  initiator: 'the initiator IQN this host logs in with, e.g. iqn.2024-01.com.example:host1',
+};
 
 function poolTypeOf(item: Loose): StoragePoolType | undefined {
   const type = str(item, 'type');
@@ -203,7 +208,7 @@ function storagePoolProblems({ index, item: pool }: LooseItem): PathProblem[] {
   }
   const required = type === 'iscsi-direct' ? ['portal', 'target', 'initiator'] : ['portal', 'target'];
   for (const key of required) {
-    if (pool[key] === undefined) problems.push({ path: at('type'), message: `an ${type} pool needs '${key}'${key === 'portal' ? ' (host or host:port of the iSCSI portal)' : ' (an IQN such as iqn.2024-01.com.example:vms)'}` });
+    if (pool[key] === undefined) problems.push({ path: at('type'), message: `an ${type} pool needs '${key}' (${ISCSI_KEY_HINT[key]})` });
   }
   const portal = str(pool, 'portal');
   if (portal !== undefined && !PORTAL.test(portal)) {
