@@ -22,8 +22,27 @@ export interface StoragePoolProps {
 
 type PoolSource = NonNullable<PoolConfig['source']>;
 
-/** How the fleet's one-line `source` maps onto libvirt's `<source>` for each pool type. */
-const SOURCE: Record<StoragePoolType, (source: string) => PoolSource | undefined> = {
+/**
+ * iSCSI pools (libvirt docs/formatstorage.rst, storage.rst): the portal is `<host name=>`, the target
+ * IQN `<device path=>` and the initiator IQN `<initiator><iqn name=>`.
+ */
+function iscsiSource(pool: StoragePoolSpec): PoolSource | undefined {
+  if (!pool.portal || !pool.target) return undefined;
+  return {
+    host: [portalHost(pool.portal)],
+    device: [{ path: pool.target }],
+    ...(pool.initiator ? { initiator: { iqn: { name: pool.initiator } } } : {}),
+  };
+}
+
+/** `host` or `host:port` of an iSCSI portal as libvirt's `<host name= port=>`. */
+function portalHost(portal: string): { name: string; port?: string } {
+  const colon = portal.lastIndexOf(':');
+  return colon > 0 ? { name: portal.slice(0, colon), port: portal.slice(colon + 1) } : { name: portal };
+}
+
+/** How the fleet's one-line `source` maps onto libvirt's `<source>` for each pool type (iSCSI: see iscsiSource). */
+const SOURCE: Record<Exclude<StoragePoolType, 'iscsi' | 'iscsi-direct'>, (source: string) => PoolSource | undefined> = {
   dir: () => undefined,
   fs: (source) => ({ device: [{ path: source }] }),
   disk: (source) => ({ device: [{ path: source }] }),
@@ -35,14 +54,6 @@ const SOURCE: Record<StoragePoolType, (source: string) => PoolSource | undefined
     const parts = hostAndPath(source);
     return parts && { host: [{ name: parts.host }], name: parts.path.replace(/^\//, ''), dir: { path: '/' } };
   },
-  iscsi: (source) => {
-    const parts = hostAndPath(source);
-    return parts && { host: [{ name: parts.host }], device: [{ path: parts.path }] };
-  },
-  'iscsi-direct': (source) => {
-    const parts = hostAndPath(source);
-    return parts && { host: [{ name: parts.host }], device: [{ path: parts.path }] };
-  },
   scsi: (source) => ({ adapter: { name: source } }),
   logical: (source) => ({ name: source }),
   rbd: (source) => ({ name: source }),
@@ -51,6 +62,7 @@ const SOURCE: Record<StoragePoolType, (source: string) => PoolSource | undefined
   mpath: () => undefined,
 };
 
+const ISCSI_TYPES = new Set<StoragePoolType>(['iscsi', 'iscsi-direct']);
 /**
  * Where volumes appear on the host for device-backed pools when the fleet gives no path; libvirt's pool
  * schema requires a `<target>` for these types (the values libvirt's own documentation uses).
@@ -75,6 +87,14 @@ const CHECKS: readonly PropCheck<StoragePoolProps>[] = [
     fails: (p) => storagePoolProblems(p.pool).length > 0,
     message: (p) => storagePoolProblems(p.pool).map(([, message]) => message).join('; '),
   },
+  {
+    fails: (p) => ISCSI_TYPES.has(p.pool.type) && (!p.pool.portal || !p.pool.target),
+    message: (p) => `pool '${p.pool.name}' (type ${p.pool.type}) needs portal (host or host:port) and target (the target IQN)`,
+  },
+  {
+    fails: (p) => p.pool.type === 'iscsi-direct' && !p.pool.initiator,
+    message: (p) => `pool '${p.pool.name}' (type iscsi-direct) needs initiator (the initiator IQN libiscsi logs in with)`,
+  },
 ];
 
 export class StoragePool extends Construct {
@@ -86,7 +106,7 @@ export class StoragePool extends Construct {
     checkProps(this.node.path, props, CHECKS);
     const spec = props.pool;
     this.pool = spec;
-    const source = spec.source ? SOURCE[spec.type](spec.source) : undefined;
+    const source = spec.type === 'iscsi' || spec.type === 'iscsi-direct' ? iscsiSource(spec) : spec.source ? SOURCE[spec.type](spec.source) : undefined;
     const targetPath = spec.path ?? DEFAULT_TARGET[spec.type]?.(spec.source);
     this.resource = named(
       new Pool(this, 'pool', {

@@ -79,6 +79,7 @@ function seedAttachment(effective: EffectiveVm): Pick<DomainDevicesDisks, 'devic
 
 export class VirtualMachine extends Construct {
   readonly domain: CompactDomain;
+  /** The volumes created for the VM's disks; disks on existing LUNs (`volume:`) have none. */
   readonly volumes: readonly Volume[];
   readonly cloudInit?: CloudInit;
 
@@ -89,11 +90,14 @@ export class VirtualMachine extends Construct {
     const { vm } = effective;
     const kvm = effective.hypervisor === 'kvm';
 
-    this.volumes = effective.disks.map((disk) => this.volume(disk, props));
+    const created = effective.disks.map((disk) => (disk.volume === undefined ? this.volume(disk, props) : undefined));
+    this.volumes = created.filter((volume): volume is Volume => volume !== undefined);
     const disks: DomainDevicesDisks[] = effective.disks.map((disk, index) => {
-      const volume = this.volumes[index]!;
+      const volume = created[index];
+      // A LUN of an iSCSI/SCSI/multipath pool exists already: the domain references it by pool and name.
+      const source = volume ? { pool: volume.pool, volume: volume.name } : { pool: host.pool(disk.pool).name, volume: disk.volume! };
       return {
-        source: { volume: { pool: volume.pool, volume: volume.name } },
+        source: { volume: source },
         target: { dev: disk.target, bus: disk.bus },
         // QEMU is the only KVM disk driver; on Xen libxl picks its backend from the format.
         driver: { ...(kvm ? { name: 'qemu' } : {}), type: disk.format, ...(disk.cache ? { cache: disk.cache } : {}), ...(disk.io ? { io: disk.io } : {}) },

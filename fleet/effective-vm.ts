@@ -4,7 +4,8 @@
  * exactly this; policies judge exactly this, so what is checked is what is synthesized.
  */
 import type {
-  CpuMode, DiskBus, DiskCache, DiskFormat, DiskIo, Firmware, Fleet, Graphics, Hypervisor, Image, MigrationPool, StoragePool, Vm, XenGuestType,
+  CpuMode, DiskBus, DiskCache, DiskFormat, DiskIo, Firmware, Fleet, Graphics, Hypervisor, Image, MigrationPool, StoragePool, StoragePoolType, Vm,
+  XenGuestType,
 } from './model';
 
 /** KVM machine type: PCIe, modern hotplug; libvirt keeps "pc" unless asked (research: KVM-MACHINE-Q35). */
@@ -51,6 +52,11 @@ export interface EffectiveDisk {
   readonly format: DiskFormat;
   readonly sizeMiB: number;
   readonly pool: string;
+  /**
+   * An existing volume (a LUN of an iSCSI/SCSI/multipath pool) the disk uses as it is; no volume is
+   * created for it. Undefined for disks whose volume hyperplan creates.
+   */
+  readonly volume?: string;
   /** Base image path or URL the OS disk is created from. */
   readonly imageSource?: string;
   readonly data: boolean;
@@ -165,11 +171,45 @@ function kvmCpu(fleet: Fleet, vm: Vm): EffectiveCpu {
   return poolCpu(pool) ?? { mode: fleet.defaults.kvm.vm.cpuMode ?? KVM_DEFAULT_CPU_MODE };
 }
 
+/** Format of a base image given as a path or URL: `.raw`/`.img` files are raw, everything else qcow2. */
+export function imagePathFormat(path: string): DiskFormat {
+  return path.endsWith('.raw') || path.endsWith('.img') ? 'raw' : 'qcow2';
+}
+
 function imageOf(fleet: Fleet, image: string | undefined): { source: string; format: DiskFormat; pvhCapable: boolean } | undefined {
   if (!image) return undefined;
   const named = lookup(fleet).images.get(image);
   if (named) return named;
-  return { source: image, format: image.endsWith('.raw') || image.endsWith('.img') ? 'raw' : 'qcow2', pvhCapable: true };
+  return { source: image, format: imagePathFormat(image), pvhCapable: true };
+}
+
+/**
+ * Pools whose volumes are LUNs that exist on the storage side: libvirt cannot create volumes in them
+ * (libvirt docs/storage.rst: iSCSI "Volumes must be pre-allocated on the iSCSI server, and cannot be
+ * created via the libvirt APIs"; the same for SCSI and multipath pools; the iscsi-direct backend has no
+ * createVol). A disk there names its volume (`volume:`).
+ */
+export const PREALLOCATED_LUN_POOL_TYPES: ReadonlySet<StoragePoolType> = new Set<StoragePoolType>(['iscsi', 'iscsi-direct', 'scsi', 'mpath']);
+
+/**
+ * Pools that hold raw data only: libvirt's logical backend creates a plain LV for every volume whatever
+ * format is asked (src/storage/storage_backend_logical.c, virStorageBackendLogicalCreateVol; docs/storage.rst:
+ * "The logical volume pool does not use the volume format type element"), and LUNs are raw block devices.
+ */
+export const RAW_ONLY_POOL_TYPES: ReadonlySet<StoragePoolType> = new Set<StoragePoolType>(['logical', ...PREALLOCATED_LUN_POOL_TYPES]);
+
+/**
+ * The default I/O mode of a KVM disk. `io=native` (Linux AIO) only pays off with O_DIRECT (cache=none:
+ * QEMU refuses `aio=native` without `cache.direct=on`, block/file-posix.c raw_open_common) and it submits from QEMU's event loop,
+ * where io_submit() blocks whenever the filesystem has to allocate blocks — which a sparse qcow2 does on
+ * every first write to a cluster. So native only for raw volumes, which libvirt allocates in full
+ * (src/conf/storage_conf.c: a volume without `<allocation>` gets allocation = capacity) or which are
+ * block devices; qcow2 gets `threads`, the thread pool that absorbs those stalls. Nova decides the same
+ * way (nova/virt/libvirt/imagebackend.py: native for preallocated images and non-sparse LVM only).
+ */
+function defaultKvmIo(cache: DiskCache | undefined, format: DiskFormat): DiskIo | undefined {
+  if (cache !== 'none') return undefined;
+  return format === 'raw' ? 'native' : 'threads';
 }
 
 function xenGuestType(fleet: Fleet, vm: Vm): XenGuestType {
@@ -190,10 +230,11 @@ function disksFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveDisk[]
     const letter = used.get(prefix) ?? 0;
     used.set(prefix, letter + 1);
     const cache = disk.cache ?? defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined);
-    const shared = lookup(fleet).pools.get(disk.pool)?.shared ?? false;
-    // io=native needs cache=none (QEMU falls back to threads otherwise); keep it to local pools.
-    const io = disk.io ?? (hypervisor === 'kvm' && cache === 'none' && !shared ? 'native' : undefined);
     const image = imageOf(fleet, disk.image);
+    const poolType = lookup(fleet).pools.get(disk.pool)?.type;
+    const rawOnly = poolType !== undefined && RAW_ONLY_POOL_TYPES.has(poolType);
+    const format = disk.format ?? image?.format ?? (rawOnly ? 'raw' : 'qcow2');
+    const io = disk.io ?? (hypervisor === 'kvm' ? defaultKvmIo(cache, format) : undefined);
     return {
       index,
       // The loader rejects more than DEVICE_LETTERS disks per prefix (fleet/synthesis-checks.ts).
@@ -201,9 +242,10 @@ function disksFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveDisk[]
       bus,
       ...(cache ? { cache } : {}),
       ...(io ? { io } : {}),
-      format: disk.format ?? image?.format ?? 'qcow2',
+      format,
       sizeMiB: disk.sizeMiB,
       pool: disk.pool,
+      ...(disk.volume ? { volume: disk.volume } : {}),
       ...(image ? { imageSource: image.source } : {}),
       data: disk.data,
       preventDestroy: disk.data && disk.preventDestroy !== false,

@@ -21,6 +21,8 @@ export type DiskFormat = 'qcow2' | 'raw';
 export type CpuMode = 'host-model' | 'host-passthrough' | 'custom' | 'maximum';
 export type NumaPolicy = 'none' | 'preferred' | 'strict';
 export type PoolReserve = 'none' | 'n+1' | 'n+2';
+/** How `virsh migrate` carries the migration stream (libvirt docs/migration.rst). */
+export type MigrationTransport = 'tls' | 'tunnelled' | 'plain';
 export type PlacementStrategy = 'spread' | 'pack';
 export type NetworkMode = 'nat' | 'bridge' | 'isolated' | 'route' | 'open';
 export type StoragePoolType =
@@ -102,6 +104,13 @@ export interface MigrationPool {
   /** `host-model`, `host-passthrough` or a named baseline CPU model. @default host-model */
   readonly cpuModel: string;
   readonly reserve: PoolReserve;
+  /**
+   * How migrations between members are carried: `tls` (QEMU's native stream with TLS, `--tls`),
+   * `tunnelled` (through the libvirt daemons' connection, `--p2p --tunnelled`) or `plain` (unencrypted).
+   * Undefined for pools built in code without it; `migrationTransport()` (fleet/normalize.ts) resolves the default.
+   * @default tls on KVM; tunnelled on Xen, whose libxl driver has no TLS migration
+   */
+  readonly transport?: MigrationTransport;
 }
 
 export interface DhcpRange {
@@ -128,6 +137,12 @@ export interface StoragePool {
   readonly path?: string;
   /** Source: `host:/export` for netfs, a volume group for logical, `pool/image` for rbd, a device … */
   readonly source?: string;
+  /** iSCSI pools: the portal, `host` or `host:port` (libvirt `<source><host name= port=>`). */
+  readonly portal?: string;
+  /** iSCSI pools: the target IQN (libvirt `<source><device path=>`). */
+  readonly target?: string;
+  /** iSCSI pools: the initiator IQN (libvirt `<source><initiator><iqn name=>`); required by iscsi-direct. */
+  readonly initiator?: string;
   /** Usable size of the pool (per host for local pools); undefined = not limited by the planner. */
   readonly capacityMiB?: number;
   /** True for pools every host reaches the same data through (netfs, rbd, gluster, iscsi …). */
@@ -150,6 +165,8 @@ export interface Disk {
   readonly pool: string;
   /** Image name (from `images`) or a path/URL of a base image. */
   readonly image?: string;
+  /** An existing volume of the pool (a LUN of an iSCSI, SCSI or multipath pool), used as it is. */
+  readonly volume?: string;
   readonly bus?: DiskBus;
   readonly cache?: DiskCache;
   readonly io?: DiskIo;

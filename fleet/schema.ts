@@ -166,6 +166,10 @@ export const migrationPoolSchema = z
     sharedStorage: nameRef.optional(),
     cpuModel: text.default('host-model'),
     reserve: z.enum(['none', 'n+1', 'n+2']).default('none'),
+    transport: z
+      .enum(['tls', 'tunnelled', 'plain'])
+      .optional()
+      .meta({ description: 'How migrations are carried: tls (default on KVM), tunnelled (default on Xen) or plain' }),
   })
   .strict();
 
@@ -187,6 +191,9 @@ export const storagePoolSchema = z
     type: z.enum(STORAGE_POOL_TYPES),
     path: text.optional(),
     source: text.optional(),
+    portal: text.optional().meta({ description: 'iSCSI portal: host or host:port' }),
+    target: text.optional().meta({ description: 'iSCSI target IQN, e.g. iqn.2024-01.com.example:vms' }),
+    initiator: text.optional().meta({ description: 'iSCSI initiator IQN (required for iscsi-direct)' }),
     capacity: diskSize.optional(),
   })
   .strict();
@@ -206,6 +213,7 @@ const diskSchema = z
     size: diskSize,
     pool: nameRef,
     image: text.optional(),
+    volume: text.optional().meta({ description: 'An existing volume (LUN) of an iscsi, iscsi-direct, scsi or mpath pool, e.g. unit:0:0:1' }),
     bus: diskBus.optional(),
     cache: diskCache.optional(),
     io: z.enum(['native', 'threads', 'io_uring']).optional(),

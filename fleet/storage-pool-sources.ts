@@ -4,7 +4,7 @@
  */
 import type { StoragePoolType } from './model';
 
-/** `host:/export` (netfs, gluster, iscsi) split at the first colon; undefined when either side is empty. */
+/** `host:/export` (netfs, gluster) split at the first colon; undefined when either side is empty. */
 export function hostAndPath(source: string): { host: string; path: string } | undefined {
   const colon = source.indexOf(':');
   if (colon <= 0 || colon === source.length - 1) return undefined;
@@ -12,10 +12,13 @@ export function hostAndPath(source: string): { host: string; path: string } | un
 }
 
 /** Types whose source is `host:/path`. */
-export const HOST_PATH_TYPES: ReadonlySet<StoragePoolType> = new Set<StoragePoolType>(['netfs', 'gluster', 'iscsi', 'iscsi-direct']);
-/** Types that need a source at all. */
+export const HOST_PATH_TYPES: ReadonlySet<StoragePoolType> = new Set<StoragePoolType>(['netfs', 'gluster']);
+/**
+ * Types that need a source at all. iSCSI pools name `portal` and `target` instead (checked with their
+ * keys in fleet/cross-checks.ts).
+ */
 export const SOURCE_TYPES: ReadonlySet<StoragePoolType> = new Set<StoragePoolType>([
-  'fs', 'disk', 'netfs', 'gluster', 'iscsi', 'iscsi-direct', 'scsi', 'logical', 'rbd', 'zfs', 'vstorage',
+  'fs', 'disk', 'netfs', 'gluster', 'scsi', 'logical', 'rbd', 'zfs', 'vstorage',
 ]);
 /** Types whose files live under a target directory the fleet names with `path`. */
 export const PATH_TYPES: ReadonlySet<StoragePoolType> = new Set<StoragePoolType>(['dir', 'fs', 'netfs']);

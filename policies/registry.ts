@@ -34,6 +34,7 @@ import { hybIoHeavyOnXen } from './rules/hybrid/hyb-io-heavy-on-xen';
 import { hybNetKvmNoMultiqueue } from './rules/hybrid/hyb-net-kvm-no-multiqueue';
 import { hybNetXenEmulated } from './rules/hybrid/hyb-net-xen-emulated';
 import { hybSensitiveOnKvm } from './rules/hybrid/hyb-sensitive-on-kvm';
+import { migHostModelMixed } from './rules/migration/mig-host-model-mixed';
 import { migHostPassthroughMixed } from './rules/migration/mig-host-passthrough-mixed';
 import { migHostPassthrough } from './rules/migration/mig-host-passthrough';
 import { migHostdev } from './rules/migration/mig-hostdev';
@@ -93,6 +94,7 @@ export const RULES: readonly Rule[] = [
   hybNetKvmNoMultiqueue,
   hybNetXenEmulated,
   hybSensitiveOnKvm,
+  migHostModelMixed,
   migHostPassthroughMixed,
   migHostPassthrough,
   migHostdev,

@@ -4,6 +4,8 @@
  * the host) plus the volumes and cloud-init seed the domain attaches.
  */
 import type { Fleet, Host, Vm } from '../fleet/model';
+import { migrationTransport } from '../fleet/normalize';
+import { migrateCommand } from '../planner/drain';
 import type { Placement } from '../planner/types';
 import { terraformId } from '../constructs/terraform-id';
 import { DOMAIN_RESTART_NOTE } from './replacement-rules';
@@ -189,7 +191,7 @@ function migrationAdvice(base: SideLookup, head: SideLookup, vm: string, from: T
     return {
       mode: 'live',
       text:
-        `live-migrate first with: virsh -c ${hostUri(base, from)} migrate --live --persistent --undefinesource ${vm} ${hostUri(head, to)}, ` +
+        `live-migrate first with: ${migrateCommand(vm, hostUri(base, from), hostUri(head, to), { transport: migrationTransport(pool) })}, ` +
         `then \`terraform state mv ${from.address} ${to.address}\` (and the same for its volumes; across stacks: \`terraform state rm\` + \`terraform import\`), ` +
         'so Terraform neither destroys nor recreates it',
     };

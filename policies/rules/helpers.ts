@@ -87,3 +87,35 @@ export function poolCpuModels(ctx: RuleContext, pool: MigrationPool): { identica
   if (models.length > 1) return { identical: false, description: `have different CPU models (${models.join(', ')})` };
   return { identical: true, description: `are ${models[0] ?? 'one model'}` };
 }
+
+/**
+ * QEMU's x86 CPU model names by vendor (target/i386/cpu.c, builtin_x86_defs: `.vendor = CPUID_VENDOR_AMD`
+ * for EPYC*, Opteron_G*, phenom and athlon; CPUID_VENDOR_INTEL for the Intel generations and their
+ * `-Server`/`-Client` variants; CPUID_VENDOR_HYGON for Dhyana). libvirt's CPU map uses the same names,
+ * with suffixes such as `-IBRS`, `-noTSX` or `-v2`, so a name is matched by its start. `Xeon` (Intel's
+ * brand, as in `Xeon-Gold-6338`) is not a QEMU model but is only ever Intel.
+ */
+const CPU_MODEL_VENDORS: readonly { readonly vendor: string; readonly pattern: RegExp }[] = [
+  { vendor: 'AMD', pattern: /^(EPYC|Opteron_G\d|phenom|athlon)/i },
+  { vendor: 'Hygon', pattern: /^Dhyana/i },
+  {
+    vendor: 'Intel',
+    pattern: /^(Conroe|Penryn|Nehalem|Westmere|SandyBridge|IvyBridge|Haswell|Broadwell|Skylake|Cascadelake|Cooperlake|Icelake|SapphireRapids|GraniteRapids|SierraForest|ClearwaterForest|Denverton|Snowridge|KnightsMill|core2duo|coreduo|n270|Xeon)/i,
+  },
+];
+
+/** `AuthenticAMD`/`amd` → `AMD`, `GenuineIntel`/`intel` → `Intel`: one spelling per vendor. */
+function canonicalVendor(vendor: string): string {
+  if (/amd/i.test(vendor)) return 'AMD';
+  if (/intel/i.test(vendor)) return 'Intel';
+  if (/hygon/i.test(vendor)) return 'Hygon';
+  return vendor;
+}
+
+/** A host's CPU vendor: as declared, else inferred from a known CPU model name; undefined when unknown. */
+export function cpuVendorOf(host: Host): string | undefined {
+  if (host.cpuVendor !== undefined) return canonicalVendor(host.cpuVendor);
+  const model = host.cpuModel;
+  if (model === undefined) return undefined;
+  return CPU_MODEL_VENDORS.find(({ pattern }) => pattern.test(model))?.vendor;
+}

@@ -46,4 +46,9 @@ export const SRC = {
   terraformSensitiveState: 'https://developer.hashicorp.com/terraform/language/state/sensitive-data',
   terraformS3Backend: 'https://developer.hashicorp.com/terraform/language/backend/s3',
   terraformPgBackend: 'https://developer.hashicorp.com/terraform/language/backend/pg',
+  qemuFilePosix: 'https://gitlab.com/qemu-project/qemu/-/blob/master/block/file-posix.c',
+  novaImageBackend: 'https://github.com/openstack/nova/blob/master/nova/virt/libvirt/imagebackend.py',
+  qemuCpuDefinitions: 'https://gitlab.com/qemu-project/qemu/-/blob/master/target/i386/cpu.c',
+  libvirtCpuModel: 'https://libvirt.org/formatdomain.html#cpu-model-and-topology',
+  libvirtMigration: 'https://libvirt.org/migration.html',
 } as const;

@@ -35,7 +35,7 @@ describe('VirtualMachine on KVM', () => {
     ],
   });
 
-  it('renders the KVM defaults: q35, host-model CPU, virtio disk and NIC, qemu driver with cache=none/io=native, memory in MiB', () => {
+  it('renders the KVM defaults: q35, host-model CPU, virtio disk and NIC, qemu driver with cache=none (io=threads on qcow2), memory in MiB', () => {
     const { synth, json } = onHost('kvm', [web]);
     expect(synth).toHaveResourceWithProperties(Domain, {
       name: 'web-1',
@@ -51,7 +51,8 @@ describe('VirtualMachine on KVM', () => {
     expect(domain.devices.disks[0]).toEqual({
       source: { volume: { pool: '${libvirt_volume.kvm_a1_web_1_disk0.pool}', volume: '${libvirt_volume.kvm_a1_web_1_disk0.name}' } },
       target: { dev: 'vda', bus: 'virtio' },
-      driver: { name: 'qemu', type: 'qcow2', cache: 'none', io: 'native' },
+      // A sparse qcow2 allocates clusters on first write, which blocks io=native (Linux AIO) in QEMU's event loop.
+      driver: { name: 'qemu', type: 'qcow2', cache: 'none', io: 'threads' },
     });
     expect(domain.devices.disks[1].target).toEqual({ dev: 'vdb', bus: 'virtio' });
     expect(domain.devices.interfaces).toEqual([{ source: { bridge: { bridge: 'br0' } }, model: { type: 'virtio' }, driver: { name: 'vhost' } }]);
@@ -62,6 +63,43 @@ describe('VirtualMachine on KVM', () => {
     expect(domain.graphics).toBeUndefined();
     expect(checkConformance(json)).toEqual([]);
     expect(json.resource).toMatchSnapshot();
+  });
+
+  // QEMU block/file-posix.c: aio=native needs cache.direct=on; Nova (nova/virt/libvirt/imagebackend.py) uses
+  // native only for fully allocated volumes. libvirt allocates a raw volume in full (storage_conf.c: no
+  // <allocation> means allocation = capacity), and an LV is a block device.
+  it('gives raw volumes io=native and keeps an explicit io as written', () => {
+    const lvm = { name: 'lvm', type: 'logical' as const, source: 'vg0', shared: false };
+    const f = fleet({ pools: [...fleet().pools, lvm] });
+    const db = vm('db', { disks: [
+      { sizeMiB: 1024, pool: 'images', format: 'raw', data: false },
+      { sizeMiB: 1024, pool: 'lvm', data: true },
+      { sizeMiB: 1024, pool: 'images', io: 'io_uring', data: true },
+    ] });
+    const domain = domainOf(onHost('kvm', [db], { ...f, vms: [db] }).json, 'kvm_a1_db');
+    expect(domain.devices.disks.map((d: { driver: unknown }) => d.driver)).toEqual([
+      { name: 'qemu', type: 'raw', cache: 'none', io: 'native' },
+      // A disk in a logical pool is raw unless it says otherwise: libvirt creates plain LVs there.
+      { name: 'qemu', type: 'raw', cache: 'none', io: 'native' },
+      { name: 'qemu', type: 'qcow2', cache: 'none', io: 'io_uring' },
+    ]);
+  });
+
+  // libvirt docs/storage.rst, iSCSI pool: "Volumes must be pre-allocated on the iSCSI server, and cannot be
+  // created via the libvirt APIs" — the domain references the LUN and no libvirt_volume is synthesized.
+  it('references an existing LUN of an iSCSI pool and creates no volume for it', () => {
+    const san = { name: 'san', type: 'iscsi' as const, portal: 'san1', target: 'iqn.2024-01.com.example:vms', shared: true };
+    const f = fleet({ pools: [...fleet().pools, san] });
+    const app = vm('app', { disks: [{ sizeMiB: 1024, pool: 'images', data: false }, { sizeMiB: 10240, pool: 'san', volume: 'unit:0:0:1', data: true }] });
+    const { json } = onHost('kvm', [app], { ...f, vms: [app] });
+    expect(Object.keys(resources(json, 'libvirt_volume'))).toEqual(['kvm_a1_app_disk0']);
+    const domain = domainOf(json, 'kvm_a1_app');
+    expect(domain.devices.disks[1]).toEqual({
+      source: { volume: { pool: '${libvirt_pool.kvm_a1_pool_san.name}', volume: 'unit:0:0:1' } },
+      target: { dev: 'vdb', bus: 'virtio' },
+      driver: { name: 'qemu', type: 'raw', cache: 'none', io: 'native' },
+    });
+    expect(checkConformance(json)).toEqual([]);
   });
 
   it('protects data volumes against destroy and makes the OS disk an overlay on one shared base image', () => {

@@ -31,6 +31,19 @@ describe('FleetBuilder', () => {
     expect(built.locations).toEqual({});
   });
 
+  it('takes iSCSI pools, LUN disks and a migration transport, with the loader\'s cross-checks', () => {
+    const fleet = baseBuilder()
+      .pool({ name: 'san', type: 'iscsi', portal: 'san1:3260', target: 'iqn.2024-01.com.example:vms', initiator: 'iqn.2024-01.com.example:kvm-1' })
+      .migrationPool({ name: 'xp', hypervisor: 'xen', hosts: ['xen-1'] })
+      .vm({ name: 'app', vcpus: 2, memory: '4GiB', hypervisor: 'kvm', disks: [{ size: '10GiB', pool: 'san', volume: 'unit:0:0:1' }] })
+      .build();
+    expect(fleet.pools.find((p) => p.name === 'san')).toMatchObject({ portal: 'san1:3260', target: 'iqn.2024-01.com.example:vms', shared: true });
+    expect(fleet.vms.find((v) => v.name === 'app')?.disks[0]?.volume).toBe('unit:0:0:1');
+    // libxl has no TLS migration (libvirt src/libxl/libxl_migration.h): Xen pools tunnel by default.
+    expect(fleet.migrationPools.map((p) => p.transport)).toEqual(['tls', 'tunnelled']);
+    expect(() => baseBuilder().vm({ name: 'bad', vcpus: 1, memory: '1GiB', disks: [{ size: '1GiB', pool: 'local', volume: 'unit:0:0:1' }] }).build()).toThrow(/'volume' names an existing LUN/);
+  });
+
   it('applies defaults like the loader', () => {
     const fleet = baseBuilder().defaults({ kvm: { overcommit: { cpu: 2 } }, placement: { strategy: 'pack' } }).build();
     expect(fleet.hosts[0]?.overcommit).toEqual({ cpu: 2, memory: 1 });

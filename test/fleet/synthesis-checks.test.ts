@@ -10,7 +10,12 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ['dir pool without path', withLine(19, '  - { name: local, type: dir }'), ["f.yaml:19:26: pools[0].type: pool 'local' (type dir) has no path; set path to the directory volumes live in (e.g. /var/lib/libvirt/images)"]],
   ['netfs pool without source', withLine(20, '  - { name: nfs, type: netfs, path: /mnt/nfs }'), ["f.yaml:20:24: pools[1].type: pool 'nfs' (type netfs) has no source; set source (netfs: host:/export, logical: a volume group, rbd: a Ceph pool, fs/disk: a device)"]],
   ['netfs source not host:/path', withLine(20, '  - { name: nfs, type: netfs, source: "nfs1", path: /mnt/nfs }'), ["f.yaml:20:39: pools[1].source: pool 'nfs' (type netfs) has source 'nfs1'; expected host:/path, e.g. nfs1:/export/images"]],
-  ['iscsi source without path', withLine(20, '  - { name: nfs, type: iscsi, source: "san:" }'), ["f.yaml:20:39: pools[1].source: pool 'nfs' (type iscsi) has source 'san:'; expected host:/path, e.g. nfs1:/export/images"]],
+  // iSCSI pools name a portal and a target instead of a source (libvirt formatstorage: <host name=>, <device path=>).
+  ['iscsi pool with a source instead of portal and target', withLine(20, '  - { name: nfs, type: iscsi, source: "san:" }'), [
+    "f.yaml:20:24: pools[1].type: an iscsi pool needs 'portal' (host or host:port of the iSCSI portal)",
+    "f.yaml:20:24: pools[1].type: an iscsi pool needs 'target' (the target IQN, e.g. iqn.2024-01.com.example:vms)",
+    "f.yaml:20:39: pools[1].source: an iscsi pool takes 'portal' (host or host:port) and 'target' (the target IQN) instead of 'source'",
+  ]],
   ['logical pool without source', withLine(20, '  - { name: nfs, type: logical }'), ["f.yaml:20:24: pools[1].type: pool 'nfs' (type logical) has no source; set source (netfs: host:/export, logical: a volume group, rbd: a Ceph pool, fs/disk: a device)"]],
   ['nat network without cidr', withLine(17, '  - { name: prod, mode: nat }'), ["f.yaml:17:25: networks[0].mode: a nat network needs 'cidr' (e.g. 192.168.122.0/24): libvirt gives it a gateway and DHCP range"]],
   ['route network without cidr', withLine(17, '  - { name: prod, mode: route }'), ["f.yaml:17:25: networks[0].mode: a route network needs 'cidr' (e.g. 192.168.122.0/24): libvirt gives it a gateway and DHCP range"]],

@@ -58,6 +58,19 @@ describe('renderResource', () => {
     expect(a).toBe("<volume>\n  <name>v</name>\n  <capacity unit='GiB'>1</capacity>\n  <target>\n    <format type='qcow2'/>\n  </target>\n</volume>\n");
   });
 
+  // libvirt docs/formatstorage.rst (source elements) and storage.rst ("Example iSCSI direct pool input"):
+  // <host name= port=/>, <device path=/> and <initiator><iqn name=/></initiator>.
+  it('renders an iSCSI pool source: portal host and port, target IQN, initiator IQN', () => {
+    const xml = renderResource('libvirt_pool', {
+      name: 'san', type: 'iscsi',
+      source: { host: [{ name: 'san1', port: '3260' }], device: [{ path: 'iqn.2024-01.com.example:vms' }], initiator: { iqn: { name: 'iqn.2024-01.com.example:h1' } } },
+      target: { path: '/dev/disk/by-path' },
+    });
+    expect(xml).toContain("<host name='san1' port='3260'/>");
+    expect(xml).toContain("<device path='iqn.2024-01.com.example:vms'/>");
+    expect(xml).toContain("<initiator>\n      <iqn name='iqn.2024-01.com.example:h1'/>\n    </initiator>");
+  });
+
   it('reports attribute paths the table does not map', () => {
     expect(unmappedPaths('libvirt_domain', { name: 'a', devices: { disks: [{ target: { dev: 'vda', bogus: 1 } }] }, sysinfo: {} }))
       .toEqual(['devices.disks[].target.bogus', 'sysinfo']);

@@ -74,6 +74,21 @@ describe('hyperplan plan / explain / drain', () => {
     expect(out.join('')).toBe('');
   });
 
+  it('prints the drain JSON contract, extended with rebuilds, and the text with its transport flag', async () => {
+    const fleet = FLEET.replace(/, antiAffinity: web \}/g, ' }');
+    const dir = mkdtempSync(join(tmpdir(), 'hyperplan-drain-'));
+    writeFileSync(join(dir, 'fleet.yaml'), fleet);
+    const out: string[] = [];
+    const io: Io = { stdout: (t) => out.push(t), stderr: () => undefined, cwd: dir, env: {}, interactive: false };
+    expect(await run(['drain', 'fleet.yaml', 'kvm-a1', '--format', 'json'], io)).toBe(0);
+    const json = JSON.parse(out.join(''));
+    expect(Object.keys(json)).toEqual(['host', 'steps', 'rebuilds']);
+    expect(json.steps).toEqual([
+      { vm: 'web-1', to: 'kvm-a2', command: 'virsh -c qemu+ssh://root@kvm-a1/system migrate --live --persistent --undefinesource --tls web-1 qemu+ssh://root@kvm-a2/system' },
+    ]);
+    expect(json.rebuilds).toEqual([]);
+  });
+
   it('rejects bad usage with exit 2 and has help', async () => {
     const { io, err, out } = setup();
     expect(await run(['plan'], io)).toBe(2);

@@ -87,7 +87,7 @@ describe('review of fleet changes', () => {
     const web = vm(review, 'web-1');
     expect(web).toMatchObject({ change: 'move', from: 'kvm-a1', to: 'kvm-a2', host: 'kvm-a2', migration: 'live' });
     expect(web.reasons).toContain(
-      'live-migrate first with: virsh -c qemu+ssh://root@kvm-a1/system migrate --live --persistent --undefinesource web-1 qemu+ssh://root@kvm-a2/system, ' +
+      'live-migrate first with: virsh -c qemu+ssh://root@kvm-a1/system migrate --live --persistent --undefinesource --tls web-1 qemu+ssh://root@kvm-a2/system, ' +
         'then `terraform state mv libvirt_domain.kvm_a1_web_1 libvirt_domain.kvm_a2_web_1` (and the same for its volumes; across stacks: `terraform state rm` + `terraform import`), ' +
         'so Terraform neither destroys nor recreates it',
     );
