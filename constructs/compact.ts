@@ -10,7 +10,9 @@ import { TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
   Domain,
+  domainClockToTerraform,
   domainCpuToTerraform,
+  domainCpuTuneToTerraform,
   domainDevicesToTerraform,
   domainFeaturesToTerraform,
   domainMemoryBackingToTerraform,
@@ -21,7 +23,8 @@ import {
 /** The domain attributes VirtualMachine renders. */
 export type CompactDomainConfig = Pick<
   DomainConfig,
-  'provider' | 'lifecycle' | 'dependsOn' | 'name' | 'type' | 'memory' | 'memoryUnit' | 'vcpu' | 'autostart' | 'running' | 'bootloader' | 'os' | 'cpu' | 'features' | 'memoryBacking' | 'devices'
+  | 'provider' | 'lifecycle' | 'dependsOn' | 'name' | 'type' | 'memory' | 'memoryUnit' | 'vcpu' | 'vcpuCpuset' | 'autostart' | 'running' | 'bootloader'
+  | 'os' | 'cpu' | 'cpuTune' | 'features' | 'clock' | 'memoryBacking' | 'devices'
 >;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -62,12 +65,15 @@ export class CompactDomain extends TerraformResource {
       memory: c.memory,
       memory_unit: c.memoryUnit,
       vcpu: c.vcpu,
+      vcpu_cpuset: c.vcpuCpuset,
       autostart: c.autostart,
       running: c.running,
       bootloader: c.bootloader,
       os: domainOsToTerraform(c.os),
       cpu: domainCpuToTerraform(c.cpu),
+      cpu_tune: domainCpuTuneToTerraform(c.cpuTune),
       features: domainFeaturesToTerraform(c.features),
+      clock: domainClockToTerraform(c.clock),
       memory_backing: domainMemoryBackingToTerraform(c.memoryBacking),
       devices: domainDevicesToTerraform(c.devices),
     }) as Record<string, unknown>;

@@ -6,13 +6,17 @@
 export { LibvirtProvider, type LibvirtProviderConfig } from '../.gen/providers/libvirt/provider';
 export {
   Domain,
+  type DomainClock,
   type DomainConfig,
   type DomainDevicesDisks,
   type DomainDevicesInterfaces,
   type DomainDevicesGraphics,
   type DomainFeatures,
+  type DomainFeaturesHyperV,
   type DomainOs,
+  domainClockToTerraform,
   domainCpuToTerraform,
+  domainCpuTuneToTerraform,
   domainDevicesToTerraform,
   domainFeaturesToTerraform,
   domainMemoryBackingToTerraform,

@@ -39,4 +39,8 @@ export const SRC = {
   terraformPreventDestroy: 'https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle',
   libvirtRng: 'https://libvirt.org/formatdomain.html#random-number-generator-device',
   libvirtMemballoon: 'https://libvirt.org/formatdomain.html#memory-balloon-device',
+  libxlDm: 'https://xenbits.xen.org/gitweb/?p=xen.git;a=blob;f=tools/libs/light/libxl_dm.c',
+  libvirtHypervFeatures: 'https://libvirt.org/formatdomain.html#hypervisor-features',
+  libvirtTimekeeping: 'https://libvirt.org/formatdomain.html#time-keeping',
+  providerDomain: 'https://registry.terraform.io/providers/dmacvicar/libvirt/0.9.7/docs/resources/domain',
 } as const;
