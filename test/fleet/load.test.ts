@@ -64,7 +64,7 @@ describe('loading examples', () => {
       expect(fleet.locations[key], key).toBeDefined();
     }
     expect(locate(fleet, 'vms[web-1].graphics.listen')).toEqual(fleet.locations['vms[web-1]']);
-    expect(locate(fleet, 'vms[web-1].disks[1].size')).toEqual({ file, line: 60, column: 17 });
+    expect(locate(fleet, 'vms[web-1].disks[1].size')).toEqual({ file, line: 61, column: 17 });
     expect(locate(fleet, 'nothing[here]')).toBeUndefined();
   });
 });
