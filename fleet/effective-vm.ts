@@ -22,11 +22,12 @@ export const XEN_DEFAULT_DISK_BUS: DiskBus = 'xen';
  */
 export const XEN_DEFAULT_NIC_MODEL = 'netfront';
 /**
- * Disk driver that makes libxl read a file disk in its own format. libvirt's libxl driver reads a disk
- * without a driver name as raw whatever its `type` (libxl_conf.c, libxlMakeDisk: "If driverName is not
- * specified, default to raw"); with name `qemu` it maps qcow2/qed/vhd/raw to the QEMU qdisk backend.
+ * The QEMU disk driver: KVM's only one, and on Xen the one that makes libxl read a file in its own
+ * format. libvirt's libxl driver reads a disk without a driver name as raw whatever its `type`
+ * (libxl_conf.c, libxlMakeDisk: "If driverName is not specified, default to raw"); with name `qemu` it
+ * maps qcow2/qed/vhd/raw to the QEMU qdisk backend.
  */
-export const XEN_FILE_DISK_DRIVER = 'qemu';
+export const QEMU_DISK_DRIVER = 'qemu';
 
 /**
  * Hyper-V enlightenments of KVM Windows guests, as libvirt documents them (formatdomain.html,
@@ -48,9 +49,9 @@ export interface ClockTimer {
 
 /**
  * Windows keeps its RTC in local time (xl.cfg(5) `localtime`, default UTC; libvirt clock offset
- * `localtime`). On KVM also the timers virt-manager gives Windows guests: the RTC catches up after a
- * pause, the PIT delays, no HPET, and the Hyper-V reference clock (libvirt formatdomain "Time keeping",
- * timer `hypervclock`). libxl accepts none of those timers (libxl_conf.c rejects rtc, pit, hypervclock).
+ * `localtime`). On KVM also the usual Windows timer set (as virt-install writes it): the RTC catches up
+ * after a pause, the PIT delays, no HPET, and the Hyper-V reference clock (libvirt formatdomain "Time
+ * keeping": tickpolicy catchup/delay, timer `hypervclock`). libxl accepts none of those timers (libxl_conf.c rejects rtc, pit, hypervclock).
  */
 export const KVM_WINDOWS_TIMERS: readonly ClockTimer[] = [
   { name: 'rtc', tickPolicy: 'catchup' },
@@ -248,7 +249,7 @@ function disksFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveDisk[]
     const format = disk.format ?? image?.format ?? 'qcow2';
     // QEMU is KVM's only disk driver. On Xen a driver-less disk is read as raw, so every other format
     // names qemu; a raw disk leaves the backend (phy or qdisk) to libxl.
-    const driverName = hypervisor === 'kvm' || format !== 'raw' ? XEN_FILE_DISK_DRIVER : undefined;
+    const driverName = hypervisor === 'kvm' || format !== 'raw' ? QEMU_DISK_DRIVER : undefined;
     return {
       index,
       target: `${prefix}${String.fromCharCode(97 + letter)}`,

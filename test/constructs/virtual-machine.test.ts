@@ -265,7 +265,7 @@ describe('VirtualMachine on Xen', () => {
   });
 });
 
-// libvirt formatdomain "Hypervisor features" (hyperv) and "Time keeping" (hypervclock); virt-manager's Windows clock: rtc catchup,
+// libvirt formatdomain "Hypervisor features" (hyperv) and "Time keeping" (hypervclock); the usual Windows clock (as virt-install writes it): rtc catchup,
 // pit delay, no hpet. spinlocks/stimer/tlbflush need a state the provider cannot set: KVM-WINDOWS-HYPERV-PARTIAL reports them.
 describe('VirtualMachine for Windows on KVM', () => {
   it('renders the Hyper-V enlightenments the provider can express and the Windows clock', () => {
