@@ -32,6 +32,8 @@ export interface HostResources {
   network(name: string): GuestNetwork;
   /** The base image `source` uploaded into pool `pool` of this host, uploaded once. */
   baseImage(pool: string, source: string, format: DiskFormat): BaseImage;
+  /** Host CPUs guests may run on (a libvirt cpuset such as `4-31`); undefined = every CPU. */
+  readonly guestCpuset?: string;
 }
 
 export interface LibvirtHostProps<H extends Host = Host> {

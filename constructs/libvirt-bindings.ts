@@ -6,14 +6,18 @@
 export { LibvirtProvider, type LibvirtProviderConfig } from '../.gen/providers/libvirt/provider';
 export {
   Domain,
+  type DomainClock,
   type DomainConfig,
   type DomainDevicesDisks,
   type DomainDevicesInterfaces,
   type DomainDevicesGraphics,
   type DomainFeatures,
   type DomainMemoryBackingMemoryHugePages,
+  type DomainFeaturesHyperV,
   type DomainOs,
+  domainClockToTerraform,
   domainCpuToTerraform,
+  domainCpuTuneToTerraform,
   domainDevicesToTerraform,
   domainFeaturesToTerraform,
   domainMemoryBackingToTerraform,

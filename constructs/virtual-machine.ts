@@ -5,18 +5,22 @@
  * itself beyond how libvirt spells them.
  */
 import { Construct } from 'constructs';
-import { cloudInitSeedBus, cloudInitSeedDevice, DISK_DEVICE_PREFIX, type EffectiveDisk, type EffectiveNic, type EffectiveVm } from '../fleet/effective-vm';
+import {
+  cloudInitSeedBus, cloudInitSeedDevice, DISK_DEVICE_PREFIX, type EffectiveDisk, type EffectiveNic, type EffectiveVm, type HypervFeature,
+} from '../fleet/effective-vm';
 import type { CloudInit as CloudInitSpec, DiskBus } from '../fleet/model';
 import { CloudInit } from './cloud-init';
 import { CompactDomain, type CompactDomainConfig } from './compact';
 import type { HostResources } from './host-provider';
 import {
   Volume,
+  type DomainClock,
   type DomainDevicesDisks,
   type DomainDevicesGraphics,
   type DomainDevicesInterfaces,
   type DomainFeatures,
   type DomainMemoryBackingMemoryHugePages,
+  type DomainFeaturesHyperV,
   type DomainOs,
 } from './libvirt-bindings';
 import { checkProps, type PropCheck } from './prop-checks';
@@ -39,6 +43,17 @@ const BYTES_PER_MIB = 1024 * 1024;
 /** Guest architecture; the fleet model describes x86_64 hosts only. */
 const ARCH = 'x86_64';
 const FILE_EXTENSION = { qcow2: 'qcow2', raw: 'img' } as const;
+/** libvirt's Hyper-V element names → the provider's attribute names. */
+const HYPERV_ATTRIBUTE: Readonly<Record<HypervFeature, keyof DomainFeaturesHyperV>> = {
+  relaxed: 'relaxed',
+  vapic: 'vapic',
+  vpindex: 'vpIndex',
+  runtime: 'runtime',
+  synic: 'synic',
+  reset: 'reset',
+  frequencies: 'frequencies',
+  ipi: 'ipi',
+};
 /** Chardev source of serial and Xen consoles; see the devices block below. */
 const PTY = { pty: { path: '' } };
 
@@ -99,8 +114,13 @@ export class VirtualMachine extends Construct {
       return {
         source: { volume: source },
         target: { dev: disk.target, bus: disk.bus },
-        // QEMU is the only KVM disk driver; on Xen libxl picks its backend from the format.
-        driver: { ...(kvm ? { name: 'qemu' } : {}), type: disk.format, ...(disk.cache ? { cache: disk.cache } : {}), ...(disk.io ? { io: disk.io } : {}) },
+        // effectiveVm names the driver: qemu on KVM and for non-raw files on Xen (libxl reads a driver-less disk as raw).
+        driver: {
+          ...(disk.driverName ? { name: disk.driverName } : {}),
+          type: disk.format,
+          ...(disk.cache ? { cache: disk.cache } : {}),
+          ...(disk.io ? { io: disk.io } : {}),
+        },
       };
     });
 
@@ -140,6 +160,8 @@ export class VirtualMachine extends Construct {
       // libvirt picks the node with numad (placement auto) and binds the guest's memory (numatune) and
       // vCPUs (vcpu placement) to it; the planner checked that the VM fits one node's physical size.
       ...(effective.numaMode ? { numaTune: { memory: { mode: effective.numaMode, placement: 'auto' } }, vcpuPlacement: 'auto' } : {}),
+      ...(effective.clock ? { clock: this.clock(effective) } : {}),
+      ...(host.guestCpuset !== undefined ? this.pinning(vm.vcpus, host.guestCpuset) : {}),
       devices: {
         disks,
         interfaces: effective.nics.map((nic) => this.nic(nic, host)),
@@ -211,7 +233,46 @@ export class VirtualMachine extends Construct {
   private features(effective: EffectiveVm): DomainFeatures {
     // Secure Boot on q35 needs SMM so the firmware's variable store cannot be written from the guest.
     const smm = effective.hypervisor === 'kvm' && effective.secureBoot;
-    return { acpi: true, apic: {}, ...(smm ? { smm: { state: 'on' } } : {}) };
+    return {
+      acpi: true,
+      apic: {},
+      ...(smm ? { smm: { state: 'on' } } : {}),
+      ...(effective.viridian ? { viridian: true } : {}),
+      ...(effective.hyperv.length > 0 ? { hyperV: this.hyperv(effective.hyperv) } : {}),
+    };
+  }
+
+  /** `<hyperv mode='custom'>` with each enlightenment `state='on'` (libvirt requires the state). */
+  private hyperv(features: readonly HypervFeature[]): DomainFeaturesHyperV {
+    const on = { state: 'on' };
+    const hyperv: Record<string, { state: string }> = {};
+    for (const feature of features) hyperv[HYPERV_ATTRIBUTE[feature]] = on;
+    return { mode: 'custom', ...hyperv };
+  }
+
+  private clock(effective: EffectiveVm): DomainClock {
+    const clock = effective.clock!;
+    return {
+      offset: clock.offset,
+      ...(clock.timers.length > 0
+        ? {
+            timer: clock.timers.map((t) => ({
+              name: t.name,
+              ...(t.tickPolicy ? { tickPolicy: t.tickPolicy } : {}),
+              ...(t.present ? { present: t.present } : {}),
+            })),
+          }
+        : {}),
+    };
+  }
+
+  /**
+   * Keeps every vCPU on `cpuset` (the host's CPUs outside Dom0's pinned ones): `<vcpu cpuset>` for the
+   * domain, and a `<vcpupin>` per vCPU because libvirt's libxl driver builds a Xen guest's hard affinity
+   * from per-vCPU pins only (libxl_conf.c, libxlSetVcpuAffinities reads each vCPU's cpumask).
+   */
+  private pinning(vcpus: number, cpuset: string): Pick<CompactDomainConfig, 'vcpuCpuset' | 'cpuTune'> {
+    return { vcpuCpuset: cpuset, cpuTune: { vcpuPin: Array.from({ length: vcpus }, (_, vcpu) => ({ vcpu, cpuSet: cpuset })) } };
   }
 
   private nic(nic: EffectiveNic, host: HostResources): DomainDevicesInterfaces {
@@ -220,7 +281,7 @@ export class VirtualMachine extends Construct {
     return {
       // Bridge-mode networks attach straight to the host bridge; the others through the libvirt network.
       source: mode === 'bridge' && bridge ? { bridge: { bridge } } : { network: { network: network.name } },
-      model: { type: nic.model },
+      ...(nic.model ? { model: { type: nic.model } } : {}),
       ...(nic.mac ? { mac: { address: nic.mac } } : {}),
       ...(nic.vhost || nic.queues ? { driver: { ...(nic.vhost ? { name: 'vhost' } : {}), ...(nic.queues ? { queues: nic.queues } : {}) } } : {}),
     };

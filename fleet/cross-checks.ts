@@ -128,6 +128,9 @@ function hostProblems({ index, item: host }: LooseItem): PathProblem[] {
   if (hypervisor === 'kvm' && host.dom0 !== undefined) {
     problems.push({ path: at('dom0'), message: "'dom0' is for Xen hosts; on a KVM host use 'reserved' for the host OS" });
   }
+  if (hypervisor === 'kvm' && (host.distro === 'xcp-ng' || host.distro === 'xenserver')) {
+    problems.push({ path: at('distro'), message: `'${host.distro}' is a Xen distribution; a KVM host is debian or ubuntu` });
+  }
   const { cpus, numaNodes } = host;
   if (typeof cpus === 'number' && typeof numaNodes === 'number' && numaNodes > cpus) {
     problems.push({ path: at('numaNodes'), message: `${numaNodes} NUMA nodes cannot share ${cpus} CPUs` });

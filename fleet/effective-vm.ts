@@ -4,8 +4,8 @@
  * exactly this; policies judge exactly this, so what is checked is what is synthesized.
  */
 import type {
-  CpuMode, DiskBus, DiskCache, DiskFormat, DiskIo, Firmware, Fleet, Graphics, Hypervisor, Image, MigrationPool, StoragePool, StoragePoolType, Vm,
-  XenGuestType,
+  CpuMode, DiskBus, DiskCache, DiskFormat, DiskIo, Firmware, Fleet, Graphics, GuestOs, Hypervisor, Image, MigrationPool, StoragePool,
+  StoragePoolType, Vm, XenGuestType,
 } from './model';
 
 /** KVM machine type: PCIe, modern hotplug; libvirt keeps "pc" unless asked (research: KVM-MACHINE-Q35). */
@@ -17,8 +17,54 @@ export const KVM_DEFAULT_DISK_BUS: DiskBus = 'virtio';
 export const KVM_DEFAULT_DISK_CACHE: DiskCache = 'none';
 export const KVM_DEFAULT_NIC_MODEL = 'virtio';
 export const XEN_DEFAULT_DISK_BUS: DiskBus = 'xen';
-/** PV network frontend; any other model on HVM becomes an emulated NIC (research: XEN-LIBVIRT-NIC). */
+/**
+ * NIC model of Xen PV and PVH guests: the PV frontend, the only model libvirt's libxl driver accepts
+ * for them (libvirt src/libxl/libxl_conf.c, libxlMakeNic).
+ */
 export const XEN_DEFAULT_NIC_MODEL = 'netfront';
+/**
+ * The QEMU disk driver: KVM's only one, and on Xen the one that makes libxl read a file in its own
+ * format. libvirt's libxl driver reads a disk without a driver name as raw whatever its `type`
+ * (libxl_conf.c, libxlMakeDisk: "If driverName is not specified, default to raw"); with name `qemu` it
+ * maps qcow2/qed/vhd/raw to the QEMU qdisk backend.
+ */
+export const QEMU_DISK_DRIVER = 'qemu';
+
+/**
+ * Hyper-V enlightenments of KVM Windows guests, as libvirt documents them (formatdomain.html,
+ * "Hypervisor features": relaxed, vapic, spinlocks, vpindex, runtime, synic, stimer, reset,
+ * frequencies, tlbflush, ipi), limited to those dmacvicar/libvirt 0.9.7 can express: its schema drops
+ * the `state` attribute of `spinlocks`, `stimer` and `tlbflush` (libvirtxml embeds it), and libvirt
+ * rejects those elements without one, so they are reported by KVM-WINDOWS-HYPERV-PARTIAL instead.
+ */
+export const KVM_WINDOWS_HYPERV = ['relaxed', 'vapic', 'vpindex', 'runtime', 'synic', 'reset', 'frequencies', 'ipi'] as const;
+export type HypervFeature = (typeof KVM_WINDOWS_HYPERV)[number];
+/** The enlightenments libvirt documents for Windows that provider 0.9.7 cannot render (see above). */
+export const KVM_WINDOWS_HYPERV_UNEXPRESSED = ['spinlocks (retries 8191)', 'stimer', 'tlbflush'] as const;
+
+export interface ClockTimer {
+  readonly name: string;
+  readonly tickPolicy?: string;
+  readonly present?: 'yes' | 'no';
+}
+
+/**
+ * Windows keeps its RTC in local time (xl.cfg(5) `localtime`, default UTC; libvirt clock offset
+ * `localtime`). On KVM also the usual Windows timer set (as virt-install writes it): the RTC catches up
+ * after a pause, the PIT delays, no HPET, and the Hyper-V reference clock (libvirt formatdomain "Time
+ * keeping": tickpolicy catchup/delay, timer `hypervclock`). libxl accepts none of those timers (libxl_conf.c rejects rtc, pit, hypervclock).
+ */
+export const KVM_WINDOWS_TIMERS: readonly ClockTimer[] = [
+  { name: 'rtc', tickPolicy: 'catchup' },
+  { name: 'pit', tickPolicy: 'delay' },
+  { name: 'hpet', present: 'no' },
+  { name: 'hypervclock', present: 'yes' },
+];
+
+export interface EffectiveClock {
+  readonly offset: 'localtime';
+  readonly timers: readonly ClockTimer[];
+}
 /**
  * PVH guests have no firmware; they boot a kernel directly. Without one given, boot the disk's own
  * kernel through GRUB built for Xen PVH (Debian package grub-xen-bin).
@@ -50,6 +96,8 @@ export interface EffectiveDisk {
   readonly cache?: DiskCache;
   readonly io?: DiskIo;
   readonly format: DiskFormat;
+  /** libvirt disk driver name: `qemu` on KVM and for non-raw files on Xen; none for raw on Xen (libxl picks the backend). */
+  readonly driverName?: string;
   readonly sizeMiB: number;
   readonly pool: string;
   /**
@@ -66,7 +114,11 @@ export interface EffectiveDisk {
 export interface EffectiveNic {
   readonly index: number;
   readonly network: string;
-  readonly model: string;
+  /**
+   * NIC model; undefined on Xen HVM unless the fleet names one: no `<model>` gives libxl's
+   * emulated+PV NIC (VIF_IOEMU), which a guest's PV drivers take over (libxl_conf.c, libxlMakeNic).
+   */
+  readonly model?: string;
   readonly mac?: string;
   /** virtio-net multiqueue; set for network-heavy KVM guests (one queue per vCPU). */
   readonly queues?: number;
@@ -95,6 +147,8 @@ export interface EffectiveVm {
   readonly osType: string;
   readonly machine: string;
   readonly guestType?: XenGuestType;
+  /** The guest OS as declared. */
+  readonly os?: GuestOs;
   readonly firmware: Firmware;
   readonly secureBoot: boolean;
   readonly cpu?: EffectiveCpu;
@@ -118,6 +172,12 @@ export interface EffectiveVm {
   readonly numaMode?: 'strict' | 'preferred';
   /** KVM hugepage backing: `<memoryBacking><hugepages>`, with the page size (KiB) when the VM names one. */
   readonly hugepages?: { readonly sizeKiB?: number };
+  /** Xen HVM Windows guests: Hyper-V (viridian) enlightenments, libvirt `<features><viridian/>`. */
+  readonly viridian: boolean;
+  /** KVM Windows guests: Hyper-V enlightenments turned on. */
+  readonly hyperv: readonly HypervFeature[];
+  /** A clock other than libvirt's default (UTC); set for Windows guests. */
+  readonly clock?: EffectiveClock;
 }
 
 const PCI_ADDRESS = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/i;
@@ -212,8 +272,17 @@ function defaultKvmIo(cache: DiskCache | undefined, format: DiskFormat): DiskIo 
   return format === 'raw' ? 'native' : 'threads';
 }
 
+/**
+ * A VM's own declarations that need HVM (UEFI firmware, Secure Boot, Windows) come before the fleet's
+ * default guest type: PV and PVH have no such firmware (xl.cfg(5)) and Windows boots only as HVM.
+ */
+function needsHvm(vm: Vm): boolean {
+  return vm.firmware === 'uefi' || vm.secureBoot || vm.os === 'windows';
+}
+
 function xenGuestType(fleet: Fleet, vm: Vm): XenGuestType {
   if (vm.guestType) return vm.guestType;
+  if (needsHvm(vm)) return 'hvm';
   if (fleet.defaults.xen.vm.guestType) return fleet.defaults.xen.vm.guestType;
   // PVH has no firmware: UEFI guests, and images whose kernel cannot boot PVH, run as HVM.
   if ((vm.firmware ?? fleet.defaults.xen.vm.firmware) === 'uefi') return 'hvm';
@@ -235,6 +304,9 @@ function disksFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveDisk[]
     const rawOnly = poolType !== undefined && RAW_ONLY_POOL_TYPES.has(poolType);
     const format = disk.format ?? image?.format ?? (rawOnly ? 'raw' : 'qcow2');
     const io = disk.io ?? (hypervisor === 'kvm' ? defaultKvmIo(cache, format) : undefined);
+    // QEMU is KVM's only disk driver. On Xen a driver-less disk is read as raw, so every other format
+    // names qemu; a raw disk leaves the backend (phy or qdisk) to libxl.
+    const driverName = hypervisor === 'kvm' || format !== 'raw' ? QEMU_DISK_DRIVER : undefined;
     return {
       index,
       // The loader rejects more than DEVICE_LETTERS disks per prefix (fleet/synthesis-checks.ts).
@@ -243,6 +315,7 @@ function disksFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveDisk[]
       ...(cache ? { cache } : {}),
       ...(io ? { io } : {}),
       format,
+      ...(driverName ? { driverName } : {}),
       sizeMiB: disk.sizeMiB,
       pool: disk.pool,
       ...(disk.volume ? { volume: disk.volume } : {}),
@@ -253,8 +326,18 @@ function disksFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveDisk[]
   });
 }
 
-function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveNic[] {
-  const fallback = fleet.defaults[hypervisor].vm.nicModel ?? (hypervisor === 'kvm' ? KVM_DEFAULT_NIC_MODEL : XEN_DEFAULT_NIC_MODEL);
+/**
+ * The model a NIC gets when the fleet names none: virtio on KVM, netfront on Xen PV/PVH, and on Xen HVM
+ * no model, i.e. libxl's emulated NIC plus the PV path (VIF_IOEMU), so a guest without PV drivers
+ * (Windows before they are installed) still has a network; netfront on HVM would be PV-only.
+ */
+function defaultNicModel(hypervisor: Hypervisor, guestType: XenGuestType | undefined): string | undefined {
+  if (hypervisor === 'kvm') return KVM_DEFAULT_NIC_MODEL;
+  return guestType === 'hvm' ? undefined : XEN_DEFAULT_NIC_MODEL;
+}
+
+function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor, guestType: XenGuestType | undefined): EffectiveNic[] {
+  const fallback = fleet.defaults[hypervisor].vm.nicModel ?? defaultNicModel(hypervisor, guestType);
   return vm.networks.map((nic, index) => {
     const model = nic.model ?? fallback;
     const virtio = hypervisor === 'kvm' && model === 'virtio';
@@ -262,7 +345,7 @@ function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveNic[] {
     return {
       index,
       network: nic.network,
-      model,
+      ...(model ? { model } : {}),
       ...(nic.mac ? { mac: nic.mac } : {}),
       ...(queues ? { queues } : {}),
       vhost: virtio,
@@ -275,12 +358,13 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
   const defaults = fleet.defaults[hypervisor].vm;
   const firmware = vm.firmware ?? defaults.firmware ?? (vm.secureBoot ? 'uefi' : 'bios');
   const sensitive = vm.securityClass !== 'general';
+  const windows = vm.os === 'windows';
   const common = {
     vm,
     hypervisor,
     domainType: hypervisor,
+    ...(vm.os ? { os: vm.os } : {}),
     disks: disksFor(fleet, vm, hypervisor),
-    nics: nicsFor(fleet, vm, hypervisor),
     balloon: vm.balloon ?? true,
     hostdevs: vm.hostdevs.map(pciAddress),
     ...(vm.graphics ? { graphics: vm.graphics } : {}),
@@ -297,13 +381,19 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
       secureBoot: vm.secureBoot || (firmware === 'uefi' && sensitive),
       cpu: kvmCpu(fleet, vm),
       ...(vm.kernel ? { kernel: vm.kernel } : {}),
+      nics: nicsFor(fleet, vm, hypervisor, undefined),
       rng: vm.rng ?? true,
       console: 'serial',
       ...(vm.numa === 'none' ? {} : { numaMode: vm.numa }),
       ...(vm.hugepages ? { hugepages: vm.hugepageSizeKiB === undefined ? {} : { sizeKiB: vm.hugepageSizeKiB } } : {}),
+      viridian: false,
+      hyperv: windows ? KVM_WINDOWS_HYPERV : [],
+      ...(windows ? { clock: { offset: 'localtime', timers: KVM_WINDOWS_TIMERS } } : {}),
     };
   }
   const guestType = xenGuestType(fleet, vm);
+  // Viridian and the clock are HVM settings; Windows on PV/PVH is XEN-WINDOWS-NOT-HVM's error instead.
+  const windowsHvm = windows && guestType === 'hvm';
   const declaredXenCpu = declaredCpu(vm);
   const { osType, machine } = XEN_MACHINE[guestType];
   const kernel = vm.kernel ?? (guestType === 'pvh' && !vm.bootloader ? XEN_PVH_GRUB : undefined);
@@ -317,8 +407,12 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
     ...(declaredXenCpu ? { cpu: declaredXenCpu } : {}),
     ...(kernel ? { kernel } : {}),
     ...(vm.bootloader ? { bootloader: vm.bootloader } : guestType === 'pv' && !kernel ? { bootloader: 'pygrub' } : {}),
+    nics: nicsFor(fleet, vm, hypervisor, guestType),
     rng: false,
     console: 'xen',
+    viridian: windowsHvm,
+    hyperv: [],
+    ...(windowsHvm ? { clock: { offset: 'localtime', timers: [] } } : {}),
   };
 }
 

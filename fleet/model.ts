@@ -14,6 +14,10 @@ export type SecurityClass = 'general' | 'sensitive' | 'isolated';
 export type Workload = 'general' | 'io-heavy' | 'network-heavy' | 'latency-critical' | 'vdi';
 export type XenGuestType = 'pv' | 'pvh' | 'hvm';
 export type Firmware = 'bios' | 'uefi';
+/** The guest operating system, where it changes what the domain needs (Windows: Hyper-V enlightenments, a localtime clock). */
+export type GuestOs = 'linux' | 'windows' | 'other';
+/** A host's distribution: decides how its host-preparation script writes the Xen boot line. */
+export type HostDistro = 'debian' | 'ubuntu' | 'xcp-ng' | 'xenserver';
 export type DiskBus = 'virtio' | 'scsi' | 'sata' | 'ide' | 'xen' | 'usb';
 export type DiskCache = 'none' | 'writethrough' | 'writeback' | 'directsync' | 'unsafe' | 'default';
 export type DiskIo = 'native' | 'threads' | 'io_uring';
@@ -93,6 +97,8 @@ export interface Host {
   readonly dom0?: Dom0Config;
   /** Whether the host has an IOMMU (VT-d / AMD-Vi); undefined when not declared. */
   readonly iommu?: boolean;
+  /** The host's distribution (how its boot line is written). @default debian */
+  readonly distro?: HostDistro;
 }
 
 export interface MigrationPool {
@@ -205,6 +211,8 @@ export interface Vm {
   readonly memoryMiB: number;
   readonly hypervisor: VmHypervisor;
   readonly guestType?: XenGuestType;
+  /** The guest OS; undefined when not declared. */
+  readonly os?: GuestOs;
   readonly firmware?: Firmware;
   readonly secureBoot: boolean;
   /** Machine type, e.g. `q35`, `pc-i440fx-8.2`, `xenfv`. */

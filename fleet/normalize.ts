@@ -113,6 +113,7 @@ export function normalizeHost(raw: RawHost, defaults: FleetDefaults): Host {
             balloon: raw.dom0.balloon,
           },
     iommu: raw.iommu,
+    distro: raw.distro,
   };
 }
 

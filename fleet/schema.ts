@@ -97,6 +97,9 @@ const diskBus = z.enum(['virtio', 'scsi', 'sata', 'ide', 'xen', 'usb']);
 const diskCache = z.enum(['none', 'writethrough', 'writeback', 'directsync', 'unsafe', 'default']);
 const diskFormat = z.enum(['qcow2', 'raw']);
 const guestType = z.enum(['pv', 'pvh', 'hvm']);
+const guestOs = z.enum(['linux', 'windows', 'other']);
+/** How a host's boot line is written: GRUB on Debian/Ubuntu, xen-cmdline on XenServer/XCP-ng. */
+const hostDistro = z.enum(['debian', 'ubuntu', 'xcp-ng', 'xenserver']);
 
 const overcommitSchema = z.object({ cpu: ratio.optional(), memory: ratio.optional() }).strict();
 const reservedSchema = z.object({ memory: memorySize, cpus: z.int().nonnegative() }).strict();
@@ -155,6 +158,7 @@ export const hostSchema = z
       .strict()
       .optional(),
     iommu: flag.optional(),
+    distro: hostDistro.optional(),
   })
   .strict();
 
@@ -266,6 +270,7 @@ export const vmSchema = z
     memory: memorySize,
     hypervisor: z.enum(['kvm', 'xen', 'auto']).default('auto'),
     guestType: guestType.optional(),
+    os: guestOs.optional(),
     firmware: firmware.optional(),
     secureBoot: flag.default(false),
     machine: text.optional(),

@@ -41,6 +41,6 @@ export const HOST_ADDRESS_PARTS = {
 /** Output names of every host (`<host>_<name>`), of KVM and Xen hosts only, and of migration pools (`<pool>_<name>`). */
 export const HOST_OUTPUTS = ['declared_vs_actual', 'usable_capacity', 'host_preparation'] as const;
 export const KVM_HOST_OUTPUTS = ['hugepages'] as const;
-export const XEN_HOST_OUTPUTS = ['xen_boot_line', 'xl_conf'] as const;
+export const XEN_HOST_OUTPUTS = ['xen_boot_line', 'xl_conf', 'libxl_conf'] as const;
 export const MIGRATION_POOL_OUTPUTS = ['members', 'migrate_command', 'headroom'] as const;
 export type HostOutputName = (typeof HOST_OUTPUTS)[number] | (typeof KVM_HOST_OUTPUTS)[number] | (typeof XEN_HOST_OUTPUTS)[number];

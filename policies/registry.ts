@@ -17,7 +17,9 @@ import { xenNumaStrict } from './rules/xen/xen-numa-strict';
 import { xenPvDiskBus } from './rules/xen/xen-pv-disk-bus';
 import { xenPvNicModel } from './rules/xen/xen-pv-nic-model';
 import { xenPvhBoot } from './rules/xen/xen-pvh-boot';
+import { xenPvhFirmware } from './rules/xen/xen-pvh-firmware';
 import { xenVirtioDevice } from './rules/xen/xen-virtio-device';
+import { xenWindowsNotHvm } from './rules/xen/xen-windows-not-hvm';
 import { kvmDiskBus } from './rules/kvm/kvm-disk-bus';
 import { kvmDiskCacheMigration } from './rules/kvm/kvm-disk-cache-migration';
 import { kvmDiskCacheRisky } from './rules/kvm/kvm-disk-cache-risky';
@@ -30,6 +32,7 @@ import { kvmMemOvercommitNoBalloon } from './rules/kvm/kvm-mem-overcommit-no-bal
 import { kvmNicModel } from './rules/kvm/kvm-nic-model';
 import { kvmRngMissing } from './rules/kvm/kvm-rng-missing';
 import { kvmVirtioBlkLimit } from './rules/kvm/kvm-virtio-blk-limit';
+import { kvmWindowsHypervPartial } from './rules/kvm/kvm-windows-hyperv-partial';
 import { hybIoHeavyOnXen } from './rules/hybrid/hyb-io-heavy-on-xen';
 import { hybNetKvmNoMultiqueue } from './rules/hybrid/hyb-net-kvm-no-multiqueue';
 import { hybNetXenEmulated } from './rules/hybrid/hyb-net-xen-emulated';
@@ -77,7 +80,9 @@ export const RULES: readonly Rule[] = [
   xenPvDiskBus,
   xenPvNicModel,
   xenPvhBoot,
+  xenPvhFirmware,
   xenVirtioDevice,
+  xenWindowsNotHvm,
   kvmDiskBus,
   kvmDiskCacheMigration,
   kvmDiskCacheRisky,
@@ -90,6 +95,7 @@ export const RULES: readonly Rule[] = [
   kvmNicModel,
   kvmRngMissing,
   kvmVirtioBlkLimit,
+  kvmWindowsHypervPartial,
   hybIoHeavyOnXen,
   hybNetKvmNoMultiqueue,
   hybNetXenEmulated,

@@ -51,4 +51,8 @@ export const SRC = {
   qemuCpuDefinitions: 'https://gitlab.com/qemu-project/qemu/-/blob/master/target/i386/cpu.c',
   libvirtCpuModel: 'https://libvirt.org/formatdomain.html#cpu-model-and-topology',
   libvirtMigration: 'https://libvirt.org/migration.html',
+  libxlDm: 'https://xenbits.xen.org/gitweb/?p=xen.git;a=blob;f=tools/libs/light/libxl_dm.c',
+  libvirtHypervFeatures: 'https://libvirt.org/formatdomain.html#hypervisor-features',
+  libvirtTimekeeping: 'https://libvirt.org/formatdomain.html#time-keeping',
+  providerDomain: 'https://registry.terraform.io/providers/dmacvicar/libvirt/0.9.7/docs/resources/domain',
 } as const;

@@ -244,8 +244,9 @@ describe('VirtualMachine on Xen', () => {
   it('uses PV devices only: xen disk bus, netfront NICs, Xen console and balloon, no virtio anywhere', () => {
     const { synth, json } = onHost('xen', [vm('vault-1', { hypervisor: 'xen', guestType: 'pvh', cloudInit: { sshKeys: ['ssh-ed25519 AAAA ops'] } })]);
     const domain = domainOf(json, 'xen_s1_vault_1');
-    expect(domain.devices.disks[0]).toMatchObject({ target: { dev: 'xvda', bus: 'xen' }, driver: { type: 'qcow2' } });
-    expect(domain.devices.disks[0].driver.name).toBeUndefined();
+    expect(domain.devices.disks[0]).toMatchObject({ target: { dev: 'xvda', bus: 'xen' }, driver: { name: 'qemu', type: 'qcow2' } });
+    // The raw seed leaves the backend to libxl.
+    expect(domain.devices.disks[1].driver).toEqual({ type: 'raw' });
     // The seed is a read-only PV disk: PVH guests have no emulated CD-ROM.
     expect(domain.devices.disks[1]).toMatchObject({ device: 'disk', read_only: true, target: { dev: 'xvdb', bus: 'xen' } });
     expect(domain.devices.interfaces[0].model).toEqual({ type: 'netfront' });
@@ -255,5 +256,104 @@ describe('VirtualMachine on Xen', () => {
     expect(JSON.stringify(resources(json, 'libvirt_domain'))).not.toContain('virtio');
     expect(synth).toHaveResourceWithProperties(Volume, { name: 'vault-1-disk0.qcow2' });
     expect(json.resource).toMatchSnapshot();
+  });
+
+  // libvirt src/libxl/libxl_conf.c, libxlMakeDisk: "If driverName is not specified, default to raw" (format RAW, backend left to
+  // libxl); with driver name 'qemu' a qcow2 file gets LIBXL_DISK_FORMAT_QCOW2 on the qdisk backend. So every non-raw file names
+  // qemu. A raw volume is read as raw either way; without a name libxl picks the backend (phy for block devices, qdisk for
+  // files), which is what an operator writes by hand, so raw disks stay driver-less.
+  it('names the qemu driver for every qcow2 disk and leaves raw disks to libxl', () => {
+    const disks = [
+      { sizeMiB: 20 * 1024, pool: 'images', image: '/var/lib/libvirt/images/debian-12.qcow2', data: false },
+      { sizeMiB: 50 * 1024, pool: 'images', format: 'raw' as const, data: true },
+      { sizeMiB: 50 * 1024, pool: 'images', data: true },
+    ];
+    for (const guestType of ['hvm', 'pvh'] as const) {
+      const { json } = onHost('xen', [vm('d', { hypervisor: 'xen', guestType, disks })]);
+      const drivers = domainOf(json, 'xen_s1_d').devices.disks.map((d: { driver: unknown }) => d.driver);
+      expect(drivers).toEqual([{ name: 'qemu', type: 'qcow2' }, { type: 'raw' }, { name: 'qemu', type: 'qcow2' }]);
+      expect(checkConformance(json)).toEqual([]);
+    }
+  });
+
+  // libxl_conf.c, libxlMakeNic: no model on an HVM guest is LIBXL_NIC_TYPE_VIF_IOEMU ("a PV and emulated NIC, allowing the domain
+  // to choose which NIC to use and unplug the unused one"); model netfront is LIBXL_NIC_TYPE_VIF, PV only; PV(H) accept netfront only.
+  it('gives HVM NICs no model (emulated + PV), PV and PVH NICs netfront, and keeps a model the fleet names', () => {
+    const { json } = onHost('xen', [
+      vm('h', { hypervisor: 'xen', guestType: 'hvm' }),
+      vm('p', { hypervisor: 'xen', guestType: 'pvh' }),
+      vm('n', { hypervisor: 'xen', guestType: 'hvm', networks: [{ network: 'prod', model: 'netfront' }] }),
+    ]);
+    expect(domainOf(json, 'xen_s1_h').devices.interfaces[0]).toEqual({ source: { bridge: { bridge: 'br0' } } });
+    expect(domainOf(json, 'xen_s1_p').devices.interfaces[0].model).toEqual({ type: 'netfront' });
+    expect(domainOf(json, 'xen_s1_n').devices.interfaces[0].model).toEqual({ type: 'netfront' });
+    expect(checkConformance(json)).toEqual([]);
+  });
+
+  // xl.cfg(5): viridian "base" is "strongly recommended" for Windows Vista / Server 2008 onwards; localtime defaults to UTC.
+  // libvirt libxl_conf.c maps clock offset 'localtime' to b_info->localtime and rejects rtc/pit/hypervclock timers.
+  it('gives Windows HVM guests viridian and a localtime clock, and makes an undeclared Windows guest HVM', () => {
+    const { json } = onHost('xen', [vm('win', { hypervisor: 'xen', os: 'windows' })]);
+    const domain = domainOf(json, 'xen_s1_win');
+    expect(domain.os).toMatchObject({ type: 'hvm', type_machine: 'xenfv' });
+    expect(domain.features).toEqual({ acpi: true, apic: {}, viridian: true });
+    expect(domain.clock).toEqual({ offset: 'localtime' });
+    expect(domainOf(onHost('xen', [vm('lin', { hypervisor: 'xen', guestType: 'hvm', os: 'linux' })]).json, 'xen_s1_lin').clock).toBeUndefined();
+    expect(checkConformance(json)).toEqual([]);
+  });
+
+  // xen/common/sched/core.c (sched_init_vcpu): with dom0_vcpus_pin "dom0 vCPUs are pinned 1:1 to their respective pCPUs", i.e.
+  // 0..n-1; xl.cfg(5) cpus=: a guest without it runs on every CPU. libvirt's libxl driver builds the hard affinity from per-vCPU
+  // pins (libxl_conf.c, libxlSetVcpuAffinities), so each vCPU gets a vcpupin besides the domain's vcpu cpuset.
+  it('keeps guest vCPUs off the CPUs of a pinned Dom0', () => {
+    const { json } = onHost('xen', [vm('g', { hypervisor: 'xen', guestType: 'pvh', vcpus: 3 })]);
+    const domain = domainOf(json, 'xen_s1_g');
+    expect(domain.vcpu_cpuset).toBe('4-31');
+    expect(domain.cpu_tune).toEqual({ vcpu_pin: [0, 1, 2].map((vcpu) => ({ vcpu, cpu_set: '4-31' })) });
+    expect(checkConformance(json)).toEqual([]);
+  });
+
+  it('leaves guest vCPUs unpinned when Dom0 is not pinned', () => {
+    const f = fleet();
+    const v = vm('g', { hypervisor: 'xen', guestType: 'pvh' });
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        const host = new XenHost(scope, 'xen-s1', { host: xenHost('xen-s1', { dom0: { memoryMiB: 8192, vcpus: 4, pin: false } }), catalog: catalogOf(f) });
+        new VirtualMachine(host, 'vm', { effective: resolved(f, v, host.host), host });
+      }),
+    ) as TerraformJson;
+    const domain = domainOf(json, 'xen_s1_g');
+    expect(domain.vcpu_cpuset).toBeUndefined();
+    expect(domain.cpu_tune).toBeUndefined();
+  });
+});
+
+// libvirt formatdomain "Hypervisor features" (hyperv) and "Time keeping" (hypervclock); the usual Windows clock (as virt-install writes it): rtc catchup,
+// pit delay, no hpet. spinlocks/stimer/tlbflush need a state the provider cannot set: KVM-WINDOWS-HYPERV-PARTIAL reports them.
+describe('VirtualMachine for Windows on KVM', () => {
+  it('renders the Hyper-V enlightenments the provider can express and the Windows clock', () => {
+    const { json } = onHost('kvm', [vm('win', { os: 'windows' })]);
+    const domain = domainOf(json, 'kvm_a1_win');
+    const on = { state: 'on' };
+    expect(domain.features.hyper_v).toEqual({
+      mode: 'custom', relaxed: on, vapic: on, vp_index: on, runtime: on, synic: on, reset: on, frequencies: on, ipi: on,
+    });
+    expect(domain.features.viridian).toBeUndefined();
+    expect(domain.clock).toEqual({
+      offset: 'localtime',
+      timer: [
+        { name: 'rtc', tick_policy: 'catchup' },
+        { name: 'pit', tick_policy: 'delay' },
+        { name: 'hpet', present: 'no' },
+        { name: 'hypervclock', present: 'yes' },
+      ],
+    });
+    expect(checkConformance(json)).toEqual([]);
+  });
+
+  it('renders no enlightenments for other guests', () => {
+    const domain = domainOf(onHost('kvm', [vm('lin', { os: 'linux' })]).json, 'kvm_a1_lin');
+    expect(domain.features.hyper_v).toBeUndefined();
+    expect(domain.clock).toBeUndefined();
   });
 });

@@ -50,6 +50,17 @@ describe('FleetBuilder', () => {
     expect(fleet.defaults.placement.strategy).toBe('pack');
   });
 
+  it('accepts a host distribution and a guest OS, and rejects unknown ones with their path', () => {
+    const fleet = baseBuilder()
+      .host({ name: 'xen-2', hypervisor: 'xen', uri: 'xen+ssh://root@xen-2/system', cpus: 16, memory: '64GiB', distro: 'xcp-ng' })
+      .vm({ name: 'win-1', vcpus: 2, memory: '8GiB', os: 'windows', hypervisor: 'xen', networks: ['prod'] })
+      .build();
+    expect(fleet.hosts.find((h) => h.name === 'xen-2')?.distro).toBe('xcp-ng');
+    expect(fleet.vms.find((v) => v.name === 'win-1')?.os).toBe('windows');
+    const bad = baseBuilder().vm({ name: 'w', vcpus: 1, memory: '1GiB', os: 'beos' as 'other' });
+    expect(() => bad.build()).toThrow("vms[1].os: expected one of linux, windows, other, got 'beos'");
+  });
+
   it('throws one error listing every problem with its path', () => {
     const builder = baseBuilder()
       .vm({ name: 'web-1', vcpus: 0, memory: '4GB', networks: ['lab'] })

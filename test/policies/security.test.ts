@@ -55,15 +55,26 @@ ruleTable('security', {
     targets: ['vms[v].cloudInit.userData', 'vms[w].cloudInit.userData'],
     notApplicable: fleet({ vms: [vm('v')] }),
   },
+  // PVH has no firmware (xl.cfg(5)), so no Secure Boot: a sensitive PVH guest complies only with a Dom0-held kernel.
   'SEC-SECURE-BOOT': {
-    compliant: fleet({ hosts: HOSTS, vms: [vm('v', { host: 'k1', securityClass: 'sensitive', firmware: 'uefi', secureBoot: true })] }),
+    compliant: fleet({
+      hosts: HOSTS,
+      vms: [
+        vm('v', { host: 'k1', securityClass: 'sensitive', firmware: 'uefi', secureBoot: true }),
+        vm('p', { host: 'x1', guestType: 'pvh', securityClass: 'sensitive', kernel: '/boot/guest/vmlinuz', initrd: '/boot/guest/initrd' }),
+      ],
+    }),
     nonCompliant: fleet({
       hosts: HOSTS,
-      vms: [vm('v', { host: 'k1', securityClass: 'sensitive' }), vm('w', { host: 'x1', guestType: 'hvm', securityClass: 'isolated' })],
+      vms: [
+        vm('v', { host: 'k1', securityClass: 'sensitive' }),
+        vm('w', { host: 'x1', guestType: 'hvm', securityClass: 'isolated' }),
+        vm('p', { host: 'x1', guestType: 'pvh', securityClass: 'sensitive' }),
+      ],
     }),
-    targets: ['vms[v]', 'vms[w]'],
+    targets: ['vms[v]', 'vms[w]', 'vms[p]'],
     mentions: ['bios'],
-    notApplicable: fleet({ hosts: HOSTS, vms: [vm('v', { host: 'x1', guestType: 'pvh', securityClass: 'sensitive' }), vm('g', { host: 'k1' })] }),
+    notApplicable: fleet({ hosts: HOSTS, vms: [vm('p', { host: 'x1', guestType: 'pvh', securityClass: 'sensitive', firmware: 'uefi', secureBoot: true }), vm('g', { host: 'k1' })] }),
   },
   'SEC-DATA-DISK-UNPROTECTED': {
     compliant: fleet({ vms: [vm('v', { disks: [disk(), disk({ data: true })] })] }),

@@ -84,12 +84,14 @@ ruleTable('xen', {
     mentions: ['isolated'],
     notApplicable: xen({}, on('v', { guestType: 'pv' })),
   },
+  // libxl_dm.c (xen tools/libs/light): disks 0–3 become emulated IDE "whatever their name" (hd or xvd), sd names are passed
+  // to QEMU as emulated SCSI; libvirt libxl_conf.c libxlMakeNic: netfront is PV-only, no model is VIF_IOEMU (emulated + PV).
   'XEN-HVM-EMULATED-DEVICE': {
-    compliant: xen({}, on('v', { guestType: 'hvm' })),
-    nonCompliant: xen({}, on('v', { guestType: 'hvm', disks: [disk({ bus: 'ide' })], networks: [nic({ model: 'e1000' })] })),
+    compliant: xen({}, on('v', { guestType: 'hvm', os: 'windows', disks: [disk({ bus: 'ide' })], networks: [nic({ model: 'e1000' })] })),
+    nonCompliant: xen({}, on('v', { guestType: 'hvm', os: 'windows', disks: [disk({ bus: 'sata' })], networks: [nic({ model: 'netfront' })] })),
     targets: ['vms[v].disks[0]', 'vms[v].networks[0]'],
-    mentions: ['ide', 'bus: xen'],
-    notApplicable: xen({}, on('v', { guestType: 'pvh', disks: [disk({ bus: 'ide' })] })),
+    mentions: ['sata', 'bus: xen', 'IDE'],
+    notApplicable: xen({}, on('v', { guestType: 'pvh', os: 'windows', disks: [disk({ bus: 'sata' })] }), on('w', { guestType: 'hvm', networks: [nic({ model: 'netfront' })] })),
   },
   'XEN-PV-DISK-BUS': {
     compliant: xen({}, on('v', { guestType: 'pvh' })),
@@ -135,6 +137,22 @@ ruleTable('xen', {
     nonCompliant: xen({}, on('v', { guestType: 'pvh', kernel: '' })),
     targets: ['vms[v]'],
     notApplicable: xen({}, on('v', { guestType: 'hvm', kernel: '' })),
+  },
+  // xl.cfg(5) "PVH guest options": "Currently there's no firmware available for PVH guests"; libvirt libxl_conf.c loads OVMF for HVM only.
+  'XEN-PVH-FIRMWARE': {
+    compliant: xen({}, on('v', { guestType: 'hvm', firmware: 'uefi', secureBoot: true }), on('w', { guestType: 'pvh' })),
+    nonCompliant: xen({}, on('v', { guestType: 'pvh', firmware: 'uefi', secureBoot: true }), on('w', { guestType: 'pv', firmware: 'uefi' })),
+    targets: ['vms[v]', 'vms[w]'],
+    mentions: ['v is a Xen PVH guest', 'firmware: uefi and secureBoot: true', 'guestType: hvm'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', firmware: 'uefi', secureBoot: true })] }),
+  },
+  // Windows boots from firmware on emulated hardware: HVM only (xl.cfg(5): PVH has no firmware).
+  'XEN-WINDOWS-NOT-HVM': {
+    compliant: xen({}, on('v', { os: 'windows' }), on('w', { os: 'linux', guestType: 'pvh' })),
+    nonCompliant: xen({}, on('v', { os: 'windows', guestType: 'pvh' })),
+    targets: ['vms[v]'],
+    mentions: ['PVH', 'guestType: hvm'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', os: 'windows' })] }),
   },
   'XEN-GUEST-TYPE-IMPLICIT': {
     compliant: xen({}, on('v', { guestType: 'pvh' })),
