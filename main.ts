@@ -9,7 +9,8 @@ import { plan } from './planner/plan';
 import { evaluatePolicies } from './policies/engine';
 import { withoutCreationStacks } from './stacks/creation-stacks';
 import { readLock, readPolicy } from './cli/fleet-inputs';
-import { buildFleetApp } from './stacks/fleet-app';
+import { InputError } from './cli/errors';
+import { buildFleetApp, fingerprintKeyFrom } from './stacks/fleet-app';
 
 process.env.CHECKPOINT_DISABLE = '1';
 // cdktf lets SYNTH_HCL_OUTPUT override `hclOutput`; the output contract is JSON.
@@ -23,8 +24,15 @@ if (!loaded.ok) {
 const placement = plan(loaded.fleet, readLock(fleetFile));
 // cdktf-cli passes the output directory in CDKTF_OUTDIR; JSON output, no stack traces: same bytes as `hyperplan synth`.
 const findings = evaluatePolicies(loaded.fleet, placement, await readPolicy(fleetFile));
+let fingerprintKey: string | undefined;
+try {
+  fingerprintKey = fingerprintKeyFrom(process.env);
+} catch (error) {
+  process.stderr.write(`${error instanceof InputError ? error.problems.join('\n') : String(error)}\n`);
+  process.exit(2);
+}
 const app = new App({ hclOutput: false, stackTraces: false });
 withoutCreationStacks(() => {
-  buildFleetApp(app, loaded.fleet, placement, findings);
+  buildFleetApp(app, loaded.fleet, placement, findings, fingerprintKey === undefined ? {} : { fingerprintKey });
   app.synth();
 });

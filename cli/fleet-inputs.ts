@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { formatProblem, loadFleet } from '../fleet/index';
+import { allowedPathsFromEnv, boundaryOf } from '../fleet/confine';
 import type { Fleet } from '../fleet/model';
 import { parseLock, type Lock } from '../planner/index';
 import type { PolicyConfig } from '../policies/config';
@@ -49,9 +50,18 @@ export function readLock(fleetFile: string, lockFile?: string): Lock | undefined
   return parsed.lock;
 }
 
-/** The policy: `policyFile` when given (it must exist), else `hyperplan.policy.yaml` beside the fleet, else the defaults. */
-export async function readPolicy(fleetFile: string, policyFile?: string): Promise<PolicyConfig> {
-  const loaded = await loadPolicyFor(fleetFile, policyFile);
+/**
+ * The policy: `policyFile` when given (it must exist), else `hyperplan.policy.yaml` beside the fleet, else
+ * the defaults. Custom rules it names must lie inside the fleet's repository (`root`, default: the git work
+ * tree of the fleet) or a directory allowed by HYPERPLAN_ALLOW_PATHS in `env`.
+ */
+export async function readPolicy(
+  fleetFile: string,
+  policyFile?: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  root?: string,
+): Promise<PolicyConfig> {
+  const loaded = await loadPolicyFor(fleetFile, policyFile, { boundary: boundaryOf(fleetFile, allowedPathsFromEnv(env), root) });
   if (!loaded.ok) throw new InputError(loaded.problems);
   return loaded.config;
 }

@@ -1,6 +1,8 @@
 /** The `hyperplan` command: argument parsing, dispatch, and the one place errors become exit codes. */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { delimiter, resolve } from 'node:path';
+import { ALLOW_PATHS_ENV } from '../fleet/confine';
 import { commands } from './commands/index';
 import { EXIT_BAD_INPUT, InputError, UsageError } from './errors';
 import type { Command, Io } from './command';
@@ -22,16 +24,44 @@ function topLevelHelp(): string {
     ...lines,
     '',
     'Options:',
-    '  -h, --help     show help (also: hyperplan <command> --help)',
-    '  -v, --version  print the version',
+    '  -h, --help        show help (also: hyperplan <command> --help)',
+    '  -v, --version     print the version',
+    '  --allow-path DIR  let the fleet read files from DIR too (any command, repeatable; also',
+    `                    ${ALLOW_PATHS_ENV}); by default a fleet reads only inside its git work tree`,
     '',
     'Exit codes: 0 clean, 1 policy errors or unplaceable VMs, 2 bad input or usage.',
     '',
   ].join('\n');
 }
 
-async function dispatch(argv: readonly string[], io: Io): Promise<number> {
-  const [name, ...rest] = argv;
+/**
+ * `--allow-path DIR` (any command, repeatable): directories outside the fleet's repository its files may
+ * come from. Taken out of the arguments and added to HYPERPLAN_ALLOW_PATHS, which every loader reads.
+ */
+function withAllowedPaths(args: readonly string[], io: Io): { args: string[]; io: Io } {
+  const rest: string[] = [];
+  const allowed: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    if (arg === '--allow-path') {
+      const dir = args[i + 1];
+      if (dir === undefined || dir.startsWith('--')) throw new UsageError("--allow-path needs a directory, e.g. --allow-path /srv/secrets");
+      allowed.push(resolve(io.cwd, dir));
+      i += 1;
+    } else if (arg.startsWith('--allow-path=')) {
+      allowed.push(resolve(io.cwd, arg.slice('--allow-path='.length)));
+    } else {
+      rest.push(arg);
+    }
+  }
+  if (allowed.length === 0) return { args: rest, io };
+  const joined = [io.env[ALLOW_PATHS_ENV], ...allowed].filter((d) => d !== undefined && d !== '').join(delimiter);
+  return { args: rest, io: { ...io, env: { ...io.env, [ALLOW_PATHS_ENV]: joined } } };
+}
+
+async function dispatch(argv: readonly string[], givenIo: Io): Promise<number> {
+  const [name, ...given] = argv;
+  const { args: rest, io } = withAllowedPaths(given, givenIo);
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     io.stdout(topLevelHelp());
     return 0;

@@ -7,6 +7,9 @@ import type { DiskFormat } from '../fleet/model';
 import { Volume, type LibvirtProvider } from './libvirt-bindings';
 import { checkProps, type PropCheck } from './prop-checks';
 import { named } from './terraform-id';
+import { HOST_ADDRESS_PARTS, imageVolumeName } from '../fleet/terraform-names';
+
+export { imageVolumeName };
 
 export interface BaseImageProps {
   /**
@@ -21,12 +24,6 @@ export interface BaseImageProps {
   readonly poolName: string;
   readonly provider: LibvirtProvider;
   readonly hostName: string;
-}
-
-/** Volume name of an image: the last segment of its path or URL, without query or fragment. */
-export function imageVolumeName(source: string): string {
-  const path = source.replace(/[?#].*$/, '').replace(/\/+$/, '');
-  return path.slice(path.lastIndexOf('/') + 1);
 }
 
 const CHECKS: readonly PropCheck<BaseImageProps>[] = [
@@ -52,9 +49,7 @@ export class BaseImage extends Construct {
         create: { content: { url: props.source } },
       }),
       props.hostName,
-      'image',
-      props.poolName,
-      name,
+      ...HOST_ADDRESS_PARTS.baseImage(props.poolName, name),
     );
   }
 

@@ -3,10 +3,13 @@
  * running Terraform) and a volume it is uploaded to, which the domain attaches read-only.
  */
 import { Construct } from 'constructs';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { CLOUD_CONFIG_HEADER, mergeableUserDataProblem, parseCloudConfig } from '../fleet/cloud-config';
 import type { CloudInit as CloudInitSpec } from '../fleet/model';
 import { CloudinitDisk, Volume, type LibvirtProvider } from './libvirt-bindings';
+import { SecretVariables } from './secret-variables';
 import { named } from './terraform-id';
+import { HOST_ADDRESS_PARTS } from '../fleet/terraform-names';
 
 export interface CloudInitProps {
   /** Name of the VM; instance id and host name of the guest. */
@@ -18,42 +21,50 @@ export interface CloudInitProps {
   readonly hostName: string;
 }
 
-const CLOUD_CONFIG_HEADER = '#cloud-config';
-
 function userDataObject(vmName: string, userData: string | undefined): Record<string, unknown> {
   if (userData === undefined) return {};
-  const parsed: unknown = parse(userData);
-  if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(
-      `vms[${vmName}].cloudInit.userData: expected cloud-config YAML (a mapping, usually starting with ${CLOUD_CONFIG_HEADER}), ` +
-        `got ${JSON.stringify(userData.length > 60 ? `${userData.slice(0, 60)}…` : userData)}; ` +
-        'to add sshKeys or a password the user data must be cloud-config, not a script',
-    );
-  }
-  return parsed as Record<string, unknown>;
+  const parsed = parseCloudConfig(userData);
+  // The fleet loader reports this with its location (fleet/validate.ts); code that builds a CloudInit
+  // by hand gets the same words, never the content.
+  if (!parsed.ok) throw new Error(`vms[${vmName}].cloudInit.userData: ${mergeableUserDataProblem(userData)}`);
+  return parsed.config;
+}
+
+/** Stands in for the password while the YAML is written; the variable's expression replaces it after. */
+const PASSWORD_SLOT = 'hyperplan-password-slot';
+
+/**
+ * Terraform reads every string in JSON configuration as a template, so literal `${` and `%{` (shell
+ * variables in a runcmd, say) are escaped as `$${` and `%%{` (Terraform docs, "Strings and Templates":
+ * escape sequences).
+ */
+export function escapeTemplate(text: string): string {
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
 /**
- * User data with the fleet's SSH keys and password merged into the cloud-config. Without keys or a
- * password the user data is passed through untouched (comments and all).
+ * User data with the fleet's SSH keys and password merged into the cloud-config, as a Terraform
+ * template. Without keys or a password the user data is passed through untouched (comments and all).
+ * The password is never written: `passwordExpression` (the `${jsonencode(var.…)}` of its sensitive
+ * variable, a JSON string literal and so a YAML one) stands where the value goes, and Terraform fills it in.
  */
-export function renderUserData(vmName: string, cloudInit: CloudInitSpec): string {
+export function renderUserData(vmName: string, cloudInit: CloudInitSpec, passwordExpression?: string): string {
   const { userData, sshKeys, password } = cloudInit;
-  if (sshKeys.length === 0 && !password && userData !== undefined) return userData;
+  if (sshKeys.length === 0 && !password && userData !== undefined) return escapeTemplate(userData);
   const config = userDataObject(vmName, userData);
   if (sshKeys.length > 0) {
     const existing = Array.isArray(config.ssh_authorized_keys) ? (config.ssh_authorized_keys as unknown[]) : [];
     config.ssh_authorized_keys = [...new Set([...existing, ...sshKeys])];
   }
   if (password) {
-    // The one place the secret is revealed: cloud-init needs the value. It ends up in the Terraform JSON
-    // and state, as any libvirt_cloudinit_disk content does; prefer SSH keys.
-    config.password = password.reveal();
+    if (passwordExpression === undefined) throw new Error(`vms[${vmName}].cloudInit.password: renderUserData needs the Terraform expression of the password's variable`);
+    config.password = PASSWORD_SLOT;
     const chpasswd = typeof config.chpasswd === 'object' && config.chpasswd !== null ? config.chpasswd : {};
     config.chpasswd = { expire: false, ...chpasswd };
   }
-  return `${CLOUD_CONFIG_HEADER}\n${stringify(config, { lineWidth: 0 })}`;
+  const text = escapeTemplate(`${CLOUD_CONFIG_HEADER}\n${stringify(config, { lineWidth: 0 })}`);
+  // `password` is a top-level key of the mapping, so its line starts at column 0 after the header.
+  return password ? text.replace(`\npassword: ${PASSWORD_SLOT}\n`, () => `\npassword: ${passwordExpression}\n`) : text;
 }
 
 /** NoCloud meta-data: a stable instance id (cloud-init runs once per id) and the host name. */
@@ -68,17 +79,17 @@ export class CloudInit extends Construct {
   constructor(scope: Construct, id: string, props: CloudInitProps) {
     super(scope, id);
     const { vmName, cloudInit } = props;
+    const passwordExpression = cloudInit.password ? SecretVariables.of(this).jsonString(cloudInit.password, `vms[${vmName}].cloudInit.password`) : undefined;
     this.disk = named(
       new CloudinitDisk(this, 'disk', {
         provider: props.provider,
         name: `${vmName}-cloudinit`,
-        userData: renderUserData(vmName, cloudInit),
+        userData: renderUserData(vmName, cloudInit, passwordExpression),
         metaData: renderMetaData(vmName),
-        ...(cloudInit.networkConfig ? { networkConfig: cloudInit.networkConfig } : {}),
+        ...(cloudInit.networkConfig ? { networkConfig: escapeTemplate(cloudInit.networkConfig) } : {}),
       }),
       props.hostName,
-      vmName,
-      'cloudinit',
+      ...HOST_ADDRESS_PARTS.cloudInitDisk(vmName),
     );
     this.volume = named(
       new Volume(this, 'volume', {
@@ -89,8 +100,7 @@ export class CloudInit extends Construct {
         create: { content: { url: this.disk.path } },
       }),
       props.hostName,
-      vmName,
-      'cloudinit_volume',
+      ...HOST_ADDRESS_PARTS.cloudInitVolume(vmName),
     );
   }
 }

@@ -10,10 +10,13 @@ import { TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
   Domain,
+  domainClockToTerraform,
   domainCpuToTerraform,
+  domainCpuTuneToTerraform,
   domainDevicesToTerraform,
   domainFeaturesToTerraform,
   domainMemoryBackingToTerraform,
+  domainNumaTuneToTerraform,
   domainOsToTerraform,
   type DomainConfig,
 } from './libvirt-bindings';
@@ -21,7 +24,8 @@ import {
 /** The domain attributes VirtualMachine renders. */
 export type CompactDomainConfig = Pick<
   DomainConfig,
-  'provider' | 'lifecycle' | 'dependsOn' | 'name' | 'type' | 'memory' | 'memoryUnit' | 'vcpu' | 'autostart' | 'running' | 'bootloader' | 'os' | 'cpu' | 'features' | 'memoryBacking' | 'devices'
+  | 'provider' | 'lifecycle' | 'dependsOn' | 'name' | 'type' | 'memory' | 'memoryUnit' | 'vcpu' | 'vcpuPlacement' | 'vcpuCpuset' | 'autostart'
+  | 'running' | 'bootloader' | 'os' | 'cpu' | 'cpuTune' | 'features' | 'clock' | 'memoryBacking' | 'numaTune' | 'devices'
 >;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -62,13 +66,18 @@ export class CompactDomain extends TerraformResource {
       memory: c.memory,
       memory_unit: c.memoryUnit,
       vcpu: c.vcpu,
+      vcpu_placement: c.vcpuPlacement,
+      vcpu_cpuset: c.vcpuCpuset,
       autostart: c.autostart,
       running: c.running,
       bootloader: c.bootloader,
       os: domainOsToTerraform(c.os),
       cpu: domainCpuToTerraform(c.cpu),
+      cpu_tune: domainCpuTuneToTerraform(c.cpuTune),
       features: domainFeaturesToTerraform(c.features),
+      clock: domainClockToTerraform(c.clock),
       memory_backing: domainMemoryBackingToTerraform(c.memoryBacking),
+      numa_tune: domainNumaTuneToTerraform(c.numaTune),
       devices: domainDevicesToTerraform(c.devices),
     }) as Record<string, unknown>;
   }

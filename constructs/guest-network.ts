@@ -5,9 +5,11 @@
 import { Construct } from 'constructs';
 import type { Network as NetworkSpec } from '../fleet/model';
 import { ipv4ToNumber, numberToIpv4 } from '../fleet/schema';
+import { MAX_NETWORK_PREFIX, MIN_NETWORK_PREFIX, needsCidr } from '../fleet/synthesis-checks';
 import { Network, type LibvirtProvider, type NetworkConfig } from './libvirt-bindings';
 import { checkProps, type PropCheck } from './prop-checks';
 import { named } from './terraform-id';
+import { HOST_ADDRESS_PARTS } from '../fleet/terraform-names';
 
 export interface GuestNetworkProps {
   /** The network as the fleet declares it. */
@@ -31,8 +33,6 @@ export interface Ipv4Layout {
 }
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-/** A /30 is the smallest network with a gateway and one DHCP address. */
-const MAX_PREFIX = 30;
 
 /** Gateway, netmask and default DHCP range of an IPv4 CIDR; undefined when `cidr` is not one. */
 export function ipv4Layout(cidr: string): Ipv4Layout | undefined {
@@ -40,7 +40,7 @@ export function ipv4Layout(cidr: string): Ipv4Layout | undefined {
   if (!match) return undefined;
   const octets = match.slice(1, 5).map(Number);
   const prefix = Number(match[5]);
-  if (octets.some((o) => o > 255) || prefix < 1 || prefix > MAX_PREFIX) return undefined;
+  if (octets.some((o) => o > 255) || prefix < MIN_NETWORK_PREFIX || prefix > MAX_NETWORK_PREFIX) return undefined;
   const mask = (0xffffffff << (32 - prefix)) >>> 0;
   const base = ipv4ToNumber(octets.join('.')) & mask;
   const broadcast = (base | (~mask >>> 0)) >>> 0;
@@ -51,8 +51,6 @@ export function ipv4Layout(cidr: string): Ipv4Layout | undefined {
 const FORWARD_MODE: Record<NetworkSpec['mode'], string | undefined> = {
   nat: 'nat', route: 'route', open: 'open', bridge: 'bridge', isolated: undefined,
 };
-
-const needsCidr = (n: NetworkSpec): boolean => n.mode === 'nat' || n.mode === 'route';
 
 const CHECKS: readonly PropCheck<GuestNetworkProps>[] = [
   {
@@ -66,7 +64,7 @@ const CHECKS: readonly PropCheck<GuestNetworkProps>[] = [
   {
     fails: (p) => p.network.cidr !== undefined && ipv4Layout(p.network.cidr) === undefined,
     message: (p) =>
-      `network '${p.network.name}' has cidr '${p.network.cidr}'; expected an IPv4 network a.b.c.d/n with n from 1 to ${MAX_PREFIX}`,
+      `network '${p.network.name}' has cidr '${p.network.cidr}'; expected an IPv4 network a.b.c.d/n with n from ${MIN_NETWORK_PREFIX} to ${MAX_NETWORK_PREFIX}`,
   },
 ];
 
@@ -99,7 +97,7 @@ export class GuestNetwork extends Construct {
           }
         : {}),
     };
-    this.resource = named(new Network(this, 'network', config), props.hostName, 'net', spec.name);
+    this.resource = named(new Network(this, 'network', config), props.hostName, ...HOST_ADDRESS_PARTS.network(spec.name));
   }
 
   /** The network name as a reference, so domains using it depend on it. */

@@ -13,6 +13,7 @@ import { DataLibvirtNodeInfo, LibvirtProvider } from './libvirt-bindings';
 import { checkProps, type PropCheck } from './prop-checks';
 import { StoragePool } from './storage-pool';
 import { named, terraformId } from './terraform-id';
+import { HOST_ADDRESS_PARTS, type HostOutputName } from '../fleet/terraform-names';
 
 /** The fleet's pools and networks by name: what a host may be asked to define. */
 export interface FleetCatalog {
@@ -31,6 +32,8 @@ export interface HostResources {
   network(name: string): GuestNetwork;
   /** The base image `source` uploaded into pool `pool` of this host, uploaded once. */
   baseImage(pool: string, source: string, format: DiskFormat): BaseImage;
+  /** Host CPUs guests may run on (a libvirt cpuset such as `4-31`); undefined = every CPU. */
+  readonly guestCpuset?: string;
 }
 
 export interface LibvirtHostProps<H extends Host = Host> {
@@ -89,18 +92,20 @@ export abstract class LibvirtHost extends Construct implements HostResources {
     this.alias = terraformId(host.name);
     this.capacity = hostCapacity(host);
     this.provider = new LibvirtProvider(this, 'provider', { alias: this.alias, uri: host.uri });
-    this.nodeInfo = named(new DataLibvirtNodeInfo(this, 'node-info', { provider: this.provider }), host.name, 'node_info');
+    this.nodeInfo = named(new DataLibvirtNodeInfo(this, 'node-info', { provider: this.provider }), host.name, ...HOST_ADDRESS_PARTS.nodeInfo());
     this.output('declared_vs_actual', 'Declared host size next to what libvirt reports at plan time; a mismatch means the fleet file is wrong.', {
       declared_cpus: host.cpus,
       actual_cpus: this.nodeInfo.cpuCoresTotal,
       declared_memory_kib: host.memoryMiB * KIB_PER_MIB,
       actual_memory_kib: this.nodeInfo.memoryTotalKb,
     });
-    this.output('usable_capacity', 'What the planner places against: vCPUs and MiB after the host/Dom0 share and overcommit.', {
+    this.output('usable_capacity', 'What the planner places against: vCPUs and MiB after the host/Dom0 share, the Xen hypervisor, the hugepage pool and overcommit.', {
       cpu: this.capacity.cpu,
       memory_mib: this.capacity.memoryMiB,
       reserved_cpu: this.capacity.reservedCpu,
       reserved_memory_mib: this.capacity.reservedMemoryMiB,
+      ...(this.capacity.hypervisorMemoryMiB > 0 ? { hypervisor_memory_mib: this.capacity.hypervisorMemoryMiB } : {}),
+      ...(this.capacity.hugepageMiB > 0 ? { hugepage_mib: this.capacity.hugepageMiB } : {}),
     });
   }
 
@@ -162,7 +167,7 @@ export abstract class LibvirtHost extends Construct implements HostResources {
   }
 
   /** An output named `<host>_<name>`. */
-  protected output(name: string, description: string, value: unknown): TerraformOutput {
+  protected output(name: HostOutputName, description: string, value: unknown): TerraformOutput {
     return named(new TerraformOutput(this, name, { value, description }), this.host.name, name);
   }
 }

@@ -6,6 +6,6 @@ export { GuestNetwork, ipv4Layout, type GuestNetworkProps, type Ipv4Layout } fro
 export { StoragePool, type StoragePoolProps } from './storage-pool';
 export { BaseImage, imageVolumeName, type BaseImageProps } from './base-image';
 export { CloudInit, renderMetaData, renderUserData, type CloudInitProps } from './cloud-init';
-export { MigrationPool, VIRSH_MIGRATE_TEMPLATE, type MigrationPoolProps } from './migration-pool';
+export { MigrationPool, virshMigrateTemplate, type MigrationPoolProps } from './migration-pool';
 export { CompactDomain, type CompactDomainConfig } from './compact';
 export { terraformId } from './terraform-id';

@@ -4,7 +4,7 @@
  */
 import type { Construct } from 'constructs';
 import type { Host } from '../fleet/model';
-import type { HostCapacity } from '../planner/capacity';
+import { QEMU_FIXED_OVERHEAD_MIB, QEMU_MIB_PER_VCPU, QEMU_PAGE_TABLE_RAM_DIVISOR, type HostCapacity } from '../planner/capacity';
 import { LibvirtHost, type LibvirtHostProps } from './host-provider';
 
 /** A host known to be KVM at compile time. */
@@ -28,9 +28,16 @@ export function kvmHostPreparation(host: Host, capacity: HostCapacity): string {
   ];
   if (capacity.reservedCpu > 0 && capacity.reservedCpu < host.cpus) {
     // libvirt starts guests in machine.slice; confining that slice keeps the reserved CPUs and memory for
-    // the host (cgroup v2, systemd >= 244 for AllowedCPUs).
-    const guestMemoryMiB = host.memoryMiB - capacity.reservedMemoryMiB;
-    lines.push(`systemctl set-property machine.slice AllowedCPUs=${capacity.reservedCpu}-${host.cpus - 1} MemoryMax=${guestMemoryMiB}M`);
+    // the host (cgroup v2, systemd >= 244 for AllowedCPUs). The slice holds whole QEMU processes, each
+    // guest's RAM plus QEMU's own memory, so the cap is everything but the host's reservation: the planner
+    // charges every VM its QEMU overhead (kvmGuestOverheadMiB, oVirt's estimate) inside that share, and
+    // libvirt itself warns that a process's memory beyond guest RAM cannot be known exactly (formatdomain
+    // memtune hard_limit), so no tighter per-guest cap is set.
+    const sliceMemoryMiB = host.memoryMiB - capacity.reservedMemoryMiB;
+    lines.push(
+      `# machine.slice: ${sliceMemoryMiB} MiB for guest RAM plus each QEMU process's overhead (${QEMU_FIXED_OVERHEAD_MIB} MiB + RAM/${QEMU_PAGE_TABLE_RAM_DIVISOR} + ${QEMU_MIB_PER_VCPU} MiB per vCPU, counted by the planner).`,
+      `systemctl set-property machine.slice AllowedCPUs=${capacity.reservedCpu}-${host.cpus - 1} MemoryMax=${sliceMemoryMiB}M`,
+    );
   }
   if (host.hugepages) {
     const { sizeKiB, count } = host.hugepages;

@@ -6,16 +6,22 @@
 export { LibvirtProvider, type LibvirtProviderConfig } from '../.gen/providers/libvirt/provider';
 export {
   Domain,
+  type DomainClock,
   type DomainConfig,
   type DomainDevicesDisks,
   type DomainDevicesInterfaces,
   type DomainDevicesGraphics,
   type DomainFeatures,
+  type DomainMemoryBackingMemoryHugePages,
+  type DomainFeaturesHyperV,
   type DomainOs,
+  domainClockToTerraform,
   domainCpuToTerraform,
+  domainCpuTuneToTerraform,
   domainDevicesToTerraform,
   domainFeaturesToTerraform,
   domainMemoryBackingToTerraform,
+  domainNumaTuneToTerraform,
   domainOsToTerraform,
 } from '../.gen/providers/libvirt/domain';
 export { Volume, type VolumeConfig } from '../.gen/providers/libvirt/volume';

@@ -5,10 +5,13 @@
  */
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import type { Host, MigrationPool as MigrationPoolSpec } from '../fleet/model';
+import type { Host, MigrationPool as MigrationPoolSpec, MigrationTransport } from '../fleet/model';
+import { migrationTransport } from '../fleet/normalize';
+import { migrateCommand } from '../planner/drain';
 import type { PoolHeadroom } from '../planner/types';
 import { checkProps, type PropCheck } from './prop-checks';
 import { named } from './terraform-id';
+import type { MIGRATION_POOL_OUTPUTS } from '../fleet/terraform-names';
 
 export interface MigrationPoolProps {
   readonly pool: MigrationPoolSpec;
@@ -19,10 +22,13 @@ export interface MigrationPoolProps {
 }
 
 /**
- * Live migration that keeps the domain defined on the destination only. Placeholders in angle brackets;
- * `--copy-storage-all` is not needed because members share storage.
+ * Live migration that keeps the domain defined on the destination only, with the pool's transport flags.
+ * Placeholders in angle brackets; a VM with disks outside shared storage also needs `--copy-storage-all`
+ * (`hyperplan drain` adds it where it applies).
  */
-export const VIRSH_MIGRATE_TEMPLATE = 'virsh -c <src-uri> migrate --live --persistent --undefinesource <vm> <dst-uri>';
+export function virshMigrateTemplate(transport: MigrationTransport): string {
+  return migrateCommand('<vm>', '<src-uri>', '<dst-uri>', { transport });
+}
 
 const CHECKS: readonly PropCheck<MigrationPoolProps>[] = [
   {
@@ -43,11 +49,11 @@ export class MigrationPool extends Construct {
     checkProps(this.node.path, props, CHECKS);
     const { pool, headroom } = props;
     const members = pool.hosts.map((name) => props.hosts.find((h) => h.name === name)!);
-    const output = (name: string, description: string, value: unknown): void => {
+    const output = (name: (typeof MIGRATION_POOL_OUTPUTS)[number], description: string, value: unknown): void => {
       named(new TerraformOutput(this, name, { value, description }), pool.name, name);
     };
     output('members', `Hosts of migration pool ${pool.name} and their libvirt URIs.`, Object.fromEntries(members.map((h) => [h.name, h.uri])));
-    output('migrate_command', 'Live-migrate a VM between two members (fill in the placeholders).', VIRSH_MIGRATE_TEMPLATE);
+    output('migrate_command', 'Live-migrate a VM between two members (fill in the placeholders).', virshMigrateTemplate(migrationTransport(pool)));
     if (headroom) {
       output('headroom', `Whether the pool can absorb the loss of its worst ${headroom.reserve === 'n+2' ? 'two hosts' : 'host'}.`, {
         reserve: headroom.reserve,

@@ -8,6 +8,8 @@ import type { StoragePool as StoragePoolSpec, StoragePoolType } from '../fleet/m
 import { Pool, type LibvirtProvider, type PoolConfig } from './libvirt-bindings';
 import { checkProps, type PropCheck } from './prop-checks';
 import { named } from './terraform-id';
+import { HOST_ADDRESS_PARTS } from '../fleet/terraform-names';
+import { hostAndPath, storagePoolProblems } from '../fleet/storage-pool-sources';
 
 export interface StoragePoolProps {
   /** The pool as the fleet declares it. */
@@ -20,15 +22,27 @@ export interface StoragePoolProps {
 
 type PoolSource = NonNullable<PoolConfig['source']>;
 
-/** `host:/export` (netfs, gluster, iscsi) split at the first colon. */
-function hostAndPath(source: string): { host: string; path: string } | undefined {
-  const colon = source.indexOf(':');
-  if (colon <= 0 || colon === source.length - 1) return undefined;
-  return { host: source.slice(0, colon), path: source.slice(colon + 1) };
+/**
+ * iSCSI pools (libvirt docs/formatstorage.rst, storage.rst): the portal is `<host name=>`, the target
+ * IQN `<device path=>` and the initiator IQN `<initiator><iqn name=>`.
+ */
+function iscsiSource(pool: StoragePoolSpec): PoolSource | undefined {
+  if (!pool.portal || !pool.target) return undefined;
+  return {
+    host: [portalHost(pool.portal)],
+    device: [{ path: pool.target }],
+    ...(pool.initiator ? { initiator: { iqn: { name: pool.initiator } } } : {}),
+  };
 }
 
-/** How the fleet's one-line `source` maps onto libvirt's `<source>` for each pool type. */
-const SOURCE: Record<StoragePoolType, (source: string) => PoolSource | undefined> = {
+/** `host` or `host:port` of an iSCSI portal as libvirt's `<host name= port=>`. */
+function portalHost(portal: string): { name: string; port?: string } {
+  const colon = portal.lastIndexOf(':');
+  return colon > 0 ? { name: portal.slice(0, colon), port: portal.slice(colon + 1) } : { name: portal };
+}
+
+/** How the fleet's one-line `source` maps onto libvirt's `<source>` for each pool type (iSCSI: see iscsiSource). */
+const SOURCE: Record<Exclude<StoragePoolType, 'iscsi' | 'iscsi-direct'>, (source: string) => PoolSource | undefined> = {
   dir: () => undefined,
   fs: (source) => ({ device: [{ path: source }] }),
   disk: (source) => ({ device: [{ path: source }] }),
@@ -40,14 +54,6 @@ const SOURCE: Record<StoragePoolType, (source: string) => PoolSource | undefined
     const parts = hostAndPath(source);
     return parts && { host: [{ name: parts.host }], name: parts.path.replace(/^\//, ''), dir: { path: '/' } };
   },
-  iscsi: (source) => {
-    const parts = hostAndPath(source);
-    return parts && { host: [{ name: parts.host }], device: [{ path: parts.path }] };
-  },
-  'iscsi-direct': (source) => {
-    const parts = hostAndPath(source);
-    return parts && { host: [{ name: parts.host }], device: [{ path: parts.path }] };
-  },
   scsi: (source) => ({ adapter: { name: source } }),
   logical: (source) => ({ name: source }),
   rbd: (source) => ({ name: source }),
@@ -56,12 +62,7 @@ const SOURCE: Record<StoragePoolType, (source: string) => PoolSource | undefined
   mpath: () => undefined,
 };
 
-/** Types whose source is `host:/path`. */
-const HOST_PATH_TYPES = new Set<StoragePoolType>(['netfs', 'gluster', 'iscsi', 'iscsi-direct']);
-/** Types that need a source at all. */
-const SOURCE_TYPES = new Set<StoragePoolType>(['fs', 'disk', 'netfs', 'gluster', 'iscsi', 'iscsi-direct', 'scsi', 'logical', 'rbd', 'zfs', 'vstorage']);
-/** Types whose files live under a target directory. */
-const PATH_TYPES = new Set<StoragePoolType>(['dir', 'fs', 'netfs']);
+const ISCSI_TYPES = new Set<StoragePoolType>(['iscsi', 'iscsi-direct']);
 /**
  * Where volumes appear on the host for device-backed pools when the fleet gives no path; libvirt's pool
  * schema requires a `<target>` for these types (the values libvirt's own documentation uses).
@@ -80,18 +81,19 @@ const DEFAULT_TARGET: Partial<Record<StoragePoolType, (source: string | undefine
  */
 const SAFE_TO_BUILD = new Set<StoragePoolType>(['dir', 'fs', 'netfs']);
 
+/** The loader's own check (fleet/storage-pool-sources.ts), kept as a second line of defence for code-built fleets. */
 const CHECKS: readonly PropCheck<StoragePoolProps>[] = [
   {
-    fails: (p) => PATH_TYPES.has(p.pool.type) && !p.pool.path,
-    message: (p) => `pool '${p.pool.name}' (type ${p.pool.type}) has no path; set path to the directory volumes live in (e.g. /var/lib/libvirt/images)`,
+    fails: (p) => storagePoolProblems(p.pool).length > 0,
+    message: (p) => storagePoolProblems(p.pool).map(([, message]) => message).join('; '),
   },
   {
-    fails: (p) => SOURCE_TYPES.has(p.pool.type) && !p.pool.source,
-    message: (p) => `pool '${p.pool.name}' (type ${p.pool.type}) has no source; set source (netfs: host:/export, logical: a volume group, rbd: a Ceph pool, fs/disk: a device)`,
+    fails: (p) => ISCSI_TYPES.has(p.pool.type) && (!p.pool.portal || !p.pool.target),
+    message: (p) => `pool '${p.pool.name}' (type ${p.pool.type}) needs portal (host or host:port) and target (the target IQN)`,
   },
   {
-    fails: (p) => HOST_PATH_TYPES.has(p.pool.type) && p.pool.source !== undefined && hostAndPath(p.pool.source) === undefined,
-    message: (p) => `pool '${p.pool.name}' (type ${p.pool.type}) has source '${p.pool.source}'; expected host:/path, e.g. nfs1:/export/images`,
+    fails: (p) => p.pool.type === 'iscsi-direct' && !p.pool.initiator,
+    message: (p) => `pool '${p.pool.name}' (type iscsi-direct) needs initiator (the initiator IQN libiscsi logs in with)`,
   },
 ];
 
@@ -104,7 +106,7 @@ export class StoragePool extends Construct {
     checkProps(this.node.path, props, CHECKS);
     const spec = props.pool;
     this.pool = spec;
-    const source = spec.source ? SOURCE[spec.type](spec.source) : undefined;
+    const source = spec.type === 'iscsi' || spec.type === 'iscsi-direct' ? iscsiSource(spec) : spec.source ? SOURCE[spec.type](spec.source) : undefined;
     const targetPath = spec.path ?? DEFAULT_TARGET[spec.type]?.(spec.source);
     this.resource = named(
       new Pool(this, 'pool', {
@@ -117,8 +119,7 @@ export class StoragePool extends Construct {
         create: { buildAttribute: SAFE_TO_BUILD.has(spec.type), start: true, autostart: true },
       }),
       props.hostName,
-      'pool',
-      spec.name,
+      ...HOST_ADDRESS_PARTS.pool(spec.name),
     );
   }
 

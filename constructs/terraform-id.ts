@@ -1,14 +1,12 @@
 /**
  * Terraform identifiers from fleet names. Resource addresses are what `terraform plan` and the review
  * diff show, so they are built from names (`kvm_a1_web_1`) instead of cdktf's hashed construct paths.
+ * The naming itself lives in fleet/terraform-names.ts, where the loader checks it for collisions.
  */
 import type { TerraformElement } from 'cdktf';
+import { terraformId } from '../fleet/terraform-names';
 
-/** `kvm-a1`, `web-1` → `kvm_a1_web_1`: letters, digits and `_`, never starting with a digit. */
-export function terraformId(...parts: readonly string[]): string {
-  const id = parts.join('_').replace(/[^A-Za-z0-9_]/g, '_');
-  return /^[0-9]/.test(id) ? `_${id}` : id;
-}
+export { terraformId };
 
 /** Gives `element` the readable address `terraformId(...parts)` and returns it. */
 export function named<T extends TerraformElement>(element: T, ...parts: readonly string[]): T {

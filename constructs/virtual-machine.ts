@@ -5,21 +5,28 @@
  * itself beyond how libvirt spells them.
  */
 import { Construct } from 'constructs';
-import { DISK_DEVICE_PREFIX, type EffectiveDisk, type EffectiveNic, type EffectiveVm } from '../fleet/effective-vm';
+import {
+  cloudInitSeedBus, cloudInitSeedDevice, DISK_DEVICE_PREFIX, type EffectiveDisk, type EffectiveNic, type EffectiveVm, type HypervFeature,
+} from '../fleet/effective-vm';
 import type { CloudInit as CloudInitSpec, DiskBus } from '../fleet/model';
 import { CloudInit } from './cloud-init';
 import { CompactDomain, type CompactDomainConfig } from './compact';
 import type { HostResources } from './host-provider';
 import {
   Volume,
+  type DomainClock,
   type DomainDevicesDisks,
   type DomainDevicesGraphics,
   type DomainDevicesInterfaces,
   type DomainFeatures,
+  type DomainMemoryBackingMemoryHugePages,
+  type DomainFeaturesHyperV,
   type DomainOs,
 } from './libvirt-bindings';
 import { checkProps, type PropCheck } from './prop-checks';
+import { SecretVariables } from './secret-variables';
 import { named } from './terraform-id';
+import { HOST_ADDRESS_PARTS } from '../fleet/terraform-names';
 
 export interface VirtualMachineProps {
   /** The VM's concrete settings for the host's hypervisor (`effectiveVm(fleet, vm, host.hypervisor)`). */
@@ -36,6 +43,17 @@ const BYTES_PER_MIB = 1024 * 1024;
 /** Guest architecture; the fleet model describes x86_64 hosts only. */
 const ARCH = 'x86_64';
 const FILE_EXTENSION = { qcow2: 'qcow2', raw: 'img' } as const;
+/** libvirt's Hyper-V element names → the provider's attribute names. */
+const HYPERV_ATTRIBUTE: Readonly<Record<HypervFeature, keyof DomainFeaturesHyperV>> = {
+  relaxed: 'relaxed',
+  vapic: 'vapic',
+  vpindex: 'vpIndex',
+  runtime: 'runtime',
+  synic: 'synic',
+  reset: 'reset',
+  frequencies: 'frequencies',
+  ipi: 'ipi',
+};
 /** Chardev source of serial and Xen consoles; see the devices block below. */
 const PTY = { pty: { path: '' } };
 
@@ -58,17 +76,11 @@ const CHECKS: readonly PropCheck<VirtualMachineProps>[] = [
     fails: (p) => (p.cloudInit ?? p.effective.vm.cloudInit) !== undefined && p.effective.disks.length === 0,
     message: (p) => `vm '${p.effective.vm.name}' has cloudInit but no disks; the seed volume goes into the OS disk's pool, so add a disk`,
   },
+  {
+    fails: (p) => (p.cloudInit ?? p.effective.vm.cloudInit) !== undefined && cloudInitSeedDevice(p.effective) === undefined,
+    message: (p) => `vm '${p.effective.vm.name}' uses every ${DISK_DEVICE_PREFIX[cloudInitSeedBus(p.effective)]}* device name; the cloud-init seed needs one`,
+  },
 ];
-
-/** First free device name with `prefix` (`sda`, `sdb` …) next to the VM's own disks. */
-function nextDevice(prefix: string, disks: readonly EffectiveDisk[]): string {
-  const used = new Set(disks.map((d) => d.target));
-  for (let letter = 0; letter < 26; letter += 1) {
-    const dev = `${prefix}${String.fromCharCode(97 + letter)}`;
-    if (!used.has(dev)) return dev;
-  }
-  throw new Error(`no free ${prefix}* device name left for the cloud-init seed`);
-}
 
 /**
  * How the seed is attached: a SATA CD-ROM on KVM (q35 has no IDE), an IDE CD-ROM on Xen HVM, and a
@@ -76,13 +88,13 @@ function nextDevice(prefix: string, disks: readonly EffectiveDisk[]): string {
  * `cidata` label on any block device.
  */
 function seedAttachment(effective: EffectiveVm): Pick<DomainDevicesDisks, 'device' | 'readOnly'> & { bus: DiskBus } {
-  if (effective.hypervisor === 'kvm') return { device: 'cdrom', bus: 'sata' };
-  if (effective.guestType === 'hvm') return { device: 'cdrom', bus: 'ide' };
-  return { device: 'disk', bus: 'xen', readOnly: true };
+  const bus = cloudInitSeedBus(effective);
+  return bus === 'xen' ? { device: 'disk', bus, readOnly: true } : { device: 'cdrom', bus };
 }
 
 export class VirtualMachine extends Construct {
   readonly domain: CompactDomain;
+  /** The volumes created for the VM's disks; disks on existing LUNs (`volume:`) have none. */
   readonly volumes: readonly Volume[];
   readonly cloudInit?: CloudInit;
 
@@ -93,14 +105,22 @@ export class VirtualMachine extends Construct {
     const { vm } = effective;
     const kvm = effective.hypervisor === 'kvm';
 
-    this.volumes = effective.disks.map((disk) => this.volume(disk, props));
+    const created = effective.disks.map((disk) => (disk.volume === undefined ? this.volume(disk, props) : undefined));
+    this.volumes = created.filter((volume): volume is Volume => volume !== undefined);
     const disks: DomainDevicesDisks[] = effective.disks.map((disk, index) => {
-      const volume = this.volumes[index]!;
+      const volume = created[index];
+      // A LUN of an iSCSI/SCSI/multipath pool exists already: the domain references it by pool and name.
+      const source = volume ? { pool: volume.pool, volume: volume.name } : { pool: host.pool(disk.pool).name, volume: disk.volume! };
       return {
-        source: { volume: { pool: volume.pool, volume: volume.name } },
+        source: { volume: source },
         target: { dev: disk.target, bus: disk.bus },
-        // QEMU is the only KVM disk driver; on Xen libxl picks its backend from the format.
-        driver: { ...(kvm ? { name: 'qemu' } : {}), type: disk.format, ...(disk.cache ? { cache: disk.cache } : {}), ...(disk.io ? { io: disk.io } : {}) },
+        // effectiveVm names the driver: qemu on KVM and for non-raw files on Xen (libxl reads a driver-less disk as raw).
+        driver: {
+          ...(disk.driverName ? { name: disk.driverName } : {}),
+          type: disk.format,
+          ...(disk.cache ? { cache: disk.cache } : {}),
+          ...(disk.io ? { io: disk.io } : {}),
+        },
       };
     });
 
@@ -118,7 +138,7 @@ export class VirtualMachine extends Construct {
       disks.push({
         ...attachment,
         source: { volume: { pool: this.cloudInit.volume.pool, volume: this.cloudInit.volume.name } },
-        target: { dev: nextDevice(DISK_DEVICE_PREFIX[bus], effective.disks), bus },
+        target: { dev: cloudInitSeedDevice(effective)!, bus },
         driver: { ...(kvm ? { name: 'qemu' } : {}), type: 'raw' },
       });
     }
@@ -136,7 +156,12 @@ export class VirtualMachine extends Construct {
       ...(effective.bootloader ? { bootloader: effective.bootloader } : {}),
       ...(effective.cpu ? { cpu: { mode: effective.cpu.mode, ...(effective.cpu.model ? { model: effective.cpu.model } : {}) } } : {}),
       ...(effective.osType === 'hvm' ? { features: this.features(effective) } : {}),
-      ...(vm.hugepages ? { memoryBacking: { memoryHugePages: {} } } : {}),
+      ...(effective.hugepages ? { memoryBacking: { memoryHugePages: this.hugepages(effective.hugepages.sizeKiB) } } : {}),
+      // libvirt picks the node with numad (placement auto) and binds the guest's memory (numatune) and
+      // vCPUs (vcpu placement) to it; the planner checked that the VM fits one node's physical size.
+      ...(effective.numaMode ? { numaTune: { memory: { mode: effective.numaMode, placement: 'auto' } }, vcpuPlacement: 'auto' } : {}),
+      ...(effective.clock ? { clock: this.clock(effective) } : {}),
+      ...(host.guestCpuset !== undefined ? this.pinning(vm.vcpus, host.guestCpuset) : {}),
       devices: {
         disks,
         interfaces: effective.nics.map((nic) => this.nic(nic, host)),
@@ -157,7 +182,7 @@ export class VirtualMachine extends Construct {
           : {}),
       },
     };
-    this.domain = named(new CompactDomain(this, 'domain', config), host.hostName, vm.name);
+    this.domain = named(new CompactDomain(this, 'domain', config), host.hostName, ...HOST_ADDRESS_PARTS.domain(vm.name));
   }
 
   private volume(disk: EffectiveDisk, props: VirtualMachineProps): Volume {
@@ -184,7 +209,12 @@ export class VirtualMachine extends Construct {
     } else {
       config = { ...base, capacity };
     }
-    return named(new Volume(this, `disk${disk.index}`, config), host.hostName, vmName, `disk${disk.index}`);
+    return named(new Volume(this, `disk${disk.index}`, config), host.hostName, ...HOST_ADDRESS_PARTS.disk(vmName, disk.index));
+  }
+
+  /** `<hugepages/>` takes the host's default page size; `<page size unit='KiB'/>` asks for one. */
+  private hugepages(sizeKiB: number | undefined): DomainMemoryBackingMemoryHugePages {
+    return sizeKiB === undefined ? {} : { hugepages: [{ size: sizeKiB, unit: 'KiB' }] };
   }
 
   private os(effective: EffectiveVm): DomainOs {
@@ -203,7 +233,46 @@ export class VirtualMachine extends Construct {
   private features(effective: EffectiveVm): DomainFeatures {
     // Secure Boot on q35 needs SMM so the firmware's variable store cannot be written from the guest.
     const smm = effective.hypervisor === 'kvm' && effective.secureBoot;
-    return { acpi: true, apic: {}, ...(smm ? { smm: { state: 'on' } } : {}) };
+    return {
+      acpi: true,
+      apic: {},
+      ...(smm ? { smm: { state: 'on' } } : {}),
+      ...(effective.viridian ? { viridian: true } : {}),
+      ...(effective.hyperv.length > 0 ? { hyperV: this.hyperv(effective.hyperv) } : {}),
+    };
+  }
+
+  /** `<hyperv mode='custom'>` with each enlightenment `state='on'` (libvirt requires the state). */
+  private hyperv(features: readonly HypervFeature[]): DomainFeaturesHyperV {
+    const on = { state: 'on' };
+    const hyperv: Record<string, { state: string }> = {};
+    for (const feature of features) hyperv[HYPERV_ATTRIBUTE[feature]] = on;
+    return { mode: 'custom', ...hyperv };
+  }
+
+  private clock(effective: EffectiveVm): DomainClock {
+    const clock = effective.clock!;
+    return {
+      offset: clock.offset,
+      ...(clock.timers.length > 0
+        ? {
+            timer: clock.timers.map((t) => ({
+              name: t.name,
+              ...(t.tickPolicy ? { tickPolicy: t.tickPolicy } : {}),
+              ...(t.present ? { present: t.present } : {}),
+            })),
+          }
+        : {}),
+    };
+  }
+
+  /**
+   * Keeps every vCPU on `cpuset` (the host's CPUs outside Dom0's pinned ones): `<vcpu cpuset>` for the
+   * domain, and a `<vcpupin>` per vCPU because libvirt's libxl driver builds a Xen guest's hard affinity
+   * from per-vCPU pins only (libxl_conf.c, libxlSetVcpuAffinities reads each vCPU's cpumask).
+   */
+  private pinning(vcpus: number, cpuset: string): Pick<CompactDomainConfig, 'vcpuCpuset' | 'cpuTune'> {
+    return { vcpuCpuset: cpuset, cpuTune: { vcpuPin: Array.from({ length: vcpus }, (_, vcpu) => ({ vcpu, cpuSet: cpuset })) } };
   }
 
   private nic(nic: EffectiveNic, host: HostResources): DomainDevicesInterfaces {
@@ -212,20 +281,22 @@ export class VirtualMachine extends Construct {
     return {
       // Bridge-mode networks attach straight to the host bridge; the others through the libvirt network.
       source: mode === 'bridge' && bridge ? { bridge: { bridge } } : { network: { network: network.name } },
-      model: { type: nic.model },
+      ...(nic.model ? { model: { type: nic.model } } : {}),
       ...(nic.mac ? { mac: { address: nic.mac } } : {}),
       ...(nic.vhost || nic.queues ? { driver: { ...(nic.vhost ? { name: 'vhost' } : {}), ...(nic.queues ? { queues: nic.queues } : {}) } } : {}),
     };
   }
 
   /**
-   * Console graphics listening where the fleet says (default 127.0.0.1, reached over an SSH tunnel). The
-   * fleet's graphics password is not rendered: it would sit in plain text in the Terraform JSON and
-   * state; protect the console by its listen address instead.
+   * Console graphics listening where the fleet says (default 127.0.0.1, reached over an SSH tunnel). A
+   * password is the `${var.…}` of its sensitive variable, never the value. Provider 0.9.7 reads the domain
+   * back with VIR_DOMAIN_XML_SECURE (internal/provider/domain_resource.go, `DomainGetXMLDesc(...,
+   * golibvirt.DomainXMLSecure)`), so the password does not show as drift.
    */
   private graphics(effective: EffectiveVm): DomainDevicesGraphics {
     const graphics = effective.graphics!;
-    const settings = { autoPort: true, listen: graphics.listen };
+    const passwd = graphics.password ? SecretVariables.of(this).value(graphics.password, `vms[${effective.vm.name}].graphics.password`) : undefined;
+    const settings = { autoPort: true, listen: graphics.listen, ...(passwd !== undefined ? { passwd } : {}) };
     return graphics.type === 'spice' ? { spice: settings } : { vnc: settings };
   }
 }

@@ -3,8 +3,10 @@
  * consistency. They read the parsed data loosely (a field of the wrong type is skipped; the schema
  * reports it), so a bad disk size does not hide a bad network reference in the same VM.
  */
+import { imagePathFormat, PREALLOCATED_LUN_POOL_TYPES } from './effective-vm';
+import type { StoragePoolType } from './model';
 import type { PathProblem, PathSegment } from './problems';
-import { cidrProblem, ipv4ToNumber, isIpv4 } from './schema';
+import { cidrProblem, ipv4ToNumber, isIpv4, STORAGE_POOL_TYPES } from './schema';
 import type { Section } from './schema';
 
 /** Declared names per section, in file order: name → index of its first declaration. */
@@ -126,6 +128,9 @@ function hostProblems({ index, item: host }: LooseItem): PathProblem[] {
   if (hypervisor === 'kvm' && host.dom0 !== undefined) {
     problems.push({ path: at('dom0'), message: "'dom0' is for Xen hosts; on a KVM host use 'reserved' for the host OS" });
   }
+  if (hypervisor === 'kvm' && (host.distro === 'xcp-ng' || host.distro === 'xenserver')) {
+    problems.push({ path: at('distro'), message: `'${host.distro}' is a Xen distribution; a KVM host is debian or ubuntu` });
+  }
   const { cpus, numaNodes } = host;
   if (typeof cpus === 'number' && typeof numaNodes === 'number' && numaNodes > cpus) {
     problems.push({ path: at('numaNodes'), message: `${numaNodes} NUMA nodes cannot share ${cpus} CPUs` });
@@ -168,10 +173,67 @@ function networkProblems({ index, item: network }: LooseItem): PathProblem[] {
   return problems;
 }
 
+/** RFC 3720 iSCSI names: `iqn.YYYY-MM.reversed.domain[:anything]`, `eui.` + 16 hex digits, `naa.` + 16 or 32. */
+const ISCSI_NAME = /^(iqn\.\d{4}-(0[1-9]|1[0-2])\.[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:.+)?|eui\.[0-9a-f]{16}|naa\.([0-9a-f]{16}|[0-9a-f]{32}))$/i;
+/** A host name or IPv4 address, with an optional port. */
+const PORTAL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5]))?$/i;
+const ISCSI_POOL_TYPES: ReadonlySet<string> = new Set(['iscsi', 'iscsi-direct']);
+const ISCSI_KEY_HINT: Readonly<Record<string, string>> = {
+  portal: 'host or host:port of the iSCSI portal',
+  target: 'the target IQN, e.g. iqn.2024-01.com.example:vms',
+  initiator: 'the initiator IQN this host logs in with, e.g. iqn.2024-01.com.example:host1',
+};
+
+function poolTypeOf(item: Loose): StoragePoolType | undefined {
+  const type = str(item, 'type');
+  return (STORAGE_POOL_TYPES as readonly string[]).includes(type ?? '') ? (type as StoragePoolType) : undefined;
+}
+
+/**
+ * iSCSI pools name their portal and target apart (libvirt docs/formatstorage.rst and storage.rst: the
+ * portal is `<source><host name=>`, the target IQN `<source><device path=>`, the initiator IQN
+ * `<source><initiator><iqn name=>`, which iscsi-direct requires); one `host:path` string cannot say
+ * both, since an IQN contains colons itself.
+ */
+function storagePoolProblems({ index, item: pool }: LooseItem): PathProblem[] {
+  const at = (...rest: PathSegment[]): PathSegment[] => ['pools', index, ...rest];
+  const type = str(pool, 'type');
+  if (type === undefined) return [];
+  const problems: PathProblem[] = [];
+  if (!ISCSI_POOL_TYPES.has(type)) {
+    for (const key of ['portal', 'target', 'initiator']) {
+      if (pool[key] !== undefined) problems.push({ path: at(key), message: `'${key}' is for iscsi and iscsi-direct pools; this pool is ${type}` });
+    }
+    return problems;
+  }
+  if (pool.source !== undefined) {
+    problems.push({ path: at('source'), message: `an ${type} pool takes 'portal' (host or host:port) and 'target' (the target IQN) instead of 'source'` });
+  }
+  const required = type === 'iscsi-direct' ? ['portal', 'target', 'initiator'] : ['portal', 'target'];
+  for (const key of required) {
+    if (pool[key] === undefined) problems.push({ path: at('type'), message: `an ${type} pool needs '${key}' (${ISCSI_KEY_HINT[key]})` });
+  }
+  const portal = str(pool, 'portal');
+  if (portal !== undefined && !PORTAL.test(portal)) {
+    problems.push({ path: at('portal'), message: `'${portal}' is not a portal; write a host name or IPv4 address, optionally with :port (e.g. san1.example.com:3260)` });
+  }
+  for (const key of ['target', 'initiator']) {
+    const iqn = str(pool, key);
+    if (iqn !== undefined && !ISCSI_NAME.test(iqn)) {
+      problems.push({ path: at(key), message: `'${iqn}' is not an iSCSI name; write an IQN such as iqn.2024-01.com.example:${key === 'target' ? 'vms' : 'host1'} (or eui./naa. form)` });
+    }
+  }
+  return problems;
+}
+
 function migrationPoolProblems({ index, item: pool }: LooseItem, hostKinds: ReadonlyMap<string, Hypervisor>, names: DeclaredNames): PathProblem[] {
   const at = (...rest: PathSegment[]): PathSegment[] => ['migrationPools', index, ...rest];
   const problems = reference('pools', pool.sharedStorage, at('sharedStorage'), names);
   const hypervisor = hypervisorOf(pool);
+  // libxl migrates with live, p2p, tunnelled, persist, undefine and paused only (src/libxl/libxl_migration.h).
+  if (hypervisor === 'xen' && pool.transport === 'tls') {
+    problems.push({ path: at('transport'), message: "libvirt's libxl driver has no TLS migration; use transport: tunnelled (the default on Xen) or plain" });
+  }
   list(pool, 'hosts').forEach((hostName, i) => {
     problems.push(...reference('hosts', hostName, at('hosts', i), names));
     const kind = typeof hostName === 'string' ? hostKinds.get(hostName) : undefined;
@@ -188,6 +250,51 @@ interface FleetFacts {
   readonly poolKinds: ReadonlyMap<string, Hypervisor>;
   readonly poolMembers: ReadonlyMap<string, ReadonlySet<unknown>>;
   readonly zones: ReadonlySet<unknown>;
+  /** Storage pool name → type. */
+  readonly storageTypes: ReadonlyMap<string, StoragePoolType>;
+  /** Image name → format (qcow2 when not written). */
+  readonly imageFormats: ReadonlyMap<string, string>;
+}
+
+/** The format a disk's volume will have when the disk does not say: its image's, else raw in raw-only pools. */
+function declaredDiskFormat(disk: Loose, facts: FleetFacts): { format: string; from: 'format' | 'image' } | undefined {
+  const format = str(disk, 'format');
+  if (format !== undefined) return { format, from: 'format' };
+  const image = str(disk, 'image');
+  if (image === undefined) return undefined;
+  const named = facts.imageFormats.get(image);
+  if (named !== undefined) return { format: named, from: 'image' };
+  return looksLikePathOrUrl(image) ? { format: imagePathFormat(image), from: 'image' } : undefined;
+}
+
+/** Disks on pools that cannot create volumes (LUN pools) or hold raw data only (logical). */
+function diskStorageProblems(disk: Loose, at: readonly PathSegment[], facts: FleetFacts): PathProblem[] {
+  const pool = str(disk, 'pool');
+  const type = pool === undefined ? undefined : facts.storageTypes.get(pool);
+  if (type === undefined) return [];
+  const problems: PathProblem[] = [];
+  const lunPool = PREALLOCATED_LUN_POOL_TYPES.has(type);
+  if (lunPool && disk.volume === undefined) {
+    problems.push({
+      path: [...at, 'pool'],
+      message: `pool '${String(pool)}' is ${type}: its volumes are LUNs that exist on the storage side and libvirt cannot create one; name the LUN with volume: (e.g. unit:0:0:1)`,
+    });
+  }
+  if (lunPool && disk.image !== undefined) {
+    problems.push({ path: [...at, 'image'], message: `a disk on an existing LUN of ${type} pool '${String(pool)}' cannot be written from an image; put the image on the LUN beforehand and remove image:` });
+  }
+  if (!lunPool && disk.volume !== undefined) {
+    problems.push({ path: [...at, 'volume'], message: `'volume' names an existing LUN of an iscsi, iscsi-direct, scsi or mpath pool; in ${type} pool '${String(pool)}' hyperplan creates the volume, so remove volume:` });
+  }
+  const declared = declaredDiskFormat(disk, facts);
+  if (type === 'logical' && declared !== undefined && declared.format !== 'raw') {
+    problems.push({
+      path: [...at, declared.from],
+      message: `pool '${String(pool)}' is logical (LVM): libvirt creates plain LVs there, which hold raw data only, but this disk is ${declared.format}` +
+        (declared.from === 'image' ? ' (from its image); use a raw image' : '; set format: raw'),
+    });
+  }
+  return problems;
 }
 
 function vmProblems({ index, item: vm }: LooseItem, facts: FleetFacts): PathProblem[] {
@@ -199,12 +306,18 @@ function vmProblems({ index, item: vm }: LooseItem, facts: FleetFacts): PathProb
   });
   list(vm, 'disks').forEach((disk, i) => {
     if (!isLoose(disk)) return;
-    problems.push(...reference('pools', disk.pool, at('disks', i, 'pool'), names));
+    problems.push(...reference('pools', disk.pool, at('disks', i, 'pool'), names), ...diskStorageProblems(disk, at('disks', i), facts));
     const image = str(disk, 'image');
     if (image !== undefined && !names.images.has(image) && !looksLikePathOrUrl(image)) {
       problems.push({ path: at('disks', i, 'image'), message: `${unknownReference('images', image, names)} (or give a path or URL)` });
     }
   });
+  const osDisk = list(vm, 'disks')[0];
+  const osPool = isLoose(osDisk) ? str(osDisk, 'pool') : undefined;
+  const osPoolType = osPool === undefined ? undefined : facts.storageTypes.get(osPool);
+  if (vm.cloudInit !== undefined && osPoolType !== undefined && PREALLOCATED_LUN_POOL_TYPES.has(osPoolType)) {
+    problems.push({ path: at('cloudInit'), message: `the cloud-init seed is a volume in the OS disk's pool, and ${osPoolType} pool '${String(osPool)}' cannot create one; put the first disk in a pool where volumes can be created` });
+  }
   const hypervisor = hypervisorOf(vm);
   if (hypervisor === 'kvm' && vm.guestType !== undefined) {
     problems.push({ path: at('guestType'), message: "'guestType' is for Xen guests; remove it or set hypervisor: xen" });
@@ -276,11 +389,21 @@ export function crossCheckProblems(data: Loose): PathProblem[] {
       return name === undefined ? [] : [[name, new Set(list(item, 'hosts'))] as const];
     })),
     zones: new Set(hosts.map(({ item }) => item.zone)),
+    storageTypes: new Map(itemsOf(data, 'pools').flatMap(({ item }) => {
+      const name = str(item, 'name');
+      const type = poolTypeOf(item);
+      return name === undefined || type === undefined ? [] : [[name, type] as const];
+    })),
+    imageFormats: new Map(itemsOf(data, 'images').flatMap(({ item }) => {
+      const name = str(item, 'name');
+      return name === undefined ? [] : [[name, str(item, 'format') ?? 'qcow2'] as const];
+    })),
   };
   return [
     ...problems,
     ...hosts.flatMap(hostProblems),
     ...itemsOf(data, 'networks').flatMap(networkProblems),
+    ...itemsOf(data, 'pools').flatMap(storagePoolProblems),
     ...itemsOf(data, 'images').flatMap(({ index, item }) => reference('pools', item.pool, ['images', index, 'pool'], names)),
     ...migrationPools.flatMap((pool) => migrationPoolProblems(pool, facts.hostKinds, names)),
     ...itemsOf(data, 'vms').flatMap((vm) => vmProblems(vm, facts)),

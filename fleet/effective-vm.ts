@@ -4,7 +4,8 @@
  * exactly this; policies judge exactly this, so what is checked is what is synthesized.
  */
 import type {
-  CpuMode, DiskBus, DiskCache, DiskFormat, DiskIo, Firmware, Fleet, Graphics, Hypervisor, Image, MigrationPool, StoragePool, Vm, XenGuestType,
+  CpuMode, DiskBus, DiskCache, DiskFormat, DiskIo, Firmware, Fleet, Graphics, GuestOs, Hypervisor, Image, MigrationPool, StoragePool,
+  StoragePoolType, Vm, XenGuestType,
 } from './model';
 
 /** KVM machine type: PCIe, modern hotplug; libvirt keeps "pc" unless asked (research: KVM-MACHINE-Q35). */
@@ -16,8 +17,54 @@ export const KVM_DEFAULT_DISK_BUS: DiskBus = 'virtio';
 export const KVM_DEFAULT_DISK_CACHE: DiskCache = 'none';
 export const KVM_DEFAULT_NIC_MODEL = 'virtio';
 export const XEN_DEFAULT_DISK_BUS: DiskBus = 'xen';
-/** PV network frontend; any other model on HVM becomes an emulated NIC (research: XEN-LIBVIRT-NIC). */
+/**
+ * NIC model of Xen PV and PVH guests: the PV frontend, the only model libvirt's libxl driver accepts
+ * for them (libvirt src/libxl/libxl_conf.c, libxlMakeNic).
+ */
 export const XEN_DEFAULT_NIC_MODEL = 'netfront';
+/**
+ * The QEMU disk driver: KVM's only one, and on Xen the one that makes libxl read a file in its own
+ * format. libvirt's libxl driver reads a disk without a driver name as raw whatever its `type`
+ * (libxl_conf.c, libxlMakeDisk: "If driverName is not specified, default to raw"); with name `qemu` it
+ * maps qcow2/qed/vhd/raw to the QEMU qdisk backend.
+ */
+export const QEMU_DISK_DRIVER = 'qemu';
+
+/**
+ * Hyper-V enlightenments of KVM Windows guests, as libvirt documents them (formatdomain.html,
+ * "Hypervisor features": relaxed, vapic, spinlocks, vpindex, runtime, synic, stimer, reset,
+ * frequencies, tlbflush, ipi), limited to those dmacvicar/libvirt 0.9.7 can express: its schema drops
+ * the `state` attribute of `spinlocks`, `stimer` and `tlbflush` (libvirtxml embeds it), and libvirt
+ * rejects those elements without one, so they are reported by KVM-WINDOWS-HYPERV-PARTIAL instead.
+ */
+export const KVM_WINDOWS_HYPERV = ['relaxed', 'vapic', 'vpindex', 'runtime', 'synic', 'reset', 'frequencies', 'ipi'] as const;
+export type HypervFeature = (typeof KVM_WINDOWS_HYPERV)[number];
+/** The enlightenments libvirt documents for Windows that provider 0.9.7 cannot render (see above). */
+export const KVM_WINDOWS_HYPERV_UNEXPRESSED = ['spinlocks (retries 8191)', 'stimer', 'tlbflush'] as const;
+
+export interface ClockTimer {
+  readonly name: string;
+  readonly tickPolicy?: string;
+  readonly present?: 'yes' | 'no';
+}
+
+/**
+ * Windows keeps its RTC in local time (xl.cfg(5) `localtime`, default UTC; libvirt clock offset
+ * `localtime`). On KVM also the usual Windows timer set (as virt-install writes it): the RTC catches up
+ * after a pause, the PIT delays, no HPET, and the Hyper-V reference clock (libvirt formatdomain "Time
+ * keeping": tickpolicy catchup/delay, timer `hypervclock`). libxl accepts none of those timers (libxl_conf.c rejects rtc, pit, hypervclock).
+ */
+export const KVM_WINDOWS_TIMERS: readonly ClockTimer[] = [
+  { name: 'rtc', tickPolicy: 'catchup' },
+  { name: 'pit', tickPolicy: 'delay' },
+  { name: 'hpet', present: 'no' },
+  { name: 'hypervclock', present: 'yes' },
+];
+
+export interface EffectiveClock {
+  readonly offset: 'localtime';
+  readonly timers: readonly ClockTimer[];
+}
 /**
  * PVH guests have no firmware; they boot a kernel directly. Without one given, boot the disk's own
  * kernel through GRUB built for Xen PVH (Debian package grub-xen-bin).
@@ -33,6 +80,14 @@ const XEN_MACHINE: Record<XenGuestType, { osType: string; machine: string }> = {
 /** Guest device name prefix per disk bus (`vda`, `sda`, `hda`, `xvda`). */
 export const DISK_DEVICE_PREFIX: Record<DiskBus, string> = { virtio: 'vd', scsi: 'sd', sata: 'sd', usb: 'sd', ide: 'hd', xen: 'xvd' };
 
+/** Device names per prefix: `a` to `z` (libvirt accepts more, `vdaa`, but the planner never needs them). */
+export const DEVICE_LETTERS = 26;
+
+/** Device name number `letter` (0-based) with `prefix`: `vda`, `vdb` …; undefined past `z`. */
+export function deviceName(prefix: string, letter: number): string | undefined {
+  return letter < DEVICE_LETTERS ? `${prefix}${String.fromCharCode(97 + letter)}` : undefined;
+}
+
 export interface EffectiveDisk {
   readonly index: number;
   /** Guest device name, e.g. `vda`, `xvdb`. */
@@ -41,8 +96,15 @@ export interface EffectiveDisk {
   readonly cache?: DiskCache;
   readonly io?: DiskIo;
   readonly format: DiskFormat;
+  /** libvirt disk driver name: `qemu` on KVM and for non-raw files on Xen; none for raw on Xen (libxl picks the backend). */
+  readonly driverName?: string;
   readonly sizeMiB: number;
   readonly pool: string;
+  /**
+   * An existing volume (a LUN of an iSCSI/SCSI/multipath pool) the disk uses as it is; no volume is
+   * created for it. Undefined for disks whose volume hyperplan creates.
+   */
+  readonly volume?: string;
   /** Base image path or URL the OS disk is created from. */
   readonly imageSource?: string;
   readonly data: boolean;
@@ -52,7 +114,11 @@ export interface EffectiveDisk {
 export interface EffectiveNic {
   readonly index: number;
   readonly network: string;
-  readonly model: string;
+  /**
+   * NIC model; undefined on Xen HVM unless the fleet names one: no `<model>` gives libxl's
+   * emulated+PV NIC (VIF_IOEMU), which a guest's PV drivers take over (libxl_conf.c, libxlMakeNic).
+   */
+  readonly model?: string;
   readonly mac?: string;
   /** virtio-net multiqueue; set for network-heavy KVM guests (one queue per vCPU). */
   readonly queues?: number;
@@ -81,6 +147,8 @@ export interface EffectiveVm {
   readonly osType: string;
   readonly machine: string;
   readonly guestType?: XenGuestType;
+  /** The guest OS as declared. */
+  readonly os?: GuestOs;
   readonly firmware: Firmware;
   readonly secureBoot: boolean;
   readonly cpu?: EffectiveCpu;
@@ -95,6 +163,21 @@ export interface EffectiveVm {
   readonly console: 'serial' | 'xen';
   readonly graphics?: Graphics;
   readonly hostdevs: readonly PciAddress[];
+  /**
+   * KVM `numa: strict|preferred`: `<numatune><memory mode placement='auto'/>` with `<vcpu placement='auto'>`
+   * (libvirt formatdomain "NUMA Node Tuning" and "CPU Allocation": with placement auto libvirt asks numad
+   * for the node(s) the guest fits and binds memory and vCPUs there). Undefined for `none` and on Xen,
+   * where libxl places a domain on NUMA nodes itself (xl-numa-placement(7)).
+   */
+  readonly numaMode?: 'strict' | 'preferred';
+  /** KVM hugepage backing: `<memoryBacking><hugepages>`, with the page size (KiB) when the VM names one. */
+  readonly hugepages?: { readonly sizeKiB?: number };
+  /** Xen HVM Windows guests: Hyper-V (viridian) enlightenments, libvirt `<features><viridian/>`. */
+  readonly viridian: boolean;
+  /** KVM Windows guests: Hyper-V enlightenments turned on. */
+  readonly hyperv: readonly HypervFeature[];
+  /** A clock other than libvirt's default (UTC); set for Windows guests. */
+  readonly clock?: EffectiveClock;
 }
 
 const PCI_ADDRESS = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/i;
@@ -148,15 +231,58 @@ function kvmCpu(fleet: Fleet, vm: Vm): EffectiveCpu {
   return poolCpu(pool) ?? { mode: fleet.defaults.kvm.vm.cpuMode ?? KVM_DEFAULT_CPU_MODE };
 }
 
+/** Format of a base image given as a path or URL: `.raw`/`.img` files are raw, everything else qcow2. */
+export function imagePathFormat(path: string): DiskFormat {
+  return path.endsWith('.raw') || path.endsWith('.img') ? 'raw' : 'qcow2';
+}
+
 function imageOf(fleet: Fleet, image: string | undefined): { source: string; format: DiskFormat; pvhCapable: boolean } | undefined {
   if (!image) return undefined;
   const named = lookup(fleet).images.get(image);
   if (named) return named;
-  return { source: image, format: image.endsWith('.raw') || image.endsWith('.img') ? 'raw' : 'qcow2', pvhCapable: true };
+  return { source: image, format: imagePathFormat(image), pvhCapable: true };
+}
+
+/**
+ * Pools whose volumes are LUNs that exist on the storage side: libvirt cannot create volumes in them
+ * (libvirt docs/storage.rst: iSCSI "Volumes must be pre-allocated on the iSCSI server, and cannot be
+ * created via the libvirt APIs"; the same for SCSI and multipath pools; the iscsi-direct backend has no
+ * createVol). A disk there names its volume (`volume:`).
+ */
+export const PREALLOCATED_LUN_POOL_TYPES: ReadonlySet<StoragePoolType> = new Set<StoragePoolType>(['iscsi', 'iscsi-direct', 'scsi', 'mpath']);
+
+/**
+ * Pools that hold raw data only: libvirt's logical backend creates a plain LV for every volume whatever
+ * format is asked (src/storage/storage_backend_logical.c, virStorageBackendLogicalCreateVol; docs/storage.rst:
+ * "The logical volume pool does not use the volume format type element"), and LUNs are raw block devices.
+ */
+export const RAW_ONLY_POOL_TYPES: ReadonlySet<StoragePoolType> = new Set<StoragePoolType>(['logical', ...PREALLOCATED_LUN_POOL_TYPES]);
+
+/**
+ * The default I/O mode of a KVM disk. `io=native` (Linux AIO) only pays off with O_DIRECT (cache=none:
+ * QEMU refuses `aio=native` without `cache.direct=on`, block/file-posix.c raw_open_common) and it submits from QEMU's event loop,
+ * where io_submit() blocks whenever the filesystem has to allocate blocks — which a sparse qcow2 does on
+ * every first write to a cluster. So native only for raw volumes, which libvirt allocates in full
+ * (src/conf/storage_conf.c: a volume without `<allocation>` gets allocation = capacity) or which are
+ * block devices; qcow2 gets `threads`, the thread pool that absorbs those stalls. Nova decides the same
+ * way (nova/virt/libvirt/imagebackend.py: native for preallocated images and non-sparse LVM only).
+ */
+function defaultKvmIo(cache: DiskCache | undefined, format: DiskFormat): DiskIo | undefined {
+  if (cache !== 'none') return undefined;
+  return format === 'raw' ? 'native' : 'threads';
+}
+
+/**
+ * A VM's own declarations that need HVM (UEFI firmware, Secure Boot, Windows) come before the fleet's
+ * default guest type: PV and PVH have no such firmware (xl.cfg(5)) and Windows boots only as HVM.
+ */
+function needsHvm(vm: Vm): boolean {
+  return vm.firmware === 'uefi' || vm.secureBoot || vm.os === 'windows';
 }
 
 function xenGuestType(fleet: Fleet, vm: Vm): XenGuestType {
   if (vm.guestType) return vm.guestType;
+  if (needsHvm(vm)) return 'hvm';
   if (fleet.defaults.xen.vm.guestType) return fleet.defaults.xen.vm.guestType;
   // PVH has no firmware: UEFI guests, and images whose kernel cannot boot PVH, run as HVM.
   if ((vm.firmware ?? fleet.defaults.xen.vm.firmware) === 'uefi') return 'hvm';
@@ -173,19 +299,26 @@ function disksFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveDisk[]
     const letter = used.get(prefix) ?? 0;
     used.set(prefix, letter + 1);
     const cache = disk.cache ?? defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined);
-    const shared = lookup(fleet).pools.get(disk.pool)?.shared ?? false;
-    // io=native needs cache=none (QEMU falls back to threads otherwise); keep it to local pools.
-    const io = disk.io ?? (hypervisor === 'kvm' && cache === 'none' && !shared ? 'native' : undefined);
     const image = imageOf(fleet, disk.image);
+    const poolType = lookup(fleet).pools.get(disk.pool)?.type;
+    const rawOnly = poolType !== undefined && RAW_ONLY_POOL_TYPES.has(poolType);
+    const format = disk.format ?? image?.format ?? (rawOnly ? 'raw' : 'qcow2');
+    const io = disk.io ?? (hypervisor === 'kvm' ? defaultKvmIo(cache, format) : undefined);
+    // QEMU is KVM's only disk driver. On Xen a driver-less disk is read as raw, so every other format
+    // names qemu; a raw disk leaves the backend (phy or qdisk) to libxl.
+    const driverName = hypervisor === 'kvm' || format !== 'raw' ? QEMU_DISK_DRIVER : undefined;
     return {
       index,
-      target: `${prefix}${String.fromCharCode(97 + letter)}`,
+      // The loader rejects more than DEVICE_LETTERS disks per prefix (fleet/synthesis-checks.ts).
+      target: deviceName(prefix, letter) ?? `${prefix}?`,
       bus,
       ...(cache ? { cache } : {}),
       ...(io ? { io } : {}),
-      format: disk.format ?? image?.format ?? 'qcow2',
+      format,
+      ...(driverName ? { driverName } : {}),
       sizeMiB: disk.sizeMiB,
       pool: disk.pool,
+      ...(disk.volume ? { volume: disk.volume } : {}),
       ...(image ? { imageSource: image.source } : {}),
       data: disk.data,
       preventDestroy: disk.data && disk.preventDestroy !== false,
@@ -193,8 +326,18 @@ function disksFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveDisk[]
   });
 }
 
-function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveNic[] {
-  const fallback = fleet.defaults[hypervisor].vm.nicModel ?? (hypervisor === 'kvm' ? KVM_DEFAULT_NIC_MODEL : XEN_DEFAULT_NIC_MODEL);
+/**
+ * The model a NIC gets when the fleet names none: virtio on KVM, netfront on Xen PV/PVH, and on Xen HVM
+ * no model, i.e. libxl's emulated NIC plus the PV path (VIF_IOEMU), so a guest without PV drivers
+ * (Windows before they are installed) still has a network; netfront on HVM would be PV-only.
+ */
+function defaultNicModel(hypervisor: Hypervisor, guestType: XenGuestType | undefined): string | undefined {
+  if (hypervisor === 'kvm') return KVM_DEFAULT_NIC_MODEL;
+  return guestType === 'hvm' ? undefined : XEN_DEFAULT_NIC_MODEL;
+}
+
+function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor, guestType: XenGuestType | undefined): EffectiveNic[] {
+  const fallback = fleet.defaults[hypervisor].vm.nicModel ?? defaultNicModel(hypervisor, guestType);
   return vm.networks.map((nic, index) => {
     const model = nic.model ?? fallback;
     const virtio = hypervisor === 'kvm' && model === 'virtio';
@@ -202,7 +345,7 @@ function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveNic[] {
     return {
       index,
       network: nic.network,
-      model,
+      ...(model ? { model } : {}),
       ...(nic.mac ? { mac: nic.mac } : {}),
       ...(queues ? { queues } : {}),
       vhost: virtio,
@@ -215,12 +358,13 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
   const defaults = fleet.defaults[hypervisor].vm;
   const firmware = vm.firmware ?? defaults.firmware ?? (vm.secureBoot ? 'uefi' : 'bios');
   const sensitive = vm.securityClass !== 'general';
+  const windows = vm.os === 'windows';
   const common = {
     vm,
     hypervisor,
     domainType: hypervisor,
+    ...(vm.os ? { os: vm.os } : {}),
     disks: disksFor(fleet, vm, hypervisor),
-    nics: nicsFor(fleet, vm, hypervisor),
     balloon: vm.balloon ?? true,
     hostdevs: vm.hostdevs.map(pciAddress),
     ...(vm.graphics ? { graphics: vm.graphics } : {}),
@@ -237,11 +381,19 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
       secureBoot: vm.secureBoot || (firmware === 'uefi' && sensitive),
       cpu: kvmCpu(fleet, vm),
       ...(vm.kernel ? { kernel: vm.kernel } : {}),
+      nics: nicsFor(fleet, vm, hypervisor, undefined),
       rng: vm.rng ?? true,
       console: 'serial',
+      ...(vm.numa === 'none' ? {} : { numaMode: vm.numa }),
+      ...(vm.hugepages ? { hugepages: vm.hugepageSizeKiB === undefined ? {} : { sizeKiB: vm.hugepageSizeKiB } } : {}),
+      viridian: false,
+      hyperv: windows ? KVM_WINDOWS_HYPERV : [],
+      ...(windows ? { clock: { offset: 'localtime', timers: KVM_WINDOWS_TIMERS } } : {}),
     };
   }
   const guestType = xenGuestType(fleet, vm);
+  // Viridian and the clock are HVM settings; Windows on PV/PVH is XEN-WINDOWS-NOT-HVM's error instead.
+  const windowsHvm = windows && guestType === 'hvm';
   const declaredXenCpu = declaredCpu(vm);
   const { osType, machine } = XEN_MACHINE[guestType];
   const kernel = vm.kernel ?? (guestType === 'pvh' && !vm.bootloader ? XEN_PVH_GRUB : undefined);
@@ -255,7 +407,31 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
     ...(declaredXenCpu ? { cpu: declaredXenCpu } : {}),
     ...(kernel ? { kernel } : {}),
     ...(vm.bootloader ? { bootloader: vm.bootloader } : guestType === 'pv' && !kernel ? { bootloader: 'pygrub' } : {}),
+    nics: nicsFor(fleet, vm, hypervisor, guestType),
     rng: false,
     console: 'xen',
+    viridian: windowsHvm,
+    hyperv: [],
+    ...(windowsHvm ? { clock: { offset: 'localtime', timers: [] } } : {}),
   };
+}
+
+/**
+ * The bus of a VM's cloud-init seed: a SATA CD-ROM on KVM (q35 has no IDE), an IDE CD-ROM on Xen HVM, and
+ * a read-only PV disk on Xen PV/PVH, which have no emulated CD-ROM.
+ */
+export function cloudInitSeedBus(effective: Pick<EffectiveVm, 'hypervisor' | 'guestType'>): DiskBus {
+  if (effective.hypervisor === 'kvm') return 'sata';
+  return effective.guestType === 'hvm' ? 'ide' : 'xen';
+}
+
+/** First device name on the seed's bus the VM's own disks leave free; undefined when none is. */
+export function cloudInitSeedDevice(effective: EffectiveVm): string | undefined {
+  const prefix = DISK_DEVICE_PREFIX[cloudInitSeedBus(effective)];
+  const used = new Set(effective.disks.map((d) => d.target));
+  for (let letter = 0; letter < DEVICE_LETTERS; letter += 1) {
+    const dev = deviceName(prefix, letter)!;
+    if (!used.has(dev)) return dev;
+  }
+  return undefined;
 }

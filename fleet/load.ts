@@ -5,6 +5,7 @@ import type { Fleet } from './model';
 import { formatPath, sortProblems } from './problems';
 import type { Problem } from './problems';
 import { errorCode } from './secret-refs';
+import { allowedPathsFromEnv, boundaryOf, confinedPath } from './confine';
 import { validateFleetData } from './validate';
 import { fastLocations, fastParse } from './fast-yaml';
 import { collectLocations, locatePath, parseYaml, syntaxProblems } from './yaml-source';
@@ -20,6 +21,13 @@ export interface LoadOptions {
    * Problems are always located by the precise `yaml` path. @default auto
    */
   readonly fastPath?: 'auto' | 'always' | 'never';
+  /**
+   * The fleet's repository: files the fleet names must resolve inside it (or inside `allowPaths`).
+   * @default - the git work tree holding the fleet file, else the fleet file's folder
+   */
+  readonly root?: string;
+  /** More directories the fleet may read from. @default - HYPERPLAN_ALLOW_PATHS of `env` */
+  readonly allowPaths?: readonly string[];
 }
 
 /** Below this size the precise parse takes milliseconds; above it the fast path pays off. */
@@ -45,7 +53,9 @@ function useFastPath(text: string, options: LoadOptions): boolean {
 function load(text: string, file: string, options: LoadOptions): LoadResult {
   const readFile = options.readFile ?? defaultReadFile;
   const baseDir = dirname(resolve(file));
-  const inputs = { env: options.env ?? process.env, readRelative: (path: string) => readFile(resolve(baseDir, path)) };
+  const env = options.env ?? process.env;
+  const boundary = boundaryOf(file, options.allowPaths ?? allowedPathsFromEnv(env), options.root);
+  const inputs = { env, readRelative: (path: string) => readFile(confinedPath(path, baseDir, boundary)) };
   const fast = useFastPath(text, options) ? fastParse(text) : undefined;
   if (fast) {
     const result = validateFleetData(fast.data, inputs);

@@ -14,6 +14,10 @@ export type SecurityClass = 'general' | 'sensitive' | 'isolated';
 export type Workload = 'general' | 'io-heavy' | 'network-heavy' | 'latency-critical' | 'vdi';
 export type XenGuestType = 'pv' | 'pvh' | 'hvm';
 export type Firmware = 'bios' | 'uefi';
+/** The guest operating system, where it changes what the domain needs (Windows: Hyper-V enlightenments, a localtime clock). */
+export type GuestOs = 'linux' | 'windows' | 'other';
+/** A host's distribution: decides how its host-preparation script writes the Xen boot line. */
+export type HostDistro = 'debian' | 'ubuntu' | 'xcp-ng' | 'xenserver';
 export type DiskBus = 'virtio' | 'scsi' | 'sata' | 'ide' | 'xen' | 'usb';
 export type DiskCache = 'none' | 'writethrough' | 'writeback' | 'directsync' | 'unsafe' | 'default';
 export type DiskIo = 'native' | 'threads' | 'io_uring';
@@ -21,6 +25,8 @@ export type DiskFormat = 'qcow2' | 'raw';
 export type CpuMode = 'host-model' | 'host-passthrough' | 'custom' | 'maximum';
 export type NumaPolicy = 'none' | 'preferred' | 'strict';
 export type PoolReserve = 'none' | 'n+1' | 'n+2';
+/** How `virsh migrate` carries the migration stream (libvirt docs/migration.rst). */
+export type MigrationTransport = 'tls' | 'tunnelled' | 'plain';
 export type PlacementStrategy = 'spread' | 'pack';
 export type NetworkMode = 'nat' | 'bridge' | 'isolated' | 'route' | 'open';
 export type StoragePoolType =
@@ -91,6 +97,8 @@ export interface Host {
   readonly dom0?: Dom0Config;
   /** Whether the host has an IOMMU (VT-d / AMD-Vi); undefined when not declared. */
   readonly iommu?: boolean;
+  /** The host's distribution (how its boot line is written). @default debian */
+  readonly distro?: HostDistro;
 }
 
 export interface MigrationPool {
@@ -102,6 +110,13 @@ export interface MigrationPool {
   /** `host-model`, `host-passthrough` or a named baseline CPU model. @default host-model */
   readonly cpuModel: string;
   readonly reserve: PoolReserve;
+  /**
+   * How migrations between members are carried: `tls` (QEMU's native stream with TLS, `--tls`),
+   * `tunnelled` (through the libvirt daemons' connection, `--p2p --tunnelled`) or `plain` (unencrypted).
+   * Undefined for pools built in code without it; `migrationTransport()` (fleet/normalize.ts) resolves the default.
+   * @default tls on KVM; tunnelled on Xen, whose libxl driver has no TLS migration
+   */
+  readonly transport?: MigrationTransport;
 }
 
 export interface DhcpRange {
@@ -128,6 +143,12 @@ export interface StoragePool {
   readonly path?: string;
   /** Source: `host:/export` for netfs, a volume group for logical, `pool/image` for rbd, a device … */
   readonly source?: string;
+  /** iSCSI pools: the portal, `host` or `host:port` (libvirt `<source><host name= port=>`). */
+  readonly portal?: string;
+  /** iSCSI pools: the target IQN (libvirt `<source><device path=>`). */
+  readonly target?: string;
+  /** iSCSI pools: the initiator IQN (libvirt `<source><initiator><iqn name=>`); required by iscsi-direct. */
+  readonly initiator?: string;
   /** Usable size of the pool (per host for local pools); undefined = not limited by the planner. */
   readonly capacityMiB?: number;
   /** True for pools every host reaches the same data through (netfs, rbd, gluster, iscsi …). */
@@ -150,6 +171,8 @@ export interface Disk {
   readonly pool: string;
   /** Image name (from `images`) or a path/URL of a base image. */
   readonly image?: string;
+  /** An existing volume of the pool (a LUN of an iSCSI, SCSI or multipath pool), used as it is. */
+  readonly volume?: string;
   readonly bus?: DiskBus;
   readonly cache?: DiskCache;
   readonly io?: DiskIo;
@@ -188,6 +211,8 @@ export interface Vm {
   readonly memoryMiB: number;
   readonly hypervisor: VmHypervisor;
   readonly guestType?: XenGuestType;
+  /** The guest OS; undefined when not declared. */
+  readonly os?: GuestOs;
   readonly firmware?: Firmware;
   readonly secureBoot: boolean;
   /** Machine type, e.g. `q35`, `pc-i440fx-8.2`, `xenfv`. */
@@ -212,7 +237,10 @@ export interface Vm {
   readonly host?: string;
   readonly zone?: string;
   readonly migrationPool?: string;
+  /** Guest memory from the host's hugepage pool, never overcommitted. */
   readonly hugepages: boolean;
+  /** Page size the VM asks for (2048 or 1048576 KiB); undefined = the host pool's page size. */
+  readonly hugepageSizeKiB?: number;
   readonly numa: NumaPolicy;
   readonly graphics?: Graphics;
   /** PCI addresses passed through to the guest (`0000:3b:00.0`). */

@@ -3,7 +3,7 @@
  * expanded. Reading referenced files and secrets goes through `ExternalInputs`, so this stays free of I/O.
  */
 import type {
-  CloudInit, Disk, FleetDefaults, Graphics, Host, HostReservation, HypervisorDefaults, Image, MigrationPool, Network,
+  CloudInit, Disk, FleetDefaults, Graphics, Host, HostReservation, Hypervisor, HypervisorDefaults, Image, MigrationPool, MigrationTransport, Network,
   NumaNode, Overcommit, StackBackend, StackSpec, StoragePool, StoragePoolType, Vm, VmNic,
 } from './model';
 import type { Secret } from './secret';
@@ -113,11 +113,21 @@ export function normalizeHost(raw: RawHost, defaults: FleetDefaults): Host {
             balloon: raw.dom0.balloon,
           },
     iommu: raw.iommu,
+    distro: raw.distro,
   };
 }
 
 export function normalizeMigrationPool(raw: RawMigrationPool): MigrationPool {
-  return { ...raw };
+  return { ...raw, transport: migrationTransport(raw) };
+}
+
+/**
+ * TLS on KVM: the migration stream carries all guest RAM (libvirt docs/migration.rst, "Data security").
+ * libxl has no TLS migration (src/libxl/libxl_migration.h, LIBXL_MIGRATION_FLAGS), so Xen tunnels
+ * through the libvirt daemons' own connection instead.
+ */
+export function migrationTransport(pool: { readonly hypervisor: Hypervisor; readonly transport?: MigrationTransport }): MigrationTransport {
+  return pool.transport ?? (pool.hypervisor === 'kvm' ? 'tls' : 'tunnelled');
 }
 
 export function normalizeNetwork(raw: RawNetwork): Network {
@@ -172,10 +182,12 @@ function normalizeGraphics(raw: NonNullable<RawVm['graphics']>, at: readonly Pat
 }
 
 export function normalizeVm({ index, item: raw }: Indexed<RawVm>, inputs: ExternalInputs): Vm {
-  const { memory, disks, networks, cloudInit, graphics, hostdevs, ...rest } = raw;
+  const { memory, disks, networks, cloudInit, graphics, hostdevs, hugepages, ...rest } = raw;
   return {
     ...rest,
     memoryMiB: sizeToMiB(memory),
+    hugepages: hugepages !== false,
+    ...(typeof hugepages === 'string' ? { hugepageSizeKiB: sizeToKiB(hugepages) } : {}),
     disks: disks.map(normalizeDisk),
     networks: networks.map(normalizeNic),
     cloudInit: cloudInit === undefined ? undefined : normalizeCloudInit(cloudInit, ['vms', index, 'cloudInit'], inputs),

@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 import { SIZE_JSON_PATTERN, sizeProblem } from './sizes';
+import { BACKEND_TYPE_NAMES, REMOTE_BACKEND_SETTINGS, REMOTE_BACKEND_TYPES } from './backends';
+
+export { REMOTE_BACKEND_TYPES };
 
 export const API_VERSION = 'hyperplan/v1';
 
@@ -15,9 +18,6 @@ export const NAME_RULE =
 
 export const STORAGE_POOL_TYPES = [
   'dir', 'fs', 'netfs', 'logical', 'disk', 'iscsi', 'iscsi-direct', 'scsi', 'mpath', 'rbd', 'gluster', 'zfs', 'vstorage',
-] as const;
-export const REMOTE_BACKEND_TYPES = [
-  's3', 'pg', 'http', 'consul', 'gcs', 'azurerm', 'remote', 'cos', 'oss', 'kubernetes',
 ] as const;
 
 const name = z.string().regex(NAME_PATTERN, {
@@ -97,6 +97,9 @@ const diskBus = z.enum(['virtio', 'scsi', 'sata', 'ide', 'xen', 'usb']);
 const diskCache = z.enum(['none', 'writethrough', 'writeback', 'directsync', 'unsafe', 'default']);
 const diskFormat = z.enum(['qcow2', 'raw']);
 const guestType = z.enum(['pv', 'pvh', 'hvm']);
+const guestOs = z.enum(['linux', 'windows', 'other']);
+/** How a host's boot line is written: GRUB on Debian/Ubuntu, xen-cmdline on XenServer/XCP-ng. */
+const hostDistro = z.enum(['debian', 'ubuntu', 'xcp-ng', 'xenserver']);
 
 const overcommitSchema = z.object({ cpu: ratio.optional(), memory: ratio.optional() }).strict();
 const reservedSchema = z.object({ memory: memorySize, cpus: z.int().nonnegative() }).strict();
@@ -155,6 +158,7 @@ export const hostSchema = z
       .strict()
       .optional(),
     iommu: flag.optional(),
+    distro: hostDistro.optional(),
   })
   .strict();
 
@@ -166,6 +170,10 @@ export const migrationPoolSchema = z
     sharedStorage: nameRef.optional(),
     cpuModel: text.default('host-model'),
     reserve: z.enum(['none', 'n+1', 'n+2']).default('none'),
+    transport: z
+      .enum(['tls', 'tunnelled', 'plain'])
+      .optional()
+      .meta({ description: 'How migrations are carried: tls (default on KVM), tunnelled (default on Xen) or plain' }),
   })
   .strict();
 
@@ -187,6 +195,9 @@ export const storagePoolSchema = z
     type: z.enum(STORAGE_POOL_TYPES),
     path: text.optional(),
     source: text.optional(),
+    portal: text.optional().meta({ description: 'iSCSI portal: host or host:port' }),
+    target: text.optional().meta({ description: 'iSCSI target IQN, e.g. iqn.2024-01.com.example:vms' }),
+    initiator: text.optional().meta({ description: 'iSCSI initiator IQN (required for iscsi-direct)' }),
     capacity: diskSize.optional(),
   })
   .strict();
@@ -206,6 +217,7 @@ const diskSchema = z
     size: diskSize,
     pool: nameRef,
     image: text.optional(),
+    volume: text.optional().meta({ description: 'An existing volume (LUN) of an iscsi, iscsi-direct, scsi or mpath pool, e.g. unit:0:0:1' }),
     bus: diskBus.optional(),
     cache: diskCache.optional(),
     io: z.enum(['native', 'threads', 'io_uring']).optional(),
@@ -233,11 +245,16 @@ const nicSchema = z.union(
 );
 
 /** Secret fields take `${env:NAME}`, `${file:path}` or (flagged by policy) plain text. */
-const secret = z.string().meta({ description: 'A secret: ${env:NAME} or ${file:path} (relative to the fleet file)' });
+const secret = z.string().meta({
+  description: "A secret: ${env:NAME} or ${file:path} (relative to the fleet file, inside its repository); synthesized as a sensitive Terraform variable",
+});
 
 const cloudInitSchema = z
   .object({
-    userData: text.optional().meta({ description: 'Path relative to the fleet file, or inline text when it has a newline' }),
+    userData: text.optional().meta({
+      description:
+        "Path relative to the fleet file (inside its repository), or inline text when it has a newline; cloud-config ('#cloud-config' first) when sshKeys or password are set",
+    }),
     networkConfig: text.optional(),
     sshKeys: z.array(text).optional(),
     password: secret.optional(),
@@ -253,6 +270,7 @@ export const vmSchema = z
     memory: memorySize,
     hypervisor: z.enum(['kvm', 'xen', 'auto']).default('auto'),
     guestType: guestType.optional(),
+    os: guestOs.optional(),
     firmware: firmware.optional(),
     secureBoot: flag.default(false),
     machine: text.optional(),
@@ -273,7 +291,12 @@ export const vmSchema = z
     host: nameRef.optional(),
     zone: text.optional(),
     migrationPool: nameRef.optional(),
-    hugepages: flag.default(false),
+    hugepages: z
+      .union([flag, z.enum(['2MiB', '1GiB'])], {
+        error: (issue) => (issue.code === 'invalid_union' ? "expected true, false, '2MiB' or '1GiB'" : undefined),
+      })
+      .default(false)
+      .meta({ description: "Back guest memory with hugepages from the host's pool: true (the pool's page size), '2MiB' or '1GiB'" }),
     numa: z.enum(['none', 'preferred', 'strict']).default('none'),
     graphics: z
       .object({ type: z.enum(['vnc', 'spice']), listen: text.default('127.0.0.1'), password: secret.optional() })
@@ -282,7 +305,9 @@ export const vmSchema = z
     hostdevs: z
       .array(z.string().regex(PCI_ADDRESS, { error: (issue) => `'${String(issue.input)}' is not a PCI address like 0000:3b:00.0` }))
       .default([]),
-    balloon: flag.optional(),
+    balloon: flag
+      .optional()
+      .meta({ description: 'Memory balloon device. A Xen host with memory overcommit above 1 needs balloon: true declared on every VM it carries (XEN-MEM-OVERCOMMIT-NO-BALLOON)' }),
     rng: flag.optional(),
     autostart: flag.default(true),
   })
@@ -292,11 +317,10 @@ const backendSchema = z.discriminatedUnion(
   'type',
   [
     z.object({ type: z.literal('local'), path: text.optional() }).strict(),
-    z.object({ type: z.enum(REMOTE_BACKEND_TYPES) }).catchall(z.unknown()),
+    ...REMOTE_BACKEND_TYPES.map((type) => z.object({ type: z.literal(type), ...REMOTE_BACKEND_SETTINGS[type] }).strict()),
   ],
   {
-    error: (issue) =>
-      issue.code === 'invalid_union' ? `backend type must be one of local, ${REMOTE_BACKEND_TYPES.join(', ')}` : undefined,
+    error: (issue) => (issue.code === 'invalid_union' ? `backend type must be one of ${BACKEND_TYPE_NAMES.join(', ')}` : undefined),
   },
 );
 

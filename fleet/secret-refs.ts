@@ -3,6 +3,7 @@
  * secret belongs so that a password cannot end up in a URI or a label by accident. Messages name the
  * variable or file, never a value.
  */
+import { OutsideRepositoryError } from './confine';
 import { Secret } from './secret';
 import type { PathProblem, PathSegment } from './problems';
 import { isSecretPath } from './schema-issues';
@@ -12,7 +13,10 @@ const REFERENCE_SHAPE = /^\$\{([A-Za-z]+):(.*)\}$/s;
 
 export interface SecretSources {
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Reads a file given relative to the fleet file; throws like `fs.readFileSync`. */
+  /**
+   * Reads a file given relative to the fleet file; throws like `fs.readFileSync`, or `OutsideRepositoryError`
+   * for a path outside the fleet's repository.
+   */
   readonly readRelative: (path: string) => string;
 }
 
@@ -40,10 +44,16 @@ export function resolveSecret(value: string, sources: SecretSources): Resolution
       const content = sources.readRelative(target).replace(/\r?\n$/, '');
       return { ok: true, secret: new Secret(content, `file:${target}`) };
     } catch (error) {
-      return { ok: false, message: `cannot read secret file '${target}' (${errorCode(error)})` };
+      return { ok: false, message: readProblem('secret file', target, error) };
     }
   }
   return { ok: false, message: `unknown secret source '${kind}'; use \${env:NAME} or \${file:path}` };
+}
+
+/** Why a file the fleet names could not be read: its path and an error code, never its content. */
+export function readProblem(what: string, path: string, error: unknown): string {
+  if (error instanceof OutsideRepositoryError) return `${what} ${error.message}`;
+  return `cannot read ${what} '${path}' (${errorCode(error)})`;
 }
 
 export function errorCode(error: unknown): string {

@@ -4,7 +4,8 @@
  * single pass reports all problems.
  */
 import type { z } from 'zod';
-import type { Fleet } from './model';
+import type { Fleet, Vm } from './model';
+import { mergeableUserDataProblem } from './cloud-config';
 import type { PathProblem, PathSegment } from './problems';
 import { Secret } from './secret';
 import {
@@ -13,8 +14,9 @@ import {
 import type { RawDefaults, Section } from './schema';
 import { crossCheckProblems } from './cross-checks';
 import { normalizeItems } from './normalize';
+import { synthesisProblems, tokenProblems } from './synthesis-checks';
 import type { ExternalInputs, Indexed, ValidItems } from './normalize';
-import { errorCode, misplacedSecretReferences, resolveSecret } from './secret-refs';
+import { misplacedSecretReferences, readProblem, resolveSecret } from './secret-refs';
 import type { SecretSources } from './secret-refs';
 import { issueMessage, issueProblems } from './schema-issues';
 
@@ -68,11 +70,25 @@ function recordingInputs(sources: SecretSources, problems: PathProblem[]): Exter
       try {
         return sources.readRelative(relative);
       } catch (error) {
-        problems.push({ path: at, message: `cannot read file '${relative}' (${errorCode(error)})` });
+        problems.push({ path: at, message: readProblem('file', relative, error) });
         return '';
       }
     },
   };
+}
+
+/**
+ * SSH keys and passwords are merged into the user data, which works only for cloud-config; checked here
+ * so `check` reports it with its location instead of synthesis failing.
+ */
+function userDataProblems(valid: ValidItems, vms: readonly Vm[]): PathProblem[] {
+  return vms.flatMap((vm, i) => {
+    const cloudInit = vm.cloudInit;
+    if (cloudInit?.userData === undefined || (cloudInit.sshKeys.length === 0 && cloudInit.password === undefined)) return [];
+    const message = mergeableUserDataProblem(cloudInit.userData);
+    const index = valid.vms[i]?.index ?? i;
+    return message === undefined ? [] : [{ path: ['vms', index, 'cloudInit', 'userData'], message }];
+  });
 }
 
 export function validateFleetData(data: unknown, sources: SecretSources): ValidationResult {
@@ -97,8 +113,14 @@ export function validateFleetData(data: unknown, sources: SecretSources): Valida
     defaults = defaultsSchema.safeParse(data.defaults).data;
     valid = validItemsOf(data);
   }
-  problems.push(...crossCheckProblems(data), ...misplacedSecretReferences(data));
+  problems.push(...crossCheckProblems(data), ...misplacedSecretReferences(data), ...tokenProblems(data));
   const parts = normalizeItems(defaults, valid, recordingInputs(sources, problems));
+  // User data that could not be read has its problem already.
+  const reported = new Set(problems.map((p) => p.path.join('.')));
+  problems.push(...userDataProblems(valid, parts.vms).filter((p) => !reported.has(p.path.join('.'))));
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  // Synthesis needs a consistent fleet; its checks run once everything above passed.
+  problems.push(...synthesisProblems({ apiVersion: parsed.data.apiVersion, ...parts }));
+  if (problems.length > 0) return { ok: false, problems };
   return { ok: true, fleet: { apiVersion: parsed.data.apiVersion, ...parts } };
 }

@@ -398,6 +398,7 @@ class Importer {
     if (device !== 'disk' || !source) return [];
     let pool: string | undefined;
     let existing: string | undefined;
+    let logical = false;
     switch (disk.attributes.type) {
       case 'file': {
         const path = source.attributes.file;
@@ -415,6 +416,7 @@ class Importer {
         // /dev/<vg>/<lv>: a logical volume of volume group <vg>.
         existing = dev;
         pool = this.#pool(`logical:${match[1]}`, match[1]!, (name) => ({ name, type: 'logical', source: match[1]!, path: `/dev/${match[1]}` }));
+        logical = true;
         used.use(source, 'dev');
         break;
       }
@@ -437,7 +439,11 @@ class Importer {
     used.use(target, 'dev');
     const bus = target?.attributes.bus;
     const driver = first(disk, 'driver');
-    const format = driver?.attributes.type;
+    const declaredFormat = driver?.attributes.type;
+    // libvirt creates plain (raw) LVs in a logical pool whatever format is asked (storage_backend_logical.c),
+    // so the new volume cannot be qcow2; the attribute is left unconsumed and reported as dropped.
+    const format = logical && declaredFormat === 'qcow2' ? undefined : declaredFormat;
+    if (format !== declaredFormat) this.warn(file, driver?.line ?? disk.line, `disk ${target?.attributes.dev ?? ''}: qcow2 on a logical volume cannot be recreated (libvirt creates raw LVs in logical pools); the new volume in pool '${pool}' is raw`);
     const cache = driver?.attributes.cache;
     const io = driver?.attributes.io;
     if (bus && DISK_BUSES.has(bus)) used.use(target, 'bus');

@@ -1,8 +1,9 @@
 /**
  * Checks libvirt itself does not make offline: the RelaxNG schema and the test driver accept a Xen
  * guest whose `machine` contradicts its OS type (which crashed libvirt 8.7/8.8 on real Xen hosts), and
- * the schema accepts PV/PVH disks on emulated buses that only HVM guests have. Pure: XML text in,
- * messages out.
+ * the schema accepts PV/PVH disks on emulated buses that only HVM guests have, and a non-raw Xen disk
+ * without a driver name, which libxl then reads as raw (libvirt src/libxl/libxl_conf.c, libxlMakeDisk:
+ * "If driverName is not specified, default to raw"). Pure: XML text in, messages out.
  */
 import { child, childrenNamed, readXml, type XmlNode } from './xml-read';
 
@@ -31,9 +32,15 @@ function xenChecks(domain: XmlNode, out: OwnFinding[]): void {
       out.push({ line: type.line, message: `Xen machine '${machine}' does not match OS type '${osType}'; a ${osType} guest needs machine '${expected}'` });
     }
   }
+  const devices = child(domain, 'devices');
+  for (const disk of devices ? childrenNamed(devices, 'disk') : []) {
+    const driver = child(disk, 'driver')?.attributes;
+    if (driver?.type !== undefined && driver.type !== 'raw' && driver.name === undefined) {
+      out.push({ line: disk.line, message: `Xen disk of type '${driver.type}' has no driver name, so libxl reads it as raw; set driver name='qemu'` });
+    }
+  }
   const paravirtual = osType === 'linux' || osType === 'xen' || osType === 'xenpvh';
   if (!paravirtual) return;
-  const devices = child(domain, 'devices');
   for (const disk of devices ? childrenNamed(devices, 'disk') : []) {
     const bus = child(disk, 'target')?.attributes.bus;
     if (bus !== undefined && bus !== 'xen') {

@@ -10,6 +10,11 @@
  * - `<disk type='volume'>` → `type='file'` with the volume's path: the embedded driver has no storage
  *   pools to look the volume up in.
  * - `<hostdev>` PCI devices are removed: libvirt reads the device from sysfs, and the runner has none.
+ * - `<numatune>` and `<vcpu placement='auto'>` are dropped: automatic placement asks numad on the host
+ *   ("Advice from numad is needed in case of automatic numa placement"), which the runner does not run.
+ *   Both are still checked by the schema and libvirt's parser.
+ * - `<memoryBacking><hugepages>` is dropped: QEMU maps guest memory from hugetlbfs ("hugetlbfs filesystem
+ *   is not mounted"), which the runner does not have.
  */
 import { readXml, type XmlNode } from './xml-read';
 import { element, setAttribute, toXml, type XmlElement } from './xml-writer';
@@ -36,8 +41,18 @@ function rebuild(node: XmlNode, options: QemuArgvCopyOptions, changes: string[],
     changes.push(`removed <hostdev> (line ${node.line}): needs the PCI device in sysfs`);
     return undefined;
   }
+  if (path === '/domain/memoryBacking/hugepages') {
+    changes.push(`removed <hugepages> (line ${node.line}): guest memory from hugetlbfs, which is not mounted here`);
+    return undefined;
+  }
+  if (path === '/domain/numatune') {
+    changes.push(`removed <numatune> (line ${node.line}): automatic placement needs numad on the host`);
+    return undefined;
+  }
+  const autoVcpu = path === '/domain/vcpu' && node.attributes.placement === 'auto';
+  if (autoVcpu) changes.push(`removed <vcpu placement='auto'> (line ${node.line}): automatic placement needs numad on the host`);
   const out = element(node.name);
-  for (const [key, value] of Object.entries(node.attributes)) setAttribute(out, key, value);
+  for (const [key, value] of Object.entries(node.attributes)) if (!(autoVcpu && key === 'placement')) setAttribute(out, key, value);
   if (node.text !== undefined) out.text = node.text;
   if (path === '/domain' && node.attributes.type === 'kvm' && !options.kvmUsable) {
     setAttribute(out, 'type', 'qemu');

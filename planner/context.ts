@@ -3,13 +3,17 @@
  * capacities, lookups by name, and the fleet-wide facts the security and CPU-model filters depend on.
  */
 import type { Fleet, Host, MigrationPool, PlacementStrategy, Vm } from '../fleet/model';
-import { hostCapacity, type HostCapacity } from './capacity';
+import { guestOverheadMiB, hostCapacity, type HostCapacity } from './capacity';
 
 export interface HostFacts {
   readonly index: number;
   readonly host: Host;
   readonly capacity: HostCapacity;
-  /** Usable capacity of the largest NUMA node (its share of `capacity`), for `numa: strict` VMs. */
+  /**
+   * Physical CPUs and memory of the largest NUMA node, for `numa: strict` VMs. Never the overcommitted
+   * share: a guest cannot overcommit against itself on one node (Nova, nova/virt/hardware.py
+   * `_numa_fit_instance_cell`: an instance cell's vCPUs and memory must fit the host cell's own).
+   */
   readonly numaCpu: number;
   readonly numaMemoryMiB: number;
   /** Migration pools the host belongs to, by name. */
@@ -25,6 +29,15 @@ export interface DiskDemand {
 export interface VmFacts {
   readonly index: number;
   readonly vm: Vm;
+  /**
+   * Regular (overcommittable) host memory the VM takes: its RAM unless hugepage-backed, plus the
+   * hypervisor's per-guest overhead (`guestOverheadMiB`: QEMU on KVM, paging memory on Xen).
+   */
+  readonly memoryMiB: number;
+  /** Memory taken from the host's hugepage pool (its RAM when hugepage-backed, else 0). */
+  readonly hugepageMiB: number;
+  /** The per-guest overhead part of `memoryMiB`. */
+  readonly overheadMiB: number;
   /** Disk space per storage pool that has a declared capacity (other pools are not limited). */
   readonly disks: readonly DiskDemand[];
   /** Whether the guest sees the host CPU as is (declared, or inherited from its migration pool). */
@@ -55,23 +68,14 @@ export interface PlanContext {
 
 const byName = <T extends { readonly name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-function numaShare(total: number, nodeShare: number): number {
-  return Math.floor(total * nodeShare);
-}
-
 function hostFacts(host: Host, index: number, poolsOf: ReadonlyMap<string, string[]>): HostFacts {
-  const capacity = hostCapacity(host);
   const nodes = host.numaNodes.length > 0 ? host.numaNodes : [{ cpus: host.cpus, memoryMiB: host.memoryMiB }];
-  const totalCpus = nodes.reduce((sum, n) => sum + n.cpus, 0) || 1;
-  const totalMemory = nodes.reduce((sum, n) => sum + n.memoryMiB, 0) || 1;
-  const cpuShare = Math.max(...nodes.map((n) => n.cpus)) / totalCpus;
-  const memoryShare = Math.max(...nodes.map((n) => n.memoryMiB)) / totalMemory;
   return {
     index,
     host,
-    capacity,
-    numaCpu: numaShare(capacity.cpu, cpuShare),
-    numaMemoryMiB: numaShare(capacity.memoryMiB, memoryShare),
+    capacity: hostCapacity(host),
+    numaCpu: Math.max(...nodes.map((n) => n.cpus)),
+    numaMemoryMiB: Math.max(...nodes.map((n) => n.memoryMiB)),
     pools: poolsOf.get(host.name) ?? [],
   };
 }
@@ -115,7 +119,16 @@ export function buildContext(fleet: Fleet, options: ContextOptions = {}): PlanCo
     const disks = [...perPool.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([pool, sizeMiB]) => ({ pool, sizeMiB, shared: storage.get(pool)?.shared ?? false }));
-    return { index, vm, disks, passthrough: isPassthrough(vm, migrationPools) };
+    const overhead = guestOverheadMiB(vm.hypervisor, vm.vcpus, vm.memoryMiB);
+    return {
+      index,
+      vm,
+      memoryMiB: (vm.hugepages ? 0 : vm.memoryMiB) + overhead,
+      hugepageMiB: vm.hugepages ? vm.memoryMiB : 0,
+      overheadMiB: overhead,
+      disks,
+      passthrough: isPassthrough(vm, migrationPools),
+    };
   });
   const vmIndex = new Map(vms.map((v) => [v.vm.name, v.index]));
 

@@ -104,15 +104,45 @@ export const cpuModelFilter: Filter = {
 };
 
 /**
- * `numa: strict` VMs must fit the usable share of one NUMA node (the largest). Packing several strict
- * VMs onto nodes is not modelled; libvirt/numad bind them at start.
+ * `numa: strict` VMs must fit one NUMA node's *physical* CPUs and memory (the largest node's): libvirt
+ * binds such a guest's memory to its node, and a guest cannot overcommit against itself there (Nova,
+ * nova/virt/hardware.py `_numa_fit_instance_cell`). Packing several strict VMs onto nodes is not
+ * modelled; libvirt/numad bind them at start.
  */
 export const numaFilter: Filter = {
   name: 'numa',
   indexed: false,
   test: (_c, _l, { vm }, host) => vm.numa !== 'strict' || (vm.vcpus <= host.numaCpu && vm.memoryMiB <= host.numaMemoryMiB),
   reason: (_c, _l, { vm }, host) =>
-    `strict NUMA VM (${vm.vcpus} vCPUs, ${vm.memoryMiB} MiB) does not fit one node (${host.numaCpu} vCPUs, ${host.numaMemoryMiB} MiB usable)`,
+    `strict NUMA VM (${vm.vcpus} vCPUs, ${vm.memoryMiB} MiB) does not fit one node (${host.numaCpu} physical CPUs, ${host.numaMemoryMiB} MiB)`,
+};
+
+/** Whether a hugepage-backed VM's page size and memory fit the host's pool with `used` MiB of it taken. */
+export function hugepagesFit(vm: VmFacts, host: HostFacts, used: number): boolean {
+  if (vm.hugepageMiB === 0) return true;
+  const pool = host.host.hugepages;
+  if (pool === undefined) return false;
+  const size = vm.vm.hugepageSizeKiB;
+  return (size === undefined || size === pool.sizeKiB) && used + vm.hugepageMiB <= host.capacity.hugepageMiB;
+}
+
+/**
+ * Hugepage-backed VMs take their memory from the host's hugepage pool (`hosts[].hugepages`), page size as
+ * asked, never overcommitted: hugetlbfs pages are reserved whole and cannot be shared or swapped
+ * (kernel Documentation/admin-guide/mm/hugetlbpage.rst; libvirt formatdomain "Memory Backing").
+ */
+export const hugepagesFilter: Filter = {
+  name: 'hugepages',
+  indexed: false,
+  test: (_c, ledger, vm, host) => hugepagesFit(vm, host, ledger.hugepageUsed[host.index]!),
+  reason: (_c, ledger, vm, host) => {
+    const pool = host.host.hugepages;
+    if (pool === undefined) return 'hugepage-backed VM needs a host with a hugepage pool (hosts[].hugepages); host declares none';
+    const size = vm.vm.hugepageSizeKiB;
+    if (size !== undefined && size !== pool.sizeKiB) return `VM needs ${size} KiB hugepages, host's pool has ${pool.sizeKiB} KiB pages`;
+    const free = host.capacity.hugepageMiB - ledger.hugepageUsed[host.index]!;
+    return `needs ${vm.hugepageMiB} MiB of hugepages, ${free} of ${host.capacity.hugepageMiB} MiB of the host's pool free`;
+  },
 };
 
 /** Isolated VMs run alone; no other VM joins a host that holds an isolated one. */
@@ -177,13 +207,16 @@ function scaleNote(ctx: PlanContext, ledger: Ledger, host: HostFacts): string {
   return ` (part of the host kept free for the headroom of migration pool ${pools.join(', ')})`;
 }
 
-/** CPU, memory (after Dom0/host reservation and overcommit) and space in limited storage pools. */
+/**
+ * CPU, memory (after Dom0/host reservation, the Xen hypervisor, the hugepage pool and overcommit; each VM
+ * with its per-guest overhead) and space in limited storage pools.
+ */
 export const capacityFilter: Filter = {
   name: 'capacity',
   indexed: false,
   test: (ctx, ledger, vm, host) =>
     ledger.cpuUsed[host.index]! + vm.vm.vcpus <= cpuLimit(ledger, host) &&
-    ledger.memoryUsed[host.index]! + vm.vm.memoryMiB <= memoryLimit(ledger, host) &&
+    ledger.memoryUsed[host.index]! + vm.memoryMiB <= memoryLimit(ledger, host) &&
     (vm.disks.length === 0 || disksFit(ctx, ledger, vm, host.index)),
   reason: (ctx, ledger, vm, host) => {
     const i = host.index;
@@ -191,7 +224,10 @@ export const capacityFilter: Filter = {
     const cpuFree = Math.floor(cpuLimit(ledger, host) - ledger.cpuUsed[i]!);
     if (vm.vm.vcpus > cpuFree) return `needs ${vm.vm.vcpus} vCPUs, ${cpuFree} of ${host.capacity.cpu} free${note}`;
     const memoryFree = Math.floor(memoryLimit(ledger, host) - ledger.memoryUsed[i]!);
-    if (vm.vm.memoryMiB > memoryFree) return `needs ${vm.vm.memoryMiB} MiB memory, ${memoryFree} of ${host.capacity.memoryMiB} MiB free${note}`;
+    if (vm.memoryMiB > memoryFree) {
+      return `needs ${vm.memoryMiB} MiB memory (${vm.overheadMiB} MiB of it per-guest ${host.host.hypervisor === 'xen' ? 'Xen paging' : 'QEMU'} overhead), ` +
+        `${memoryFree} of ${host.capacity.memoryMiB} MiB free${note}`;
+    }
     const disk = vm.disks.find((d) => diskUsed(ledger, d.pool, d.shared, i) + d.sizeMiB > ctx.storageCapacity.get(d.pool)!);
     const total = ctx.storageCapacity.get(disk?.pool ?? '') ?? 0;
     const free = total - diskUsed(ledger, disk?.pool ?? '', disk?.shared ?? false, i);
@@ -211,6 +247,7 @@ export const FILTERS: readonly Filter[] = [
   tenancyFilter,
   affinityFilter,
   antiAffinityFilter,
+  hugepagesFilter,
   capacityFilter,
 ];
 
@@ -228,6 +265,7 @@ export function firstFailure(ctx: PlanContext, ledger: Ledger, vm: VmFacts, host
 export function admitsOnCandidate(ctx: PlanContext, ledger: Ledger, vm: VmFacts, host: HostFacts): boolean {
   return (
     capacityFilter.test(ctx, ledger, vm, host) &&
+    hugepagesFilter.test(ctx, ledger, vm, host) &&
     antiAffinityFilter.test(ctx, ledger, vm, host) &&
     tenancyFilter.test(ctx, ledger, vm, host) &&
     affinityFilter.test(ctx, ledger, vm, host) &&

@@ -1,13 +1,14 @@
 /**
  * Migration-pool headroom (research CAP-N-PLUS-1): with reserve n+1 (n+2), for every host (pair of hosts)
  * of the pool, can the VMs it carries be re-placed on the remaining pool hosts? Re-placement is first-fit
- * decreasing (largest memory first, hosts in name order) and respects capacity, hard anti-affinity and
- * isolation; zone, affinity and storage are not re-checked (pool members share storage by design).
+ * decreasing (largest memory first, hosts in name order) and respects capacity (hugepage pools included),
+ * hard anti-affinity and isolation; zone, affinity and storage are not re-checked (pool members share storage by design).
  * First-fit is a heuristic: "satisfied" always comes with a concrete evacuation, so it is never claimed
  * falsely, but a feasible evacuation that first-fit misses is reported unsatisfied.
  */
 import type { Fleet, MigrationPool, PoolReserve } from '../fleet/model';
 import { buildContext, type PlanContext } from './context';
+import { hugepagesFit } from './filters';
 import { Ledger } from './ledger';
 import type { PoolHeadroom } from './types';
 
@@ -30,11 +31,41 @@ export function poolMembers(ctx: PlanContext, pool: MigrationPool): number[] {
   return members.sort((a, b) => a - b);
 }
 
+interface EvacuationOrder {
+  /** VM index → its place in evacuation order. */
+  readonly rank: Int32Array;
+  /** Place in evacuation order → VM index. */
+  readonly byRank: Int32Array;
+}
+
+const orders = new WeakMap<PlanContext, EvacuationOrder>();
+
+/**
+ * First-fit decreasing's order of all VMs, computed once per plan: largest memory first, then most vCPUs,
+ * then fleet order (a total order, so sorting the ranks of any subset gives that subset's order).
+ */
+function evacuationOrder(ctx: PlanContext): EvacuationOrder {
+  let order = orders.get(ctx);
+  if (!order) {
+    const byRank = Int32Array.from(ctx.vms, (_, i) => i).sort((a, b) => {
+      const va = ctx.vms[a]!;
+      const vb = ctx.vms[b]!;
+      return vb.memoryMiB - va.memoryMiB || vb.vm.vcpus - va.vm.vcpus || a - b;
+    });
+    const rank = new Int32Array(byRank.length);
+    byRank.forEach((v, r) => (rank[v] = r));
+    order = { rank, byRank };
+    orders.set(ctx, order);
+  }
+  return order;
+}
+
 /** Re-places the VMs of `failed` hosts onto `survivors` by first-fit decreasing. */
 export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly number[], failed: readonly number[]): Evacuation {
   const n = survivors.length;
   const cpuFree = new Float64Array(n);
   const memoryFree = new Float64Array(n);
+  const hugepagesTaken = new Float64Array(n);
   for (let s = 0; s < n; s++) {
     const h = survivors[s]!;
     cpuFree[s] = ctx.hosts[h]!.capacity.cpu - ledger.cpuUsed[h]!;
@@ -43,24 +74,28 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
   const tenants = new Int32Array(n);
   const isolated = new Int32Array(n);
   const groups: (Set<string> | undefined)[] = new Array(n);
-  const leaving: number[] = [];
-  for (const h of failed) for (const v of ledger.vmsOn[h]!) leaving.push(v);
-  leaving.sort((a, b) => {
-    const va = ctx.vms[a]!.vm;
-    const vb = ctx.vms[b]!.vm;
-    return vb.memoryMiB - va.memoryMiB || vb.vcpus - va.vcpus || a - b;
-  });
+  // The VMs of the failed hosts, largest charged memory first (then vCPUs, then fleet order), through their ranks.
+  const order = evacuationOrder(ctx);
+  let count = 0;
+  for (const h of failed) count += ledger.vmsOn[h]!.size;
+  const leaving = new Int32Array(count);
+  count = 0;
+  for (const h of failed) for (const v of ledger.vmsOn[h]!) leaving[count++] = order.rank[v]!;
+  leaving.sort();
   const moves = new Map<number, number>();
   let ok = true;
-  for (const v of leaving) {
-    const vm = ctx.vms[v]!.vm;
+  for (const r of leaving) {
+    const v = order.byRank[r]!;
+    const facts = ctx.vms[v]!;
+    const vm = facts.vm;
     const group = vm.antiAffinity;
     const placedGroup = group === undefined ? undefined : ledger.antiAffinity.get(group);
     const isolatedVm = vm.securityClass === 'isolated';
     let slot = -1;
     for (let s = 0; s < n; s++) {
-      if (cpuFree[s]! < vm.vcpus || memoryFree[s]! < vm.memoryMiB) continue;
+      if (cpuFree[s]! < vm.vcpus || memoryFree[s]! < facts.memoryMiB) continue;
       const h = survivors[s]!;
+      if (!hugepagesFit(facts, ctx.hosts[h]!, ledger.hugepageUsed[h]! + hugepagesTaken[s]!)) continue;
       if (group !== undefined && (groups[s]?.has(group) || placedGroup?.has(h))) continue;
       if (isolatedVm ? ledger.tenants[h] === 0 && tenants[s] === 0 : ledger.isolated[h] === 0 && isolated[s] === 0) {
         slot = s;
@@ -72,7 +107,8 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
       continue;
     }
     cpuFree[slot]! -= vm.vcpus;
-    memoryFree[slot]! -= vm.memoryMiB;
+    memoryFree[slot]! -= facts.memoryMiB;
+    hugepagesTaken[slot]! += facts.hugepageMiB;
     tenants[slot]! += 1;
     if (isolatedVm) isolated[slot]! += 1;
     if (group !== undefined) (groups[slot] ??= new Set()).add(group);

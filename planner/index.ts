@@ -1,8 +1,13 @@
-export { dom0Sizing, hostCapacity, type Dom0Sizing, type HostCapacity } from './capacity';
+export {
+  dom0Sizing, hostCapacity, XEN_CRASH_KERNEL_MIB, XEN_HYPERVISOR_MEMORY_MIB, type Dom0Sizing, type HostCapacity,
+} from './capacity';
 export { plan, type PlanOptions } from './plan';
 export { lowerBound } from './lower-bound';
 export { headroom } from './headroom';
 export { serializeLock, parseLock, type Lock, type LockParse } from './lock';
-export { explain, type Explanation, type ExplainResult, type HostExplanation } from './explain';
-export { drain, liveMigrationBlocker, migrateCommand, type DrainPlan, type DrainResult, type DrainStep } from './drain';
+export { explain, type Explanation, type ExplainResult, type HostExplanation, type HostMemory, type VmDemand } from './explain';
+export {
+  drain, liveMigration, liveMigrationBlocker, migrateCommand, MIGRATE_TRANSPORT_FLAGS, type DrainPlan, type DrainRebuild, type DrainResult, type DrainStep,
+  type LiveMigration, type MigrateOptions,
+} from './drain';
 export type { Placement, PlanResult, HostUsage, Move, PoolHeadroom, UnplacedVm, ResourceUse } from './types';

@@ -37,6 +37,8 @@ export function contentKey(vmIndex: number, half: 0 | 1): number {
 export class Ledger {
   readonly cpuUsed: Float64Array;
   readonly memoryUsed: Float64Array;
+  /** MiB of each host's hugepage pool taken by hugepage-backed VMs. */
+  readonly hugepageUsed: Float64Array;
   readonly tenants: Int32Array;
   /** Isolated-class VMs per host. */
   readonly isolated: Int32Array;
@@ -65,6 +67,7 @@ export class Ledger {
     const n = ctx.hosts.length;
     this.cpuUsed = new Float64Array(n);
     this.memoryUsed = new Float64Array(n);
+    this.hugepageUsed = new Float64Array(n);
     this.tenants = new Int32Array(n);
     this.isolated = new Int32Array(n);
     this.capacityScale = new Float64Array(n).fill(1);
@@ -92,7 +95,8 @@ export class Ledger {
     const facts = this.ctx.vms[vmIndex]!;
     const vm = facts.vm;
     this.cpuUsed[hostIndex]! += sign * vm.vcpus;
-    this.memoryUsed[hostIndex]! += sign * vm.memoryMiB;
+    this.memoryUsed[hostIndex]! += sign * facts.memoryMiB;
+    this.hugepageUsed[hostIndex]! += sign * facts.hugepageMiB;
     this.tenants[hostIndex]! += sign;
     this.contentLow[hostIndex]! ^= contentKey(vmIndex, 0);
     this.contentHigh[hostIndex]! ^= contentKey(vmIndex, 1);

@@ -62,7 +62,8 @@ function relocate(placer: Placer, v: number, source: number, log: Log, budget: n
     ledger.assign(v, direct);
     return spent;
   }
-  const { vcpus, memoryMiB } = facts.vm;
+  const { vcpus } = facts.vm;
+  const { memoryMiB } = facts;
   const candidates = placer.candidates.of(facts);
   // Ejection only for VMs with few candidate hosts (pool members, labelled hosts): they are what keeps a
   // small pool host from being emptied, and the search over their hosts' VMs stays short.
@@ -76,7 +77,7 @@ function relocate(placer: Placer, v: number, source: number, log: Log, budget: n
       if (spent >= budget) return -1;
       const wvm = ctx.vms[w]!.vm;
       if (placer.kept[w] || wvm.affinity !== undefined) continue;
-      if (cpuFree + wvm.vcpus < vcpus || memoryFree + wvm.memoryMiB < memoryMiB) continue;
+      if (cpuFree + wvm.vcpus < vcpus || memoryFree + ctx.vms[w]!.memoryMiB < memoryMiB) continue;
       // w must be easier to place elsewhere than v: more candidate hosts.
       if (placer.candidates.of(ctx.vms[w]!).length <= candidates.length) continue;
       spent += 1;
@@ -149,8 +150,8 @@ function packSearch(placer: Placer, budget: number): void {
 function loadWith(placer: Placer, h: number, v: number, sign: 1 | -1): number {
   const { ctx, ledger } = placer;
   const capacity = ctx.hosts[h]!.capacity;
-  const vm = ctx.vms[v]!.vm;
-  const cpu = capacity.cpu > 0 ? (ledger.cpuUsed[h]! + sign * vm.vcpus) / capacity.cpu : 0;
+  const vm = ctx.vms[v]!;
+  const cpu = capacity.cpu > 0 ? (ledger.cpuUsed[h]! + sign * vm.vm.vcpus) / capacity.cpu : 0;
   const memory = capacity.memoryMiB > 0 ? (ledger.memoryUsed[h]! + sign * vm.memoryMiB) / capacity.memoryMiB : 0;
   return Math.max(cpu, memory);
 }

@@ -2,6 +2,7 @@
  * The lock file `hyperplan.lock.json`: the placement a previous plan chose. A new plan keeps every locked
  * placement that still passes every filter, so adding a VM never moves another.
  */
+import { nameRecord } from '../fleet/name-record';
 export interface Lock {
   readonly version: 1;
   /** VM name → host name. */
@@ -12,7 +13,7 @@ export type LockParse = { readonly ok: true; readonly lock: Lock } | { readonly 
 
 /** Stable bytes: sorted keys, 2-space indent, trailing newline. */
 export function serializeLock(placement: { readonly placements: Readonly<Record<string, string>> }): string {
-  const sorted: Record<string, string> = {};
+  const sorted = nameRecord<string>();
   for (const vm of Object.keys(placement.placements).sort()) sorted[vm] = placement.placements[vm]!;
   return `${JSON.stringify({ version: 1, placements: sorted }, null, 2)}\n`;
 }
@@ -48,7 +49,7 @@ export function parseLock(text: string, file: string): LockParse {
     if (key !== 'version' && key !== 'placements') problems.push(`${file}: ${key}: unknown key (allowed: version, placements)`);
   }
   const placements = data['placements'];
-  const result: Record<string, string> = {};
+  const result = nameRecord<string>();
   if (!isRecord(placements)) {
     problems.push(`${file}: placements: expected an object of VM name → host name`);
   } else {

@@ -34,6 +34,7 @@
 import type { Fleet } from '../fleet/model';
 import { CandidateIndex } from './candidates';
 import { buildContext, type PlanContext, type VmFacts } from './context';
+import { hugepagesFit } from './filters';
 import { Ledger } from './ledger';
 
 type Pair = [cpu: number, memory: number];
@@ -101,7 +102,7 @@ function structure(fleet: Fleet): Structure {
   const fits = (v: VmFacts, h: number): boolean => {
     const host = ctx.hosts[h]!;
     const { vcpus, memoryMiB, numa } = v.vm;
-    if (vcpus > host.capacity.cpu || memoryMiB > host.capacity.memoryMiB) return false;
+    if (vcpus > host.capacity.cpu || v.memoryMiB > host.capacity.memoryMiB || !hugepagesFit(v, host, 0)) return false;
     return numa !== 'strict' || (vcpus <= host.numaCpu && memoryMiB <= host.numaMemoryMiB);
   };
   const eligible = ctx.vms.map((v) => index.of(v));
@@ -133,7 +134,7 @@ function volumeBound(s: Structure, include: (v: VmFacts) => boolean): number {
   for (const v of ctx.vms) {
     const e = eligible[v.index]!;
     if (!placeable[v.index] || !include(v)) continue;
-    const d: Pair = [v.vm.vcpus, v.vm.memoryMiB];
+    const d: Pair = [v.vm.vcpus, v.memoryMiB];
     const { kind, group } = sharedOf(e);
     for (let r = 0; r < 2; r++) {
       total[r]! += d[r]!;

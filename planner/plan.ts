@@ -18,6 +18,7 @@ import { buildContext, type HostFacts, type PlanContext, type VmFacts } from './
 import { admitsOnCandidate, firstFailure } from './filters';
 import { evacuate, failureSets, poolHeadroom, poolMembers, poolsHeadroom, RESERVE_HOSTS } from './headroom';
 import { contentKey, Ledger } from './ledger';
+import { nameRecord } from '../fleet/name-record';
 import type { Lock } from './lock';
 import { localSearch, DEFAULT_LOCAL_SEARCH_BUDGET } from './local-search';
 import { lowerBound } from './lower-bound';
@@ -86,7 +87,7 @@ export class Placer {
     const { ctx, ledger } = this;
     const { cpuUsed, memoryUsed, capacityScale, tenants } = ledger;
     const vcpus = vm.vm.vcpus;
-    const memoryMiB = vm.vm.memoryMiB;
+    const memoryMiB = vm.memoryMiB;
     const locked = ctx.lockedHost[vm.index]!;
     let best = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
@@ -148,6 +149,8 @@ export class Placer {
    * what it received (vCPUs, MiB, any isolated VM, anti-affinity groups).
    */
   private readonly evacuations = new Map<string, { low: Int32Array; high: Int32Array; sets: Received[] }>();
+  /** Per pool and member (index into the members) receiving a VM, the failure set whose evacuation failed last. */
+  private readonly lastFailedSet = new Map<string, Int32Array>();
   /** Per pool, its failure sets and the survivors of each. */
   private readonly splits = new Map<string, { sets: number[][]; survivors: number[][] }>();
 
@@ -183,8 +186,12 @@ export class Placer {
     const cap = ctx.hosts[h]!.capacity;
     const cpuFree = cap.cpu - ledger.cpuUsed[h]!;
     const memoryFree = cap.memoryMiB - ledger.memoryUsed[h]!;
-    const results: Received[] = [];
-    for (let i = 0; i < sets.length; i++) {
+    const results: Received[] = new Array(sets.length);
+    // The verdict is the same in any order: every set must succeed. A set that failed last time for this
+    // pool and receiving member usually fails again, so it goes first: a failing trial costs one evacuation.
+    const first = this.lastFailedSet.get(p)?.[index] ?? 0;
+    for (let k = 0; k < sets.length; k++) {
+      const i = k === 0 ? first : k <= first ? k - 1 : k;
       const failed = sets[i]!;
       const before = matches ? known!.sets[i]! : undefined;
       if (
@@ -198,11 +205,16 @@ export class Placer {
             memoryFree >= before.memory[index]! &&
             (added.antiAffinity === undefined || !(before.groups[index]?.includes(added.antiAffinity) ?? false)))
       ) {
-        results.push(before);
+        results[i] = before;
         continue;
       }
       const result = evacuate(ctx, ledger, survivorsOf[i]!, failed);
-      if (!result.ok) return false;
+      if (!result.ok) {
+        let last = this.lastFailedSet.get(p);
+        if (!last) this.lastFailedSet.set(p, (last = new Int32Array(members.length)));
+        last[index] = i;
+        return false;
+      }
       const received: Received = {
         cpu: new Float64Array(members.length),
         memory: new Float64Array(members.length),
@@ -213,11 +225,11 @@ export class Placer {
         const j = members.indexOf(to);
         const moved = ctx.vms[v]!.vm;
         received.cpu[j]! += moved.vcpus;
-        received.memory[j]! += moved.memoryMiB;
+        received.memory[j]! += ctx.vms[v]!.memoryMiB;
         if (moved.securityClass === 'isolated') received.isolated[j] = 1;
         if (moved.antiAffinity !== undefined) (received.groups[j] ??= []).push(moved.antiAffinity);
       }
-      results.push(received);
+      results[i] = received;
     }
     this.evacuations.set(p, {
       low: Int32Array.from(members, (m) => ledger.contentLow[m]!),
@@ -255,8 +267,8 @@ export class Placer {
   private spareSuffices(facts: { members: number[]; reserve: number; largest: [number, number] }, vm: number): boolean {
     const { ctx, ledger } = this;
     if (facts.members.length <= facts.reserve) return true;
-    const v = ctx.vms[vm]!.vm;
-    let freeCpu = -v.vcpus;
+    const v = ctx.vms[vm]!;
+    let freeCpu = -v.vm.vcpus;
     let freeMemory = -v.memoryMiB;
     for (const m of facts.members) {
       freeCpu += ctx.hosts[m]!.capacity.cpu - ledger.cpuUsed[m]!;
@@ -288,12 +300,15 @@ export class Placer {
       }
       const cpu = ledger.cpuUsed[f]!;
       const memory = ledger.memoryUsed[f]!;
+      const hugepages = ledger.hugepageUsed[f]!;
       const isolated = ledger.isolated[f]! > 0;
       let refuge = false;
       for (const e of members) {
         if (e === f) continue;
         const cap = ctx.hosts[e]!.capacity;
         if (cap.cpu - ledger.cpuUsed[e]! < cpu || cap.memoryMiB - ledger.memoryUsed[e]! < memory) continue;
+        // Hugepage guests of F fit E's pool when it has F's page size and room for all of them.
+        if (hugepages > 0 && (ctx.hosts[e]!.host.hugepages?.sizeKiB !== ctx.hosts[f]!.host.hugepages?.sizeKiB || cap.hugepageMiB - ledger.hugepageUsed[e]! < hugepages)) continue;
         if (isolated ? ledger.tenants[e] !== 0 : ledger.isolated[e] !== 0) continue;
         if (groups.some((g) => ledger.antiAffinity.get(g)?.has(e))) continue;
         refuge = true;
@@ -465,7 +480,7 @@ function headroomReason(ctx: PlanContext, placer: Placer, h: number): string {
 
 function unplacedReasons(placer: Placer, vm: VmFacts): Record<string, string> {
   const { ctx, ledger } = placer;
-  const reasons: Record<string, string> = {};
+  const reasons = nameRecord<string>();
   for (const host of ctx.hosts) {
     reasons[host.host.name] = firstFailure(ctx, ledger, vm, host) ?? headroomReason(ctx, placer, host.index);
   }
@@ -477,6 +492,7 @@ function hostUsage(ctx: PlanContext, ledger: Ledger): HostUsage[] {
     name: h.host.name,
     cpu: { used: ledger.cpuUsed[h.index]!, capacity: h.capacity.cpu },
     memoryMiB: { used: ledger.memoryUsed[h.index]!, capacity: h.capacity.memoryMiB },
+    ...(h.capacity.hugepageMiB > 0 ? { hugepageMiB: { used: ledger.hugepageUsed[h.index]!, capacity: h.capacity.hugepageMiB } } : {}),
   }));
 }
 
@@ -502,7 +518,7 @@ export function runPlan(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): P
     .map((u) => ({ vm: u.vm, reasons: unplacedReasons(placer, ctx.vms[ctx.vmIndex.get(u.vm)!]!) }))
     .sort((a, b) => (a.vm < b.vm ? -1 : 1));
 
-  const placements: Record<string, string> = {};
+  const placements = nameRecord<string>();
   const moves: Move[] = [];
   for (const v of ctx.vms) {
     const h = ledger.hostOf[v.index]!;

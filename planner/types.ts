@@ -10,8 +10,10 @@ export interface HostUsage {
   readonly name: string;
   /** vCPUs placed / usable vCPUs (after reservation, times overcommit). */
   readonly cpu: ResourceUse;
-  /** MiB placed / usable MiB (after Dom0 or host reservation, times overcommit). */
+  /** MiB placed / usable MiB (after Dom0 or host reservation, times overcommit), per-guest overhead included. */
   readonly memoryMiB: ResourceUse;
+  /** Hugepage pool MiB taken / declared; only on hosts that declare a pool. */
+  readonly hugepageMiB?: ResourceUse;
 }
 
 export interface UnplacedVm {

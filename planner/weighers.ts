@@ -30,7 +30,7 @@ function cpuAfter(ledger: Ledger, vm: VmFacts, host: HostFacts): number {
 }
 
 function memoryAfter(ledger: Ledger, vm: VmFacts, host: HostFacts): number {
-  return host.capacity.memoryMiB > 0 ? (ledger.memoryUsed[host.index]! + vm.vm.memoryMiB) / host.capacity.memoryMiB : 1;
+  return host.capacity.memoryMiB > 0 ? (ledger.memoryUsed[host.index]! + vm.memoryMiB) / host.capacity.memoryMiB : 1;
 }
 
 /** 1 on the host the lock file names, else 0. */
@@ -58,7 +58,7 @@ export const strategyWeigher: Weigher = {
     if (ctx.strategy === 'spread') return 1 - load;
     if (ledger.tenants[host.index]! > 0) {
       const vc = host.capacity.cpu > 0 ? vm.vm.vcpus / host.capacity.cpu : 1;
-      const vmem = host.capacity.memoryMiB > 0 ? vm.vm.memoryMiB / host.capacity.memoryMiB : 1;
+      const vmem = host.capacity.memoryMiB > 0 ? vm.memoryMiB / host.capacity.memoryMiB : 1;
       const dot = (vc * (1 - cpuAfter(ledger, vm, host) + vc) + vmem * (1 - memoryAfter(ledger, vm, host) + vmem)) / 2;
       return dot;
     }

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SourceLocation } from '../fleet/model';
 import { locateIn } from '../fleet/locations';
+import { confinedPath, OutsideRepositoryError, type ReadBoundary } from '../fleet/confine';
 import { CUSTOM_PACK, PACK_NAMES, type Rule } from './rule';
 
 export type CustomRulesResult = { readonly ok: true; readonly rules: readonly Rule[] } | { readonly ok: false; readonly problems: readonly string[] };
@@ -35,7 +36,7 @@ function candidates(module: Record<string, unknown>): Record<string, unknown>[] 
 }
 
 /**
- * Imports the rules at `paths` (relative to `baseDir`). Problems are located at the `customRules[i]`
+ * Imports the rules at `paths` (relative to `baseDir`; inside `boundary` when given). Problems are located at the `customRules[i]`
  * entry of the policy file when `locations` has it.
  */
 export async function loadCustomRules(
@@ -43,6 +44,7 @@ export async function loadCustomRules(
   baseDir: string,
   policyFile: string,
   locations: Readonly<Record<string, SourceLocation>> = {},
+  boundary?: ReadBoundary,
 ): Promise<CustomRulesResult> {
   const rules: Rule[] = [];
   const problems: string[] = [];
@@ -51,8 +53,14 @@ export async function loadCustomRules(
     const where = `${at ? `${at.file}:${at.line}:${at.column}` : policyFile}: customRules[${index}]`;
     let module: Record<string, unknown>;
     try {
-      module = (await import(pathToFileURL(resolve(baseDir, path)).href)) as Record<string, unknown>;
+      // A policy file beside an untrusted fleet must not make us import code from outside its repository.
+      const file = boundary ? confinedPath(path, baseDir, boundary) : resolve(baseDir, path);
+      module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     } catch (error) {
+      if (error instanceof OutsideRepositoryError) {
+        problems.push(`${where}: custom rule module ${error.message}`);
+        continue;
+      }
       problems.push(`${where}: cannot load custom rule module ${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
       continue;
     }

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PolicyConfig } from './config';
+import type { ReadBoundary } from '../fleet/confine';
 import { loadCustomRules } from './load-custom-rules';
 import { parsePolicyFile, POLICY_FILE_NAME } from './policy-file';
 
@@ -10,6 +11,8 @@ export type PolicyLoadResult = { readonly ok: true; readonly config: PolicyConfi
 export interface PolicyLoadOptions {
   /** Date suppression expiry is judged against (YYYY-MM-DD). @default - today's UTC date: this module is the I/O edge */
   readonly today?: string;
+  /** Where custom rule modules may be imported from. @default - anywhere (a policy file the caller trusts) */
+  readonly boundary?: ReadBoundary;
 }
 
 function todayUtc(): string {
@@ -30,7 +33,7 @@ export async function loadPolicy(file: string, options: PolicyLoadOptions = {}):
   if (!parsed.ok) return parsed;
   const { config, customRules } = parsed.policy;
   if (customRules.length === 0) return { ok: true, config: { ...config, today } };
-  const loaded = await loadCustomRules(customRules, dirname(file), file, config.locations);
+  const loaded = await loadCustomRules(customRules, dirname(file), file, config.locations, options.boundary);
   if (!loaded.ok) return loaded;
   return { ok: true, config: { ...config, customRules: loaded.rules, today } };
 }

@@ -2,6 +2,7 @@
 import type { Rule } from './rule';
 import { xenDom0Balloon } from './rules/xen/xen-dom0-balloon';
 import { xenDom0MemHigh } from './rules/xen/xen-dom0-mem-high';
+import { xenDom0MemHvm } from './rules/xen/xen-dom0-mem-hvm';
 import { xenDom0MemLow } from './rules/xen/xen-dom0-mem-low';
 import { xenDom0MemMin } from './rules/xen/xen-dom0-mem-min';
 import { xenDom0MemUndeclared } from './rules/xen/xen-dom0-mem-undeclared';
@@ -12,10 +13,13 @@ import { xenGuestPv } from './rules/xen/xen-guest-pv';
 import { xenGuestTypeImplicit } from './rules/xen/xen-guest-type-implicit';
 import { xenHvmEmulatedDevice } from './rules/xen/xen-hvm-emulated-device';
 import { xenMemOvercommitNoBalloon } from './rules/xen/xen-mem-overcommit-no-balloon';
+import { xenNumaStrict } from './rules/xen/xen-numa-strict';
 import { xenPvDiskBus } from './rules/xen/xen-pv-disk-bus';
 import { xenPvNicModel } from './rules/xen/xen-pv-nic-model';
 import { xenPvhBoot } from './rules/xen/xen-pvh-boot';
+import { xenPvhFirmware } from './rules/xen/xen-pvh-firmware';
 import { xenVirtioDevice } from './rules/xen/xen-virtio-device';
+import { xenWindowsNotHvm } from './rules/xen/xen-windows-not-hvm';
 import { kvmDiskBus } from './rules/kvm/kvm-disk-bus';
 import { kvmDiskCacheMigration } from './rules/kvm/kvm-disk-cache-migration';
 import { kvmDiskCacheRisky } from './rules/kvm/kvm-disk-cache-risky';
@@ -28,10 +32,12 @@ import { kvmMemOvercommitNoBalloon } from './rules/kvm/kvm-mem-overcommit-no-bal
 import { kvmNicModel } from './rules/kvm/kvm-nic-model';
 import { kvmRngMissing } from './rules/kvm/kvm-rng-missing';
 import { kvmVirtioBlkLimit } from './rules/kvm/kvm-virtio-blk-limit';
+import { kvmWindowsHypervPartial } from './rules/kvm/kvm-windows-hyperv-partial';
 import { hybIoHeavyOnXen } from './rules/hybrid/hyb-io-heavy-on-xen';
 import { hybNetKvmNoMultiqueue } from './rules/hybrid/hyb-net-kvm-no-multiqueue';
 import { hybNetXenEmulated } from './rules/hybrid/hyb-net-xen-emulated';
 import { hybSensitiveOnKvm } from './rules/hybrid/hyb-sensitive-on-kvm';
+import { migHostModelMixed } from './rules/migration/mig-host-model-mixed';
 import { migHostPassthroughMixed } from './rules/migration/mig-host-passthrough-mixed';
 import { migHostPassthrough } from './rules/migration/mig-host-passthrough';
 import { migHostdev } from './rules/migration/mig-hostdev';
@@ -47,16 +53,19 @@ import { plcAntiAffinityZone } from './rules/placement/plc-anti-affinity-zone';
 import { plcCpuOvercommit } from './rules/placement/plc-cpu-overcommit';
 import { plcIsolatedSharedHost } from './rules/placement/plc-isolated-shared-host';
 import { plcUnplaced } from './rules/placement/plc-unplaced';
+import { plcVmWiderThanHost } from './rules/placement/plc-vm-wider-than-host';
 import { secDataDiskUnprotected } from './rules/security/sec-data-disk-unprotected';
 import { secGraphicsOpen } from './rules/security/sec-graphics-open';
 import { secHostdevNoIommu } from './rules/security/sec-hostdev-no-iommu';
 import { secInlineSecret } from './rules/security/sec-inline-secret';
+import { secSecretLocalState } from './rules/security/sec-secret-local-state';
 import { secSecureBoot } from './rules/security/sec-secure-boot';
 import { secUserdataPassword } from './rules/security/sec-userdata-password';
 
 export const RULES: readonly Rule[] = [
   xenDom0Balloon,
   xenDom0MemHigh,
+  xenDom0MemHvm,
   xenDom0MemLow,
   xenDom0MemMin,
   xenDom0MemUndeclared,
@@ -67,10 +76,13 @@ export const RULES: readonly Rule[] = [
   xenGuestTypeImplicit,
   xenHvmEmulatedDevice,
   xenMemOvercommitNoBalloon,
+  xenNumaStrict,
   xenPvDiskBus,
   xenPvNicModel,
   xenPvhBoot,
+  xenPvhFirmware,
   xenVirtioDevice,
+  xenWindowsNotHvm,
   kvmDiskBus,
   kvmDiskCacheMigration,
   kvmDiskCacheRisky,
@@ -83,10 +95,12 @@ export const RULES: readonly Rule[] = [
   kvmNicModel,
   kvmRngMissing,
   kvmVirtioBlkLimit,
+  kvmWindowsHypervPartial,
   hybIoHeavyOnXen,
   hybNetKvmNoMultiqueue,
   hybNetXenEmulated,
   hybSensitiveOnKvm,
+  migHostModelMixed,
   migHostPassthroughMixed,
   migHostPassthrough,
   migHostdev,
@@ -102,10 +116,12 @@ export const RULES: readonly Rule[] = [
   plcCpuOvercommit,
   plcIsolatedSharedHost,
   plcUnplaced,
+  plcVmWiderThanHost,
   secDataDiskUnprotected,
   secGraphicsOpen,
   secHostdevNoIommu,
   secInlineSecret,
+  secSecretLocalState,
   secSecureBoot,
   secUserdataPassword,
 ];

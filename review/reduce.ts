@@ -22,6 +22,7 @@ import { Secret } from '../fleet/secret';
 import type { Placement } from '../planner/types';
 import { stackSpecs } from '../stacks/fleet-app';
 import { fleetIndex } from '../stacks/fleet-index';
+import { nameRecord } from '../fleet/name-record';
 
 /** A planned revision: the whole fleet and its whole placement. */
 export interface PlannedSide {
@@ -173,7 +174,7 @@ export function reduceSide(side: PlannedSide, hosts: ReadonlySet<string>): Plann
   };
   const reducedPlacement: Placement = {
     ...placement,
-    placements: Object.fromEntries(Object.entries(placement.placements).filter(([vm]) => vmNames.has(vm))),
+    placements: nameRecord(Object.entries(placement.placements).filter(([vm]) => vmNames.has(vm))),
     unplaced: [],
     moves: placement.moves.filter((m) => vmNames.has(m.vm)),
     hosts: placement.hosts.filter((h) => hosts.has(h.name)),

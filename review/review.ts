@@ -1,6 +1,7 @@
 /** Assembles the review from both sides: resource changes, VM verdicts, capacity, headroom and findings. */
 import { diffFindings, hostChanges, poolChanges, type SideFindings } from './capacity';
 import { diffResources, type ResourceChange } from './resource-diff';
+import { secretComparisonNote } from './secret-values';
 import type { Review } from './types';
 import { classifyVms, type ReviewSide } from './vm-changes';
 
@@ -14,10 +15,13 @@ export interface ReviewInput {
   /** Resource changes from a Terraform plan; without them the two syntheses are diffed. */
   readonly planChanges?: readonly ResourceChange[];
   readonly notes?: readonly string[];
+  /** Key of the digests shown for hidden values (HYPERPLAN_FINGERPRINT_KEY). @default - see review/secret-values.ts */
+  readonly digestKey?: string;
 }
 
 export function buildReview(input: ReviewInput): Review {
-  const changes = input.planChanges ?? diffResources(input.base.index, input.head.index);
+  const changes = input.planChanges ?? diffResources(input.base.index, input.head.index, input.digestKey === undefined ? {} : { digestKey: input.digestKey });
+  const secretNote = input.planChanges ? undefined : secretComparisonNote(input.base.index, input.head.index);
   const { vms, dataLoss, resources } = classifyVms(changes, input.base, input.head);
   return {
     vms,
@@ -27,7 +31,7 @@ export function buildReview(input: ReviewInput): Review {
     findings: diffFindings(input.base.findings, input.head.findings),
     resources,
     source: input.planChanges ? 'plan' : 'synth',
-    notes: [...(input.notes ?? [])],
+    notes: [...(input.notes ?? []), ...(secretNote ? [secretNote] : [])],
   };
 }
 

@@ -3,6 +3,8 @@
  * the diff can look up in O(1). Pure: takes parsed documents, returns data.
  */
 
+import { createHash } from 'node:crypto';
+
 /** Any JSON value. */
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 export type JsonObject = { readonly [key: string]: Json };
@@ -44,6 +46,8 @@ export interface ResourceIndex {
   readonly domainsByVm: ReadonlyMap<string, TfResource>;
   /** Provider URIs by alias, across stacks. */
   readonly providerUris: ReadonlyMap<string, string>;
+  /** Input variables by key (stack + name): what the review may know of each secret. @default - none */
+  readonly variables?: ReadonlyMap<string, SecretVariableState>;
 }
 
 /** Arguments that steer Terraform rather than describe the object: never part of an attribute diff. */
@@ -74,6 +78,33 @@ function collectReferences(value: Json, into: Set<string>): void {
   }
 }
 
+/** A sensitive variable of a synthesized stack, as far as the review may know it. */
+export interface SecretVariableState {
+  /** The keyed fingerprint `hyperplan synth` wrote (`"//".hyperplan.fingerprint`), when it had a key. */
+  readonly fingerprint?: string;
+  /** Digest of a written default (a plain-text secret of the fleet file), never the default itself. */
+  readonly defaultDigest?: string;
+  readonly sensitive: boolean;
+}
+
+/** Reads the `variable` blocks of one synthesized stack. */
+export function variableStates(document: JsonObject): Map<string, SecretVariableState> {
+  const states = new Map<string, SecretVariableState>();
+  const variables = document.variable;
+  if (!isObject(variables)) return states;
+  for (const [name, body] of Object.entries(variables)) {
+    if (!isObject(body)) continue;
+    const comment = body['//'];
+    const meta = isObject(comment) && isObject(comment.hyperplan) ? comment.hyperplan : {};
+    states.set(name, {
+      sensitive: body.sensitive === true,
+      ...(typeof meta.fingerprint === 'string' ? { fingerprint: meta.fingerprint } : {}),
+      ...(body.default !== undefined ? { defaultDigest: createHash('sha256').update(JSON.stringify(body.default)).digest('hex') } : {}),
+    });
+  }
+  return states;
+}
+
 function providerAliases(document: JsonObject): Map<string, string> {
   const aliases = new Map<string, string>();
   const providers = document.provider;
@@ -98,7 +129,9 @@ export function indexSynth(stacks: readonly SynthStack[]): ResourceIndex {
   const resources = new Map<string, TfResource>();
   const domainsByVm = new Map<string, TfResource>();
   const providerUris = new Map<string, string>();
+  const variables = new Map<string, SecretVariableState>();
   for (const stack of [...stacks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    for (const [name, state] of variableStates(stack.document)) variables.set(resourceKey(stack.name, name), state);
     const aliases = providerAliases(stack.document);
     for (const [alias, uri] of aliases) if (uri) providerUris.set(alias, uri);
     const byType = stack.document.resource;
@@ -135,5 +168,5 @@ export function indexSynth(stacks: readonly SynthStack[]): ResourceIndex {
       }
     }
   }
-  return { resources, domainsByVm, providerUris };
+  return { resources, domainsByVm, providerUris, variables };
 }

@@ -6,6 +6,7 @@
  */
 import { attributeEffect, type ChangeEffect } from './replacement-rules';
 import { computedOnlyAttributes, diffValues, type AttributeChange, type ResourceChange } from './resource-diff';
+import { flaggedPaths, isAtOrBelow, isSecretAttribute, NO_DIGEST, shortDigest } from './secret-values';
 import { isObject, resourceKey, type Json, type JsonObject, type ResourceIndex, type TfResource } from './terraform-json';
 
 /** A plan file and the label its resources are keyed under (the stack it was made for). */
@@ -99,6 +100,8 @@ interface Draft {
   readonly before?: JsonObject;
   readonly after?: JsonObject;
   readonly replacePaths: readonly string[];
+  /** Paths (with indices) `before_sensitive` or `after_sensitive` flag. */
+  readonly sensitive: ReadonlySet<string>;
   alias?: string;
   uri?: string;
 }
@@ -157,19 +160,43 @@ function buildIndex(drafts: readonly Draft[], side: 'before' | 'after'): Resourc
   return { resources, domainsByVm, providerUris };
 }
 
-function attributesOf(draft: Draft, running: boolean): AttributeChange[] {
+/** Whether a change at `path` (with indices) touches a value the plan flags sensitive or the schema says carries a secret. */
+function isHidden(draft: Draft, path: string, schemaPath: string): boolean {
+  if (isSecretAttribute(draft.type, schemaPath)) return true;
+  for (const flagged of draft.sensitive) if (flagged === '' || isAtOrBelow(path, flagged) || isAtOrBelow(flagged, path)) return true;
+  return false;
+}
+
+/** A plan holds real values: a hidden one gets a keyed digest, or none without a key (review/secret-values.ts). */
+function planDigest(value: Json, digestKey: string | undefined): string {
+  return digestKey === undefined ? NO_DIGEST : shortDigest(value, digestKey);
+}
+
+function attributesOf(draft: Draft, running: boolean, digestKey: string | undefined): AttributeChange[] {
   const raw: { path: string; schemaPath: string; before?: Json; after?: Json }[] = [];
   diffValues(draft.before, draft.after, '', '', raw);
   const forced = new Set(draft.replacePaths);
   return raw.map((change) => {
     const verdict = attributeEffect(draft.type, change.schemaPath, running);
     const isForced = [...forced].some((p) => change.schemaPath === p || change.schemaPath.startsWith(`${p}.`));
-    return { ...change, ...(isForced ? { effect: 'replace' as ChangeEffect, why: `Terraform plans a replacement for it; ${verdict.why}` } : verdict) };
+    const effect = isForced ? { effect: 'replace' as ChangeEffect, why: `Terraform plans a replacement for it; ${verdict.why}` } : verdict;
+    if (!isHidden(draft, change.path, change.schemaPath)) return { ...change, ...effect };
+    const { before, after, ...rest } = change;
+    return {
+      ...rest,
+      ...effect,
+      hidden: true,
+      ...(before !== undefined ? { before: planDigest(before, digestKey) } : {}),
+      ...(after !== undefined ? { after: planDigest(after, digestKey) } : {}),
+    };
   });
 }
 
-/** Reads one or more plans; resources of each are keyed under its stack label. */
-export function planReview(plans: readonly PlanDocument[]): PlanReview {
+/**
+ * Reads one or more plans; resources of each are keyed under its stack label. Values of attributes that
+ * can carry secrets are hidden (`digestKey`: key of their digests, none shown without it).
+ */
+export function planReview(plans: readonly PlanDocument[], digestKey?: string): PlanReview {
   const drafts: Draft[] = [];
   for (const { stack, document } of plans) {
     const { aliasByAddress, uriByAlias } = configuredProviders(document);
@@ -191,6 +218,7 @@ export function planReview(plans: readonly PlanDocument[]): PlanReview {
         ...(isObject(item.change.before) && !actions.every((a) => a === 'create') ? { before: settable(type, item.change.before) } : {}),
         ...(isObject(after) && !actions.every((a) => a === 'delete') ? { after: settable(type, after) } : {}),
         replacePaths: replacePathsOf(item.change),
+        sensitive: flaggedPaths(item.change.after_sensitive, '', flaggedPaths(item.change.before_sensitive)),
       });
     }
     const known = [...new Set([...aliasByAddress.values(), ...uriByAlias.keys()])].sort((a, b) => b.length - a.length);
@@ -217,7 +245,7 @@ export function planReview(plans: readonly PlanDocument[]): PlanReview {
       continue;
     }
     const replacing = draft.actions.includes('delete') && draft.actions.includes('create');
-    const attributes = attributesOf(draft, after?.config.running === true);
+    const attributes = attributesOf(draft, after?.config.running === true, digestKey);
     let effect: ChangeEffect = replacing ? 'replace' : 'update';
     for (const a of attributes) if (!replacing && (a.effect === 'restart' || a.effect === 'unsupported') && effect !== 'unsupported') effect = a.effect;
     changes.push({

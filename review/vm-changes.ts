@@ -4,9 +4,12 @@
  * the host) plus the volumes and cloud-init seed the domain attaches.
  */
 import type { Fleet, Host, Vm } from '../fleet/model';
+import { migrationTransport } from '../fleet/normalize';
+import { migrateCommand } from '../planner/drain';
 import type { Placement } from '../planner/types';
 import { terraformId } from '../constructs/terraform-id';
 import { DOMAIN_RESTART_NOTE } from './replacement-rules';
+import { describeHidden } from './secret-values';
 import type { AttributeChange, ResourceChange } from './resource-diff';
 import { classifyAttributes } from './resource-diff';
 import { compareText, resourceKey, type Json, type ResourceIndex, type TfResource } from './terraform-json';
@@ -125,7 +128,11 @@ function formatValue(path: string, value: unknown, via: string | undefined): str
   return String(value);
 }
 
-/** One line per changed attribute: `memory: 8192 → 16384 (restart: why)`. */
+function digestOf(value: Json | undefined): string | undefined {
+  return value === undefined ? undefined : String(value);
+}
+
+/** One line per changed attribute: `memory: 8192 → 16384 (restart: why)`; hidden values as their digests. */
 export function describeAttributes(
   label: string,
   attributes: readonly AttributeChange[],
@@ -133,6 +140,10 @@ export function describeAttributes(
   resolveAfter: Resolver = identity,
 ): string[] {
   const lines = attributes.slice(0, MAX_ATTRIBUTE_REASONS).map((a) => {
+    if (a.hidden) {
+      const values = a.via ? `${formatValue(a.path, undefined, a.via)} (content hidden)` : describeHidden(digestOf(a.before), digestOf(a.after));
+      return `${label}${a.path}: ${values} (${a.effect}: ${a.why})`;
+    }
     const before = resolveBefore(a.before);
     const after = resolveAfter(a.after);
     const values = a.via
@@ -180,7 +191,7 @@ function migrationAdvice(base: SideLookup, head: SideLookup, vm: string, from: T
     return {
       mode: 'live',
       text:
-        `live-migrate first with: virsh -c ${hostUri(base, from)} migrate --live --persistent --undefinesource ${vm} ${hostUri(head, to)}, ` +
+        `live-migrate first with: ${migrateCommand(vm, hostUri(base, from), hostUri(head, to), { transport: migrationTransport(pool) })}, ` +
         `then \`terraform state mv ${from.address} ${to.address}\` (and the same for its volumes; across stacks: \`terraform state rm\` + \`terraform import\`), ` +
         'so Terraform neither destroys nor recreates it',
     };

@@ -13,22 +13,16 @@ import { plan } from '../planner/plan';
 import type { Placement, UnplacedVm } from '../planner/types';
 import { evaluatePolicies } from '../policies/engine';
 import type { Finding } from '../policies/finding';
-import { defaultStatePath } from '../fleet/normalize';
+import { FINGERPRINT_KEY_ENV, MIN_FINGERPRINT_KEY_LENGTH, type SecretVariableInfo } from '../constructs/secret-variables';
+import { stackSpecs } from '../fleet/stack-specs';
 import { withoutCreationStacks } from './creation-stacks';
 import { fleetIndex } from './fleet-index';
 import { FleetStack, HybridStack, isKvmHost, isXenHost, KvmStack, XenStack, type StackKind } from './fleet-stack';
 
+export { stackSpecs };
+
 /** Where `hyperplan synth` writes each host's preparation script, inside the output directory. */
 export const HOST_PREP_DIR = 'host-prep';
-
-/** `stacks` of the fleet, or one stack per hypervisor kind present (`kvm`, `xen`) with local state. */
-export function stackSpecs(fleet: Fleet): readonly StackSpec[] {
-  if (fleet.stacks.length > 0) return fleet.stacks;
-  return (['kvm', 'xen'] as const)
-    .map((kind) => ({ name: kind, hosts: fleet.hosts.filter((h) => h.hypervisor === kind).map((h) => h.name) }))
-    .filter((s) => s.hosts.length > 0)
-    .map((s) => ({ ...s, backend: { type: 'local', config: { path: defaultStatePath(s.name) } } }));
-}
 
 const FINDING_TARGET = /^(vms|hosts|migrationPools)\[([^\]]+)\]/;
 
@@ -53,8 +47,35 @@ function stacksOf(
   return stacks.length > 0 ? stacks : undefined;
 }
 
-function newStack(app: App, spec: StackSpec, hosts: readonly Host[], fleet: Fleet, placement: Placement, findings: readonly Finding[]): FleetStack {
-  const common = { fleet, placement, backend: spec.backend, findings };
+/**
+ * The fingerprint key from `env` (HYPERPLAN_FINGERPRINT_KEY), or undefined when unset or empty; a key
+ * too short to resist guessing is bad input.
+ */
+export function fingerprintKeyFrom(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const key = env[FINGERPRINT_KEY_ENV];
+  if (key === undefined || key === '') return undefined;
+  if (key.length < MIN_FINGERPRINT_KEY_LENGTH) {
+    throw new InputError([`${FINGERPRINT_KEY_ENV} is ${key.length} characters long; use a random key of at least ${MIN_FINGERPRINT_KEY_LENGTH} (e.g. openssl rand -hex 32)`]);
+  }
+  return key;
+}
+
+/** Options of `buildFleetApp`. */
+export interface FleetAppOptions {
+  /** Key of the secret variables' fingerprints. @default - no fingerprints */
+  readonly fingerprintKey?: string;
+}
+
+function newStack(
+  app: App,
+  spec: StackSpec,
+  hosts: readonly Host[],
+  fleet: Fleet,
+  placement: Placement,
+  findings: readonly Finding[],
+  options: FleetAppOptions,
+): FleetStack {
+  const common = { fleet, placement, backend: spec.backend, findings, ...(options.fingerprintKey !== undefined ? { fingerprintKey: options.fingerprintKey } : {}) };
   if (hosts.length > 0 && hosts.every(isKvmHost)) return new KvmStack(app, spec.name, { ...common, hosts });
   if (hosts.length > 0 && hosts.every(isXenHost)) return new XenStack(app, spec.name, { ...common, hosts });
   return new HybridStack(app, spec.name, { ...common, hosts });
@@ -64,7 +85,7 @@ function newStack(app: App, spec: StackSpec, hosts: readonly Host[], fleet: Flee
  * Adds one stack per entry of `stackSpecs(fleet)` to `app`: Kvm/Xen/HybridStack by the kinds of hosts it
  * holds, each with the findings that concern it. Throws when a host is in no stack or in two.
  */
-export function buildFleetApp(app: App, fleet: Fleet, placement: Placement, findings: readonly Finding[]): FleetStack[] {
+export function buildFleetApp(app: App, fleet: Fleet, placement: Placement, findings: readonly Finding[], options: FleetAppOptions = {}): FleetStack[] {
   const index = fleetIndex(fleet, placement);
   const specs = stackSpecs(fleet);
   const stackOfHost = new Map<string, string>();
@@ -88,7 +109,7 @@ export function buildFleetApp(app: App, fleet: Fleet, placement: Placement, find
     for (const stack of stacksOf(finding, placement, poolHosts, stackOfHost) ?? specs.map((s) => s.name)) findingsByStack.get(stack)!.push(finding);
   }
   return specs.map((spec) =>
-    newStack(app, spec, spec.hosts.map((name) => index.hosts.get(name)!), fleet, placement, findingsByStack.get(spec.name)!),
+    newStack(app, spec, spec.hosts.map((name) => index.hosts.get(name)!), fleet, placement, findingsByStack.get(spec.name)!, options),
   );
 }
 
@@ -120,6 +141,10 @@ export interface SynthesizedStack {
   readonly resources: number;
   /** `stacks/<name>/cdk.tf.json`, relative to the output directory. */
   readonly file: string;
+  /** Sensitive input variables the stack needs when Terraform runs (`TF_VAR_<name>`). */
+  readonly variables: readonly SecretVariableInfo[];
+  /** Backend settings that are secrets, left out of the block: supplied at `terraform init`. */
+  readonly backendInitSecrets: readonly string[];
 }
 
 export interface SynthSummary {
@@ -187,14 +212,21 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   stage('placing VMs');
   const placement = plan(fleet, readLock(options.fleetFile, options.lockFile));
   stage('checking policies');
-  const findings = evaluatePolicies(fleet, placement, await readPolicy(options.fleetFile, options.policyFile));
+  const findings = evaluatePolicies(fleet, placement, await readPolicy(options.fleetFile, options.policyFile, options.env ?? process.env));
+  const fingerprintKey = fingerprintKeyFrom(options.env ?? process.env);
+  // Stacks carry the policy gate as their validation; with no stack at all (no hosts) nothing would stop
+  // synthesis, so the gate is applied here and synth agrees with check.
+  const gateErrors = findings.filter((f) => f.severity === 'error');
+  if (stackSpecs(fleet).length === 0 && (gateErrors.length > 0 || placement.unplaced.length > 0)) {
+    throw new PolicyGateError(gateErrors, placement.unplaced, 'the fleet has no hosts, so there is no stack to synthesize');
+  }
 
   let stacks: SynthesizedStack[] = [];
   const hostPreparation: string[] = [];
   await replaceDirectoryAtomic(options.outDir, (dir) => {
     const app = new App({ outdir: dir, hclOutput: false, stackTraces: false });
     stage('building stacks');
-    const built = withoutCreationStacks(() => buildFleetApp(app, fleet, placement, findings));
+    const built = withoutCreationStacks(() => buildFleetApp(app, fleet, placement, findings, fingerprintKey === undefined ? {} : { fingerprintKey }));
     try {
       stage('synthesizing');
       withoutCreationStacks(() => app.synth());
@@ -220,6 +252,8 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
       vms: stack.vms.length,
       resources: stack.resourceCount(),
       file: `stacks/${stack.node.id}/cdk.tf.json`,
+      variables: stack.secrets.variables,
+      backendInitSecrets: stack.backendInitSecrets,
     }));
   });
   return { outDir: options.outDir, stacks, hostPreparation, findings };

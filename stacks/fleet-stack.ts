@@ -9,9 +9,11 @@ import type { Construct } from 'constructs';
 import type { LibvirtHost } from '../constructs/host-provider';
 import { KvmHost, type KvmHostSpec } from '../constructs/kvm-host';
 import { MigrationPool } from '../constructs/migration-pool';
+import { SECRET_VARIABLES_ID, SecretVariables } from '../constructs/secret-variables';
 import { VirtualMachine } from '../constructs/virtual-machine';
 import { XenHost, type XenHostSpec } from '../constructs/xen-host';
 import { effectiveVm } from '../fleet/effective-vm';
+import { migrationPoolConstructId } from '../fleet/terraform-names';
 import type { Fleet, Host, Hypervisor, StackBackend } from '../fleet/model';
 import type { Placement } from '../planner/types';
 import type { Finding } from '../policies/finding';
@@ -30,6 +32,8 @@ export interface FleetStackProps<H extends Host = Host> {
   readonly backend?: StackBackend;
   /** Policy findings that concern this stack; any `error` fails synthesis. */
   readonly findings: readonly Finding[];
+  /** Key of the secret variables' fingerprints (see constructs/secret-variables.ts). @default - no fingerprints */
+  readonly fingerprintKey?: string;
 }
 
 export const isKvmHost = (host: Host): host is KvmHostSpec => host.hypervisor === 'kvm';
@@ -45,6 +49,10 @@ export abstract class FleetStack extends TerraformStack {
   readonly hosts: readonly LibvirtHost[];
   /** Names of the VMs this stack defines. */
   readonly vms: readonly string[];
+  /** Sensitive input variables holding the stack's secrets. */
+  readonly secrets: SecretVariables;
+  /** Backend settings that are secrets: left out of the backend block, supplied at `terraform init`. */
+  readonly backendInitSecrets: readonly string[];
 
   protected constructor(scope: Construct, id: string, props: FleetStackProps, allowed: Hypervisor | undefined) {
     super(scope, id);
@@ -56,7 +64,8 @@ export abstract class FleetStack extends TerraformStack {
           'move them to another stack or use a HybridStack',
       );
     }
-    addBackend(this, props.backend);
+    this.secrets = new SecretVariables(this, SECRET_VARIABLES_ID, props.fingerprintKey === undefined ? {} : { fingerprintKey: props.fingerprintKey });
+    this.backendInitSecrets = addBackend(this, props.backend).initSecrets;
     const { fleet, placement } = props;
     const index = fleetIndex(fleet, placement);
     const hosts: LibvirtHost[] = [];
@@ -81,7 +90,7 @@ export abstract class FleetStack extends TerraformStack {
     const stackHosts = new Set(props.hosts.map((h) => h.name));
     const pools = new Set(props.hosts.flatMap((h) => index.migrationPoolsByHost.get(h.name) ?? []));
     for (const pool of pools) {
-      new MigrationPool(this, `migration-${pool.name}`, {
+      new MigrationPool(this, migrationPoolConstructId(pool.name), {
         pool,
         hosts: pool.hosts.map((name) => index.hosts.get(name)).filter((h): h is Host => h !== undefined),
         ...(index.headroom.has(pool.name) ? { headroom: index.headroom.get(pool.name)! } : {}),

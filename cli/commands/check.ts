@@ -41,7 +41,7 @@ export const checkCommand: Command = {
     const [file, ...extra] = args.positionals;
     if (file === undefined || extra.length > 0) throw new UsageError('check: expected exactly one fleet file');
     const fleet = loadFleetOrThrow(file, io.cwd, io.env);
-    const policy = await readPolicy(file, stringOption('check', args.values.policy, 'policy'));
+    const policy = await readPolicy(file, stringOption('check', args.values.policy, 'policy'), io.env);
     const placement = plan(fleet, readLock(file, stringOption('check', args.values.lock, 'lock')));
     const result: PolicyResult = evaluatePoliciesDetailed(fleet, placement, policy);
     io.stdout(render(result, format, { cwd: io.cwd, fleetFile: file, rules: catalogue(policy.customRules) }));

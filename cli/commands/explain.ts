@@ -1,22 +1,39 @@
 /** `hyperplan explain <fleet> <vm>`: for every host, each filter's verdict and each weigher's score. */
 import type { Command } from '../command';
 import { EXIT_OK, InputError, UsageError } from '../errors';
-import { explain, type Explanation } from '../../planner/index';
+import {
+  explain, XEN_CRASH_KERNEL_MIB, XEN_HYPERVISOR_MEMORY_MIB, type Explanation, type HostMemory, type VmDemand,
+} from '../../planner/index';
 import { resolve } from 'node:path';
 import { loadFleetOrThrow, lockOption, readLock } from '../fleet-inputs';
 import { choiceOption } from '../options';
 import { FORMATS } from './plan';
 
+function demandText(d: VmDemand): string {
+  const memory = d.hugepageMiB > 0 ? `${d.hugepageMiB} MiB of hugepages` : `${d.memoryMiB} MiB`;
+  return `needs ${d.vcpus} vCPUs, ${memory} and ${d.overheadMiB} MiB per-guest overhead (QEMU on KVM, paging memory on Xen)`;
+}
+
+/** `memory 262144 − Dom0 8192 − Xen 384 … = usable` so an operator sees where a host's memory goes. */
+function memoryText(m: HostMemory): string {
+  const parts = [`memory ${m.totalMiB} MiB`, `− ${m.reservedMiB} ${m.reservedFor}`];
+  if (m.hypervisorMiB > 0) parts.push(`− ${m.hypervisorMiB} Xen (hypervisor ${XEN_HYPERVISOR_MEMORY_MIB} + crash kernel ${XEN_CRASH_KERNEL_MIB})`);
+  if (m.hugepageMiB > 0) parts.push(`− ${m.hugepageMiB} hugepage pool`);
+  return `${parts.join(' ')}, × ${m.overcommit} = ${m.usableMiB} MiB for guests`;
+}
+
 function explanationText(e: Explanation): string {
-  const lines = [`${e.vm}: ${e.chosen === undefined ? 'unplaced' : `placed on ${e.chosen}`}`, ''];
+  const lines = [`${e.vm}: ${e.chosen === undefined ? 'unplaced' : `placed on ${e.chosen}`}; ${demandText(e.demand)}`, ''];
   for (const host of e.hosts) {
     const failed = host.filters.find((f) => !f.pass);
     if (failed) {
       lines.push(`  ${host.host}: removed by ${failed.reason}`);
-      continue;
+    } else {
+      const scores = host.weighers.map((w) => `${w.weigher} ${w.score.toFixed(3)}×${w.weight}`).join(', ');
+      lines.push(`  ${host.host}${host.host === e.chosen ? ' (chosen)' : ''}: eligible, score ${host.total!.toFixed(3)} (${scores})`);
     }
-    const scores = host.weighers.map((w) => `${w.weigher} ${w.score.toFixed(3)}×${w.weight}`).join(', ');
-    lines.push(`  ${host.host}${host.host === e.chosen ? ' (chosen)' : ''}: eligible, score ${host.total!.toFixed(3)} (${scores})`);
+    lines.push(`    ${memoryText(host.memory)}`);
+    for (const note of host.notes) lines.push(`    note: ${note}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -32,8 +49,8 @@ export const explainCommand: Command = {
     '',
     'Options:',
     '  --lock file     lock file to keep (default: hyperplan.lock.json beside the fleet, when present)',
-    '  --format f      text (default) or json: { "vm", "chosen", "hosts": [ { "host", "filters", "eligible",',
-    '                  "weighers", "total" } ] }',
+    '  --format f      text (default) or json: { "vm", "demand", "chosen", "hosts": [ { "host", "memory",',
+    '                  "notes", "filters", "eligible", "weighers", "total" } ] }',
     '',
     'Exit codes: 0 explained, 2 bad input, unknown VM or usage.',
   ].join('\n'),

@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../atomic-write';
 import { formatProblem, loadFleet } from '../../fleet/index';
 import { plan } from '../../planner/plan';
 import { evaluatePoliciesDetailed } from '../../policies/engine';
-import { buildFleetApp } from '../../stacks/fleet-app';
+import { buildFleetApp, fingerprintKeyFrom } from '../../stacks/fleet-app';
 import { LOCK_FILE_NAME, readLock, readPolicy } from '../fleet-inputs';
 import { choiceOption, stringOption } from '../options';
 import { POLICY_FILE_NAME } from '../../policies/policy-file';
@@ -39,6 +39,8 @@ export interface SideOptions {
   readonly lockFile?: string;
   readonly policyFile?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The revision's repository root, which the files its fleet names must stay inside. @default - the fleet's git work tree */
+  readonly root?: string;
 }
 
 export interface SynthesizedSide extends ReviewSideInput {
@@ -52,6 +54,8 @@ export interface PreparedSide {
   readonly placement: Placement;
   readonly findings: SideFindings;
   readonly notes: readonly string[];
+  /** Key of the secret variables' fingerprints (HYPERPLAN_FINGERPRINT_KEY of the side's environment). */
+  readonly fingerprintKey?: string;
 }
 
 /**
@@ -60,11 +64,11 @@ export interface PreparedSide {
  * everything placeable is synthesized.
  */
 export async function prepareSide(label: string, fleetFile: string, options: SideOptions): Promise<PreparedSide> {
-  const loaded = loadFleet(fleetFile, options.env ? { env: options.env } : {});
+  const loaded = loadFleet(fleetFile, { ...(options.env ? { env: options.env } : {}), ...(options.root ? { root: options.root } : {}) });
   if (!loaded.ok) throw new InputError([`review: the ${label} fleet does not load:`, ...loaded.problems.map(formatProblem)]);
   const { fleet } = loaded;
   const placement = plan(fleet, readLock(fleetFile, options.lockFile));
-  const policy = evaluatePoliciesDetailed(fleet, placement, await readPolicy(fleetFile, options.policyFile));
+  const policy = evaluatePoliciesDetailed(fleet, placement, await readPolicy(fleetFile, options.policyFile, options.env, options.root));
   const errors = policy.findings.filter((f) => f.severity === 'error');
   const notes: string[] = [];
   if (errors.length > 0 || placement.unplaced.length > 0) {
@@ -73,7 +77,8 @@ export async function prepareSide(label: string, fleetFile: string, options: Sid
         'the changes shown are what it synthesizes once they are fixed.',
     );
   }
-  return { label, fleet, placement, findings: policy, notes };
+  const fingerprintKey = fingerprintKeyFrom(options.env ?? process.env);
+  return { label, fleet, placement, findings: policy, notes, ...(fingerprintKey !== undefined ? { fingerprintKey } : {}) };
 }
 
 /**
@@ -86,7 +91,8 @@ export function synthesizePrepared(side: PreparedSide, outDir: string, hosts?: R
   const { fleet, placement } = hosts === undefined ? side : reduceSide(side, hosts);
   mkdirSync(outDir, { recursive: true });
   const app = new App({ outdir: outDir, hclOutput: false, stackTraces: false });
-  buildFleetApp(app, fleet, { ...placement, unplaced: [] }, side.findings.findings.filter((f) => f.severity !== 'error'));
+  const options = side.fingerprintKey !== undefined ? { fingerprintKey: side.fingerprintKey } : {};
+  buildFleetApp(app, fleet, { ...placement, unplaced: [] }, side.findings.findings.filter((f) => f.severity !== 'error'), options);
   app.synth();
   return { index: indexSynth(readSynthOutput(outDir)), fleet: side.fleet, placement: side.placement, findings: side.findings, notes: side.notes };
 }
@@ -131,7 +137,7 @@ export async function prepareGitSide(request: GitSideRequest, workDir: string): 
     materializeFile(request.repo, commit, path, tree);
     options[key] = join(tree, path);
   }
-  return prepareSide(`${request.label} (${request.ref})`, join(tree, request.fleet), { ...options, ...(request.env ? { env: request.env } : {}) });
+  return prepareSide(`${request.label} (${request.ref})`, join(tree, request.fleet), { ...options, root: tree, ...(request.env ? { env: request.env } : {}) });
 }
 
 /** Synthesizes the fleet as it is in commit `ref`, from files read out of git into a temporary directory. */
@@ -216,11 +222,14 @@ export async function runReview(request: Request): Promise<Review> {
     } else if (request.plans.length === 0) {
       throw new UsageError('review: give --base <ref>, or --base-dir and --head-dir, or --plan <file>');
     }
-    if (request.plans.length === 0) return buildReview({ base, head, notes });
+    const digestKey = fingerprintKeyFrom(request.io.env);
+    const keyed = digestKey === undefined ? {} : { digestKey };
+    if (request.plans.length === 0) return buildReview({ base, head, notes, ...keyed });
     const planned = planReview(
       request.plans.map((file) => ({ stack: request.plans.length === 1 ? 'plan' : basename(file).replace(/\.json$/, ''), document: readJson(file) })),
+      digestKey,
     );
-    return buildReview({ base: { ...base, index: planned.base }, head: { ...head, index: planned.head }, planChanges: planned.changes, notes });
+    return buildReview({ base: { ...base, index: planned.base }, head: { ...head, index: planned.head }, planChanges: planned.changes, notes, ...keyed });
   } finally {
     removeDir(temp);
   }
@@ -240,6 +249,9 @@ export const reviewCommand: Command = {
     'would be destroyed come first. Host capacity and migration-pool headroom before/after come from the',
     'planner; policy findings are compared by rule and target. With --plan, resource changes come from a real',
     'Terraform plan (repeat --plan for several stacks).',
+    '',
+    'Values that can carry secrets (cloud-init data, console passwords, anything the plan flags sensitive) are',
+    'never printed: "changed (content hidden)" with short digests, keyed with HYPERPLAN_FINGERPRINT_KEY when set.',
     '',
     'Arguments:',
     `  fleet              fleet file (default: ${DEFAULT_FLEET} in the current directory, else $HYPERPLAN_FLEET)`,

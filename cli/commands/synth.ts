@@ -3,13 +3,26 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
-import { PolicyGateError, synthesizeFleet } from '../../stacks/fleet-app';
+import { PolicyGateError, synthesizeFleet, type SynthesizedStack } from '../../stacks/fleet-app';
 import { gateReport } from '../gate-report';
 import { stringOption } from '../options';
 import { createProgress } from '../progress';
 
 const DEFAULT_FLEET = 'fleet.yaml';
 const DEFAULT_OUT = 'cdktf.out';
+
+/** What a stack needs when Terraform runs: its sensitive variables and the backend secrets left out. */
+function secretLines(stack: SynthesizedStack): string[] {
+  const lines = stack.variables.map((v) =>
+    v.supply === 'environment'
+      ? `    needs TF_VAR_${v.name} (sensitive, from ${v.origin}; ${v.uses.join(', ')})`
+      : `    variable ${v.name} defaults to a plain-text secret from the fleet file (${v.uses.join(', ')})`,
+  );
+  if (stack.backendInitSecrets.length > 0) {
+    lines.push(`    backend secrets left out of the backend block: ${stack.backendInitSecrets.join(', ')}; pass them at init (-backend-config=KEY=VALUE)`);
+  }
+  return lines;
+}
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -21,6 +34,11 @@ export const synthCommand: Command = {
     'policies, and writes one Terraform stack per entry of `stacks` (default: one per hypervisor kind) to',
     '<out>/stacks/<name>/cdk.tf.json, plus host preparation scripts to <out>/host-prep/<host>.sh. The output',
     'directory is replaced only when synthesis succeeds. Same bytes as `cdktf synth` with HYPERPLAN_FLEET.',
+    '',
+    'Secrets (${env:…}, ${file:…}) become sensitive Terraform variables, never values in the output: the',
+    'summary lists the TF_VAR_<name> each stack needs when Terraform runs. With HYPERPLAN_FINGERPRINT_KEY set',
+    '(a random key of 16+ characters, e.g. a CI secret), each variable carries a keyed fingerprint of its value',
+    'so `hyperplan review` sees a secret change.',
     '',
     'Arguments:',
     '  fleet           fleet file (default: fleet.yaml in the current directory, else $HYPERPLAN_FLEET)',
@@ -62,6 +80,7 @@ export const synthCommand: Command = {
       const lines = [`wrote ${outDir}: ${summary.stacks.length} stack(s)`];
       for (const stack of summary.stacks) {
         lines.push(`  ${join(outDir, stack.file)}  ${stack.kind}, ${stack.hosts.length} host(s), ${stack.vms} VM(s), ${stack.resources} resource(s)`);
+        lines.push(...secretLines(stack));
       }
       for (const file of summary.hostPreparation) lines.push(`  ${join(outDir, file)}`);
       const warnings = summary.findings.filter((f) => f.severity !== 'error').length;

@@ -52,8 +52,12 @@ export function listNames(names: readonly string[], max = 5): string {
   return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
-/** XenServer 7.x never sized Dom0 below 400 MB (docs.citrix.com memory-usage). */
-export const DOM0_MIN_MIB = 400;
+/**
+ * Dom0's floor: 1 GiB. XenServer 8 / XCP-ng give Dom0 "1 GiB plus 5% of the total physical memory"
+ * (docs.citrix.com xenserver memory-usage) and the Xen Project Best Practices page calls 1024 MB "a good
+ * starting point". (XenServer 7.x's old 400 MB floor predates today's toolstack.)
+ */
+export const DOM0_MIN_MIB = 1024;
 /** XenServer 8 default Dom0: 1 GiB + 5% of host memory, capped at 8 GiB (the planner's formula). */
 export function recommendedDom0MiB(host: Host): number {
   return xenServerDom0MemoryMiB(host.memoryMiB);
@@ -82,4 +86,36 @@ export function poolCpuModels(ctx: RuleContext, pool: MigrationPool): { identica
   if (undeclared.length > 0) return { identical: false, description: `include hosts without a declared cpuModel (${listNames(undeclared)})` };
   if (models.length > 1) return { identical: false, description: `have different CPU models (${models.join(', ')})` };
   return { identical: true, description: `are ${models[0] ?? 'one model'}` };
+}
+
+/**
+ * QEMU's x86 CPU model names by vendor (target/i386/cpu.c, builtin_x86_defs: `.vendor = CPUID_VENDOR_AMD`
+ * for EPYC*, Opteron_G*, phenom and athlon; CPUID_VENDOR_INTEL for the Intel generations and their
+ * `-Server`/`-Client` variants; CPUID_VENDOR_HYGON for Dhyana). libvirt's CPU map uses the same names,
+ * with suffixes such as `-IBRS`, `-noTSX` or `-v2`, so a name is matched by its start. `Xeon` (Intel's
+ * brand, as in `Xeon-Gold-6338`) is not a QEMU model but is only ever Intel.
+ */
+const CPU_MODEL_VENDORS: readonly { readonly vendor: string; readonly pattern: RegExp }[] = [
+  { vendor: 'AMD', pattern: /^(EPYC|Opteron_G\d|phenom|athlon)/i },
+  { vendor: 'Hygon', pattern: /^Dhyana/i },
+  {
+    vendor: 'Intel',
+    pattern: /^(Conroe|Penryn|Nehalem|Westmere|SandyBridge|IvyBridge|Haswell|Broadwell|Skylake|Cascadelake|Cooperlake|Icelake|SapphireRapids|GraniteRapids|SierraForest|ClearwaterForest|Denverton|Snowridge|KnightsMill|core2duo|coreduo|n270|Xeon)/i,
+  },
+];
+
+/** `AuthenticAMD`/`amd` → `AMD`, `GenuineIntel`/`intel` → `Intel`: one spelling per vendor. */
+function canonicalVendor(vendor: string): string {
+  if (/amd/i.test(vendor)) return 'AMD';
+  if (/intel/i.test(vendor)) return 'Intel';
+  if (/hygon/i.test(vendor)) return 'Hygon';
+  return vendor;
+}
+
+/** A host's CPU vendor: as declared, else inferred from a known CPU model name; undefined when unknown. */
+export function cpuVendorOf(host: Host): string | undefined {
+  if (host.cpuVendor !== undefined) return canonicalVendor(host.cpuVendor);
+  const model = host.cpuModel;
+  if (model === undefined) return undefined;
+  return CPU_MODEL_VENDORS.find(({ pattern }) => pattern.test(model))?.vendor;
 }

@@ -19,6 +19,12 @@ describe.each(['kvm', 'xen', 'hybrid'])('examples/%s/README.md', (name) => {
     expect(readme).toContain(`\`\`\`text\n${await output(['check', fleet])}\n\`\`\``);
   });
 
+  it('explains, outside the printed output, every finding check still prints', async () => {
+    const prose = readme.replace(/```[\s\S]*?```/g, '');
+    const ruleIds = [...(await output(['check', fleet])).matchAll(/^\S+: (?:error|warning|info) (\S+) /gm)].map((m) => m[1]!);
+    for (const ruleId of new Set(ruleIds)) expect(prose, `${name} README does not say why ${ruleId} is printed`).toContain(ruleId);
+  });
+
   it('shows what plan prints', async () => {
     expect(readme).toContain(`\`\`\`text\n${await output(['plan', fleet])}\n\`\`\``);
   });

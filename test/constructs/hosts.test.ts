@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Testing } from 'cdktf';
 import { KvmHost, kvmHostPreparation } from '../../constructs/kvm-host';
 import { DataLibvirtNodeInfo, LibvirtProvider } from '../../constructs/libvirt-bindings';
-import { XenHost, xenBootLine } from '../../constructs/xen-host';
-import { dom0Sizing, hostCapacity } from '../../planner/capacity';
+import { XenHost, guestCpuset, xenBootLine, xenHostPreparation } from '../../constructs/xen-host';
+import { dom0Sizing, hostCapacity, kvmGuestOverheadMiB } from '../../planner/capacity';
+import { plan } from '../../planner/plan';
+import { fleet as plannerFleet, vm as plannerVm } from '../planner/fixtures';
 import { checkConformance } from '../../schema/conformance';
 import { kvmHost, synthJson, xenHost } from './fixtures';
 
@@ -46,6 +48,22 @@ describe('KvmHost', () => {
     expect(script).toMatchSnapshot();
   });
 
+  it('leaves room in machine.slice for each QEMU process beyond its guest RAM', () => {
+    // A QEMU process takes memory beyond guest RAM (oVirt VmOverheadCalculatorImpl.java: 64 MiB + RAM/512 +
+    // 8 MiB per vCPU; libvirt formatdomain memtune: that overhead "is hard to determine"). A host the planner
+    // fills must keep guests plus their QEMU processes under the slice's MemoryMax, or the kernel OOM-kills guests.
+    const host = kvmHost('kvm-a1', { cpus: 64, memoryMiB: 64 * 1024, reserved: { cpus: 2, memoryMiB: 4096 }, overcommit: { cpu: 4, memory: 1 } });
+    const script = kvmHostPreparation(host, hostCapacity(host));
+    const memoryMax = Number(/MemoryMax=(\d+)M/.exec(script)![1]);
+    expect(memoryMax).toBe(60 * 1024);
+    const vms = Array.from({ length: 20 }, (_, i) => plannerVm(`v${i}`, { hypervisor: 'kvm', vcpus: 2, memoryMiB: 4096 }));
+    const placed = Object.keys(plan(plannerFleet({ hosts: [host], vms })).placements).length;
+    // 15 guests of 4 GiB would fill the slice with guest RAM alone; 14 leave room for their QEMU processes.
+    expect(placed).toBe(14);
+    expect(placed * (4096 + kvmGuestOverheadMiB(2, 4096))).toBeLessThanOrEqual(memoryMax);
+    expect(script).toContain('QEMU process');
+  });
+
   it('rejects a host without a URI, naming the host and the fix', () => {
     expect(() => Testing.synthScope((scope) => new KvmHost(scope, 'h', { host: kvmHost('kvm-a1', { uri: '' }) }))).toThrow(
       /host 'kvm-a1' has no uri; set uri \(e\.g\. qemu\+ssh:\/\/root@kvm-a1\/system/,
@@ -59,8 +77,13 @@ describe('XenHost', () => {
     const json = synthJson((scope) => new XenHost(scope, 'xen-s1', { host }));
     expect(json.output?.xen_s1_xen_boot_line?.value).toBe('dom0_mem=8192M,max:8192M dom0_max_vcpus=4 dom0_vcpus_pin');
     expect(json.output?.xen_s1_xl_conf?.value).toBe('autoballoon="off"');
+    // libvirt src/libxl/libxl.conf: libvirt's libxl driver reads its own autoballoon ("#autoballoon = 1"), not xl.conf's.
+    expect(json.output?.xen_s1_libxl_conf?.value).toBe('autoballoon = 0');
     const script = json.output?.xen_s1_host_preparation?.value as string;
     expect(script).toContain(xenBootLine(dom0Sizing(host)));
+    expect(script).toContain("echo 'autoballoon=\"off\"' >> /etc/xen/xl.conf");
+    expect(script).toContain("echo 'autoballoon = 0' >> /etc/libvirt/libxl.conf");
+    expect(script).toContain('update-grub');
     expect(script).toMatchSnapshot();
     expect(json.provider?.libvirt).toEqual([{ alias: 'xen_s1', uri: 'xen+ssh://root@xen-s1/system' }]);
   });
@@ -71,5 +94,32 @@ describe('XenHost', () => {
     const dom0 = dom0Sizing(host);
     expect(dom0.pin).toBe(false);
     expect(json.output?.xen_s2_xen_boot_line?.value).toBe(`dom0_mem=${dom0.memoryMiB}M,max:${dom0.memoryMiB}M dom0_max_vcpus=${dom0.vcpus}`);
+  });
+
+  // XenServer docs (docs.xenserver.com, "Memory usage"): `/opt/xensource/libexec/xen-cmdline --set-xen dom0_mem=<nn>M,max:<nn>M`,
+  // then reboot; XCP-ng's docs use the same tool (`--set-xen "extra_guest_irqs=128"`). Neither has update-grub.
+  it.each(['xcp-ng', 'xenserver'] as const)('writes the boot line with xen-cmdline on %s', (distro) => {
+    const script = xenHostPreparation(xenHost('x', { distro }), dom0Sizing(xenHost('x')));
+    expect(script).toContain('/opt/xensource/libexec/xen-cmdline --set-xen dom0_mem=8192M,max:8192M\n');
+    expect(script).toContain('/opt/xensource/libexec/xen-cmdline --set-xen dom0_max_vcpus=4\n');
+    expect(script).toContain('/opt/xensource/libexec/xen-cmdline --set-xen dom0_vcpus_pin=1\n');
+    expect(script).not.toContain('grub');
+    expect(script).toContain('/etc/libvirt/libxl.conf');
+  });
+
+  it.each(['debian', 'ubuntu', undefined] as const)('writes GRUB_CMDLINE_XEN_DEFAULT and runs update-grub on %s', (distro) => {
+    const script = xenHostPreparation(xenHost('x', distro ? { distro } : {}), dom0Sizing(xenHost('x')));
+    expect(script).toContain('GRUB_CMDLINE_XEN_DEFAULT="$GRUB_CMDLINE_XEN_DEFAULT dom0_mem=8192M,max:8192M dom0_max_vcpus=4 dom0_vcpus_pin"');
+    expect(script).toContain('\nupdate-grub\n');
+    expect(script).not.toContain('xen-cmdline');
+  });
+
+  // Dom0's vCPUs sit on pCPUs 0..n-1 when pinned (xen/common/sched/core.c); guests get the rest.
+  it('gives guests the CPUs a pinned Dom0 does not hold', () => {
+    const sized = (h: ReturnType<typeof xenHost>) => guestCpuset(h, dom0Sizing(h));
+    expect(sized(xenHost('x'))).toBe('4-31');
+    expect(sized(xenHost('x', { cpus: 5 }))).toBe('4');
+    expect(sized(xenHost('x', { dom0: { memoryMiB: 8192, vcpus: 4, pin: false } }))).toBeUndefined();
+    expect(sized(xenHost('x', { cpus: 4 }))).toBeUndefined();
   });
 });

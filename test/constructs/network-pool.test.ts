@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { Testing } from 'cdktf';
 import { GuestNetwork, ipv4Layout } from '../../constructs/guest-network';
 import { LibvirtProvider, Network, Pool } from '../../constructs/libvirt-bindings';
-import { MigrationPool, VIRSH_MIGRATE_TEMPLATE } from '../../constructs/migration-pool';
+import { MigrationPool, virshMigrateTemplate } from '../../constructs/migration-pool';
 import { StoragePool } from '../../constructs/storage-pool';
 import type { Network as NetworkSpec, StoragePool as StoragePoolSpec } from '../../fleet/model';
 import { checkConformance } from '../../schema/conformance';
-import { kvmHost, synthJson } from './fixtures';
+import { kvmHost, synthJson, xenHost } from './fixtures';
 
 const network = (spec: NetworkSpec) =>
   Testing.synthScope((scope) => {
@@ -75,9 +75,35 @@ describe('StoragePool', () => {
 
   it('gives device-backed pools without a path the target libvirt requires (/dev/<vg> for logical)', () => {
     expect(pool({ name: 'vg', type: 'logical', source: 'vg0', shared: false })).toHaveResourceWithProperties(Pool, { target: { path: '/dev/vg0' } });
-    expect(pool({ name: 'lun', type: 'iscsi', source: 'san1:iqn.2026-01.example:lun1', shared: true })).toHaveResourceWithProperties(Pool, {
+    expect(pool({ name: 'lun', type: 'iscsi', portal: 'san1', target: 'iqn.2026-01.com.example:lun1', shared: true })).toHaveResourceWithProperties(Pool, {
       target: { path: '/dev/disk/by-path' },
     });
+  });
+
+  // libvirt docs/storage.rst ("Example iSCSI pool input") and formatstorage.rst: the portal is
+  // <source><host name=… port=…/>, the target IQN <source><device path=…/>, the initiator <initiator><iqn name=…/>.
+  it('renders an iSCSI portal as <host> (with its port), the target IQN as <device> and the initiator as <initiator><iqn>', () => {
+    const synth = pool({
+      name: 'san', type: 'iscsi', portal: 'san1.example.com:3260', target: 'iqn.2024-01.com.example:vms', initiator: 'iqn.2024-01.com.example:host1', shared: true,
+    });
+    expect(synth).toHaveResourceWithProperties(Pool, {
+      source: {
+        host: [{ name: 'san1.example.com', port: '3260' }],
+        device: [{ path: 'iqn.2024-01.com.example:vms' }],
+        initiator: { iqn: { name: 'iqn.2024-01.com.example:host1' } },
+      },
+      // iSCSI pools are never built: the target exists on the storage side.
+      create: { build: false, start: true, autostart: true },
+    });
+    expect(checkConformance(JSON.parse(synth))).toEqual([]);
+    expect(pool({ name: 'san', type: 'iscsi', portal: '10.0.0.5', target: 'iqn.2024-01.com.example:vms', shared: true })).toHaveResourceWithProperties(Pool, {
+      source: { host: [{ name: '10.0.0.5' }], device: [{ path: 'iqn.2024-01.com.example:vms' }] },
+    });
+  });
+
+  it('rejects an iSCSI pool without portal and target, and iscsi-direct without an initiator (libvirt storage.rst: it requires one)', () => {
+    expect(() => pool({ name: 'san', type: 'iscsi', shared: true })).toThrow(/pool 'san' \(type iscsi\) needs portal .* and target/);
+    expect(() => pool({ name: 'd', type: 'iscsi-direct', portal: 'san1', target: 'iqn.2024-01.com.example:vms', shared: true })).toThrow(/needs initiator/);
   });
 
   it('rejects a dir pool without a path and a netfs source without host:/path', () => {
@@ -96,9 +122,20 @@ describe('MigrationPool', () => {
       });
     });
     expect(json.output?.pool_a_members?.value).toEqual({ 'kvm-a1': 'qemu+ssh://root@kvm-a1/system', 'kvm-a2': 'qemu+ssh://root@kvm-a2/system' });
-    expect(json.output?.pool_a_migrate_command?.value).toBe(VIRSH_MIGRATE_TEMPLATE);
-    expect(VIRSH_MIGRATE_TEMPLATE).toBe('virsh -c <src-uri> migrate --live --persistent --undefinesource <vm> <dst-uri>');
+    // No transport declared on a KVM pool: TLS (libvirt docs/migration.rst: the stream carries all guest RAM).
+    expect(json.output?.pool_a_migrate_command?.value).toBe('virsh -c <src-uri> migrate --live --persistent --undefinesource --tls <vm> <dst-uri>');
     expect(json.output?.pool_a_headroom?.value).toEqual({ reserve: 'n+1', satisfied: true, worst_case: ['kvm-a1'], spare_cpu: 100, spare_memory_mib: 2048 });
+  });
+
+  it('puts the pool transport into the template: --p2p --tunnelled (tunnelled needs peer-to-peer), none for plain', () => {
+    // libvirt src/libvirt-domain.c: "cannot perform tunnelled migration without using peer2peer flag".
+    expect(virshMigrateTemplate('tunnelled')).toBe('virsh -c <src-uri> migrate --live --persistent --undefinesource --p2p --tunnelled <vm> <dst-uri>');
+    expect(virshMigrateTemplate('plain')).toBe('virsh -c <src-uri> migrate --live --persistent --undefinesource <vm> <dst-uri>');
+    const json = synthJson((scope) => {
+      new MigrationPool(scope, 'm', { pool: { name: 'xp', hypervisor: 'xen', hosts: ['x1'], cpuModel: 'host-model', reserve: 'none' }, hosts: [xenHost('x1')] });
+    });
+    // libxl has no TLS migration (src/libxl/libxl_migration.h), so a Xen pool tunnels by default.
+    expect(json.output?.xp_migrate_command?.value).toContain('--p2p --tunnelled');
   });
 
   it('requires every member host', () => {

@@ -31,10 +31,34 @@ describe('FleetBuilder', () => {
     expect(built.locations).toEqual({});
   });
 
+  it('takes iSCSI pools, LUN disks and a migration transport, with the loader\'s cross-checks', () => {
+    const fleet = baseBuilder()
+      .pool({ name: 'san', type: 'iscsi', portal: 'san1:3260', target: 'iqn.2024-01.com.example:vms', initiator: 'iqn.2024-01.com.example:kvm-1' })
+      .migrationPool({ name: 'xp', hypervisor: 'xen', hosts: ['xen-1'] })
+      .vm({ name: 'app', vcpus: 2, memory: '4GiB', hypervisor: 'kvm', disks: [{ size: '10GiB', pool: 'san', volume: 'unit:0:0:1' }] })
+      .build();
+    expect(fleet.pools.find((p) => p.name === 'san')).toMatchObject({ portal: 'san1:3260', target: 'iqn.2024-01.com.example:vms', shared: true });
+    expect(fleet.vms.find((v) => v.name === 'app')?.disks[0]?.volume).toBe('unit:0:0:1');
+    // libxl has no TLS migration (libvirt src/libxl/libxl_migration.h): Xen pools tunnel by default.
+    expect(fleet.migrationPools.map((p) => p.transport)).toEqual(['tls', 'tunnelled']);
+    expect(() => baseBuilder().vm({ name: 'bad', vcpus: 1, memory: '1GiB', disks: [{ size: '1GiB', pool: 'local', volume: 'unit:0:0:1' }] }).build()).toThrow(/'volume' names an existing LUN/);
+  });
+
   it('applies defaults like the loader', () => {
     const fleet = baseBuilder().defaults({ kvm: { overcommit: { cpu: 2 } }, placement: { strategy: 'pack' } }).build();
     expect(fleet.hosts[0]?.overcommit).toEqual({ cpu: 2, memory: 1 });
     expect(fleet.defaults.placement.strategy).toBe('pack');
+  });
+
+  it('accepts a host distribution and a guest OS, and rejects unknown ones with their path', () => {
+    const fleet = baseBuilder()
+      .host({ name: 'xen-2', hypervisor: 'xen', uri: 'xen+ssh://root@xen-2/system', cpus: 16, memory: '64GiB', distro: 'xcp-ng' })
+      .vm({ name: 'win-1', vcpus: 2, memory: '8GiB', os: 'windows', hypervisor: 'xen', networks: ['prod'] })
+      .build();
+    expect(fleet.hosts.find((h) => h.name === 'xen-2')?.distro).toBe('xcp-ng');
+    expect(fleet.vms.find((v) => v.name === 'win-1')?.os).toBe('windows');
+    const bad = baseBuilder().vm({ name: 'w', vcpus: 1, memory: '1GiB', os: 'beos' as 'other' });
+    expect(() => bad.build()).toThrow("vms[1].os: expected one of linux, windows, other, got 'beos'");
   });
 
   it('throws one error listing every problem with its path', () => {

@@ -20,6 +20,17 @@ describe('loading examples', () => {
     expect(readFileSync(file, 'utf8').startsWith('# yaml-language-server: $schema=../../schema/fleet.schema.json\n')).toBe(true);
   });
 
+  it('normalizes hugepages: true keeps the pool page size, a size names it in KiB', () => {
+    const text = BASE_FLEET.replace('    memory: 4GiB\n', '    memory: 4GiB\n    hugepages: 1GiB\n');
+    const result = loadFleetFromString(text, 'f.yaml', { env: {} });
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    expect(result.fleet.vms[0]).toMatchObject({ hugepages: true, hugepageSizeKiB: 1024 * 1024 });
+    const plain = loadFleetFromString(BASE_FLEET.replace('    memory: 4GiB\n', '    memory: 4GiB\n    hugepages: true\n'), 'f.yaml', { env: {} });
+    if (!plain.ok) throw new Error(plain.problems.map(formatProblem).join('\n'));
+    expect(plain.fleet.vms[0]!.hugepages).toBe(true);
+    expect(plain.fleet.vms[0]!.hugepageSizeKiB).toBeUndefined();
+  });
+
   it('normalizes the hybrid example', () => {
     const fleet = loaded('examples/hybrid/fleet.yaml');
     const kvm = fleet.hosts.find((h) => h.name === 'kvm-a1');
@@ -36,7 +47,7 @@ describe('loading examples', () => {
     expect(xen?.reserved).toBeUndefined();
     expect(fleet.pools.map((p) => [p.name, p.shared])).toEqual([['images', false], ['nfs-images', true]]);
     expect(fleet.migrationPools[0]).toEqual({
-      name: 'kvm-pool-a', hypervisor: 'kvm', hosts: ['kvm-a1', 'kvm-a2'], sharedStorage: 'nfs-images', cpuModel: 'host-model', reserve: 'n+1',
+      name: 'kvm-pool-a', hypervisor: 'kvm', hosts: ['kvm-a1', 'kvm-a2'], sharedStorage: 'nfs-images', cpuModel: 'host-model', reserve: 'n+1', transport: 'tls',
     });
     const web = fleet.vms.find((v) => v.name === 'web-1');
     expect(web).toMatchObject({
@@ -55,16 +66,16 @@ describe('loading examples', () => {
     expect(fleet.locations['hosts[xen-s1]']).toEqual({ file, line: 31, column: 5 });
     expect(fleet.locations['hosts[xen-s1].dom0']).toEqual({ file, line: 38, column: 11 });
     expect(fleet.locations['hosts[xen-s1].dom0.memory']).toEqual({ file, line: 38, column: 21 });
-    expect(fleet.locations['vms[web-1]']).toEqual({ file, line: 55, column: 5 });
-    expect(fleet.locations['vms[web-1].memory']).toEqual({ file, line: 57, column: 13 });
-    expect(fleet.locations['vms[web-1].disks[0]']).toEqual({ file, line: 59, column: 9 });
-    expect(fleet.locations['vms[web-1].networks[0]']).toEqual({ file, line: 61, column: 16 });
-    expect(fleet.locations['vms[web-1].cloudInit']).toEqual({ file, line: 66, column: 16 });
+    expect(fleet.locations['vms[web-1]']).toEqual({ file, line: 56, column: 5 });
+    expect(fleet.locations['vms[web-1].memory']).toEqual({ file, line: 58, column: 13 });
+    expect(fleet.locations['vms[web-1].disks[0]']).toEqual({ file, line: 60, column: 9 });
+    expect(fleet.locations['vms[web-1].networks[0]']).toEqual({ file, line: 62, column: 16 });
+    expect(fleet.locations['vms[web-1].cloudInit']).toEqual({ file, line: 67, column: 16 });
     for (const key of ['migrationPools[kvm-pool-a]', 'networks[prod]', 'pools[images]', 'images[debian-12]', 'stacks[site-a]', 'vms[vault-1].host']) {
       expect(fleet.locations[key], key).toBeDefined();
     }
     expect(locate(fleet, 'vms[web-1].graphics.listen')).toEqual(fleet.locations['vms[web-1]']);
-    expect(locate(fleet, 'vms[web-1].disks[1].size')).toEqual({ file, line: 60, column: 17 });
+    expect(locate(fleet, 'vms[web-1].disks[1].size')).toEqual({ file, line: 61, column: 17 });
     expect(locate(fleet, 'nothing[here]')).toBeUndefined();
   });
 });

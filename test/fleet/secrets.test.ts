@@ -47,12 +47,12 @@ describe('secrets', () => {
   it('resolves references in remote backend settings and keeps other settings as written', () => {
     const text = BASE_FLEET.replace(
       '  - { name: site, hosts: [kvm-1, xen-1] }',
-      '  - { name: site, hosts: [kvm-1, xen-1], backend: { type: s3, bucket: tf-state, secret_key: "${env:AWS_SECRET}" } }',
+      '  - { name: site, hosts: [kvm-1, xen-1], backend: { type: s3, bucket: tf-state, key: site.tfstate, secretKey: "${env:AWS_SECRET}" } }',
     );
     const backend = load(text, { AWS_SECRET: SECRET_VALUE }).stacks[0]?.backend;
     expect(backend?.type).toBe('s3');
     expect(backend?.config.bucket).toBe('tf-state');
-    expect((backend?.config.secret_key as Secret).origin).toBe('env:AWS_SECRET');
+    expect((backend?.config.secretKey as Secret).origin).toBe('env:AWS_SECRET');
   });
 
   it('names the missing variable or file, never a value', () => {

@@ -36,11 +36,39 @@ describe('renderResource', () => {
     expect(xml).not.toContain('running');
   });
 
+  it('renders NUMA tuning and sized hugepages as libvirt spells them', () => {
+    // libvirt formatdomain "NUMA Node Tuning" (<numatune><memory mode nodeset placement/><memnode cellid mode
+    // nodeset/>) and "Memory Backing" (<hugepages><page size unit nodeset/></hugepages>); the provider maps
+    // numa_tune and memory_backing.memory_huge_pages onto them (libvirtxml DomainNUMATune, DomainMemoryHugepages).
+    const xml = renderResource('libvirt_domain', {
+      name: 'a', type: 'kvm', memory: 512, memory_unit: 'MiB', vcpu: 4, vcpu_placement: 'auto',
+      memory_backing: { memory_huge_pages: { hugepages: [{ size: 2048, unit: 'KiB' }] } },
+      numa_tune: { memory: { mode: 'strict', placement: 'auto' }, mem_nodes: [{ cell_id: 0, mode: 'preferred', nodeset: '1' }] },
+    });
+    expect(xml).toContain("<vcpu placement='auto'>4</vcpu>");
+    expect(xml).toContain("<memoryBacking>\n    <hugepages>\n      <page size='2048' unit='KiB'/>\n    </hugepages>\n  </memoryBacking>");
+    expect(xml).toContain("<numatune>\n    <memory mode='strict' placement='auto'/>\n    <memnode cellid='0' mode='preferred' nodeset='1'/>\n  </numatune>");
+    expect(unmappedPaths('libvirt_domain', { numa_tune: { memory: { mode: 'strict' } } })).toEqual([]);
+  });
+
   it('is deterministic whatever the key order of the input', () => {
     const a = renderResource('libvirt_volume', { name: 'v', capacity: 1, capacity_unit: 'GiB', target: { format: { type: 'qcow2' } } });
     const b = renderResource('libvirt_volume', { target: { format: { type: 'qcow2' } }, capacity_unit: 'GiB', capacity: 1, name: 'v' });
     expect(a).toBe(b);
     expect(a).toBe("<volume>\n  <name>v</name>\n  <capacity unit='GiB'>1</capacity>\n  <target>\n    <format type='qcow2'/>\n  </target>\n</volume>\n");
+  });
+
+  // libvirt docs/formatstorage.rst (source elements) and storage.rst ("Example iSCSI direct pool input"):
+  // <host name= port=/>, <device path=/> and <initiator><iqn name=/></initiator>.
+  it('renders an iSCSI pool source: portal host and port, target IQN, initiator IQN', () => {
+    const xml = renderResource('libvirt_pool', {
+      name: 'san', type: 'iscsi',
+      source: { host: [{ name: 'san1', port: '3260' }], device: [{ path: 'iqn.2024-01.com.example:vms' }], initiator: { iqn: { name: 'iqn.2024-01.com.example:h1' } } },
+      target: { path: '/dev/disk/by-path' },
+    });
+    expect(xml).toContain("<host name='san1' port='3260'/>");
+    expect(xml).toContain("<device path='iqn.2024-01.com.example:vms'/>");
+    expect(xml).toContain("<initiator>\n      <iqn name='iqn.2024-01.com.example:h1'/>\n    </initiator>");
   });
 
   it('reports attribute paths the table does not map', () => {

@@ -59,6 +59,16 @@ describe('own checks (no tools needed)', () => {
     expect(messages).toContain("disk target 'xvda' is used twice");
     expect(messages).toContain("disk on bus 'ide' in a PV Xen guest");
   });
+  // libvirt src/libxl/libxl_conf.c, libxlMakeDisk: a disk without a driver name is LIBXL_DISK_FORMAT_RAW whatever its type.
+  it('rejects a qcow2 Xen disk without a driver name, and accepts it with qemu or as raw', () => {
+    const domain = (driver: string) =>
+      `<domain type='xen'><name>x</name><os><type machine='xenfv'>hvm</type></os><devices><disk type='file'>${driver}<source file='/a'/><target dev='xvda' bus='xen'/></disk></devices></domain>`;
+    expect(ownDomainChecks(domain("<driver type='qcow2'/>")).map((f) => f.message)).toEqual([
+      "Xen disk of type 'qcow2' has no driver name, so libxl reads it as raw; set driver name='qemu'",
+    ]);
+    expect(ownDomainChecks(domain("<driver name='qemu' type='qcow2'/>"))).toEqual([]);
+    expect(ownDomainChecks(domain("<driver type='raw'/>"))).toEqual([]);
+  });
   it('accepts matching Xen pairs', () => {
     for (const [machine, type] of [['xenpv', 'linux'], ['xenpvh', 'xenpvh'], ['xenfv', 'hvm']]) {
       expect(ownDomainChecks(`<domain type='xen'><name>x</name><os><type machine='${machine}'>${type}</type></os></domain>`)).toEqual([]);

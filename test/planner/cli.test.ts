@@ -40,7 +40,7 @@ describe('hyperplan plan / explain / drain', () => {
     const json = JSON.parse(out.join(''));
     expect(Object.keys(json)).toEqual(['placements', 'unplaced', 'moves', 'hosts', 'pools', 'hostsUsed', 'lowerBound']);
     expect(json.placements).toEqual({ 'web-1': 'kvm-a1', 'web-2': 'kvm-a2' });
-    expect(json.hosts[0]).toEqual({ name: 'kvm-a1', cpu: { used: 2, capacity: 56 }, memoryMiB: { used: 4096, capacity: 61440 } });
+    expect(json.hosts[0]).toEqual({ name: 'kvm-a1', cpu: { used: 2, capacity: 56 }, memoryMiB: { used: 4096 + 88, capacity: 61440 } }); // 88 MiB: QEMU overhead (oVirt's estimate)
     expect(readFileSync(join(dir, 'hyperplan.lock.json'), 'utf8')).toBe(
       '{\n  "version": 1,\n  "placements": {\n    "web-1": "kvm-a1",\n    "web-2": "kvm-a2"\n  }\n}\n',
     );
@@ -51,7 +51,7 @@ describe('hyperplan plan / explain / drain', () => {
     writeFileSync(join(dir, 'hyperplan.lock.json'), '{ "version": 1, "placements": { "web-1": "kvm-a2", "web-2": "kvm-a1" } }');
     expect(await run(['plan', 'fleet.yaml'], io)).toBe(1);
     const text = out.join('');
-    expect(text).toMatch(/^host\s+vms\s+cpu used\/cap\s+memory GiB used\/cap\nkvm-a1\s+1\s+2\/56\s+4\.0\/60\.0\n/);
+    expect(text).toMatch(/^host\s+vms\s+cpu used\/cap\s+memory GiB used\/cap\nkvm-a1\s+1\s+2\/56\s+4\.1\/60\.0\n/);
     expect(text).toContain('unplaced (1):\n  web-3:\n    kvm-a1: anti-affinity: host already runs a VM of anti-affinity group web');
     expect(existsSync(join(dir, '.hyperplan.lock.json.tmp'))).toBe(false);
   });
@@ -62,11 +62,31 @@ describe('hyperplan plan / explain / drain', () => {
     const explanation = JSON.parse(out.join(''));
     expect(explanation.chosen).toBe('kvm-a2');
     expect(explanation.hosts[0].filters.find((f: { pass: boolean }) => !f.pass).filter).toBe('anti-affinity');
+    expect(explanation.demand).toEqual({ vcpus: 2, memoryMiB: 4096, overheadMiB: 88, hugepageMiB: 0 });
+    out.length = 0;
+    expect(await run(['explain', 'fleet.yaml', 'web-2'], io)).toBe(0);
+    expect(out.join('')).toContain('web-2: placed on kvm-a2; needs 2 vCPUs, 4096 MiB and 88 MiB per-guest overhead');
+    expect(out.join('')).toMatch(/kvm-a1: removed by anti-affinity: .*\n    memory 65536 MiB − 4096 host OS, × 1 = 61440 MiB for guests\n/);
     out.length = 0;
     const { io: io2, out: out2 } = setup();
     expect(await run(['drain', 'fleet.yaml', 'kvm-a1'], io2)).toBe(1);
     expect(out2.join('')).toContain('web-1: stays (no host can take it');
     expect(out.join('')).toBe('');
+  });
+
+  it('prints the drain JSON contract, extended with rebuilds, and the text with its transport flag', async () => {
+    const fleet = FLEET.replace(/, antiAffinity: web \}/g, ' }');
+    const dir = mkdtempSync(join(tmpdir(), 'hyperplan-drain-'));
+    writeFileSync(join(dir, 'fleet.yaml'), fleet);
+    const out: string[] = [];
+    const io: Io = { stdout: (t) => out.push(t), stderr: () => undefined, cwd: dir, env: {}, interactive: false };
+    expect(await run(['drain', 'fleet.yaml', 'kvm-a1', '--format', 'json'], io)).toBe(0);
+    const json = JSON.parse(out.join(''));
+    expect(Object.keys(json)).toEqual(['host', 'steps', 'rebuilds']);
+    expect(json.steps).toEqual([
+      { vm: 'web-1', to: 'kvm-a2', command: 'virsh -c qemu+ssh://root@kvm-a1/system migrate --live --persistent --undefinesource --tls web-1 qemu+ssh://root@kvm-a2/system' },
+    ]);
+    expect(json.rebuilds).toEqual([]);
   });
 
   it('rejects bad usage with exit 2 and has help', async () => {

@@ -99,7 +99,7 @@ describe('numa', () => {
   const f = fleet({ hosts: [two], vms: [vm('fits', { numa: 'strict', vcpus: 16, memoryMiB: 32 * GiB }), vm('big', { numa: 'strict', vcpus: 17 }), vm('loose', { vcpus: 17 })] });
   it('strict VMs must fit one node', () => {
     expect(judge(f, numaFilter, 'fits', 'kvm-1')).toEqual(PASS);
-    expect(judge(f, numaFilter, 'big', 'kvm-1')).toEqual({ pass: false, reason: 'numa: strict NUMA VM (17 vCPUs, 4096 MiB) does not fit one node (16 vCPUs, 32768 MiB usable)' });
+    expect(judge(f, numaFilter, 'big', 'kvm-1')).toEqual({ pass: false, reason: 'numa: strict NUMA VM (17 vCPUs, 4096 MiB) does not fit one node (16 physical CPUs, 32768 MiB)' });
     expect(judge(f, numaFilter, 'loose', 'kvm-1')).toEqual(PASS);
   });
 });
@@ -150,7 +150,7 @@ describe('capacity', () => {
   it('checks CPU, memory and limited storage pools', () => {
     expect(judge(f, capacityFilter, 'small', 'kvm-1')).toEqual(PASS);
     expect(judge(f, capacityFilter, 'cpu', 'kvm-1', { small: 'kvm-1' })).toEqual({ pass: false, reason: 'capacity: needs 3 vCPUs, 2 of 4 free' });
-    expect(judge(f, capacityFilter, 'mem', 'kvm-1', { small: 'kvm-1' })).toEqual({ pass: false, reason: 'capacity: needs 5120 MiB memory, 4096 of 8192 MiB free' });
+    expect(judge(f, capacityFilter, 'mem', 'kvm-1', { small: 'kvm-1' })).toEqual({ pass: false, reason: 'capacity: needs 5202 MiB memory (82 MiB of it per-guest QEMU overhead), 4008 of 8192 MiB free' });
     expect(judge(f, capacityFilter, 'disk', 'kvm-1')).toEqual({ pass: false, reason: 'capacity: storage pool local needs 103424 MiB, 102400 of 102400 MiB free' });
     expect(judge(f, capacityFilter, 'nfs', 'kvm-1')).toEqual({ pass: false, reason: 'capacity: storage pool nfs needs 52224 MiB, 51200 of 51200 MiB free (shared)' });
   });
@@ -159,7 +159,7 @@ describe('capacity', () => {
 describe('filter order', () => {
   it('pins the order hosts are judged in', () => {
     expect(FILTERS.map((f) => f.name)).toEqual([
-      'pinned', 'hypervisor', 'migration-pool', 'zone', 'security', 'cpu-model', 'numa', 'tenancy', 'affinity', 'anti-affinity', 'capacity',
+      'pinned', 'hypervisor', 'migration-pool', 'zone', 'security', 'cpu-model', 'numa', 'tenancy', 'affinity', 'anti-affinity', 'hugepages', 'capacity',
     ]);
   });
   it('firstFailure reports the first filter that fails', () => {

@@ -11,7 +11,7 @@ describe('plan', () => {
     const f = fleet({ hosts: [kvm('kvm-1'), kvm('kvm-2')], vms: [vm('a'), vm('b')] });
     const result = plan(f);
     expect(result.placements).toEqual({ a: 'kvm-1', b: 'kvm-2' });
-    expect(result.hosts[0]).toEqual({ name: 'kvm-1', cpu: { used: 2, capacity: 16 }, memoryMiB: { used: 4 * GiB, capacity: 32 * GiB } });
+    expect(result.hosts[0]).toEqual({ name: 'kvm-1', cpu: { used: 2, capacity: 16 }, memoryMiB: { used: 4 * GiB + 88, capacity: 32 * GiB } });
     expect(result.unplaced).toEqual([]);
     expect(result.hostsUsed).toBe(2);
   });
@@ -106,7 +106,7 @@ describe('plan with a lock file', () => {
       version: 1,
       placements: { a: 'kvm-1', b: 'kvm-1', c: 'kvm-2' },
     });
-    expect(resized.moves).toEqual([{ vm: 'b', from: 'kvm-1', to: resized.placements.b, reason: 'capacity: needs 30720 MiB memory, 28672 of 32768 MiB free' }]);
+    expect(resized.moves).toEqual([{ vm: 'b', from: 'kvm-1', to: resized.placements.b, reason: 'capacity: needs 30962 MiB memory (242 MiB of it per-guest QEMU overhead), 28584 of 32768 MiB free' }]);
   });
 });
 
@@ -116,8 +116,9 @@ describe('migration-pool headroom', () => {
   const migrationPools = [pool('p', members, { reserve: 'n+1', sharedStorage: 'nfs' })];
 
   it('keeps n+1 by leaving VMs unplaced rather than filling the pool', () => {
-    // 3 hosts × 32 GiB; n+1 leaves room for 2 hosts' worth: 16 VMs of 4 GiB, not 24.
-    const vms = Array.from({ length: 20 }, (_, i) => vm(`v${String(i).padStart(2, '0')}`, { migrationPool: 'p' }));
+    // 3 hosts × 32 GiB; n+1 leaves room for 2 hosts' worth: 16 VMs of 4 GiB with their QEMU overhead
+    // (4008 MiB + 88 MiB), not 24.
+    const vms = Array.from({ length: 20 }, (_, i) => vm(`v${String(i).padStart(2, '0')}`, { migrationPool: 'p', memoryMiB: 4008 }));
     const result = plan(fleet({ hosts, vms, migrationPools, strategy: 'pack' }));
     expect(result.pools).toHaveLength(1);
     expect(result.pools[0]!.satisfied).toBe(true);
@@ -129,7 +130,19 @@ describe('migration-pool headroom', () => {
   it('reports the worst case and the spare left', () => {
     const vms = [vm('a', { migrationPool: 'p', memoryMiB: 8 * GiB }), vm('b', { migrationPool: 'p' })];
     const [p] = headroom(fleet({ hosts, vms, migrationPools }), { a: 'kvm-1', b: 'kvm-2' });
-    expect(p).toEqual({ name: 'p', reserve: 'n+1', satisfied: true, worstCase: ['kvm-1'], spare: { cpu: 28, memoryMiB: 52 * GiB } });
+    expect(p).toEqual({ name: 'p', reserve: 'n+1', satisfied: true, worstCase: ['kvm-1'], spare: { cpu: 28, memoryMiB: 52 * GiB - 96 - 88 } });
+  });
+
+  it('counts hugepage pools when it re-places a failed host\'s VMs', () => {
+    // A hugepage-backed guest can only restart where a pool of its page size has room (its memory never
+    // comes from the regular, overcommittable share).
+    const pooled = (name: string, count: number) => host(name, { cpus: 16, memoryMiB: 32 * GiB, hugepages: { sizeKiB: 2048, count } });
+    const vms = [vm('hp', { migrationPool: 'p', hugepages: true, memoryMiB: 4 * GiB })];
+    const placed = { hp: 'kvm-1' };
+    const withoutRoom = headroom(fleet({ hosts: [pooled('kvm-1', 2048), pooled('kvm-2', 1024), pooled('kvm-3', 1024)], vms, migrationPools }), placed);
+    expect(withoutRoom[0]!.satisfied).toBe(false);
+    const withRoom = headroom(fleet({ hosts: [pooled('kvm-1', 2048), pooled('kvm-2', 2048), pooled('kvm-3', 1024)], vms, migrationPools }), placed);
+    expect(withRoom[0]!.satisfied).toBe(true);
   });
 
   it('n+2 considers every pair of hosts', () => {
@@ -161,5 +174,46 @@ describe('lowerBound', () => {
   it('counts isolated VMs as a host each', () => {
     const f = fleet({ hosts: [kvm('kvm-1'), kvm('kvm-2'), kvm('kvm-3')], vms: [vm('i', { securityClass: 'isolated' }), vm('j', { securityClass: 'isolated' }), vm('a')] });
     expect(lowerBound(f)).toBe(3);
+  });
+});
+
+describe('NUMA and hugepages', () => {
+  it('leaves a strict NUMA VM larger than any physical node unplaced, whatever the overcommit', () => {
+    // libvirt binds a strict guest's memory to its node (formatdomain "NUMA Node Tuning"); Nova never lets
+    // an instance overcommit against itself on a cell (nova/virt/hardware.py _numa_fit_instance_cell).
+    const twoNodes = host('kvm-1', {
+      cpus: 64, memoryMiB: 256 * GiB, overcommit: { cpu: 4, memory: 1.5 },
+      numaNodes: [{ cpus: 32, memoryMiB: 128 * GiB }, { cpus: 32, memoryMiB: 128 * GiB }],
+    });
+    const result = plan(fleet({ hosts: [twoNodes], vms: [vm('big', { numa: 'strict', vcpus: 8, memoryMiB: 150 * GiB }), vm('fits', { numa: 'strict', vcpus: 32, memoryMiB: 120 * GiB })] }));
+    expect(result.placements).toEqual({ fits: 'kvm-1' });
+    expect(result.unplaced).toEqual([
+      { vm: 'big', reasons: { 'kvm-1': 'numa: strict NUMA VM (8 vCPUs, 153600 MiB) does not fit one node (32 physical CPUs, 131072 MiB)' } },
+    ]);
+  });
+
+  it('takes hugepage-backed memory from the host pool, never overcommitted, page size as asked', () => {
+    // hugetlbfs pages are reserved whole and never shared or swapped (kernel admin-guide/mm/hugetlbpage.rst).
+    const pooled = host('kvm-1', { cpus: 64, memoryMiB: 128 * GiB, overcommit: { cpu: 4, memory: 2 }, hugepages: { sizeKiB: 2048, count: 16 * 512 } });
+    const result = plan(fleet({
+      hosts: [pooled, host('kvm-2', { cpus: 64, memoryMiB: 128 * GiB })],
+      vms: [
+        vm('hp-1', { host: 'kvm-1', hugepages: true, memoryMiB: 12 * GiB }),
+        vm('hp-2', { host: 'kvm-1', hugepages: true, memoryMiB: 8 * GiB }),
+        vm('hp-1g', { hugepages: true, hugepageSizeKiB: 1024 * 1024, memoryMiB: 1 * GiB }),
+      ],
+    }));
+    expect(result.placements).toEqual({ 'hp-1': 'kvm-1' });
+    expect(result.unplaced).toEqual([
+      { vm: 'hp-1g', reasons: {
+        'kvm-1': "hugepages: VM needs 1048576 KiB hugepages, host's pool has 2048 KiB pages",
+        'kvm-2': 'hugepages: hugepage-backed VM needs a host with a hugepage pool (hosts[].hugepages); host declares none',
+      } },
+      { vm: 'hp-2', reasons: { 'kvm-1': "hugepages: needs 8192 MiB of hugepages, 4096 of 16384 MiB of the host's pool free", 'kvm-2': 'pinned: VM is pinned to kvm-1' } },
+    ]);
+    // Regular capacity: (128 GiB − 16 GiB pool) × 2; hp-1 takes only its QEMU overhead from it.
+    expect(result.hosts[0]!.memoryMiB).toEqual({ used: 64 + 24 + 16, capacity: 224 * GiB });
+    expect(result.hosts[0]!.hugepageMiB).toEqual({ used: 12 * GiB, capacity: 16 * GiB });
+    expect(result.hosts[1]!.hugepageMiB).toBeUndefined();
   });
 });

@@ -157,6 +157,44 @@ function falseHeadroomClaims(f: Fleet, result: PlanResult): string[] {
 
 const params = { seed: SEED, numRuns: RUNS };
 
+/**
+ * The first-fit decreasing evacuation as it was written before the rank-sorted one (issue 21): leaving
+ * VMs sorted with a comparator, each put on the first survivor that admits it. The planner's `evacuate`
+ * must give exactly these moves and verdicts.
+ */
+function referenceEvacuate(ctx: ReturnType<typeof buildContext>, ledger: Ledger, survivors: readonly number[], failed: readonly number[]): { ok: boolean; moves: Map<number, number> } {
+  const free = survivors.map((h) => ({ cpu: ctx.hosts[h]!.capacity.cpu - ledger.cpuUsed[h]!, memory: ctx.hosts[h]!.capacity.memoryMiB - ledger.memoryUsed[h]!, tenants: 0, isolated: 0, groups: new Set<string>() }));
+  const leaving = failed.flatMap((h) => [...ledger.vmsOn[h]!]).sort((a, b) => {
+    const va = ctx.vms[a]!;
+    const vb = ctx.vms[b]!;
+    return vb.memoryMiB - va.memoryMiB || vb.vm.vcpus - va.vm.vcpus || a - b;
+  });
+  const moves = new Map<number, number>();
+  let ok = true;
+  // Memory as the planner charges it (guest RAM plus per-guest overhead); these fleets declare no hugepages.
+  for (const v of leaving) {
+    const { vm, memoryMiB } = ctx.vms[v]!;
+    const slot = free.findIndex((f, s) => {
+      const h = survivors[s]!;
+      if (f.cpu < vm.vcpus || f.memory < memoryMiB) return false;
+      if (vm.antiAffinity !== undefined && (f.groups.has(vm.antiAffinity) || ledger.antiAffinity.get(vm.antiAffinity)?.has(h))) return false;
+      return vm.securityClass === 'isolated' ? ledger.tenants[h] === 0 && f.tenants === 0 : ledger.isolated[h] === 0 && f.isolated === 0;
+    });
+    if (slot < 0) {
+      ok = false;
+      continue;
+    }
+    const f = free[slot]!;
+    f.cpu -= vm.vcpus;
+    f.memory -= memoryMiB;
+    f.tenants += 1;
+    if (vm.securityClass === 'isolated') f.isolated += 1;
+    if (vm.antiAffinity !== undefined) f.groups.add(vm.antiAffinity);
+    moves.set(v, survivors[slot]!);
+  }
+  return { ok, moves };
+}
+
 describe('plan properties', () => {
   it('breaks no hard rule, never over-commits a host, never claims headroom it lacks, and keeps every reserve when planning afresh', () => {
     fc.assert(
@@ -169,6 +207,29 @@ describe('plan properties', () => {
         if (result.lowerBound > 0 && result.unplaced.length === 0) expect(result.hostsUsed).toBeGreaterThanOrEqual(result.lowerBound);
       }),
       params,
+    );
+  });
+
+  it('evacuates exactly as the reference first-fit decreasing does, for every failure set of every pool', () => {
+    fc.assert(
+      fc.property(fleetArb, (f) => {
+        const result = plan(f);
+        const ctx = buildContext(f);
+        const ledger = new Ledger(ctx);
+        for (const [v, h] of Object.entries(result.placements)) ledger.assign(ctx.vmIndex.get(v)!, ctx.hostIndex.get(h)!);
+        for (const pool of ctx.migrationPools.values()) {
+          const members = poolMembers(ctx, pool);
+          // Every pair and every single host, whatever the pool's reserve: more sets than the plan needs.
+          const sets = [...members.map((m) => [m]), ...members.flatMap((a, i) => members.slice(i + 1).map((b) => [a, b]))];
+          for (const failed of sets) {
+            const survivors = members.filter((m) => !failed.includes(m));
+            const got = evacuate(ctx, ledger, survivors, failed);
+            const want = referenceEvacuate(ctx, ledger, survivors, failed);
+            expect({ ok: got.ok, moves: [...got.moves] }).toEqual({ ok: want.ok, moves: [...want.moves] });
+          }
+        }
+      }),
+      { seed: SEED, numRuns: 100 },
     );
   });
 

@@ -53,8 +53,10 @@ describe('weighers', () => {
     expect(score(g, strategyWeigher, 'iso', 'kvm-1', {}, { strategy: 'pack' })).toBeGreaterThan(score(g, strategyWeigher, 'iso', 'kvm-3', {}, { strategy: 'pack' }));
   });
   it('balance penalises CPU and memory filling unevenly', () => {
-    expect(score(f, balanceWeigher, 'a', 'kvm-1')).toBeCloseTo(-0.4);
-    expect(score(f, balanceWeigher, 'b', 'kvm-1')).toBeCloseTo(0);
+    // a: 5 of 10 CPUs against 1 GiB + 106 MiB QEMU overhead of 10 GiB.
+    expect(score(f, balanceWeigher, 'a', 'kvm-1')).toBeCloseTo(-(0.5 - (1024 + 106) / 10240));
+    // b: 1 of 10 CPUs against 1 GiB + 74 MiB of 10 GiB: nearly even.
+    expect(score(f, balanceWeigher, 'b', 'kvm-1')).toBeCloseTo(-((1024 + 74) / 10240 - 0.1));
   });
   it('soft anti-affinity counts group members on the host', () => {
     expect(score(f, softAntiAffinityWeigher, 'a', 'kvm-1', { b: 'kvm-1' })).toBe(-1);

@@ -13,7 +13,8 @@ function clean() {
     vms: [
       vm('web-1', { host: 'k1', migrationPool: 'p', disks: [disk({ pool: 'nfs-images' })] }),
       vm('web-2', { host: 'k2', migrationPool: 'p', disks: [disk({ pool: 'nfs-images' })] }),
-      vm('vault', { host: 'x1', guestType: 'pvh', securityClass: 'sensitive' }),
+      // A Dom0-held kernel: the verified boot a PVH guest can have (it has no firmware for Secure Boot).
+      vm('vault', { host: 'x1', guestType: 'pvh', securityClass: 'sensitive', kernel: '/var/lib/xen/boot/vmlinuz', initrd: '/var/lib/xen/boot/initrd.img' }),
     ],
   });
 }

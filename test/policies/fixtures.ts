@@ -81,6 +81,7 @@ export interface FleetParts {
   readonly pools?: readonly StoragePool[];
   readonly defaults?: Partial<Fleet['defaults']>;
   readonly locations?: Fleet['locations'];
+  readonly stacks?: Fleet['stacks'];
 }
 
 export function fleet(parts: FleetParts = {}): Fleet {
@@ -98,7 +99,7 @@ export function fleet(parts: FleetParts = {}): Fleet {
     pools: parts.pools ?? STORAGE_POOLS,
     images: [],
     vms: parts.vms ?? [],
-    stacks: [],
+    stacks: parts.stacks ?? [],
     locations: parts.locations ?? {},
   };
 }

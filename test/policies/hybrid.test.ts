@@ -21,10 +21,12 @@ ruleTable('hybrid', {
     targets: ['vms[v]'],
     notApplicable: xenOnly(vm('v', { host: 'x1', workload: 'io-heavy' })),
   },
+  // libvirt libxl_conf.c libxlMakeNic: no model (hyperplan's HVM default) or any model but netfront is VIF_IOEMU, emulated + PV.
   'HYB-NET-XEN-EMULATED': {
-    compliant: hybrid(vm('v', { host: 'x1', guestType: 'hvm', workload: 'network-heavy' })),
-    nonCompliant: hybrid(vm('v', { host: 'x1', guestType: 'hvm', workload: 'network-heavy', networks: [nic({ model: 'e1000' })] })),
+    compliant: hybrid(vm('v', { host: 'x1', guestType: 'hvm', workload: 'network-heavy', networks: [nic({ model: 'netfront' })] })),
+    nonCompliant: hybrid(vm('v', { host: 'x1', guestType: 'hvm', workload: 'network-heavy' })),
     targets: ['vms[v]'],
+    mentions: ['PV drivers', 'model: netfront'],
     notApplicable: hybrid(vm('v', { host: 'x1', guestType: 'hvm', networks: [nic({ model: 'e1000' })] })),
   },
   'HYB-NET-KVM-NO-MULTIQUEUE': {

@@ -1,7 +1,9 @@
 import type { Host, MigrationPool, Vm } from '../../fleet/model';
 import type { PoolHeadroom } from '../../planner/types';
-import { disk, fleet, kvmHost, migrationPool, pinned, vm, xenHost } from './fixtures';
+import { disk, fleet, kvmHost, migrationPool, pinned, run, vm, xenHost } from './fixtures';
 import { ruleTable } from './rule-table';
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../../policies/registry';
 
 const GiB = 1024;
 
@@ -59,6 +61,17 @@ ruleTable('migration', {
     mentions: ['AMD: k1', 'Intel: k2'],
     notApplicable: NO_POOLS,
   },
+  // libvirt formatdomain.rst (CPU model and topology, host-model): "During migration, complete CPU model
+  // definition is transferred to the destination host", so the destination must offer all of it.
+  'MIG-HOST-MODEL-MIXED': {
+    compliant: pool({ cpuModel: 'EPYC-Rome' }, [kvmHost('k1'), kvmHost('k2', { cpuModel: 'EPYC-Rome' })]),
+    nonCompliant: pool({ cpuModel: 'host-model' }, [kvmHost('k1'), kvmHost('k2', { cpuModel: 'EPYC-Rome' })], [
+      vm('v', { host: 'k1', migrationPool: 'p', cpuMode: 'host-passthrough' }),
+    ]),
+    targets: ['migrationPools[p]'],
+    mentions: ['EPYC-Milan: k1', 'EPYC-Rome: k2', 'baseline'],
+    notApplicable: pool({ cpuModel: 'host-model' }),
+  },
   'MIG-HOSTDEV': {
     compliant: pool({}, undefined, [vm('v', { host: 'k1', migrationPool: 'p' })]),
     nonCompliant: pool({}, undefined, [vm('v', { host: 'k1', migrationPool: 'p', hostdevs: ['0000:3b:00.0'] })]),
@@ -93,4 +106,40 @@ ruleTable('migration', {
     mentions: ['local pool images', 'nfs-images'],
     notApplicable: pool({}, undefined, [vm('v', { host: 'k1' })]),
   },
+});
+
+const rule = (id: string) => RULES.find((r) => r.id === id)!;
+
+describe('MIG-MIXED-CPU-VENDOR without cpuVendor', () => {
+  // The vendor comes from QEMU's model names (qemu target/i386/cpu.c builtin_x86_defs: EPYC* are
+  // CPUID_VENDOR_AMD; Skylake-Server, Cascadelake-Server, Icelake-Server, SapphireRapids are CPUID_VENDOR_INTEL).
+  const check = (f: ReturnType<typeof pool>) => run(rule('MIG-MIXED-CPU-VENDOR'), f, pinned(f));
+
+  it('infers AMD from EPYC-* and Intel from the -Server names (with libvirt suffixes such as -IBRS)', () => {
+    const mixed = pool({ cpuModel: 'Skylake-Server' }, [
+      kvmHost('k1', { cpuVendor: undefined, cpuModel: 'EPYC-Milan' }),
+      kvmHost('k2', { cpuVendor: undefined, cpuModel: 'Skylake-Server-IBRS' }),
+    ]);
+    const results = check(mixed);
+    expect(results.map((r) => r.target)).toEqual(['migrationPools[p]']);
+    expect(results[0]!.message).toContain('AMD: k1; Intel: k2');
+  });
+
+  it('treats one vendor spelled two ways (GenuineIntel, inferred Intel) as one, and ignores unknown model names', () => {
+    expect(check(pool({ cpuModel: 'Skylake-Server' }, [
+      kvmHost('k1', { cpuVendor: undefined, cpuModel: 'Cascadelake-Server-noTSX' }),
+      kvmHost('k2', { cpuVendor: 'GenuineIntel', cpuModel: 'SapphireRapids' }),
+      kvmHost('k3', { cpuVendor: undefined, cpuModel: 'Icelake-Server' }),
+    ]))).toEqual([]);
+    expect(check(pool({}, [kvmHost('k1', { cpuVendor: undefined, cpuModel: 'my-custom-cpu' }), kvmHost('k2', { cpuVendor: undefined, cpuModel: 'EPYC' })]))).toEqual([]);
+  });
+});
+
+describe('MIG-HOST-MODEL-MIXED for a VM that asks for host-model in a baseline pool', () => {
+  it('reports the VM, not the pool', () => {
+    const f = pool({ cpuModel: 'EPYC-Rome' }, [kvmHost('k1'), kvmHost('k2', { cpuModel: 'EPYC-Rome' })], [vm('v', { host: 'k1', migrationPool: 'p', cpuMode: 'host-model' })]);
+    const results = run(rule('MIG-HOST-MODEL-MIXED'), f, pinned(f));
+    expect(results.map((r) => r.target)).toEqual(['vms[v]']);
+    expect(results[0]!.message).toContain('VM v uses host-model');
+  });
 });

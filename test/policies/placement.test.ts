@@ -33,6 +33,15 @@ ruleTable('placement', {
     mentions: ['20x'],
     notApplicable: fleet({ hosts: [] }),
   },
+  'PLC-VM-WIDER-THAN-HOST': {
+    // 64 CPUs less 2 reserved: a 62-vCPU guest fits, a 63-vCPU one overcommits against itself (Nova,
+    // nova/virt/hardware.py: an instance may not overcommit against itself on a NUMA cell).
+    compliant: fleet({ vms: [vm('wide', { host: 'kvm-a1', vcpus: 62 })] }),
+    nonCompliant: fleet({ vms: [vm('wide', { host: 'kvm-a1', vcpus: 63 })] }),
+    targets: ['vms[wide]'],
+    mentions: ['63 vCPUs', 'kvm-a1', '62 physical CPUs'],
+    notApplicable: fleet({ vms: [vm('wide', { vcpus: 63 })] }),
+  },
   'PLC-UNPLACED': {
     compliant: fleet({ vms: [vm('v', { host: 'kvm-a1' })] }),
     nonCompliant: {

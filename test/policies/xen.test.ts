@@ -22,17 +22,28 @@ ruleTable('xen', {
   },
   'XEN-DOM0-MEM-MIN': {
     compliant: xen(),
-    nonCompliant: xen(dom0({ memoryMiB: 256 })),
+    // XenServer 8 / XCP-ng: Dom0 gets 1 GiB plus 5% of host memory (docs.citrix.com xenserver
+    // memory-usage); the Xen Project Best Practices page calls 1024 MB "a good starting point".
+    nonCompliant: xen(dom0({ memoryMiB: 768 })),
     targets: ['hosts[x1].dom0'],
-    mentions: ['256 MiB', '400 MiB'],
+    mentions: ['768 MiB', '1024 MiB'],
     notApplicable: xen({ dom0: { vcpus: 4 } }),
+  },
+  'XEN-DOM0-MEM-HVM': {
+    // Xen Project Best Practices: plan Dom0 memory for "a QEMU device model per HVM guest" on top of
+    // 1024 MB; 64 MiB per device model is oVirt's QEMU fixed overhead (VmOverheadCalculatorImpl.java).
+    compliant: xen(dom0({ memoryMiB: 1024 + 2 * 64 }), on('a', { guestType: 'hvm' }), on('b', { guestType: 'hvm' }), on('c', { guestType: 'pvh' })),
+    nonCompliant: xen(dom0({ memoryMiB: 1024 + 64 }), on('a', { guestType: 'hvm' }), on('b', { guestType: 'hvm' })),
+    targets: ['hosts[x1].dom0'],
+    mentions: ['2 HVM guests', '1152 MiB'],
+    notApplicable: xen(dom0({ memoryMiB: 1024 }), on('a', { guestType: 'pvh' })),
   },
   'XEN-DOM0-MEM-LOW': {
     compliant: xen(),
     nonCompliant: xen(dom0({ memoryMiB: 2 * GiB })),
     targets: ['hosts[x1].dom0'],
     mentions: ['2048 MiB', '8192 MiB'],
-    notApplicable: xen(dom0({ memoryMiB: 256 })),
+    notApplicable: xen(dom0({ memoryMiB: 768 })),
   },
   'XEN-DOM0-MEM-HIGH': {
     compliant: xen(),
@@ -73,12 +84,14 @@ ruleTable('xen', {
     mentions: ['isolated'],
     notApplicable: xen({}, on('v', { guestType: 'pv' })),
   },
+  // libxl_dm.c (xen tools/libs/light): disks 0–3 become emulated IDE "whatever their name" (hd or xvd), sd names are passed
+  // to QEMU as emulated SCSI; libvirt libxl_conf.c libxlMakeNic: netfront is PV-only, no model is VIF_IOEMU (emulated + PV).
   'XEN-HVM-EMULATED-DEVICE': {
-    compliant: xen({}, on('v', { guestType: 'hvm' })),
-    nonCompliant: xen({}, on('v', { guestType: 'hvm', disks: [disk({ bus: 'ide' })], networks: [nic({ model: 'e1000' })] })),
+    compliant: xen({}, on('v', { guestType: 'hvm', os: 'windows', disks: [disk({ bus: 'ide' })], networks: [nic({ model: 'e1000' })] })),
+    nonCompliant: xen({}, on('v', { guestType: 'hvm', os: 'windows', disks: [disk({ bus: 'sata' })], networks: [nic({ model: 'netfront' })] })),
     targets: ['vms[v].disks[0]', 'vms[v].networks[0]'],
-    mentions: ['ide', 'bus: xen'],
-    notApplicable: xen({}, on('v', { guestType: 'pvh', disks: [disk({ bus: 'ide' })] })),
+    mentions: ['sata', 'bus: xen', 'IDE'],
+    notApplicable: xen({}, on('v', { guestType: 'pvh', os: 'windows', disks: [disk({ bus: 'sata' })] }), on('w', { guestType: 'hvm', networks: [nic({ model: 'netfront' })] })),
   },
   'XEN-PV-DISK-BUS': {
     compliant: xen({}, on('v', { guestType: 'pvh' })),
@@ -101,17 +114,45 @@ ruleTable('xen', {
     notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', disks: [disk({ bus: 'virtio' })] })] }),
   },
   'XEN-MEM-OVERCOMMIT-NO-BALLOON': {
-    compliant: xen({ overcommit: { cpu: 4, memory: 1.5 } }, on('v')),
-    nonCompliant: xen({ overcommit: { cpu: 4, memory: 1.5 } }, on('v', { balloon: false })),
+    // Xen gives each domain its whole memory at creation (xl.cfg(5) `memory`/`maxmem`: a guest starts with
+    // `memory` and only a balloon driver returns any); overcommit is acknowledged by balloon: true on every VM.
+    compliant: xen({ overcommit: { cpu: 4, memory: 1.5 } }, on('v', { balloon: true }), on('w', { balloon: true })),
+    // The default (balloon undeclared) used to count as ballooning, and one ballooning VM excused the others.
+    nonCompliant: xen({ overcommit: { cpu: 4, memory: 1.5 } }, on('v', { balloon: true }), on('w'), on('z', { balloon: false })),
     targets: ['hosts[x1]'],
-    mentions: ['1.5x'],
+    mentions: ['1.5x', '2 of its 3 VMs (w, z)'],
     notApplicable: xen({}, on('v', { balloon: false })),
+  },
+  'XEN-NUMA-STRICT': {
+    // xl-numa-placement(7) (xen-project/xen docs/man): without cpus= libxl picks the node(s) itself and only
+    // pinning guarantees local memory; hyperplan renders <numatune> on KVM only.
+    compliant: xen({}, on('v', { numa: 'preferred' })),
+    nonCompliant: xen({}, on('v', { numa: 'strict' })),
+    targets: ['vms[v]'],
+    mentions: ['numa: preferred'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', numa: 'strict' })] }),
   },
   'XEN-PVH-BOOT': {
     compliant: xen({}, on('v', { guestType: 'pvh' })),
     nonCompliant: xen({}, on('v', { guestType: 'pvh', kernel: '' })),
     targets: ['vms[v]'],
     notApplicable: xen({}, on('v', { guestType: 'hvm', kernel: '' })),
+  },
+  // xl.cfg(5) "PVH guest options": "Currently there's no firmware available for PVH guests"; libvirt libxl_conf.c loads OVMF for HVM only.
+  'XEN-PVH-FIRMWARE': {
+    compliant: xen({}, on('v', { guestType: 'hvm', firmware: 'uefi', secureBoot: true }), on('w', { guestType: 'pvh' })),
+    nonCompliant: xen({}, on('v', { guestType: 'pvh', firmware: 'uefi', secureBoot: true }), on('w', { guestType: 'pv', firmware: 'uefi' })),
+    targets: ['vms[v]', 'vms[w]'],
+    mentions: ['v is a Xen PVH guest', 'firmware: uefi and secureBoot: true', 'guestType: hvm'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', firmware: 'uefi', secureBoot: true })] }),
+  },
+  // Windows boots from firmware on emulated hardware: HVM only (xl.cfg(5): PVH has no firmware).
+  'XEN-WINDOWS-NOT-HVM': {
+    compliant: xen({}, on('v', { os: 'windows' }), on('w', { os: 'linux', guestType: 'pvh' })),
+    nonCompliant: xen({}, on('v', { os: 'windows', guestType: 'pvh' })),
+    targets: ['vms[v]'],
+    mentions: ['PVH', 'guestType: hvm'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', os: 'windows' })] }),
   },
   'XEN-GUEST-TYPE-IMPLICIT': {
     compliant: xen({}, on('v', { guestType: 'pvh' })),

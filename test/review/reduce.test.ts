@@ -160,7 +160,7 @@ describe('reduced review equals the full review', () => {
     const hosts = base.fleet.hosts.map((h) => h.name);
     const stacks =
       'stacks:\n' +
-      `  - { name: east, hosts: [${hosts.slice(0, 10).join(', ')}], backend: { type: s3, config: { bucket: tf, key: east.tfstate, region: eu-west-1 } } }\n` +
+      `  - { name: east, hosts: [${hosts.slice(0, 10).join(', ')}], backend: { type: s3, bucket: tf, key: east.tfstate, region: eu-west-1 } }\n` +
       `  - { name: west, hosts: [${hosts.slice(10).join(', ')}] }\n`;
     const withStacks = BASE.replace('vms:\n', `${stacks}vms:\n`);
     base = await prepare('base', withStacks);

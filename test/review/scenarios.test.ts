@@ -42,11 +42,12 @@ describe('review of fleet changes', () => {
       `${BASE_FLEET}  - { name: new-1, vcpus: 2, memory: 4GiB, host: kvm-a1, disks: [{ size: 10GiB, pool: nfs, image: debian-12 }], networks: [prod] }\n`,
     );
     expect(review.vms).toEqual([{ vm: 'new-1', change: 'create', host: 'kvm-a1', reasons: ['new VM on kvm-a1'] }]);
-    // (32 − 2 reserved) × 4 overcommit = 120 vCPUs; 128 − 4 GiB reserved = 126,976 MiB.
+    // (32 − 2 reserved) × 4 overcommit = 120 vCPUs; 128 − 4 GiB reserved = 126,976 MiB. Each VM also uses
+    // its per-guest overhead (planner/capacity.ts): web-1 (4 vCPUs, 8 GiB) 112 MiB, new-1 (2 vCPUs, 4 GiB) 88 MiB.
     expect(host(review, 'kvm-a1')).toEqual({
       name: 'kvm-a1',
-      before: { cpu: { used: 4, capacity: 120 }, memoryMiB: { used: 8192, capacity: 126976 } },
-      after: { cpu: { used: 6, capacity: 120 }, memoryMiB: { used: 12288, capacity: 126976 } },
+      before: { cpu: { used: 4, capacity: 120 }, memoryMiB: { used: 8192 + 112, capacity: 126976 } },
+      after: { cpu: { used: 6, capacity: 120 }, memoryMiB: { used: 12288 + 112 + 88, capacity: 126976 } },
     });
     expect(review.dataLoss).toEqual([]);
   });
@@ -59,7 +60,8 @@ describe('review of fleet changes', () => {
       'memory: 8192 → 16384 (restart: boot-time memory size)',
       expect.stringMatching(/^restart: provider 0\.9\.7 applies any domain change by shutting the running domain down/),
     ]);
-    expect(host(review, 'kvm-a1').after?.memoryMiB.used).toBe(16384);
+    // 16 GiB plus the larger per-guest overhead of a VM the planner may put on either kind: Xen's 4 + 128 MiB.
+    expect(host(review, 'kvm-a1').after?.memoryMiB.used).toBe(16384 + 132);
     expect(review.vms).toHaveLength(1);
   });
 
@@ -85,7 +87,7 @@ describe('review of fleet changes', () => {
     const web = vm(review, 'web-1');
     expect(web).toMatchObject({ change: 'move', from: 'kvm-a1', to: 'kvm-a2', host: 'kvm-a2', migration: 'live' });
     expect(web.reasons).toContain(
-      'live-migrate first with: virsh -c qemu+ssh://root@kvm-a1/system migrate --live --persistent --undefinesource web-1 qemu+ssh://root@kvm-a2/system, ' +
+      'live-migrate first with: virsh -c qemu+ssh://root@kvm-a1/system migrate --live --persistent --undefinesource --tls web-1 qemu+ssh://root@kvm-a2/system, ' +
         'then `terraform state mv libvirt_domain.kvm_a1_web_1 libvirt_domain.kvm_a2_web_1` (and the same for its volumes; across stacks: `terraform state rm` + `terraform import`), ' +
         'so Terraform neither destroys nor recreates it',
     );

@@ -70,7 +70,8 @@ const mutatedPolicy = fc.array(mutation, { minLength: 1, maxLength: 3 }).map((ms
 /** A real fleet and its plan, for running parsed policies through the engine. */
 function exampleFleet(): { fleet: Parameters<typeof evaluatePolicies>[0]; placement: Parameters<typeof evaluatePolicies>[1] } {
   const file = 'examples/hybrid/fleet.yaml';
-  const loaded = loadFleetFromString(readFileSync(file, 'utf8'), file, { env: {}, readFile: () => 'secret\n' });
+  // Cloud-init files must be cloud-config (keys are merged into them); anything else read is a secret.
+  const loaded = loadFleetFromString(readFileSync(file, 'utf8'), file, { env: {}, readFile: (path) => (path.endsWith('.yaml') ? '#cloud-config\n' : 'secret\n') });
   if (!loaded.ok) throw new Error(`${file} does not load: ${loaded.problems[0]?.message}`);
   return { fleet: loaded.fleet, placement: plan(loaded.fleet) };
 }

@@ -8,8 +8,9 @@ export const xenDom0MemMin: Rule = {
   severity: 'error',
   summary: `Dom0 has at least ${DOM0_MIN_MIB} MiB of memory`,
   rationale:
-    `Dom0 runs the toolstack, the PV backends and one QEMU device model per HVM guest. XenServer never sized it below ${DOM0_MIN_MIB} MB; ` +
-    'below that Dom0 cannot serve guest I/O and the host becomes unmanageable under load.',
+    'Dom0 runs the toolstack, the PV backends and one QEMU device model per HVM guest. XenServer 8 and XCP-ng start it at 1 GiB ' +
+    `plus 5% of host memory and the Xen wiki calls 1024 MB a starting point; below ${DOM0_MIN_MIB} MiB Dom0 cannot serve guest I/O ` +
+    'and the host becomes unmanageable under load.',
   sources: [SRC.xenServerMemory, SRC.xenBestPractices],
   check: (ctx) =>
     hostsOf(ctx, 'xen').flatMap((h) => {

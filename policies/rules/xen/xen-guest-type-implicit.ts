@@ -8,7 +8,7 @@ export const xenGuestTypeImplicit: Rule = {
   severity: 'info',
   summary: 'Xen guests state their guest type (pv, pvh, hvm)',
   rationale:
-    'xl.cfg still defaults to PV on x86, while hyperplan derives PVH or HVM from firmware and image; stating the type keeps the ' +
+    'xl.cfg still defaults to PV on x86, while hyperplan derives PVH or HVM from firmware, os and image; stating the type keeps the ' +
     'fleet readable and stable if defaults change. Informational: the derived type is safe.',
   sources: [SRC.xlCfg],
   check: (ctx) => {

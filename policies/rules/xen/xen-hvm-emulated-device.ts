@@ -2,36 +2,49 @@ import type { Rule, RuleResult } from '../../rule';
 import { judgedOn } from '../helpers';
 import { SRC } from '../sources';
 
-/** Buses served by blkfront (xen) or judged by XEN-VIRTIO-DEVICE (virtio); everything else is QEMU-emulated. */
-const NOT_EMULATED_BUS: ReadonlySet<string> = new Set(['xen', 'virtio']);
-const NOT_EMULATED_NIC: ReadonlySet<string> = new Set(['netfront', 'virtio']);
+/**
+ * Buses whose device names libxl hands to QEMU as another kind of emulated device: `sd*` names
+ * (scsi, sata) are "passed through as is" as emulated SCSI disks, usb is emulated USB storage.
+ * xen (`xvd*`) and ide (`hd*`) disks 0–3 are the same to libxl: an emulated IDE disk plus the PV path.
+ */
+const EMULATION_NAMED_BUS: ReadonlySet<string> = new Set(['scsi', 'sata', 'usb']);
 
 export const xenHvmEmulatedDevice: Rule = {
   id: 'XEN-HVM-EMULATED-DEVICE',
   pack: 'xen',
   severity: 'warning',
-  summary: 'Xen HVM guests use PV disks (bus xen) and PV NICs (netfront)',
+  summary: 'Xen HVM disks use the xen bus, and Windows HVM NICs keep their emulated fallback',
   rationale:
-    'On an HVM guest libxl turns any NIC model other than netfront into an emulated VIF_IOEMU, and ide/sata/scsi disks are emulated by ' +
-    'the QEMU device model in Dom0: slower, and more device-model attack surface. PV drivers (blkfront/netfront) avoid both.',
-  sources: [SRC.libvirtLibxlConf, SRC.xenStubdom],
+    'On HVM libxl has the QEMU device model in Dom0 emulate disks 0–3 as IDE whatever their name (hd or xvd) and offers every disk ' +
+    'through blkfront as well; the guest\'s PV drivers unplug the emulated copies (libxl_dm.c: "For other disks we translate devices ' +
+    '0..3 into hd[a-d]"). An sd name (scsi, sata) instead asks QEMU for an emulated SCSI disk, and usb for emulated USB storage: more ' +
+    'device-model attack surface and slower I/O, so name disks on the xen bus. NICs: without a model libxl gives an emulated NIC plus ' +
+    'the PV path (VIF_IOEMU), any model but netfront too; netfront alone is PV-only (libxl_conf.c, libxlMakeNic), so a Windows guest, ' +
+    'which has no Xen PV drivers until they are installed, has no network with it.',
+  sources: [SRC.libxlDm, SRC.libvirtLibxlConf, SRC.xenStubdom],
   check: (ctx) =>
     judgedOn(ctx, 'xen').flatMap((j) => {
       if (j.effective.guestType !== 'hvm') return [];
       const results: RuleResult[] = [];
       for (const disk of j.effective.disks) {
-        if (NOT_EMULATED_BUS.has(disk.bus)) continue;
+        if (!EMULATION_NAMED_BUS.has(disk.bus)) continue;
         results.push({
           target: `${j.target}.disks[${disk.index}]`,
-          message: `disk ${disk.index} of ${j.vm.name} uses emulated bus ${disk.bus} on a Xen HVM guest; set bus: xen (PV block driver)`,
+          message:
+            `disk ${disk.index} of ${j.vm.name} uses bus ${disk.bus} on a Xen HVM guest, which QEMU in Dom0 emulates as such; set bus: xen ` +
+            '(libxl emulates disks 0–3 as IDE until the PV drivers unplug them, and serves every disk through blkfront)',
         });
       }
-      for (const nic of j.effective.nics) {
-        if (NOT_EMULATED_NIC.has(nic.model)) continue;
-        results.push({
-          target: `${j.target}.networks[${nic.index}]`,
-          message: `NIC ${nic.index} of ${j.vm.name} uses emulated model ${nic.model} on a Xen HVM guest; set model: netfront (PV network driver)`,
-        });
+      if (j.vm.os === 'windows') {
+        for (const nic of j.effective.nics) {
+          if (nic.model !== 'netfront') continue;
+          results.push({
+            target: `${j.target}.networks[${nic.index}]`,
+            message:
+              `NIC ${nic.index} of ${j.vm.name} is netfront (PV only) on a Windows HVM guest, which has no network until Xen PV drivers ` +
+              'are installed; remove the model to get the emulated NIC with the PV path',
+          });
+        }
       }
       return results;
     }),

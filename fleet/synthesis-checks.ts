@@ -1,0 +1,355 @@
+/**
+ * What synthesis needs of a fleet beyond its schema and references, checked at load so that a fleet
+ * that loads always synthesizes (the constructs' prop checks stay as a second line of defence for fleets
+ * built in code): pool sources, network CIDRs, image file names, device names for disks and cloud-init
+ * seeds, stack membership, and the Terraform addresses and construct ids derived from names.
+ *
+ * Name checks are placement-independent: any VM may land on any host of a stack, so two names that could
+ * ever synthesize to one address are reported, naming both entries.
+ */
+import { cloudInitSeedBus, cloudInitSeedDevice, DEVICE_LETTERS, DISK_DEVICE_PREFIX, effectiveVm } from './effective-vm';
+import type { Fleet, Hypervisor, Network, Vm } from './model';
+import type { PathProblem, PathSegment } from './problems';
+import { stackSpecs } from './stack-specs';
+import { storagePoolProblems } from './storage-pool-sources';
+import {
+  HOST_ADDRESS_PARTS, HOST_OUTPUTS, imageVolumeName, KVM_HOST_OUTPUTS, MIGRATION_POOL_OUTPUTS, migrationPoolConstructId,
+  STACK_BACKEND_CONSTRUCT_ID, terraformId, XEN_HOST_OUTPUTS,
+} from './terraform-names';
+
+export type SynthesisFleet = Omit<Fleet, 'file' | 'locations'>;
+
+/** The prefix lengths libvirt's `<ip>` gets a gateway and a DHCP range from: a /30 is the smallest such network. */
+export const MIN_NETWORK_PREFIX = 1;
+export const MAX_NETWORK_PREFIX = 30;
+
+/** nat and route networks are libvirt's own IP networks: they need an address range. */
+export const needsCidr = (network: Pick<Network, 'mode'>): boolean => network.mode === 'nat' || network.mode === 'route';
+
+function networkProblems(fleet: SynthesisFleet): PathProblem[] {
+  return fleet.networks.flatMap((network, index): PathProblem[] => {
+    if (network.cidr === undefined) {
+      return needsCidr(network)
+        ? [{ path: ['networks', index, 'mode'], message: `a ${network.mode} network needs 'cidr' (e.g. 192.168.122.0/24): libvirt gives it a gateway and DHCP range` }]
+        : [];
+    }
+    const prefix = Number(network.cidr.split('/')[1]);
+    if (prefix >= MIN_NETWORK_PREFIX && prefix <= MAX_NETWORK_PREFIX) return [];
+    return [{
+      path: ['networks', index, 'cidr'],
+      message: `'${network.cidr}' leaves no room for a gateway and a DHCP range; use a prefix from /${MIN_NETWORK_PREFIX} to /${MAX_NETWORK_PREFIX}`,
+    }];
+  });
+}
+
+function poolProblems(fleet: SynthesisFleet): PathProblem[] {
+  return fleet.pools.flatMap((pool, index) => storagePoolProblems(pool).map(([key, message]) => ({ path: ['pools', index, key], message })));
+}
+
+/** Hypervisors a VM can be synthesized for: its own, or every kind of host the fleet has. */
+function hypervisorsOf(vm: Vm, kinds: readonly Hypervisor[]): readonly Hypervisor[] {
+  return vm.hypervisor === 'auto' ? kinds : [vm.hypervisor];
+}
+
+function deviceProblems(fleet: SynthesisFleet, kinds: readonly Hypervisor[]): PathProblem[] {
+  const asFleet: Fleet = { ...fleet, locations: {} };
+  return fleet.vms.flatMap((vm, index): PathProblem[] => {
+    const at = (...rest: PathSegment[]): PathSegment[] => ['vms', index, ...rest];
+    if (vm.cloudInit !== undefined && vm.disks.length === 0) {
+      return [{ path: at('cloudInit'), message: "cloudInit needs a disk: the seed volume goes into the OS disk's pool; add a disk or remove cloudInit" }];
+    }
+    // Device names run out only with DEVICE_LETTERS disks on one prefix (the seed needs one more).
+    if (vm.disks.length < DEVICE_LETTERS + (vm.cloudInit === undefined ? 1 : 0)) return [];
+    // One problem per path and cause, naming every hypervisor it happens on.
+    const found = new Map<string, { path: PathSegment[]; hypervisors: Hypervisor[]; message: (on: string) => string }>();
+    const note = (path: PathSegment[], cause: string, hypervisor: Hypervisor, message: (on: string) => string): void => {
+      const key = `${path.join('.')} ${cause}`;
+      const entry = found.get(key);
+      if (entry) entry.hypervisors.push(hypervisor);
+      else found.set(key, { path, hypervisors: [hypervisor], message });
+    };
+    for (const hypervisor of hypervisorsOf(vm, kinds)) {
+      const effective = effectiveVm(asFleet, vm, hypervisor);
+      const perPrefix = new Map<string, number>();
+      for (const disk of effective.disks) {
+        const prefix = DISK_DEVICE_PREFIX[disk.bus];
+        const count = (perPrefix.get(prefix) ?? 0) + 1;
+        perPrefix.set(prefix, count);
+        if (count === DEVICE_LETTERS + 1) {
+          note(at('disks', disk.index), prefix, hypervisor, (on) => `more than ${DEVICE_LETTERS} disks use ${prefix}* device names on ${on} (${prefix}a to ${prefix}z); move some to another bus`);
+        }
+      }
+      if (vm.cloudInit !== undefined && cloudInitSeedDevice(effective) === undefined) {
+        const bus = cloudInitSeedBus(effective);
+        const prefix = DISK_DEVICE_PREFIX[bus];
+        note(at('cloudInit'), bus, hypervisor, (on) => `on ${on} the cloud-init seed goes on the ${bus} bus, but the disks use every ${prefix}* device name; move a disk to another bus`);
+      }
+    }
+    return [...found.values()].map(({ path, hypervisors, message }) => ({ path, message: message(hypervisors.join(' and ')) }));
+  });
+}
+
+/**
+ * Base images: the volume name is the file name of the source, so a source needs one, and two sources
+ * with one file name cannot go into one pool (a VM's base image goes into its OS disk's pool).
+ */
+function imageProblems(fleet: SynthesisFleet): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const named = new Map(fleet.images.map((image) => [image.name, image]));
+  fleet.images.forEach((image, index) => {
+    if (imageVolumeName(image.source) === '') problems.push({ path: ['images', index, 'source'], message: noFileName(image.source) });
+  });
+  const volumes = new Map<string, { source: string; where: string }>();
+  fleet.vms.forEach((vm, vmIndex) => {
+    vm.disks.forEach((disk, diskIndex) => {
+      if (disk.image === undefined) return;
+      const path = ['vms', vmIndex, 'disks', diskIndex, 'image'];
+      const source = named.get(disk.image)?.source ?? disk.image;
+      const volume = imageVolumeName(source);
+      if (volume === '') {
+        if (!named.has(disk.image)) problems.push({ path, message: noFileName(source) });
+        return;
+      }
+      const key = `${disk.pool}\u0000${volume}`;
+      const first = volumes.get(key);
+      const where = `vms[${vmIndex}].disks[${diskIndex}]`;
+      if (first === undefined) volumes.set(key, { source, where });
+      else if (first.source !== source) {
+        problems.push({
+          path,
+          message: `image '${source}' and image '${first.source}' (${first.where}) would both be volume '${volume}' in pool '${disk.pool}'; rename one of the files or use another pool`,
+        });
+      }
+    });
+  });
+  return problems;
+}
+
+function noFileName(source: string): string {
+  return `image source '${source}' has no file name; give a path or URL ending in the image file (e.g. /images/debian-12.qcow2), which becomes the volume name`;
+}
+
+function stackProblems(fleet: SynthesisFleet): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const member = new Set<string>();
+  fleet.stacks.forEach((stack, index) => {
+    const seen = new Set<string>();
+    stack.hosts.forEach((host, i) => {
+      if (seen.has(host)) problems.push({ path: ['stacks', index, 'hosts', i], message: `host '${host}' is listed twice in stack '${stack.name}'` });
+      seen.add(host);
+      member.add(host);
+    });
+  });
+  if (fleet.stacks.length > 0) {
+    const names = fleet.stacks.map((s) => s.name).join(', ');
+    fleet.hosts.forEach((host, index) => {
+      if (!member.has(host.name)) {
+        problems.push({ path: ['hosts', index, 'name'], message: `host '${host.name}' is in no stack; add it to one of the stacks (${names}): synthesis defines each host in its stack` });
+      }
+    });
+  }
+  return problems;
+}
+
+/** Where a name came from, for messages that name both entries of a collision. */
+interface Origin {
+  readonly path: readonly PathSegment[];
+  readonly label: string;
+}
+
+const label = (section: string, index: number, name: string): string => `${section}[${index}] '${name}'`;
+
+/** Two names of one section that become one Terraform id (`web-1`, `web_1`). */
+function sectionIdProblems(fleet: SynthesisFleet): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const sections = { hosts: fleet.hosts, vms: fleet.vms, pools: fleet.pools, networks: fleet.networks, migrationPools: fleet.migrationPools } as const;
+  for (const [section, items] of Object.entries(sections)) {
+    const ids = new Map<string, Origin>();
+    items.forEach((item: { readonly name: string }, index: number) => {
+      const id = terraformId(item.name);
+      const first = ids.get(id);
+      if (first === undefined) ids.set(id, { path: [section, index, 'name'], label: label(section, index, item.name) });
+      else problems.push({ path: [section, index, 'name'], message: `'${item.name}' and ${first.label} both become the Terraform name '${id}'; rename one` });
+    });
+  }
+  return problems;
+}
+
+/**
+ * Construct ids the `constructs` library cannot take: it keeps children in a plain object and tests
+ * `children[id]`, so an id like `constructor` or `toString` already "exists" (constructs lib/construct.js,
+ * Node.addChild).
+ */
+function isReservedConstructId(id: string): boolean {
+  return id in Object.prototype;
+}
+
+/** Host and stack names used as construct ids as they are: reserved ids, and ids of the stack's other children. */
+function constructIdProblems(fleet: SynthesisFleet): PathProblem[] {
+  const reserved: PathProblem[] = [];
+  for (const [section, items] of [['hosts', fleet.hosts], ['stacks', fleet.stacks]] as const) {
+    items.forEach((item: { readonly name: string }, index: number) => {
+      if (isReservedConstructId(item.name)) {
+        reserved.push({ path: [section, index, 'name'], message: `'${item.name}' cannot name a ${section === 'hosts' ? 'host' : 'stack'}: it becomes a construct id, and cdktf's construct tree reserves it; rename it` });
+      }
+    });
+  }
+  const pools = new Map(fleet.migrationPools.map((pool, index) => [migrationPoolConstructId(pool.name), label('migrationPools', index, pool.name)]));
+  return fleet.hosts.flatMap((host, index): PathProblem[] => {
+    if (host.name === STACK_BACKEND_CONSTRUCT_ID) {
+      return [{ path: ['hosts', index, 'name'], message: `a host cannot be named '${host.name}': the stack's Terraform backend has that name; rename the host` }];
+    }
+    const pool = pools.get(host.name);
+    return pool === undefined ? [] : [{ path: ['hosts', index, 'name'], message: `a host cannot be named '${host.name}': ${pool} has that name in the stack; rename the host or the pool` }];
+  }).concat(reserved);
+}
+
+type Namespace = Map<string, Origin>;
+
+/**
+ * Address tails (after `<host>_`) per Terraform resource type, from every object that could be on any
+ * host; a tail two objects share is a collision on the host that gets both.
+ */
+function hostTails(fleet: SynthesisFleet, problems: PathProblem[]): Map<string, Namespace> {
+  const namespaces = new Map<string, Namespace>();
+  const add = (type: string, parts: readonly string[], origin: Origin): void => {
+    let namespace = namespaces.get(type);
+    if (!namespace) namespaces.set(type, (namespace = new Map()));
+    const tail = terraformId(...parts);
+    const first = namespace.get(tail);
+    if (first === undefined) namespace.set(tail, origin);
+    else if (first.label !== origin.label) {
+      problems.push({ path: origin.path, message: `${origin.label} and ${first.label} would both be ${type}.<host>_${tail} on a host that has both; rename one` });
+    }
+  };
+  fleet.pools.forEach((pool, i) => add('libvirt_pool', HOST_ADDRESS_PARTS.pool(pool.name), { path: ['pools', i, 'name'], label: label('pools', i, pool.name) }));
+  fleet.networks.forEach((net, i) => add('libvirt_network', HOST_ADDRESS_PARTS.network(net.name), { path: ['networks', i, 'name'], label: label('networks', i, net.name) }));
+  const images = new Map(fleet.images.map((image) => [image.name, image.source]));
+  fleet.vms.forEach((vm, i) => {
+    const origin = { path: ['vms', i, 'name'], label: label('vms', i, vm.name) };
+    add('libvirt_domain', HOST_ADDRESS_PARTS.domain(vm.name), origin);
+    vm.disks.forEach((disk, d) => {
+      add('libvirt_volume', HOST_ADDRESS_PARTS.disk(vm.name, d), origin);
+      if (disk.image !== undefined) {
+        const volume = imageVolumeName(images.get(disk.image) ?? disk.image);
+        const path = ['vms', i, 'disks', d, 'image'];
+        add('libvirt_volume', HOST_ADDRESS_PARTS.baseImage(disk.pool, volume), { path, label: `the base image '${volume}' in pool '${disk.pool}'` });
+      }
+    });
+    if (vm.cloudInit !== undefined) {
+      add('libvirt_cloudinit_disk', HOST_ADDRESS_PARTS.cloudInitDisk(vm.name), origin);
+      add('libvirt_volume', HOST_ADDRESS_PARTS.cloudInitVolume(vm.name), { ...origin, label: `the cloud-init volume of ${origin.label}` });
+    }
+  });
+  return namespaces;
+}
+
+/**
+ * Addresses of hosts of one stack whose ids nest (`h` and `h_x`): `h` + `x_vm` is `h_x` + `vm`. Also
+ * outputs, which hosts and migration pools share.
+ */
+function stackAddressProblems(fleet: SynthesisFleet, namespaces: ReadonlyMap<string, Namespace>): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const hostIndex = new Map(fleet.hosts.map((host, index) => [host.name, index]));
+  for (const spec of stackSpecs(fleet)) {
+    const members = spec.hosts.filter((name) => hostIndex.has(name));
+    const byId = new Map(members.map((name) => [terraformId(name), name]));
+    for (const outer of members) {
+      const id = terraformId(outer);
+      for (let cut = id.indexOf('_'); cut > 0; cut = id.indexOf('_', cut + 1)) {
+        const inner = byId.get(id.slice(0, cut));
+        if (inner === undefined) continue;
+        const rest = id.slice(cut + 1);
+        for (const [type, namespace] of namespaces) {
+          for (const [tail, origin] of namespace) {
+            const other = tail.startsWith(`${rest}_`) ? namespace.get(tail.slice(rest.length + 1)) : undefined;
+            if (other === undefined) continue;
+            problems.push({
+              path: origin.path,
+              message: `in stack '${spec.name}', ${origin.label} on host '${inner}' and ${other.label} on host '${outer}' would both be ${type}.${terraformId(inner, tail)}; rename one of the hosts`,
+            });
+          }
+        }
+      }
+    }
+    const outputs = new Map<string, Origin>();
+    const output = (id: string, origin: Origin): void => {
+      const first = outputs.get(id);
+      if (first === undefined) outputs.set(id, origin);
+      else if (first.label !== origin.label) problems.push({ path: origin.path, message: `in stack '${spec.name}', ${origin.label} and ${first.label} would both define output '${id}'; rename one` });
+    };
+    for (const name of members) {
+      const index = hostIndex.get(name)!;
+      const host = fleet.hosts[index]!;
+      const kindOutputs = host.hypervisor === 'kvm' ? KVM_HOST_OUTPUTS : XEN_HOST_OUTPUTS;
+      for (const out of [...HOST_OUTPUTS, ...kindOutputs]) output(terraformId(name, out), { path: ['hosts', index, 'name'], label: label('hosts', index, name) });
+    }
+    const stackHosts = new Set(members);
+    fleet.migrationPools.forEach((pool, index) => {
+      if (!pool.hosts.some((h) => stackHosts.has(h))) return;
+      for (const out of MIGRATION_POOL_OUTPUTS) output(terraformId(pool.name, out), { path: ['migrationPools', index, 'name'], label: label('migrationPools', index, pool.name) });
+    });
+  }
+  return problems;
+}
+
+/** Every problem synthesis would meet in a fleet that passed the schema and the cross-checks. */
+export function synthesisProblems(fleet: SynthesisFleet): PathProblem[] {
+  const kinds = (['kvm', 'xen'] as const).filter((kind) => fleet.hosts.some((h) => h.hypervisor === kind));
+  const problems = [
+    ...poolProblems(fleet),
+    ...networkProblems(fleet),
+    ...imageProblems(fleet),
+    ...deviceProblems(fleet, kinds),
+    ...stackProblems(fleet),
+    ...constructIdProblems(fleet),
+  ];
+  // Address checks build on unique ids per section; with twins there, they would only repeat the news.
+  const twins = sectionIdProblems(fleet);
+  if (twins.length > 0) return [...problems, ...twins];
+  const namespaces = hostTails(fleet, problems);
+  return [...problems, ...stackAddressProblems(fleet, namespaces)];
+}
+
+/** cdktf's token markers (cdktf lib/tokens/private/encoding.js): a string holding one is read as a reference. */
+const TOKEN_SHAPED = /[$#&]\{TfToken\[[a-zA-Z0-9:._-]+\]\}/;
+
+/** True for a double cdktf decodes as a token (top 16 bits 0xfdff or 0xfbff, encoding.js). */
+export function isTokenNumber(value: number): boolean {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value);
+  const top = view.getUint16(0);
+  return top === 0xfdff || top === 0xfbff;
+}
+
+/**
+ * Strings and numbers anywhere in the fleet data that cdktf would take for its own tokens; they would
+ * be resolved as references (or crash synthesis) instead of being written as they are. One walk that
+ * copies the path only for a hit: this runs over every value of fleets with 20,000 VMs.
+ */
+export function tokenProblems(data: unknown): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const path: PathSegment[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (TOKEN_SHAPED.test(value)) problems.push({ path: [...path], message: "contains a cdktf token marker (like '${TfToken[…]}'), which synthesis would read as a reference; remove it" });
+    } else if (typeof value === 'number') {
+      if (isTokenNumber(value)) problems.push({ path: [...path], message: `${value} is a number cdktf reserves for its own references; use another value` });
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        walk(value[i]);
+        path.pop();
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      for (const key of Object.keys(value)) {
+        path.push(key);
+        if (TOKEN_SHAPED.test(key)) problems.push({ path: [...path], message: 'this key contains a cdktf token marker; remove it', at: 'key' });
+        walk((value as Record<string, unknown>)[key]);
+        path.pop();
+      }
+    }
+  };
+  walk(data);
+  return problems;
+}

@@ -1,0 +1,46 @@
+/**
+ * Names synthesis derives from fleet names: Terraform identifiers (resource addresses, provider aliases,
+ * outputs), the volume names of base images, and the construct ids of a stack's children. They live here,
+ * below the constructs, so the loader can check them for collisions before synthesis ever runs.
+ */
+
+/** `kvm-a1`, `web-1` → `kvm_a1_web_1`: letters, digits and `_`, never starting with a digit. */
+export function terraformId(...parts: readonly string[]): string {
+  const id = parts.join('_').replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[0-9]/.test(id) ? `_${id}` : id;
+}
+
+/** Volume name of an image: the last segment of its path or URL, without query or fragment. */
+export function imageVolumeName(source: string): string {
+  const path = source.replace(/[?#].*$/, '').replace(/\/+$/, '');
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/**
+ * Construct ids of a fleet stack's direct children besides its hosts (which use the host name): cdktf's
+ * backend construct is always `backend`, and each migration pool is `migration-<pool>`.
+ */
+export const STACK_BACKEND_CONSTRUCT_ID = 'backend';
+export const migrationPoolConstructId = (pool: string): string => `migration-${pool}`;
+
+/**
+ * The parts after the host name of each Terraform address a host's constructs create (the host name
+ * comes first: `terraformId(host, ...parts)`). One table for the constructs and the loader's check.
+ */
+export const HOST_ADDRESS_PARTS = {
+  nodeInfo: (): readonly string[] => ['node_info'],
+  pool: (pool: string): readonly string[] => ['pool', pool],
+  network: (network: string): readonly string[] => ['net', network],
+  baseImage: (pool: string, volume: string): readonly string[] => ['image', pool, volume],
+  domain: (vm: string): readonly string[] => [vm],
+  disk: (vm: string, index: number): readonly string[] => [vm, `disk${index}`],
+  cloudInitDisk: (vm: string): readonly string[] => [vm, 'cloudinit'],
+  cloudInitVolume: (vm: string): readonly string[] => [vm, 'cloudinit_volume'],
+} as const;
+
+/** Output names of every host (`<host>_<name>`), of KVM and Xen hosts only, and of migration pools (`<pool>_<name>`). */
+export const HOST_OUTPUTS = ['declared_vs_actual', 'usable_capacity', 'host_preparation'] as const;
+export const KVM_HOST_OUTPUTS = ['hugepages'] as const;
+export const XEN_HOST_OUTPUTS = ['xen_boot_line', 'xl_conf', 'libxl_conf'] as const;
+export const MIGRATION_POOL_OUTPUTS = ['members', 'migrate_command', 'headroom'] as const;
+export type HostOutputName = (typeof HOST_OUTPUTS)[number] | (typeof KVM_HOST_OUTPUTS)[number] | (typeof XEN_HOST_OUTPUTS)[number];
