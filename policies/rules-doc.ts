@@ -1,6 +1,7 @@
 /** The rule catalogue as Markdown (docs/rules.md, `hyperplan rules --format markdown`) and as text. */
 import type { RuleInfo } from './engine-rules';
 import { cell } from './report-markdown';
+import { RULE_CHANGES } from './rule-changes';
 
 function groupByPack(rules: readonly RuleInfo[]): Map<string, RuleInfo[]> {
   const packs = new Map<string, RuleInfo[]>();
@@ -18,6 +19,13 @@ export function rulesMarkdown(rules: readonly RuleInfo[]): string {
     '`hyperplan.policy.yaml`; see `hyperplan rules` for the same list on the command line.',
     '',
   ];
+  const known = new Set(rules.map((r) => r.id));
+  const changes = RULE_CHANGES.filter((c) => known.has(c.id));
+  if (changes.length > 0) {
+    lines.push('## New and changed rules', '', '| Rule | Change | Why |', '|---|---|---|');
+    for (const c of changes) lines.push(`| [\`${c.id}\`](#${c.id.toLowerCase()}) | ${c.change} | ${cell(c.why)} |`);
+    lines.push('');
+  }
   const packs = groupByPack(rules);
   lines.push('| Pack | Rules |', '|---|---|');
   for (const [pack, list] of packs) lines.push(`| ${pack} | ${list.length} |`);

@@ -54,6 +54,7 @@ describe('FleetBuilder', () => {
     const fleet = baseBuilder()
       .host({ name: 'xen-2', hypervisor: 'xen', uri: 'xen+ssh://root@xen-2/system', cpus: 16, memory: '64GiB', distro: 'xcp-ng' })
       .vm({ name: 'win-1', vcpus: 2, memory: '8GiB', os: 'windows', hypervisor: 'xen', networks: ['prod'] })
+      .stack({ name: 'xcp', hosts: ['xen-2'] })
       .build();
     expect(fleet.hosts.find((h) => h.name === 'xen-2')?.distro).toBe('xcp-ng');
     expect(fleet.vms.find((v) => v.name === 'win-1')?.os).toBe('windows');

@@ -66,16 +66,16 @@ describe('loading examples', () => {
     expect(fleet.locations['hosts[xen-s1]']).toEqual({ file, line: 31, column: 5 });
     expect(fleet.locations['hosts[xen-s1].dom0']).toEqual({ file, line: 38, column: 11 });
     expect(fleet.locations['hosts[xen-s1].dom0.memory']).toEqual({ file, line: 38, column: 21 });
-    expect(fleet.locations['vms[web-1]']).toEqual({ file, line: 56, column: 5 });
-    expect(fleet.locations['vms[web-1].memory']).toEqual({ file, line: 58, column: 13 });
-    expect(fleet.locations['vms[web-1].disks[0]']).toEqual({ file, line: 60, column: 9 });
-    expect(fleet.locations['vms[web-1].networks[0]']).toEqual({ file, line: 62, column: 16 });
-    expect(fleet.locations['vms[web-1].cloudInit']).toEqual({ file, line: 67, column: 16 });
+    expect(fleet.locations['vms[web-1]']).toEqual({ file, line: 57, column: 5 });
+    expect(fleet.locations['vms[web-1].memory']).toEqual({ file, line: 59, column: 13 });
+    expect(fleet.locations['vms[web-1].disks[0]']).toEqual({ file, line: 61, column: 9 });
+    expect(fleet.locations['vms[web-1].networks[0]']).toEqual({ file, line: 63, column: 16 });
+    expect(fleet.locations['vms[web-1].cloudInit']).toEqual({ file, line: 68, column: 16 });
     for (const key of ['migrationPools[kvm-pool-a]', 'networks[prod]', 'pools[images]', 'images[debian-12]', 'stacks[site-a]', 'vms[vault-1].host']) {
       expect(fleet.locations[key], key).toBeDefined();
     }
     expect(locate(fleet, 'vms[web-1].graphics.listen')).toEqual(fleet.locations['vms[web-1]']);
-    expect(locate(fleet, 'vms[web-1].disks[1].size')).toEqual({ file, line: 61, column: 17 });
+    expect(locate(fleet, 'vms[web-1].disks[1].size')).toEqual({ file, line: 62, column: 17 });
     expect(locate(fleet, 'nothing[here]')).toBeUndefined();
   });
 });

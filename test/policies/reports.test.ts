@@ -9,6 +9,7 @@ import { markdownReport } from '../../policies/report-markdown';
 import { sarifReport } from '../../policies/report-sarif';
 import { textReport } from '../../policies/report-text';
 import { rulesMarkdown } from '../../policies/rules-doc';
+import { RULE_CHANGES } from '../../policies/rule-changes';
 import { fleet, kvmHost, pinned, vm, xenHost } from './fixtures';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -91,6 +92,14 @@ describe('text and Markdown reports', () => {
 });
 
 describe('docs/rules.md', () => {
+  it('names every new or changed rule, each a rule of the catalogue, with why it changed', () => {
+    const ids = new Set(catalogue().map((r) => r.id));
+    expect(RULE_CHANGES.filter((c) => !ids.has(c.id))).toEqual([]);
+    const doc = rulesMarkdown(catalogue());
+    for (const c of RULE_CHANGES) expect(doc).toContain(`| [\`${c.id}\`](#${c.id.toLowerCase()}) | ${c.change} |`);
+    expect(RULE_CHANGES.map((c) => c.id)).toContain('XEN-MEM-OVERCOMMIT-NO-BALLOON');
+  });
+
   it('is up to date with the rule metadata (regenerate: node --import tsx policies/generate-docs.ts)', () => {
     expect(readFileSync(`${ROOT}docs/rules.md`, 'utf8')).toBe(rulesMarkdown(catalogue()));
   });
