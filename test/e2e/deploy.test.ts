@@ -59,7 +59,7 @@ function synthesize(fleet: FleetDocument, dir: string, daemons: DaemonSet): Synt
   const synth = hyperplan(['synth', 'fleet.yaml', '--out', 'out', '--quiet'], dir);
   expect(synth.status, synth.stderr).toBe(0);
   const hostOfAlias = new Map(fleet.hosts.map((h) => [terraformId(String(h.name)), String(h.name)]));
-  const stacks: SynthSummary['stacks'] = [];
+  const stacks: Array<SynthSummary['stacks'][number]> = [];
   for (const stackName of listStacks(join(dir, 'out'))) {
     const file = join(dir, 'out/stacks', stackName, 'cdk.tf.json');
     const json = JSON.parse(readFileSync(file, 'utf8')) as { provider: { libvirt: Array<{ alias: string; uri: string }> } };
