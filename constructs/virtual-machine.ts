@@ -54,6 +54,11 @@ const HYPERV_ATTRIBUTE: Readonly<Record<HypervFeature, keyof DomainFeaturesHyper
   frequencies: 'frequencies',
   ipi: 'ipi',
 };
+/** Secure Boot with Microsoft's keys enrolled, as libvirt's firmware autoselection names it. */
+const SECURE_BOOT_FIRMWARE_FEATURES = [
+  { name: 'secure-boot', enabled: 'yes' },
+  { name: 'enrolled-keys', enabled: 'yes' },
+];
 /** Chardev source of serial and Xen consoles; see the devices block below. */
 const PTY = { pty: { path: '' } };
 
@@ -223,7 +228,10 @@ export class VirtualMachine extends Construct {
       typeArch: ARCH,
       typeMachine: effective.machine,
       ...(effective.firmware === 'uefi' ? { firmware: 'efi' } : {}),
-      ...(effective.secureBoot ? { loaderSecure: 'yes' } : {}),
+      // With firmware autoselection libvirt takes Secure Boot as firmware features (formatdomain "BIOS
+      // bootloader": <firmware><feature name='secure-boot'/>, since 7.2.0); the provider drops
+      // `loader_secure` unless a loader path is given, which autoselection is meant to avoid.
+      ...(effective.secureBoot ? { firmwareInfo: { features: SECURE_BOOT_FIRMWARE_FEATURES } } : {}),
       ...(effective.kernel ? { kernel: effective.kernel } : {}),
       ...(effective.initrd ? { initrd: effective.initrd } : {}),
       ...(effective.cmdline ? { cmdline: effective.cmdline } : {}),

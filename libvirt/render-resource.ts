@@ -14,7 +14,7 @@ function isScalar(value: unknown): value is Scalar {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -52,6 +52,12 @@ function findOrAddChild(parent: XmlElement, name: string): XmlElement {
 }
 
 /** Renders `body` (at table path `prefix`) onto `target`; `container` is target's parent element. */
+/** True when `entries` map some key to `<element>`'s text and `body` leaves that key unset. */
+function textFieldMissing(entries: readonly (readonly [string, Mapping])[], body: Record<string, unknown>, elementName: string): boolean {
+  const textField = entries.find(([, m]) => m.kind === 'text' && m.element === elementName);
+  return textField !== undefined && (body[textField[0]] === undefined || body[textField[0]] === null);
+}
+
 function renderInto(type: ResourceType, body: Record<string, unknown>, prefix: string, target: XmlElement, container: XmlElement | undefined): void {
   const entries = CHILDREN.get(type)?.get(prefix) ?? [];
   for (const [key, mapping] of entries) {
@@ -69,7 +75,12 @@ function renderInto(type: ResourceType, body: Record<string, unknown>, prefix: s
         if (isScalar(value)) target.text = scalarText(value);
         break;
       case 'sibling-attribute':
-        if (isScalar(value)) setAttribute(findOrAddChild(target, mapping.element), mapping.name, scalarText(value));
+        // The provider's generated converters write a flattened element's attributes only together with its
+        // text field (internal/generated/domain_os_convert.gen.go at v0.9.7: `loader_secure` without `loader`
+        // is dropped), so an attribute whose element has no text set is not rendered either.
+        if (isScalar(value) && !textFieldMissing(entries, body, mapping.element)) {
+          setAttribute(findOrAddChild(target, mapping.element), mapping.name, scalarText(value));
+        }
         break;
       case 'presence':
         if (value === true) target.children.push(element(mapping.element));

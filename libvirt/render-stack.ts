@@ -4,7 +4,7 @@
  * domain, network, pool and volume. Pure: the caller reads and writes files.
  */
 import { RESOURCE_TYPES, type ResourceType } from './mapping-table';
-import { renderResource, type ResourceBody } from './render-resource';
+import { isObject, renderResource, type ResourceBody } from './render-resource';
 
 /** Directory a volume lands in when its pool's target path cannot be determined (libvirt's default pool). */
 export const DEFAULT_IMAGE_DIR = '/var/lib/libvirt/images';
@@ -120,12 +120,21 @@ class Resolver {
   }
 
   poolPath(pool: unknown): string | undefined {
+    const target = this.#poolBody(pool)?.target;
+    return typeof target === 'object' && target !== null && 'path' in target && typeof target.path === 'string' ? target.path : undefined;
+  }
+
+  poolType(pool: unknown): string | undefined {
+    const type = this.#poolBody(pool)?.type;
+    return typeof type === 'string' ? type : undefined;
+  }
+
+  /** The stack's `libvirt_pool` named by a volume's `pool` (a name or a reference to one). */
+  #poolBody(pool: unknown): ResourceBody | undefined {
     if (typeof pool !== 'string') return undefined;
     const poolName = this.#resolveString(pool, 'pool');
     for (const candidate of this.#resources.values()) {
-      if (candidate.type !== 'libvirt_pool' || candidate.body.name !== poolName) continue;
-      const target = candidate.body.target;
-      if (typeof target === 'object' && target !== null && 'path' in target && typeof target.path === 'string') return target.path;
+      if (candidate.type === 'libvirt_pool' && candidate.body.name === poolName) return candidate.body;
     }
     return undefined;
   }
@@ -164,6 +173,12 @@ export function renderStack(stack: SynthesizedStack, options: RenderOptions = {}
       let body = resolver.resolve(raw, address) as ResourceBody;
       if (type === 'libvirt_volume' && body.capacity === undefined && body.create !== undefined) {
         body = { ...body, capacity: UPLOAD_CAPACITY_PLACEHOLDER };
+      }
+      // libvirt ignores a volume's <format> in a logical pool: an LV holds raw data (docs/storage.rst,
+      // "Logical volume pool"); the end-to-end suite read back no <format> for such a volume.
+      if (type === 'libvirt_volume' && resolver.poolType(body.pool) === 'logical' && isObject(body.target)) {
+        const { format: _format, ...target } = body.target;
+        body = { ...body, target };
       }
       const host = hostOf(aliasOf(byId[id] ?? {}));
       const kind = KIND_OF[type];

@@ -40,7 +40,7 @@ function sensitiveIn(attributes: Readonly<Record<string, SchemaAttribute>>, pref
   for (const [name, attribute] of Object.entries(attributes)) {
     const path = prefix ? `${prefix}.${name}` : name;
     if (attribute.sensitive) into.add(path);
-    if (attribute.nested_type) sensitiveIn(attribute.nested_type.attributes, path, into);
+    if (attribute.nested_type?.attributes) sensitiveIn(attribute.nested_type.attributes, path, into);
   }
 }
 

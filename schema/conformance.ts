@@ -71,13 +71,15 @@ function checkAttribute(attribute: SchemaAttribute, value: unknown, path: string
     if (attribute.type) checkScalar(attribute.type, value, path, problems);
     return;
   }
+  // An empty object type takes no attributes: any key set in it is unknown.
+  const attributes = nested.attributes ?? {};
   if (nested.nesting_mode === 'single') {
-    checkObject(nested.attributes, value, path, problems, false);
+    checkObject(attributes, value, path, problems, false);
   } else if (nested.nesting_mode === 'map') {
     if (isToken(value)) return;
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) checkObject(nested.attributes, item, `${path}.${key}`, problems, false);
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) checkObject(attributes, item, `${path}.${key}`, problems, false);
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => checkObject(nested.attributes, item, `${path}[${index}]`, problems, false));
+    value.forEach((item, index) => checkObject(attributes, item, `${path}[${index}]`, problems, false));
   } else if (!isToken(value)) {
     problems.push({ path, message: `expected a ${nested.nesting_mode} of objects, got ${JSON.stringify(value)}` });
   }

@@ -7,7 +7,8 @@ export type CtyType = 'string' | 'number' | 'bool' | readonly ['list' | 'set' | 
 export type NestingMode = 'single' | 'list' | 'set' | 'map';
 
 export interface NestedType {
-  attributes: Record<string, SchemaAttribute>;
+  /** Absent for an empty object type (the real v0.9.7 schema has 34, e.g. `devices.controllers.address`). */
+  attributes?: Record<string, SchemaAttribute>;
   nesting_mode: NestingMode;
 }
 

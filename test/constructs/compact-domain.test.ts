@@ -27,7 +27,7 @@ const RICH = (provider: LibvirtProvider): CompactDomainConfig => ({
   memoryUnit: 'MiB',
   vcpu: 4,
   autostart: true,
-  os: { type: 'hvm', typeArch: 'x86_64', typeMachine: 'q35', firmware: 'efi', loaderSecure: 'yes' },
+  os: { type: 'hvm', typeArch: 'x86_64', typeMachine: 'q35', firmware: 'efi', firmwareInfo: { features: [{ name: 'secure-boot', enabled: 'yes' }] } },
   cpu: { mode: 'custom', model: 'EPYC-Milan' },
   features: { acpi: true, apic: {}, smm: { state: 'on' } },
   memoryBacking: { memoryHugePages: {} },
@@ -51,7 +51,7 @@ describe('CompactDomain', () => {
     const compact = synthesize((stack, config) => new CompactDomain(stack, 'web', config), RICH);
     const generated = synthesize((stack, config) => new Domain(stack, 'web', config), RICH);
     expect(compact).toEqual(generated);
-    expect(compact).toMatchObject({ name: 'web-1', memory_unit: 'MiB', provider: 'libvirt.kvm_a1', os: { loader_secure: 'yes', type_machine: 'q35' } });
+    expect(compact).toMatchObject({ name: 'web-1', memory_unit: 'MiB', provider: 'libvirt.kvm_a1', os: { firmware_info: { features: [{ name: 'secure-boot', enabled: 'yes' }] }, type_machine: 'q35' } });
     expect(JSON.stringify(compact)).not.toContain('null');
   });
 

@@ -169,10 +169,16 @@ describe('VirtualMachine on KVM', () => {
     });
   });
 
-  it('boots UEFI with Secure Boot (loader secure, SMM) for sensitive guests', () => {
+  // Secure Boot as firmware features (libvirt formatdomain "BIOS bootloader", since 7.2.0): the provider drops
+  // `loader_secure` without a loader path (v0.9.7 internal/generated/domain_os_convert.gen.go; found end to end).
+  it('boots UEFI with Secure Boot (firmware features, SMM) for sensitive guests', () => {
     const { json } = onHost('kvm', [vm('vault-k', { firmware: 'uefi', securityClass: 'sensitive' })]);
     const domain = domainOf(json, 'kvm_a1_vault_k');
-    expect(domain.os).toMatchObject({ firmware: 'efi', loader_secure: 'yes' });
+    expect(domain.os).toMatchObject({
+      firmware: 'efi',
+      firmware_info: { features: [{ name: 'secure-boot', enabled: 'yes' }, { name: 'enrolled-keys', enabled: 'yes' }] },
+    });
+    expect(domain.os.loader_secure).toBeUndefined();
     expect(domain.features.smm).toEqual({ state: 'on' });
   });
 

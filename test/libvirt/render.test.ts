@@ -51,6 +51,35 @@ describe('renderResource', () => {
     expect(unmappedPaths('libvirt_domain', { numa_tune: { memory: { mode: 'strict' } } })).toEqual([]);
   });
 
+  // Found end to end (test/e2e): the provider's generated converter writes <loader>'s attributes only with
+  // a loader path (provider v0.9.7 internal/generated/domain_os_convert.gen.go), so `loader_secure` alone
+  // never reached libvirt; Secure Boot goes through firmware autoselection's features instead (libvirt
+  // formatdomain "BIOS bootloader": <firmware><feature enabled='yes' name='secure-boot'/>).
+  it('renders loader attributes only with a loader path, as the provider sends them, and firmware features', () => {
+    const xml = renderResource('libvirt_domain', {
+      name: 'a', type: 'kvm', memory: 512, vcpu: 1,
+      os: { type: 'hvm', firmware: 'efi', loader_secure: 'yes', firmware_info: { features: [{ name: 'secure-boot', enabled: 'yes' }] } },
+    });
+    expect(xml).not.toContain('<loader');
+    expect(xml).toContain("<firmware>\n      <feature enabled='yes' name='secure-boot'/>\n    </firmware>");
+  });
+
+  // Found end to end: libvirt keeps no <format> for a volume of a logical pool (an LV is raw; docs/storage.rst).
+  it('renders no volume format in a logical pool, and keeps it in a directory pool', () => {
+    const stack: SynthesizedStack = {
+      resource: {
+        libvirt_pool: { vg: { name: 'vg', type: 'logical', source: { name: 'vg0' } }, dir: { name: 'dir', type: 'dir', target: { path: '/var/lib/libvirt/images' } } },
+        libvirt_volume: {
+          lv: { name: 'lv', pool: '${libvirt_pool.vg.name}', capacity: 1024, target: { format: { type: 'raw' } } },
+          file: { name: 'file.qcow2', pool: '${libvirt_pool.dir.name}', capacity: 1024, target: { format: { type: 'qcow2' } } },
+        },
+      },
+    };
+    const volumes = renderStack(stack).files.filter((f) => f.kind === 'volume');
+    expect(volumes.find((f) => f.name === 'lv')?.xml).not.toContain('<format');
+    expect(volumes.find((f) => f.name === 'file.qcow2')?.xml).toContain("<format type='qcow2'/>");
+  });
+
   it('is deterministic whatever the key order of the input', () => {
     const a = renderResource('libvirt_volume', { name: 'v', capacity: 1, capacity_unit: 'GiB', target: { format: { type: 'qcow2' } } });
     const b = renderResource('libvirt_volume', { target: { format: { type: 'qcow2' } }, capacity_unit: 'GiB', capacity: 1, name: 'v' });

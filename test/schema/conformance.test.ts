@@ -24,6 +24,14 @@ describe('checkConformance', () => {
     ]);
   });
 
+  it('treats an empty object type of the real schema (no attributes) as taking no keys', () => {
+    // The v0.9.7 provider reports devices.controllers.address with nesting_mode single and no attributes.
+    const problems = checkConformance({
+      resource: { libvirt_domain: { web: { name: 'web', type: 'kvm', memory: 512, devices: { controllers: [{ type: 'pci', address: { bus: 1 } }] } } } },
+    });
+    expect(problems).toContainEqual({ path: 'resource.libvirt_domain.web.devices.controllers[0].address.bus', message: 'unknown attribute: not in the provider schema' });
+  });
+
   it('accepts Terraform references where any type is expected', () => {
     expect(checkConformance(domain({ memory: '${var.memory}', devices: '${local.devices}' }))).toEqual([]);
   });
