@@ -7,7 +7,7 @@
  * falsely, but a feasible evacuation that first-fit misses is reported unsatisfied.
  */
 import type { Fleet, MigrationPool, PoolReserve } from '../fleet/model';
-import { buildContext, type PlanContext } from './context';
+import { buildContext, type PlanContext, type VmFacts } from './context';
 import { hugepagesFit } from './filters';
 import { Ledger } from './ledger';
 import type { PoolHeadroom } from './types';
@@ -19,6 +19,10 @@ export interface Evacuation {
   /** VM index → host index it moves to (only VMs that found a host). */
   readonly moves: ReadonlyMap<number, number>;
   readonly spare: { readonly cpu: number; readonly memoryMiB: number };
+  /** The failed hosts' VMs in the order first-fit placed them. */
+  readonly leaving: Int32Array;
+  /** Per VM of `leaving`, the position in `survivors` of the host it moves to, -1 when none admitted it. */
+  readonly slots: Int32Array;
 }
 
 /** Host indices of the pool's members that exist in the fleet, in name order. */
@@ -60,6 +64,44 @@ function evacuationOrder(ctx: PlanContext): EvacuationOrder {
   return order;
 }
 
+/**
+ * Whether survivor `h` admits evacuee `facts` in a first-fit evacuation, given its free room and what the
+ * evacuation already put on it (hugepage MiB, VM count, isolated VMs, anti-affinity groups). The one
+ * predicate of `evacuate` and `replaysOn`, so both judge alike.
+ */
+function admitsEvacuee(
+  ctx: PlanContext,
+  ledger: Ledger,
+  facts: VmFacts,
+  h: number,
+  cpuFree: number,
+  memoryFree: number,
+  hugepagesTaken: number,
+  tenantsTaken: number,
+  isolatedTaken: number,
+  groupsTaken: ReadonlySet<string> | undefined,
+): boolean {
+  const vm = facts.vm;
+  if (cpuFree < vm.vcpus || memoryFree < facts.memoryMiB) return false;
+  if (!hugepagesFit(facts, ctx.hosts[h]!, ledger.hugepageUsed[h]! + hugepagesTaken)) return false;
+  const group = vm.antiAffinity;
+  if (group !== undefined && (groupsTaken?.has(group) || ledger.antiAffinity.get(group)?.has(h))) return false;
+  return vm.securityClass === 'isolated' ? ledger.tenants[h] === 0 && tenantsTaken === 0 : ledger.isolated[h] === 0 && isolatedTaken === 0;
+}
+
+/** The failed hosts' VMs in evacuation order: largest charged memory first, then vCPUs, then fleet order. */
+function leavingVms(ctx: PlanContext, ledger: Ledger, failed: readonly number[]): Int32Array {
+  const order = evacuationOrder(ctx);
+  let count = 0;
+  for (const h of failed) count += ledger.vmsOn[h]!.size;
+  const leaving = new Int32Array(count);
+  count = 0;
+  for (const h of failed) for (const v of ledger.vmsOn[h]!) leaving[count++] = order.rank[v]!;
+  leaving.sort();
+  for (let k = 0; k < count; k++) leaving[k] = order.byRank[leaving[k]!]!;
+  return leaving;
+}
+
 /** Re-places the VMs of `failed` hosts onto `survivors` by first-fit decreasing. */
 export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly number[], failed: readonly number[]): Evacuation {
   const n = survivors.length;
@@ -74,30 +116,16 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
   const tenants = new Int32Array(n);
   const isolated = new Int32Array(n);
   const groups: (Set<string> | undefined)[] = new Array(n);
-  // The VMs of the failed hosts, largest charged memory first (then vCPUs, then fleet order), through their ranks.
-  const order = evacuationOrder(ctx);
-  let count = 0;
-  for (const h of failed) count += ledger.vmsOn[h]!.size;
-  const leaving = new Int32Array(count);
-  count = 0;
-  for (const h of failed) for (const v of ledger.vmsOn[h]!) leaving[count++] = order.rank[v]!;
-  leaving.sort();
+  const leaving = leavingVms(ctx, ledger, failed);
+  const slots = new Int32Array(leaving.length).fill(-1);
   const moves = new Map<number, number>();
   let ok = true;
-  for (const r of leaving) {
-    const v = order.byRank[r]!;
+  for (let k = 0; k < leaving.length; k++) {
+    const v = leaving[k]!;
     const facts = ctx.vms[v]!;
-    const vm = facts.vm;
-    const group = vm.antiAffinity;
-    const placedGroup = group === undefined ? undefined : ledger.antiAffinity.get(group);
-    const isolatedVm = vm.securityClass === 'isolated';
     let slot = -1;
     for (let s = 0; s < n; s++) {
-      if (cpuFree[s]! < vm.vcpus || memoryFree[s]! < facts.memoryMiB) continue;
-      const h = survivors[s]!;
-      if (!hugepagesFit(facts, ctx.hosts[h]!, ledger.hugepageUsed[h]! + hugepagesTaken[s]!)) continue;
-      if (group !== undefined && (groups[s]?.has(group) || placedGroup?.has(h))) continue;
-      if (isolatedVm ? ledger.tenants[h] === 0 && tenants[s] === 0 : ledger.isolated[h] === 0 && isolated[s] === 0) {
+      if (admitsEvacuee(ctx, ledger, facts, survivors[s]!, cpuFree[s]!, memoryFree[s]!, hugepagesTaken[s]!, tenants[s]!, isolated[s]!, groups[s])) {
         slot = s;
         break;
       }
@@ -106,12 +134,14 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
       ok = false;
       continue;
     }
+    const vm = facts.vm;
     cpuFree[slot]! -= vm.vcpus;
     memoryFree[slot]! -= facts.memoryMiB;
     hugepagesTaken[slot]! += facts.hugepageMiB;
     tenants[slot]! += 1;
-    if (isolatedVm) isolated[slot]! += 1;
-    if (group !== undefined) (groups[slot] ??= new Set()).add(group);
+    if (vm.securityClass === 'isolated') isolated[slot]! += 1;
+    if (vm.antiAffinity !== undefined) (groups[slot] ??= new Set()).add(vm.antiAffinity);
+    slots[k] = slot;
     moves.set(v, survivors[slot]!);
   }
   let cpu = 0;
@@ -120,7 +150,45 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
     cpu += cpuFree[s]!;
     memoryMiB += memoryFree[s]!;
   }
-  return { ok, moves, spare: { cpu, memoryMiB } };
+  return { ok, moves, spare: { cpu, memoryMiB }, leaving, slots };
+}
+
+/**
+ * Whether survivor `s` (the position in `survivors`), with what the ledger now puts on it, answers every
+ * question the first-fit evacuation `evacuation` asked it as it answered then: it admits each VM it took
+ * and refuses each VM that went to a later survivor or nowhere (VMs placed on an earlier survivor never
+ * asked it). A survivor's answers depend only on its own contents and on what it took before, so when the
+ * failed hosts carry the same VMs and every survivor whose contents changed replays, `evacuate` would
+ * return the very same evacuation.
+ */
+export function replaysOn(ctx: PlanContext, ledger: Ledger, survivors: readonly number[], evacuation: Evacuation, s: number): boolean {
+  const h = survivors[s]!;
+  let cpuFree = ctx.hosts[h]!.capacity.cpu - ledger.cpuUsed[h]!;
+  let memoryFree = ctx.hosts[h]!.capacity.memoryMiB - ledger.memoryUsed[h]!;
+  let hugepagesTaken = 0;
+  let tenants = 0;
+  let isolated = 0;
+  let groups: Set<string> | undefined;
+  const { leaving, slots } = evacuation;
+  for (let k = 0; k < leaving.length; k++) {
+    const slot = slots[k]!;
+    if (slot >= 0 && slot < s) continue;
+    const facts = ctx.vms[leaving[k]!]!;
+    const admits = admitsEvacuee(ctx, ledger, facts, h, cpuFree, memoryFree, hugepagesTaken, tenants, isolated, groups);
+    if (slot !== s) {
+      if (admits) return false;
+      continue;
+    }
+    if (!admits) return false;
+    const vm = facts.vm;
+    cpuFree -= vm.vcpus;
+    memoryFree -= facts.memoryMiB;
+    hugepagesTaken += facts.hugepageMiB;
+    tenants += 1;
+    if (vm.securityClass === 'isolated') isolated += 1;
+    if (vm.antiAffinity !== undefined) (groups ??= new Set()).add(vm.antiAffinity);
+  }
+  return true;
 }
 
 /** Every set of `size` members (all members when the pool is that small), in lexicographic order. */
