@@ -67,7 +67,7 @@ function evacuationOrder(ctx: PlanContext): EvacuationOrder {
 /**
  * Whether survivor `h` admits evacuee `facts` in a first-fit evacuation, given its free room and what the
  * evacuation already put on it (hugepage MiB, VM count, isolated VMs, anti-affinity groups). The one
- * predicate of `evacuate` and `replaysOn`, so both judge alike.
+ * predicate of `evacuate` and `agreesFor`, so both judge alike.
  */
 function admitsEvacuee(
   ctx: PlanContext,
@@ -102,8 +102,20 @@ function leavingVms(ctx: PlanContext, ledger: Ledger, failed: readonly number[])
   return leaving;
 }
 
-/** Re-places the VMs of `failed` hosts onto `survivors` by first-fit decreasing. */
-export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly number[], failed: readonly number[]): Evacuation {
+/**
+ * Re-places the VMs of `failed` hosts onto `survivors` by first-fit decreasing. `resume`, an earlier
+ * evacuation of the same failure set, saves work: for the VMs both start with, up to `agreed` of them
+ * (where every survivor answers first-fit's questions as then, see `agreesFor`), the choices are the same,
+ * so they are taken from it instead of searched again.
+ */
+export function evacuate(
+  ctx: PlanContext,
+  ledger: Ledger,
+  survivors: readonly number[],
+  failed: readonly number[],
+  resume?: Evacuation,
+  agreed = 0,
+): Evacuation {
   const n = survivors.length;
   const cpuFree = new Float64Array(n);
   const memoryFree = new Float64Array(n);
@@ -120,14 +132,23 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
   const slots = new Int32Array(leaving.length).fill(-1);
   const moves = new Map<number, number>();
   let ok = true;
+  let start = 0;
+  if (resume !== undefined) {
+    const limit = Math.min(leaving.length, resume.leaving.length, agreed);
+    while (start < limit && leaving[start] === resume.leaving[start]) start++;
+  }
   for (let k = 0; k < leaving.length; k++) {
     const v = leaving[k]!;
     const facts = ctx.vms[v]!;
     let slot = -1;
-    for (let s = 0; s < n; s++) {
-      if (admitsEvacuee(ctx, ledger, facts, survivors[s]!, cpuFree[s]!, memoryFree[s]!, hugepagesTaken[s]!, tenants[s]!, isolated[s]!, groups[s])) {
-        slot = s;
-        break;
+    if (k < start) {
+      slot = resume!.slots[k]!;
+    } else {
+      for (let s = 0; s < n; s++) {
+        if (admitsEvacuee(ctx, ledger, facts, survivors[s]!, cpuFree[s]!, memoryFree[s]!, hugepagesTaken[s]!, tenants[s]!, isolated[s]!, groups[s])) {
+          slot = s;
+          break;
+        }
       }
     }
     if (slot < 0) {
@@ -154,14 +175,14 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
 }
 
 /**
- * Whether survivor `s` (the position in `survivors`), with what the ledger now puts on it, answers every
- * question the first-fit evacuation `evacuation` asked it as it answered then: it admits each VM it took
- * and refuses each VM that went to a later survivor or nowhere (VMs placed on an earlier survivor never
- * asked it). A survivor's answers depend only on its own contents and on what it took before, so when the
- * failed hosts carry the same VMs and every survivor whose contents changed replays, `evacuate` would
- * return the very same evacuation.
+ * For how many of the first `limit` VMs of `evacuation` survivor `s` (the position in `survivors`), with
+ * what the ledger now puts on it, answers first-fit's question as it answered then: it admits each VM it
+ * took and refuses each VM that went to a later survivor or nowhere (VMs placed on an earlier survivor
+ * never asked it). A survivor's answers depend only on its own contents and on what it took before, so
+ * for the VMs on which every survivor agrees, `evacuate` makes the same choices (and when the failed
+ * hosts carry the same VMs and all agree on all of them, returns the very same evacuation).
  */
-export function replaysOn(ctx: PlanContext, ledger: Ledger, survivors: readonly number[], evacuation: Evacuation, s: number): boolean {
+export function agreesFor(ctx: PlanContext, ledger: Ledger, survivors: readonly number[], evacuation: Evacuation, s: number, limit: number): number {
   const h = survivors[s]!;
   let cpuFree = ctx.hosts[h]!.capacity.cpu - ledger.cpuUsed[h]!;
   let memoryFree = ctx.hosts[h]!.capacity.memoryMiB - ledger.memoryUsed[h]!;
@@ -170,16 +191,13 @@ export function replaysOn(ctx: PlanContext, ledger: Ledger, survivors: readonly 
   let isolated = 0;
   let groups: Set<string> | undefined;
   const { leaving, slots } = evacuation;
-  for (let k = 0; k < leaving.length; k++) {
+  for (let k = 0; k < limit; k++) {
     const slot = slots[k]!;
     if (slot >= 0 && slot < s) continue;
     const facts = ctx.vms[leaving[k]!]!;
     const admits = admitsEvacuee(ctx, ledger, facts, h, cpuFree, memoryFree, hugepagesTaken, tenants, isolated, groups);
-    if (slot !== s) {
-      if (admits) return false;
-      continue;
-    }
-    if (!admits) return false;
+    if (admits !== (slot === s)) return k;
+    if (!admits) continue;
     const vm = facts.vm;
     cpuFree -= vm.vcpus;
     memoryFree -= facts.memoryMiB;
@@ -188,7 +206,7 @@ export function replaysOn(ctx: PlanContext, ledger: Ledger, survivors: readonly 
     if (vm.securityClass === 'isolated') isolated += 1;
     if (vm.antiAffinity !== undefined) (groups ??= new Set()).add(vm.antiAffinity);
   }
-  return true;
+  return limit;
 }
 
 /** Every set of `size` members (all members when the pool is that small), in lexicographic order. */

@@ -16,7 +16,7 @@ import type { Fleet, PlacementStrategy } from '../fleet/model';
 import { CandidateIndex } from './candidates';
 import { buildContext, type HostFacts, type PlanContext, type VmFacts } from './context';
 import { admitsOnCandidate, firstFailure } from './filters';
-import { evacuate, failureSets, poolHeadroom, poolMembers, poolsHeadroom, replaysOn, RESERVE_HOSTS, type Evacuation } from './headroom';
+import { evacuate, failureSets, poolHeadroom, poolMembers, poolsHeadroom, agreesFor, RESERVE_HOSTS, type Evacuation } from './headroom';
 import { Ledger } from './ledger';
 import { nameRecord } from '../fleet/name-record';
 import type { Lock } from './lock';
@@ -150,7 +150,8 @@ export class Placer {
    * pool `p` as the ledger stands; `h` is the member that just received a VM (-1 when none did), whose
    * last failing set goes first. A set's remembered evacuation stands for the one `evacuate` would
    * compute now when its failed members carry the same VMs and every survivor whose contents changed
-   * answers first-fit's questions as before (`replaysOn`); only the other sets run `evacuate` again.
+   * answers first-fit's questions as before (`agreesFor`); the other sets run `evacuate` again, resuming
+   * from the choices every survivor still agrees on.
    */
   private evacuationsHold(p: string, members: readonly number[], reserve: number, h: number): boolean {
     const { ctx, ledger } = this;
@@ -175,16 +176,19 @@ export class Placer {
     for (let k = 0; k < sets.length; k++) {
       const i = k === 0 ? first : k <= first ? k - 1 : k;
       const before = known[i];
+      const agreed = before === undefined ? -1 : this.agreed(members, failing[i]!, survivorsOf[i]!, before);
       let ok: boolean;
-      if (before !== undefined && this.stillHolds(members, failing[i]!, survivorsOf[i]!, before)) {
-        ok = before.evacuation.ok;
+      if (agreed === Number.POSITIVE_INFINITY) {
+        ok = before!.evacuation.ok;
       } else {
-        const evacuation = evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!);
-        known[i] = {
-          evacuation,
-          low: Int32Array.from(members, (m) => contentLow[m]!),
-          high: Int32Array.from(members, (m) => contentHigh[m]!),
-        };
+        const evacuation = evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, before?.evacuation, agreed);
+        const low = new Int32Array(members.length);
+        const high = new Int32Array(members.length);
+        for (let j = 0; j < members.length; j++) {
+          low[j] = contentLow[members[j]!]!;
+          high[j] = contentHigh[members[j]!]!;
+        }
+        known[i] = { evacuation, low, high };
         ok = evacuation.ok;
       }
       if (!ok) {
@@ -200,33 +204,38 @@ export class Placer {
   }
 
   /**
-   * Whether a remembered evacuation is still the one first-fit computes on the ledger as it stands (see
-   * `evacuationsHold`); when it is, its remembered contents become the ledger's.
+   * For how many of a remembered evacuation's first VMs every survivor answers first-fit's questions as
+   * then on the ledger as it stands (`agreesFor`; what `evacuate` may resume), or infinity when the failed
+   * members carry the same VMs and all survivors agree on all of them: first-fit would compute that very
+   * evacuation (see `evacuationsHold`), whose remembered contents then become the ledger's.
    */
-  private stillHolds(
+  private agreed(
     members: readonly number[],
     failing: Uint8Array,
     survivors: readonly number[],
     before: { evacuation: Evacuation; low: Int32Array; high: Int32Array },
-  ): boolean {
+  ): number {
     const { ctx, ledger } = this;
     const { contentLow, contentHigh } = ledger;
+    let failedChanged = false;
+    let agreed = before.evacuation.leaving.length;
     let s = 0;
     for (let j = 0; j < members.length; j++) {
       const m = members[j]!;
       const same = contentLow[m] === before.low[j] && contentHigh[m] === before.high[j];
       if (failing[j]) {
-        if (!same) return false;
+        if (!same) failedChanged = true;
         continue;
       }
-      if (!same && !replaysOn(ctx, ledger, survivors, before.evacuation, s)) return false;
+      if (!same && agreed > 0) agreed = agreesFor(ctx, ledger, survivors, before.evacuation, s, agreed);
       s++;
     }
+    if (failedChanged || agreed < before.evacuation.leaving.length) return agreed;
     for (let j = 0; j < members.length; j++) {
       before.low[j] = contentLow[members[j]!]!;
       before.high[j] = contentHigh[members[j]!]!;
     }
-    return true;
+    return Number.POSITIVE_INFINITY;
   }
 
   private readonly membersOf = new Map<string, { members: number[]; reserve: number; largest: [number, number] }>();
