@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fleet, Host, MigrationPool, Vm } from '../../fleet/model';
 import { hostCapacity } from '../../planner/capacity';
 import { buildContext } from '../../planner/context';
-import { evacuate, poolMembers, RESERVE_HOSTS } from '../../planner/headroom';
+import { agreesFor, evacuate, poolMembers, RESERVE_HOSTS } from '../../planner/headroom';
 import { Ledger } from '../../planner/ledger';
 import { plan } from '../../planner/plan';
 import type { PlanResult } from '../../planner/types';
@@ -226,6 +226,56 @@ describe('plan properties', () => {
             const got = evacuate(ctx, ledger, survivors, failed);
             const want = referenceEvacuate(ctx, ledger, survivors, failed);
             expect({ ok: got.ok, moves: [...got.moves] }).toEqual({ ok: want.ok, moves: [...want.moves] });
+          }
+        }
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
+  });
+
+  it('resumes a remembered evacuation exactly: after any moves of pool VMs, the same evacuation as from scratch', () => {
+    fc.assert(
+      fc.property(fleetArb, fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 4 }), (f, changes) => {
+        const result = plan(f);
+        const ctx = buildContext(f);
+        const ledger = new Ledger(ctx);
+        for (const [v, h] of Object.entries(result.placements)) ledger.assign(ctx.vmIndex.get(v)!, ctx.hostIndex.get(h)!);
+        for (const pool of ctx.migrationPools.values()) {
+          const members = poolMembers(ctx, pool);
+          const vms = ctx.vms.filter((v) => v.vm.migrationPool === pool.name).map((v) => v.index);
+          if (members.length < 2 || vms.length === 0) continue;
+          const sets = [...members.map((m) => [m]), ...members.flatMap((a, i) => members.slice(i + 1).map((b) => [a, b]))];
+          const contents = (m: number): number[] => [...ledger.vmsOn[m]!].sort((a, b) => a - b);
+          const remembered = sets.map((failed) => {
+            const survivors = members.filter((m) => !failed.includes(m));
+            return { failed, survivors, evacuation: evacuate(ctx, ledger, survivors, failed), contents: members.map(contents) };
+          });
+          // Move, unplace or place pool VMs (capacity is not checked: evacuate judges any ledger).
+          const log: [number, number][] = [];
+          for (const [a, b] of changes) {
+            const v = vms[a % vms.length]!;
+            log.push([v, ledger.hostOf[v]!]);
+            ledger.unassign(v);
+            if (b % (members.length + 1) < members.length) ledger.assign(v, members[b % (members.length + 1)]!);
+          }
+          for (const { failed, survivors, evacuation, contents: then } of remembered) {
+            let agreed = evacuation.leaving.length;
+            survivors.forEach((m, s) => {
+              if (JSON.stringify(contents(m)) !== JSON.stringify(then[members.indexOf(m)])) agreed = agreesFor(ctx, ledger, survivors, evacuation, s, agreed);
+            });
+            const fresh = evacuate(ctx, ledger, survivors, failed);
+            const resumed = evacuate(ctx, ledger, survivors, failed, evacuation, agreed);
+            expect(resumed).toEqual(fresh);
+            const failedSame = failed.every((m) => JSON.stringify(contents(m)) === JSON.stringify(then[members.indexOf(m)]));
+            // All survivors agreeing on every VM of unchanged failed hosts: first-fit makes the remembered
+            // choices (the spare room is the survivors' now, so it may differ).
+            const choices = (e: typeof fresh) => ({ ok: e.ok, moves: [...e.moves], leaving: [...e.leaving], slots: [...e.slots] });
+            if (failedSame && agreed === evacuation.leaving.length) expect(choices(fresh)).toEqual(choices(evacuation));
+          }
+          for (let i = log.length - 1; i >= 0; i--) {
+            const [v, from] = log[i]!;
+            ledger.unassign(v);
+            if (from >= 0) ledger.assign(v, from);
           }
         }
       }),
