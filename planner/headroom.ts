@@ -103,18 +103,21 @@ function leavingVms(ctx: PlanContext, ledger: Ledger, failed: readonly number[])
 }
 
 /**
- * Re-places the VMs of `failed` hosts onto `survivors` by first-fit decreasing. `resume`, an earlier
- * evacuation of the same failure set, saves work: for the VMs both start with, up to `agreed` of them
- * (where every survivor answers first-fit's questions as then, see `agreesFor`), the choices are the same,
- * so they are taken from it instead of searched again.
+ * Re-places the VMs of `failed` hosts onto `survivors` by first-fit decreasing. `reference`, an earlier
+ * evacuation of the same survivors, saves work; `changed` marks the survivors whose contents changed
+ * since. A survivor's answer to "do you admit this VM?" depends only on its own contents and what it took
+ * before, so a survivor still clean (same contents, took exactly what it took in the reference run so
+ * far) answers a VM of the reference as it answered then: it refuses when the VM went to a later survivor
+ * or nowhere, admits when the VM went to it. Only the other survivors are asked; a survivor becomes dirty
+ * when the runs part ways on it (a VM taken in one run and not the other).
  */
 export function evacuate(
   ctx: PlanContext,
   ledger: Ledger,
   survivors: readonly number[],
   failed: readonly number[],
-  resume?: Evacuation,
-  agreed = 0,
+  reference?: Evacuation,
+  changed?: Uint8Array,
 ): Evacuation {
   const n = survivors.length;
   const cpuFree = new Float64Array(n);
@@ -130,26 +133,40 @@ export function evacuate(
   const groups: (Set<string> | undefined)[] = new Array(n);
   const leaving = leavingVms(ctx, ledger, failed);
   const slots = new Int32Array(leaving.length).fill(-1);
+  const dirty = new Uint8Array(n);
+  if (changed !== undefined) dirty.set(changed);
+  const { rank } = evacuationOrder(ctx);
+  const referenceLeaving = reference?.leaving ?? new Int32Array(0);
+  let next = 0;
   const moves = new Map<number, number>();
   let ok = true;
-  let start = 0;
-  if (resume !== undefined) {
-    const limit = Math.min(leaving.length, resume.leaving.length, agreed);
-    while (start < limit && leaving[start] === resume.leaving[start]) start++;
-  }
   for (let k = 0; k < leaving.length; k++) {
     const v = leaving[k]!;
     const facts = ctx.vms[v]!;
+    // Align with the reference run (both in evacuation order): what it placed of VMs gone since leaves
+    // their survivor dirty; -2 when the reference did not evacuate `v`.
+    while (next < referenceLeaving.length && rank[referenceLeaving[next]!]! < rank[v]!) {
+      const gone = reference!.slots[next++]!;
+      if (gone >= 0) dirty[gone] = 1;
+    }
+    const referenceSlot = next < referenceLeaving.length && referenceLeaving[next] === v ? reference!.slots[next++]! : -2;
     let slot = -1;
-    if (k < start) {
-      slot = resume!.slots[k]!;
-    } else {
-      for (let s = 0; s < n; s++) {
-        if (admitsEvacuee(ctx, ledger, facts, survivors[s]!, cpuFree[s]!, memoryFree[s]!, hugepagesTaken[s]!, tenants[s]!, isolated[s]!, groups[s])) {
+    for (let s = 0; s < n; s++) {
+      if (referenceSlot !== -2 && !dirty[s]) {
+        if (s === referenceSlot) {
           slot = s;
           break;
         }
+        if (referenceSlot === -1 || s < referenceSlot) continue;
       }
+      if (admitsEvacuee(ctx, ledger, facts, survivors[s]!, cpuFree[s]!, memoryFree[s]!, hugepagesTaken[s]!, tenants[s]!, isolated[s]!, groups[s])) {
+        slot = s;
+        break;
+      }
+    }
+    if (slot !== referenceSlot) {
+      if (referenceSlot >= 0) dirty[referenceSlot] = 1;
+      if (slot >= 0) dirty[slot] = 1;
     }
     if (slot < 0) {
       ok = false;

@@ -150,8 +150,8 @@ export class Placer {
    * pool `p` as the ledger stands; `h` is the member that just received a VM (-1 when none did), whose
    * last failing set goes first. A set's remembered evacuation stands for the one `evacuate` would
    * compute now when its failed members carry the same VMs and every survivor whose contents changed
-   * answers first-fit's questions as before (`agreesFor`); the other sets run `evacuate` again, resuming
-   * from the choices every survivor still agrees on.
+   * answers first-fit's questions as before (`agreesFor`); the other sets run `evacuate` again from the
+   * remembered evacuation, asking only the survivors whose answers may differ.
    */
   private evacuationsHold(p: string, members: readonly number[], reserve: number, h: number): boolean {
     const { ctx, ledger } = this;
@@ -176,12 +176,12 @@ export class Placer {
     for (let k = 0; k < sets.length; k++) {
       const i = k === 0 ? first : k <= first ? k - 1 : k;
       const before = known[i];
-      const agreed = before === undefined ? -1 : this.agreed(members, failing[i]!, survivorsOf[i]!, before);
+      const changed = before === undefined ? undefined : this.changedSurvivors(members, failing[i]!, survivorsOf[i]!, before);
       let ok: boolean;
-      if (agreed === Number.POSITIVE_INFINITY) {
+      if (changed === null) {
         ok = before!.evacuation.ok;
       } else {
-        const evacuation = evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, before?.evacuation, agreed);
+        const evacuation = evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, before?.evacuation, changed);
         const low = new Int32Array(members.length);
         const high = new Int32Array(members.length);
         for (let j = 0; j < members.length; j++) {
@@ -204,38 +204,42 @@ export class Placer {
   }
 
   /**
-   * For how many of a remembered evacuation's first VMs every survivor answers first-fit's questions as
-   * then on the ledger as it stands (`agreesFor`; what `evacuate` may resume), or infinity when the failed
-   * members carry the same VMs and all survivors agree on all of them: first-fit would compute that very
-   * evacuation (see `evacuationsHold`), whose remembered contents then become the ledger's.
+   * Null when a remembered evacuation is the one first-fit computes on the ledger as it stands (the failed
+   * members carry the same VMs and every survivor whose contents changed answers as then, `agreesFor`;
+   * its remembered contents then become the ledger's); otherwise the survivors whose contents changed,
+   * for `evacuate` to start from the remembered evacuation.
    */
-  private agreed(
+  private changedSurvivors(
     members: readonly number[],
     failing: Uint8Array,
     survivors: readonly number[],
     before: { evacuation: Evacuation; low: Int32Array; high: Int32Array },
-  ): number {
+  ): Uint8Array | null {
     const { ctx, ledger } = this;
     const { contentLow, contentHigh } = ledger;
-    let failedChanged = false;
-    let agreed = before.evacuation.leaving.length;
+    const changed = new Uint8Array(survivors.length);
+    const length = before.evacuation.leaving.length;
+    let whole = true;
     let s = 0;
     for (let j = 0; j < members.length; j++) {
       const m = members[j]!;
       const same = contentLow[m] === before.low[j] && contentHigh[m] === before.high[j];
       if (failing[j]) {
-        if (!same) failedChanged = true;
+        if (!same) whole = false;
         continue;
       }
-      if (!same && agreed > 0) agreed = agreesFor(ctx, ledger, survivors, before.evacuation, s, agreed);
+      if (!same) {
+        changed[s] = 1;
+        if (whole && agreesFor(ctx, ledger, survivors, before.evacuation, s, length) < length) whole = false;
+      }
       s++;
     }
-    if (failedChanged || agreed < before.evacuation.leaving.length) return agreed;
+    if (!whole) return changed;
     for (let j = 0; j < members.length; j++) {
       before.low[j] = contentLow[members[j]!]!;
       before.high[j] = contentHigh[members[j]!]!;
     }
-    return Number.POSITIVE_INFINITY;
+    return null;
   }
 
   private readonly membersOf = new Map<string, { members: number[]; reserve: number; largest: [number, number] }>();
