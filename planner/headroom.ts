@@ -16,8 +16,6 @@ export const RESERVE_HOSTS: Readonly<Record<PoolReserve, number>> = { none: 0, '
 
 export interface Evacuation {
   readonly ok: boolean;
-  /** VM index → host index it moves to (only VMs that found a host). */
-  readonly moves: ReadonlyMap<number, number>;
   readonly spare: { readonly cpu: number; readonly memoryMiB: number };
   /** The failed hosts' VMs in the order first-fit placed them. */
   readonly leaving: Int32Array;
@@ -135,10 +133,16 @@ export function evacuate(
   const slots = new Int32Array(leaving.length).fill(-1);
   const dirty = new Uint8Array(n);
   if (changed !== undefined) dirty.set(changed);
+  // The first dirty survivor (n when none): the clean ones before it need no asking.
+  let firstDirty = dirty.indexOf(1);
+  if (firstDirty < 0) firstDirty = n;
+  const markDirty = (s: number): void => {
+    dirty[s] = 1;
+    if (s < firstDirty) firstDirty = s;
+  };
   const { rank } = evacuationOrder(ctx);
   const referenceLeaving = reference?.leaving ?? new Int32Array(0);
   let next = 0;
-  const moves = new Map<number, number>();
   let ok = true;
   for (let k = 0; k < leaving.length; k++) {
     const v = leaving[k]!;
@@ -147,12 +151,15 @@ export function evacuate(
     // their survivor dirty; -2 when the reference did not evacuate `v`.
     while (next < referenceLeaving.length && rank[referenceLeaving[next]!]! < rank[v]!) {
       const gone = reference!.slots[next++]!;
-      if (gone >= 0) dirty[gone] = 1;
+      if (gone >= 0) markDirty(gone);
     }
     const referenceSlot = next < referenceLeaving.length && referenceLeaving[next] === v ? reference!.slots[next++]! : -2;
     let slot = -1;
-    for (let s = 0; s < n; s++) {
-      if (referenceSlot !== -2 && !dirty[s]) {
+    // With a reference answer, the clean survivors before the first dirty one answer as then.
+    const known = referenceSlot !== -2;
+    const from = known ? Math.min(firstDirty, referenceSlot < 0 ? n : referenceSlot) : 0;
+    for (let s = from; s < n; s++) {
+      if (known && !dirty[s]) {
         if (s === referenceSlot) {
           slot = s;
           break;
@@ -165,8 +172,8 @@ export function evacuate(
       }
     }
     if (slot !== referenceSlot) {
-      if (referenceSlot >= 0) dirty[referenceSlot] = 1;
-      if (slot >= 0) dirty[slot] = 1;
+      if (referenceSlot >= 0) markDirty(referenceSlot);
+      if (slot >= 0) markDirty(slot);
     }
     if (slot < 0) {
       ok = false;
@@ -180,7 +187,6 @@ export function evacuate(
     if (vm.securityClass === 'isolated') isolated[slot]! += 1;
     if (vm.antiAffinity !== undefined) (groups[slot] ??= new Set()).add(vm.antiAffinity);
     slots[k] = slot;
-    moves.set(v, survivors[slot]!);
   }
   let cpu = 0;
   let memoryMiB = 0;
@@ -188,7 +194,7 @@ export function evacuate(
     cpu += cpuFree[s]!;
     memoryMiB += memoryFree[s]!;
   }
-  return { ok, moves, spare: { cpu, memoryMiB }, leaving, slots };
+  return { ok, spare: { cpu, memoryMiB }, leaving, slots };
 }
 
 /**
