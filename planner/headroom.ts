@@ -7,7 +7,7 @@
  * falsely, but a feasible evacuation that first-fit misses is reported unsatisfied.
  */
 import type { Fleet, MigrationPool, PoolReserve } from '../fleet/model';
-import { buildContext, type PlanContext } from './context';
+import { buildContext, type PlanContext, type VmFacts } from './context';
 import { hugepagesFit } from './filters';
 import { Ledger } from './ledger';
 import type { PoolHeadroom } from './types';
@@ -16,9 +16,11 @@ export const RESERVE_HOSTS: Readonly<Record<PoolReserve, number>> = { none: 0, '
 
 export interface Evacuation {
   readonly ok: boolean;
-  /** VM index → host index it moves to (only VMs that found a host). */
-  readonly moves: ReadonlyMap<number, number>;
   readonly spare: { readonly cpu: number; readonly memoryMiB: number };
+  /** The failed hosts' VMs in the order first-fit placed them. */
+  readonly leaving: Int32Array;
+  /** Per VM of `leaving`, the position in `survivors` of the host it moves to, -1 when none admitted it. */
+  readonly slots: Int32Array;
 }
 
 /** Host indices of the pool's members that exist in the fleet, in name order. */
@@ -60,8 +62,61 @@ function evacuationOrder(ctx: PlanContext): EvacuationOrder {
   return order;
 }
 
-/** Re-places the VMs of `failed` hosts onto `survivors` by first-fit decreasing. */
-export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly number[], failed: readonly number[]): Evacuation {
+/**
+ * Whether survivor `h` admits evacuee `facts` in a first-fit evacuation, given its free room and what the
+ * evacuation already put on it (hugepage MiB, VM count, isolated VMs, anti-affinity groups). The one
+ * predicate of `evacuate` and `agreesFor`, so both judge alike.
+ */
+function admitsEvacuee(
+  ctx: PlanContext,
+  ledger: Ledger,
+  facts: VmFacts,
+  h: number,
+  cpuFree: number,
+  memoryFree: number,
+  hugepagesTaken: number,
+  tenantsTaken: number,
+  isolatedTaken: number,
+  groupsTaken: ReadonlySet<string> | undefined,
+): boolean {
+  const vm = facts.vm;
+  if (cpuFree < vm.vcpus || memoryFree < facts.memoryMiB) return false;
+  if (!hugepagesFit(facts, ctx.hosts[h]!, ledger.hugepageUsed[h]! + hugepagesTaken)) return false;
+  const group = vm.antiAffinity;
+  if (group !== undefined && (groupsTaken?.has(group) || ledger.antiAffinity.get(group)?.has(h))) return false;
+  return vm.securityClass === 'isolated' ? ledger.tenants[h] === 0 && tenantsTaken === 0 : ledger.isolated[h] === 0 && isolatedTaken === 0;
+}
+
+/** The failed hosts' VMs in evacuation order: largest charged memory first, then vCPUs, then fleet order. */
+function leavingVms(ctx: PlanContext, ledger: Ledger, failed: readonly number[]): Int32Array {
+  const order = evacuationOrder(ctx);
+  let count = 0;
+  for (const h of failed) count += ledger.vmsOn[h]!.size;
+  const leaving = new Int32Array(count);
+  count = 0;
+  for (const h of failed) for (const v of ledger.vmsOn[h]!) leaving[count++] = order.rank[v]!;
+  leaving.sort();
+  for (let k = 0; k < count; k++) leaving[k] = order.byRank[leaving[k]!]!;
+  return leaving;
+}
+
+/**
+ * Re-places the VMs of `failed` hosts onto `survivors` by first-fit decreasing. `reference`, an earlier
+ * evacuation of the same survivors, saves work; `changed` marks the survivors whose contents changed
+ * since. A survivor's answer to "do you admit this VM?" depends only on its own contents and what it took
+ * before, so a survivor still clean (same contents, took exactly what it took in the reference run so
+ * far) answers a VM of the reference as it answered then: it refuses when the VM went to a later survivor
+ * or nowhere, admits when the VM went to it. Only the other survivors are asked; a survivor becomes dirty
+ * when the runs part ways on it (a VM taken in one run and not the other).
+ */
+export function evacuate(
+  ctx: PlanContext,
+  ledger: Ledger,
+  survivors: readonly number[],
+  failed: readonly number[],
+  reference?: Evacuation,
+  changed?: Uint8Array,
+): Evacuation {
   const n = survivors.length;
   const cpuFree = new Float64Array(n);
   const memoryFree = new Float64Array(n);
@@ -74,45 +129,64 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
   const tenants = new Int32Array(n);
   const isolated = new Int32Array(n);
   const groups: (Set<string> | undefined)[] = new Array(n);
-  // The VMs of the failed hosts, largest charged memory first (then vCPUs, then fleet order), through their ranks.
-  const order = evacuationOrder(ctx);
-  let count = 0;
-  for (const h of failed) count += ledger.vmsOn[h]!.size;
-  const leaving = new Int32Array(count);
-  count = 0;
-  for (const h of failed) for (const v of ledger.vmsOn[h]!) leaving[count++] = order.rank[v]!;
-  leaving.sort();
-  const moves = new Map<number, number>();
+  const leaving = leavingVms(ctx, ledger, failed);
+  const slots = new Int32Array(leaving.length).fill(-1);
+  const dirty = new Uint8Array(n);
+  if (changed !== undefined) dirty.set(changed);
+  // The first dirty survivor (n when none): the clean ones before it need no asking.
+  let firstDirty = dirty.indexOf(1);
+  if (firstDirty < 0) firstDirty = n;
+  const markDirty = (s: number): void => {
+    dirty[s] = 1;
+    if (s < firstDirty) firstDirty = s;
+  };
+  const { rank } = evacuationOrder(ctx);
+  const referenceLeaving = reference?.leaving ?? new Int32Array(0);
+  let next = 0;
   let ok = true;
-  for (const r of leaving) {
-    const v = order.byRank[r]!;
+  for (let k = 0; k < leaving.length; k++) {
+    const v = leaving[k]!;
     const facts = ctx.vms[v]!;
-    const vm = facts.vm;
-    const group = vm.antiAffinity;
-    const placedGroup = group === undefined ? undefined : ledger.antiAffinity.get(group);
-    const isolatedVm = vm.securityClass === 'isolated';
+    // Align with the reference run (both in evacuation order): what it placed of VMs gone since leaves
+    // their survivor dirty; -2 when the reference did not evacuate `v`.
+    while (next < referenceLeaving.length && rank[referenceLeaving[next]!]! < rank[v]!) {
+      const gone = reference!.slots[next++]!;
+      if (gone >= 0) markDirty(gone);
+    }
+    const referenceSlot = next < referenceLeaving.length && referenceLeaving[next] === v ? reference!.slots[next++]! : -2;
     let slot = -1;
-    for (let s = 0; s < n; s++) {
-      if (cpuFree[s]! < vm.vcpus || memoryFree[s]! < facts.memoryMiB) continue;
-      const h = survivors[s]!;
-      if (!hugepagesFit(facts, ctx.hosts[h]!, ledger.hugepageUsed[h]! + hugepagesTaken[s]!)) continue;
-      if (group !== undefined && (groups[s]?.has(group) || placedGroup?.has(h))) continue;
-      if (isolatedVm ? ledger.tenants[h] === 0 && tenants[s] === 0 : ledger.isolated[h] === 0 && isolated[s] === 0) {
+    // With a reference answer, the clean survivors before the first dirty one answer as then.
+    const known = referenceSlot !== -2;
+    const from = known ? Math.min(firstDirty, referenceSlot < 0 ? n : referenceSlot) : 0;
+    for (let s = from; s < n; s++) {
+      if (known && !dirty[s]) {
+        if (s === referenceSlot) {
+          slot = s;
+          break;
+        }
+        if (referenceSlot === -1 || s < referenceSlot) continue;
+      }
+      if (admitsEvacuee(ctx, ledger, facts, survivors[s]!, cpuFree[s]!, memoryFree[s]!, hugepagesTaken[s]!, tenants[s]!, isolated[s]!, groups[s])) {
         slot = s;
         break;
       }
+    }
+    if (slot !== referenceSlot) {
+      if (referenceSlot >= 0) markDirty(referenceSlot);
+      if (slot >= 0) markDirty(slot);
     }
     if (slot < 0) {
       ok = false;
       continue;
     }
+    const vm = facts.vm;
     cpuFree[slot]! -= vm.vcpus;
     memoryFree[slot]! -= facts.memoryMiB;
     hugepagesTaken[slot]! += facts.hugepageMiB;
     tenants[slot]! += 1;
-    if (isolatedVm) isolated[slot]! += 1;
-    if (group !== undefined) (groups[slot] ??= new Set()).add(group);
-    moves.set(v, survivors[slot]!);
+    if (vm.securityClass === 'isolated') isolated[slot]! += 1;
+    if (vm.antiAffinity !== undefined) (groups[slot] ??= new Set()).add(vm.antiAffinity);
+    slots[k] = slot;
   }
   let cpu = 0;
   let memoryMiB = 0;
@@ -120,7 +194,42 @@ export function evacuate(ctx: PlanContext, ledger: Ledger, survivors: readonly n
     cpu += cpuFree[s]!;
     memoryMiB += memoryFree[s]!;
   }
-  return { ok, moves, spare: { cpu, memoryMiB } };
+  return { ok, spare: { cpu, memoryMiB }, leaving, slots };
+}
+
+/**
+ * For how many of the first `limit` VMs of `evacuation` survivor `s` (the position in `survivors`), with
+ * what the ledger now puts on it, answers first-fit's question as it answered then: it admits each VM it
+ * took and refuses each VM that went to a later survivor or nowhere (VMs placed on an earlier survivor
+ * never asked it). A survivor's answers depend only on its own contents and on what it took before, so
+ * for the VMs on which every survivor agrees, `evacuate` makes the same choices (and when the failed
+ * hosts carry the same VMs and all agree on all of them, returns the very same evacuation).
+ */
+export function agreesFor(ctx: PlanContext, ledger: Ledger, survivors: readonly number[], evacuation: Evacuation, s: number, limit: number): number {
+  const h = survivors[s]!;
+  let cpuFree = ctx.hosts[h]!.capacity.cpu - ledger.cpuUsed[h]!;
+  let memoryFree = ctx.hosts[h]!.capacity.memoryMiB - ledger.memoryUsed[h]!;
+  let hugepagesTaken = 0;
+  let tenants = 0;
+  let isolated = 0;
+  let groups: Set<string> | undefined;
+  const { leaving, slots } = evacuation;
+  for (let k = 0; k < limit; k++) {
+    const slot = slots[k]!;
+    if (slot >= 0 && slot < s) continue;
+    const facts = ctx.vms[leaving[k]!]!;
+    const admits = admitsEvacuee(ctx, ledger, facts, h, cpuFree, memoryFree, hugepagesTaken, tenants, isolated, groups);
+    if (admits !== (slot === s)) return k;
+    if (!admits) continue;
+    const vm = facts.vm;
+    cpuFree -= vm.vcpus;
+    memoryFree -= facts.memoryMiB;
+    hugepagesTaken += facts.hugepageMiB;
+    tenants += 1;
+    if (vm.securityClass === 'isolated') isolated += 1;
+    if (vm.antiAffinity !== undefined) (groups ??= new Set()).add(vm.antiAffinity);
+  }
+  return limit;
 }
 
 /** Every set of `size` members (all members when the pool is that small), in lexicographic order. */

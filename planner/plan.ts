@@ -16,8 +16,8 @@ import type { Fleet, PlacementStrategy } from '../fleet/model';
 import { CandidateIndex } from './candidates';
 import { buildContext, type HostFacts, type PlanContext, type VmFacts } from './context';
 import { admitsOnCandidate, firstFailure } from './filters';
-import { evacuate, failureSets, poolHeadroom, poolMembers, poolsHeadroom, RESERVE_HOSTS } from './headroom';
-import { contentKey, Ledger } from './ledger';
+import { evacuate, failureSets, poolHeadroom, poolMembers, poolsHeadroom, agreesFor, RESERVE_HOSTS, type Evacuation } from './headroom';
+import { Ledger } from './ledger';
 import { nameRecord } from '../fleet/name-record';
 import type { Lock } from './lock';
 import { localSearch, DEFAULT_LOCAL_SEARCH_BUDGET } from './local-search';
@@ -37,14 +37,6 @@ export interface PlanRun {
   readonly ctx: PlanContext;
   readonly ledger: Ledger;
   readonly result: PlanResult;
-}
-
-/** What one failure set's evacuation put on each pool member (a successful one). */
-interface Received {
-  readonly cpu: Float64Array;
-  readonly memory: Float64Array;
-  readonly isolated: Uint8Array;
-  readonly groups: (string[] | undefined)[];
 }
 
 function seenCapacity(seen: readonly EmptyHostKey[], host: HostFacts, zone: string | undefined): boolean {
@@ -134,7 +126,7 @@ export class Placer {
         assigned = true;
       }
       if (facts.reserve === 1 && facts.members.length > 1 && this.eachHasRefuge(facts.members)) continue;
-      if (!this.evacuationsHold(p, facts.members, facts.reserve, vm, h)) {
+      if (!this.evacuationsHold(p, facts.members, facts.reserve, h)) {
         ok = false;
         break;
       }
@@ -144,99 +136,110 @@ export class Placer {
   }
 
   /**
-   * Per guarded pool, the first-fit evacuation of every failure set as last computed: pool content
-   * (per member, the ledger's content hash), and per failure set whether it succeeded and, per member,
-   * what it received (vCPUs, MiB, any isolated VM, anti-affinity groups).
+   * Per guarded pool, per failure set, its first-fit evacuation as last computed and the pool's contents
+   * then (per member, the ledger's content hash, low and high halves).
    */
-  private readonly evacuations = new Map<string, { low: Int32Array; high: Int32Array; sets: Received[] }>();
+  private readonly evacuations = new Map<string, { evacuation: Evacuation; low: Int32Array; high: Int32Array }[]>();
   /** Per pool and member (index into the members) receiving a VM, the failure set whose evacuation failed last. */
   private readonly lastFailedSet = new Map<string, Int32Array>();
-  /** Per pool, its failure sets and the survivors of each. */
-  private readonly splits = new Map<string, { sets: number[][]; survivors: number[][] }>();
+  /** Per pool, its failure sets, the survivors of each and, per member, whether it is in each set. */
+  private readonly splits = new Map<string, { sets: number[][]; survivors: number[][]; failing: Uint8Array[] }>();
 
   /**
-   * The verified check (`poolHeadroom`'s verdict) for pool `p` as the ledger stands, where the last change
-   * to the pool since a remembered state is `vm` added to member `h`. A failure set F that does not
-   * contain `h` and succeeded then succeeds again with the very same first-fit choices when `h` still
-   * admits what it received from F: `h` only became more restrictive, so every host `evacuate` tried
-   * before the chosen one still refuses, and `h`, where chosen, still has room for all it received
-   * (free room ≥ the received sum), runs no VM of their groups (`vm`'s group is not among them) and
-   * received no isolated VM (nor is `vm` one). Only the other sets run `evacuate` again.
+   * The verified check (`poolHeadroom`'s verdict: every failure set's first-fit evacuation succeeds) for
+   * pool `p` as the ledger stands; `h` is the member that just received a VM (-1 when none did), whose
+   * last failing set goes first. A set's remembered evacuation stands for the one `evacuate` would
+   * compute now when its failed members carry the same VMs and every survivor whose contents changed
+   * answers first-fit's questions as before (`agreesFor`); the other sets run `evacuate` again from the
+   * remembered evacuation, asking only the survivors whose answers may differ.
    */
-  private evacuationsHold(p: string, members: readonly number[], reserve: number, vm: number, h: number): boolean {
+  private evacuationsHold(p: string, members: readonly number[], reserve: number, h: number): boolean {
     const { ctx, ledger } = this;
     let split = this.splits.get(p);
     if (!split) {
       const sets = failureSets(members, reserve);
-      split = { sets, survivors: sets.map((failed) => members.filter((m) => !failed.includes(m))) };
+      split = {
+        sets,
+        survivors: sets.map((failed) => members.filter((m) => !failed.includes(m))),
+        failing: sets.map((failed) => Uint8Array.from(members, (m) => (failed.includes(m) ? 1 : 0))),
+      };
       this.splits.set(p, split);
     }
-    const { sets, survivors: survivorsOf } = split;
-    const known = this.evacuations.get(p);
+    const { sets, survivors: survivorsOf, failing } = split;
+    let known = this.evacuations.get(p);
+    if (!known) this.evacuations.set(p, (known = new Array(sets.length)));
+    const { contentLow, contentHigh } = ledger;
     const index = members.indexOf(h);
-    let matches = known !== undefined;
-    for (let j = 0; matches && j < members.length; j++) {
-      const m = members[j]!;
-      // `h` must hold what it held then plus `vm`: XOR takes `vm`'s key back out.
-      const low = j === index ? ledger.contentLow[m]! ^ contentKey(vm, 0) : ledger.contentLow[m]!;
-      const high = j === index ? ledger.contentHigh[m]! ^ contentKey(vm, 1) : ledger.contentHigh[m]!;
-      if (low !== known!.low[j] || high !== known!.high[j]) matches = false;
-    }
-    const added = ctx.vms[vm]!.vm;
-    const cap = ctx.hosts[h]!.capacity;
-    const cpuFree = cap.cpu - ledger.cpuUsed[h]!;
-    const memoryFree = cap.memoryMiB - ledger.memoryUsed[h]!;
-    const results: Received[] = new Array(sets.length);
     // The verdict is the same in any order: every set must succeed. A set that failed last time for this
     // pool and receiving member usually fails again, so it goes first: a failing trial costs one evacuation.
-    const first = this.lastFailedSet.get(p)?.[index] ?? 0;
+    const first = index < 0 ? 0 : (this.lastFailedSet.get(p)?.[index] ?? 0);
     for (let k = 0; k < sets.length; k++) {
       const i = k === 0 ? first : k <= first ? k - 1 : k;
-      const failed = sets[i]!;
-      const before = matches ? known!.sets[i]! : undefined;
-      if (
-        before !== undefined &&
-        !failed.includes(h) &&
-        (before.cpu[index]! === 0 && before.memory[index]! === 0 && before.groups[index] === undefined
-          ? true
-          : added.securityClass !== 'isolated' &&
-            !before.isolated[index] &&
-            cpuFree >= before.cpu[index]! &&
-            memoryFree >= before.memory[index]! &&
-            (added.antiAffinity === undefined || !(before.groups[index]?.includes(added.antiAffinity) ?? false)))
-      ) {
-        results[i] = before;
-        continue;
+      const before = known[i];
+      const changed = before === undefined ? undefined : this.changedSurvivors(members, failing[i]!, survivorsOf[i]!, before);
+      let ok: boolean;
+      if (changed === null) {
+        ok = before!.evacuation.ok;
+      } else {
+        const evacuation = evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, before?.evacuation, changed);
+        const low = new Int32Array(members.length);
+        const high = new Int32Array(members.length);
+        for (let j = 0; j < members.length; j++) {
+          low[j] = contentLow[members[j]!]!;
+          high[j] = contentHigh[members[j]!]!;
+        }
+        known[i] = { evacuation, low, high };
+        ok = evacuation.ok;
       }
-      const result = evacuate(ctx, ledger, survivorsOf[i]!, failed);
-      if (!result.ok) {
-        let last = this.lastFailedSet.get(p);
-        if (!last) this.lastFailedSet.set(p, (last = new Int32Array(members.length)));
-        last[index] = i;
+      if (!ok) {
+        if (index >= 0) {
+          let last = this.lastFailedSet.get(p);
+          if (!last) this.lastFailedSet.set(p, (last = new Int32Array(members.length)));
+          last[index] = i;
+        }
         return false;
       }
-      const received: Received = {
-        cpu: new Float64Array(members.length),
-        memory: new Float64Array(members.length),
-        isolated: new Uint8Array(members.length),
-        groups: new Array(members.length),
-      };
-      for (const [v, to] of result.moves) {
-        const j = members.indexOf(to);
-        const moved = ctx.vms[v]!.vm;
-        received.cpu[j]! += moved.vcpus;
-        received.memory[j]! += ctx.vms[v]!.memoryMiB;
-        if (moved.securityClass === 'isolated') received.isolated[j] = 1;
-        if (moved.antiAffinity !== undefined) (received.groups[j] ??= []).push(moved.antiAffinity);
-      }
-      results[i] = received;
     }
-    this.evacuations.set(p, {
-      low: Int32Array.from(members, (m) => ledger.contentLow[m]!),
-      high: Int32Array.from(members, (m) => ledger.contentHigh[m]!),
-      sets: results,
-    });
     return true;
+  }
+
+  /**
+   * Null when a remembered evacuation is the one first-fit computes on the ledger as it stands (the failed
+   * members carry the same VMs and every survivor whose contents changed answers as then, `agreesFor`;
+   * its remembered contents then become the ledger's); otherwise the survivors whose contents changed,
+   * for `evacuate` to start from the remembered evacuation.
+   */
+  private changedSurvivors(
+    members: readonly number[],
+    failing: Uint8Array,
+    survivors: readonly number[],
+    before: { evacuation: Evacuation; low: Int32Array; high: Int32Array },
+  ): Uint8Array | null {
+    const { ctx, ledger } = this;
+    const { contentLow, contentHigh } = ledger;
+    const changed = new Uint8Array(survivors.length);
+    const length = before.evacuation.leaving.length;
+    let whole = true;
+    let s = 0;
+    for (let j = 0; j < members.length; j++) {
+      const m = members[j]!;
+      const same = contentLow[m] === before.low[j] && contentHigh[m] === before.high[j];
+      if (failing[j]) {
+        if (!same) whole = false;
+        continue;
+      }
+      if (!same) {
+        changed[s] = 1;
+        if (whole && agreesFor(ctx, ledger, survivors, before.evacuation, s, length) < length) whole = false;
+      }
+      s++;
+    }
+    if (!whole) return changed;
+    for (let j = 0; j < members.length; j++) {
+      before.low[j] = contentLow[members[j]!]!;
+      before.high[j] = contentHigh[members[j]!]!;
+    }
+    return null;
   }
 
   private readonly membersOf = new Map<string, { members: number[]; reserve: number; largest: [number, number] }>();
@@ -340,7 +343,11 @@ export class Placer {
 
   /** Whether every guarded pool of host `h` is satisfied as the ledger stands (the verified check). */
   poolsHold(h: number): boolean {
-    return this.ctx.hosts[h]!.pools.every((p) => !this.guarded.has(p) || poolHeadroom(this.ctx, this.ledger, this.ctx.migrationPools.get(p)!).satisfied);
+    return this.ctx.hosts[h]!.pools.every((p) => {
+      if (!this.guarded.has(p)) return true;
+      const facts = this.poolFacts(p);
+      return this.evacuationsHold(p, facts.members, facts.reserve, -1);
+    });
   }
 
   /** Places an unplaced VM on its best host that keeps guarded headroom; false when there is none. */

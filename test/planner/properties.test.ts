@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fleet, Host, MigrationPool, Vm } from '../../fleet/model';
 import { hostCapacity } from '../../planner/capacity';
 import { buildContext } from '../../planner/context';
-import { evacuate, poolMembers, RESERVE_HOSTS } from '../../planner/headroom';
+import { agreesFor, evacuate, poolMembers, RESERVE_HOSTS, type Evacuation } from '../../planner/headroom';
 import { Ledger } from '../../planner/ledger';
 import { plan } from '../../planner/plan';
 import type { PlanResult } from '../../planner/types';
@@ -138,7 +138,7 @@ function falseHeadroomClaims(f: Fleet, result: PlanResult): string[] {
     for (const failed of sets) {
       const survivors = members.filter((m) => !failed.includes(m));
       const leaving = failed.flatMap((h) => [...ledger.vmsOn[h]!]);
-      const { moves } = evacuate(ctx, ledger, survivors, failed);
+      const moves = movesOf(survivors, evacuate(ctx, ledger, survivors, failed));
       if (leaving.some((v) => !survivors.includes(moves.get(v) ?? -1))) wrong.push(`${claim.name}: a VM of ${failed} has nowhere to go`);
       for (const s of survivors) {
         const arriving = leaving.filter((v) => moves.get(v) === s).map((v) => ctx.vms[v]!.vm);
@@ -156,6 +156,16 @@ function falseHeadroomClaims(f: Fleet, result: PlanResult): string[] {
 }
 
 const params = { seed: SEED, numRuns: RUNS };
+
+/** VM index → host index an evacuation moves it to, in evacuation order (VMs that found a host). */
+function movesOf(survivors: readonly number[], evacuation: Evacuation): Map<number, number> {
+  const moves = new Map<number, number>();
+  evacuation.leaving.forEach((v, k) => {
+    const slot = evacuation.slots[k]!;
+    if (slot >= 0) moves.set(v, survivors[slot]!);
+  });
+  return moves;
+}
 
 /**
  * The first-fit decreasing evacuation as it was written before the rank-sorted one (issue 21): leaving
@@ -225,7 +235,55 @@ describe('plan properties', () => {
             const survivors = members.filter((m) => !failed.includes(m));
             const got = evacuate(ctx, ledger, survivors, failed);
             const want = referenceEvacuate(ctx, ledger, survivors, failed);
-            expect({ ok: got.ok, moves: [...got.moves] }).toEqual({ ok: want.ok, moves: [...want.moves] });
+            expect({ ok: got.ok, moves: [...movesOf(survivors, got)] }).toEqual({ ok: want.ok, moves: [...want.moves] });
+          }
+        }
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
+  });
+
+  it('starts exactly from a remembered evacuation: after any moves of pool VMs, the same evacuation as from scratch', () => {
+    fc.assert(
+      fc.property(fleetArb, fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 4 }), (f, changes) => {
+        const result = plan(f);
+        const ctx = buildContext(f);
+        const ledger = new Ledger(ctx);
+        for (const [v, h] of Object.entries(result.placements)) ledger.assign(ctx.vmIndex.get(v)!, ctx.hostIndex.get(h)!);
+        for (const pool of ctx.migrationPools.values()) {
+          const members = poolMembers(ctx, pool);
+          const vms = ctx.vms.filter((v) => v.vm.migrationPool === pool.name).map((v) => v.index);
+          if (members.length < 2 || vms.length === 0) continue;
+          const sets = [...members.map((m) => [m]), ...members.flatMap((a, i) => members.slice(i + 1).map((b) => [a, b]))];
+          const contents = (m: number): number[] => [...ledger.vmsOn[m]!].sort((a, b) => a - b);
+          const remembered = sets.map((failed) => {
+            const survivors = members.filter((m) => !failed.includes(m));
+            return { failed, survivors, evacuation: evacuate(ctx, ledger, survivors, failed), contents: members.map(contents) };
+          });
+          // Move, unplace or place pool VMs (capacity is not checked: evacuate judges any ledger).
+          const log: [number, number][] = [];
+          for (const [a, b] of changes) {
+            const v = vms[a % vms.length]!;
+            log.push([v, ledger.hostOf[v]!]);
+            ledger.unassign(v);
+            if (b % (members.length + 1) < members.length) ledger.assign(v, members[b % (members.length + 1)]!);
+          }
+          for (const { failed, survivors, evacuation, contents: then } of remembered) {
+            const changed = Uint8Array.from(survivors, (m) => (JSON.stringify(contents(m)) === JSON.stringify(then[members.indexOf(m)]) ? 0 : 1));
+            const agreed = Math.min(...survivors.map((_, s) => (changed[s] ? agreesFor(ctx, ledger, survivors, evacuation, s, evacuation.leaving.length) : evacuation.leaving.length)));
+            const fresh = evacuate(ctx, ledger, survivors, failed);
+            const resumed = evacuate(ctx, ledger, survivors, failed, evacuation, changed);
+            expect(resumed).toEqual(fresh);
+            const failedSame = failed.every((m) => JSON.stringify(contents(m)) === JSON.stringify(then[members.indexOf(m)]));
+            // All survivors agreeing on every VM of unchanged failed hosts: first-fit makes the remembered
+            // choices (the spare room is the survivors' now, so it may differ).
+            const choices = (e: typeof fresh) => ({ ok: e.ok, leaving: [...e.leaving], slots: [...e.slots] });
+            if (failedSame && agreed === evacuation.leaving.length) expect(choices(fresh)).toEqual(choices(evacuation));
+          }
+          for (let i = log.length - 1; i >= 0; i--) {
+            const [v, from] = log[i]!;
+            ledger.unassign(v);
+            if (from >= 0) ledger.assign(v, from);
           }
         }
       }),
