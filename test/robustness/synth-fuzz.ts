@@ -10,22 +10,12 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { mulberry32 } from '../../bench/generate-fleet';
 import { cli } from './cli-harness';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-/** mulberry32: a small seeded generator, so a case is reproducible from (seed, index) alone. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
@@ -303,7 +293,8 @@ export interface FuzzCase {
 
 /** Case `index` of `seed` for the example text: one to four structure-aware edits. */
 export function fuzzCase(exampleText: string, seed: number, index: number): FuzzCase {
-  const rng = random(seed * 1_000_003 + index);
+  // The benchmark's seeded generator, so a case is reproducible from (seed, index) alone.
+  const rng = mulberry32(seed * 1_000_003 + index);
   const data = parse(exampleText) as JsonObject;
   const edits: string[] = [];
   const count = 1 + Math.floor(rng() * 4);
