@@ -54,10 +54,14 @@ const HYPERV_ATTRIBUTE: Readonly<Record<HypervFeature, keyof DomainFeaturesHyper
   frequencies: 'frequencies',
   ipi: 'ipi',
 };
-/** Secure Boot with Microsoft's keys enrolled, as libvirt's firmware autoselection names it. */
+/**
+ * Secure Boot with Microsoft's keys enrolled, as libvirt's firmware autoselection names it, in the order
+ * libvirt reports them back: the provider reads the list in that order, and any other order makes
+ * `terraform apply` fail with "inconsistent result after apply" (found end to end).
+ */
 const SECURE_BOOT_FIRMWARE_FEATURES = [
-  { name: 'secure-boot', enabled: 'yes' },
   { name: 'enrolled-keys', enabled: 'yes' },
+  { name: 'secure-boot', enabled: 'yes' },
 ];
 /** Chardev source of serial and Xen consoles; see the devices block below. */
 const PTY = { pty: { path: '' } };

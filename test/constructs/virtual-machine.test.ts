@@ -176,7 +176,8 @@ describe('VirtualMachine on KVM', () => {
     const domain = domainOf(json, 'kvm_a1_vault_k');
     expect(domain.os).toMatchObject({
       firmware: 'efi',
-      firmware_info: { features: [{ name: 'secure-boot', enabled: 'yes' }, { name: 'enrolled-keys', enabled: 'yes' }] },
+      // In libvirt's order: the provider reads the list back as libvirt reports it.
+      firmware_info: { features: [{ name: 'enrolled-keys', enabled: 'yes' }, { name: 'secure-boot', enabled: 'yes' }] },
     });
     expect(domain.os.loader_secure).toBeUndefined();
     expect(domain.features.smm).toEqual({ state: 'on' });
