@@ -123,19 +123,12 @@ function changeOf(key: string, before: TfResource | undefined, after: TfResource
 /** `${type.name.attr}` references inside one string. */
 const ATTRIBUTE_REFERENCE = /\$\{([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)\.([a-z_]+)[^}]*\}/g;
 
-/** Paths (and schema paths) in `config` whose strings refer to a computed-only attribute of `target`. */
-function pathsReferring(config: JsonObject, target: TfResource): RawChange[] {
+/** String leaves of a resource's arguments that `matches`, with their paths and schema paths (list indices dropped). */
+function stringLeaves(config: JsonObject, matches: (value: string) => boolean): RawChange[] {
   const found: RawChange[] = [];
-  const computed = computedOnlyAttributes(target.type);
   const walk = (value: Json, path: string, schemaPath: string): void => {
     if (typeof value === 'string') {
-      if (!value.includes('${')) return;
-      for (const match of value.matchAll(ATTRIBUTE_REFERENCE)) {
-        if (`${match[1]}.${match[2]}` === target.address && computed.has(match[3] as string)) {
-          found.push({ path, schemaPath, before: value, after: value });
-          return;
-        }
-      }
+      if (matches(value)) found.push({ path, schemaPath, before: value, after: value });
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => walk(item, `${path}[${i}]`, schemaPath));
     } else if (isObject(value)) {
@@ -144,6 +137,17 @@ function pathsReferring(config: JsonObject, target: TfResource): RawChange[] {
   };
   walk(config, '', '');
   return found;
+}
+
+/** Paths (and schema paths) in `config` whose strings refer to a computed-only attribute of `target`. */
+function pathsReferring(config: JsonObject, target: TfResource): RawChange[] {
+  const computed = computedOnlyAttributes(target.type);
+  return stringLeaves(
+    config,
+    (value) =>
+      value.includes('${') &&
+      [...value.matchAll(ATTRIBUTE_REFERENCE)].some((match) => `${match[1]}.${match[2]}` === target.address && computed.has(match[3] as string)),
+  );
 }
 
 /** One side of a synthesized diff, to digest its values with the states of the variables they use. */
@@ -176,18 +180,7 @@ function hidden(type: string, change: AttributeChange & RawChange, base: DigestS
 
 /** String leaves of a resource's arguments that refer to variables, with their paths. */
 function variableLeaves(config: JsonObject): RawChange[] {
-  const found: RawChange[] = [];
-  const walk = (value: Json, path: string, schemaPath: string): void => {
-    if (typeof value === 'string') {
-      if (referencedVariables(value).length > 0) found.push({ path, schemaPath, before: value, after: value });
-    } else if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, `${path}[${i}]`, schemaPath));
-    } else if (isObject(value)) {
-      for (const key of Object.keys(value).sort()) walk(value[key] as Json, path ? `${path}.${key}` : key, schemaPath ? `${schemaPath}.${key}` : key);
-    }
-  };
-  walk(config, '', '');
-  return found;
+  return stringLeaves(config, (value) => referencedVariables(value).length > 0);
 }
 
 interface SecretDrift {
