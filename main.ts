@@ -9,7 +9,7 @@ import { plan } from './planner/plan';
 import { evaluatePolicies } from './policies/engine';
 import { withoutCreationStacks } from './stacks/creation-stacks';
 import { readLock, readPolicy } from './cli/fleet-inputs';
-import { InputError } from './cli/errors';
+import { InputError } from './io/errors';
 import { buildFleetApp, fingerprintKeyFrom } from './stacks/fleet-app';
 
 process.env.CHECKPOINT_DISABLE = '1';

@@ -10,7 +10,7 @@ import type { Fleet } from '../fleet/model';
 import { parseLock, type Lock } from '../planner/index';
 import type { PolicyConfig } from '../policies/config';
 import { loadPolicyFor } from '../policies/load-policy';
-import { InputError } from './errors';
+import { InputError } from '../io/errors';
 import { stringOption } from './options';
 
 export const LOCK_FILE_NAME = 'hyperplan.lock.json';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { delimiter, resolve } from 'node:path';
 import { ALLOW_PATHS_ENV } from '../fleet/confine';
 import { commands } from './commands/index';
-import { EXIT_BAD_INPUT, InputError, UsageError } from './errors';
+import { EXIT_BAD_INPUT, InputError, UsageError } from '../io/errors';
 import type { Command, Io } from './command';
 
 function version(): string {

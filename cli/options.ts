@@ -1,5 +1,5 @@
 /** Reading option values the same way in every command: one message per kind of mistake. */
-import { UsageError } from './errors';
+import { UsageError } from '../io/errors';
 
 /** A string option, or undefined when absent; an empty value is a usage error. */
 export function stringOption(command: string, value: unknown, name: string): string | undefined {

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { InputError } from '../cli/errors';
+import { InputError } from '../io/errors';
 import type { JsonObject, SynthStack } from './terraform-json';
 
 /** Git output can be a whole tree archive. */

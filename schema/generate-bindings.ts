@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { schemaPath } from './snapshot';
 import { LIBVIRT_PROVIDER_KEY, LIBVIRT_PROVIDER_VERSION, type ProviderSchemaFile } from './provider-schema';
-import { replaceDirectoryAtomic } from '../cli/atomic-write';
+import { replaceDirectoryAtomic } from '../io/atomic-write';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const GEN_DIR = join(ROOT, '.gen');

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { LIBVIRT_PROVIDER_KEY, LIBVIRT_PROVIDER_VERSION, type ProviderSchemaFile } from './provider-schema';
 import { schemaPath } from './snapshot';
-import { writeFileAtomic } from '../cli/atomic-write';
+import { writeFileAtomic } from '../io/atomic-write';
 
 /** The snapshot text for a `terraform providers schema -json` document; throws when it has no libvirt entry. */
 export function snapshotFromProviderSchema(text: string): string {

@@ -5,8 +5,8 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { App } from 'cdktf';
-import { replaceDirectoryAtomic, writeFileAtomic } from '../cli/atomic-write';
-import { InputError } from '../cli/errors';
+import { replaceDirectoryAtomic, writeFileAtomic } from '../io/atomic-write';
+import { InputError } from '../io/errors';
 import { loadFleetOrThrow, readLock, readPolicy } from '../cli/fleet-inputs';
 import type { Fleet, Host, StackSpec } from '../fleet/model';
 import { plan } from '../planner/plan';

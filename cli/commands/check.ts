@@ -3,7 +3,7 @@
  * Exit 0 when no error finding remains, 1 when one does (unplaced VMs are error findings), 2 for bad input.
  */
 import type { Command } from '../command';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
 import { loadFleetOrThrow, readLock, readPolicy } from '../fleet-inputs';
 import { choiceOption, stringOption } from '../options';
 import { plan } from '../../planner/index';

@@ -1,6 +1,6 @@
 /** `hyperplan drain <fleet> <host>`: where each VM of a host goes, and the live-migration command for it. */
 import type { Command } from '../command';
-import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors';
+import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../../io/errors';
 import { drain, type DrainPlan } from '../../planner/index';
 import { resolve } from 'node:path';
 import { loadFleetOrThrow, lockOption, readLock } from '../fleet-inputs';

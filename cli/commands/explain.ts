@@ -1,6 +1,6 @@
 /** `hyperplan explain <fleet> <vm>`: for every host, each filter's verdict and each weigher's score. */
 import type { Command } from '../command';
-import { EXIT_OK, InputError, UsageError } from '../errors';
+import { EXIT_OK, InputError, UsageError } from '../../io/errors';
 import {
   explain, XEN_CRASH_KERNEL_MIB, XEN_HYPERVISOR_MEMORY_MIB, type Explanation, type HostMemory, type VmDemand,
 } from '../../planner/index';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { fleetText, formatDiagnostic, importDomains, type ImportHypervisor, type ImportInput } from '../../libvirt/import';
 import type { Command } from '../command';
-import { EXIT_OK, InputError, UsageError } from '../errors';
+import { EXIT_OK, InputError, UsageError } from '../../io/errors';
 import { choiceOption } from '../options';
 
 export const importCommand: Command = {

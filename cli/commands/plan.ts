@@ -4,8 +4,8 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from '../command';
-import { writeFileAtomic } from '../atomic-write';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
+import { writeFileAtomic } from '../../io/atomic-write';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
 import { loadFleetOrThrow, lockFileFor, lockOption, readLock } from '../fleet-inputs';
 import { choiceOption } from '../options';
 import { createProgress } from '../progress';

@@ -1,6 +1,6 @@
 /** `hyperplan rules`: the policy rule catalogue (built-in rules and the engine's own findings). */
 import type { Command } from '../command';
-import { EXIT_OK, UsageError } from '../errors';
+import { EXIT_OK, UsageError } from '../../io/errors';
 import { choiceOption } from '../options';
 import { catalogue } from '../../policies/catalogue';
 import { rulesMarkdown, rulesText } from '../../policies/rules-doc';

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Command } from '../command';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
 import { PolicyGateError, synthesizeFleet, type SynthesizedStack } from '../../stacks/fleet-app';
 import { gateReport } from '../gate-report';
 import { stringOption } from '../options';

@@ -10,9 +10,9 @@ import { filesToCheck, renderStack, type RenderedFile, type SynthesizedStack as 
 import { validateXmlFiles } from '../../libvirt/validate';
 import { PolicyGateError, synthesizeFleet } from '../../stacks/fleet-app';
 import { gateReport } from '../gate-report';
-import { replaceDirectoryAtomic } from '../atomic-write';
+import { replaceDirectoryAtomic } from '../../io/atomic-write';
 import type { Command } from '../command';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
 import { choiceOption } from '../options';
 
 const KINDS: readonly XmlKind[] = ['domain', 'network', 'pool', 'volume'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Testing } from 'cdktf';
-import { InputError } from '../../cli/errors';
+import { InputError } from '../../io/errors';
 import { loadFleet } from '../../fleet/index';
 import { Secret } from '../../fleet/secret';
 import { plan } from '../../planner/plan';
