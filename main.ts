@@ -5,7 +5,7 @@
  */
 import { App } from 'cdktf';
 import { formatProblem, loadFleet } from './fleet/index';
-import { plan } from './planner/plan';
+import { place } from './planner/plan';
 import { evaluatePolicies } from './policies/engine';
 import { withoutCreationStacks } from './stacks/creation-stacks';
 import { readLock, readPolicy } from './cli/fleet-inputs';
@@ -21,7 +21,7 @@ if (!loaded.ok) {
   process.stderr.write(`${loaded.problems.map(formatProblem).join('\n')}\n`);
   process.exit(2);
 }
-const placement = plan(loaded.fleet, readLock(fleetFile));
+const placement = place(loaded.fleet, readLock(fleetFile));
 // cdktf-cli passes the output directory in CDKTF_OUTDIR; JSON output, no stack traces: same bytes as `hyperplan synth`.
 const findings = evaluatePolicies(loaded.fleet, placement, await readPolicy(fleetFile));
 let fingerprintKey: string | undefined;

@@ -208,16 +208,22 @@ function scaleNote(ctx: PlanContext, ledger: Ledger, host: HostFacts): string {
 }
 
 /**
+ * Whether the VM's vCPUs and memory fit beside what the host carries, within its capacity as scaled while
+ * migration-pool headroom is kept free: the capacity filter's test of CPU and memory, which the placer
+ * also runs first, on its own, because most hosts of a big plan fail it.
+ */
+export function fitsCapacity(ledger: Ledger, vm: VmFacts, host: HostFacts): boolean {
+  return ledger.cpuUsed[host.index]! + vm.vm.vcpus <= cpuLimit(ledger, host) && ledger.memoryUsed[host.index]! + vm.memoryMiB <= memoryLimit(ledger, host);
+}
+
+/**
  * CPU, memory (after Dom0/host reservation, the Xen hypervisor, the hugepage pool and overcommit; each VM
  * with its per-guest overhead) and space in limited storage pools.
  */
 export const capacityFilter: Filter = {
   name: 'capacity',
   indexed: false,
-  test: (ctx, ledger, vm, host) =>
-    ledger.cpuUsed[host.index]! + vm.vm.vcpus <= cpuLimit(ledger, host) &&
-    ledger.memoryUsed[host.index]! + vm.memoryMiB <= memoryLimit(ledger, host) &&
-    (vm.disks.length === 0 || disksFit(ctx, ledger, vm, host.index)),
+  test: (ctx, ledger, vm, host) => fitsCapacity(ledger, vm, host) && (vm.disks.length === 0 || disksFit(ctx, ledger, vm, host.index)),
   reason: (ctx, ledger, vm, host) => {
     const i = host.index;
     const note = scaleNote(ctx, ledger, host);

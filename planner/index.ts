@@ -1,7 +1,7 @@
 export {
   dom0Sizing, hostCapacity, XEN_CRASH_KERNEL_MIB, XEN_HYPERVISOR_MEMORY_MIB, type Dom0Sizing, type HostCapacity,
 } from './capacity';
-export { plan, type PlanOptions } from './plan';
+export { place, plan, type PlanOptions } from './plan';
 export { lowerBound } from './lower-bound';
 export { headroom } from './headroom';
 export { serializeLock, parseLock, type Lock, type LockParse } from './lock';
@@ -10,4 +10,4 @@ export {
   drain, liveMigration, liveMigrationBlocker, migrateCommand, MIGRATE_TRANSPORT_FLAGS, type DrainPlan, type DrainRebuild, type DrainResult, type DrainStep,
   type LiveMigration, type MigrateOptions,
 } from './drain';
-export type { Placement, PlanResult, HostUsage, Move, PoolHeadroom, UnplacedVm, ResourceUse } from './types';
+export type { Placement, PlaceResult, PlanResult, HostUsage, Move, PoolHeadroom, UnplacedVm, ResourceUse } from './types';

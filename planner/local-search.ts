@@ -14,7 +14,7 @@
  */
 import { admitsOnCandidate } from './filters';
 import { SOFT_ANTI_AFFINITY_WEIGHT, softAntiAffinityWeigher, ZONE_SPREAD_WEIGHT, zoneSpreadWeigher } from './weighers';
-import type { Placer } from './plan';
+import type { Placer } from './placer';
 
 /**
  * Attempted placements (a host search or one ejection trial each). On the 1,000-host bench (20,000 VMs)
@@ -82,7 +82,7 @@ function relocate(placer: Placer, v: number, source: number, log: Log, budget: n
       if (placer.candidates.of(ctx.vms[w]!).length <= candidates.length) continue;
       spent += 1;
       ledger.unassign(w);
-      if (!admitsOnCandidate(ctx, ledger, facts, ctx.hosts[t]!) || !placer.keepsHeadroom(v, t)) {
+      if (!admitsOnCandidate(ctx, ledger, facts, ctx.hosts[t]!) || !placer.guard.keepsHeadroom(v, t)) {
         ledger.assign(w, t);
         continue;
       }
@@ -140,7 +140,7 @@ function packSearch(placer: Placer, budget: number): void {
         if (from >= 0) touched.add(from);
         touched.add(ledger.hostOf[v]!);
       }
-      ok = [...touched].every((t) => placer.poolsHold(t));
+      ok = [...touched].every((t) => placer.guard.poolsHold(t));
     }
     if (!ok) undo(ledger, log);
   }
@@ -181,7 +181,7 @@ function relieve(placer: Placer, source: number): { moved: boolean; attempts: nu
         after < bestPeak &&
         apart(h) >= groupAtSource &&
         admitsOnCandidate(ctx, ledger, facts, ctx.hosts[h]!) &&
-        placer.keepsHeadroom(v, h)
+        placer.guard.keepsHeadroom(v, h)
       ) {
         best = h;
         bestPeak = after;

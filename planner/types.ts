@@ -49,10 +49,14 @@ export interface Placement {
   readonly pools: readonly PoolHeadroom[];
 }
 
-/** What `plan()` returns: the placement plus how good it is. */
-export interface PlanResult extends Placement {
+/** What `place()` returns: the placement and the hosts it uses. */
+export interface PlaceResult extends Placement {
   /** Hosts that carry at least one VM. */
   readonly hostsUsed: number;
+}
+
+/** What `plan()` returns: the placement plus how good it is. */
+export interface PlanResult extends PlaceResult {
   /** A proven minimum of hosts any valid placement needs (`lowerBound()` in planner/lower-bound.ts). */
   readonly lowerBound: number;
 }

@@ -9,7 +9,7 @@ import { replaceDirectoryAtomic, writeFileAtomic } from '../io/atomic-write';
 import { InputError } from '../io/errors';
 import { loadFleetOrThrow, readLock, readPolicy } from '../cli/fleet-inputs';
 import type { Fleet, Host, StackSpec } from '../fleet/model';
-import { plan } from '../planner/plan';
+import { place } from '../planner/plan';
 import type { Placement, UnplacedVm } from '../planner/types';
 import { evaluatePolicies } from '../policies/engine';
 import type { Finding } from '../policies/finding';
@@ -210,7 +210,7 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   stage('loading the fleet');
   const fleet = loadFleetOrThrow(options.fleetFile, process.cwd(), options.env ?? process.env);
   stage('placing VMs');
-  const placement = plan(fleet, readLock(options.fleetFile, options.lockFile));
+  const placement = place(fleet, readLock(options.fleetFile, options.lockFile));
   stage('checking policies');
   const findings = evaluatePolicies(fleet, placement, await readPolicy(options.fleetFile, options.policyFile, options.env ?? process.env));
   const fingerprintKey = fingerprintKeyFrom(options.env ?? process.env);

@@ -6,7 +6,7 @@ import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
 import { loadFleetOrThrow, readLock, readPolicy } from '../fleet-inputs';
 import { choiceOption, stringOption } from '../options';
-import { plan } from '../../planner/index';
+import { place } from '../../planner/index';
 import { catalogue } from '../../policies/catalogue';
 import { evaluatePoliciesDetailed, type PolicyResult } from '../../policies/engine';
 import { jsonReportText } from '../../policies/report-json';
@@ -42,7 +42,7 @@ export const checkCommand: Command = {
     if (file === undefined || extra.length > 0) throw new UsageError('check: expected exactly one fleet file');
     const fleet = loadFleetOrThrow(file, io.cwd, io.env);
     const policy = await readPolicy(file, stringOption('check', args.values.policy, 'policy'), io.env);
-    const placement = plan(fleet, readLock(file, stringOption('check', args.values.lock, 'lock')));
+    const placement = place(fleet, readLock(file, stringOption('check', args.values.lock, 'lock')));
     const result: PolicyResult = evaluatePoliciesDetailed(fleet, placement, policy);
     io.stdout(render(result, format, { cwd: io.cwd, fleetFile: file, rules: catalogue(policy.customRules) }));
     return result.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;

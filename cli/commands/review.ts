@@ -10,7 +10,7 @@ import type { Command, Io } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../../io/errors';
 import { writeFileAtomic } from '../../io/atomic-write';
 import { formatProblem, loadFleet } from '../../fleet/index';
-import { plan } from '../../planner/plan';
+import { place } from '../../planner/plan';
 import { evaluatePoliciesDetailed } from '../../policies/engine';
 import { buildFleetApp, fingerprintKeyFrom } from '../../stacks/fleet-app';
 import { LOCK_FILE_NAME, readLock, readPolicy } from '../fleet-inputs';
@@ -67,7 +67,7 @@ export async function prepareSide(label: string, fleetFile: string, options: Sid
   const loaded = loadFleet(fleetFile, { ...(options.env ? { env: options.env } : {}), ...(options.root ? { root: options.root } : {}) });
   if (!loaded.ok) throw new InputError([`review: the ${label} fleet does not load:`, ...loaded.problems.map(formatProblem)]);
   const { fleet } = loaded;
-  const placement = plan(fleet, readLock(fleetFile, options.lockFile));
+  const placement = place(fleet, readLock(fleetFile, options.lockFile));
   const policy = evaluatePoliciesDetailed(fleet, placement, await readPolicy(fleetFile, options.policyFile, options.env, options.root));
   const errors = policy.findings.filter((f) => f.severity === 'error');
   const notes: string[] = [];

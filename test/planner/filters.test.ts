@@ -3,7 +3,7 @@ import type { Fleet } from '../../fleet/model';
 import { buildContext } from '../../planner/context';
 import {
   affinityFilter, antiAffinityFilter, capacityFilter, checkFilter, cpuModelFilter, type Filter, FILTERS, firstFailure,
-  hypervisorFilter, migrationPoolFilter, numaFilter, pinnedFilter, securityFilter, tenancyFilter, zoneFilter,
+  fitsCapacity, hypervisorFilter, migrationPoolFilter, numaFilter, pinnedFilter, securityFilter, tenancyFilter, zoneFilter,
 } from '../../planner/filters';
 import { Ledger } from '../../planner/ledger';
 import { fleet, GiB, host, pool, vm } from './fixtures';
@@ -166,5 +166,25 @@ describe('filter order', () => {
     const f = fleet({ hosts: [host('kvm-1', { cpus: 1 })], vms: [vm('x', { hypervisor: 'xen', vcpus: 4 })] });
     const ctx = buildContext(f);
     expect(firstFailure(ctx, new Ledger(ctx), ctx.vms[0]!, ctx.hosts[0]!)).toBe('hypervisor: VM needs xen, host runs kvm');
+  });
+});
+
+describe('fitsCapacity', () => {
+  it('is the capacity filter\'s CPU and memory test, within the capacity scaled for headroom', () => {
+    const f = fleet({ hosts: [host('kvm-1', { cpus: 8, memoryMiB: 16 * GiB })], vms: [vm('a', { vcpus: 4 }), vm('b', { vcpus: 4 }), vm('c', { vcpus: 1 })] });
+    const ctx = buildContext(f);
+    const ledger = new Ledger(ctx);
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => ctx.vms[ctx.vmIndex.get(name)!]!);
+    const kvm1 = ctx.hosts[0]!;
+    ledger.assign(a!.index, 0);
+    expect(fitsCapacity(ledger, b!, kvm1)).toBe(true);
+    expect(capacityFilter.test(ctx, ledger, b!, kvm1)).toBe(true);
+    ledger.assign(b!.index, 0);
+    expect(fitsCapacity(ledger, c!, kvm1)).toBe(false);
+    expect(capacityFilter.test(ctx, ledger, c!, kvm1)).toBe(false);
+    ledger.unassign(b!.index);
+    ledger.capacityScale[0] = 0.5;
+    expect(fitsCapacity(ledger, b!, kvm1)).toBe(false);
+    expect(capacityFilter.test(ctx, ledger, b!, kvm1)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plan } from '../../planner/plan';
+import { place, plan } from '../../planner/plan';
 import { lowerBound } from '../../planner/lower-bound';
 import { headroom } from '../../planner/headroom';
 import { fleet, GiB, host, pool, vm } from './fixtures';
@@ -21,6 +21,17 @@ describe('plan', () => {
     const result = plan(f);
     expect(new Set(Object.values(result.placements)).size).toBe(1);
     expect(result.lowerBound).toBe(1);
+  });
+
+  it('computes the lower bound only in plan(): place() gives the same placement without it', () => {
+    const f = fleet({ hosts: [kvm('kvm-1'), kvm('kvm-2', 4)], vms: ['a', 'b', 'c'].map((n) => vm(n, { vcpus: 4 })), strategy: 'pack' });
+    const placed = place(f);
+    const planned = plan(f);
+    expect('lowerBound' in placed).toBe(false);
+    expect(planned.lowerBound).toBe(lowerBound(f));
+    const { lowerBound: _bound, ...rest } = planned;
+    expect(JSON.stringify(rest)).toBe(JSON.stringify(placed));
+    expect(Object.keys(planned)).toEqual(['placements', 'unplaced', 'moves', 'hosts', 'pools', 'hostsUsed', 'lowerBound']);
   });
 
   it('lists, per host, the filter that removed it for an unplaceable VM', () => {

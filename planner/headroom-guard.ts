@@ -1,0 +1,264 @@
+/**
+ * The headroom guard: while a plan runs, it refuses any placement that would cost a guarded migration
+ * pool its n+1/n+2 headroom. Its verdict is `poolHeadroom`'s (every failure set's first-fit evacuation
+ * succeeds), reached faster: a necessary condition on the pool's free capacity refuses early, a
+ * sufficient condition for n+1 (every loaded member has a refuge) admits early, and each failure set's
+ * evacuation is remembered and re-run only where the ledger changed what first-fit would ask.
+ */
+import type { PlanContext } from './context';
+import { agreesFor, evacuate, failureSets, poolMembers, RESERVE_HOSTS, type Evacuation } from './headroom';
+import type { Ledger } from './ledger';
+
+/** What the guard needs of a migration pool, derived once per plan. */
+export interface GuardedPool {
+  /** Host indices of the members, in name order. */
+  readonly members: readonly number[];
+  /** Hosts whose loss the pool must survive (1 for n+1, 2 for n+2). */
+  readonly reserve: number;
+  /** Summed capacity of the `reserve` largest members, per resource: the hardest loss. */
+  readonly largest: { readonly cpu: number; readonly memoryMiB: number };
+}
+
+/** A failure set's first-fit evacuation as last computed, and the pool's contents then (per member, the ledger's content hash). */
+interface RememberedEvacuation {
+  readonly evacuation: Evacuation;
+  readonly low: Int32Array;
+  readonly high: Int32Array;
+}
+
+/** A pool's failure sets, the survivors of each and, per member, whether it is in each set. */
+interface FailureSplit {
+  readonly sets: readonly (readonly number[])[];
+  readonly survivors: readonly (readonly number[])[];
+  readonly failing: readonly Uint8Array[];
+}
+
+export class HeadroomGuard {
+  /** Pools whose headroom every later placement must preserve. */
+  readonly guarded = new Set<string>();
+  /** Per guarded pool, per failure set, its evacuation as last computed. */
+  private readonly evacuations = new Map<string, (RememberedEvacuation | undefined)[]>();
+  /** Per pool and member (index into the members) receiving a VM, the failure set whose evacuation failed last. */
+  private readonly lastFailedSet = new Map<string, Int32Array>();
+  private readonly splits = new Map<string, FailureSplit>();
+  private readonly pools = new Map<string, GuardedPool>();
+
+  constructor(
+    private readonly ctx: PlanContext,
+    private readonly ledger: Ledger,
+  ) {}
+
+  /** Whether placing `vm` on `h` keeps every guarded pool of `h` satisfied. */
+  keepsHeadroom(vm: number, h: number): boolean {
+    const pools = this.ctx.hosts[h]!.pools;
+    if (pools.length === 0 || this.guarded.size === 0) return true;
+    let ok = true;
+    let assigned = false;
+    for (const p of pools) {
+      if (!this.guarded.has(p)) continue;
+      const facts = this.pool(p);
+      if (!this.spareSuffices(facts, vm)) {
+        ok = false;
+        break;
+      }
+      if (!assigned) {
+        this.ledger.assign(vm, h);
+        assigned = true;
+      }
+      if (facts.reserve === 1 && facts.members.length > 1 && this.eachHasRefuge(facts.members)) continue;
+      if (!this.evacuationsHold(p, facts, h)) {
+        ok = false;
+        break;
+      }
+    }
+    if (assigned) this.ledger.unassign(vm);
+    return ok;
+  }
+
+  /** Whether every guarded pool of host `h` is satisfied as the ledger stands (the verified check). */
+  poolsHold(h: number): boolean {
+    return this.ctx.hosts[h]!.pools.every((p) => !this.guarded.has(p) || this.evacuationsHold(p, this.pool(p), -1));
+  }
+
+  /** Why the guard refuses host `h`: the guarded pools it belongs to ('' when none). */
+  refusal(h: number): string {
+    const pools = this.ctx.hosts[h]!.pools.filter((p) => this.guarded.has(p));
+    return pools.map((p) => `headroom: migration pool ${p} would lose its ${this.ctx.migrationPools.get(p)!.reserve} headroom`).join('; ');
+  }
+
+  private pool(p: string): GuardedPool {
+    let facts = this.pools.get(p);
+    if (!facts) {
+      const { ctx } = this;
+      const pool = ctx.migrationPools.get(p)!;
+      const members = poolMembers(ctx, pool);
+      const reserve = RESERVE_HOSTS[pool.reserve];
+      const top = (values: number[]): number => [...values].sort((a, b) => b - a).slice(0, reserve).reduce((a, b) => a + b, 0);
+      const largest = {
+        cpu: top(members.map((m) => ctx.hosts[m]!.capacity.cpu)),
+        memoryMiB: top(members.map((m) => ctx.hosts[m]!.capacity.memoryMiB)),
+      };
+      facts = { members, reserve, largest };
+      this.pools.set(p, facts);
+    }
+    return facts;
+  }
+
+  private split(p: string, members: readonly number[], reserve: number): FailureSplit {
+    let split = this.splits.get(p);
+    if (!split) {
+      const sets = failureSets(members, reserve);
+      split = {
+        sets,
+        survivors: sets.map((failed) => members.filter((m) => !failed.includes(m))),
+        failing: sets.map((failed) => Uint8Array.from(members, (m) => (failed.includes(m) ? 1 : 0))),
+      };
+      this.splits.set(p, split);
+    }
+    return split;
+  }
+
+  /**
+   * The verified check (`poolHeadroom`'s verdict: every failure set's first-fit evacuation succeeds) for
+   * pool `p` as the ledger stands; `h` is the member that just received a VM (-1 when none did), whose
+   * last failing set goes first. A set's remembered evacuation stands for the one `evacuate` would
+   * compute now when its failed members carry the same VMs and every survivor whose contents changed
+   * answers first-fit's questions as before (`agreesFor`); the other sets run `evacuate` again from the
+   * remembered evacuation, asking only the survivors whose answers may differ.
+   */
+  private evacuationsHold(p: string, pool: GuardedPool, h: number): boolean {
+    const { ctx, ledger } = this;
+    const { members, reserve } = pool;
+    const { sets, survivors: survivorsOf, failing } = this.split(p, members, reserve);
+    let known = this.evacuations.get(p);
+    if (!known) this.evacuations.set(p, (known = new Array<RememberedEvacuation | undefined>(sets.length)));
+    const { contentLow, contentHigh } = ledger;
+    const index = members.indexOf(h);
+    // The verdict is the same in any order: every set must succeed. A set that failed last time for this
+    // pool and receiving member usually fails again, so it goes first: a failing trial costs one evacuation.
+    const first = index < 0 ? 0 : (this.lastFailedSet.get(p)?.[index] ?? 0);
+    for (let k = 0; k < sets.length; k++) {
+      const i = k === 0 ? first : k <= first ? k - 1 : k;
+      const before = known[i];
+      const changed = before === undefined ? undefined : this.changedSurvivors(members, failing[i]!, survivorsOf[i]!, before);
+      let ok: boolean;
+      if (changed === null) {
+        ok = before!.evacuation.ok;
+      } else {
+        const evacuation = evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, before?.evacuation, changed);
+        const low = new Int32Array(members.length);
+        const high = new Int32Array(members.length);
+        for (let j = 0; j < members.length; j++) {
+          low[j] = contentLow[members[j]!]!;
+          high[j] = contentHigh[members[j]!]!;
+        }
+        known[i] = { evacuation, low, high };
+        ok = evacuation.ok;
+      }
+      if (!ok) {
+        if (index >= 0) {
+          let last = this.lastFailedSet.get(p);
+          if (!last) this.lastFailedSet.set(p, (last = new Int32Array(members.length)));
+          last[index] = i;
+        }
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Null when a remembered evacuation is the one first-fit computes on the ledger as it stands (the failed
+   * members carry the same VMs and every survivor whose contents changed answers as then, `agreesFor`;
+   * its remembered contents then become the ledger's); otherwise the survivors whose contents changed,
+   * for `evacuate` to start from the remembered evacuation.
+   */
+  private changedSurvivors(members: readonly number[], failing: Uint8Array, survivors: readonly number[], before: RememberedEvacuation): Uint8Array | null {
+    const { ctx, ledger } = this;
+    const { contentLow, contentHigh } = ledger;
+    const changed = new Uint8Array(survivors.length);
+    const length = before.evacuation.leaving.length;
+    let whole = true;
+    let s = 0;
+    for (let j = 0; j < members.length; j++) {
+      const m = members[j]!;
+      const same = contentLow[m] === before.low[j] && contentHigh[m] === before.high[j];
+      if (failing[j]) {
+        if (!same) whole = false;
+        continue;
+      }
+      if (!same) {
+        changed[s] = 1;
+        if (whole && agreesFor(ctx, ledger, survivors, before.evacuation, s, length) < length) whole = false;
+      }
+      s++;
+    }
+    if (!whole) return changed;
+    for (let j = 0; j < members.length; j++) {
+      before.low[j] = contentLow[members[j]!]!;
+      before.high[j] = contentHigh[members[j]!]!;
+    }
+    return null;
+  }
+
+  /**
+   * A necessary condition for the pool's headroom with `vm` added to one of its members: any evacuation
+   * of failed hosts F needs the survivors' free capacity ≥ what F carries, i.e. the pool's total free
+   * capacity ≥ the capacity of F; the k largest members are the hardest F. (True when the pool is too
+   * small to judge this way; the verified check decides then.)
+   */
+  private spareSuffices(pool: GuardedPool, vm: number): boolean {
+    const { ctx, ledger } = this;
+    if (pool.members.length <= pool.reserve) return true;
+    const v = ctx.vms[vm]!;
+    let freeCpu = -v.vm.vcpus;
+    let freeMemory = -v.memoryMiB;
+    for (const m of pool.members) {
+      freeCpu += ctx.hosts[m]!.capacity.cpu - ledger.cpuUsed[m]!;
+      freeMemory += ctx.hosts[m]!.capacity.memoryMiB - ledger.memoryUsed[m]!;
+    }
+    return freeCpu >= pool.largest.cpu && freeMemory >= pool.largest.memoryMiB;
+  }
+
+  /**
+   * A sufficient condition for n+1 headroom, on the ledger as it stands: every member F that carries VMs
+   * has a refuge, another member E whose free capacity holds all of F's load, that runs no VM of an
+   * anti-affinity group of F's VMs, and that is empty when F runs an isolated VM (which then runs alone)
+   * or runs no isolated VM otherwise. When F fails, `evacuate` tries E for every VM of F that found no
+   * earlier host; E receives only F's VMs, whose sum fits its free room, whose groups are pairwise
+   * distinct (checked) and absent from E, so E admits each one. First-fit thus succeeds for every F,
+   * exactly what `poolHeadroom` (the verified check) would report.
+   */
+  private eachHasRefuge(members: readonly number[]): boolean {
+    const { ctx, ledger } = this;
+    const groups: string[] = [];
+    for (const f of members) {
+      if (ledger.tenants[f] === 0) continue;
+      groups.length = 0;
+      for (const v of ledger.vmsOn[f]!) {
+        const g = ctx.vms[v]!.vm.antiAffinity;
+        if (g === undefined) continue;
+        if (groups.includes(g)) return false;
+        groups.push(g);
+      }
+      const cpu = ledger.cpuUsed[f]!;
+      const memory = ledger.memoryUsed[f]!;
+      const hugepages = ledger.hugepageUsed[f]!;
+      const isolated = ledger.isolated[f]! > 0;
+      let refuge = false;
+      for (const e of members) {
+        if (e === f) continue;
+        const cap = ctx.hosts[e]!.capacity;
+        if (cap.cpu - ledger.cpuUsed[e]! < cpu || cap.memoryMiB - ledger.memoryUsed[e]! < memory) continue;
+        // Hugepage guests of F fit E's pool when it has F's page size and room for all of them.
+        if (hugepages > 0 && (ctx.hosts[e]!.host.hugepages?.sizeKiB !== ctx.hosts[f]!.host.hugepages?.sizeKiB || cap.hugepageMiB - ledger.hugepageUsed[e]! < hugepages)) continue;
+        if (isolated ? ledger.tenants[e] !== 0 : ledger.isolated[e] !== 0) continue;
+        if (groups.some((g) => ledger.antiAffinity.get(g)?.has(e))) continue;
+        refuge = true;
+        break;
+      }
+      if (!refuge) return false;
+    }
+    return true;
+  }
+}
