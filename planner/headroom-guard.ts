@@ -33,6 +33,18 @@ interface FailureSplit {
   readonly failing: readonly Uint8Array[];
 }
 
+/** How a failure set's pool changed since its evacuation was remembered. */
+const enum Change {
+  /** The remembered evacuation is first-fit's on the ledger as it stands. */
+  None,
+  /** Only survivors changed, and some would answer first-fit differently. */
+  Survivors,
+  /** A failed member carries other VMs. */
+  Failed,
+  /** Nothing remembered. */
+  Unknown,
+}
+
 export class HeadroomGuard {
   /** Pools whose headroom every later placement must preserve. */
   readonly guarded = new Set<string>();
@@ -132,27 +144,25 @@ export class HeadroomGuard {
     const { sets, survivors: survivorsOf, failing } = this.split(p, members, reserve);
     let known = this.evacuations.get(p);
     if (!known) this.evacuations.set(p, (known = new Array<RememberedEvacuation | undefined>(sets.length)));
-    const { contentLow, contentHigh } = ledger;
     const index = members.indexOf(h);
+    if (this.changed.length < members.length) this.changed = new Uint8Array(members.length);
+    const changed = this.changed;
     // The verdict is the same in any order: every set must succeed. A set that failed last time for this
     // pool and receiving member usually fails again, so it goes first: a failing trial costs one evacuation.
     const first = index < 0 ? 0 : (this.lastFailedSet.get(p)?.[index] ?? 0);
     for (let k = 0; k < sets.length; k++) {
       const i = k === 0 ? first : k <= first ? k - 1 : k;
       const before = known[i];
-      const changed = before === undefined ? undefined : this.changedSurvivors(members, failing[i]!, survivorsOf[i]!, before);
+      const change = before === undefined ? Change.Unknown : this.changedSurvivors(members, failing[i]!, survivorsOf[i]!, before, changed);
       let ok: boolean;
-      if (changed === null) {
+      if (change === Change.None) {
         ok = before!.evacuation.ok;
       } else {
-        const evacuation = evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, before?.evacuation, changed);
-        const low = new Int32Array(members.length);
-        const high = new Int32Array(members.length);
-        for (let j = 0; j < members.length; j++) {
-          low[j] = contentLow[members[j]!]!;
-          high[j] = contentHigh[members[j]!]!;
-        }
-        known[i] = { evacuation, low, high };
+        const evacuation =
+          before === undefined
+            ? evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!)
+            : evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, before.evacuation, changed, change === Change.Survivors);
+        known[i] = this.remember(members, evacuation, before);
         ok = evacuation.ok;
       }
       if (!ok) {
@@ -167,38 +177,53 @@ export class HeadroomGuard {
     return true;
   }
 
+  /** Per survivor of the set being checked, whether its contents changed; reused from set to set. */
+  private changed = new Uint8Array(16);
+
+  /** `evacuation` with the members' contents as the ledger stands, reusing the arrays of the one it replaces. */
+  private remember(members: readonly number[], evacuation: Evacuation, replaced: RememberedEvacuation | undefined): RememberedEvacuation {
+    const { contentLow, contentHigh } = this.ledger;
+    const low = replaced?.low ?? new Int32Array(members.length);
+    const high = replaced?.high ?? new Int32Array(members.length);
+    for (let j = 0; j < members.length; j++) {
+      low[j] = contentLow[members[j]!]!;
+      high[j] = contentHigh[members[j]!]!;
+    }
+    return { evacuation, low, high };
+  }
+
   /**
-   * Null when a remembered evacuation is the one first-fit computes on the ledger as it stands (the failed
-   * members carry the same VMs and every survivor whose contents changed answers as then, `agreesFor`;
-   * its remembered contents then become the ledger's); otherwise the survivors whose contents changed,
-   * for `evacuate` to start from the remembered evacuation.
+   * `Change.None` when a remembered evacuation is the one first-fit computes on the ledger as it stands
+   * (the failed members carry the same VMs and every survivor whose contents changed answers as then,
+   * `agreesFor`; its remembered contents then become the ledger's); otherwise whether only survivors
+   * changed or failed members too, with `changed` marking the survivors whose contents changed, for
+   * `evacuate` to start from the remembered evacuation.
    */
-  private changedSurvivors(members: readonly number[], failing: Uint8Array, survivors: readonly number[], before: RememberedEvacuation): Uint8Array | null {
+  private changedSurvivors(members: readonly number[], failing: Uint8Array, survivors: readonly number[], before: RememberedEvacuation, changed: Uint8Array): Change {
     const { ctx, ledger } = this;
     const { contentLow, contentHigh } = ledger;
-    const changed = new Uint8Array(survivors.length);
     const length = before.evacuation.leaving.length;
-    let whole = true;
+    let sameFailed = true;
+    let agreeing = true;
     let s = 0;
     for (let j = 0; j < members.length; j++) {
       const m = members[j]!;
       const same = contentLow[m] === before.low[j] && contentHigh[m] === before.high[j];
       if (failing[j]) {
-        if (!same) whole = false;
+        if (!same) sameFailed = false;
         continue;
       }
-      if (!same) {
-        changed[s] = 1;
-        if (whole && agreesFor(ctx, ledger, survivors, before.evacuation, s, length) < length) whole = false;
-      }
+      changed[s] = same ? 0 : 1;
+      if (!same && sameFailed && agreeing && agreesFor(ctx, ledger, survivors, before.evacuation, s, length) < length) agreeing = false;
       s++;
     }
-    if (!whole) return changed;
+    if (!sameFailed) return Change.Failed;
+    if (!agreeing) return Change.Survivors;
     for (let j = 0; j < members.length; j++) {
       before.low[j] = contentLow[members[j]!]!;
       before.high[j] = contentHigh[members[j]!]!;
     }
-    return null;
+    return Change.None;
   }
 
   /**

@@ -17,10 +17,14 @@ export const RESERVE_HOSTS: Readonly<Record<PoolReserve, number>> = { none: 0, '
 export interface Evacuation {
   readonly ok: boolean;
   readonly spare: { readonly cpu: number; readonly memoryMiB: number };
-  /** The failed hosts' VMs in the order first-fit placed them. */
-  readonly leaving: Int32Array;
+  /**
+   * The failed hosts' VMs in the order first-fit placed them. (Plain arrays, here and in `slots`: the
+   * guard makes hundreds of thousands of evacuations, and a typed array's backing store costs more to
+   * allocate than the work it holds.)
+   */
+  readonly leaving: readonly number[];
   /** Per VM of `leaving`, the position in `survivors` of the host it moves to, -1 when none admitted it. */
-  readonly slots: Int32Array;
+  readonly slots: readonly number[];
 }
 
 /** Host indices of the pool's members that exist in the fleet, in name order. */
@@ -77,37 +81,107 @@ function admitsEvacuee(
   hugepagesTaken: number,
   tenantsTaken: number,
   isolatedTaken: number,
-  groupsTaken: ReadonlySet<string> | undefined,
+  groupsTaken: readonly string[] | undefined,
 ): boolean {
   const vm = facts.vm;
   if (cpuFree < vm.vcpus || memoryFree < facts.memoryMiB) return false;
   if (!hugepagesFit(facts, ctx.hosts[h]!, ledger.hugepageUsed[h]! + hugepagesTaken)) return false;
   const group = vm.antiAffinity;
-  if (group !== undefined && (groupsTaken?.has(group) || ledger.antiAffinity.get(group)?.has(h))) return false;
+  if (group !== undefined && (groupsTaken?.includes(group) || ledger.antiAffinity.get(group)?.has(h))) return false;
   return vm.securityClass === 'isolated' ? ledger.tenants[h] === 0 && tenantsTaken === 0 : ledger.isolated[h] === 0 && isolatedTaken === 0;
 }
 
-/** The failed hosts' VMs in evacuation order: largest charged memory first, then vCPUs, then fleet order. */
-function leavingVms(ctx: PlanContext, ledger: Ledger, failed: readonly number[]): Int32Array {
-  const order = evacuationOrder(ctx);
-  let count = 0;
-  for (const h of failed) count += ledger.vmsOn[h]!.size;
-  const leaving = new Int32Array(count);
-  count = 0;
-  for (const h of failed) for (const v of ledger.vmsOn[h]!) leaving[count++] = order.rank[v]!;
-  leaving.sort();
-  for (let k = 0; k < count; k++) leaving[k] = order.byRank[leaving[k]!]!;
-  return leaving;
+/** Per host, the evacuation ranks of the VMs it carries, ascending, and the content hash they were taken at. */
+interface HostRanks {
+  readonly low: Int32Array;
+  readonly high: Int32Array;
+  readonly ranks: (number[] | undefined)[];
+}
+
+const hostRanks = new WeakMap<Ledger, HostRanks>();
+
+/** The evacuation ranks of the VMs on host `h`, ascending; recomputed only when the host's contents changed. */
+function ranksOn(ctx: PlanContext, ledger: Ledger, h: number): readonly number[] {
+  let cache = hostRanks.get(ledger);
+  if (!cache) {
+    cache = { low: new Int32Array(ctx.hosts.length), high: new Int32Array(ctx.hosts.length), ranks: new Array<number[] | undefined>(ctx.hosts.length) };
+    hostRanks.set(ledger, cache);
+  }
+  const cached = cache.ranks[h];
+  if (cached !== undefined && cache.low[h] === ledger.contentLow[h] && cache.high[h] === ledger.contentHigh[h]) return cached;
+  const { rank } = evacuationOrder(ctx);
+  const ranks: number[] = [];
+  for (const v of ledger.vmsOn[h]!) ranks.push(rank[v]!);
+  ranks.sort((a, b) => a - b);
+  cache.ranks[h] = ranks;
+  cache.low[h] = ledger.contentLow[h]!;
+  cache.high[h] = ledger.contentHigh[h]!;
+  return ranks;
+}
+
+/**
+ * The failed hosts' VMs in evacuation order: largest charged memory first, then vCPUs, then fleet order
+ * (a merge of each host's sorted ranks).
+ */
+function leavingVms(ctx: PlanContext, ledger: Ledger, failed: readonly number[]): number[] {
+  const { byRank } = evacuationOrder(ctx);
+  let merged: readonly number[] = [];
+  for (const h of failed) {
+    const ranks = ranksOn(ctx, ledger, h);
+    if (merged.length === 0) {
+      merged = ranks;
+      continue;
+    }
+    const both: number[] = [];
+    let a = 0;
+    let b = 0;
+    while (a < merged.length && b < ranks.length) both.push(merged[a]! < ranks[b]! ? merged[a++]! : ranks[b++]!);
+    while (a < merged.length) both.push(merged[a++]!);
+    while (b < ranks.length) both.push(ranks[b++]!);
+    merged = both;
+  }
+  return merged.map((r) => byRank[r]!);
+}
+
+/**
+ * Working arrays of `evacuate`, per survivor, reused from call to call (the headroom guard evacuates
+ * hundreds of thousands of times in a large n+2 plan, and allocating them dominated); grown as needed.
+ * Nothing in them outlives a call.
+ */
+const scratch = {
+  cpuFree: new Float64Array(16),
+  memoryFree: new Float64Array(16),
+  hugepagesTaken: new Float64Array(16),
+  tenants: new Int32Array(16),
+  isolated: new Int32Array(16),
+  dirty: new Uint8Array(16),
+  groups: Array.from({ length: 16 }, (): string[] => []),
+};
+
+function scratchFor(n: number): typeof scratch {
+  if (scratch.cpuFree.length < n) {
+    const size = Math.max(n, scratch.cpuFree.length * 2);
+    scratch.cpuFree = new Float64Array(size);
+    scratch.memoryFree = new Float64Array(size);
+    scratch.hugepagesTaken = new Float64Array(size);
+    scratch.tenants = new Int32Array(size);
+    scratch.isolated = new Int32Array(size);
+    scratch.dirty = new Uint8Array(size);
+    scratch.groups = Array.from({ length: size }, (): string[] => []);
+  }
+  return scratch;
 }
 
 /**
  * Re-places the VMs of `failed` hosts onto `survivors` by first-fit decreasing. `reference`, an earlier
  * evacuation of the same survivors, saves work; `changed` marks the survivors whose contents changed
- * since. A survivor's answer to "do you admit this VM?" depends only on its own contents and what it took
- * before, so a survivor still clean (same contents, took exactly what it took in the reference run so
- * far) answers a VM of the reference as it answered then: it refuses when the VM went to a later survivor
- * or nowhere, admits when the VM went to it. Only the other survivors are asked; a survivor becomes dirty
- * when the runs part ways on it (a VM taken in one run and not the other).
+ * since (its first `survivors.length` entries), and `sameFailed` says the failed hosts carry the VMs they
+ * carried then (so the reference's `leaving` is this run's). A survivor's answer to "do you admit this
+ * VM?" depends only on its own contents and what it took before, so a survivor still clean (same
+ * contents, took exactly what it took in the reference run so far) answers a VM of the reference as it
+ * answered then: it refuses when the VM went to a later survivor or nowhere, admits when the VM went to
+ * it. Only the other survivors are asked; a survivor becomes dirty when the runs part ways on it (a VM
+ * taken in one run and not the other).
  */
 export function evacuate(
   ctx: PlanContext,
@@ -116,32 +190,31 @@ export function evacuate(
   failed: readonly number[],
   reference?: Evacuation,
   changed?: Uint8Array,
+  sameFailed = false,
 ): Evacuation {
   const n = survivors.length;
-  const cpuFree = new Float64Array(n);
-  const memoryFree = new Float64Array(n);
-  const hugepagesTaken = new Float64Array(n);
+  const { cpuFree, memoryFree, hugepagesTaken, tenants, isolated, dirty, groups } = scratchFor(n);
   for (let s = 0; s < n; s++) {
     const h = survivors[s]!;
     cpuFree[s] = ctx.hosts[h]!.capacity.cpu - ledger.cpuUsed[h]!;
     memoryFree[s] = ctx.hosts[h]!.capacity.memoryMiB - ledger.memoryUsed[h]!;
+    hugepagesTaken[s] = 0;
+    tenants[s] = 0;
+    isolated[s] = 0;
+    groups[s]!.length = 0;
+    dirty[s] = changed === undefined ? 0 : changed[s]!;
   }
-  const tenants = new Int32Array(n);
-  const isolated = new Int32Array(n);
-  const groups: (Set<string> | undefined)[] = new Array(n);
-  const leaving = leavingVms(ctx, ledger, failed);
-  const slots = new Int32Array(leaving.length).fill(-1);
-  const dirty = new Uint8Array(n);
-  if (changed !== undefined) dirty.set(changed);
+  const leaving = sameFailed && reference !== undefined ? reference.leaving : leavingVms(ctx, ledger, failed);
+  const slots: number[] = [];
   // The first dirty survivor (n when none): the clean ones before it need no asking.
-  let firstDirty = dirty.indexOf(1);
-  if (firstDirty < 0) firstDirty = n;
+  let firstDirty = 0;
+  while (firstDirty < n && dirty[firstDirty] === 0) firstDirty++;
   const markDirty = (s: number): void => {
     dirty[s] = 1;
     if (s < firstDirty) firstDirty = s;
   };
   const { rank } = evacuationOrder(ctx);
-  const referenceLeaving = reference?.leaving ?? new Int32Array(0);
+  const referenceLeaving = reference?.leaving ?? [];
   let next = 0;
   let ok = true;
   for (let k = 0; k < leaving.length; k++) {
@@ -175,6 +248,7 @@ export function evacuate(
       if (referenceSlot >= 0) markDirty(referenceSlot);
       if (slot >= 0) markDirty(slot);
     }
+    slots.push(slot);
     if (slot < 0) {
       ok = false;
       continue;
@@ -185,8 +259,7 @@ export function evacuate(
     hugepagesTaken[slot]! += facts.hugepageMiB;
     tenants[slot]! += 1;
     if (vm.securityClass === 'isolated') isolated[slot]! += 1;
-    if (vm.antiAffinity !== undefined) (groups[slot] ??= new Set()).add(vm.antiAffinity);
-    slots[k] = slot;
+    if (vm.antiAffinity !== undefined) groups[slot]!.push(vm.antiAffinity);
   }
   let cpu = 0;
   let memoryMiB = 0;
@@ -212,7 +285,7 @@ export function agreesFor(ctx: PlanContext, ledger: Ledger, survivors: readonly 
   let hugepagesTaken = 0;
   let tenants = 0;
   let isolated = 0;
-  let groups: Set<string> | undefined;
+  let groups: string[] | undefined;
   const { leaving, slots } = evacuation;
   for (let k = 0; k < limit; k++) {
     const slot = slots[k]!;
@@ -227,7 +300,7 @@ export function agreesFor(ctx: PlanContext, ledger: Ledger, survivors: readonly 
     hugepagesTaken += facts.hugepageMiB;
     tenants += 1;
     if (vm.securityClass === 'isolated') isolated += 1;
-    if (vm.antiAffinity !== undefined) (groups ??= new Set()).add(vm.antiAffinity);
+    if (vm.antiAffinity !== undefined) (groups ??= []).push(vm.antiAffinity);
   }
   return limit;
 }
