@@ -20,6 +20,9 @@ function seenCapacity(seen: readonly EmptyHostKey[], host: HostFacts, zone: stri
   return seen.some((key) => key.cpu === host.capacity.cpu && key.memoryMiB === host.capacity.memoryMiB && key.zone === zone);
 }
 
+/** Hosts `bestKeeping` picks one by one, best first, before it sorts the rest. */
+const PICKS_BEFORE_SORT = 8;
+
 /** A host admitted for a VM and its score, as `bestKeeping` ranks them. */
 interface RankedHost {
   readonly h: number;
@@ -79,8 +82,9 @@ export class Placer {
   bestKeeping(vm: VmFacts, exclude = -1, usedOnly = false): number {
     const first = this.bestHost(vm, exclude, usedOnly);
     if (first < 0 || this.guard.keepsHeadroom(vm.index, first)) return first;
-    // Refused: rank every admitted host once (score, then index, as bestHost) instead of rescanning
-    // the candidates after each refusal.
+    // Refused: score every admitted host once, then try them best first (score, then index, as
+    // bestHost). Usually the next one or two keep headroom, so they are picked one at a time rather than
+    // sorted; after a few refusals the rest is sorted once.
     const { ctx, ledger } = this;
     const ranked: RankedHost[] = [];
     for (const h of this.candidates.of(vm)) {
@@ -88,6 +92,14 @@ export class Placer {
       const host = ctx.hosts[h]!;
       if (!admitsOnCandidate(ctx, ledger, vm, host)) continue;
       ranked.push({ h, score: totalScore(ctx, ledger, vm, host) });
+    }
+    for (let picks = 0; picks < PICKS_BEFORE_SORT && ranked.length > 0; picks++) {
+      // `ranked` is in index order: the first of the highest scores is the one a sort puts first.
+      let best = 0;
+      for (let j = 1; j < ranked.length; j++) if (ranked[j]!.score > ranked[best]!.score) best = j;
+      const { h } = ranked[best]!;
+      if (this.guard.keepsHeadroom(vm.index, h)) return h;
+      ranked.splice(best, 1);
     }
     ranked.sort((a, b) => b.score - a.score || a.h - b.h);
     for (const { h } of ranked) if (this.guard.keepsHeadroom(vm.index, h)) return h;
