@@ -5,7 +5,7 @@
 import type { Fleet, Host, MigrationTransport, Vm } from '../fleet/model';
 import { migrationTransport } from '../fleet/normalize';
 import type { Lock } from './lock';
-import { plan } from './plan';
+import { place } from './plan';
 
 export interface DrainStep {
   readonly vm: string;
@@ -118,7 +118,7 @@ function firstReason(reasons: Readonly<Record<string, string>>): string {
 export function drain(fleet: Fleet, hostName: string, lock?: Lock): DrainResult {
   const source = fleet.hosts.find((h) => h.name === hostName);
   if (!source) return { ok: false, problem: `no host named ${hostName} in the fleet` };
-  const current = plan(fleet, lock);
+  const current = place(fleet, lock);
   const onHost = Object.keys(current.placements).filter((vm) => current.placements[vm] === hostName).sort();
   const draining = new Set(onHost);
   const hosts = fleet.hosts.filter((h) => h.name !== hostName);
@@ -128,9 +128,9 @@ export function drain(fleet: Fleet, hostName: string, lock?: Lock): DrainResult 
     hosts,
     vms: fleet.vms.map((vm) => (draining.has(vm.name) && vm.hypervisor === 'auto' ? { ...vm, hypervisor: source.hypervisor } : vm)),
   };
-  const live = plan(sameKind, { version: 1, placements: current.placements });
+  const live = place(sameKind, { version: 1, placements: current.placements });
   // VMs that fit nowhere there but may run on the other hypervisor: a rebuild, never a live target.
-  const anyKind = plan({ ...fleet, hosts }, { version: 1, placements: live.placements });
+  const anyKind = place({ ...fleet, hosts }, { version: 1, placements: live.placements });
   const hostsByName = new Map(fleet.hosts.map((h) => [h.name, h]));
   const steps: DrainStep[] = [];
   const rebuilds: DrainRebuild[] = [];

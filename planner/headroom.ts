@@ -201,7 +201,8 @@ export function evacuate(
     hugepagesTaken[s] = 0;
     tenants[s] = 0;
     isolated[s] = 0;
-    groups[s]!.length = 0;
+    // Setting an array's length is slow even when nothing changes; most survivors took no group.
+    if (groups[s]!.length > 0) groups[s]!.length = 0;
     dirty[s] = changed === undefined ? 0 : changed[s]!;
   }
   const leaving = sameFailed && reference !== undefined ? reference.leaving : leavingVms(ctx, ledger, failed);

@@ -339,6 +339,72 @@ describe('plan properties', () => {
   });
 });
 
+/**
+ * Whether the VMs on `failed` can go to `survivors` in any way at all, found by exhaustive search (no
+ * first-fit): each survivor keeps its own VMs, takes arrivals within its capacity (memory as the planner
+ * charges it, overhead included), never two VMs of one anti-affinity group, and an isolated VM only
+ * alone.
+ */
+function someEvacuation(ctx: ReturnType<typeof buildContext>, ledger: Ledger, survivors: readonly number[], failed: readonly number[]): boolean {
+  const leaving = failed.flatMap((h) => [...ledger.vmsOn[h]!]).sort((a, b) => ctx.vms[b]!.memoryMiB - ctx.vms[a]!.memoryMiB || a - b);
+  const room = survivors.map((h) => ({
+    cpu: ctx.hosts[h]!.capacity.cpu - [...ledger.vmsOn[h]!].reduce((sum, v) => sum + ctx.vms[v]!.vm.vcpus, 0),
+    memory: ctx.hosts[h]!.capacity.memoryMiB - [...ledger.vmsOn[h]!].reduce((sum, v) => sum + ctx.vms[v]!.memoryMiB, 0),
+    vms: [...ledger.vmsOn[h]!].map((v) => ctx.vms[v]!.vm),
+  }));
+  const place = (k: number): boolean => {
+    if (k === leaving.length) return true;
+    const { vm, memoryMiB } = ctx.vms[leaving[k]!]!;
+    for (const r of room) {
+      if (r.cpu < vm.vcpus || r.memory < memoryMiB) continue;
+      if (vm.antiAffinity !== undefined && r.vms.some((other) => other.antiAffinity === vm.antiAffinity)) continue;
+      if (vm.securityClass === 'isolated' ? r.vms.length > 0 : r.vms.some((other) => other.securityClass === 'isolated')) continue;
+      r.cpu -= vm.vcpus;
+      r.memory -= memoryMiB;
+      r.vms.push(vm);
+      const found = place(k + 1);
+      r.cpu += vm.vcpus;
+      r.memory += memoryMiB;
+      r.vms.pop();
+      if (found) return true;
+    }
+    return false;
+  };
+  return place(0);
+}
+
+describe('headroom guard', () => {
+  // Every KVM pool n+2, every Xen pool n+1: the guard decides every placement on a pool member.
+  const reservedFleetArb = fleetArb.map((f): Fleet => ({
+    ...f,
+    migrationPools: f.migrationPools.map((p) => ({ ...p, reserve: p.hypervisor === 'kvm' ? ('n+2' as const) : ('n+1' as const) })),
+  }));
+
+  it('admits only placements that survive the loss of any k hosts of their pool, by exhaustive search', () => {
+    fc.assert(
+      fc.property(reservedFleetArb, (f) => {
+        const result = plan(f);
+        const ctx = buildContext(f);
+        const ledger = new Ledger(ctx);
+        for (const [v, h] of Object.entries(result.placements)) ledger.assign(ctx.vmIndex.get(v)!, ctx.hostIndex.get(h)!);
+        for (const claim of result.pools) {
+          // Planning afresh, the guard keeps every reserve (locked VMs could break one; there are none).
+          expect(claim.satisfied).toBe(true);
+          const pool = ctx.migrationPools.get(claim.name)!;
+          const k = RESERVE_HOSTS[pool.reserve];
+          const members = poolMembers(ctx, pool);
+          const sets = members.length <= k ? [members] : k === 1 ? members.map((m) => [m]) : members.flatMap((a, i) => members.slice(i + 1).map((b) => [a, b]));
+          for (const failed of sets) {
+            const survivors = members.filter((m) => !failed.includes(m));
+            expect(someEvacuation(ctx, ledger, survivors, failed), `${claim.name} losing ${failed.map((h) => ctx.hosts[h]!.host.name).join(', ')}`).toBe(true);
+          }
+        }
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+});
+
 /** Fleets of several disjoint pools with pool-bound VMs and labelled hosts outside them: the lower bound's groups. */
 const groupedFleetArb: fc.Arbitrary<Fleet> = fc
   .integer({ min: 2, max: 9 })
