@@ -58,6 +58,8 @@ export interface OracleResult {
   readonly variables: number;
   readonly constraints: number;
   readonly seconds: number;
+  /** The best placement found (VM name → host name), to compare with a plan; absent without one. */
+  readonly placement?: Readonly<Record<string, string>>;
 }
 
 let loaded: Promise<Highs> | undefined;
@@ -274,6 +276,11 @@ export async function exactMinimumHosts(fleet: Fleet, options: OracleOptions = {
 
   const variables = cost.length;
   const constraints = rows.count;
+  const placementOf = (values: ArrayLike<number>): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const [v, byHost] of x) for (const [h, c] of byHost) if (values[c]! > 0.5) out[ctx.vms[v]!.vm.name] = ctx.hosts[h]!.host.name;
+    return out;
+  };
   const done = (result: Omit<OracleResult, 'vms' | 'variables' | 'constraints' | 'seconds'>): OracleResult => ({
     ...result,
     vms: vms.length,
@@ -324,8 +331,10 @@ export async function exactMinimumHosts(fleet: Fleet, options: OracleOptions = {
     const dual = Number(model.info.get('mip_dual_bound'));
     // No proven bound yet (the limit struck before the root LP was solved): 0 is the only honest one.
     const bound = Number.isFinite(dual) ? Math.min(hosts ?? H, Math.ceil(dual - 1e-6)) : 0;
-    if (status === 7 && hosts !== null) return done({ status: 'optimal', hosts, bound: hosts, gap: 0 });
-    return done({ status: 'limit', hosts, bound, gap: hosts === null ? null : (hosts - bound) / hosts });
+    const placement = hosts === null ? undefined : placementOf(model.getSolution().colValue);
+    const found = placement === undefined ? {} : { placement };
+    if (status === 7 && hosts !== null) return done({ status: 'optimal', hosts, bound: hosts, gap: 0, ...found });
+    return done({ status: 'limit', hosts, bound, gap: hosts === null ? null : (hosts - bound) / hosts, ...found });
   } finally {
     model.dispose();
   }
