@@ -30,6 +30,7 @@
  *   Σ_v cpu_v (x[v,s] + y[F,v,s]) ≤ cpu_s             survivors keep capacity (memory, hugepages alike)
  *   Σ_{v∈g} (x[v,s] + y[F,v,s]) ≤ 1                   anti-affinity after the evacuation
  *   isolation after the evacuation as above, over x[·,s] + y[F,·,s]
+ *   Σ_h u[h] ≥ B                                      only when asked: B a proven lower bound (a valid cut)
  *   u[a] ≥ u[b]                                       symmetry: interchangeable hosts a < b (same kind,
  *                                                     capacities, NUMA, pools, zone, labels, CPU model,
  *                                                     hugepages, no VM pinned to either) open in order
@@ -135,6 +136,19 @@ export interface OracleOptions {
    * checks it and the proven optimum does not depend on it.
    */
   readonly start?: Readonly<Record<string, string>>;
+  /**
+   * A proven lower bound on the hosts (`lowerBound()` of planner/lower-bound.ts), added as the valid cut
+   * Σ u[h] ≥ bound: when the incumbent meets it, HiGHS stops at once instead of closing the gap by
+   * branching. Only as sound as that bound's proof; the property test of the bound (which compares it with
+   * this oracle) never passes it, so the check is not circular.
+   */
+  readonly lowerBoundCut?: number;
+  /**
+   * `fractional` relaxes the evacuation variables y to [0, 1] (a VM of a failed host may be split over
+   * survivors): a relaxation of the model, much easier to solve, whose optimum is a lower bound on the true
+   * one, and exact whenever its placement passes an integral evacuation check. @default integral
+   */
+  readonly evacuation?: 'integral' | 'fractional';
 }
 
 /** Solves the placement MIP of the file comment for `fleet`. */
@@ -152,6 +166,8 @@ export async function exactMinimumHosts(fleet: Fleet, options: OracleOptions = {
     return cost.length - 1;
   };
   const u = ctx.hosts.map(() => column(1));
+  // Columns from here to `firstEvacuation` are x; the y columns follow.
+  let firstEvacuation = Number.POSITIVE_INFINITY;
   const x = new Map<number, Map<number, number>>(); // vm → host → column
   const on: { v: VmFacts; c: number }[][] = ctx.hosts.map(() => []); // per host, the x columns that can land on it
   for (const v of vms) {
@@ -236,6 +252,7 @@ export async function exactMinimumHosts(fleet: Fleet, options: OracleOptions = {
     }
   }
 
+  firstEvacuation = cost.length;
   const reservePools = [...ctx.migrationPools.values()].filter((p) => RESERVE_HOSTS[p.reserve] > 0).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const pool of reservePools) {
     const members = poolMembers(ctx, pool);
@@ -270,6 +287,8 @@ export async function exactMinimumHosts(fleet: Fleet, options: OracleOptions = {
     }
   }
 
+  if (options.lowerBoundCut !== undefined && options.lowerBoundCut > 0) rows.add(u.map((c) => [c, 1] as const), options.lowerBoundCut, Infinity);
+
   for (const group of interchangeable(ctx)) {
     for (let i = 0; i + 1 < group.length; i++) rows.add([[u[group[i]!]!, 1], [u[group[i + 1]!]!, -1]], 0, Infinity);
   }
@@ -303,7 +322,7 @@ export async function exactMinimumHosts(fleet: Fleet, options: OracleOptions = {
       rowLower: rows.lower,
       rowUpper: rows.upper,
       matrix: { format: 'csr', numRows: constraints, numCols: variables, starts: rows.starts, indices: rows.indices, values: rows.values },
-      integrality: new Int32Array(variables).fill(1),
+      integrality: Int32Array.from({ length: variables }, (_, c) => (options.evacuation === 'fractional' && c >= firstEvacuation ? 0 : 1)),
     });
     if (options.start !== undefined) {
       const start = new Map<number, number>();

@@ -8,7 +8,7 @@
  *
  * Options: `--sizes 10,100` (host counts to run; default all), `--skip-synth` (no synth, no review),
  * `--skip-large` (no 5,000-host size, no growth table), `--skip-oracle` (no small-fleet optimality),
- * `--oracle-seconds N` (HiGHS time limit per small fleet, default 20).
+ * `--oracle-seconds N` (HiGHS time limit per small fleet, default 30).
  * A full run writes bench/results.json (committed: the record of a run); a partial run writes
  * bench/out/results.partial.json so the record is only ever replaced by a complete run.
  */
@@ -29,7 +29,7 @@ import { indexSynth } from '../review/terraform-json';
 import { firstFitDecreasing } from './baselines/ffd';
 import { novaGreedy } from './baselines/nova-greedy';
 import { BENCH_SEED, generateFleet, renderFleet, type GeneratedFleet, type GeneratedVm } from './generate-fleet';
-import { OPTIMALITY_FLEETS, optimalityRow, printOptimality, summarize, type OptimalityRow, type OptimalitySummary } from './optimality';
+import { bestBound, OPTIMALITY_FLEETS, optimalityRow, printOptimality, summarize, type OptimalityRow, type OptimalitySummary } from './optimality';
 import type { SynthChildReport } from './synth-child';
 import type { SynthStackChildReport } from './synth-stack-child';
 
@@ -456,7 +456,11 @@ interface OptimalityRecordRow {
   readonly vms: number;
   readonly status: string;
   readonly optimum: number | null;
+  /** The best proven lower bound: HiGHS's or `lowerBound`'s, whichever is larger. */
   readonly bound: number;
+  readonly highsBound: number;
+  readonly highsHosts: number | null;
+  readonly plannerUnplaced: number;
   readonly gap: number | null;
   readonly plannerHosts: number;
   readonly lowerBound: number;
@@ -471,8 +475,11 @@ function recordRow(r: OptimalityRow): OptimalityRecordRow {
     vms: r.vms,
     status: r.oracle.status,
     optimum: r.oracle.status === 'optimal' ? r.oracle.hosts : null,
-    bound: r.oracle.bound,
-    gap: r.oracle.gap === null ? null : round(r.oracle.gap),
+    bound: bestBound(r),
+    highsBound: r.oracle.bound,
+    highsHosts: r.oracle.hosts,
+    plannerUnplaced: r.plannerUnplaced,
+    gap: r.oracle.hosts === null ? null : round((r.oracle.hosts - bestBound(r)) / r.oracle.hosts),
     plannerHosts: r.plannerHosts,
     lowerBound: r.lowerBound,
     ffdHosts: r.ffdHosts,
@@ -488,7 +495,7 @@ async function main(): Promise<void> {
       'skip-synth': { type: 'boolean', default: false },
       'skip-large': { type: 'boolean', default: false },
       'skip-oracle': { type: 'boolean', default: false },
-      'oracle-seconds': { type: 'string', default: '20' },
+      'oracle-seconds': { type: 'string', default: '30' },
     },
   });
   const wanted = values.sizes === undefined ? undefined : new Set(values.sizes.split(',').map((s) => Number(s.trim())));
