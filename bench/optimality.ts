@@ -51,6 +51,8 @@ export interface OptimalityRow {
   readonly oracle: OracleResult;
   readonly plannerHosts: number;
   readonly plannerUnplaced: number;
+  /** Whether the plan keeps every pool's headroom (`plan` reports a pool it could not keep; such a plan is not a valid placement). */
+  readonly plannerHeadroomKept: boolean;
   readonly lowerBound: number;
   readonly ffdHosts: number;
   readonly greedyHosts: number;
@@ -71,6 +73,8 @@ export interface OptimalitySummary {
   readonly boundValid: boolean;
   /** Fleets where the planner left a VM unplaced although HiGHS found a placement of every VM. */
   readonly plannerUnplacedButFeasible: number;
+  /** Fleets where the plan breaks a pool's headroom (the planner reports it; the plan is then not valid). */
+  readonly plannerHeadroomBroken: number;
 }
 
 function mustLoad(text: string, file: string): Fleet {
@@ -121,11 +125,31 @@ function row(size: { hosts: number; vms: number; seed: number }, fleet: Fleet, o
     oracle,
     plannerHosts: planned.hostsUsed,
     plannerUnplaced: planned.unplaced.length,
+    plannerHeadroomKept: planned.pools.every((p) => p.satisfied),
     lowerBound: lowerBound(fleet),
     ffdHosts: firstFitDecreasing(fleet).hostsUsed,
     greedyHosts: novaGreedy(fleet, 'pack').hostsUsed,
     planSeconds,
   };
+}
+
+/** A plan that places every VM and keeps every pool's headroom: a valid placement of the fleet. */
+export function validPlan(r: OptimalityRow): boolean {
+  return r.plannerUnplaced === 0 && r.plannerHeadroomKept;
+}
+
+/**
+ * Proven: HiGHS proved its optimum, or a valid placement (HiGHS's or the planner's) meets the best proven
+ * lower bound, which then is the optimum.
+ */
+export function isProven(r: OptimalityRow): boolean {
+  return r.oracle.status === 'optimal' || provenOptimum(r) === bestBound(r);
+}
+
+/** The least valid host count known: HiGHS's best placement or the planner's valid plan. */
+export function provenOptimum(r: OptimalityRow): number {
+  if (r.oracle.status === 'optimal') return r.oracle.hosts!;
+  return Math.min(r.oracle.hosts ?? Number.POSITIVE_INFINITY, validPlan(r) ? r.plannerHosts : Number.POSITIVE_INFINITY);
 }
 
 /** The best proven lower bound on the optimum: HiGHS's or the planner's lower bound, whichever is larger. */
@@ -134,18 +158,19 @@ export function bestBound(r: OptimalityRow): number {
 }
 
 export function summarize(rows: readonly OptimalityRow[]): OptimalitySummary {
-  const proven = rows.filter((r) => r.oracle.status === 'optimal');
-  const open = rows.filter((r) => r.oracle.status === 'limit');
-  // The planner is optimal only if it also placed every VM (HiGHS's optimum places all of them).
-  const optimal = (r: OptimalityRow): boolean => r.plannerUnplaced === 0 && r.plannerHosts === r.oracle.hosts;
+  const proven = rows.filter(isProven);
+  const open = rows.filter((r) => !isProven(r) && r.oracle.status === 'limit');
+  // The planner is optimal only if its plan is valid (every VM placed, every pool's headroom kept) and as small.
+  const optimal = (r: OptimalityRow): boolean => validPlan(r) && r.plannerHosts === provenOptimum(r);
   return {
     fleets: rows.length,
     proven: proven.length,
     plannerOptimal: proven.filter(optimal).length,
-    largestExcess: Math.max(0, ...proven.filter((r) => r.plannerUnplaced === 0).map((r) => r.plannerHosts - r.oracle.hosts!)),
+    largestExcess: Math.max(0, ...proven.filter(validPlan).map((r) => r.plannerHosts - provenOptimum(r))),
     largestExcessOverBound: open.length === 0 ? null : Math.max(...open.map((r) => r.plannerHosts - bestBound(r))),
-    boundValid: proven.every((r) => r.lowerBound <= r.oracle.hosts!),
+    boundValid: proven.every((r) => r.lowerBound <= provenOptimum(r)),
     plannerUnplacedButFeasible: rows.filter((r) => r.plannerUnplaced > 0 && r.oracle.hosts !== null).length,
+    plannerHeadroomBroken: rows.filter((r) => !r.plannerHeadroomKept).length,
   };
 }
 
@@ -155,18 +180,21 @@ export function printOptimality(rows: readonly OptimalityRow[], summary: Optimal
   const lines = rows.map((r) => {
     const o = r.oracle;
     const best = bestBound(r);
-    const gap = o.hosts === null ? '' : ` (gap ${(((o.hosts - best) / o.hosts) * 100).toFixed(0)}%)`;
-    const optimum = o.status === 'optimal' ? String(o.hosts) : o.status === 'infeasible' ? 'infeasible' : `${best}..${o.hosts ?? '?'}${gap}`;
-    const excess = o.status === 'optimal' ? String(r.plannerHosts - o.hosts!) : `≤ ${r.plannerHosts - best}`;
-    return [String(r.seed), String(r.hosts), String(r.vms), String(r.reservePools), optimum, `${r.plannerHosts}${r.plannerUnplaced > 0 ? ` (${r.plannerUnplaced} unplaced)` : ''}`, excess, String(r.lowerBound), String(r.ffdHosts), String(r.greedyHosts), String(o.variables), o.seconds.toFixed(1)];
+    const known = provenOptimum(r);
+    const gap = Number.isFinite(known) ? ` (gap ${(((known - best) / known) * 100).toFixed(0)}%)` : '';
+    const optimum = isProven(r) ? `${known}${o.status === 'optimal' ? '' : ' (= bound)'}` : o.status === 'infeasible' ? 'infeasible' : `${best}..${Number.isFinite(known) ? known : '?'}${gap}`;
+    const excess = isProven(r) ? String(r.plannerHosts - known) : `≤ ${r.plannerHosts - best}`;
+    const flaws = [...(r.plannerUnplaced > 0 ? [`${r.plannerUnplaced} unplaced`] : []), ...(r.plannerHeadroomKept ? [] : ['headroom broken'])];
+    return [String(r.seed), String(r.hosts), String(r.vms), String(r.reservePools), optimum, `${r.plannerHosts}${flaws.length > 0 ? ` (${flaws.join(', ')})` : ''}`, excess, String(r.lowerBound), String(r.ffdHosts), String(r.greedyHosts), String(o.variables), o.seconds.toFixed(1)];
   });
   const widths = header.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c]!.length)));
   for (const line of [header, ...lines]) console.log(line.map((cell, c) => cell.padStart(widths[c]!)).join('  '));
   console.log(
-    `optimum: proven by HiGHS (with the lower bound as a cut); a..b: the time limit struck, a = the best proven bound (HiGHS's or the lower bound), b = HiGHS's best placement\n` +
+    `optimum: proven by HiGHS (with the lower bound as a cut), or "= bound" when a valid placement (HiGHS's or the planner's) meets the best proven bound;\n` +
+      `a..b: not proven, a = the best proven bound (HiGHS's or the lower bound), b = the smallest valid placement known (HiGHS's or the planner's)\n` +
       `planner optimal on ${summary.plannerOptimal} of ${summary.proven} proven fleets (of ${summary.fleets}; target ≥ 18 of 20), largest excess ${summary.largestExcess} host(s) (target ≤ 1)` +
       (summary.largestExcessOverBound === null ? '' : `; unproven fleets: planner at most ${summary.largestExcessOverBound} above the best bound`) +
-      `; planner left VMs unplaced on ${summary.plannerUnplacedButFeasible} fleet(s) HiGHS places fully` +
+      `; planner left VMs unplaced on ${summary.plannerUnplacedButFeasible} fleet(s) HiGHS places fully, broke a pool's headroom on ${summary.plannerHeadroomBroken}` +
       `; lower bound ≤ optimum on every proven fleet: ${summary.boundValid ? 'yes' : 'NO'}`,
   );
 }

@@ -29,7 +29,7 @@ import { indexSynth } from '../review/terraform-json';
 import { firstFitDecreasing } from './baselines/ffd';
 import { novaGreedy } from './baselines/nova-greedy';
 import { BENCH_SEED, generateFleet, renderFleet, type GeneratedFleet, type GeneratedVm } from './generate-fleet';
-import { bestBound, OPTIMALITY_FLEETS, optimalityRow, printOptimality, summarize, type OptimalityRow, type OptimalitySummary } from './optimality';
+import { bestBound, isProven, OPTIMALITY_FLEETS, optimalityRow, provenOptimum, printOptimality, summarize, type OptimalityRow, type OptimalitySummary } from './optimality';
 import type { SynthChildReport } from './synth-child';
 import type { SynthStackChildReport } from './synth-stack-child';
 
@@ -454,13 +454,16 @@ interface OptimalityRecordRow {
   readonly seed: number;
   readonly hosts: number;
   readonly vms: number;
+  /** HiGHS's status; `proven` also counts a valid placement meeting the best proven bound. */
   readonly status: string;
+  readonly proven: boolean;
   readonly optimum: number | null;
   /** The best proven lower bound: HiGHS's or `lowerBound`'s, whichever is larger. */
   readonly bound: number;
   readonly highsBound: number;
   readonly highsHosts: number | null;
   readonly plannerUnplaced: number;
+  readonly plannerHeadroomKept: boolean;
   readonly gap: number | null;
   readonly plannerHosts: number;
   readonly lowerBound: number;
@@ -474,12 +477,14 @@ function recordRow(r: OptimalityRow): OptimalityRecordRow {
     hosts: r.hosts,
     vms: r.vms,
     status: r.oracle.status,
-    optimum: r.oracle.status === 'optimal' ? r.oracle.hosts : null,
+    proven: isProven(r),
+    optimum: isProven(r) ? provenOptimum(r) : null,
     bound: bestBound(r),
     highsBound: r.oracle.bound,
     highsHosts: r.oracle.hosts,
     plannerUnplaced: r.plannerUnplaced,
-    gap: r.oracle.hosts === null ? null : round((r.oracle.hosts - bestBound(r)) / r.oracle.hosts),
+    plannerHeadroomKept: r.plannerHeadroomKept,
+    gap: Number.isFinite(provenOptimum(r)) ? round((provenOptimum(r) - bestBound(r)) / provenOptimum(r)) : null,
     plannerHosts: r.plannerHosts,
     lowerBound: r.lowerBound,
     ffdHosts: r.ffdHosts,
