@@ -4,7 +4,8 @@
  * `KvmStack` takes KVM hosts only and `XenStack` Xen hosts only — a compile-time error for typed code and a
  * runtime error for fleets from YAML; `HybridStack` takes both.
  */
-import { TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
+import { deepMerge } from 'cdktf/lib/util';
 import type { Construct } from 'constructs';
 import type { LibvirtHost } from '../constructs/host-provider';
 import { KvmHost, type KvmHostSpec } from '../constructs/kvm-host';
@@ -42,6 +43,16 @@ export const isXenHost = (host: Host): host is XenHostSpec => host.hypervisor ==
 function describeFinding(finding: Finding): string {
   const where = finding.location ? ` (${finding.location.file}:${finding.location.line}:${finding.location.column})` : '';
   return `policy ${finding.ruleId} at ${finding.target}${where}: ${finding.message}`;
+}
+
+/** The resolver cdktf's own `resolve` helper uses (cdktf 0.21 lib/_tokens.js). */
+const TOKEN_RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** The Terraform elements under `scope`, depth first, not entering nested stacks (cdktf's `terraformElements`). */
+function terraformElements(scope: Construct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(scope)) into.push(scope);
+  for (const child of scope.node.children) if (!TerraformStack.isStack(child)) terraformElements(child, into);
+  return into;
 }
 
 export abstract class FleetStack extends TerraformStack {
@@ -117,6 +128,33 @@ export abstract class FleetStack extends TerraformStack {
    * have a backend, so the pass is skipped: it doubles synthesis time at fleet scale.
    */
   override prepareStack(): void {}
+
+  /**
+   * cdktf's `toTerraform` (cdktf 0.21 lib/terraform-stack.js) resolves every element's fragment, merges the
+   * fragments and then resolves the merged document once more: a second full pass over tens of megabytes at
+   * fleet scale that changes nothing, since a resolved fragment holds no token left to resolve. This is the
+   * same method without that pass; the metadata block, built from values cdktf did not resolve, is
+   * resolved on its own. Raw stack overrides (`addOverride` on the stack; fleet stacks set none) may hold
+   * tokens, so a stack with any keeps cdktf's method. The synthesized bytes are the same (test/stacks/fleet-stack.test.ts compares with cdktf's method).
+   */
+  override toTerraform(): Record<string, unknown> {
+    const rawOverrides = (this as unknown as { readonly rawOverrides: Record<string, unknown> }).rawOverrides;
+    if (Object.keys(rawOverrides).length > 0) return super.toTerraform() as Record<string, unknown>;
+    const resolve = (value: unknown): Record<string, unknown> =>
+      Tokenization.resolve(value, { scope: this, preparing: false, resolver: TOKEN_RESOLVER }) as Record<string, unknown>;
+    // cdktf's own source of the version (TerraformStack's constructor reads the same context key).
+    const metadata: Record<string, unknown> = { version: this.node.tryGetContext('cdktfVersion') as unknown, stackName: this.node.id, backend: 'local', cloud: undefined };
+    const elements = terraformElements(this);
+    for (const element of elements) deepMerge(metadata, resolve(element.toMetadata()));
+    const outputs: Record<string, unknown> = {};
+    for (const element of elements) {
+      if (!TerraformOutput.isTerraformOutput(element)) continue;
+      deepMerge(outputs, element.node.path.split('/').reduceRight<Record<string, unknown>>((inner, part) => ({ [part]: Object.keys(inner).length === 0 ? element.friendlyUniqueId : inner }), {}));
+    }
+    const tf: Record<string, unknown> = { '//': resolve({ metadata, outputs }) };
+    for (const element of elements) deepMerge(tf, resolve(element.toTerraform()));
+    return tf;
+  }
 
   /** Terraform resources in this stack (data sources and outputs not counted). */
   resourceCount(): number {
