@@ -173,7 +173,7 @@ export const hostSchema = z
   .check(
     z.superRefine((host, ctx) => {
       if (host.hypervisor === 'xen' && host.arch !== undefined && !XEN_HOST_ARCHES.has(host.arch)) {
-        ctx.addIssue({ code: 'custom', path: ['arch'], input: host.arch, message: `Xen runs on x86_64 and aarch64 hosts, not ${host.arch}` });
+        ctx.addIssue({ code: 'custom', path: ['arch'], input: host.arch, message: `hyperplan deploys Xen on x86_64 hosts only (Xen on Arm has guests of its own kind), not ${host.arch}` });
       }
     }),
   );
