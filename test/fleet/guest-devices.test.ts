@@ -56,6 +56,7 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   // libvirt docs/schemas/domaincommon.rng, define "bridgeMode": (vepa|bridge|private|passthrough).
   ['macvtap mode unknown', nets('[{ type: direct, dev: eth0, mode: vepa2 }]'), ["f.yaml:28:49: vms[0].networks[0].mode: expected one of bridge, vepa, private, passthrough, got 'vepa2'"]],
   ['object NIC without network', nets('[{ model: virtio }]'), ['f.yaml:28:16: vms[0].networks[0].network: name the fleet network of this NIC with network: (or set type: user, ethernet or direct)']],
+  ['cloud-init without a pool for its seed', withLine(27, '    disks: [{ path: /dev/vg0/web-1 }]\n    cloudInit: { sshKeys: ["ssh-ed25519 AAAA ops"] }'), ["f.yaml:28:16: vms[0].cloudInit: the cloud-init seed is a volume in the OS disk's pool, and the first disk is in no pool; put the first disk in a pool"]],
   ['NIC type unknown', nets('[{ type: vhostuser }]'), ["f.yaml:28:24: vms[0].networks[0].type: expected one of network, user, ethernet, direct, got 'vhostuser'"]],
 ];
 
