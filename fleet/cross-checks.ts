@@ -282,9 +282,8 @@ function diskStorageProblems(disk: Loose, at: readonly PathSegment[], facts: Fle
   }
   if (lunPool && disk.image !== undefined) {
     problems.push({ path: [...at, 'image'], message: `a disk on an existing LUN of ${type} pool '${String(pool)}' cannot be written from an image; put the image on the LUN beforehand and remove image:` });
-  }
-  if (!lunPool && disk.volume !== undefined) {
-    problems.push({ path: [...at, 'volume'], message: `'volume' names an existing LUN of an iscsi, iscsi-direct, scsi or mpath pool; in ${type} pool '${String(pool)}' hyperplan creates the volume, so remove volume:` });
+  } else if (disk.volume !== undefined && disk.image !== undefined) {
+    problems.push({ path: [...at, 'image'], message: `existing volume '${String(disk.volume)}' of pool '${String(pool)}' is used as it is and cannot be written from an image; remove image:` });
   }
   const declared = declaredDiskFormat(disk, facts);
   if (type === 'logical' && declared !== undefined && declared.format !== 'raw') {
@@ -315,6 +314,9 @@ function vmProblems({ index, item: vm }: LooseItem, facts: FleetFacts): PathProb
   const osDisk = list(vm, 'disks')[0];
   const osPool = isLoose(osDisk) ? str(osDisk, 'pool') : undefined;
   const osPoolType = osPool === undefined ? undefined : facts.storageTypes.get(osPool);
+  if (vm.cloudInit !== undefined && isLoose(osDisk) && osPool === undefined) {
+    problems.push({ path: at('cloudInit'), message: "the cloud-init seed is a volume in the OS disk's pool, and the first disk is in no pool; put the first disk in a pool" });
+  }
   if (vm.cloudInit !== undefined && osPoolType !== undefined && PREALLOCATED_LUN_POOL_TYPES.has(osPoolType)) {
     problems.push({ path: at('cloudInit'), message: `the cloud-init seed is a volume in the OS disk's pool, and ${osPoolType} pool '${String(osPool)}' cannot create one; put the first disk in a pool where volumes can be created` });
   }
