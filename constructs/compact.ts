@@ -24,7 +24,7 @@ import {
 /** The domain attributes VirtualMachine renders. */
 export type CompactDomainConfig = Pick<
   DomainConfig,
-  | 'provider' | 'lifecycle' | 'dependsOn' | 'name' | 'type' | 'memory' | 'memoryUnit' | 'vcpu' | 'vcpuPlacement' | 'vcpuCpuset' | 'autostart'
+  | 'provider' | 'lifecycle' | 'dependsOn' | 'name' | 'type' | 'memory' | 'memoryUnit' | 'currentMemory' | 'currentMemoryUnit' | 'vcpu' | 'vcpuPlacement' | 'vcpuCpuset' | 'autostart'
   | 'running' | 'bootloader' | 'os' | 'cpu' | 'cpuTune' | 'features' | 'clock' | 'memoryBacking' | 'numaTune' | 'devices'
 >;
 
@@ -65,6 +65,8 @@ export class CompactDomain extends TerraformResource {
       type: c.type,
       memory: c.memory,
       memory_unit: c.memoryUnit,
+      current_memory: c.currentMemory,
+      current_memory_unit: c.currentMemoryUnit,
       vcpu: c.vcpu,
       vcpu_placement: c.vcpuPlacement,
       vcpu_cpuset: c.vcpuCpuset,

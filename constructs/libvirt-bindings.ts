@@ -10,6 +10,8 @@ export {
   type DomainConfig,
   type DomainDevicesDisks,
   type DomainDevicesInterfaces,
+  type DomainDevicesInterfacesSource,
+  type DomainDevicesDisksSource,
   type DomainDevicesGraphics,
   type DomainFeatures,
   type DomainMemoryBackingMemoryHugePages,

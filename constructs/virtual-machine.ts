@@ -16,6 +16,8 @@ import {
   Volume,
   type DomainClock,
   type DomainDevicesDisks,
+  type DomainDevicesDisksSource,
+  type DomainDevicesInterfacesSource,
   type DomainDevicesGraphics,
   type DomainDevicesInterfaces,
   type DomainFeatures,
@@ -27,6 +29,7 @@ import { checkProps, type PropCheck } from './prop-checks';
 import { SecretVariables } from './secret-variables';
 import { named } from './terraform-id';
 import { HOST_ADDRESS_PARTS } from '../fleet/terraform-names';
+import { createsVolume } from '../fleet/guest-devices';
 
 export interface VirtualMachineProps {
   /** The VM's concrete settings for the host's hypervisor (`effectiveVm(fleet, vm, host.hypervisor)`). */
@@ -39,9 +42,9 @@ export interface VirtualMachineProps {
   readonly running?: boolean;
 }
 
-const BYTES_PER_MIB = 1024 * 1024;
-/** Guest architecture; the fleet model describes x86_64 hosts only. */
-const ARCH = 'x86_64';
+const BYTES_PER_KIB = 1024;
+const BYTES_PER_MIB = 1024 * BYTES_PER_KIB;
+const KIB_PER_MIB = 1024;
 const FILE_EXTENSION = { qcow2: 'qcow2', raw: 'img' } as const;
 /** libvirt's Hyper-V element names → the provider's attribute names. */
 const HYPERV_ATTRIBUTE: Readonly<Record<HypervFeature, keyof DomainFeaturesHyperV>> = {
@@ -86,6 +89,10 @@ const CHECKS: readonly PropCheck<VirtualMachineProps>[] = [
     message: (p) => `vm '${p.effective.vm.name}' has cloudInit but no disks; the seed volume goes into the OS disk's pool, so add a disk`,
   },
   {
+    fails: (p) => (p.cloudInit ?? p.effective.vm.cloudInit) !== undefined && p.effective.disks.length > 0 && p.effective.disks[0]!.pool === undefined,
+    message: (p) => `vm '${p.effective.vm.name}' has cloudInit but its first disk is in no pool; the seed volume goes into the OS disk's pool, so put the first disk in one`,
+  },
+  {
     fails: (p) => (p.cloudInit ?? p.effective.vm.cloudInit) !== undefined && cloudInitSeedDevice(p.effective) === undefined,
     message: (p) => `vm '${p.effective.vm.name}' uses every ${DISK_DEVICE_PREFIX[cloudInitSeedBus(p.effective)]}* device name; the cloud-init seed needs one`,
   },
@@ -101,6 +108,45 @@ function seedAttachment(effective: EffectiveVm): Pick<DomainDevicesDisks, 'devic
   return bus === 'xen' ? { device: 'disk', bus, readOnly: true } : { device: 'cdrom', bus };
 }
 
+/**
+ * `memory`/`currentMemory` with their unit: whole MiB as MiB (the bytes synthesized before exact sizes
+ * existed), any other size in KiB, libvirt's own unit, so an imported `1048577KiB` stays exact.
+ */
+function memorySize<K extends 'memory' | 'currentMemory'>(key: K, kib: number): Record<K, number> & Record<`${K}Unit`, string> {
+  const whole = kib % KIB_PER_MIB === 0;
+  return { [key]: whole ? kib / KIB_PER_MIB : kib, [`${key}Unit`]: whole ? 'MiB' : 'KiB' } as Record<K, number> & Record<`${K}Unit`, string>;
+}
+
+/**
+ * Where a disk's data is, as the provider's disk source union (its branch is libvirt's `<disk type>`):
+ * the volume created for it, an existing volume by pool and name, a host file or block device, or a
+ * network server; an empty CD-ROM tray has none.
+ */
+function diskSource(disk: EffectiveDisk, created: Volume | undefined, host: HostResources): DomainDevicesDisksSource | undefined {
+  if (created) return { volume: { pool: created.pool, volume: created.name } };
+  if (disk.volume !== undefined) return { volume: { pool: host.pool(disk.pool!).name, volume: disk.volume } };
+  if (disk.path !== undefined) return disk.path.startsWith('/dev/') ? { block: { dev: disk.path } } : { file: { file: disk.path } };
+  const network = disk.network;
+  if (network === undefined) return undefined;
+  const secret = network.auth?.secret;
+  return {
+    network: {
+      protocol: network.protocol,
+      ...(network.name === undefined ? {} : { name: network.name }),
+      // The provider types the port as a string (libvirt's XML attribute).
+      hosts: network.hosts.map((h) => ({ name: h.host, ...(h.port === undefined ? {} : { port: String(h.port) }) })),
+      ...(network.auth && secret
+        ? {
+            auth: {
+              username: network.auth.username,
+              secret: { type: secret.type, ...(secret.usage ? { usage: secret.usage } : {}), ...(secret.uuid ? { uuid: secret.uuid } : {}) },
+            },
+          }
+        : {}),
+    },
+  };
+}
+
 export class VirtualMachine extends Construct {
   readonly domain: CompactDomain;
   /** The volumes created for the VM's disks; disks on existing LUNs (`volume:`) have none. */
@@ -114,14 +160,14 @@ export class VirtualMachine extends Construct {
     const { vm } = effective;
     const kvm = effective.hypervisor === 'kvm';
 
-    const created = effective.disks.map((disk) => (disk.volume === undefined ? this.volume(disk, props) : undefined));
+    const created = effective.disks.map((disk) => (createsVolume(disk) ? this.volume(disk, props) : undefined));
     this.volumes = created.filter((volume): volume is Volume => volume !== undefined);
     const disks: DomainDevicesDisks[] = effective.disks.map((disk, index) => {
-      const volume = created[index];
-      // A LUN of an iSCSI/SCSI/multipath pool exists already: the domain references it by pool and name.
-      const source = volume ? { pool: volume.pool, volume: volume.name } : { pool: host.pool(disk.pool).name, volume: disk.volume! };
+      const source = diskSource(disk, created[index], host);
       return {
-        source: { volume: source },
+        // libvirt marks a CD-ROM read-only itself (as for the cloud-init seed below).
+        ...(disk.device === 'cdrom' ? { device: 'cdrom' } : disk.readonly ? { readOnly: true } : {}),
+        ...(source ? { source } : {}),
         target: { dev: disk.target, bus: disk.bus },
         // effectiveVm names the driver: qemu on KVM and for non-raw files on Xen (libxl reads a driver-less disk as raw).
         driver: {
@@ -139,7 +185,7 @@ export class VirtualMachine extends Construct {
       this.cloudInit = new CloudInit(this, 'cloud-init', {
         vmName: vm.name,
         cloudInit: cloudInitSpec,
-        pool: host.pool(osPool).name,
+        pool: host.pool(osPool!).name,
         provider: host.provider,
         hostName: host.hostName,
       });
@@ -156,8 +202,8 @@ export class VirtualMachine extends Construct {
       provider: host.provider,
       name: vm.name,
       type: effective.domainType,
-      memory: vm.memoryMiB,
-      memoryUnit: 'MiB',
+      ...memorySize('memory', vm.memoryKiB ?? vm.memoryMiB * KIB_PER_MIB),
+      ...(vm.currentMemoryKiB === undefined ? {} : memorySize('currentMemory', vm.currentMemoryKiB)),
       vcpu: vm.vcpus,
       autostart: vm.autostart,
       running: props.running ?? true,
@@ -197,7 +243,7 @@ export class VirtualMachine extends Construct {
   private volume(disk: EffectiveDisk, props: VirtualMachineProps): Volume {
     const { host, effective } = props;
     const vmName = effective.vm.name;
-    const pool = host.pool(disk.pool).name;
+    const pool = host.pool(disk.pool!).name;
     const base = {
       provider: host.provider,
       name: `${vmName}-disk${disk.index}.${FILE_EXTENSION[disk.format]}`,
@@ -205,11 +251,11 @@ export class VirtualMachine extends Construct {
       target: { format: { type: disk.format } },
       ...(disk.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
     };
-    const capacity = disk.sizeMiB * BYTES_PER_MIB;
+    const capacity = disk.sizeKiB === undefined ? disk.sizeMiB * BYTES_PER_MIB : disk.sizeKiB * BYTES_PER_KIB;
     let config;
     if (disk.imageSource && disk.format === 'qcow2') {
       // Copy-on-write overlay: the image is uploaded once per host and pool, the VM writes only its delta.
-      const image = host.baseImage(disk.pool, disk.imageSource, disk.format);
+      const image = host.baseImage(pool, disk.imageSource, disk.format);
       config = { ...base, capacity, backingStore: { path: image.path, format: { type: disk.format } } };
     } else if (disk.imageSource) {
       // A raw disk cannot have a backing file: the image is uploaded into the VM's own volume, which
@@ -229,7 +275,7 @@ export class VirtualMachine extends Construct {
   private os(effective: EffectiveVm): DomainOs {
     return {
       type: effective.osType,
-      typeArch: ARCH,
+      typeArch: effective.arch,
       typeMachine: effective.machine,
       ...(effective.firmware === 'uefi' ? { firmware: 'efi' } : {}),
       // With firmware autoselection libvirt takes Secure Boot as firmware features (formatdomain "BIOS
@@ -288,15 +334,31 @@ export class VirtualMachine extends Construct {
   }
 
   private nic(nic: EffectiveNic, host: HostResources): DomainDevicesInterfaces {
-    const network = host.network(nic.network);
-    const { mode, bridge } = network.network;
     return {
-      // Bridge-mode networks attach straight to the host bridge; the others through the libvirt network.
-      source: mode === 'bridge' && bridge ? { bridge: { bridge } } : { network: { network: network.name } },
+      source: this.nicSource(nic, host),
+      ...(nic.target ? { target: { dev: nic.target } } : {}),
       ...(nic.model ? { model: { type: nic.model } } : {}),
       ...(nic.mac ? { mac: { address: nic.mac } } : {}),
       ...(nic.vhost || nic.queues ? { driver: { ...(nic.vhost ? { name: 'vhost' } : {}), ...(nic.queues ? { queues: nic.queues } : {}) } } : {}),
     };
+  }
+
+  /** The provider's interface source union: its branch is libvirt's `<interface type>`. */
+  private nicSource(nic: EffectiveNic, host: HostResources): DomainDevicesInterfacesSource {
+    switch (nic.type) {
+      case 'network': {
+        const network = host.network(nic.network!);
+        const { mode, bridge } = network.network;
+        // Bridge-mode networks attach straight to the host bridge; the others through the libvirt network.
+        return mode === 'bridge' && bridge ? { bridge: { bridge } } : { network: { network: network.name } };
+      }
+      case 'user':
+        return { user: {} };
+      case 'ethernet':
+        return { ethernet: {} };
+      case 'direct':
+        return { direct: { dev: nic.dev, ...(nic.mode ? { mode: nic.mode } : {}) } };
+    }
   }
 
   /**

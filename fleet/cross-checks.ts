@@ -282,9 +282,8 @@ function diskStorageProblems(disk: Loose, at: readonly PathSegment[], facts: Fle
   }
   if (lunPool && disk.image !== undefined) {
     problems.push({ path: [...at, 'image'], message: `a disk on an existing LUN of ${type} pool '${String(pool)}' cannot be written from an image; put the image on the LUN beforehand and remove image:` });
-  }
-  if (!lunPool && disk.volume !== undefined) {
-    problems.push({ path: [...at, 'volume'], message: `'volume' names an existing LUN of an iscsi, iscsi-direct, scsi or mpath pool; in ${type} pool '${String(pool)}' hyperplan creates the volume, so remove volume:` });
+  } else if (disk.volume !== undefined && disk.image !== undefined) {
+    problems.push({ path: [...at, 'image'], message: `existing volume '${String(disk.volume)}' of pool '${String(pool)}' is used as it is and cannot be written from an image; remove image:` });
   }
   const declared = declaredDiskFormat(disk, facts);
   if (type === 'logical' && declared !== undefined && declared.format !== 'raw') {

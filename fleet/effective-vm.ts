@@ -4,9 +4,10 @@
  * exactly this; policies judge exactly this, so what is checked is what is synthesized.
  */
 import type {
-  CpuMode, DiskBus, DiskCache, DiskFormat, DiskIo, Firmware, Fleet, Graphics, GuestOs, Hypervisor, Image, MigrationPool, StoragePool,
-  StoragePoolType, Vm, XenGuestType,
+  CpuMode, DiskBus, DiskCache, DiskDevice, DiskFormat, DiskIo, Firmware, Fleet, Graphics, GuestOs, Hypervisor, Image, MacvtapMode, MigrationPool,
+  NetworkDiskSource, NicType, StoragePool, StoragePoolType, Vm, VmArch, XenGuestType,
 } from './model';
+import { DEFAULT_ARCH, hasBuiltinIde, isX86, KVM_ARCH_DEFAULT_MACHINE } from './guest-devices';
 
 /** KVM machine type: PCIe, modern hotplug; libvirt keeps "pc" unless asked (research: KVM-MACHINE-Q35). */
 export const KVM_DEFAULT_MACHINE = 'q35';
@@ -98,13 +99,24 @@ export interface EffectiveDisk {
   readonly format: DiskFormat;
   /** libvirt disk driver name: `qemu` on KVM and for non-raw files on Xen; none for raw on Xen (libxl picks the backend). */
   readonly driverName?: string;
+  /** `disk` or `cdrom` (libvirt `<disk device>`). */
+  readonly device: DiskDevice;
+  /** Attached read-only: declared so, or a CD-ROM. */
+  readonly readonly: boolean;
   readonly sizeMiB: number;
-  readonly pool: string;
+  /** The exact size when it is not a whole number of MiB. */
+  readonly sizeKiB?: number;
+  /** The pool of the disk's volume; undefined for path and network disks and empty CD-ROMs. */
+  readonly pool?: string;
   /**
-   * An existing volume (a LUN of an iSCSI/SCSI/multipath pool) the disk uses as it is; no volume is
-   * created for it. Undefined for disks whose volume hyperplan creates.
+   * An existing volume of `pool` the disk uses as it is; no volume is created for it (nor destroyed).
+   * Undefined for disks whose volume hyperplan creates.
    */
   readonly volume?: string;
+  /** A host file or block device outside any pool. */
+  readonly path?: string;
+  /** A network block device. */
+  readonly network?: NetworkDiskSource;
   /** Base image path or URL the OS disk is created from. */
   readonly imageSource?: string;
   readonly data: boolean;
@@ -113,7 +125,14 @@ export interface EffectiveDisk {
 
 export interface EffectiveNic {
   readonly index: number;
-  readonly network: string;
+  readonly type: NicType;
+  /** The fleet network of a `network` NIC. */
+  readonly network?: string;
+  /** `direct`: the host interface and macvtap mode. */
+  readonly dev?: string;
+  readonly mode?: MacvtapMode;
+  /** The host-side device name, when declared. */
+  readonly target?: string;
   /**
    * NIC model; undefined on Xen HVM unless the fleet names one: no `<model>` gives libxl's
    * emulated+PV NIC (VIF_IOEMU), which a guest's PV drivers take over (libxl_conf.c, libxlMakeNic).
@@ -145,6 +164,8 @@ export interface EffectiveVm {
   /** libvirt `<domain type>`. */
   readonly domainType: Hypervisor;
   readonly osType: string;
+  /** Guest CPU architecture (`<os><type arch>`). */
+  readonly arch: VmArch;
   readonly machine: string;
   readonly guestType?: XenGuestType;
   /** The guest OS as declared. */
@@ -290,20 +311,52 @@ function xenGuestType(fleet: Fleet, vm: Vm): XenGuestType {
   return osImage && !osImage.pvhCapable ? 'hvm' : 'pvh';
 }
 
-function disksFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveDisk[] {
+/** Block devices are raw; a file's format follows its name as for base images. */
+function pathFormat(path: string): DiskFormat {
+  return path.startsWith('/dev/') ? 'raw' : imagePathFormat(path);
+}
+
+/**
+ * The bus of a CD-ROM that names none. KVM: IDE where the machine has a built-in IDE controller (i440FX),
+ * SATA on other x86 machines (q35 has AHCI and no IDE), SCSI (virtio-scsi) on the other architectures,
+ * which have neither. Xen HVM: an emulated IDE CD-ROM (hdX). Xen PV/PVH have no emulated CD-ROM
+ * (XEN-CDROM-NOT-HVM); they get the PV bus so the error names the disk rather than a bus.
+ */
+function defaultCdromBus(hypervisor: Hypervisor, arch: VmArch, machine: string, guestType: XenGuestType | undefined): DiskBus {
+  if (hypervisor === 'xen') return guestType === 'hvm' ? 'ide' : 'xen';
+  if (!isX86(arch)) return 'scsi';
+  return hasBuiltinIde(machine) ? 'ide' : 'sata';
+}
+
+interface DiskContext {
+  readonly hypervisor: Hypervisor;
+  readonly arch: VmArch;
+  readonly machine: string;
+  readonly guestType?: XenGuestType;
+}
+
+function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
+  const { hypervisor } = at;
   const defaults = fleet.defaults[hypervisor].vm;
   const used = new Map<string, number>();
   return vm.disks.map((disk, index) => {
-    const bus = disk.bus ?? defaults.diskBus ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_BUS : XEN_DEFAULT_DISK_BUS);
+    const cdrom = disk.device === 'cdrom';
+    const bus =
+      disk.bus ??
+      (cdrom ? defaultCdromBus(hypervisor, at.arch, at.machine, at.guestType) : (defaults.diskBus ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_BUS : XEN_DEFAULT_DISK_BUS)));
     const prefix = DISK_DEVICE_PREFIX[bus];
     const letter = used.get(prefix) ?? 0;
     used.set(prefix, letter + 1);
-    const cache = disk.cache ?? defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined);
+    // A CD-ROM keeps libvirt's own cache and I/O modes unless the fleet names them: its ISO is read-only.
+    const cache = disk.cache ?? (cdrom ? undefined : (defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined)));
     const image = imageOf(fleet, disk.image);
-    const poolType = lookup(fleet).pools.get(disk.pool)?.type;
+    const poolType = disk.pool === undefined ? undefined : lookup(fleet).pools.get(disk.pool)?.type;
     const rawOnly = poolType !== undefined && RAW_ONLY_POOL_TYPES.has(poolType);
-    const format = disk.format ?? image?.format ?? (rawOnly ? 'raw' : 'qcow2');
-    const io = disk.io ?? (hypervisor === 'kvm' ? defaultKvmIo(cache, format) : undefined);
+    const format =
+      disk.format ??
+      image?.format ??
+      (cdrom || disk.network !== undefined || rawOnly ? 'raw' : disk.path !== undefined ? pathFormat(disk.path) : 'qcow2');
+    const io = disk.io ?? (hypervisor === 'kvm' && !cdrom ? defaultKvmIo(cache, format) : undefined);
     // QEMU is KVM's only disk driver. On Xen a driver-less disk is read as raw, so every other format
     // names qemu; a raw disk leaves the backend (phy or qdisk) to libxl.
     const driverName = hypervisor === 'kvm' || format !== 'raw' ? QEMU_DISK_DRIVER : undefined;
@@ -312,13 +365,18 @@ function disksFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveDisk[]
       // The loader rejects more than DEVICE_LETTERS disks per prefix (fleet/synthesis-checks.ts).
       target: deviceName(prefix, letter) ?? `${prefix}?`,
       bus,
+      device: disk.device ?? 'disk',
+      readonly: cdrom || disk.readonly === true,
       ...(cache ? { cache } : {}),
       ...(io ? { io } : {}),
       format,
       ...(driverName ? { driverName } : {}),
       sizeMiB: disk.sizeMiB,
-      pool: disk.pool,
+      ...(disk.sizeKiB === undefined ? {} : { sizeKiB: disk.sizeKiB }),
+      ...(disk.pool === undefined ? {} : { pool: disk.pool }),
       ...(disk.volume ? { volume: disk.volume } : {}),
+      ...(disk.path ? { path: disk.path } : {}),
+      ...(disk.network ? { network: disk.network } : {}),
       ...(image ? { imageSource: image.source } : {}),
       data: disk.data,
       preventDestroy: disk.data && disk.preventDestroy !== false,
@@ -340,11 +398,17 @@ function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor, guestType: XenGue
   const fallback = fleet.defaults[hypervisor].vm.nicModel ?? defaultNicModel(hypervisor, guestType);
   return vm.networks.map((nic, index) => {
     const model = nic.model ?? fallback;
-    const virtio = hypervisor === 'kvm' && model === 'virtio';
+    const type = nic.type ?? 'network';
+    // vhost-net serves tap devices (network, ethernet, macvtap); user-mode networking runs in QEMU (or passt).
+    const virtio = hypervisor === 'kvm' && model === 'virtio' && type !== 'user';
     const queues = nic.queues ?? (virtio && vm.workload === 'network-heavy' && vm.vcpus > 1 ? vm.vcpus : undefined);
     return {
       index,
-      network: nic.network,
+      type,
+      ...(nic.network === undefined ? {} : { network: nic.network }),
+      ...(nic.dev === undefined ? {} : { dev: nic.dev }),
+      ...(nic.mode === undefined ? {} : { mode: nic.mode }),
+      ...(nic.target === undefined ? {} : { target: nic.target }),
       ...(model ? { model } : {}),
       ...(nic.mac ? { mac: nic.mac } : {}),
       ...(queues ? { queues } : {}),
@@ -359,12 +423,13 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
   const firmware = vm.firmware ?? defaults.firmware ?? (vm.secureBoot ? 'uefi' : 'bios');
   const sensitive = vm.securityClass !== 'general';
   const windows = vm.os === 'windows';
+  const arch = vm.arch ?? DEFAULT_ARCH;
   const common = {
     vm,
     hypervisor,
     domainType: hypervisor,
+    arch,
     ...(vm.os ? { os: vm.os } : {}),
-    disks: disksFor(fleet, vm, hypervisor),
     balloon: vm.balloon ?? true,
     hostdevs: vm.hostdevs.map(pciAddress),
     ...(vm.graphics ? { graphics: vm.graphics } : {}),
@@ -372,10 +437,13 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
     ...(vm.initrd ? { initrd: vm.initrd } : {}),
   };
   if (hypervisor === 'kvm') {
+    // `defaults.kvm.vm.machine` names an x86 machine; the other architectures get their own default.
+    const machine = vm.machine ?? (isX86(arch) ? (defaults.machine ?? KVM_DEFAULT_MACHINE) : KVM_ARCH_DEFAULT_MACHINE[arch]);
     return {
       ...common,
       osType: 'hvm',
-      machine: vm.machine ?? defaults.machine ?? KVM_DEFAULT_MACHINE,
+      machine,
+      disks: disksFor(fleet, vm, { hypervisor, arch, machine }),
       firmware,
       // UEFI guests of sensitive or isolated class boot with Secure Boot unless the fleet says otherwise.
       secureBoot: vm.secureBoot || (firmware === 'uefi' && sensitive),
@@ -395,12 +463,14 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
   // Viridian and the clock are HVM settings; Windows on PV/PVH is XEN-WINDOWS-NOT-HVM's error instead.
   const windowsHvm = windows && guestType === 'hvm';
   const declaredXenCpu = declaredCpu(vm);
-  const { osType, machine } = XEN_MACHINE[guestType];
+  const { osType, machine: xenMachine } = XEN_MACHINE[guestType];
   const kernel = vm.kernel ?? (guestType === 'pvh' && !vm.bootloader ? XEN_PVH_GRUB : undefined);
+  const machine = vm.machine ?? xenMachine;
   return {
     ...common,
     osType,
-    machine: vm.machine ?? machine,
+    machine,
+    disks: disksFor(fleet, vm, { hypervisor, arch, machine, guestType }),
     guestType,
     firmware: guestType === 'hvm' ? firmware : 'bios',
     secureBoot: guestType === 'hvm' && vm.secureBoot,
@@ -420,8 +490,9 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
  * The bus of a VM's cloud-init seed: a SATA CD-ROM on KVM (q35 has no IDE), an IDE CD-ROM on Xen HVM, and
  * a read-only PV disk on Xen PV/PVH, which have no emulated CD-ROM.
  */
-export function cloudInitSeedBus(effective: Pick<EffectiveVm, 'hypervisor' | 'guestType'>): DiskBus {
-  if (effective.hypervisor === 'kvm') return 'sata';
+export function cloudInitSeedBus(effective: Pick<EffectiveVm, 'hypervisor' | 'guestType' | 'arch'>): DiskBus {
+  // Only x86 machines have SATA; the other architectures take the seed as a virtio-scsi CD-ROM.
+  if (effective.hypervisor === 'kvm') return isX86(effective.arch) ? 'sata' : 'scsi';
   return effective.guestType === 'hvm' ? 'ide' : 'xen';
 }
 

@@ -6,7 +6,10 @@
  * the hypervisor the planner picks stay optional here; `effectiveVm()` in `fleet/effective-vm.ts`
  * turns them into concrete settings once the host is known.
  */
+import type { DiskDevice, DiskSecretType, MacvtapMode, NetworkDiskProtocol, NicType, VmArch } from './guest-devices';
 import type { Secret } from './secret';
+
+export type { DiskDevice, DiskSecretType, MacvtapMode, NetworkDiskProtocol, NicType, VmArch } from './guest-devices';
 
 export type Hypervisor = 'kvm' | 'xen';
 export type VmHypervisor = Hypervisor | 'auto';
@@ -99,6 +102,8 @@ export interface Host {
   readonly iommu?: boolean;
   /** The host's distribution (how its boot line is written). @default debian */
   readonly distro?: HostDistro;
+  /** The host's CPU architecture; undefined = x86_64. */
+  readonly arch?: VmArch;
 }
 
 export interface MigrationPool {
@@ -166,13 +171,57 @@ export interface Image {
   readonly pvhCapable: boolean;
 }
 
+/** A server of a network disk: a Ceph monitor, an iSCSI portal, an NBD server. */
+export interface NetworkDiskHost {
+  readonly host: string;
+  readonly port?: number;
+}
+
+/**
+ * Where a network disk authenticates: a libvirt secret defined on the host, named by usage or UUID
+ * (exactly one). The secret's value is never in the fleet.
+ */
+export interface NetworkDiskAuth {
+  readonly username: string;
+  readonly secret: { readonly type: DiskSecretType; readonly usage?: string; readonly uuid?: string };
+}
+
+/** A disk whose data a network server holds (libvirt `<disk type='network'>`); no volume is created for it. */
+export interface NetworkDiskSource {
+  readonly protocol: NetworkDiskProtocol;
+  /** rbd: `pool/image`; iscsi: `target-iqn/lun`; nbd: the export (optional). */
+  readonly name?: string;
+  readonly hosts: readonly NetworkDiskHost[];
+  readonly auth?: NetworkDiskAuth;
+}
+
+/**
+ * One disk of a VM. Its data comes from exactly one place: a volume hyperplan creates in `pool`
+ * (optionally from `image`), an existing volume (`pool` + `volume`), a host file or block device
+ * (`path`), a network server (`network`), or — for an empty CD-ROM tray — nowhere.
+ */
 export interface Disk {
+  /**
+   * What the disk takes from its pool, whole MiB (rounded up from `sizeKiB`): what the planner counts.
+   * 0 when the fleet gives no size (CD-ROMs, network and path disks, existing volumes without `size`).
+   */
   readonly sizeMiB: number;
-  readonly pool: string;
+  /** The exact size when the fleet gives one that is not a whole number of MiB (e.g. `1048577KiB`). */
+  readonly sizeKiB?: number;
+  /** The pool of the volume; undefined for `path` and `network` disks and empty CD-ROMs. */
+  readonly pool?: string;
   /** Image name (from `images`) or a path/URL of a base image. */
   readonly image?: string;
-  /** An existing volume of the pool (a LUN of an iSCSI, SCSI or multipath pool), used as it is. */
+  /** An existing volume of the pool (any pool type; a LUN of an iSCSI, SCSI or multipath pool), used as it is and never destroyed. */
   readonly volume?: string;
+  /** An absolute file or block device (`/dev/…`) on the host, outside any pool, used as it is. */
+  readonly path?: string;
+  /** A network block device (Ceph RBD, iSCSI, NBD). */
+  readonly network?: NetworkDiskSource;
+  /** `cdrom` for a CD-ROM; undefined = a disk. */
+  readonly device?: DiskDevice;
+  /** Attached read-only (a CD-ROM always is). */
+  readonly readonly?: boolean;
   readonly bus?: DiskBus;
   readonly cache?: DiskCache;
   readonly io?: DiskIo;
@@ -184,7 +233,16 @@ export interface Disk {
 }
 
 export interface VmNic {
-  readonly network: string;
+  /** The kind of NIC; undefined = `network`. */
+  readonly type?: NicType;
+  /** The fleet network of a `network` NIC; undefined for the other types. */
+  readonly network?: string;
+  /** `direct`: the host interface the macvtap device sits on. */
+  readonly dev?: string;
+  /** `direct`: the macvtap mode; undefined = libvirt's default (vepa). */
+  readonly mode?: MacvtapMode;
+  /** The host-side device name (tap, macvtap); undefined = libvirt picks one. */
+  readonly target?: string;
   readonly model?: string;
   readonly mac?: string;
   /** virtio-net multiqueue count. */
@@ -208,7 +266,14 @@ export interface Graphics {
 export interface Vm {
   readonly name: string;
   readonly vcpus: number;
+  /** Memory in whole MiB, rounded up from `memoryKiB`: what the planner counts. */
   readonly memoryMiB: number;
+  /** The exact memory when the fleet gives a size that is not a whole number of MiB (e.g. `1048577KiB`). */
+  readonly memoryKiB?: number;
+  /** The balloon target at boot (libvirt `currentMemory`), KiB, at most the memory; undefined = the memory. */
+  readonly currentMemoryKiB?: number;
+  /** Guest CPU architecture; undefined = x86_64. */
+  readonly arch?: VmArch;
   readonly hypervisor: VmHypervisor;
   readonly guestType?: XenGuestType;
   /** The guest OS; undefined when not declared. */

@@ -143,9 +143,24 @@ export function normalizeImage(raw: RawImage): Image {
   return { ...raw };
 }
 
+/** An exact KiB size as whole MiB (rounded up, so capacity is never under-counted) plus the KiB when they differ. */
+function kibSize(text: string): { mib: number; kib?: number } {
+  const kib = sizeToKiB(text);
+  const mib = Math.ceil(kib / KIB_PER_MIB);
+  return mib * KIB_PER_MIB === kib ? { mib } : { mib, kib };
+}
+
+const KIB_PER_MIB = 1024;
+
 function normalizeDisk(raw: RawDisk): Disk {
-  const { size, ...rest } = raw;
-  return { ...rest, sizeMiB: sizeToMiB(size) };
+  const { size, network, ...rest } = raw;
+  const sized = size === undefined ? { mib: 0 } : kibSize(size);
+  return {
+    ...rest,
+    sizeMiB: sized.mib,
+    ...(sized.kib === undefined ? {} : { sizeKiB: sized.kib }),
+    ...(network === undefined ? {} : { network: { ...network, hosts: network.hosts.map((h) => ({ ...h })) } }),
+  };
 }
 
 function normalizeNic(raw: RawNic): VmNic {
@@ -182,10 +197,13 @@ function normalizeGraphics(raw: NonNullable<RawVm['graphics']>, at: readonly Pat
 }
 
 export function normalizeVm({ index, item: raw }: Indexed<RawVm>, inputs: ExternalInputs): Vm {
-  const { memory, disks, networks, cloudInit, graphics, hostdevs, hugepages, ...rest } = raw;
+  const { memory, currentMemory, disks, networks, cloudInit, graphics, hostdevs, hugepages, ...rest } = raw;
+  const memorySize = kibSize(memory);
   return {
     ...rest,
-    memoryMiB: sizeToMiB(memory),
+    memoryMiB: memorySize.mib,
+    ...(memorySize.kib === undefined ? {} : { memoryKiB: memorySize.kib }),
+    ...(currentMemory === undefined ? {} : { currentMemoryKiB: sizeToKiB(currentMemory) }),
     hugepages: hugepages !== false,
     ...(typeof hugepages === 'string' ? { hugepageSizeKiB: sizeToKiB(hugepages) } : {}),
     disks: disks.map(normalizeDisk),

@@ -4,8 +4,12 @@
  * for editors is generated from these same schemas (`json-schema.ts`).
  */
 import { z } from 'zod';
-import { SIZE_JSON_PATTERN, sizeProblem } from './sizes';
+import { SIZE_JSON_PATTERN, sizeProblem, sizeToKiB } from './sizes';
 import { BACKEND_TYPE_NAMES, REMOTE_BACKEND_SETTINGS, REMOTE_BACKEND_TYPES } from './backends';
+import {
+  DISK_DEVICES, DISK_SECRET_TYPES, MACVTAP_MODES, MULTI_HOST_PROTOCOLS, NETWORK_DISK_PROTOCOLS, NIC_TYPES, PROTOCOL_SECRET_TYPE, VM_ARCHES,
+  XEN_HOST_ARCHES, machineFitsArch, machinesOf,
+} from './guest-devices';
 
 export { REMOTE_BACKEND_TYPES };
 
@@ -49,6 +53,9 @@ function size(unit: 'MiB' | 'KiB', description: string) {
 
 const memorySize = size('MiB', 'Memory size with a binary unit, e.g. 512MiB, 8GiB');
 const diskSize = size('MiB', 'Storage size with a binary unit, e.g. 40GiB, 2TiB');
+/** A guest's memory and disks keep sizes of whole KiB exactly (libvirt's unit), e.g. an imported `1048577KiB`. */
+const guestMemorySize = size('KiB', 'Memory size with a binary unit, e.g. 512MiB, 8GiB (whole KiB, e.g. 1048577KiB, are kept exactly)');
+const volumeSize = size('KiB', 'Storage size with a binary unit, e.g. 40GiB, 2TiB (whole KiB are kept exactly)');
 const pageSize = size('KiB', 'Page size, e.g. 2MiB or 1GiB');
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -91,6 +98,7 @@ export function numberToIpv4(value: number): string {
 }
 
 const hypervisor = z.enum(['kvm', 'xen']);
+const arch = z.enum(VM_ARCHES);
 const firmware = z.enum(['bios', 'uefi']);
 const cpuMode = z.enum(['host-model', 'host-passthrough', 'custom', 'maximum']);
 const diskBus = z.enum(['virtio', 'scsi', 'sata', 'ide', 'xen', 'usb']);
@@ -159,8 +167,16 @@ export const hostSchema = z
       .optional(),
     iommu: flag.optional(),
     distro: hostDistro.optional(),
+    arch: arch.optional().meta({ description: "The host's CPU architecture (what `virsh capabilities` reports), default x86_64" }),
   })
-  .strict();
+  .strict()
+  .check(
+    z.superRefine((host, ctx) => {
+      if (host.hypervisor === 'xen' && host.arch !== undefined && !XEN_HOST_ARCHES.has(host.arch)) {
+        ctx.addIssue({ code: 'custom', path: ['arch'], input: host.arch, message: `Xen runs on x86_64 and aarch64 hosts, not ${host.arch}` });
+      }
+    }),
+  );
 
 export const migrationPoolSchema = z
   .object({
@@ -212,12 +228,71 @@ export const imageSchema = z
   })
   .strict();
 
+const port = z.int().min(1).max(65535);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A disk whose data a network server holds (libvirt `<disk type='network'>`). Authentication names a
+ * libvirt secret defined on the host, by usage or UUID; the secret's value never appears in the fleet.
+ */
+const networkDiskSchema = z
+  .object({
+    protocol: z.enum(NETWORK_DISK_PROTOCOLS),
+    name: text.optional().meta({ description: 'rbd: pool/image; iscsi: target IQN/LUN, e.g. iqn.2024-01.com.example:store/1; nbd: the export (optional)' }),
+    hosts: z.array(z.object({ host: text, port: port.optional() }).strict()).min(1),
+    auth: z
+      .object({
+        username: text,
+        secret: z
+          .object({
+            type: z.enum(DISK_SECRET_TYPES),
+            usage: text.optional(),
+            uuid: z.string().regex(UUID, { error: (issue) => `'${String(issue.input)}' is not a UUID` }).optional(),
+          })
+          .strict()
+          .meta({ description: 'A libvirt secret defined on the host (virsh secret-define), named by usage or uuid; never its value' }),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .check(
+    z.superRefine((source, ctx) => {
+      if (source.protocol !== 'nbd' && source.name === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['name'], input: source, message: `a ${source.protocol} disk names its ${source.protocol === 'rbd' ? 'image as pool/image' : 'LUN as target-iqn/lun'} in name:` });
+      }
+      if (!MULTI_HOST_PROTOCOLS.has(source.protocol) && source.hosts.length > 1) {
+        ctx.addIssue({ code: 'custom', path: ['hosts'], input: source.hosts, message: `a ${source.protocol} disk has one server; ${source.hosts.length} hosts are listed` });
+      }
+      const auth = source.auth;
+      if (auth === undefined) return;
+      const expected = PROTOCOL_SECRET_TYPE[source.protocol];
+      if (expected === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['auth'], input: auth, message: `libvirt has no authentication for ${source.protocol} disks; remove auth:` });
+      } else if (auth.secret.type !== expected) {
+        ctx.addIssue({ code: 'custom', path: ['auth', 'secret', 'type'], input: auth.secret.type, message: `a ${source.protocol} disk authenticates with a ${expected} secret, not ${auth.secret.type}` });
+      }
+      if ((auth.secret.usage === undefined) === (auth.secret.uuid === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['auth', 'secret'], input: auth.secret, message: 'name the libvirt secret by exactly one of usage: or uuid:' });
+      }
+    }),
+  );
+
+/** The keys that say where a disk's data comes from; at most one of them. */
+const DISK_SOURCE_KEYS = ['image', 'volume', 'path', 'network'] as const;
+
 const diskSchema = z
   .object({
-    size: diskSize,
-    pool: nameRef,
+    size: volumeSize.optional().meta({ description: 'Size of the volume hyperplan creates (required then); for an existing volume, what it takes from its pool' }),
+    pool: nameRef.optional(),
     image: text.optional(),
-    volume: text.optional().meta({ description: 'An existing volume (LUN) of an iscsi, iscsi-direct, scsi or mpath pool, e.g. unit:0:0:1' }),
+    volume: text
+      .optional()
+      .meta({ description: 'An existing volume of pool, by name (any pool type; a LUN such as unit:0:0:1 in iscsi/scsi/mpath pools): used as it is, never created or destroyed by hyperplan' }),
+    path: text.optional().meta({ description: 'An absolute file or block device (/dev/…) on the host, outside any pool: used as it is' }),
+    network: networkDiskSchema.optional(),
+    device: z.enum(DISK_DEVICES).optional().meta({ description: 'disk (default) or cdrom; a CD-ROM takes an ISO by path: or pool + volume:, or is an empty tray' }),
+    readonly: flag.optional(),
     bus: diskBus.optional(),
     cache: diskCache.optional(),
     io: z.enum(['native', 'threads', 'io_uring']).optional(),
@@ -225,24 +300,64 @@ const diskSchema = z
     data: flag.default(false),
     preventDestroy: flag.optional(),
   })
-  .strict();
+  .strict()
+  .check(
+    z.superRefine((disk, ctx) => {
+      const problem = (key: string, message: string): void => ctx.addIssue({ code: 'custom', path: [key], input: disk, message });
+      const sources = DISK_SOURCE_KEYS.filter((key) => disk[key] !== undefined);
+      if (sources.length > 1 && !(sources.length === 2 && disk.image !== undefined && disk.volume !== undefined)) {
+        problem(sources[1]!, `a disk takes its data from one of ${DISK_SOURCE_KEYS.join(', ')}; this one gives ${sources.join(' and ')}`);
+        return;
+      }
+      const outsidePools = disk.path !== undefined || disk.network !== undefined;
+      if (outsidePools && disk.pool !== undefined) problem('pool', `a disk with ${disk.path !== undefined ? 'path' : 'network'}: is outside any pool; remove pool:`);
+      if (disk.path !== undefined && !disk.path.startsWith('/')) problem('path', `'${disk.path}' is not an absolute path on the host`);
+      const cdrom = disk.device === 'cdrom';
+      if (cdrom) {
+        if (disk.size !== undefined) problem('size', 'a CD-ROM has no size of its own; remove size:');
+        if (disk.image !== undefined) problem('image', 'a CD-ROM takes its ISO by path: (a file on the host) or pool: + volume: (an existing volume); image: creates a writable disk');
+        if (disk.pool !== undefined && disk.volume === undefined) problem('volume', `name the ISO volume of pool '${disk.pool}' with volume:`);
+        if (disk.data) problem('data', 'a CD-ROM is read-only and holds no data of the VM; remove data:');
+        return;
+      }
+      if (disk.volume !== undefined && disk.pool === undefined) problem('pool', 'an existing volume is named in its pool; add pool:');
+      const created = disk.volume === undefined && !outsidePools;
+      if (created && disk.pool === undefined) problem('pool', 'hyperplan creates this disk as a volume; name its pool: (or give volume:, path: or network: for one that exists)');
+      if (created && disk.size === undefined) problem('size', 'hyperplan creates this disk as a volume; give its size:');
+    }),
+  );
 
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
 
-const nicSchema = z.union(
-  [
-    nameRef,
-    z
-      .object({
-        network: nameRef,
-        model: text.optional(),
-        mac: z.string().regex(MAC, { error: (issue) => `'${String(issue.input)}' is not a MAC address like 52:54:00:12:34:56` }).optional(),
-        queues: count.optional(),
-      })
-      .strict(),
-  ],
-  { error: (issue) => (issue.code === 'invalid_union' ? 'expected a network name or { network, model, mac, queues }' : undefined) },
-);
+const nicObjectSchema = z
+  .object({
+    type: z.enum(NIC_TYPES).optional().meta({ description: "network (default: a fleet network), user (KVM user-mode networking), ethernet (a tap device) or direct (macvtap on a host interface)" }),
+    network: nameRef.optional(),
+    dev: text.optional().meta({ description: 'direct: the host interface the macvtap device sits on, e.g. eth0' }),
+    mode: z.enum(MACVTAP_MODES).optional().meta({ description: "direct: the macvtap mode (libvirt's default is vepa)" }),
+    target: text.optional().meta({ description: 'The host-side device name (tap or macvtap), e.g. vnet3; libvirt picks one when left out' }),
+    model: text.optional(),
+    mac: z.string().regex(MAC, { error: (issue) => `'${String(issue.input)}' is not a MAC address like 52:54:00:12:34:56` }).optional(),
+    queues: count.optional(),
+  })
+  .strict()
+  .check(
+    z.superRefine((nic, ctx) => {
+      const type = nic.type ?? 'network';
+      const problem = (key: string, message: string): void => ctx.addIssue({ code: 'custom', path: [key], input: nic, message });
+      if (type === 'network' && nic.network === undefined) problem('network', 'name the fleet network of this NIC with network: (or set type: user, ethernet or direct)');
+      if (type !== 'network' && nic.network !== undefined) problem('network', `a ${type} NIC is not on a fleet network; remove network:`);
+      if (type === 'direct' && nic.dev === undefined) problem('dev', 'a direct (macvtap) NIC names its host interface with dev:, e.g. eth0');
+      if (type !== 'direct' && nic.dev !== undefined) problem('dev', 'dev: is the host interface of a direct (macvtap) NIC; set type: direct or remove dev:');
+      if (type !== 'direct' && nic.mode !== undefined) problem('mode', 'mode: is the macvtap mode of a direct NIC; set type: direct or remove mode:');
+      if (type === 'user' && nic.target !== undefined) problem('target', 'a user-mode NIC has no host device; remove target:');
+    }),
+  );
+
+const nicSchema = z.union([nameRef, nicObjectSchema], {
+  error: (issue) =>
+    issue.code === 'invalid_union' ? 'expected a network name or { network, model, mac, queues } (or { type: user | ethernet | direct, … })' : undefined,
+});
 
 /** Secret fields take `${env:NAME}`, `${file:path}` or (flagged by policy) plain text. */
 const secret = z.string().meta({
@@ -267,7 +382,11 @@ export const vmSchema = z
   .object({
     name,
     vcpus: count,
-    memory: memorySize,
+    memory: guestMemorySize,
+    currentMemory: guestMemorySize
+      .optional()
+      .meta({ description: 'The balloon target at boot (libvirt currentMemory), at most memory; the guest may balloon up to memory' }),
+    arch: arch.optional().meta({ description: 'Guest CPU architecture (libvirt os type arch), default x86_64' }),
     hypervisor: z.enum(['kvm', 'xen', 'auto']).default('auto'),
     guestType: guestType.optional(),
     os: guestOs.optional(),
@@ -311,7 +430,28 @@ export const vmSchema = z
     rng: flag.optional(),
     autostart: flag.default(true),
   })
-  .strict();
+  .strict()
+  .check(
+    z.superRefine((vm, ctx) => {
+      const guestArch = vm.arch ?? 'x86_64';
+      if (vm.machine !== undefined && !machineFitsArch(guestArch, vm.machine)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['machine'],
+          input: vm.machine,
+          message: `machine '${vm.machine}' is not a ${guestArch} machine type; use one of ${machinesOf(guestArch)}`,
+        });
+      }
+      if (vm.currentMemory !== undefined && sizeToKiB(vm.currentMemory) > sizeToKiB(vm.memory)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['currentMemory'],
+          input: vm.currentMemory,
+          message: `currentMemory ${vm.currentMemory} is more than memory ${vm.memory}; the balloon target at boot is at most the VM's memory`,
+        });
+      }
+    }),
+  );
 
 const backendSchema = z.discriminatedUnion(
   'type',

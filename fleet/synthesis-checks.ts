@@ -12,6 +12,7 @@ import type { Fleet, Hypervisor, Network, Vm } from './model';
 import type { PathProblem, PathSegment } from './problems';
 import { stackSpecs } from './stack-specs';
 import { storagePoolProblems } from './storage-pool-sources';
+import { createsVolume } from './guest-devices';
 import {
   HOST_ADDRESS_PARTS, HOST_OUTPUTS, imageVolumeName, KVM_HOST_OUTPUTS, MIGRATION_POOL_OUTPUTS, migrationPoolConstructId,
   STACK_BACKEND_CONSTRUCT_ID, terraformId, XEN_HOST_OUTPUTS,
@@ -102,7 +103,7 @@ function imageProblems(fleet: SynthesisFleet): PathProblem[] {
   const volumes = new Map<string, { source: string; where: string }>();
   fleet.vms.forEach((vm, vmIndex) => {
     vm.disks.forEach((disk, diskIndex) => {
-      if (disk.image === undefined) return;
+      if (disk.image === undefined || disk.pool === undefined) return;
       const path = ['vms', vmIndex, 'disks', diskIndex, 'image'];
       const source = named.get(disk.image)?.source ?? disk.image;
       const volume = imageVolumeName(source);
@@ -229,8 +230,8 @@ function hostTails(fleet: SynthesisFleet, problems: PathProblem[]): Map<string, 
     const origin = { path: ['vms', i, 'name'], label: label('vms', i, vm.name) };
     add('libvirt_domain', HOST_ADDRESS_PARTS.domain(vm.name), origin);
     vm.disks.forEach((disk, d) => {
-      add('libvirt_volume', HOST_ADDRESS_PARTS.disk(vm.name, d), origin);
-      if (disk.image !== undefined) {
+      if (createsVolume(disk)) add('libvirt_volume', HOST_ADDRESS_PARTS.disk(vm.name, d), origin);
+      if (disk.image !== undefined && disk.pool !== undefined) {
         const volume = imageVolumeName(images.get(disk.image) ?? disk.image);
         const path = ['vms', i, 'disks', d, 'image'];
         add('libvirt_volume', HOST_ADDRESS_PARTS.baseImage(disk.pool, volume), { path, label: `the base image '${volume}' in pool '${disk.pool}'` });

@@ -113,7 +113,7 @@ export function buildContext(fleet: Fleet, options: ContextOptions = {}): PlanCo
   const vms = sortedVms.map((vm, index): VmFacts => {
     const perPool = new Map<string, number>();
     for (const disk of vm.disks) {
-      if (!storageCapacity.has(disk.pool)) continue;
+      if (disk.pool === undefined || !storageCapacity.has(disk.pool)) continue;
       perPool.set(disk.pool, (perPool.get(disk.pool) ?? 0) + disk.sizeMiB);
     }
     const disks = [...perPool.entries()]

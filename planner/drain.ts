@@ -5,6 +5,7 @@
 import type { Fleet, Host, MigrationTransport, Vm } from '../fleet/model';
 import { migrationTransport } from '../fleet/normalize';
 import type { Lock } from './lock';
+import { isHostLocal } from '../fleet/guest-devices';
 import { plan } from './plan';
 
 export interface DrainStep {
@@ -64,12 +65,14 @@ export function liveMigration(fleet: Fleet, vm: Vm, source: Host, target: Host):
   }
   const transport = migrationTransport(pool);
   const pools = new Map(fleet.pools.map((p) => [p.name, p]));
-  const local = vm.disks.map((disk, index) => ({ disk, index })).filter(({ disk }) => pools.get(disk.pool)?.shared !== true);
+  const local = vm.disks.map((disk, index) => ({ disk, index })).filter(({ disk }) => isHostLocal(disk, (pool) => pools.get(pool)?.shared === true));
   if (local.length === 0) return { ok: true, transport, copyStorage: false };
-  const listed = local.map(({ disk, index }) => `disk ${index} on ${disk.pool}`).join(', ');
+  const listed = local.map(({ disk, index }) => `disk ${index} on ${disk.pool ?? disk.path}`).join(', ');
   if (source.hypervisor === 'xen') return blocked(`${listed} not on shared storage, and libxl cannot copy storage during migration; move the disks to shared storage or move the VM cold`);
   const lun = local.find(({ disk }) => disk.volume !== undefined);
   if (lun) return blocked(`disk ${lun.index} is LUN ${lun.disk.volume} of host-local pool ${lun.disk.pool}, which cannot be created on ${target.name} to copy into`);
+  const hostPath = local.find(({ disk }) => disk.path !== undefined);
+  if (hostPath) return blocked(`disk ${hostPath.index} is host path ${hostPath.disk.path}, outside any pool, which libvirt cannot create on ${target.name} to copy into`);
   const seedPool = vm.cloudInit === undefined ? undefined : vm.disks[0]?.pool;
   if (seedPool !== undefined && pools.get(seedPool)?.shared !== true) {
     return blocked(`its cloud-init seed is a read-only volume on local pool ${seedPool}, which --copy-storage-all does not copy, so ${target.name} would lack it; put the first disk on shared storage`);

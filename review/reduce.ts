@@ -56,8 +56,8 @@ function hostFingerprints(side: PlannedSide): Map<string, string> {
     const networkNames = new Set<string>();
     for (const pool of memberships) if (pool.sharedStorage) poolNames.add(pool.sharedStorage);
     for (const vm of vms) {
-      for (const disk of vm.disks) poolNames.add(disk.pool);
-      for (const nic of vm.nics) networkNames.add(nic.network);
+      for (const disk of vm.disks) if (disk.pool !== undefined) poolNames.add(disk.pool);
+      for (const nic of vm.nics) if (nic.network !== undefined) networkNames.add(nic.network);
     }
     const stack = stackOf.get(host.name);
     fingerprints.set(

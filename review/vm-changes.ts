@@ -13,6 +13,7 @@ import { describeHidden } from './secret-values';
 import type { AttributeChange, ResourceChange } from './resource-diff';
 import { classifyAttributes } from './resource-diff';
 import { compareText, resourceKey, type Json, type ResourceIndex, type TfResource } from './terraform-json';
+import { isHostLocal } from '../fleet/guest-devices';
 import type { DataLoss, OtherResourceChange, VmChange, VmChangeKind } from './types';
 
 /** One side of the review: its resources and, when it came from a fleet, the fleet and its placement. */
@@ -186,7 +187,7 @@ function migrationAdvice(base: SideLookup, head: SideLookup, vm: string, from: T
     pool.sharedStorage !== undefined &&
     pool.hosts.includes(fromHost) &&
     pool.hosts.includes(toHost) &&
-    (spec?.disks ?? []).every((d) => sharedPools.has(d.pool));
+    (spec?.disks ?? []).every((d) => !isHostLocal(d, (name) => sharedPools.has(name)));
   if (live) {
     return {
       mode: 'live',

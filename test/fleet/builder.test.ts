@@ -41,7 +41,15 @@ describe('FleetBuilder', () => {
     expect(fleet.vms.find((v) => v.name === 'app')?.disks[0]?.volume).toBe('unit:0:0:1');
     // libxl has no TLS migration (libvirt src/libxl/libxl_migration.h): Xen pools tunnel by default.
     expect(fleet.migrationPools.map((p) => p.transport)).toEqual(['tls', 'tunnelled']);
-    expect(() => baseBuilder().vm({ name: 'bad', vcpus: 1, memory: '1GiB', disks: [{ size: '1GiB', pool: 'local', volume: 'unit:0:0:1' }] }).build()).toThrow(/'volume' names an existing LUN/);
+    // An existing volume of a dir pool is adopted too (issue #15); it must not be written from an image.
+    expect(baseBuilder().vm({ name: 'kept', vcpus: 1, memory: '1GiB', disks: [{ pool: 'local', volume: 'kept.qcow2' }] }).build().vms.at(-1)?.disks[0]).toMatchObject({
+      pool: 'local',
+      volume: 'kept.qcow2',
+      sizeMiB: 0,
+    });
+    expect(() => baseBuilder().vm({ name: 'bad', vcpus: 1, memory: '1GiB', disks: [{ pool: 'local', volume: 'kept.qcow2', image: '/img/debian.qcow2' }] }).build()).toThrow(
+      /existing volume 'kept.qcow2' of pool 'local' is used as it is/,
+    );
   });
 
   it('applies defaults like the loader', () => {

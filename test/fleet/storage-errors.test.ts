@@ -55,12 +55,14 @@ describe('disks on LUN pools', () => {
     ]);
   });
 
-  it('an existing LUN cannot be written from an image, and volume: is for LUN pools only', () => {
+  it('an existing LUN cannot be written from an image, and volume: names an existing volume of any pool', () => {
     expect(problemLines(withDisks('[{ size: 20GiB, pool: san, volume: "unit:0:0:1", image: debian }]'))).toEqual([
       "f.yaml:29:68: vms[0].disks[0].image: a disk on an existing LUN of iscsi pool 'san' cannot be written from an image; put the image on the LUN beforehand and remove image:",
     ]);
-    expect(problemLines(withDisks('[{ size: 20GiB, pool: local, volume: "unit:0:0:1" }]'))).toEqual([
-      "f.yaml:29:49: vms[0].disks[0].volume: 'volume' names an existing LUN of an iscsi, iscsi-direct, scsi or mpath pool; in dir pool 'local' hyperplan creates the volume, so remove volume:",
+    // Issue #15: an existing volume of any pool type is adopted as it is (no volume resource is created).
+    expect(problemLines(withDisks('[{ size: 20GiB, pool: local, volume: "web-1.qcow2" }]'))).toEqual([]);
+    expect(problemLines(withDisks('[{ pool: local, volume: "web-1.qcow2", image: debian }]'))).toEqual([
+      "f.yaml:29:58: vms[0].disks[0].image: existing volume 'web-1.qcow2' of pool 'local' is used as it is and cannot be written from an image; remove image:",
     ]);
   });
 

@@ -15,7 +15,7 @@ export const migVmLocalDisk: Rule = {
   check: (ctx) =>
     migratable(ctx).flatMap(({ judged: j, pool }) =>
       j.effective.disks
-        .filter((d) => ctx.storagePools.get(d.pool)?.shared === false)
+        .filter((d) => d.pool !== undefined && ctx.storagePools.get(d.pool)?.shared === false)
         .map((d) => ({
           target: `${j.target}.disks[${d.index}]`,
           message: `disk ${d.index} of ${j.vm.name} (migration pool ${pool.name}) is on local pool ${d.pool}, so live migration must copy it${j.vm.cloudInit ? ' and fails with its cloud-init drive' : ''}; put it on pool ${pool.sharedStorage ?? '<shared pool>'}`,

@@ -1,0 +1,149 @@
+/**
+ * The guest vocabulary that an existing libvirt domain may use and the fleet keeps (issue #15, "What
+ * libvirt had, kept"): CPU architectures with the machine types each accepts, CD-ROMs, network disks,
+ * and NIC types besides a libvirt network. Pure data and small pure checks, shared by the schema,
+ * `effectiveVm()` and the policies; the sources of every fact are named in test/fleet/guest-devices.test.ts.
+ */
+
+/** Guest CPU architectures, as libvirt names them in `<os><type arch=…>`. */
+export const VM_ARCHES = ['x86_64', 'i686', 'aarch64', 'ppc64le', 'ppc64', 's390x', 'riscv64'] as const;
+export type VmArch = (typeof VM_ARCHES)[number];
+
+/** The architecture of a VM (and host) that declares none: the only one the fleet described before `arch`. */
+export const DEFAULT_ARCH: VmArch = 'x86_64';
+
+/** What a disk is to the guest (libvirt `<disk device=…>`); `disk` unless declared. */
+export const DISK_DEVICES = ['disk', 'cdrom'] as const;
+export type DiskDevice = (typeof DISK_DEVICES)[number];
+
+/** Network block protocols a disk may read its data from (libvirt `<source protocol=…>`). */
+export const NETWORK_DISK_PROTOCOLS = ['rbd', 'iscsi', 'nbd'] as const;
+export type NetworkDiskProtocol = (typeof NETWORK_DISK_PROTOCOLS)[number];
+
+/** The libvirt secret usage types a disk's `<auth><secret type=…>` names. */
+export const DISK_SECRET_TYPES = ['ceph', 'iscsi'] as const;
+export type DiskSecretType = (typeof DISK_SECRET_TYPES)[number];
+
+/** The secret type each protocol authenticates with; NBD has no `<auth>` in libvirt. */
+export const PROTOCOL_SECRET_TYPE: Readonly<Record<NetworkDiskProtocol, DiskSecretType | undefined>> = {
+  rbd: 'ceph',
+  iscsi: 'iscsi',
+  nbd: undefined,
+};
+
+/** Protocols whose `<source>` carries several hosts: Ceph monitors. iSCSI and NBD name one server. */
+export const MULTI_HOST_PROTOCOLS: ReadonlySet<NetworkDiskProtocol> = new Set<NetworkDiskProtocol>(['rbd']);
+
+/** NIC types (libvirt `<interface type=…>`); `network` (a fleet network) unless declared. */
+export const NIC_TYPES = ['network', 'user', 'ethernet', 'direct'] as const;
+export type NicType = (typeof NIC_TYPES)[number];
+
+/** macvtap modes of a `direct` NIC (libvirt `<source dev mode=…>`). */
+export const MACVTAP_MODES = ['bridge', 'vepa', 'private', 'passthrough'] as const;
+export type MacvtapMode = (typeof MACVTAP_MODES)[number];
+
+/** A machine type family: the bare alias and its versioned names (`pc-q35-8.2` for `pc-q35`). */
+interface MachineFamily {
+  readonly name: string;
+  /** Also accepts `<name>-<version>`. */
+  readonly versioned: boolean;
+}
+
+const family = (name: string, versioned = true): MachineFamily => ({ name, versioned });
+
+/** Xen's own machine names on x86 (libvirt libxl driver): HVM, PV and PVH guests. */
+export const XEN_MACHINES = ['xenfv', 'xenpv', 'xenpvh'] as const;
+
+const X86_MACHINES: readonly MachineFamily[] = [
+  family('pc', false),
+  family('pc-i440fx'),
+  family('q35', false),
+  family('pc-q35'),
+  family('isapc', false),
+  family('microvm', false),
+  ...XEN_MACHINES.map((name) => family(name, false)),
+];
+
+const PPC64_MACHINES: readonly MachineFamily[] = [family('pseries'), family('powernv'), family('powernv8', false), family('powernv9', false), family('powernv10', false)];
+
+/** The machine types hyperplan accepts per architecture: those QEMU defines for it that run servers. */
+export const ARCH_MACHINES: Readonly<Record<VmArch, readonly MachineFamily[]>> = {
+  x86_64: X86_MACHINES,
+  i686: X86_MACHINES,
+  aarch64: [family('virt'), family('sbsa-ref', false)],
+  ppc64le: PPC64_MACHINES,
+  ppc64: PPC64_MACHINES,
+  s390x: [family('s390-ccw-virtio')],
+  riscv64: [family('virt', false), family('spike', false), family('sifive_u', false)],
+};
+
+/** The machine a KVM guest of `arch` gets when neither the VM nor `defaults.kvm.vm.machine` names one. */
+export const KVM_ARCH_DEFAULT_MACHINE: Readonly<Record<VmArch, string>> = {
+  x86_64: 'q35',
+  i686: 'q35',
+  aarch64: 'virt',
+  ppc64le: 'pseries',
+  ppc64: 'pseries',
+  s390x: 's390-ccw-virtio',
+  riscv64: 'virt',
+};
+
+/** x86 guests (64- and 32-bit): those whose defaults (q35, SATA CD-ROMs, Xen) the fleet was written for. */
+export function isX86(arch: VmArch): boolean {
+  return arch === 'x86_64' || arch === 'i686';
+}
+
+const VERSION = /^\d+(\.\d+)*$/;
+
+/** Whether QEMU (or libxl) knows `machine` for a guest of `arch`. */
+export function machineFitsArch(arch: VmArch, machine: string): boolean {
+  return ARCH_MACHINES[arch].some(
+    (f) => machine === f.name || (f.versioned && machine.startsWith(`${f.name}-`) && VERSION.test(machine.slice(f.name.length + 1))),
+  );
+}
+
+/** `pc`, `pc-i440fx-8.2` …: the i440FX machine, the only x86 machine QEMU gives a built-in IDE controller. */
+export function hasBuiltinIde(machine: string): boolean {
+  return machine === 'pc' || machine.startsWith('pc-i440fx-') || machine === 'isapc' || machine === 'xenfv';
+}
+
+/** The machine families of `arch` as a message lists them. */
+export function machinesOf(arch: VmArch): string {
+  return ARCH_MACHINES[arch].map((f) => (f.versioned ? `${f.name}[-<version>]` : f.name)).join(', ');
+}
+
+/**
+ * Architectures a host of `hostArch` runs natively (no emulation): its own, and on x86_64 also 32-bit
+ * x86 guests; a POWER host runs big- and little-endian guests alike. Both KVM and Xen run guests of the
+ * host's architecture only.
+ */
+export function nativeGuestArches(hostArch: VmArch): readonly VmArch[] {
+  if (hostArch === 'x86_64') return ['x86_64', 'i686'];
+  if (hostArch === 'ppc64le' || hostArch === 'ppc64') return ['ppc64le', 'ppc64'];
+  return [hostArch];
+}
+
+/** Host architectures Xen runs on (x86 and Arm); the others have no Xen port hyperplan can deploy. */
+export const XEN_HOST_ARCHES: ReadonlySet<VmArch> = new Set<VmArch>(['x86_64', 'aarch64']);
+
+/** The fields that say where a disk's data is. */
+export interface DiskSourceFields {
+  readonly pool?: string;
+  readonly volume?: string;
+  readonly path?: string;
+  readonly network?: unknown;
+  readonly device?: DiskDevice;
+}
+
+/** Whether hyperplan creates (and owns) a volume for the disk: not for existing volumes, paths, network disks or CD-ROMs. */
+export function createsVolume(disk: DiskSourceFields): boolean {
+  return disk.pool !== undefined && disk.volume === undefined && disk.device !== 'cdrom';
+}
+
+/**
+ * Whether the disk's data sits on one host only: a volume of a pool that is not shared, or a host path.
+ * Network disks are reachable from every host; an empty CD-ROM tray holds nothing.
+ */
+export function isHostLocal(disk: DiskSourceFields, sharedPool: (pool: string) => boolean): boolean {
+  return disk.pool !== undefined ? !sharedPool(disk.pool) : disk.path !== undefined;
+}
