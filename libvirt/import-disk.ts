@@ -1,35 +1,30 @@
 /**
- * `<disk>` → the fleet's disk. A disk whose image is a known volume (live import: the host's own pools and
- * volumes) references it with `volume:` and its real size, so synthesis creates nothing for it; from a bare
- * domain file the pool is inferred from the image's directory and the size is a placeholder (approximated).
+ * `<disk>` → the fleet's disk, keeping the source the domain had, so the rendered domain names the same
+ * data: a pool volume (`type='volume'`) stays `pool:` + `volume:` (with its real size when the host was
+ * read), a file or block device stays `path:`, a network disk (rbd, iscsi, nbd) stays `network:` with its
+ * servers and the secret it authenticates with (by usage or UUID, never a value), a CD-ROM stays
+ * `device: cdrom`. None of them is a volume hyperplan creates.
  */
 import type { VmInput } from '../fleet/schema';
+import { DISK_SECRET_TYPES, NETWORK_DISK_PROTOCOLS } from '../fleet/guest-devices';
 import {
-  all, Consumption, first, isDiskBus, isDiskCache, isDiskFormat, isDiskIo, mibText, NoteSink, type ImportHypervisor,
+  all, Consumption, first, isDiskBus, isDiskCache, isDiskFormat, isDiskIo, kibText, NoteSink, type ImportHypervisor,
 } from './import-support';
 import type { ExistingVolume } from './import-pool';
 import type { XmlNode } from './xml-read';
 
 export type DiskInput = NonNullable<VmInput['disks']>[number];
+type NetworkSource = NonNullable<DiskInput['network']>;
 
-/**
- * Domain XML has no disk sizes (they live in the volume); a disk whose volume is unknown gets this size.
- * 20 GiB is the usual cloud-image root disk: big enough to boot, small enough to notice and correct.
- */
-export const PLACEHOLDER_DISK_SIZE = '20GiB';
-
-/** Where a disk's image lives, as far as the importer knows: a pool (fleet name) and maybe the volume. */
+/** Where a `type='volume'` disk's volume is: the pool's fleet name, and the volume when the host listed it. */
 export interface DiskLocation {
   readonly pool: string;
   readonly volume: string;
-  /** Known when the volume was read from the host (vol-dumpxml). */
   readonly existing?: ExistingVolume;
 }
 
-/** Finds or infers the pool and volume of a disk's source. */
+/** Finds (live) or assumes (files) the pool of a `type='volume'` disk. */
 export interface StorageResolver {
-  file(path: string, line: number, sink: NoteSink): DiskLocation | undefined;
-  block(device: string, line: number, sink: NoteSink): DiskLocation | undefined;
   volume(pool: string, volume: string, line: number, sink: NoteSink): DiskLocation | undefined;
 }
 
@@ -40,26 +35,68 @@ export interface DiskContext {
   readonly storage: StorageResolver;
 }
 
-/** Path of the n-th `<disk>` for notes (`/domain/devices/disk[2]`). */
-function diskPath(index: number, count: number): string {
-  return `/domain/devices/disk${count > 1 ? `[${index + 1}]` : ''}`;
+const oneOf = <T extends string>(values: readonly T[], value: string | undefined): value is T => values.includes(value as T);
+
+function networkSource(disk: XmlNode, source: XmlNode, used: Consumption): NetworkSource | undefined {
+  const protocol = source.attributes.protocol;
+  if (!oneOf(NETWORK_DISK_PROTOCOLS, protocol)) return undefined;
+  const hosts = all(source, 'host').filter((h) => h.attributes.name !== undefined && (h.attributes.transport ?? 'tcp') === 'tcp');
+  if (hosts.length === 0) return undefined;
+  const auth = first(source, 'auth') ?? first(disk, 'auth');
+  const secret = first(auth, 'secret');
+  const secretType = secret?.attributes.type;
+  const withAuth = auth?.attributes.username !== undefined && oneOf(DISK_SECRET_TYPES, secretType) && (secret?.attributes.usage ?? secret?.attributes.uuid) !== undefined;
+  used.use(source, 'protocol', 'name');
+  for (const host of hosts) used.use(host, 'name', 'port', 'transport');
+  if (withAuth) {
+    used.use(auth, 'username');
+    used.use(secret, 'type', secret!.attributes.usage !== undefined ? 'usage' : 'uuid');
+  }
+  return {
+    protocol,
+    ...(source.attributes.name ? { name: source.attributes.name } : {}),
+    hosts: hosts.map((h) => ({ host: h.attributes.name!, ...(h.attributes.port && /^\d+$/.test(h.attributes.port) ? { port: Number(h.attributes.port) } : {}) })),
+    ...(withAuth
+      ? {
+          auth: {
+            username: auth!.attributes.username!,
+            secret: { type: secretType, ...(secret!.attributes.usage !== undefined ? { usage: secret!.attributes.usage } : { uuid: secret!.attributes.uuid! }) },
+          },
+        }
+      : {}),
+  };
 }
 
-function location(disk: XmlNode, source: XmlNode, context: DiskContext): DiskLocation | undefined {
-  const { storage, sink, used } = context;
+/** The source part of the disk (what data it has); undefined when the fleet cannot express it. */
+function sourceOf(disk: XmlNode, source: XmlNode | undefined, context: DiskContext): Partial<DiskInput> | undefined {
+  const { used, sink } = context;
+  const cdrom = disk.attributes.device === 'cdrom';
+  if (!source || Object.keys(source.attributes).length === 0) {
+    // An empty CD-ROM tray; a disk without a source has no data to keep.
+    if (!cdrom) return undefined;
+    used.use(source);
+    return {};
+  }
   switch (disk.attributes.type) {
     case 'file':
-      if (!source.attributes.file) return undefined;
-      used.use(source, 'file');
-      return storage.file(source.attributes.file, source.line, sink);
-    case 'block':
-      if (!source.attributes.dev) return undefined;
-      used.use(source, 'dev');
-      return storage.block(source.attributes.dev, source.line, sink);
-    case 'volume':
+    case 'block': {
+      const path = source.attributes.file ?? source.attributes.dev;
+      if (!path?.startsWith('/')) return undefined;
+      used.use(source, disk.attributes.type === 'file' ? 'file' : 'dev');
+      return { path };
+    }
+    case 'volume': {
       if (!source.attributes.pool || !source.attributes.volume) return undefined;
+      const found = context.storage.volume(source.attributes.pool, source.attributes.volume, source.line, sink);
+      if (!found) return undefined;
       used.use(source, 'pool', 'volume');
-      return storage.volume(source.attributes.pool, source.attributes.volume, source.line, sink);
+      const capacity = found.existing?.capacityKiB;
+      return { pool: found.pool, volume: found.volume, ...(capacity !== undefined && capacity > 0 && !cdrom ? { size: kibText(capacity).text } : {}) };
+    }
+    case 'network': {
+      const network = networkSource(disk, source, used);
+      return network ? { network } : undefined;
+    }
     default:
       return undefined;
   }
@@ -67,49 +104,37 @@ function location(disk: XmlNode, source: XmlNode, context: DiskContext): DiskLoc
 
 /** The domain's disks that the fleet can express; the others stay unconsumed and are reported dropped. */
 export function importDisks(devices: XmlNode | undefined, context: DiskContext): DiskInput[] {
-  const disks = all(devices, 'disk');
   const out: DiskInput[] = [];
-  disks.forEach((disk, index) => {
-    const path = diskPath(index, disks.length);
+  for (const disk of all(devices, 'disk')) {
     const device = disk.attributes.device ?? 'disk';
-    const source = first(disk, 'source');
-    if (device !== 'disk' || !source) return;
-    const found = location(disk, source, context);
-    if (!found) {
-      context.used.use(source);
-      return;
-    }
-    const { used, sink, hypervisor } = context;
+    if (device !== 'disk' && device !== 'cdrom') continue;
+    const found = sourceOf(disk, first(disk, 'source'), context);
+    if (!found) continue;
+    const { used, hypervisor } = context;
     used.use(disk, 'type', 'device');
     const target = first(disk, 'target');
     used.use(target, 'dev');
     const bus = target?.attributes.bus;
     if (isDiskBus(bus)) used.use(target, 'bus');
+    const readonly = first(disk, 'readonly');
+    if (readonly) used.use(readonly);
     const driver = first(disk, 'driver');
-    const format = driver?.attributes.type ?? found.existing?.format;
+    const format = driver?.attributes.type;
     const cache = driver?.attributes.cache;
     const io = driver?.attributes.io;
     if (driver && (driver.attributes.name === 'qemu' || (hypervisor === 'xen' && driver.attributes.name !== undefined))) used.use(driver, 'name');
     if (isDiskFormat(format)) used.use(driver, 'type');
     if (isDiskCache(cache)) used.use(driver, 'cache');
     if (isDiskIo(io)) used.use(driver, 'io');
-    let size = PLACEHOLDER_DISK_SIZE;
-    if (found.existing?.capacityKiB !== undefined && found.existing.capacityKiB > 0) {
-      const mib = mibText(found.existing.capacityKiB);
-      size = mib.text;
-      if (!mib.exact) sink.approximated(disk.line, path, `volume ${found.pool}/${found.volume}: ${found.existing.capacityKiB} KiB counted as ${mib.text} for placement (the volume itself is used as it is)`);
-    } else {
-      sink.approximated(disk.line, path, `volume ${found.pool}/${found.volume}: size unknown here, counted as ${PLACEHOLDER_DISK_SIZE} for placement (the volume itself is used as it is)`);
-    }
     out.push({
-      size,
-      pool: found.pool,
-      volume: found.volume,
+      ...(device === 'cdrom' ? { device } : {}),
+      ...found,
+      ...(readonly && device !== 'cdrom' ? { readonly: true } : {}),
       ...(isDiskBus(bus) ? { bus } : {}),
       ...(isDiskCache(cache) ? { cache } : {}),
       ...(isDiskIo(io) ? { io } : {}),
       ...(isDiskFormat(format) ? { format } : {}),
     });
-  });
+  }
   return out;
 }

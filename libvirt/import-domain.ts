@@ -8,7 +8,7 @@ import { importDisks, type StorageResolver } from './import-disk';
 import { importNics, type NetworkResolver } from './import-nic';
 import { importCpu, importOs } from './import-os';
 import {
-  Consumption, first, mibText, NAME_RULE_SOURCE, NameRegistry, NoteSink, sanitizeName, toKiB, type ImportDiagnostic, type ImportHypervisor,
+  Consumption, first, kibText, NAME_RULE_SOURCE, NameRegistry, NoteSink, sanitizeName, toKiB, type ImportDiagnostic, type ImportHypervisor,
 } from './import-support';
 import type { XmlNode } from './xml-read';
 
@@ -92,10 +92,13 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
   const uuid = uuidNode?.text?.trim();
   used.use(uuidNode, '#text');
   used.use(memoryNode, '#text', 'unit');
-  const memory = mibText(memoryKiB);
-  if (!memory.exact) sink.approximated(memoryNode.line, '/domain/memory', `${memoryNode.text} ${memoryNode.attributes.unit ?? 'KiB'} rounded up to ${memory.mib} MiB`);
+  const memory = kibText(memoryKiB);
+  if (!memory.exact) sink.approximated(memoryNode.line, '/domain/memory', `${memoryNode.text} ${memoryNode.attributes.unit ?? 'KiB'} rounded up to ${memory.text}`);
   const current = first(domain, 'currentMemory');
-  if (current && toKiB(current.text, current.attributes.unit) === memoryKiB) used.use(current, '#text', 'unit');
+  const currentKiB = toKiB(current?.text, current?.attributes.unit);
+  // libvirt reports currentMemory equal to memory when no balloon target was set.
+  const currentMemory = currentKiB !== undefined && currentKiB >= 1 && currentKiB < memoryKiB ? kibText(currentKiB).text : undefined;
+  if (currentKiB !== undefined && currentKiB <= memoryKiB) used.use(current, '#text', 'unit');
 
   const vcpuNode = first(domain, 'vcpu');
   let vcpus = 1;
@@ -120,6 +123,7 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
     name,
     vcpus,
     memory: memory.text,
+    ...(currentMemory ? { currentMemory } : {}),
     hypervisor: kind,
     ...os,
     ...cpu,

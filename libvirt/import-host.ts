@@ -4,6 +4,7 @@
  * test driver serves both, so there the domains' own types decide.
  */
 import type { HostInput } from '../fleet/schema';
+import { DEFAULT_ARCH, VM_ARCHES, XEN_HOST_ARCHES, type VmArch } from '../fleet/guest-devices';
 import { all, first, mibText, NoteSink, toKiB, type ImportHypervisor } from './import-support';
 import type { NodeInfo } from './live-host';
 import { readXml } from './xml-read';
@@ -42,6 +43,10 @@ export function importHost(name: string, uri: string, hypervisor: ImportHypervis
   const cpu = first(hostNode, 'cpu');
   const cpuModel = first(cpu, 'model')?.text?.trim();
   const cpuVendor = first(cpu, 'vendor')?.text?.trim();
+  // nodeinfo's "CPU model" is the host's machine architecture (uname -m; libvirt virNodeInfo.model), which
+  // the test driver takes from its node file, where its capabilities always say i686.
+  const arch = nodeInfo.cpuModel;
+  const knownArch = (VM_ARCHES as readonly string[]).includes(arch ?? '') && arch !== DEFAULT_ARCH ? (arch as VmArch) : undefined;
   const cells = all(first(first(hostNode, 'topology'), 'cells'), 'cell').map((cell) => {
     const memoryNode = first(cell, 'memory');
     const kib = toKiB(memoryNode?.text, memoryNode?.attributes.unit) ?? 0;
@@ -59,5 +64,6 @@ export function importHost(name: string, uri: string, hypervisor: ImportHypervis
     ...(numa ? { numaNodes: numa } : {}),
     ...(cpuModel ? { cpuModel } : {}),
     ...(cpuVendor ? { cpuVendor } : {}),
+    ...(knownArch && (hypervisor === 'kvm' || XEN_HOST_ARCHES.has(knownArch)) ? { arch: knownArch } : {}),
   };
 }

@@ -3,15 +3,14 @@
  * and CPU mode/model.
  */
 import type { VmInput } from '../fleet/schema';
+import { DEFAULT_ARCH, machineFitsArch, VM_ARCHES, type VmArch } from '../fleet/guest-devices';
 import { all, Consumption, first, isCpuMode, NoteSink, type ImportHypervisor } from './import-support';
 import type { XmlNode } from './xml-read';
 
 type Writable<T> = { -readonly [K in keyof T]?: T[K] };
-export type OsFields = Pick<VmInput, 'guestType' | 'firmware' | 'secureBoot' | 'machine' | 'kernel' | 'initrd' | 'cmdline' | 'bootloader'>;
+export type OsFields = Pick<VmInput, 'arch' | 'guestType' | 'firmware' | 'secureBoot' | 'machine' | 'kernel' | 'initrd' | 'cmdline' | 'bootloader'>;
 export type CpuFields = Pick<VmInput, 'cpuMode' | 'cpuModel'>;
 
-/** Guest architectures the fleet renders today; another one is reported (its machine type would be wrong). */
-const FLEET_ARCHES = new Set(['x86_64']);
 
 export function importOs(domain: XmlNode, hypervisor: ImportHypervisor, used: Consumption, sink: NoteSink): OsFields {
   const os = first(domain, 'os');
@@ -20,7 +19,12 @@ export function importOs(domain: XmlNode, hypervisor: ImportHypervisor, used: Co
   used.use(os);
   const osType = type?.text?.trim();
   used.use(type, '#text');
-  if (FLEET_ARCHES.has(type?.attributes.arch ?? '')) used.use(type, 'arch');
+  const arch = type?.attributes.arch;
+  if ((VM_ARCHES as readonly string[]).includes(arch ?? '')) {
+    // x86_64 is the fleet's default; any other architecture is written out.
+    if (arch !== DEFAULT_ARCH) out.arch = arch as VmArch;
+    used.use(type, 'arch');
+  }
   const bootloader = first(domain, 'bootloader');
   if (bootloader?.text) {
     out.bootloader = bootloader.text.trim();
@@ -33,7 +37,7 @@ export function importOs(domain: XmlNode, hypervisor: ImportHypervisor, used: Co
     else if (osType === 'hvm') out.guestType = 'hvm';
     else sink.approximated(type?.line ?? domain.line, '/domain/os/type', `Xen OS type '${osType ?? ''}' unknown; guest type left to the fleet default`);
     if (type?.attributes.machine !== undefined) used.use(type, 'machine');
-  } else if (type?.attributes.machine) {
+  } else if (type?.attributes.machine && machineFitsArch((out.arch ?? DEFAULT_ARCH) as VmArch, type.attributes.machine)) {
     out.machine = type.attributes.machine;
     used.use(type, 'machine');
   }

@@ -157,6 +157,13 @@ export function mibText(kib: number): { readonly text: string; readonly mib: num
 type DiskField = z.infer<typeof diskSchema>;
 const diskSchema = vmSchema.shape.disks.unwrap().element;
 
+/** A size in KiB as fleet text, exact: GiB or MiB when it is whole ones, else KiB (rounded up when a byte count is not whole KiB). */
+export function kibText(kib: number): { readonly text: string; readonly exact: boolean } {
+  const whole = Math.ceil(kib);
+  const text = whole % (1024 * 1024) === 0 ? `${whole / 1024 / 1024}GiB` : whole % 1024 === 0 ? `${whole / 1024}MiB` : `${whole}KiB`;
+  return { text, exact: whole === kib };
+}
+
 /** The fleet's disk bus, cache, io and format vocabularies (the schema's own enums). */
 export const isDiskBus = (value: string | undefined): value is NonNullable<DiskField['bus']> => diskSchema.shape.bus.safeParse(value).success && value !== undefined;
 export const isDiskCache = (value: string | undefined): value is NonNullable<DiskField['cache']> => diskSchema.shape.cache.safeParse(value).success && value !== undefined;

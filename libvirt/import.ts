@@ -21,7 +21,6 @@ import type { LiveHost } from './live-host';
 import { readXml, type XmlNode } from './xml-read';
 
 export { sanitizeName, type ImportDiagnostic, type ImportHypervisor, type ImportNote } from './import-support';
-export { PLACEHOLDER_DISK_SIZE } from './import-disk';
 export { ASSUMED_NAT_CIDR, DEFAULT_POOL_PATH } from './import-resolvers';
 
 export interface ImportInput {
@@ -161,7 +160,6 @@ export function importLiveHosts(hosts: readonly LiveHost[], options: ImportOptio
     assembly.accept(hostSink, 1);
 
     const poolNames = new Map<string, string>();
-    const poolPaths = new Map<string, string>();
     const volumes = new VolumeIndex();
     for (const pool of live.pools) {
       const root = parse(`${file} pool ${pool.name}`, pool.xml, assembly.failures);
@@ -178,7 +176,6 @@ export function importLiveHosts(hosts: readonly LiveHost[], options: ImportOptio
       if (!assembly.accept(sink, 1)) continue;
       assembly.objects.pool(`pool:${pool.name}`, name, () => imported.pool);
       poolNames.set(pool.name, name);
-      if (imported.pool.path) poolPaths.set(imported.pool.path, name);
       if (imported.uuid) assembly.uuids[lockObjectKey('pool', name, hostName)] = imported.uuid;
       indexVolumes(name, pool.volumes.map((v) => ({ name: v.name, root: parse(`${file} volume ${pool.name}/${v.name}`, v.xml, []) })), volumes, sink);
     }
@@ -200,7 +197,7 @@ export function importLiveHosts(hosts: readonly LiveHost[], options: ImportOptio
       if (imported.uuid) assembly.uuids[lockObjectKey('network', name, hostName)] = imported.uuid;
     }
 
-    const sources = { storage: liveStorage(poolNames, volumes, poolPaths), networks: liveNetworks(assembly.objects, networkNames), vmNames: assembly.vmNames };
+    const sources = { storage: liveStorage(poolNames, volumes), networks: liveNetworks(assembly.objects, networkNames), vmNames: assembly.vmNames };
     live.domains.forEach((domain, index) => {
       const root = domainRoots[index];
       if (!root) return;
