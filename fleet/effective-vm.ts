@@ -356,10 +356,12 @@ function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
       disk.format ??
       image?.format ??
       (cdrom || disk.network !== undefined || rawOnly ? 'raw' : disk.path !== undefined ? pathFormat(disk.path) : 'qcow2');
-    const io = disk.io ?? (hypervisor === 'kvm' && !cdrom ? defaultKvmIo(cache, format) : undefined);
+    // The I/O mode is a setting of host files and block devices; QEMU's network drivers (rbd, iscsi, nbd) have their own.
+    const io = disk.io ?? (hypervisor === 'kvm' && !cdrom && disk.network === undefined ? defaultKvmIo(cache, format) : undefined);
     // QEMU is KVM's only disk driver. On Xen a driver-less disk is read as raw, so every other format
-    // names qemu; a raw disk leaves the backend (phy or qdisk) to libxl.
-    const driverName = hypervisor === 'kvm' || format !== 'raw' ? QEMU_DISK_DRIVER : undefined;
+    // names qemu; a raw disk leaves the backend (phy or qdisk) to libxl, except a network disk, which
+    // libxl serves through qemu only (libxl_conf.c, libxlMakeDisk).
+    const driverName = hypervisor === 'kvm' || format !== 'raw' || disk.network !== undefined ? QEMU_DISK_DRIVER : undefined;
     return {
       index,
       // The loader rejects more than DEVICE_LETTERS disks per prefix (fleet/synthesis-checks.ts).

@@ -123,8 +123,15 @@ export function nativeGuestArches(hostArch: VmArch): readonly VmArch[] {
   return [hostArch];
 }
 
-/** Host architectures Xen runs on (x86 and Arm); the others have no Xen port hyperplan can deploy. */
-export const XEN_HOST_ARCHES: ReadonlySet<VmArch> = new Set<VmArch>(['x86_64', 'aarch64']);
+/**
+ * Host architectures hyperplan deploys Xen on: x86. Xen also runs on Arm, but there its guests are of
+ * one kind of their own, not the PV/PVH/HVM guests hyperplan renders; the other architectures have no
+ * Xen port.
+ */
+export const XEN_HOST_ARCHES: ReadonlySet<VmArch> = new Set<VmArch>(['x86_64']);
+
+/** Guest architectures of hyperplan's Xen guests (PV, PVH, HVM on x86 hosts): 64- and 32-bit x86. */
+export const XEN_GUEST_ARCHES: ReadonlySet<VmArch> = new Set<VmArch>(['x86_64', 'i686']);
 
 /** The fields that say where a disk's data is. */
 export interface DiskSourceFields {

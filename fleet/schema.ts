@@ -173,7 +173,7 @@ export const hostSchema = z
   .check(
     z.superRefine((host, ctx) => {
       if (host.hypervisor === 'xen' && host.arch !== undefined && !XEN_HOST_ARCHES.has(host.arch)) {
-        ctx.addIssue({ code: 'custom', path: ['arch'], input: host.arch, message: `Xen runs on x86_64 and aarch64 hosts, not ${host.arch}` });
+        ctx.addIssue({ code: 'custom', path: ['arch'], input: host.arch, message: `hyperplan deploys Xen on x86_64 hosts only (Xen on Arm has guests of its own kind), not ${host.arch}` });
       }
     }),
   );
@@ -259,10 +259,10 @@ const networkDiskSchema = z
   .check(
     z.superRefine((source, ctx) => {
       if (source.protocol !== 'nbd' && source.name === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['name'], input: source, message: `a ${source.protocol} disk names its ${source.protocol === 'rbd' ? 'image as pool/image' : 'LUN as target-iqn/lun'} in name:` });
+        ctx.addIssue({ code: 'custom', path: ['name'], input: source, message: `${source.protocol} disks name their ${source.protocol === 'rbd' ? 'image as pool/image' : 'LUN as target-iqn/lun'} in name:` });
       }
       if (!MULTI_HOST_PROTOCOLS.has(source.protocol) && source.hosts.length > 1) {
-        ctx.addIssue({ code: 'custom', path: ['hosts'], input: source.hosts, message: `a ${source.protocol} disk has one server; ${source.hosts.length} hosts are listed` });
+        ctx.addIssue({ code: 'custom', path: ['hosts'], input: source.hosts, message: `${source.protocol} disks have one server; ${source.hosts.length} hosts are listed` });
       }
       const auth = source.auth;
       if (auth === undefined) return;
@@ -270,7 +270,7 @@ const networkDiskSchema = z
       if (expected === undefined) {
         ctx.addIssue({ code: 'custom', path: ['auth'], input: auth, message: `libvirt has no authentication for ${source.protocol} disks; remove auth:` });
       } else if (auth.secret.type !== expected) {
-        ctx.addIssue({ code: 'custom', path: ['auth', 'secret', 'type'], input: auth.secret.type, message: `a ${source.protocol} disk authenticates with a ${expected} secret, not ${auth.secret.type}` });
+        ctx.addIssue({ code: 'custom', path: ['auth', 'secret', 'type'], input: auth.secret.type, message: `${source.protocol} disks authenticate with a ${expected} secret, not ${auth.secret.type}` });
       }
       if ((auth.secret.usage === undefined) === (auth.secret.uuid === undefined)) {
         ctx.addIssue({ code: 'custom', path: ['auth', 'secret'], input: auth.secret, message: 'name the libvirt secret by exactly one of usage: or uuid:' });
@@ -318,6 +318,7 @@ const diskSchema = z
         if (disk.image !== undefined) problem('image', 'a CD-ROM takes its ISO by path: (a file on the host) or pool: + volume: (an existing volume); image: creates a writable disk');
         if (disk.pool !== undefined && disk.volume === undefined) problem('volume', `name the ISO volume of pool '${disk.pool}' with volume:`);
         if (disk.data) problem('data', 'a CD-ROM is read-only and holds no data of the VM; remove data:');
+        if (disk.bus === 'virtio') problem('bus', 'a CD-ROM cannot be on bus virtio: virtio-blk has no ejectable media; use sata, scsi or ide');
         return;
       }
       if (disk.volume !== undefined && disk.pool === undefined) problem('pool', 'an existing volume is named in its pool; add pool:');
@@ -439,7 +440,7 @@ export const vmSchema = z
           code: 'custom',
           path: ['machine'],
           input: vm.machine,
-          message: `machine '${vm.machine}' is not a ${guestArch} machine type; use one of ${machinesOf(guestArch)}`,
+          message: `machine '${vm.machine}' is not a machine type of ${guestArch} guests; use one of ${machinesOf(guestArch)}`,
         });
       }
       if (vm.currentMemory !== undefined && sizeToKiB(vm.currentMemory) > sizeToKiB(vm.memory)) {

@@ -25,8 +25,11 @@ export type Mapping =
   | { readonly kind: 'sibling-attribute'; readonly element: string; readonly name: string }
   /** Boolean → empty element when true, nothing when false. */
   | { readonly kind: 'presence'; readonly element: string }
-  /** Object → child element. */
-  | { readonly kind: 'element'; readonly element: string }
+  /**
+   * Object → child element. `omitEmpty`: left out when it renders with no attribute or child, as libvirtxml
+   * leaves out an interface's `<source>` of type user, or of type ethernet without addresses.
+   */
+  | { readonly kind: 'element'; readonly element: string; readonly omitEmpty?: true }
   /** List of objects → one child element per item. */
   | { readonly kind: 'list'; readonly element: string }
   /**
@@ -252,6 +255,21 @@ const DOMAIN: Record<string, Mapping> = {
   'devices.disks[].source.volume.pool': attr('pool'),
   'devices.disks[].source.volume.volume': attr('volume'),
   'devices.disks[].source.volume.mode': attr('mode'),
+  // libvirtxml DomainDiskSourceNetwork (v1.11007.0, the provider's): hosts, then auth inside <source>.
+  'devices.disks[].source.network': typeBranch('network'),
+  'devices.disks[].source.network.protocol': attr('protocol'),
+  'devices.disks[].source.network.name': attr('name'),
+  'devices.disks[].source.network.hosts': list('host'),
+  'devices.disks[].source.network.hosts[].transport': attr('transport'),
+  'devices.disks[].source.network.hosts[].name': attr('name'),
+  'devices.disks[].source.network.hosts[].port': attr('port'),
+  'devices.disks[].source.network.hosts[].socket': attr('socket'),
+  'devices.disks[].source.network.auth': el('auth'),
+  'devices.disks[].source.network.auth.username': attr('username'),
+  'devices.disks[].source.network.auth.secret': el('secret'),
+  'devices.disks[].source.network.auth.secret.type': attr('type'),
+  'devices.disks[].source.network.auth.secret.usage': attr('usage'),
+  'devices.disks[].source.network.auth.secret.uuid': attr('uuid'),
   'devices.disks[].target': el('target'),
   'devices.disks[].target.dev': attr('dev'),
   'devices.disks[].target.bus': attr('bus'),
@@ -277,15 +295,16 @@ const DOMAIN: Record<string, Mapping> = {
   'devices.interfaces': list('interface'),
   'devices.interfaces[].mac': el('mac'),
   'devices.interfaces[].mac.address': attr('address'),
-  'devices.interfaces[].source': el('source'),
+  'devices.interfaces[].source': { kind: 'element', element: 'source', omitEmpty: true },
   'devices.interfaces[].source.network': typeBranch('network'),
   'devices.interfaces[].source.network.network': attr('network'),
   'devices.interfaces[].source.network.port_group': attr('portgroup'),
   'devices.interfaces[].source.network.bridge': attr('bridge'),
   'devices.interfaces[].source.bridge': typeBranch('bridge'),
   'devices.interfaces[].source.bridge.bridge': attr('bridge'),
+  // libvirtxml writes no <source> for a user NIC, so its dev never reaches libvirt (DomainInterfaceSource.MarshalXML).
   'devices.interfaces[].source.user': typeBranch('user'),
-  'devices.interfaces[].source.user.dev': attr('dev'),
+  'devices.interfaces[].source.ethernet': typeBranch('ethernet'),
   'devices.interfaces[].source.direct': typeBranch('direct'),
   'devices.interfaces[].source.direct.dev': attr('dev'),
   'devices.interfaces[].source.direct.mode': attr('mode'),

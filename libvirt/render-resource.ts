@@ -94,9 +94,10 @@ function renderInto(type: ResourceType, body: Record<string, unknown>, prefix: s
       case 'element': {
         if (!isObject(value)) break;
         const child = element(mapping.element);
-        // An object is present even when empty: `apic = {}` is `<apic/>`.
+        // An object is present even when empty: `apic = {}` is `<apic/>` (unless the mapping says otherwise).
         renderInto(type, value, path, child, target);
-        target.children.push(child);
+        const empty = child.attributes.length === 0 && child.children.length === 0 && child.text === undefined;
+        if (!(mapping.omitEmpty && empty)) target.children.push(child);
         break;
       }
       case 'list': {

@@ -60,6 +60,14 @@ import { secHostdevNoIommu } from './rules/security/sec-hostdev-no-iommu';
 import { secInlineSecret } from './rules/security/sec-inline-secret';
 import { secSecretLocalState } from './rules/security/sec-secret-local-state';
 import { secSecureBoot } from './rules/security/sec-secure-boot';
+import { kvmGuestArch } from './rules/kvm/kvm-guest-arch';
+import { kvmIdeNoController } from './rules/kvm/kvm-ide-no-controller';
+import { kvmCurrentMemoryNoBalloon } from './rules/kvm/kvm-current-memory-no-balloon';
+import { xenGuestArch } from './rules/xen/xen-guest-arch';
+import { xenNicType } from './rules/xen/xen-nic-type';
+import { xenNetworkDisk } from './rules/xen/xen-network-disk';
+import { xenCdromNotHvm } from './rules/xen/xen-cdrom-not-hvm';
+import { xenHvmPod } from './rules/xen/xen-hvm-pod';
 import { secUserdataPassword } from './rules/security/sec-userdata-password';
 
 export const RULES: readonly Rule[] = [
@@ -83,6 +91,11 @@ export const RULES: readonly Rule[] = [
   xenPvhFirmware,
   xenVirtioDevice,
   xenWindowsNotHvm,
+  xenGuestArch,
+  xenNicType,
+  xenNetworkDisk,
+  xenCdromNotHvm,
+  xenHvmPod,
   kvmDiskBus,
   kvmDiskCacheMigration,
   kvmDiskCacheRisky,
@@ -96,6 +109,9 @@ export const RULES: readonly Rule[] = [
   kvmRngMissing,
   kvmVirtioBlkLimit,
   kvmWindowsHypervPartial,
+  kvmGuestArch,
+  kvmIdeNoController,
+  kvmCurrentMemoryNoBalloon,
   hybIoHeavyOnXen,
   hybNetKvmNoMultiqueue,
   hybNetXenEmulated,

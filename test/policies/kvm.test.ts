@@ -24,8 +24,37 @@ function pooled(...vms: Vm[]) {
 }
 
 ruleTable('kvm', {
+  // Issue #15: architectures. libvirt src/qemu/qemu_capabilities.c, virQEMUCapsGuestIsNative: a guest runs
+  // natively (domain type kvm) when its arch is the host's, i686 on x86_64, armv7l on aarch64, or both ppc64.
+  'KVM-GUEST-ARCH': {
+    compliant: fleet({ hosts: [kvmHost('k1'), kvmHost('a1', { arch: 'aarch64' })], vms: [on('v', { arch: 'i686' }), vm('arm', { host: 'a1', arch: 'aarch64' })] }),
+    nonCompliant: fleet({ hosts: [kvmHost('k1'), kvmHost('a1', { arch: 'aarch64' })], vms: [on('v', { arch: 'aarch64' }), vm('x', { host: 'a1' })] }),
+    targets: ['vms[v]', 'vms[x]'],
+    mentions: ['aarch64 guest on x86_64 host k1', 'arch: aarch64'],
+    notApplicable: onXen(on('v', { arch: 'aarch64' })),
+  },
+  // libvirt src/qemu/qemu_domain.c, qemuDomainMachineHasBuiltinIDE: only i440FX (pc, pc-i440fx-*) and a
+  // few non-server boards have a built-in IDE controller; on q35 libvirt refuses the domain with "IDE
+  // controllers are unsupported for this QEMU binary or machine type" (qemu_command.c / qemu_validate.c).
+  'KVM-IDE-NO-CONTROLLER': {
+    compliant: kvm({}, on('v', { machine: 'pc-i440fx-8.2', disks: [disk(), { sizeMiB: 0, device: 'cdrom', bus: 'ide', data: false }] })),
+    nonCompliant: kvm({}, on('v', { disks: [disk(), { sizeMiB: 0, device: 'cdrom', bus: 'ide', data: false }, disk({ bus: 'ide', data: true })] })),
+    targets: ['vms[v].disks[1]', 'vms[v].disks[2]'],
+    mentions: ['cdrom 1', 'machine q35', 'bus: sata'],
+    notApplicable: onXen(on('v', { guestType: 'hvm', disks: [disk({ bus: 'ide' })] })),
+  },
+  // libvirt formatdomain "Memory Allocation": currentMemory is the actual allocation, below memory "to allow
+  // for ballooning up"; without a balloon device (memballoon model none) nothing takes memory back.
+  'KVM-CURRENT-MEMORY-NO-BALLOON': {
+    compliant: kvm({}, on('v', { currentMemoryKiB: 2 * 1024 * 1024 }), on('w', { balloon: false, currentMemoryKiB: 4 * 1024 * 1024 })),
+    nonCompliant: kvm({}, on('v', { balloon: false, currentMemoryKiB: 2 * 1024 * 1024 })),
+    targets: ['vms[v]'],
+    mentions: ['2097152 KiB of 4194304 KiB', 'balloon: false'],
+    notApplicable: onXen(on('v', { balloon: false, currentMemoryKiB: 2 * 1024 * 1024 })),
+  },
   'KVM-DISK-BUS': {
-    compliant: kvm({}, on('v', { disks: [disk(), disk({ bus: 'scsi', data: true })] })),
+    // A SATA CD-ROM is not a disk on an emulated bus: CD-ROMs cannot be virtio-blk.
+    compliant: kvm({}, on('v', { disks: [disk(), disk({ bus: 'scsi', data: true }), { sizeMiB: 0, device: 'cdrom', path: '/isos/a.iso', data: false }] })),
     nonCompliant: kvm({}, on('v', { disks: [disk(), disk({ bus: 'sata', data: true }), disk({ bus: 'ide', data: true })] })),
     targets: ['vms[v].disks[1]', 'vms[v].disks[2]'],
     mentions: ['sata', 'virtio'],

@@ -13,6 +13,51 @@ const on = (name: string, overrides: Partial<Vm> = {}): Vm => vm(name, { host: '
 const dom0 = (overrides: Host['dom0']) => ({ dom0: { memoryMiB: 8 * GiB, vcpus: 4, pin: true, balloon: false, ...overrides } });
 
 ruleTable('xen', {
+  // libvirt src/libxl/libxl_capabilities.c: the libxl driver's guests are x86_64/i686 (PV, PVH, HVM) on x86
+  // hosts and armv7l/aarch64 on Arm hosts; hyperplan's hosts are x86 (fleet/guest-devices.ts XEN_HOST_ARCHES).
+  'XEN-GUEST-ARCH': {
+    compliant: xen({}, on('a', { arch: 'i686', guestType: 'hvm' }), on('b')),
+    nonCompliant: xen({}, on('a', { arch: 'ppc64le' }), on('b', { arch: 'aarch64' })),
+    targets: ['vms[a]', 'vms[b]'],
+    mentions: ['ppc64le guest', 'hypervisor: kvm'],
+    notApplicable: KVM_ONLY,
+  },
+  // libvirt src/libxl/libxl_conf.c, libxlMakeNic: bridge, ethernet and network interfaces get a vif; user,
+  // direct and the others fail with "unsupported interface type".
+  'XEN-NIC-TYPE': {
+    compliant: xen({}, on('a', { networks: [nic(), { type: 'ethernet', target: 'vif-a' }] })),
+    nonCompliant: xen({}, on('a', { networks: [nic(), { type: 'user' }, { type: 'direct', dev: 'eth0' }] })),
+    targets: ['vms[a].networks[1]', 'vms[a].networks[2]'],
+    mentions: ['type user', 'type: ethernet'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', networks: [{ type: 'user' }] })] }),
+  },
+  // libvirt src/libxl/libxl_conf.c, libxlMakeNetworkDiskSrcStr: only VIR_STORAGE_NET_PROTOCOL_RBD is turned
+  // into a qdisk target; NBD, iSCSI and the rest fail with "Unsupported network block protocol".
+  'XEN-NETWORK-DISK': {
+    compliant: xen({}, on('a', { disks: [disk(), { sizeMiB: 0, network: { protocol: 'rbd', name: 'vms/a', hosts: [{ host: 'mon1' }] }, data: false }] })),
+    nonCompliant: xen({}, on('a', { disks: [disk(), { sizeMiB: 0, network: { protocol: 'iscsi', name: 'iqn.2024-01.com.example:s/1', hosts: [{ host: 'san' }] }, data: false }] })),
+    targets: ['vms[a].disks[1]'],
+    mentions: ['iscsi network disk', 'volume:'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', disks: [{ sizeMiB: 0, network: { protocol: 'nbd', hosts: [{ host: 'n' }] }, data: false }] })] }),
+  },
+  // xl-disk-configuration(5): "cdrom — Convenience alias for devtype=cdrom"; an emulated CD-ROM is a device of
+  // the HVM device model. PV/PVH guests have only blkfront disks (fleet/effective-vm.ts cloudInitSeedBus).
+  'XEN-CDROM-NOT-HVM': {
+    compliant: xen({}, on('a', { guestType: 'hvm', disks: [disk(), { sizeMiB: 0, device: 'cdrom', path: '/isos/tools.iso', data: false }] })),
+    nonCompliant: xen({}, on('a', { guestType: 'pvh', disks: [disk(), { sizeMiB: 0, device: 'cdrom', path: '/isos/tools.iso', data: false }] })),
+    targets: ['vms[a].disks[1]'],
+    mentions: ['Xen PVH guest', 'readonly: true'],
+    notApplicable: xen({}, on('a', { guestType: 'pv', disks: [disk(), disk({ readonly: true, data: true })] })),
+  },
+  // xl.cfg(5), maxmem: an HVM guest started with memory below maxmem runs in populate-on-demand mode and
+  // needs its balloon driver to release the difference, "or the guest will crash".
+  'XEN-HVM-POD': {
+    compliant: xen({}, on('a', { guestType: 'hvm' }), on('b', { guestType: 'pvh', currentMemoryKiB: 1024 * 1024 })),
+    nonCompliant: xen({}, on('a', { guestType: 'hvm', currentMemoryKiB: 1024 * 1024 })),
+    targets: ['vms[a]'],
+    mentions: ['populate-on-demand', 'currentMemory'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', currentMemoryKiB: 1024 * 1024 })] }),
+  },
   'XEN-DOM0-MEM-UNDECLARED': {
     compliant: xen(),
     nonCompliant: xen({ dom0: { vcpus: 4, pin: true, balloon: false } }),

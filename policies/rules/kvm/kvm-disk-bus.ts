@@ -16,7 +16,8 @@ export const kvmDiskBus: Rule = {
   check: (ctx) =>
     judgedOn(ctx, 'kvm').flatMap((j) =>
       j.effective.disks
-        .filter((d) => !PARAVIRT_BUSES.has(d.bus))
+        // A CD-ROM is never virtio-blk; its bus is judged by KVM-IDE-NO-CONTROLLER.
+        .filter((d) => d.device === 'disk' && !PARAVIRT_BUSES.has(d.bus))
         .map((d) => ({
           target: `${j.target}.disks[${d.index}]`,
           message: `disk ${d.index} of ${j.vm.name} uses emulated bus ${d.bus}; set bus: virtio (or scsi for many disks / SCSI passthrough)`,
