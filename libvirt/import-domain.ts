@@ -5,7 +5,7 @@
 import type { VmInput } from '../fleet/schema';
 import { importDevices } from './import-devices';
 import { importDisks, type StorageResolver } from './import-disk';
-import { importNics, type NetworkResolver } from './import-nic';
+import { importNics, RUNTIME_DEVICE, type NetworkResolver } from './import-nic';
 import { importCpu, importOs } from './import-os';
 import {
   Consumption, first, kibText, NAME_RULE_SOURCE, NameRegistry, NoteSink, sanitizeName, toKiB, type ImportDiagnostic, type ImportHypervisor,
@@ -50,9 +50,14 @@ function consumeDefaults(domain: XmlNode, devices: XmlNode | undefined, used: Co
   const clock = first(domain, 'clock');
   if (clock && clock.attributes.offset === 'utc' && clock.children.length === 0 && Object.keys(clock.attributes).length === 1) used.use(clock, 'offset');
   let addresses = 0;
+  const implicit: string[] = [];
   for (const device of devices?.children ?? []) {
     const target = first(device, 'target');
-    if (device.name === 'interface' && target && /^(vnet|tap|testnet)\d+$/.test(target.attributes.dev ?? '') && Object.keys(target.attributes).length === 1) used.use(target, 'dev');
+    if (device.name === 'interface' && target && RUNTIME_DEVICE.test(target.attributes.dev ?? '') && Object.keys(target.attributes).length === 1) used.use(target, 'dev');
+    if (device.name === 'controller' && IMPLICIT_CONTROLLERS.has(device.attributes.type ?? '') && IMPLICIT_MODELS.has(device.attributes.model ?? '')) {
+      used.use(device, 'type', 'index', 'model');
+      implicit.push(`${device.attributes.type}${device.attributes.model ? ` (${device.attributes.model})` : ''}`);
+    }
     for (const part of device.children) {
       if (part.name === 'address' || part.name === 'alias') {
         used.useAll(part);
@@ -60,8 +65,14 @@ function consumeDefaults(domain: XmlNode, devices: XmlNode | undefined, used: Co
       }
     }
   }
+  if (implicit.length > 0) sink.approximated(devices!.line, '/domain/devices/controller', `controllers ${implicit.join(', ')} left to libvirt, which adds those the devices need when the domain is defined`);
   if (addresses > 0) sink.approximated(devices!.line, '/domain/devices/*/address', `${addresses} device address(es) left to libvirt, which assigns them when the domain is defined`);
 }
+
+/** Controllers libvirt adds by itself for the devices present (domain_conf.c, qemu_domain_address.c). */
+const IMPLICIT_CONTROLLERS = new Set(['pci', 'usb', 'ide', 'sata', 'virtio-serial', 'xenbus']);
+/** Their default models (no model, or the one libvirt picks for the machine). */
+const IMPLICIT_MODELS = new Set(['', 'pci-root', 'pcie-root', 'pcie-root-port', 'pcie-to-pci-bridge', 'dmi-to-pci-bridge', 'piix3-uhci', 'ich9-ehci1', 'ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3', 'qemu-xhci']);
 
 export type DomainImport = { readonly ok: true; readonly domain: ImportedDomain } | { readonly ok: false; readonly error: ImportDiagnostic };
 

@@ -8,6 +8,9 @@ import { MACVTAP_MODES } from '../fleet/guest-devices';
 import { all, Consumption, first, isMac, NoteSink, type ImportHypervisor } from './import-support';
 import type { XmlNode } from './xml-read';
 
+/** Names libvirt gives a running NIC's host device (vnetN, macvtapN; the test driver testnetN). */
+export const RUNTIME_DEVICE = /^(vnet|macvtap|tap|testnet)\d+$/;
+
 export type NicInput = NonNullable<VmInput['networks']>[number];
 
 /** Finds (or, from bare domain files, assumes) the fleet network behind a NIC's source. */
@@ -73,7 +76,7 @@ export function importNics(devices: XmlNode | undefined, context: NicContext): N
     used.use(nic, 'type');
     // A host-side device name chosen in the definition (libvirt's own vnetN/macvtapN are run-time names).
     const targetDev = first(nic, 'target')?.attributes.dev;
-    const target = targetDev && attached.type !== 'user' && !/^(vnet|macvtap|tap)\d+$/.test(targetDev) ? targetDev : undefined;
+    const target = targetDev && attached.type !== 'user' && !RUNTIME_DEVICE.test(targetDev) ? targetDev : undefined;
     if (target) used.use(first(nic, 'target'), 'dev');
     const model = first(nic, 'model')?.attributes.type;
     used.use(first(nic, 'model'), 'type');
