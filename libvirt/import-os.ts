@@ -67,6 +67,11 @@ export function importOs(domain: XmlNode, hypervisor: ImportHypervisor, used: Co
       used.use(node, '#text');
     }
   }
+  // ACPI and the APIC are what hyperplan writes for every HVM guest (constructs/virtual-machine.ts features).
+  const features = first(domain, 'features');
+  if (osType === 'hvm' && features && features.children.length > 0 && features.children.every((f) => (f.name === 'acpi' || f.name === 'apic') && Object.keys(f.attributes).length === 0 && f.children.length === 0)) {
+    used.useAll(features);
+  }
   const boots = all(os, 'boot');
   // A single boot from the first disk is what the fleet's VMs do anyway.
   if (boots.length === 1 && boots[0]!.attributes.dev === 'hd') used.use(boots[0], 'dev');
