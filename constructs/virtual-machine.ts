@@ -255,7 +255,7 @@ export class VirtualMachine extends Construct {
     let config;
     if (disk.imageSource && disk.format === 'qcow2') {
       // Copy-on-write overlay: the image is uploaded once per host and pool, the VM writes only its delta.
-      const image = host.baseImage(pool, disk.imageSource, disk.format);
+      const image = host.baseImage(disk.pool!, disk.imageSource, disk.format);
       config = { ...base, capacity, backingStore: { path: image.path, format: { type: disk.format } } };
     } else if (disk.imageSource) {
       // A raw disk cannot have a backing file: the image is uploaded into the VM's own volume, which

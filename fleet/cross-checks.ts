@@ -314,6 +314,9 @@ function vmProblems({ index, item: vm }: LooseItem, facts: FleetFacts): PathProb
   const osDisk = list(vm, 'disks')[0];
   const osPool = isLoose(osDisk) ? str(osDisk, 'pool') : undefined;
   const osPoolType = osPool === undefined ? undefined : facts.storageTypes.get(osPool);
+  if (vm.cloudInit !== undefined && isLoose(osDisk) && osPool === undefined) {
+    problems.push({ path: at('cloudInit'), message: "the cloud-init seed is a volume in the OS disk's pool, and the first disk is in no pool; put the first disk in a pool" });
+  }
   if (vm.cloudInit !== undefined && osPoolType !== undefined && PREALLOCATED_LUN_POOL_TYPES.has(osPoolType)) {
     problems.push({ path: at('cloudInit'), message: `the cloud-init seed is a volume in the OS disk's pool, and ${osPoolType} pool '${String(osPool)}' cannot create one; put the first disk in a pool where volumes can be created` });
   }

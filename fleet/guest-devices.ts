@@ -55,7 +55,8 @@ const family = (name: string, versioned = true): MachineFamily => ({ name, versi
 export const XEN_MACHINES = ['xenfv', 'xenpv', 'xenpvh'] as const;
 
 const X86_MACHINES: readonly MachineFamily[] = [
-  family('pc', false),
+  // `pc-0.13` … `pc-1.3`: the i440FX machines before QEMU 1.4 named them `pc-i440fx-<version>`.
+  family('pc'),
   family('pc-i440fx'),
   family('q35', false),
   family('pc-q35'),
@@ -104,7 +105,7 @@ export function machineFitsArch(arch: VmArch, machine: string): boolean {
 
 /** `pc`, `pc-i440fx-8.2` …: the i440FX machine, the only x86 machine QEMU gives a built-in IDE controller. */
 export function hasBuiltinIde(machine: string): boolean {
-  return machine === 'pc' || machine.startsWith('pc-i440fx-') || machine === 'isapc' || machine === 'xenfv';
+  return machine === 'pc' || /^pc-(i440fx-)?\d/.test(machine) || machine === 'isapc' || machine === 'xenfv';
 }
 
 /** The machine families of `arch` as a message lists them. */

@@ -114,6 +114,7 @@ export function normalizeHost(raw: RawHost, defaults: FleetDefaults): Host {
           },
     iommu: raw.iommu,
     distro: raw.distro,
+    ...(raw.arch === undefined ? {} : { arch: raw.arch }),
   };
 }
 

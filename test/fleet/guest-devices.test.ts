@@ -1,5 +1,6 @@
 // Issue #15 item 3, "What libvirt had, kept": the fleet keys for architectures, CD-ROMs, network disks,
 // NIC types, currentMemory, exact KiB sizes and existing volumes — each bad input one located problem.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KVM_ARCH_DEFAULT_MACHINE, machineFitsArch, nativeGuestArches, VM_ARCHES } from '../../fleet/guest-devices';
 import { effectiveVm } from '../../fleet/effective-vm';
@@ -17,7 +18,7 @@ const OS_DISK = '{ size: 20GiB, pool: local, image: debian }';
 const CASES: readonly (readonly [name: string, text: string, expected: readonly string[]])[] = [
   ['arch unknown', vmLines('    arch: sparc64'), ["f.yaml:27:11: vms[0].arch: expected one of x86_64, i686, aarch64, ppc64le, ppc64, s390x, riscv64, got 'sparc64'"]],
   ['machine of another arch', vmLines('    arch: aarch64\n    machine: q35'), ["f.yaml:28:14: vms[0].machine: machine 'q35' is not a machine type of aarch64 guests; use one of virt[-<version>], sbsa-ref"]],
-  ['machine with a version that is not one', vmLines('    machine: pc-q35-latest'), ["f.yaml:27:14: vms[0].machine: machine 'pc-q35-latest' is not a machine type of x86_64 guests; use one of pc, pc-i440fx[-<version>], q35, pc-q35[-<version>], isapc, microvm, xenfv, xenpv, xenpvh"]],
+  ['machine with a version that is not one', vmLines('    machine: pc-q35-latest'), ["f.yaml:27:14: vms[0].machine: machine 'pc-q35-latest' is not a machine type of x86_64 guests; use one of pc[-<version>], pc-i440fx[-<version>], q35, pc-q35[-<version>], isapc, microvm, xenfv, xenpv, xenpvh"]],
   ['currentMemory above memory', vmLines('    currentMemory: 5GiB'), ["f.yaml:27:20: vms[0].currentMemory: currentMemory 5GiB is more than memory 4GiB; the balloon target at boot is at most the VM's memory"]],
   ['memory not whole KiB', withLine(26, '    memory: 1048577B'), ["f.yaml:26:13: vms[0].memory: size '1048577B' is not a whole number of KiB"]],
   ['Xen host of another arch', withLine(13, '    dom0: { memory: 4GiB, vcpus: 2 }\n    arch: aarch64'), ['f.yaml:14:11: hosts[1].arch: hyperplan deploys Xen on x86_64 hosts only (Xen on Arm has guests of its own kind), not aarch64']],
@@ -55,6 +56,7 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   // libvirt docs/schemas/domaincommon.rng, define "bridgeMode": (vepa|bridge|private|passthrough).
   ['macvtap mode unknown', nets('[{ type: direct, dev: eth0, mode: vepa2 }]'), ["f.yaml:28:49: vms[0].networks[0].mode: expected one of bridge, vepa, private, passthrough, got 'vepa2'"]],
   ['object NIC without network', nets('[{ model: virtio }]'), ['f.yaml:28:16: vms[0].networks[0].network: name the fleet network of this NIC with network: (or set type: user, ethernet or direct)']],
+  ['cloud-init without a pool for its seed', withLine(27, '    disks: [{ path: /dev/vg0/web-1 }]\n    cloudInit: { sshKeys: ["ssh-ed25519 AAAA ops"] }'), ["f.yaml:28:16: vms[0].cloudInit: the cloud-init seed is a volume in the OS disk's pool, and the first disk is in no pool; put the first disk in a pool"]],
   ['NIC type unknown', nets('[{ type: vhostuser }]'), ["f.yaml:28:24: vms[0].networks[0].type: expected one of network, user, ethernet, direct, got 'vhostuser'"]],
 ];
 
@@ -72,7 +74,8 @@ describe('architectures and machine types', () => {
   // ("pseries-X.Y", mc->alias = "pseries"), hw/s390x/s390-virtio-ccw.c ("s390-ccw-virtio-X.Y", alias
   // "s390-ccw-virtio"), hw/riscv/virt.c (MACHINE_TYPE_NAME("virt"), not versioned).
   it.each([
-    ['x86_64', 'q35'], ['x86_64', 'pc-q35-8.2'], ['x86_64', 'pc-i440fx-2.12'], ['i686', 'pc'], ['x86_64', 'xenfv'],
+    // pc-0.13: an i440FX machine of QEMU before 1.4 (hw/i386/pc_piix.c then named them pc-X.Y), still in old domain XML.
+    ['x86_64', 'q35'], ['x86_64', 'pc-q35-8.2'], ['x86_64', 'pc-0.13'], ['x86_64', 'pc-i440fx-2.12'], ['i686', 'pc'], ['x86_64', 'xenfv'],
     ['aarch64', 'virt'], ['aarch64', 'virt-9.2'], ['ppc64le', 'pseries'], ['ppc64', 'pseries-9.0'], ['s390x', 's390-ccw-virtio'],
     ['s390x', 's390-ccw-virtio-8.2'], ['riscv64', 'virt'],
   ] as const)('%s accepts %s', (arch, machine) => {
@@ -193,5 +196,16 @@ describe('normalized model', () => {
       .build();
     expect(built.vms[0]).toMatchObject({ memoryKiB: 1048577, currentMemoryKiB: 1048576, arch: 'i686' });
     expect(() => new FleetBuilder().vm({ name: 'bad', vcpus: 1, memory: '1GiB', disks: [{ device: 'cdrom', bus: 'virtio' }] }).build()).toThrow(/CD-ROM cannot be on bus virtio/);
+  });
+});
+
+describe('README: "Existing guests: what libvirt had, kept"', () => {
+  it('documents a fleet that loads as written', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Existing guests'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const loaded = loadFleetFromString(yaml, 'README.md');
+    expect(loaded.ok ? [] : loaded.problems.map((p) => p.message)).toEqual([]);
+    expect(loaded.ok && loaded.fleet.vms.map((v) => v.arch)).toEqual(['i686', 'aarch64']);
   });
 });
