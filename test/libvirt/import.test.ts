@@ -147,10 +147,9 @@ describe.skipIf(!HAVE_CORPUS)('corpus: ../shared/corpus/libvirt-xml', () => {
     const failures = results.filter((r) => !r.ok).map((r) => `${origin.get(r.file)}: ${r.check}: ${r.message}`);
     const passed = inputs.length - stopped.length - failing.size;
     console.log(`round trip: ${passed}/${inputs.length} corpus files pass; stopped by policy: ${stopped.length}; failing validation: ${failing.size}`);
-    // Two imports are stopped by policy, rightly: cputune-numatune has currentMemory below memory and no
-    // balloon to reach it (KVM-CURRENT-MEMORY-NO-BALLOON); tap-vhost's machine 'pc-0.13' is outside the fleet's
-    // machine vocabulary, so it is dropped (reported) and the q35 default has no IDE controller for its IDE disk.
-    expect(stopped.map((s) => s.slice(CORPUS.length + 1))).toEqual(['kvm/cputune-numatune.xml: KVM-CURRENT-MEMORY-NO-BALLOON', 'kvm/tap-vhost.xml: KVM-IDE-NO-CONTROLLER']);
+    // One import is stopped by policy, rightly: cputune-numatune has currentMemory below memory and no
+    // balloon to reach it (KVM-CURRENT-MEMORY-NO-BALLOON).
+    expect(stopped.map((s) => s.slice(CORPUS.length + 1))).toEqual(['kvm/cputune-numatune.xml: KVM-CURRENT-MEMORY-NO-BALLOON']);
     expect(failures).toEqual([]);
     expect(passed / inputs.length).toBeGreaterThanOrEqual(0.95);
   }, 300_000);
