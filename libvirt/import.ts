@@ -153,7 +153,9 @@ export function importLiveHosts(hosts: readonly LiveHost[], options: ImportOptio
   for (const live of hosts) {
     const hostName = hostNames.claim(sanitizeName(hostBaseName(live.uri), 'host'));
     const file = live.uri;
-    const domainRoots = live.domains.map((d) => parse(`${file} domain ${d.name}`, d.xml, assembly.failures));
+    // virsh lists running domains by id, then the others by name; by name, the same host gives the same fleet.
+    const domains = [...live.domains].sort(byName);
+    const domainRoots = domains.map((d) => parse(`${file} domain ${d.name}`, d.xml, assembly.failures));
     const hypervisor = liveHypervisor(live, domainRoots);
     const hostSink = new NoteSink(file, `hosts[${hostName}]`);
     assembly.hosts.push(importHost(hostName, live.uri, hypervisor, live.nodeInfo, live.capabilities, hostSink));
@@ -198,7 +200,7 @@ export function importLiveHosts(hosts: readonly LiveHost[], options: ImportOptio
     }
 
     const sources = { storage: liveStorage(poolNames, volumes), networks: liveNetworks(assembly.objects, networkNames), vmNames: assembly.vmNames };
-    live.domains.forEach((domain, index) => {
+    domains.forEach((domain, index) => {
       const root = domainRoots[index];
       if (!root) return;
       const where = `${file} domain ${domain.name}`;
