@@ -5,7 +5,7 @@
  */
 import type { HostInput } from '../fleet/schema';
 import { DEFAULT_ARCH, VM_ARCHES, XEN_HOST_ARCHES, type VmArch } from '../fleet/guest-devices';
-import { all, first, mibText, NoteSink, toKiB, type ImportHypervisor } from './import-support';
+import { all, first, NoteSink, toKiB, type ImportHypervisor } from './import-support';
 import type { NodeInfo } from './live-host';
 import { readXml } from './xml-read';
 
@@ -34,10 +34,9 @@ export function hostBaseName(uri: string): string {
 
 /** The host entry; `hypervisor` is decided by the caller (URI or domains). */
 export function importHost(name: string, uri: string, hypervisor: ImportHypervisor, nodeInfo: NodeInfo, capabilities: string, sink: NoteSink): HostInput {
-  const memory = mibText(nodeInfo.memoryKiB);
   // Host memory is a capacity: round down, never promise what is not there.
   const memoryMiB = Math.floor(nodeInfo.memoryKiB / 1024);
-  if (!memory.exact) sink.approximated(1, 'nodeinfo/Memory size', `${nodeInfo.memoryKiB} KiB rounded down to ${memoryMiB} MiB`);
+  if (memoryMiB * 1024 !== nodeInfo.memoryKiB) sink.approximated(1, 'nodeinfo/Memory size', `${nodeInfo.memoryKiB} KiB rounded down to ${memoryMiB} MiB`);
   const read = readXml(capabilities);
   const hostNode = read.ok ? first(read.root, 'host') : undefined;
   const cpu = first(hostNode, 'cpu');

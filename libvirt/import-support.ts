@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { NAME_PATTERN, vmSchema } from '../fleet/schema';
-import type { XmlNode } from './xml-read';
+import { child, childrenNamed, type XmlNode } from './xml-read';
 
 export type ImportHypervisor = 'kvm' | 'xen';
 
@@ -127,12 +127,14 @@ export class NameRegistry {
   }
 }
 
+/** xml-read's `child`, for an element that may be absent. */
 export function first(node: XmlNode | undefined, name: string): XmlNode | undefined {
-  return node?.children.find((c) => c.name === name);
+  return node ? child(node, name) : undefined;
 }
 
+/** xml-read's `childrenNamed`, for an element that may be absent. */
 export function all(node: XmlNode | undefined, name: string): XmlNode[] {
-  return node ? node.children.filter((c) => c.name === name) : [];
+  return node ? childrenNamed(node, name) : [];
 }
 
 /** KiB per libvirt size unit (formatdomain "Memory Allocation": k/KiB 1024 bytes, KB 1000 bytes …). */
@@ -148,21 +150,15 @@ export function toKiB(value: string | undefined, unit: string | undefined, defau
   return factor === undefined ? undefined : Number(value) * factor;
 }
 
-/** A size in whole MiB (rounded up) as fleet text, and whether that was exact. */
-export function mibText(kib: number): { readonly text: string; readonly mib: number; readonly exact: boolean } {
-  const mib = Math.ceil(kib / 1024);
-  return { text: mib % 1024 === 0 ? `${mib / 1024}GiB` : `${mib}MiB`, mib, exact: mib * 1024 === kib };
-}
-
-type DiskField = z.infer<typeof diskSchema>;
-const diskSchema = vmSchema.shape.disks.unwrap().element;
-
 /** A size in KiB as fleet text, exact: GiB or MiB when it is whole ones, else KiB (rounded up when a byte count is not whole KiB). */
 export function kibText(kib: number): { readonly text: string; readonly exact: boolean } {
   const whole = Math.ceil(kib);
   const text = whole % (1024 * 1024) === 0 ? `${whole / 1024 / 1024}GiB` : whole % 1024 === 0 ? `${whole / 1024}MiB` : `${whole}KiB`;
   return { text, exact: whole === kib };
 }
+
+type DiskField = z.infer<typeof diskSchema>;
+const diskSchema = vmSchema.shape.disks.unwrap().element;
 
 /** The fleet's disk bus, cache, io and format vocabularies (the schema's own enums). */
 export const isDiskBus = (value: string | undefined): value is NonNullable<DiskField['bus']> => diskSchema.shape.bus.safeParse(value).success && value !== undefined;
