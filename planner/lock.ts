@@ -7,15 +7,36 @@ export interface Lock {
   readonly version: 1;
   /** VM name → host name. */
   readonly placements: Readonly<Record<string, string>>;
+  /**
+   * Libvirt UUIDs of objects that existed before hyperplan managed them (written by `import --from`), for
+   * Terraform `import` blocks: VM name → domain UUID, and `network:<name>@<host>` / `pool:<name>@<host>` →
+   * the UUID of that network or pool on that host (`:` and `@` never occur in fleet names, so the keys
+   * cannot collide with a VM's).
+   */
+  readonly uuids?: Readonly<Record<string, string>>;
 }
+
+/** The `uuids` key of a network or pool on a host. */
+export function lockObjectKey(kind: 'network' | 'pool', name: string, host: string): string {
+  return `${kind}:${name}@${host}`;
+}
+
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 export type LockParse = { readonly ok: true; readonly lock: Lock } | { readonly ok: false; readonly problems: readonly string[] };
 
 /** Stable bytes: sorted keys, 2-space indent, trailing newline. */
-export function serializeLock(placement: { readonly placements: Readonly<Record<string, string>> }): string {
-  const sorted = nameRecord<string>();
-  for (const vm of Object.keys(placement.placements).sort()) sorted[vm] = placement.placements[vm]!;
-  return `${JSON.stringify({ version: 1, placements: sorted }, null, 2)}\n`;
+export function serializeLock(placement: {
+  readonly placements: Readonly<Record<string, string>>;
+  readonly uuids?: Readonly<Record<string, string>> | undefined;
+}): string {
+  const sorted = (record: Readonly<Record<string, string>>): Record<string, string> => {
+    const out = nameRecord<string>();
+    for (const key of Object.keys(record).sort()) out[key] = record[key]!;
+    return out;
+  };
+  const uuids = placement.uuids && Object.keys(placement.uuids).length > 0 ? { uuids: sorted(placement.uuids) } : {};
+  return `${JSON.stringify({ version: 1, placements: sorted(placement.placements), ...uuids }, null, 2)}\n`;
 }
 
 /** `line:column` of a character offset (1-based). */
@@ -46,7 +67,7 @@ export function parseLock(text: string, file: string): LockParse {
   const problems: string[] = [];
   if (data['version'] !== 1) problems.push(`${file}: version: expected 1, got ${JSON.stringify(data['version'])}`);
   for (const key of Object.keys(data)) {
-    if (key !== 'version' && key !== 'placements') problems.push(`${file}: ${key}: unknown key (allowed: version, placements)`);
+    if (key !== 'version' && key !== 'placements' && key !== 'uuids') problems.push(`${file}: ${key}: unknown key (allowed: version, placements, uuids)`);
   }
   const placements = data['placements'];
   const result = nameRecord<string>();
@@ -58,5 +79,16 @@ export function parseLock(text: string, file: string): LockParse {
       else problems.push(`${file}: placements.${vm}: expected a host name, got ${JSON.stringify(host)}`);
     }
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, lock: { version: 1, placements: result } };
+  const uuids = nameRecord<string>();
+  const rawUuids = data['uuids'];
+  if (rawUuids !== undefined && !isRecord(rawUuids)) {
+    problems.push(`${file}: uuids: expected an object of VM name → libvirt UUID`);
+  } else if (rawUuids !== undefined) {
+    for (const [key, uuid] of Object.entries(rawUuids)) {
+      if (typeof uuid === 'string' && UUID.test(uuid)) uuids[key] = uuid;
+      else problems.push(`${file}: uuids.${key}: expected a libvirt UUID like 6695eb01-f6a4-8304-79aa-97f2502e193f, got ${JSON.stringify(uuid)}`);
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, lock: { version: 1, placements: result, ...(rawUuids !== undefined ? { uuids } : {}) } };
 }

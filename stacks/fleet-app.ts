@@ -15,6 +15,7 @@ import { evaluatePolicies } from '../policies/engine';
 import type { Finding } from '../policies/finding';
 import { FINGERPRINT_KEY_ENV, MIN_FINGERPRINT_KEY_LENGTH, type SecretVariableInfo } from '../constructs/secret-variables';
 import { stackSpecs } from '../fleet/stack-specs';
+import { adoptExisting, type AdoptedObject } from './adoption';
 import { withoutCreationStacks } from './creation-stacks';
 import { fleetIndex } from './fleet-index';
 import { FleetStack, HybridStack, isKvmHost, isXenHost, KvmStack, XenStack, type StackKind } from './fleet-stack';
@@ -126,6 +127,11 @@ export interface SynthOptions {
   readonly policyFile?: string;
   /** Environment for `${env:…}` secrets in the fleet. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Add Terraform `import` blocks for the domains, networks and pools whose UUIDs the lock file holds
+   * (written by `hyperplan import --from`), so the first plan adopts them. @default false
+   */
+  readonly adopt?: boolean;
   /** Called as each stage starts (`done` of `total` stages), for progress output. @default - nothing */
   readonly onStage?: (stage: string, done: number, total: number) => void;
 }
@@ -154,6 +160,8 @@ export interface SynthSummary {
   readonly hostPreparation: readonly string[];
   /** Every finding (warnings and infos included); errors would have stopped synthesis. */
   readonly findings: readonly Finding[];
+  /** With `adopt`: the objects that got an import block. */
+  readonly adopted: readonly AdoptedObject[];
 }
 
 /** Synthesis stopped by the policy gate; the previous output directory is untouched. */
@@ -210,7 +218,11 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   stage('loading the fleet');
   const fleet = loadFleetOrThrow(options.fleetFile, process.cwd(), options.env ?? process.env);
   stage('placing VMs');
-  const placement = place(fleet, readLock(options.fleetFile, options.lockFile));
+  const lock = readLock(options.fleetFile, options.lockFile);
+  if (options.adopt && Object.keys(lock?.uuids ?? {}).length === 0) {
+    throw new InputError([`${options.lockFile ?? 'hyperplan.lock.json beside the fleet'}: --adopt needs the libvirt UUIDs that 'hyperplan import --from' writes into the lock file (uuids); there are none`]);
+  }
+  const placement = place(fleet, lock);
   stage('checking policies');
   const findings = evaluatePolicies(fleet, placement, await readPolicy(options.fleetFile, options.policyFile, options.env ?? process.env));
   const fingerprintKey = fingerprintKeyFrom(options.env ?? process.env);
@@ -223,10 +235,12 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
 
   let stacks: SynthesizedStack[] = [];
   const hostPreparation: string[] = [];
+  let adopted: AdoptedObject[] = [];
   await replaceDirectoryAtomic(options.outDir, (dir) => {
     const app = new App({ outdir: dir, hclOutput: false, stackTraces: false });
     stage('building stacks');
     const built = withoutCreationStacks(() => buildFleetApp(app, fleet, placement, findings, fingerprintKey === undefined ? {} : { fingerprintKey }));
+    if (options.adopt) adopted = adoptExisting(app, lock?.uuids ?? {});
     try {
       stage('synthesizing');
       withoutCreationStacks(() => app.synth());
@@ -256,5 +270,5 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
       backendInitSecrets: stack.backendInitSecrets,
     }));
   });
-  return { outDir: options.outDir, stacks, hostPreparation, findings };
+  return { outDir: options.outDir, stacks, hostPreparation, findings, adopted };
 }

@@ -28,7 +28,7 @@ export const synthCommand: Command = {
   name: 'synth',
   summary: 'place, check and synthesize the fleet into Terraform JSON (cdktf.out)',
   help: [
-    'Usage: hyperplan synth [fleet] [--out dir] [--lock file] [--policy file] [--quiet]',
+    'Usage: hyperplan synth [fleet] [--out dir] [--lock file] [--policy file] [--adopt] [--quiet]',
     '',
     'Loads the fleet, places its VMs (keeping hyperplan.lock.json beside the fleet when present), runs the',
     'policies, and writes one Terraform stack per entry of `stacks` (default: one per hypervisor kind) to',
@@ -47,6 +47,9 @@ export const synthCommand: Command = {
     '  --out dir       output directory (default cdktf.out)',
     '  --lock file     placement lock to keep (default hyperplan.lock.json beside the fleet; never written)',
     '  --policy file   policy file (packs, severities, suppressions)',
+    '  --adopt         add Terraform import blocks (Terraform 1.5+) for the domains, networks and pools whose',
+    '                  libvirt UUIDs the lock file holds (`hyperplan import --from` writes them), so the first',
+    '                  plan takes them into state instead of creating them',
     '  --quiet         no progress on stderr',
     '',
     'Exit codes: 0 written, 1 policy errors or unplaced VMs (nothing written), 2 bad input or usage.',
@@ -55,6 +58,7 @@ export const synthCommand: Command = {
     out: { type: 'string' },
     lock: { type: 'string' },
     policy: { type: 'string' },
+    adopt: { type: 'boolean' },
     quiet: { type: 'boolean' },
   },
   async run(args, io) {
@@ -74,6 +78,7 @@ export const synthCommand: Command = {
         ...(lockFile ? { lockFile: resolve(lockFile) } : {}),
         ...(policyFile ? { policyFile: resolve(policyFile) } : {}),
         env: io.env,
+        ...(args.values.adopt === true ? { adopt: true } : {}),
         onStage: (stage, done, total) => progress.step(`synth: ${stage}`, done, total),
       });
       progress.done();
@@ -83,6 +88,10 @@ export const synthCommand: Command = {
         lines.push(...secretLines(stack));
       }
       for (const file of summary.hostPreparation) lines.push(`  ${join(outDir, file)}`);
+      if (args.values.adopt === true) {
+        const count = (kind: string): number => summary.adopted.filter((a) => a.kind === kind).length;
+        lines.push(`adopting ${count('domain')} domain(s), ${count('network')} network(s), ${count('pool')} pool(s) through import blocks`);
+      }
       const warnings = summary.findings.filter((f) => f.severity !== 'error').length;
       if (warnings > 0) lines.push(`${warnings} warning/info finding(s); run 'hyperplan check ${fleetFile}' to see them`);
       io.stdout(`${lines.join('\n')}\n`);

@@ -39,7 +39,8 @@ export const xmlCommand: Command = {
     '                  Checks whose tools are missing are skipped and listed. See docs/libvirt-checks.md.',
     '  --format f      text (default) or json',
     '',
-    'Exit codes: 0 written (and valid), 1 a file failed validation, 2 bad input or usage.',
+    'Exit codes: 0 written (and valid), 1 a file failed validation, or --validate found no domain to check',
+    '(no VM, or none placed), 2 bad input or usage.',
   ].join('\n'),
   options: {
     out: { type: 'string' },
@@ -78,12 +79,16 @@ export const xmlCommand: Command = {
         ? await validateXmlFiles(rendered.flatMap(({ stack, result }) => filesToCheck(result, join(outDir, stack))))
         : undefined;
       const failures = report?.results.filter((r) => !r.ok) ?? [];
+      // Validating nothing is not a success: a fleet with no VM (or none placed) has no domain to check.
+      const domains = all.filter((f) => f.kind === 'domain').length;
+      const nothingChecked = report !== undefined && domains === 0;
       if (format === 'json') {
         io.stdout(`${JSON.stringify({
           outDir: out,
           counts: Object.fromEntries(KINDS.map((k) => [k, all.filter((f) => f.kind === k).length])),
           problems,
           ...(report ? { validation: report } : {}),
+          ...(nothingChecked ? { error: 'no domain was rendered, so no domain was validated' } : {}),
         }, null, 2)}\n`);
       } else {
         const lines = [`wrote ${out}: ${counts(all)} in ${rendered.length} stack(s)`];
@@ -94,9 +99,10 @@ export const xmlCommand: Command = {
           for (const f of failures) lines.push(`  ${f.file}: ${f.check}: ${f.message}`);
           for (const skipped of report.skipped) lines.push(`  skipped (not installed): ${skipped}`);
         }
+        if (nothingChecked) lines.push(`error: no domain was rendered (the fleet has ${summary.stacks.reduce((n, s) => n + s.vms, 0)} placed VM(s)), so no domain was validated`);
         io.stdout(`${lines.join('\n')}\n`);
       }
-      return failures.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+      return failures.length > 0 || nothingChecked ? EXIT_FINDINGS : EXIT_OK;
     } catch (error) {
       if (!(error instanceof PolicyGateError)) throw error;
       io.stderr(gateReport(error, out));

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { terraformId } from '../../constructs/terraform-id';
 import { loadFleetFromString } from '../../fleet/index';
-import { fleetText, formatDiagnostic, importDomains, sanitizeName, type ImportInput, type ImportedFleet } from '../../libvirt/import';
+import type { FleetFileInput } from '../../fleet/schema';
+import { fleetText, formatDiagnostic, importDomains, sanitizeName, type ImportInput, type ImportNote } from '../../libvirt/import';
 import { filesToCheck, renderStack, type SynthesizedStack } from '../../libvirt/render-stack';
 import { validateXmlFiles, type XmlFileToCheck } from '../../libvirt/validate';
 import { PolicyGateError, synthesizeFleet } from '../../stacks/fleet-app';
@@ -21,7 +22,7 @@ const work = mkdtempSync(join(tmpdir(), 'hyperplan-import-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Hosts large enough for any imported VM, so the round trip tests the import, not the planner. */
-function withHosts(fleet: ImportedFleet): Record<string, unknown> {
+function withHosts(fleet: FleetFileInput): Record<string, unknown> {
   return {
     ...fleet,
     hosts: [
@@ -34,18 +35,21 @@ function withHosts(fleet: ImportedFleet): Record<string, unknown> {
 describe('importDomains', () => {
   it('imports the hand-written fixtures into a loadable fleet', () => {
     const result = importDomains(fixtureInputs());
-    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const vms = new Map(result.fleet!.vms.map((vm) => [vm.name, vm]));
+    expect(result.failures).toEqual([]);
+    const vms = new Map(result.fleet.vms!.map((vm) => [vm.name, vm]));
     expect(vms.get('web-frontend-01')).toMatchObject({ vcpus: 2, memory: '4GiB', hypervisor: 'kvm', machine: 'q35', cpuMode: 'host-model', rng: true, balloon: true });
     expect(vms.get('web-frontend-01')!.networks).toEqual([{ network: 'default', model: 'virtio', mac: '52:54:00:6b:3c:58' }]);
     expect(vms.get('vault-1')).toMatchObject({ hypervisor: 'xen', guestType: 'pvh', kernel: '/usr/lib/grub-xen/grub-i386-xen_pvh.bin', memory: '2GiB' });
     expect(vms.get('win-app')).toMatchObject({ guestType: 'hvm', firmware: 'bios', graphics: { type: 'vnc', listen: '127.0.0.1' } });
     expect(vms.get('legacy-pv')).toMatchObject({ guestType: 'pv', bootloader: '/usr/lib/xen/bin/pygrub' });
-    const loaded = loadFleetFromString(stringify(withHosts(result.fleet!)), 'imported.yaml');
+    const loaded = loadFleetFromString(stringify(withHosts(result.fleet)), 'imported.yaml');
     expect(loaded.ok ? [] : loaded.problems).toEqual([]);
-    const messages = result.diagnostics.map(formatDiagnostic);
-    expect(messages).toContainEqual(expect.stringMatching(/xen-hvm\.xml:\d+: warning: \/domain\/clock not expressible in the fleet model \(dropped\)/));
-    expect(messages).toContainEqual(expect.stringMatching(/kvm-q35-virtio\.xml:3: warning: \/domain\/uuid not expressible/));
+    const dropped = (file: string, path: string): ImportNote | undefined =>
+      result.notes.find((n) => n.file.endsWith(file) && n.path === path && n.status === 'dropped');
+    expect(dropped('xen-hvm.xml', '/domain/clock')).toMatchObject({ target: 'vms[win-app]', message: expect.stringMatching(/not expressible/) });
+    // The UUID is kept (for Terraform import), no longer dropped.
+    expect(result.notes.filter((n) => n.path === '/domain/uuid')).toEqual([]);
+    expect(result.lock.uuids['web-frontend-01']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('sanitizes and de-duplicates names deterministically', () => {
@@ -53,20 +57,24 @@ describe('importDomains', () => {
     expect(sanitizeName('1st guest!', 'vm')).toBe('vm-1st-guest');
     const xml = "<domain type='kvm'><name>QEMUGuest1</name><memory>219136</memory></domain>";
     const result = importDomains([{ file: 'a.xml', text: xml }, { file: 'b.xml', text: xml }, { file: 'c.xml', text: xml }]);
-    expect(result.fleet!.vms.map((vm) => vm.name)).toEqual(['qemuguest1', 'qemuguest1-2', 'qemuguest1-3']);
-    expect(result.fleet!.vms[0]!.memory).toBe('214MiB');
+    expect(result.fleet.vms!.map((vm) => vm.name)).toEqual(['qemuguest1', 'qemuguest1-2', 'qemuguest1-3']);
+    expect(result.fleet.vms![0]!.memory).toBe('214MiB');
   });
 
-  it('reports malformed XML as one located error and no fleet', () => {
-    const result = importDomains([{ file: 'bad.xml', text: "<domain type='kvm'>\n  <name>x</name>\n  <memory>1</memory\n</domain>" }]);
-    expect(result.fleet).toBeUndefined();
-    expect(result.diagnostics).toHaveLength(1);
-    expect(formatDiagnostic(result.diagnostics[0]!)).toMatch(/^bad\.xml:\d+:\d+: error: malformed XML: /);
+  it('reports malformed XML as one located error and still imports the other files', () => {
+    const good = "<domain type='kvm'><name>good</name><memory unit='MiB'>512</memory></domain>";
+    const result = importDomains([
+      { file: 'bad.xml', text: "<domain type='kvm'>\n  <name>x</name>\n  <memory>1</memory\n</domain>" },
+      { file: 'good.xml', text: good },
+    ]);
+    expect(result.fleet.vms!.map((vm) => vm.name)).toEqual(['good']);
+    expect(result.failures).toHaveLength(1);
+    expect(formatDiagnostic(result.failures[0]!)).toMatch(/^bad\.xml:\d+:\d+: error: malformed XML: /);
   });
 
   it('writes deterministic YAML and JSON', () => {
-    const a = importDomains(fixtureInputs()).fleet!;
-    const b = importDomains(fixtureInputs()).fleet!;
+    const a = importDomains(fixtureInputs()).fleet;
+    const b = importDomains(fixtureInputs()).fleet;
     expect(fleetText(a, 'yaml')).toBe(fleetText(b, 'yaml'));
     expect(JSON.parse(fleetText(a, 'json'))).toEqual(a);
   });
@@ -77,20 +85,19 @@ describe.skipIf(!HAVE_CORPUS)('corpus: ../shared/corpus/libvirt-xml', () => {
     const inputs = corpusInputs();
     expect(inputs).toHaveLength(47);
     const result = importDomains(inputs);
-    expect(result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
-    expect(result.fleet!.vms).toHaveLength(47);
-    const messages = result.diagnostics.map(formatDiagnostic);
+    expect(result.failures.map(formatDiagnostic)).toEqual([]);
+    expect(result.fleet.vms).toHaveLength(47);
     const reported = (file: string, path: string): boolean =>
-      messages.some((m) => m.includes(`${file}:`) && new RegExp(`warning: ${path.replace(/[[\]/]/g, '\\$&')}[[ ].*not expressible`).test(m));
+      result.notes.some((n) => n.file.endsWith(file) && n.status === 'dropped' && (n.path === path || n.path.startsWith(`${path}[`)));
     expect(reported('kvm/cputune.xml', '/domain/cputune')).toBe(true);
     expect(reported('kvm/cputune-numatune.xml', '/domain/numatune')).toBe(true);
-    expect(messages.some((m) => m.includes('kvm/hyperv.xml:') && /\/domain\/features \(.*hyperv.*\) not expressible/.test(m))).toBe(true);
+    expect(result.notes.some((n) => n.file.endsWith('kvm/hyperv.xml') && n.path === '/domain/features' && /hyperv/.test(n.message))).toBe(true);
     expect(reported('kvm/tpm-emulator-tpm2.xml', '/domain/devices/tpm')).toBe(true);
     expect(reported('kvm/graphics-spice.xml', '/domain/devices/video')).toBe(true);
     expect(reported('kvm/q35-virt-manager-basic.xml', '/domain/devices/channel')).toBe(true);
-    const loaded = loadFleetFromString(stringify(withHosts(result.fleet!)), 'imported.yaml');
+    const loaded = loadFleetFromString(stringify(withHosts(result.fleet)), 'imported.yaml');
     expect(loaded.ok ? [] : loaded.problems).toEqual([]);
-    console.log(`corpus: ${result.fleet!.vms.length} VMs imported, ${result.diagnostics.length} warnings`);
+    console.log(`corpus: ${result.fleet.vms!.length} VMs imported, ${result.notes.length} notes`);
   });
 
   const GRAPHICS_SUPPRESSION = [
@@ -109,7 +116,7 @@ describe.skipIf(!HAVE_CORPUS)('corpus: ../shared/corpus/libvirt-xml', () => {
       const name = input.file.slice(CORPUS.length + 1).replace(/[/.]/g, '_');
       const fleetFile = join(work, name, 'fleet.yaml');
       mkdirSync(dirname(fleetFile), { recursive: true });
-      writeFileSync(fleetFile, stringify(withHosts(importDomains([input]).fleet!)));
+      writeFileSync(fleetFile, stringify(withHosts(importDomains([input]).fleet)));
       // Imported VNC consoles listen on 0.0.0.0 and their passwords are not imported, which SEC-GRAPHICS-OPEN
       // rightly stops; this round trip is about the XML, so the policy file beside the fleet suppresses it.
       writeFileSync(join(dirname(fleetFile), 'hyperplan.policy.yaml'), GRAPHICS_SUPPRESSION);
@@ -140,8 +147,10 @@ describe.skipIf(!HAVE_CORPUS)('corpus: ../shared/corpus/libvirt-xml', () => {
     const failures = results.filter((r) => !r.ok).map((r) => `${origin.get(r.file)}: ${r.check}: ${r.message}`);
     const passed = inputs.length - stopped.length - failing.size;
     console.log(`round trip: ${passed}/${inputs.length} corpus files pass; stopped by policy: ${stopped.length}; failing validation: ${failing.size}`);
-    expect(stopped).toEqual([]);
+    // One import is stopped by policy, rightly: cputune-numatune has currentMemory below memory and no
+    // balloon to reach it (KVM-CURRENT-MEMORY-NO-BALLOON).
+    expect(stopped.map((s) => s.slice(CORPUS.length + 1))).toEqual(['kvm/cputune-numatune.xml: KVM-CURRENT-MEMORY-NO-BALLOON']);
     expect(failures).toEqual([]);
-    expect(passed).toBe(inputs.length);
+    expect(passed / inputs.length).toBeGreaterThanOrEqual(0.95);
   }, 300_000);
 });

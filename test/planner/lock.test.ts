@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLock, serializeLock } from '../../planner/lock';
+import { lockObjectKey, parseLock, serializeLock } from '../../planner/lock';
 
 describe('lock file', () => {
   it('serializes with sorted keys, two spaces and a trailing newline', () => {
@@ -18,8 +18,25 @@ describe('lock file', () => {
     const result = parseLock('{"version": 2, "placements": {"a": 3}, "extra": true}', 'l.json');
     expect(result).toEqual({
       ok: false,
-      problems: ['l.json: version: expected 1, got 2', 'l.json: extra: unknown key (allowed: version, placements)', 'l.json: placements.a: expected a host name, got 3'],
+      problems: ['l.json: version: expected 1, got 2', 'l.json: extra: unknown key (allowed: version, placements, uuids)', 'l.json: placements.a: expected a host name, got 3'],
     });
     expect(parseLock('[]', 'l.json').ok).toBe(false);
+  });
+  it('keeps the libvirt UUIDs of adopted objects (optional uuids), sorted, and checks each is a UUID', () => {
+    const text = serializeLock({
+      placements: { web: 'kvm-1' },
+      uuids: { web: '6695eb01-f6a4-8304-79aa-97f2502e193f', [lockObjectKey('network', 'prod', 'kvm-1')]: 'dd8fe884-6c02-601e-7551-cca97df1c5df' },
+    });
+    expect(text).toBe(
+      '{\n  "version": 1,\n  "placements": {\n    "web": "kvm-1"\n  },\n  "uuids": {\n    "network:prod@kvm-1": "dd8fe884-6c02-601e-7551-cca97df1c5df",\n    "web": "6695eb01-f6a4-8304-79aa-97f2502e193f"\n  }\n}\n',
+    );
+    const parsed = parseLock(text, 'x.json');
+    expect(parsed.ok && parsed.lock.uuids).toEqual({ 'network:prod@kvm-1': 'dd8fe884-6c02-601e-7551-cca97df1c5df', web: '6695eb01-f6a4-8304-79aa-97f2502e193f' });
+    // No uuids: the key is left out, as before.
+    expect(serializeLock({ placements: {}, uuids: {} })).toBe('{\n  "version": 1,\n  "placements": {}\n}\n');
+    expect(parseLock('{"version": 1, "placements": {}, "uuids": {"web": "nope"}}', 'l.json')).toEqual({
+      ok: false,
+      problems: ['l.json: uuids.web: expected a libvirt UUID like 6695eb01-f6a4-8304-79aa-97f2502e193f, got "nope"'],
+    });
   });
 });

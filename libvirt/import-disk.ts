@@ -1,0 +1,140 @@
+/**
+ * `<disk>` → the fleet's disk, keeping the source the domain had, so the rendered domain names the same
+ * data: a pool volume (`type='volume'`) stays `pool:` + `volume:` (with its real size when the host was
+ * read), a file or block device stays `path:`, a network disk (rbd, iscsi, nbd) stays `network:` with its
+ * servers and the secret it authenticates with (by usage or UUID, never a value), a CD-ROM stays
+ * `device: cdrom`. None of them is a volume hyperplan creates.
+ */
+import type { VmInput } from '../fleet/schema';
+import { DISK_SECRET_TYPES, NETWORK_DISK_PROTOCOLS } from '../fleet/guest-devices';
+import {
+  all, Consumption, first, isDiskBus, isDiskCache, isDiskFormat, isDiskIo, kibText, NoteSink, type ImportHypervisor,
+} from './import-support';
+import type { ExistingVolume } from './import-pool';
+import type { XmlNode } from './xml-read';
+
+export type DiskInput = NonNullable<VmInput['disks']>[number];
+type NetworkSource = NonNullable<DiskInput['network']>;
+
+/** Where a `type='volume'` disk's volume is: the pool's fleet name, and the volume when the host listed it. */
+export interface DiskLocation {
+  readonly pool: string;
+  readonly volume: string;
+  readonly existing?: ExistingVolume;
+}
+
+/** Finds (live) or assumes (files) the pool of a `type='volume'` disk. */
+export interface StorageResolver {
+  volume(pool: string, volume: string, line: number, sink: NoteSink): DiskLocation | undefined;
+}
+
+export interface DiskContext {
+  readonly hypervisor: ImportHypervisor;
+  readonly used: Consumption;
+  readonly sink: NoteSink;
+  readonly storage: StorageResolver;
+}
+
+const oneOf = <T extends string>(values: readonly T[], value: string | undefined): value is T => values.includes(value as T);
+
+function networkSource(disk: XmlNode, source: XmlNode, used: Consumption): NetworkSource | undefined {
+  const protocol = source.attributes.protocol;
+  if (!oneOf(NETWORK_DISK_PROTOCOLS, protocol)) return undefined;
+  const hosts = all(source, 'host').filter((h) => h.attributes.name !== undefined && (h.attributes.transport ?? 'tcp') === 'tcp');
+  if (hosts.length === 0) return undefined;
+  const auth = first(source, 'auth') ?? first(disk, 'auth');
+  const secret = first(auth, 'secret');
+  const secretType = secret?.attributes.type;
+  const withAuth = auth?.attributes.username !== undefined && oneOf(DISK_SECRET_TYPES, secretType) && (secret?.attributes.usage ?? secret?.attributes.uuid) !== undefined;
+  used.use(source, 'protocol', 'name');
+  for (const host of hosts) used.use(host, 'name', 'port', 'transport');
+  if (withAuth) {
+    used.use(auth, 'username');
+    used.use(secret, 'type', secret!.attributes.usage !== undefined ? 'usage' : 'uuid');
+  }
+  return {
+    protocol,
+    ...(source.attributes.name ? { name: source.attributes.name } : {}),
+    hosts: hosts.map((h) => ({ host: h.attributes.name!, ...(h.attributes.port && /^\d+$/.test(h.attributes.port) ? { port: Number(h.attributes.port) } : {}) })),
+    ...(withAuth
+      ? {
+          auth: {
+            username: auth!.attributes.username!,
+            secret: { type: secretType, ...(secret!.attributes.usage !== undefined ? { usage: secret!.attributes.usage } : { uuid: secret!.attributes.uuid! }) },
+          },
+        }
+      : {}),
+  };
+}
+
+/** The source part of the disk (what data it has); undefined when the fleet cannot express it. */
+function sourceOf(disk: XmlNode, source: XmlNode | undefined, context: DiskContext): Partial<DiskInput> | undefined {
+  const { used, sink } = context;
+  const cdrom = disk.attributes.device === 'cdrom';
+  if (!source || Object.keys(source.attributes).length === 0) {
+    // An empty CD-ROM tray; a disk without a source has no data to keep.
+    if (!cdrom) return undefined;
+    used.use(source);
+    return {};
+  }
+  switch (disk.attributes.type) {
+    case 'file':
+    case 'block': {
+      const path = source.attributes.file ?? source.attributes.dev;
+      if (!path?.startsWith('/')) return undefined;
+      used.use(source, disk.attributes.type === 'file' ? 'file' : 'dev');
+      return { path };
+    }
+    case 'volume': {
+      if (!source.attributes.pool || !source.attributes.volume) return undefined;
+      const found = context.storage.volume(source.attributes.pool, source.attributes.volume, source.line, sink);
+      if (!found) return undefined;
+      used.use(source, 'pool', 'volume');
+      const capacity = found.existing?.capacityKiB;
+      return { pool: found.pool, volume: found.volume, ...(capacity !== undefined && capacity > 0 && !cdrom ? { size: kibText(capacity).text } : {}) };
+    }
+    case 'network': {
+      const network = networkSource(disk, source, used);
+      return network ? { network } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The domain's disks that the fleet can express; the others stay unconsumed and are reported dropped. */
+export function importDisks(devices: XmlNode | undefined, context: DiskContext): DiskInput[] {
+  const out: DiskInput[] = [];
+  for (const disk of all(devices, 'disk')) {
+    const device = disk.attributes.device ?? 'disk';
+    if (device !== 'disk' && device !== 'cdrom') continue;
+    const found = sourceOf(disk, first(disk, 'source'), context);
+    if (!found) continue;
+    const { used, hypervisor } = context;
+    used.use(disk, 'type', 'device');
+    const target = first(disk, 'target');
+    used.use(target, 'dev');
+    const bus = target?.attributes.bus;
+    if (isDiskBus(bus)) used.use(target, 'bus');
+    const readonly = first(disk, 'readonly');
+    if (readonly) used.use(readonly);
+    const driver = first(disk, 'driver');
+    const format = driver?.attributes.type;
+    const cache = driver?.attributes.cache;
+    const io = driver?.attributes.io;
+    if (driver && (driver.attributes.name === 'qemu' || (hypervisor === 'xen' && driver.attributes.name !== undefined))) used.use(driver, 'name');
+    if (isDiskFormat(format)) used.use(driver, 'type');
+    if (isDiskCache(cache)) used.use(driver, 'cache');
+    if (isDiskIo(io)) used.use(driver, 'io');
+    out.push({
+      ...(device === 'cdrom' ? { device } : {}),
+      ...found,
+      ...(readonly && device !== 'cdrom' ? { readonly: true } : {}),
+      ...(isDiskBus(bus) ? { bus } : {}),
+      ...(isDiskCache(cache) ? { cache } : {}),
+      ...(isDiskIo(io) ? { io } : {}),
+      ...(isDiskFormat(format) ? { format } : {}),
+    });
+  }
+  return out;
+}

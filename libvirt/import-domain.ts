@@ -1,0 +1,147 @@
+/**
+ * One `<domain>` → the fleet's VM: name, memory, vCPUs, then each part by its own module (os/cpu, disks,
+ * NICs, other devices). Whatever is not consumed is reported per element as dropped.
+ */
+import type { VmInput } from '../fleet/schema';
+import { importDevices } from './import-devices';
+import { importDisks, type StorageResolver } from './import-disk';
+import { importNics, RUNTIME_DEVICE, type NetworkResolver } from './import-nic';
+import { importCpu, importOs } from './import-os';
+import {
+  Consumption, first, kibText, NAME_RULE_SOURCE, NameRegistry, NoteSink, sanitizeName, toKiB, type ImportDiagnostic, type ImportHypervisor,
+} from './import-support';
+import type { XmlNode } from './xml-read';
+
+export interface DomainSources {
+  readonly storage: StorageResolver;
+  readonly networks: NetworkResolver;
+  readonly vmNames: NameRegistry;
+}
+
+export interface ImportedDomain {
+  readonly vm: VmInput;
+  /** The domain's `<uuid>`, when it has one (Terraform imports a domain by it). */
+  readonly uuid?: string;
+  /** Elements kept whole. */
+  readonly kept: number;
+  readonly sink: NoteSink;
+}
+
+/** kvm or xen from `<domain type>` (qemu and kvm both run under the QEMU driver). */
+export function domainHypervisor(domain: XmlNode): ImportHypervisor | undefined {
+  const type = domain.attributes.type;
+  if (type === 'kvm' || type === 'qemu') return 'kvm';
+  if (type === 'xen') return 'xen';
+  return undefined;
+}
+
+/**
+ * libvirt's own defaults, which it writes into every definition it reports (formatdomain "Events
+ * configuration": destroy / restart / destroy; "Time keeping": utc), and what it assigns at run time or
+ * on define: a running interface's tap device (`vnetN`), device addresses and aliases. Consumed when they are
+ * exactly that; device addresses are one approximation per domain (libvirt assigns new ones on define).
+ */
+function consumeDefaults(domain: XmlNode, devices: XmlNode | undefined, used: Consumption, sink: NoteSink): void {
+  const defaults: Readonly<Record<string, string>> = { on_poweroff: 'destroy', on_reboot: 'restart', on_crash: 'destroy' };
+  for (const [element, value] of Object.entries(defaults)) {
+    const node = first(domain, element);
+    if (node?.text?.trim() === value) used.use(node, '#text');
+  }
+  const clock = first(domain, 'clock');
+  if (clock && clock.attributes.offset === 'utc' && clock.children.length === 0 && Object.keys(clock.attributes).length === 1) used.use(clock, 'offset');
+  let addresses = 0;
+  const implicit: string[] = [];
+  for (const device of devices?.children ?? []) {
+    const target = first(device, 'target');
+    if (device.name === 'interface' && target && RUNTIME_DEVICE.test(target.attributes.dev ?? '') && Object.keys(target.attributes).length === 1) used.use(target, 'dev');
+    if (device.name === 'controller' && IMPLICIT_CONTROLLERS.has(device.attributes.type ?? '') && IMPLICIT_MODELS.has(device.attributes.model ?? '')) {
+      used.use(device, 'type', 'index', 'model');
+      implicit.push(`${device.attributes.type}${device.attributes.model ? ` (${device.attributes.model})` : ''}`);
+    }
+    for (const part of device.children) {
+      if (part.name === 'address' || part.name === 'alias') {
+        used.useAll(part);
+        if (part.name === 'address') addresses += 1;
+      }
+    }
+  }
+  if (implicit.length > 0) sink.approximated(devices!.line, '/domain/devices/controller', `controllers ${implicit.join(', ')} left to libvirt, which adds those the devices need when the domain is defined`);
+  if (addresses > 0) sink.approximated(devices!.line, '/domain/devices/*/address', `${addresses} device address(es) left to libvirt, which assigns them when the domain is defined`);
+}
+
+/** Controllers libvirt adds by itself for the devices present (domain_conf.c, qemu_domain_address.c). */
+const IMPLICIT_CONTROLLERS = new Set(['pci', 'usb', 'ide', 'sata', 'virtio-serial', 'xenbus']);
+/** Their default models (no model, or the one libvirt picks for the machine). */
+const IMPLICIT_MODELS = new Set(['', 'pci-root', 'pcie-root', 'pcie-root-port', 'pcie-to-pci-bridge', 'dmi-to-pci-bridge', 'piix3-uhci', 'ich9-ehci1', 'ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3', 'qemu-xhci']);
+
+export type DomainImport = { readonly ok: true; readonly domain: ImportedDomain } | { readonly ok: false; readonly error: ImportDiagnostic };
+
+/** Imports one domain; `hypervisor` overrides `<domain type>`, `extra` adds fleet keys (host pin, autostart). */
+export function importDomain(file: string, domain: XmlNode, sources: DomainSources, hypervisor: ImportHypervisor | undefined, extra: Partial<VmInput> = {}): DomainImport {
+  const fail = (line: number, message: string): DomainImport => ({ ok: false, error: { file, line, severity: 'error', message } });
+  if (domain.name !== 'domain') return fail(domain.line, `root element is <${domain.name}>; expected a libvirt <domain>`);
+  const kind = hypervisor ?? domainHypervisor(domain);
+  const nameNode = first(domain, 'name');
+  const rawName = nameNode?.text?.trim();
+  if (!rawName) return fail(nameNode?.line ?? domain.line, 'domain has no <name>; every VM needs one');
+  const memoryNode = first(domain, 'memory');
+  const memoryKiB = toKiB(memoryNode?.text, memoryNode?.attributes.unit);
+  if (!memoryNode || memoryKiB === undefined || memoryKiB < 1) {
+    return fail(memoryNode?.line ?? domain.line, `domain '${rawName}' has no usable <memory> (got '${memoryNode?.text ?? ''}' ${memoryNode?.attributes.unit ?? 'KiB'})`);
+  }
+  if (!kind) return fail(domain.line, `domain type '${domain.attributes.type ?? ''}' is neither kvm, qemu nor xen; pass --hypervisor kvm|xen`);
+
+  const used = new Consumption();
+  used.use(domain, 'type');
+  // The run-time id of a running domain, not part of its definition.
+  if (domain.attributes.id !== undefined) used.use(domain, 'id');
+  used.use(nameNode, '#text');
+  const name = sources.vmNames.claim(sanitizeName(rawName, 'vm'));
+  const sink = new NoteSink(file, `vms[${name}]`);
+  if (name !== rawName) sink.approximated(nameNode!.line, '/domain/name', `'${rawName}' is imported as '${name}' (fleet names: ${NAME_RULE_SOURCE})`);
+  const uuidNode = first(domain, 'uuid');
+  const uuid = uuidNode?.text?.trim();
+  used.use(uuidNode, '#text');
+  used.use(memoryNode, '#text', 'unit');
+  const memory = kibText(memoryKiB);
+  if (!memory.exact) sink.approximated(memoryNode.line, '/domain/memory', `${memoryNode.text} ${memoryNode.attributes.unit ?? 'KiB'} rounded up to ${memory.text}`);
+  const current = first(domain, 'currentMemory');
+  const currentKiB = toKiB(current?.text, current?.attributes.unit);
+  // libvirt reports currentMemory equal to memory when no balloon target was set.
+  const currentMemory = currentKiB !== undefined && currentKiB >= 1 && currentKiB < memoryKiB ? kibText(currentKiB).text : undefined;
+  if (currentKiB !== undefined && currentKiB <= memoryKiB) used.use(current, '#text', 'unit');
+
+  const vcpuNode = first(domain, 'vcpu');
+  let vcpus = 1;
+  if (vcpuNode && /^\d+$/.test(vcpuNode.text ?? '') && Number(vcpuNode.text) >= 1) {
+    vcpus = Number(vcpuNode.text);
+    used.use(vcpuNode, '#text');
+    if (vcpuNode.attributes.placement === 'static') used.use(vcpuNode, 'placement');
+  } else {
+    sink.approximated(vcpuNode?.line ?? domain.line, '/domain/vcpu', 'no usable <vcpu>; imported with 1 vCPU');
+  }
+
+  const os = importOs(domain, kind, used, sink);
+  const cpu = importCpu(domain, used);
+  const devices = first(domain, 'devices');
+  used.use(devices);
+  const disks = importDisks(devices, { hypervisor: kind, used, sink, storage: sources.storage });
+  const nics = importNics(devices, { hypervisor: kind, used, sink, networks: sources.networks });
+  const other = importDevices(devices, kind, used);
+  consumeDefaults(domain, devices, used, sink);
+  used.reportDropped(domain, '/domain', sink);
+  const vm: VmInput = {
+    name,
+    vcpus,
+    memory: memory.text,
+    ...(currentMemory ? { currentMemory } : {}),
+    hypervisor: kind,
+    ...os,
+    ...cpu,
+    ...(disks.length > 0 ? { disks } : {}),
+    ...(nics.length > 0 ? { networks: nics } : {}),
+    ...other,
+    ...extra,
+  };
+  return { ok: true, domain: { vm, ...(uuid ? { uuid } : {}), kept: used.kept(), sink } };
+}

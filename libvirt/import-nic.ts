@@ -1,0 +1,99 @@
+/**
+ * `<interface>` → the fleet's NIC: a libvirt network or a host bridge (a bridge becomes a fleet network of
+ * mode bridge), user-mode networking, a tap device (ethernet) or macvtap (direct), with model, MAC,
+ * virtio-net queues and a host-side device name chosen in the definition.
+ */
+import type { VmInput } from '../fleet/schema';
+import { MACVTAP_MODES } from '../fleet/guest-devices';
+import { all, Consumption, first, isMac, NoteSink, type ImportHypervisor } from './import-support';
+import type { XmlNode } from './xml-read';
+
+/** Names libvirt gives a running NIC's host device (vnetN, macvtapN; the test driver testnetN). */
+export const RUNTIME_DEVICE = /^(vnet|macvtap|tap|testnet)\d+$/;
+
+export type NicInput = NonNullable<VmInput['networks']>[number];
+
+/** Finds (or, from bare domain files, assumes) the fleet network behind a NIC's source. */
+export interface NetworkResolver {
+  network(name: string, line: number, sink: NoteSink): string | undefined;
+  bridge(bridge: string, line: number, sink: NoteSink): string | undefined;
+}
+
+export interface NicContext {
+  readonly hypervisor: ImportHypervisor;
+  readonly used: Consumption;
+  readonly sink: NoteSink;
+  readonly networks: NetworkResolver;
+}
+
+/** The NIC's attachment: a fleet network, or the type (user, ethernet, direct) with its host-side keys. */
+function attachment(nic: XmlNode, context: NicContext): Exclude<NicInput, string> | undefined {
+  const source = first(nic, 'source');
+  const { used } = context;
+  switch (nic.attributes.type) {
+    case 'network':
+    case 'bridge': {
+      const network = networkOf(nic, context);
+      return network ? { network } : undefined;
+    }
+    case 'user':
+      return { type: 'user' };
+    case 'ethernet':
+      return { type: 'ethernet' };
+    case 'direct': {
+      const mode = source?.attributes.mode;
+      if (!source?.attributes.dev) return undefined;
+      used.use(source, 'dev');
+      if ((MACVTAP_MODES as readonly string[]).includes(mode ?? '')) used.use(source, 'mode');
+      return { type: 'direct', dev: source.attributes.dev, ...((MACVTAP_MODES as readonly string[]).includes(mode ?? '') ? { mode: mode as (typeof MACVTAP_MODES)[number] } : {}) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function networkOf(nic: XmlNode, context: NicContext): string | undefined {
+  const source = first(nic, 'source');
+  if (nic.attributes.type === 'network' && source?.attributes.network) {
+    const name = context.networks.network(source.attributes.network, source.line, context.sink);
+    if (name) context.used.use(source, 'network');
+    return name;
+  }
+  if (nic.attributes.type === 'bridge' && source?.attributes.bridge) {
+    const name = context.networks.bridge(source.attributes.bridge, source.line, context.sink);
+    if (name) context.used.use(source, 'bridge');
+    return name;
+  }
+  return undefined;
+}
+
+/** The domain's NICs the fleet can express; the others stay unconsumed and are reported dropped. */
+export function importNics(devices: XmlNode | undefined, context: NicContext): NicInput[] {
+  const { used, hypervisor } = context;
+  return all(devices, 'interface').flatMap((nic): NicInput[] => {
+    const attached = attachment(nic, context);
+    if (!attached) return [];
+    used.use(nic, 'type');
+    // A host-side device name chosen in the definition (libvirt's own vnetN/macvtapN are run-time names).
+    const targetDev = first(nic, 'target')?.attributes.dev;
+    const target = targetDev && attached.type !== 'user' && !RUNTIME_DEVICE.test(targetDev) ? targetDev : undefined;
+    if (target) used.use(first(nic, 'target'), 'dev');
+    const model = first(nic, 'model')?.attributes.type;
+    used.use(first(nic, 'model'), 'type');
+    const mac = first(nic, 'mac')?.attributes.address;
+    if (isMac(mac)) used.use(first(nic, 'mac'), 'address');
+    const driver = first(nic, 'driver');
+    const queuesText = driver?.attributes.queues;
+    const queues = queuesText && /^\d+$/.test(queuesText) && Number(queuesText) >= 1 ? Number(queuesText) : undefined;
+    if (queues) used.use(driver, 'queues');
+    // vhost is the fleet's default backend for virtio on KVM.
+    if (driver?.attributes.name === 'vhost' && hypervisor === 'kvm' && model === 'virtio') used.use(driver, 'name');
+    const details = {
+      ...(target ? { target } : {}),
+      ...(model ? { model } : {}),
+      ...(isMac(mac) ? { mac } : {}),
+      ...(queues ? { queues } : {}),
+    };
+    return [Object.keys(details).length === 0 && attached.network !== undefined && attached.type === undefined ? attached.network : { ...attached, ...details }];
+  });
+}
