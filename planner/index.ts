@@ -11,3 +11,8 @@ export {
   type LiveMigration, type MigrateOptions,
 } from './drain';
 export type { Placement, PlanResult, HostUsage, Move, PoolHeadroom, UnplacedVm, ResourceUse } from './types';
+export { FailureSimulator, type BrokenReserve, type FailureScenario, type LostVm, type Restart } from './failure';
+export {
+  simulateFailures, DEFAULT_ENUMERATION_LIMIT, DEFAULT_SAMPLES, DEFAULT_SEED, type FailureRequest, type Sampling, type SimulateOptions, type Simulation,
+  type SimulationResult,
+} from './simulate';

@@ -7,6 +7,7 @@ import { planCommand } from './plan';
 import { reviewCommand } from './review';
 import { rulesCommand } from './rules';
 import { schemaCommand } from './schema';
+import { simulateCommand } from './simulate';
 import { synthCommand } from './synth';
 import { xmlCommand } from './xml';
 
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   checkCommand,
   explainCommand,
   drainCommand,
+  simulateCommand,
   reviewCommand,
   xmlCommand,
   importCommand,
