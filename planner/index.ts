@@ -16,3 +16,7 @@ export {
   simulateFailures, DEFAULT_ENUMERATION_LIMIT, DEFAULT_SAMPLES, DEFAULT_SEED, type FailureRequest, type Sampling, type SimulateOptions, type Simulation,
   type SimulationResult,
 } from './simulate';
+export {
+  planMaintenance, migrationSeconds, DEFAULT_BANDWIDTH_BITS, DEFAULT_PARALLEL, DIRTY_PAGE_FACTOR, type ColdVm, type MaintenanceMigration, type MaintenanceOptions,
+  type MaintenancePlan, type MaintenanceResult, type MaintenanceTarget, type MaintenanceWave,
+} from './maintenance';

@@ -3,6 +3,7 @@ import { checkCommand } from './check';
 import { drainCommand } from './drain';
 import { explainCommand } from './explain';
 import { importCommand } from './import';
+import { maintenanceCommand } from './maintenance';
 import { planCommand } from './plan';
 import { reviewCommand } from './review';
 import { rulesCommand } from './rules';
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   explainCommand,
   drainCommand,
   simulateCommand,
+  maintenanceCommand,
   reviewCommand,
   xmlCommand,
   importCommand,
