@@ -8,6 +8,11 @@
  * The restarts are a greedy pass (largest VM first, best-scoring host). When that pass loses VMs, a
  * first-fit pass (pool mates first, then hosts in name order, every filter still applied) is tried as well
  * and the one that loses fewer is kept: a failure is reported only when neither finds room.
+ *
+ * A VM with a disk on host-local storage (a pool not marked shared) cannot restart elsewhere: its data
+ * stays on the failed host. It is lost with that reason, as is a VM pinned to a failed host (the `pinned`
+ * filter removes every other host); no reserve can cover either, so neither breaks a pool's promise
+ * (MIG-VM-LOCAL-DISK warns about the first).
  */
 import type { Fleet, PoolReserve } from '../fleet/model';
 import { nameRecord } from '../fleet/name-record';
@@ -32,7 +37,10 @@ export interface LostVm {
   readonly reasons: readonly string[];
 }
 
-/** A migration pool whose reserve promised to survive this failure, and the VMs of it that were lost. */
+/**
+ * A migration pool whose reserve promised to survive this failure, and the VMs of its failed members that
+ * no host took although they could restart elsewhere (not pinned, no host-local disk).
+ */
 export interface BrokenReserve {
   readonly pool: string;
   readonly reserve: PoolReserve;
@@ -108,6 +116,8 @@ export class FailureSimulator {
   private readonly ledger: Ledger;
   private readonly candidates: CandidateIndex;
   private readonly down: Uint8Array;
+  /** Per VM, why it cannot restart on another host whatever the room (a disk on host-local storage), or undefined. */
+  private readonly stranded: (string | undefined)[];
   /** Per reserve pool: its members and how many of them it promised to survive losing. */
   private readonly reserves: { readonly name: string; readonly reserve: PoolReserve; readonly members: readonly number[]; readonly size: number }[];
 
@@ -116,6 +126,11 @@ export class FailureSimulator {
     this.ledger = placedLedger(this.ctx, placements);
     this.candidates = new CandidateIndex(this.ctx, this.ledger);
     this.down = new Uint8Array(this.ctx.hosts.length);
+    const pools = new Map(fleet.pools.map((p) => [p.name, p]));
+    this.stranded = this.ctx.vms.map(({ vm }) => {
+      const index = vm.disks.findIndex((d) => pools.get(d.pool)?.shared !== true);
+      return index < 0 ? undefined : `storage: disk ${index} is on host-local pool ${vm.disks[index]!.pool}, whose data stays on the failed host`;
+    });
     this.reserves = [...this.ctx.migrationPools.values()]
       .filter((p) => p.reserve !== 'none')
       .sort((a, b) => (a.name < b.name ? -1 : 1))
@@ -129,10 +144,37 @@ export class FailureSimulator {
 
   /** The scenario of losing `failedNames` (names not in the fleet are ignored). */
   run(failedNames: readonly string[]): FailureScenario {
+    return this.withFailure(failedNames, () => true, (failed, leaving, from, pass) => this.describe(failed, leaving, from, pass));
+  }
+
+  /**
+   * Which of `vmNames` no host admits when `failedNames` fail and only those VMs restart (the others of the
+   * failed hosts stay down): whether they can survive at all, restarted first.
+   */
+  lostFirst(failedNames: readonly string[], vmNames: ReadonlySet<string>): string[] {
+    return this.withFailure(
+      failedNames,
+      (v) => vmNames.has(this.ctx.vms[v]!.vm.name),
+      (failed, leaving, _from, pass) => {
+        const strandedVms = failed.flatMap((h) => [...this.ledger.vmsOn[h]!]).filter((v) => this.stranded[v] !== undefined && vmNames.has(this.ctx.vms[v]!.vm.name));
+        return [...strandedVms, ...leaving.filter((_, k) => pass.to[k]! < 0)].map((v) => this.ctx.vms[v]!.vm.name).sort();
+      },
+    );
+  }
+
+  /**
+   * Takes the failed hosts down, restarts their VMs that `restart` selects (the greedy pass, and the
+   * first-fit pass when the greedy one loses VMs), lets `read` see the result, and puts everything back.
+   */
+  private withFailure<T>(
+    failedNames: readonly string[],
+    restart: (vm: number) => boolean,
+    read: (failed: readonly number[], leaving: readonly number[], from: Int32Array, pass: Pass) => T,
+  ): T {
     const { ctx, ledger, down } = this;
     const failed = [...new Set(failedNames.flatMap((n) => (ctx.hostIndex.has(n) ? [ctx.hostIndex.get(n)!] : [])))].sort((a, b) => a - b);
     for (const h of failed) down[h] = 1;
-    const leaving = this.evacuationOrder(failed);
+    const leaving = this.evacuationOrder(failed).filter((v) => restart(v) && this.stranded[v] === undefined);
     const from = Int32Array.from(leaving, (v) => ledger.hostOf[v]!);
     for (const v of leaving) ledger.unassign(v);
 
@@ -147,11 +189,11 @@ export class FailureSimulator {
         this.redo(leaving, pass);
       }
     }
-    const scenario = this.describe(failed, leaving, from, pass);
+    const result = read(failed, leaving, from, pass);
     this.undo(leaving, pass);
     leaving.forEach((v, k) => ledger.assign(v, from[k]!));
     for (const h of failed) down[h] = 0;
-    return scenario;
+    return result;
   }
 
   /** VMs of the failed hosts: those of reserve pools' members first (their promise is at stake), then largest first. */
@@ -263,6 +305,16 @@ export class FailureSimulator {
     const restarted: Restart[] = [];
     const lost: LostVm[] = [];
     const receivers = new Set<number>();
+    /** Lost whatever the reserve: pinned to a failed host, or holding data on its local storage. */
+    const uncovered = new Set<string>();
+    for (const h of failed) {
+      for (const v of ledger.vmsOn[h]!) {
+        const why = this.stranded[v];
+        if (why === undefined) continue;
+        lost.push({ vm: ctx.vms[v]!.vm.name, from: name(h), reasons: [why] });
+        uncovered.add(ctx.vms[v]!.vm.name);
+      }
+    }
     leaving.forEach((v, k) => {
       const vm = ctx.vms[v]!;
       const to = pass.to[k]!;
@@ -271,6 +323,7 @@ export class FailureSimulator {
         receivers.add(to);
       } else {
         lost.push({ vm: vm.vm.name, from: name(from[k]!), reasons: this.lostReasons(vm, from[k]!) });
+        if (vm.vm.host !== undefined) uncovered.add(vm.vm.name);
       }
     });
     const byVm = (a: { vm: string }, b: { vm: string }): number => (a.vm < b.vm ? -1 : a.vm > b.vm ? 1 : 0);
@@ -284,7 +337,7 @@ export class FailureSimulator {
       memoryMiB += host.capacity.memoryMiB - ledger.memoryUsed[host.index]!;
     }
     const lostFrom = nameRecord<string[]>();
-    for (const l of lost) (lostFrom[l.from] ??= []).push(l.vm);
+    for (const l of lost) if (!uncovered.has(l.vm)) (lostFrom[l.from] ??= []).push(l.vm);
     const broken: BrokenReserve[] = [];
     for (const pool of this.reserves) {
       const hit = pool.members.filter((m) => down[m]);
