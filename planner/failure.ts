@@ -163,6 +163,36 @@ export class FailureSimulator {
   }
 
   /**
+   * The reserve pools (as `run` reports them in `broken`) whose promise losing `failedNames` breaks, without
+   * the per-host reasons `run` gathers for every lost VM: what MIG-RESERVE-SURVIVAL asks of every member.
+   */
+  brokenBy(failedNames: readonly string[]): BrokenReserve[] {
+    return this.withFailure(failedNames, () => true, (_failed, leaving, from, pass) => {
+      const lost: { vm: string; from: string }[] = [];
+      leaving.forEach((v, k) => {
+        const vm = this.ctx.vms[v]!.vm;
+        if (pass.to[k]! < 0 && vm.host === undefined) lost.push({ vm: vm.name, from: this.ctx.hosts[from[k]!]!.host.name });
+      });
+      return this.brokenReserves(lost);
+    });
+  }
+
+  /** Per reserve pool whose promise covers the hosts down now (1 ≤ failed members ≤ its reserve), the `lost` VMs of its failed members. */
+  private brokenReserves(lost: readonly { readonly vm: string; readonly from: string }[]): BrokenReserve[] {
+    const { ctx, down } = this;
+    const lostFrom = nameRecord<string[]>();
+    for (const l of lost) (lostFrom[l.from] ??= []).push(l.vm);
+    const broken: BrokenReserve[] = [];
+    for (const pool of this.reserves) {
+      const hit = pool.members.filter((m) => down[m]);
+      if (hit.length === 0 || hit.length > pool.size || hit.length >= pool.members.length) continue;
+      const lostVms = hit.flatMap((m) => lostFrom[ctx.hosts[m]!.host.name] ?? []).sort();
+      if (lostVms.length > 0) broken.push({ pool: pool.name, reserve: pool.reserve, lost: lostVms });
+    }
+    return broken;
+  }
+
+  /**
    * Takes the failed hosts down, restarts their VMs that `restart` selects (the greedy pass, and the
    * first-fit pass when the greedy one loses VMs), lets `read` see the result, and puts everything back.
    */
@@ -336,15 +366,7 @@ export class FailureSimulator {
       cpu += host.capacity.cpu - ledger.cpuUsed[host.index]!;
       memoryMiB += host.capacity.memoryMiB - ledger.memoryUsed[host.index]!;
     }
-    const lostFrom = nameRecord<string[]>();
-    for (const l of lost) if (!uncovered.has(l.vm)) (lostFrom[l.from] ??= []).push(l.vm);
-    const broken: BrokenReserve[] = [];
-    for (const pool of this.reserves) {
-      const hit = pool.members.filter((m) => down[m]);
-      if (hit.length === 0 || hit.length > pool.size || hit.length >= pool.members.length) continue;
-      const lostVms = hit.flatMap((m) => lostFrom[name(m)] ?? []).sort();
-      if (lostVms.length > 0) broken.push({ pool: pool.name, reserve: pool.reserve, lost: lostVms });
-    }
+    const broken = this.brokenReserves(lost.filter((l) => !uncovered.has(l.vm)));
     return {
       failed: failed.map(name),
       restarted,

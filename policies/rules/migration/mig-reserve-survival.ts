@@ -30,7 +30,7 @@ export const migReserveSurvival: Rule = {
       const members = pool.hosts.filter((h) => ctx.hosts.has(h)).sort();
       if (size === undefined || members.length <= size) continue;
       for (const failed of sets(members, size)) {
-        const broken = simulator.run(failed).broken.find((b) => b.pool === pool.name);
+        const broken = simulator.brokenBy(failed).find((b) => b.pool === pool.name);
         if (!broken) continue;
         results.push({
           target: poolTarget(pool.name),
