@@ -315,18 +315,23 @@ export class FailureSimulator {
     const { ctx, ledger, down } = this;
     const byReason = new Map<string, string[]>();
     const kind = ctx.hosts[source]!.host.hypervisor;
+    const failed: string[] = [];
     for (const host of ctx.hosts) {
-      const reason = down[host.index]
-        ? 'host failed'
-        : (firstFailure(ctx, ledger, vm, host) ??
-          (this.sameKind(source, host.index)
-            ? 'admits it only without the restarts placed before it'
-            : `hypervisor: the VM ran on ${kind}, host runs ${host.host.hypervisor}; moving it there is a rebuild, not a restart`));
+      if (down[host.index]) {
+        failed.push(host.host.name);
+        continue;
+      }
+      const reason =
+        firstFailure(ctx, ledger, vm, host) ??
+        (this.sameKind(source, host.index)
+          ? 'admits it only without the restarts placed before it'
+          : `hypervisor: the VM ran on ${kind}, host runs ${host.host.hypervisor}; moving it there is a rebuild, not a restart`);
       const list = byReason.get(reason);
       if (list) list.push(host.host.name);
       else byReason.set(reason, [host.host.name]);
     }
-    return groupReasons(byReason);
+    // The failed hosts last: the filters' reasons are what an operator can act on.
+    return [...groupReasons(byReason), ...groupReasons(new Map([['host failed', failed]]))];
   }
 
   private describe(failed: readonly number[], leaving: readonly number[], from: Int32Array, pass: Pass): FailureScenario {
