@@ -6,7 +6,8 @@
  * up, so any subset of a step's migrations running at once is as safe as running them one by one.
  *
  * Waves are built greedily (a host joins the current wave when all of the wave's VMs still find targets
- * outside it) over three host orders (name, lightest first, heaviest first); the plan with the fewest
+ * outside it) over four host orders (name, lightest first, heaviest first, fewest refuges for its most
+ * constrained VM first); the plan with the fewest
  * waves, then the fewest migrations, wins. A greedy heuristic: fewer waves may exist.
  *
  * Duration: each migration sends the guest's RAM (plus the disks `--copy-storage-all` copies) at
@@ -331,10 +332,20 @@ export function planMaintenance(fleet: Fleet, placements: Readonly<Record<string
   const returnVms = options.returnVms ?? false;
   const current = placedLedger(ctx, placements);
   const loads = new Map(targets.map((h) => [h, current.load(h)]));
+  // Per host, the fewest pool mates any of its VMs may run on (indexed filters only): hosts whose VMs
+  // have one refuge go first, each opening a wave the others can join.
+  const refuges = new Map(
+    targets.map((h) => {
+      const mates = ctx.hosts.filter((o) => o.index !== h && poolMates(ctx, h, o.index));
+      const counts = [...current.vmsOn[h]!].map((v) => mates.filter((o) => indexedPass(ctx, current, ctx.vms[v]!, o)).length);
+      return [h, Math.min(Number.POSITIVE_INFINITY, ...counts)];
+    }),
+  );
   const orders = [
     targets,
     [...targets].sort((a, b) => loads.get(a)! - loads.get(b)! || a - b),
     [...targets].sort((a, b) => loads.get(b)! - loads.get(a)! || a - b),
+    [...targets].sort((a, b) => refuges.get(a)! - refuges.get(b)! || a - b),
   ];
   let best: PlannedWave[] | undefined;
   const count = (waves: readonly PlannedWave[]): number => waves.reduce((n, w) => n + w.trial.moves.length + w.back.length, 0);
