@@ -5,8 +5,8 @@
  * tenancy, …) as the ledger stands after the migrations before it, and only adds load to hosts that stay
  * up, so any subset of a step's migrations running at once is as safe as running them one by one.
  *
- * Waves are built greedily (a host joins the current wave when all of the wave's VMs still find targets
- * outside it) over four host orders (name, lightest first, heaviest first, fewest refuges for its most
+ * Waves are built greedily (a host joins the current wave when its VMs, and those the wave sent there, still
+ * find targets outside it) over four host orders (name, lightest first, heaviest first, fewest refuges for its most
  * constrained VM first); the plan with the fewest
  * waves, then the fewest migrations, wins. A greedy heuristic: fewer waves may exist.
  *
@@ -96,10 +96,13 @@ interface Move {
   readonly transferMiB: number;
 }
 
-interface WaveTrial {
-  readonly hosts: readonly number[];
-  readonly moves: readonly Move[];
-  readonly cold: readonly { readonly vm: number; readonly host: number; readonly reason: string }[];
+/** A wave as it grows: its hosts, the migrations that empty them, the VMs that stay cold. */
+interface Wave {
+  readonly hosts: number[];
+  readonly moves: Move[];
+  readonly cold: { readonly vm: number; readonly host: number; readonly reason: string }[];
+  /** Anti-affinity groups of its cold VMs (two down at once would take the group down). */
+  readonly coldGroups: Set<string>;
 }
 
 /** The hosts `target` names, in name order, or why it names none. */
@@ -121,10 +124,18 @@ function targetHosts(ctx: PlanContext, target: MaintenanceTarget): number[] | st
   return [...new Set(names.flatMap((n) => (ctx.hostIndex.has(n) ? [ctx.hostIndex.get(n)!] : [])))].sort((a, b) => a - b);
 }
 
+type Target = { readonly to: number; readonly command: string; readonly transferMiB: number } | { readonly live: boolean; readonly reason: string };
+type Live = { readonly ok: true; readonly command: string; readonly transferMiB: number } | { readonly ok: false; readonly reason: string };
+
 class WavePlanner {
   private readonly down: Uint8Array;
   /** Hosts still to be patched (no-return plans keep VMs off them when they can). */
   private readonly pending: Uint8Array;
+  /** Per host, the other hosts it shares a migration pool with, in name order. */
+  private readonly mates: readonly (readonly number[])[];
+  /** `live` answers by (VM, source, target): they depend on nothing the ledger holds. */
+  private readonly liveCache = new Map<number, Live>();
+  private readonly storage: ReadonlyMap<string, { readonly shared: boolean }>;
 
   constructor(
     private readonly ctx: PlanContext,
@@ -135,126 +146,143 @@ class WavePlanner {
     this.down = new Uint8Array(ctx.hosts.length);
     this.pending = new Uint8Array(ctx.hosts.length);
     for (const h of targets) this.pending[h] = 1;
+    this.mates = ctx.hosts.map((a) => (a.pools.length === 0 ? [] : ctx.hosts.filter((b) => b.index !== a.index && poolMates(ctx, a.index, b.index)).map((b) => b.index)));
+    this.storage = new Map(ctx.fleet.pools.map((p) => [p.name, p]));
   }
 
   /**
-   * Empties `hosts` on the ledger (largest VM first) and returns what it did, or undefined when a VM that
-   * can live-migrate finds no host and the wave has more than one host (a single host's VMs then go cold).
-   * The ledger keeps the moves; `undo` puts it back.
+   * Adds host `h` to `wave`: takes it down and live-migrates its VMs (largest first, and those an earlier
+   * host of the wave sent there) to hosts that stay up. Refused, with nothing changed, when a VM that can
+   * live-migrate finds no room or two cold VMs of one anti-affinity group would be down together, unless
+   * the wave is empty: a host alone always goes, its VMs without room cold.
    */
-  trial(hosts: readonly number[]): WaveTrial | undefined {
+  add(wave: Wave, h: number): boolean {
     const { ctx, ledger, down } = this;
-    for (const h of hosts) down[h] = 1;
-    const vms = hosts.flatMap((h) => [...ledger.vmsOn[h]!]);
-    vms.sort((a, b) => ctx.vms[b]!.memoryMiB - ctx.vms[a]!.memoryMiB || ctx.vms[b]!.vm.vcpus - ctx.vms[a]!.vm.vcpus || a - b);
-    const moves: Move[] = [];
-    const cold: { vm: number; host: number; reason: string }[] = [];
-    const coldGroups = new Set<string>();
+    const alone = wave.hosts.length === 0;
+    down[h] = 1;
+    const vms = [...ledger.vmsOn[h]!].sort((a, b) => ctx.vms[b]!.memoryMiB - ctx.vms[a]!.memoryMiB || ctx.vms[b]!.vm.vcpus - ctx.vms[a]!.vm.vcpus || a - b);
+    const moves = wave.moves.length;
+    const replaced: { index: number; move: Move }[] = [];
+    const cold: Wave['cold'][number][] = [];
+    const groups: string[] = [];
     let ok = true;
     for (const v of vms) {
-      const from = ledger.hostOf[v]!;
-      const choice = this.target(ctx.vms[v]!, from);
+      // A VM an earlier host of this wave sent here moves on from where it started: one migration.
+      const earlier = wave.moves.findIndex((m, i) => i < moves && m.vm === v);
+      const origin = earlier >= 0 ? wave.moves[earlier]!.from : h;
+      const choice = this.target(ctx.vms[v]!, origin, h);
       if ('to' in choice) {
         ledger.unassign(v);
         ledger.assign(v, choice.to);
-        moves.push({ vm: v, from, to: choice.to, command: choice.command, transferMiB: choice.transferMiB });
+        const move = { vm: v, from: origin, to: choice.to, command: choice.command, transferMiB: choice.transferMiB };
+        if (earlier >= 0) {
+          replaced.push({ index: earlier, move: wave.moves[earlier]! });
+          wave.moves[earlier] = move;
+        } else {
+          wave.moves.push(move);
+        }
         continue;
       }
-      // A full wave would leave a VM that could live-migrate without a host: the wave is too big.
-      if (choice.live && hosts.length > 1) ok = false;
-      // Two cold members of one anti-affinity group would be down together: not in one wave.
       const group = ctx.vms[v]!.vm.antiAffinity;
-      if (group !== undefined && coldGroups.has(group) && hosts.length > 1) ok = false;
-      if (group !== undefined) coldGroups.add(group);
-      cold.push({ vm: v, host: from, reason: choice.reason });
-      if (!ok) break;
+      if (!alone && (choice.live || (group !== undefined && (wave.coldGroups.has(group) || groups.includes(group))))) {
+        ok = false;
+        break;
+      }
+      if (group !== undefined) groups.push(group);
+      cold.push({ vm: v, host: h, reason: choice.reason });
     }
-    const trial = { hosts, moves, cold };
     if (!ok) {
-      this.undo(trial);
-      return undefined;
+      for (let i = wave.moves.length - 1; i >= moves; i--) this.move(wave.moves[i]!.vm, wave.moves[i]!.from);
+      wave.moves.length = moves;
+      for (const { index, move } of replaced.reverse()) {
+        this.move(wave.moves[index]!.vm, move.to);
+        wave.moves[index] = move;
+      }
+      down[h] = 0;
+      return false;
     }
-    return trial;
+    wave.hosts.push(h);
+    wave.cold.push(...cold);
+    for (const g of groups) wave.coldGroups.add(g);
+    return true;
   }
 
-  undo(trial: WaveTrial): void {
-    for (let i = trial.moves.length - 1; i >= 0; i--) {
-      const move = trial.moves[i]!;
-      this.ledger.unassign(move.vm);
-      this.ledger.assign(move.vm, move.from);
-    }
-    for (const h of trial.hosts) this.down[h] = 0;
+  private move(v: number, to: number): void {
+    this.ledger.unassign(v);
+    this.ledger.assign(v, to);
   }
 
-  /** Ends a kept wave: hosts patched and up again; with `returnVms`, the VMs go back (returned as moves). */
-  finish(trial: WaveTrial): Move[] {
-    for (const h of trial.hosts) {
+  /** Ends a wave: hosts patched and up again; with `returnVms`, the VMs go back (returned as moves). */
+  finish(wave: Wave): Move[] {
+    for (const h of wave.hosts) {
       this.down[h] = 0;
       this.pending[h] = 0;
     }
     if (!this.returnVms) return [];
     const { ctx, ledger } = this;
     const back: Move[] = [];
-    for (const move of trial.moves) {
+    for (const move of wave.moves) {
       const vm = ctx.vms[move.vm]!;
       ledger.unassign(move.vm);
       const failure = firstFailure(ctx, ledger, vm, ctx.hosts[move.from]!);
       ledger.assign(move.vm, move.from);
-      // The host held the VM before the wave and holds no new VM since: it always admits it back.
+      // The host held the VM before the wave and took no other VM since: it always admits it back.
       if (failure !== undefined) throw new Error(`maintenance: ${vm.vm.name} cannot return to ${ctx.hosts[move.from]!.host.name}: ${failure}`);
-      const live = this.live(vm, move.to, move.from);
+      const live = this.live(move.vm, move.to, move.from);
       back.push({ vm: move.vm, from: move.to, to: move.from, command: live.ok ? live.command : move.command, transferMiB: move.transferMiB });
     }
     return back;
   }
 
-  private live(vm: VmFacts, from: number, to: number): { ok: true; command: string; transferMiB: number } | { ok: false; reason: string } {
+  private live(v: number, from: number, to: number): Live {
     const { ctx } = this;
+    const key = (v * ctx.hosts.length + from) * ctx.hosts.length + to;
+    const known = this.liveCache.get(key);
+    if (known) return known;
+    const vm = ctx.vms[v]!.vm;
     const source = ctx.hosts[from]!.host;
     const target = ctx.hosts[to]!.host;
-    const migration = liveMigration(ctx.fleet, vm.vm, source, target);
-    if (!migration.ok) return migration;
-    const pools = new Map(ctx.fleet.pools.map((p) => [p.name, p]));
-    const copied = migration.copyStorage ? vm.vm.disks.filter((d) => pools.get(d.pool)?.shared !== true).reduce((sum, d) => sum + d.sizeMiB, 0) : 0;
-    return { ok: true, command: migrateCommand(vm.vm.name, source.uri, target.uri, migration), transferMiB: vm.vm.memoryMiB + copied };
+    const migration = liveMigration(ctx.fleet, vm, source, target);
+    let answer: Live;
+    if (!migration.ok) {
+      answer = migration;
+    } else {
+      const copied = migration.copyStorage ? vm.disks.filter((d) => this.storage.get(d.pool)?.shared !== true).reduce((sum, d) => sum + d.sizeMiB, 0) : 0;
+      answer = { ok: true, command: migrateCommand(vm.name, source.uri, target.uri, migration), transferMiB: vm.memoryMiB + copied };
+    }
+    this.liveCache.set(key, answer);
+    return answer;
   }
 
   /**
-   * Where `vm` live-migrates from `from`: a pool mate the filters keep, not down, preferring (when VMs
-   * stay) hosts already patched or outside the plan, then the weighers' best. Otherwise why not, and
-   * whether it could live-migrate to some pool mate were that host up and with room (`live`): then the
-   * wave, not the VM, is the problem.
+   * Where `vm` live-migrates from `origin` (its host before this wave; it sits on `at` now, which goes
+   * down): a pool mate of `origin` the filters keep and that is up, preferring (when VMs stay) hosts
+   * already patched or outside the plan, then the weighers' best. Otherwise why not, and whether it could
+   * live-migrate to some pool mate were that host up and with room (`live`): then the wave, not the VM,
+   * is the problem.
    */
-  private target(vm: VmFacts, from: number): { to: number; command: string; transferMiB: number } | { live: boolean; reason: string } {
+  private target(vm: VmFacts, origin: number, at: number): Target {
     const { ctx, ledger, down, pending } = this;
     let best: { to: number; command: string; transferMiB: number } | undefined;
     let bestScore = Number.NEGATIVE_INFINITY;
     let bestSettled = false;
     let blocked: string | undefined;
-    const refused = new Map<string, string[]>();
-    let mates = 0;
+    const refused: number[] = [];
     let live = false;
-    for (const host of ctx.hosts) {
-      const h = host.index;
-      if (h === from || !poolMates(ctx, from, h)) continue;
-      mates++;
+    for (const h of this.mates[origin]!) {
+      const host = ctx.hosts[h]!;
       if (!indexedPass(ctx, ledger, vm, host)) {
         blocked ??= `${host.host.name}: ${firstFailure(ctx, ledger, vm, host)}`;
         continue;
       }
-      const migration = this.live(vm, from, h);
+      const migration = this.live(vm.index, origin, h);
       if (!migration.ok) {
         blocked = `cannot live-migrate to ${host.host.name}: ${migration.reason}`;
         continue;
       }
       live = true;
-      if (down[h]) {
-        refused.set('patched in this wave', [...(refused.get('patched in this wave') ?? []), host.host.name]);
-        continue;
-      }
-      if (!admitsOnCandidate(ctx, ledger, vm, host)) {
-        const why = firstFailure(ctx, ledger, vm, host) ?? 'refused';
-        refused.set(why, [...(refused.get(why) ?? []), host.host.name]);
+      if (down[h] || !admitsOnCandidate(ctx, ledger, vm, host)) {
+        refused.push(h);
         continue;
       }
       const settled = this.returnVms || !pending[h];
@@ -267,15 +295,22 @@ class WavePlanner {
       }
     }
     if (best) return best;
-    const source = ctx.hosts[from]!.host.name;
-    if (live) return { live, reason: `no host of its migration pools can take it while ${source} is patched: ${groupReasons(refused).join('; ')}` };
-    if (mates === 0) return { live, reason: `${source} shares no migration pool with another host` };
+    const source = ctx.hosts[at]!.host.name;
+    if (live) {
+      const reasons = new Map<string, string[]>();
+      for (const h of refused) {
+        const why = down[h] ? 'patched in this wave' : (firstFailure(ctx, ledger, vm, ctx.hosts[h]!) ?? 'refused');
+        reasons.set(why, [...(reasons.get(why) ?? []), ctx.hosts[h]!.host.name]);
+      }
+      return { live, reason: `no host of its migration pools can take it while ${source} is patched: ${groupReasons(reasons).join('; ')}` };
+    }
+    if (this.mates[origin]!.length === 0) return { live, reason: `${source} shares no migration pool with another host` };
     return { live, reason: blocked ?? `no host of the migration pools of ${source} can take it` };
   }
 }
 
 interface PlannedWave {
-  readonly trial: WaveTrial;
+  readonly wave: Wave;
   readonly back: readonly Move[];
 }
 
@@ -285,17 +320,10 @@ function planWaves(ctx: PlanContext, placements: Readonly<Record<string, string>
   const left = [...order];
   const waves: PlannedWave[] = [];
   while (left.length > 0) {
-    const wave: number[] = [];
-    for (const h of left) {
-      const trial = planner.trial([...wave, h]);
-      if (!trial) continue;
-      planner.undo(trial);
-      wave.push(h);
-    }
-    // A single host always yields a trial (its VMs without room go cold), so the wave is never empty.
-    const final = planner.trial(wave)!;
-    waves.push({ trial: final, back: planner.finish(final) });
-    for (const h of wave) left.splice(left.indexOf(h), 1);
+    const wave: Wave = { hosts: [], moves: [], cold: [], coldGroups: new Set() };
+    for (const h of left) planner.add(wave, h);
+    waves.push({ wave, back: planner.finish(wave) });
+    for (const h of wave.hosts) left.splice(left.indexOf(h), 1);
   }
   return waves;
 }
@@ -348,19 +376,19 @@ export function planMaintenance(fleet: Fleet, placements: Readonly<Record<string
     [...targets].sort((a, b) => refuges.get(a)! - refuges.get(b)! || a - b),
   ];
   let best: PlannedWave[] | undefined;
-  const count = (waves: readonly PlannedWave[]): number => waves.reduce((n, w) => n + w.trial.moves.length + w.back.length, 0);
+  const count = (waves: readonly PlannedWave[]): number => waves.reduce((n, w) => n + w.wave.moves.length + w.back.length, 0);
   for (const order of orders) {
     const waves = planWaves(ctx, placements, targets, order, returnVms);
     if (!best || waves.length < best.length || (waves.length === best.length && count(waves) < count(best))) best = waves;
   }
   const name = (h: number): string => ctx.hosts[h]!.host.name;
-  const waves: MaintenanceWave[] = best!.map(({ trial, back }) => {
-    const out = schedule(ctx, trial.moves, 'evacuate', 1, { parallel, bandwidthBits });
+  const waves: MaintenanceWave[] = best!.map(({ wave, back }) => {
+    const out = schedule(ctx, wave.moves, 'evacuate', 1, { parallel, bandwidthBits });
     const home = schedule(ctx, back, 'return', out.nextStep, { parallel, bandwidthBits });
     return {
-      hosts: [...trial.hosts].sort((a, b) => a - b).map(name),
+      hosts: [...wave.hosts].sort((a, b) => a - b).map(name),
       migrations: [...out.migrations, ...home.migrations],
-      cold: trial.cold.map((c) => ({ vm: ctx.vms[c.vm]!.vm.name, host: name(c.host), reason: c.reason })),
+      cold: wave.cold.map((c) => ({ vm: ctx.vms[c.vm]!.vm.name, host: name(c.host), reason: c.reason })),
       seconds: Math.ceil(out.seconds + home.seconds),
     };
   });
