@@ -131,8 +131,8 @@ class WavePlanner {
   private readonly down: Uint8Array;
   /** Hosts still to be patched (no-return plans keep VMs off them when they can). */
   private readonly pending: Uint8Array;
-  /** Per host, the other hosts it shares a migration pool with, in name order. */
-  private readonly mates: readonly (readonly number[])[];
+  /** Per host, once asked, the other hosts it shares a migration pool with, in name order. */
+  private readonly matesOf: (readonly number[] | undefined)[] = [];
   /** `live` answers by (VM, source, target): they depend on nothing the ledger holds. */
   private readonly liveCache = new Map<number, Live>();
   private readonly storage: ReadonlyMap<string, { readonly shared: boolean }>;
@@ -146,7 +146,6 @@ class WavePlanner {
     this.down = new Uint8Array(ctx.hosts.length);
     this.pending = new Uint8Array(ctx.hosts.length);
     for (const h of targets) this.pending[h] = 1;
-    this.mates = ctx.hosts.map((a) => (a.pools.length === 0 ? [] : ctx.hosts.filter((b) => b.index !== a.index && poolMates(ctx, a.index, b.index)).map((b) => b.index)));
     this.storage = new Map(ctx.fleet.pools.map((p) => [p.name, p]));
   }
 
@@ -205,6 +204,19 @@ class WavePlanner {
     wave.cold.push(...cold);
     for (const g of groups) wave.coldGroups.add(g);
     return true;
+  }
+
+  private mates(h: number): readonly number[] {
+    const { ctx } = this;
+    let mates = this.matesOf[h];
+    if (mates === undefined) {
+      const pools = ctx.hosts[h]!.pools.map((p) => ctx.migrationPools.get(p)!);
+      mates = [...new Set(pools.flatMap((p) => p.hosts.flatMap((name) => (ctx.hostIndex.has(name) ? [ctx.hostIndex.get(name)!] : []))))]
+        .filter((m) => m !== h)
+        .sort((a, b) => a - b);
+      this.matesOf[h] = mates;
+    }
+    return mates;
   }
 
   private move(v: number, to: number): void {
@@ -269,7 +281,7 @@ class WavePlanner {
     let blocked: string | undefined;
     const refused: number[] = [];
     let live = false;
-    for (const h of this.mates[origin]!) {
+    for (const h of this.mates(origin)) {
       const host = ctx.hosts[h]!;
       if (!indexedPass(ctx, ledger, vm, host)) {
         blocked ??= `${host.host.name}: ${firstFailure(ctx, ledger, vm, host)}`;
@@ -304,7 +316,7 @@ class WavePlanner {
       }
       return { live, reason: `no host of its migration pools can take it while ${source} is patched: ${groupReasons(reasons).join('; ')}` };
     }
-    if (this.mates[origin]!.length === 0) return { live, reason: `${source} shares no migration pool with another host` };
+    if (this.mates(origin).length === 0) return { live, reason: `${source} shares no migration pool with another host` };
     return { live, reason: blocked ?? `no host of the migration pools of ${source} can take it` };
   }
 }
