@@ -11,3 +11,12 @@ export {
   type LiveMigration, type MigrateOptions,
 } from './drain';
 export type { Placement, PlaceResult, PlanResult, HostUsage, Move, PoolHeadroom, UnplacedVm, ResourceUse } from './types';
+export { FailureSimulator, type BrokenReserve, type FailureScenario, type LostVm, type Restart } from './failure';
+export {
+  simulateFailures, DEFAULT_ENUMERATION_LIMIT, DEFAULT_SAMPLES, DEFAULT_SEED, type FailureRequest, type Sampling, type SimulateOptions, type Simulation,
+  type SimulationResult,
+} from './simulate';
+export {
+  planMaintenance, migrationSeconds, DEFAULT_BANDWIDTH_BITS, DEFAULT_PARALLEL, DIRTY_PAGE_FACTOR, type ColdVm, type MaintenanceMigration, type MaintenanceOptions,
+  type MaintenancePlan, type MaintenanceResult, type MaintenanceTarget, type MaintenanceWave,
+} from './maintenance';

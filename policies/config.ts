@@ -29,12 +29,22 @@ export interface Suppression {
   readonly expires?: string;
 }
 
+/** How many VMs one change may disrupt; `hyperplan review` fails above it. */
+export interface DisruptionBudget {
+  /** VMs restarted (restart, replace, or a move that cannot live-migrate). @default - no limit */
+  readonly maxRestarts?: number;
+  /** VMs moved to another host, live or not. @default - no limit */
+  readonly maxMoves?: number;
+}
+
 export interface PolicyConfig {
   /** Packs switched on or off. @default - every pack on */
   readonly packs?: Readonly<Record<string, boolean>>;
   readonly rules?: Readonly<Record<string, RuleSetting>>;
   readonly thresholds?: Partial<Thresholds>;
   readonly suppressions?: readonly Suppression[];
+  /** The disruption budget `hyperplan review` holds changes to. @default - none */
+  readonly budget?: DisruptionBudget;
   /** Rules loaded from the policy file's `customRules` (see `load-custom-rules.ts`); run like built-ins. */
   readonly customRules?: readonly Rule[];
   /** Today's date (YYYY-MM-DD) for suppression expiry; the engine reads no clock. @default - nothing expires */

@@ -1,5 +1,6 @@
 /**
- * `hyperplan.policy.yaml`: packs, per-rule settings, thresholds, suppressions and custom rule paths.
+ * `hyperplan.policy.yaml`: packs, per-rule settings, thresholds, suppressions, custom rule paths and the
+ * disruption budget of reviews.
  * Parsing is pure (text in, config or located problems out); reading files and importing custom rules
  * is `load-custom-rules.ts`'s job. Unknown keys are errors, like in the fleet file.
  */
@@ -46,6 +47,9 @@ const suppressionSchema = z.strictObject({
     .optional(),
 });
 
+const count = z.number().int().nonnegative();
+const budgetSchema = z.strictObject({ maxRestarts: count.optional(), maxMoves: count.optional() });
+
 export const policyFileSchema = z.strictObject({
   packs: packsSchema.optional(),
   rules: z
@@ -54,6 +58,7 @@ export const policyFileSchema = z.strictObject({
   thresholds: thresholdsSchema.optional(),
   suppressions: z.array(suppressionSchema).optional(),
   customRules: z.array(z.string().min(1)).optional(),
+  budget: budgetSchema.optional(),
 });
 
 export type PolicyFileInput = z.infer<typeof policyFileSchema>;
@@ -103,6 +108,7 @@ export function parsePolicyFile(text: string, file: string): PolicyFileResult {
     ...(data.rules ? { rules: data.rules } : {}),
     ...(data.thresholds ? { thresholds: data.thresholds } : {}),
     ...(data.suppressions ? { suppressions: data.suppressions } : {}),
+    ...(data.budget ? { budget: data.budget } : {}),
     locations: withRuleKeys(collectLocations(source, file), data.rules ?? {}),
   };
   return { ok: true, policy: { file, config, customRules: data.customRules ?? [] } };

@@ -46,6 +46,7 @@ import { migMixedCpuVendor } from './rules/migration/mig-mixed-cpu-vendor';
 import { migMixedHypervisor } from './rules/migration/mig-mixed-hypervisor';
 import { migNoSharedStorage } from './rules/migration/mig-no-shared-storage';
 import { migReserveNone } from './rules/migration/mig-reserve-none';
+import { migReserveSurvival } from './rules/migration/mig-reserve-survival';
 import { migReserveUnsatisfied } from './rules/migration/mig-reserve-unsatisfied';
 import { migStorageNotShared } from './rules/migration/mig-storage-not-shared';
 import { migVmLocalDisk } from './rules/migration/mig-vm-local-disk';
@@ -54,6 +55,7 @@ import { plcCpuOvercommit } from './rules/placement/plc-cpu-overcommit';
 import { plcIsolatedSharedHost } from './rules/placement/plc-isolated-shared-host';
 import { plcUnplaced } from './rules/placement/plc-unplaced';
 import { plcVmWiderThanHost } from './rules/placement/plc-vm-wider-than-host';
+import { plcZoneLossAntiAffinity } from './rules/placement/plc-zone-loss-anti-affinity';
 import { secDataDiskUnprotected } from './rules/security/sec-data-disk-unprotected';
 import { secGraphicsOpen } from './rules/security/sec-graphics-open';
 import { secHostdevNoIommu } from './rules/security/sec-hostdev-no-iommu';
@@ -125,6 +127,7 @@ export const RULES: readonly Rule[] = [
   migMixedHypervisor,
   migNoSharedStorage,
   migReserveNone,
+  migReserveSurvival,
   migReserveUnsatisfied,
   migStorageNotShared,
   migVmLocalDisk,
@@ -133,6 +136,7 @@ export const RULES: readonly Rule[] = [
   plcIsolatedSharedHost,
   plcUnplaced,
   plcVmWiderThanHost,
+  plcZoneLossAntiAffinity,
   secDataDiskUnprotected,
   secGraphicsOpen,
   secHostdevNoIommu,

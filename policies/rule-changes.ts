@@ -1,7 +1,7 @@
 /**
- * Which rules are new or changed since the KVM/Xen audit (issue 12) and the secrets work (issue 19), and
- * why: the catalogue (docs/rules.md) prints this so that an operator upgrading sees which findings to
- * expect. Each entry names a rule of the catalogue (a test checks it).
+ * Which rules are new or changed since the KVM/Xen audit (issue 12), the secrets work (issue 19) and the
+ * failure simulation (issue 18), and why: the catalogue (docs/rules.md) prints this so that an operator
+ * upgrading sees which findings to expect. Each entry names a rule of the catalogue (a test checks it).
  */
 export interface RuleChange {
   readonly id: string;
@@ -18,6 +18,8 @@ export const RULE_CHANGES: readonly RuleChange[] = [
   { id: 'PLC-VM-WIDER-THAN-HOST', change: 'new', why: 'A VM with more vCPUs than the physical CPUs left after reservation or Dom0 overcommits against itself.' },
   { id: 'MIG-HOST-MODEL-MIXED', change: 'new', why: 'host-model across different CPU generations blocks migration to the older ones (libvirt sends the full CPU definition).' },
   { id: 'SEC-SECRET-LOCAL-STATE', change: 'new', why: 'Terraform state holds secret values even as sensitive variables; a local state file keeps them on disk.' },
+  { id: 'MIG-RESERVE-SURVIVAL', change: 'new', why: 'Proves a pool\'s n+1/n+2 reserve with a failure simulation under every placement filter, independently of the planner\'s headroom check (issue 18).' },
+  { id: 'PLC-ZONE-LOSS-ANTI-AFFINITY', change: 'new', why: 'Warns when a zone failure leaves no member of an anti-affinity group able to restart anywhere (issue 18).' },
   { id: 'XEN-MEM-OVERCOMMIT-NO-BALLOON', change: 'changed', why: 'It never fired (balloon defaulted to true); memory overcommit on Xen now needs `balloon: true` declared on every VM.' },
   { id: 'XEN-DOM0-MEM-MIN', change: 'changed', why: 'Minimum raised from 400 MiB to 1 GiB, as the XenServer/XCP-ng docs and the Xen best-practice page give.' },
   { id: 'XEN-HVM-EMULATED-DEVICE', change: 'changed', why: 'libxl emulates disks 0–3 as IDE on HVM whatever their name (libxl_dm.c); the rule now warns only on scsi/sata/usb disks and on netfront for Windows.' },

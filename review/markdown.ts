@@ -55,6 +55,7 @@ export function summaryLine(review: Review): string {
   if (lost > 0) parts.push(`⚠ ${plural(lost, 'data volume')} at risk`);
   if (blocked > 0) parts.push(`${plural(blocked, 'data volume change')} blocked`);
   parts.push(plural(newErrors(review), 'policy error'));
+  if ((review.budget?.exceeded.length ?? 0) > 0) parts.push('✖ over the disruption budget');
   return `**hyperplan review:** ${parts.join(', ')}`;
 }
 
@@ -80,6 +81,19 @@ function errorsSection(review: Review, limit: number): string {
   const rows = findingRows(errors.slice(0, limit));
   const more = errors.length > limit ? `\n\n… and ${errors.length - limit} more errors.` : '';
   return `### ✖ New policy errors\n\n${table(['severity', 'rule', 'target', 'message'], rows)}${more}`;
+}
+
+/** The disruption budget used: per limit, VMs counted against it; a heading that says ✖ when exceeded. */
+function budgetSection(review: Review, limit: number): string {
+  const budget = review.budget;
+  if (!budget) return '';
+  const names = (vms: readonly string[]): string =>
+    vms.length === 0 ? '—' : `${vms.slice(0, limit).map(code).join(', ')}${vms.length > limit ? ` … and ${vms.length - limit} more` : ''}`;
+  const rows: string[][] = [];
+  if (budget.maxRestarts !== undefined) rows.push(['restarts', `${budget.restarts.length} / ${budget.maxRestarts}`, budget.exceeded.includes('restarts') ? '✖ exceeded' : '✔', names(budget.restarts)]);
+  if (budget.maxMoves !== undefined) rows.push(['moves', `${budget.moves.length} / ${budget.maxMoves}`, budget.exceeded.includes('moves') ? '✖ exceeded' : '✔', names(budget.moves)]);
+  const heading = budget.exceeded.length > 0 ? '### ✖ Disruption budget exceeded' : '### Disruption budget';
+  return `${heading}\n\n${table(['limit', 'used / allowed', 'verdict', 'VMs'], rows)}`;
 }
 
 function vmTable(review: Review, limit: number): string {
@@ -213,6 +227,7 @@ function render(review: Review, layout: Layout): string {
   if (review.source === 'plan') sections.push('_Resource changes from the Terraform plan; capacity and findings from the fleet files._');
   sections.push(dataLossSection(review.dataLoss, layout.summarized ? layout.rows : Number.POSITIVE_INFINITY));
   sections.push(errorsSection(review, layout.summarized ? layout.rows : Number.POSITIVE_INFINITY));
+  sections.push(budgetSection(review, layout.summarized ? layout.rows : Number.POSITIVE_INFINITY));
   if (layout.summarized) {
     sections.push(
       `> This review was summarized to fit GitHub's comment limit (${GITHUB_COMMENT_LIMIT} characters): VM rows are counted per host and the diagram is left out. ` +

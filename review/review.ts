@@ -1,4 +1,6 @@
 /** Assembles the review from both sides: resource changes, VM verdicts, capacity, headroom and findings. */
+import type { DisruptionBudget } from '../policies/config';
+import { budgetUse } from './budget';
 import { diffFindings, hostChanges, poolChanges, type SideFindings } from './capacity';
 import { diffResources, type ResourceChange } from './resource-diff';
 import { secretComparisonNote } from './secret-values';
@@ -17,12 +19,15 @@ export interface ReviewInput {
   readonly notes?: readonly string[];
   /** Key of the digests shown for hidden values (HYPERPLAN_FINGERPRINT_KEY). @default - see review/secret-values.ts */
   readonly digestKey?: string;
+  /** Limits on restarted and moved VMs; over them the review fails. @default - no limit */
+  readonly budget?: DisruptionBudget;
 }
 
 export function buildReview(input: ReviewInput): Review {
   const changes = input.planChanges ?? diffResources(input.base.index, input.head.index, input.digestKey === undefined ? {} : { digestKey: input.digestKey });
   const secretNote = input.planChanges ? undefined : secretComparisonNote(input.base.index, input.head.index);
   const { vms, dataLoss, resources } = classifyVms(changes, input.base, input.head);
+  const budget = budgetUse(vms, input.budget);
   return {
     vms,
     dataLoss,
@@ -32,6 +37,7 @@ export function buildReview(input: ReviewInput): Review {
     resources,
     source: input.planChanges ? 'plan' : 'synth',
     notes: [...(input.notes ?? []), ...(secretNote ? [secretNote] : [])],
+    ...(budget ? { budget } : {}),
   };
 }
 
@@ -48,9 +54,10 @@ export function unprotectedDataLoss(review: Review): number {
   return review.dataLoss.filter((d) => !d.blocked).length;
 }
 
-/** 1 when the review must fail the check under `failOn`, else 0. */
+/** 1 when the review must fail the check under `failOn` (an exceeded disruption budget fails unless `none`), else 0. */
 export function reviewExitCode(review: Review, failOn: FailOn): 0 | 1 {
   const errors = (failOn === 'errors' || failOn === 'both') && newErrors(review) > 0;
   const loss = (failOn === 'data-loss' || failOn === 'both') && unprotectedDataLoss(review) > 0;
-  return errors || loss ? 1 : 0;
+  const overBudget = failOn !== 'none' && (review.budget?.exceeded.length ?? 0) > 0;
+  return errors || loss || overBudget ? 1 : 0;
 }

@@ -83,6 +83,17 @@ export interface OtherResourceChange {
   readonly reasons: readonly string[];
 }
 
+/** What a change spends of the disruption budget (present only when a limit is set). */
+export interface BudgetUse {
+  readonly maxRestarts?: number;
+  readonly maxMoves?: number;
+  /** VMs the change restarts (`restartsVm` in review/budget.ts), in review order. */
+  readonly restarts: readonly string[];
+  /** VMs the change moves to another host. */
+  readonly moves: readonly string[];
+  readonly exceeded: readonly ('restarts' | 'moves')[];
+}
+
 export interface Review {
   readonly vms: readonly VmChange[];
   readonly dataLoss: readonly DataLoss[];
@@ -94,4 +105,6 @@ export interface Review {
   readonly source: 'synth' | 'plan';
   /** Things the reader must know about how the review was made (a side that did not synthesize …). */
   readonly notes: readonly string[];
+  /** The disruption budget and what the change spends of it; absent when no limit is set. */
+  readonly budget?: BudgetUse;
 }

@@ -3,10 +3,12 @@ import { checkCommand } from './check';
 import { drainCommand } from './drain';
 import { explainCommand } from './explain';
 import { importCommand } from './import';
+import { maintenanceCommand } from './maintenance';
 import { planCommand } from './plan';
 import { reviewCommand } from './review';
 import { rulesCommand } from './rules';
 import { schemaCommand } from './schema';
+import { simulateCommand } from './simulate';
 import { synthCommand } from './synth';
 import { xmlCommand } from './xml';
 
@@ -17,6 +19,8 @@ export const commands: readonly Command[] = [
   checkCommand,
   explainCommand,
   drainCommand,
+  simulateCommand,
+  maintenanceCommand,
   reviewCommand,
   xmlCommand,
   importCommand,

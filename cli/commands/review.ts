@@ -28,6 +28,7 @@ import { affectedHosts, needsFullSynthesis, reduceSide } from '../../review/redu
 import type { SideFindings } from '../../review/capacity';
 import type { Fleet } from '../../fleet/model';
 import type { Placement } from '../../planner/types';
+import type { DisruptionBudget } from '../../policies/config';
 
 const DEFAULT_FLEET = 'fleet.yaml';
 const FORMATS = ['markdown', 'json'] as const;
@@ -45,6 +46,8 @@ export interface SideOptions {
 
 export interface SynthesizedSide extends ReviewSideInput {
   readonly notes: readonly string[];
+  /** The `budget:` of the side's policy file. */
+  readonly budget?: DisruptionBudget;
 }
 
 /** One revision loaded, placed and checked: everything but its synthesis. */
@@ -56,6 +59,8 @@ export interface PreparedSide {
   readonly notes: readonly string[];
   /** Key of the secret variables' fingerprints (HYPERPLAN_FINGERPRINT_KEY of the side's environment). */
   readonly fingerprintKey?: string;
+  /** The `budget:` of the side's policy file. */
+  readonly budget?: DisruptionBudget;
 }
 
 /**
@@ -68,7 +73,8 @@ export async function prepareSide(label: string, fleetFile: string, options: Sid
   if (!loaded.ok) throw new InputError([`review: the ${label} fleet does not load:`, ...loaded.problems.map(formatProblem)]);
   const { fleet } = loaded;
   const placement = place(fleet, readLock(fleetFile, options.lockFile));
-  const policy = evaluatePoliciesDetailed(fleet, placement, await readPolicy(fleetFile, options.policyFile, options.env, options.root));
+  const config = await readPolicy(fleetFile, options.policyFile, options.env, options.root);
+  const policy = evaluatePoliciesDetailed(fleet, placement, config);
   const errors = policy.findings.filter((f) => f.severity === 'error');
   const notes: string[] = [];
   if (errors.length > 0 || placement.unplaced.length > 0) {
@@ -78,7 +84,9 @@ export async function prepareSide(label: string, fleetFile: string, options: Sid
     );
   }
   const fingerprintKey = fingerprintKeyFrom(options.env ?? process.env);
-  return { label, fleet, placement, findings: policy, notes, ...(fingerprintKey !== undefined ? { fingerprintKey } : {}) };
+  return {
+    label, fleet, placement, findings: policy, notes, ...(fingerprintKey !== undefined ? { fingerprintKey } : {}), ...(config.budget ? { budget: config.budget } : {}),
+  };
 }
 
 /**
@@ -94,7 +102,10 @@ export function synthesizePrepared(side: PreparedSide, outDir: string, hosts?: R
   const options = side.fingerprintKey !== undefined ? { fingerprintKey: side.fingerprintKey } : {};
   buildFleetApp(app, fleet, { ...placement, unplaced: [] }, side.findings.findings.filter((f) => f.severity !== 'error'), options);
   app.synth();
-  return { index: indexSynth(readSynthOutput(outDir)), fleet: side.fleet, placement: side.placement, findings: side.findings, notes: side.notes };
+  return {
+    index: indexSynth(readSynthOutput(outDir)), fleet: side.fleet, placement: side.placement, findings: side.findings, notes: side.notes,
+    ...(side.budget ? { budget: side.budget } : {}),
+  };
 }
 
 /** Loads, places, checks and synthesizes (all of) one revision of the fleet into `outDir`. */
@@ -162,6 +173,8 @@ interface Request {
    * @default true
    */
   readonly reduce?: boolean;
+  /** Limits from the command line; each overrides the head policy file's `budget:` key of the same name. */
+  readonly budget?: DisruptionBudget;
 }
 
 /**
@@ -203,12 +216,23 @@ async function sidesFromGit(request: Request, temp: string): Promise<{ base: Syn
   return synthesizeSides(base, head, request.reduce !== false, temp);
 }
 
+/** A change that loosens its own budget says so: the reviewer sees the limits it is judged by moved. */
+function budgetNotes(base: DisruptionBudget | undefined, head: DisruptionBudget | undefined): string[] {
+  const notes: string[] = [];
+  for (const key of ['maxRestarts', 'maxMoves'] as const) {
+    if (base?.[key] === head?.[key]) continue;
+    notes.push(`This change sets the policy file's budget.${key} from ${base?.[key] ?? 'no limit'} to ${head?.[key] ?? 'no limit'}; the review applies the new value.`);
+  }
+  return notes;
+}
+
 /** Builds the review the command line asks for. */
 export async function runReview(request: Request): Promise<Review> {
   const temp = makeTempDir('review');
   try {
     let base: ReviewSideInput = { index: EMPTY_INDEX };
     let head: ReviewSideInput = { index: EMPTY_INDEX };
+    let policyBudget: DisruptionBudget | undefined;
     const notes: string[] = [];
     if (request.baseDir !== undefined || request.headDir !== undefined) {
       if (request.baseDir === undefined || request.headDir === undefined) throw new UsageError('review: --base-dir and --head-dir go together');
@@ -218,12 +242,14 @@ export async function runReview(request: Request): Promise<Review> {
       const sides = await sidesFromGit(request, temp);
       base = sides.base;
       head = sides.head;
-      notes.push(...sides.base.notes, ...sides.head.notes);
+      policyBudget = sides.head.budget;
+      notes.push(...sides.base.notes, ...sides.head.notes, ...budgetNotes(sides.base.budget, sides.head.budget));
     } else if (request.plans.length === 0) {
       throw new UsageError('review: give --base <ref>, or --base-dir and --head-dir, or --plan <file>');
     }
     const digestKey = fingerprintKeyFrom(request.io.env);
-    const keyed = digestKey === undefined ? {} : { digestKey };
+    const budget = { ...policyBudget, ...request.budget };
+    const keyed = { ...(digestKey === undefined ? {} : { digestKey }), ...(Object.keys(budget).length > 0 ? { budget } : {}) };
     if (request.plans.length === 0) return buildReview({ base, head, notes, ...keyed });
     const planned = planReview(
       request.plans.map((file) => ({ stack: request.plans.length === 1 ? 'plan' : basename(file).replace(/\.json$/, ''), document: readJson(file) })),
@@ -233,6 +259,14 @@ export async function runReview(request: Request): Promise<Review> {
   } finally {
     removeDir(temp);
   }
+}
+
+/** A whole number ≥ 0 given as `--<name> N`, or undefined. */
+function countOption(value: unknown, name: string): number | undefined {
+  const given = stringOption('review', value, name);
+  if (given === undefined) return undefined;
+  if (!/^\d+$/.test(given)) throw new UsageError(`review: --${name} needs a whole number ≥ 0, got '${given}'`);
+  return Number(given);
 }
 
 export const reviewCommand: Command = {
@@ -267,8 +301,12 @@ export const reviewCommand: Command = {
     '  --format f         markdown (default) or json',
     '  --out file         write the review to this file (atomically) instead of stdout',
     '  --fail-on what     errors | data-loss | both (default) | none: what makes the exit code 1',
+    '  --max-restarts N   disruption budget: fail when more than N VMs restart (restart, replace, or a move',
+    '                     that cannot live-migrate); overrides `budget: { maxRestarts }` of the head policy file',
+    '  --max-moves N      fail when more than N VMs move to another host (live or not); overrides `budget: { maxMoves }`',
     '',
-    'Exit codes: 0 clean, 1 new policy errors or unprotected data loss (see --fail-on), 2 bad input or usage.',
+    'Exit codes: 0 clean, 1 new policy errors or unprotected data loss (see --fail-on) or an exceeded disruption',
+    'budget (unless --fail-on none), 2 bad input or usage.',
   ].join('\n'),
   options: {
     base: { type: 'string' },
@@ -281,6 +319,8 @@ export const reviewCommand: Command = {
     format: { type: 'string' },
     out: { type: 'string' },
     'fail-on': { type: 'string' },
+    'max-restarts': { type: 'string' },
+    'max-moves': { type: 'string' },
   },
   async run(args, io) {
     const format = choiceOption<Format>('review', args.values.format, 'format', FORMATS, 'markdown');
@@ -303,6 +343,8 @@ export const reviewCommand: Command = {
     const headDir = resolve(stringOption('review', args.values['head-dir'], 'head-dir'));
     const lockFile = resolve(stringOption('review', args.values.lock, 'lock'));
     const policyFile = resolve(stringOption('review', args.values.policy, 'policy'));
+    const maxRestarts = countOption(args.values['max-restarts'], 'max-restarts');
+    const maxMoves = countOption(args.values['max-moves'], 'max-moves');
     const review = await runReview({
       io,
       ...(fleetFile !== undefined ? { fleetFile } : {}),
@@ -313,6 +355,7 @@ export const reviewCommand: Command = {
       plans,
       ...(lockFile !== undefined ? { lockFile } : {}),
       ...(policyFile !== undefined ? { policyFile } : {}),
+      budget: { ...(maxRestarts !== undefined ? { maxRestarts } : {}), ...(maxMoves !== undefined ? { maxMoves } : {}) },
     });
     const text = format === 'json' ? `${JSON.stringify(review, null, 2)}\n` : renderMarkdown(review);
     const out = resolve(stringOption('review', args.values.out, 'out'));

@@ -1,4 +1,7 @@
-/** Each example README shows what `check` and `plan` print for its fleet; this keeps them true. */
+/**
+ * Each example README shows what `check` and `plan` print for its fleet, the hybrid one (and the top-level
+ * README) also what `simulate` and `maintenance` print; this keeps them true.
+ */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../cli/main';
@@ -27,5 +30,20 @@ describe.each(['kvm', 'xen', 'hybrid'])('examples/%s/README.md', (name) => {
 
   it('shows what plan prints', async () => {
     expect(readme).toContain(`\`\`\`text\n${await output(['plan', fleet])}\n\`\`\``);
+  });
+});
+
+const FAILURE_COMMANDS = [
+  ['simulate', 'examples/hybrid/fleet.yaml', '--fail', 'any:1'],
+  ['maintenance', 'examples/hybrid/fleet.yaml', '--pool', 'kvm-pool-a', '--return'],
+];
+
+describe('failure and maintenance output', () => {
+  it.each(FAILURE_COMMANDS.map((argv) => [argv.join(' '), argv] as const))('examples/hybrid/README.md shows what %s prints', async (_, argv) => {
+    expect(readFileSync('examples/hybrid/README.md', 'utf8')).toContain(`\`\`\`text\n${await output([...argv])}\n\`\`\``);
+  });
+
+  it.each(FAILURE_COMMANDS.map((argv) => [argv.join(' '), argv] as const))('README.md shows what %s prints', async (_, argv) => {
+    expect(readFileSync('README.md', 'utf8')).toContain(`\`\`\`text\n$ npx hyperplan ${argv.join(' ')}\n${await output([...argv])}\n\`\`\``);
   });
 });

@@ -15,7 +15,26 @@ const headroom = (satisfied: boolean, reserve: PoolHeadroom['reserve'] = 'n+1'):
   name: 'p', reserve, satisfied, worstCase: ['k1'], spare: { cpu: satisfied ? 100 : -4, memoryMiB: satisfied ? 1024 : -2048 },
 });
 
+/** A placement of unpinned VMs (the pins' placement would keep them from restarting anywhere else). */
+function placedAt(f: ReturnType<typeof fleet>, placements: Record<string, string>) {
+  return { fleet: f, placement: { ...pinned(f), placements } };
+}
+// Two 64-CPU / 512 GiB hosts with 16 GiB reserved hold 496 GiB of guests each: a 300 GiB VM per host
+// cannot restart beside the other's (600 GiB), two 100 GiB ones can (200 GiB). Disks on shared storage:
+// a VM with a host-local disk is lost with its host whatever the reserve.
+const survivalFleet = (memoryMiB: number, reserve: MigrationPool['reserve'] = 'n+1') => {
+  const shared = { migrationPool: 'p', memoryMiB, disks: [disk({ pool: 'nfs-images' })] };
+  return pool({ reserve }, undefined, [vm('v1', shared), vm('v2', shared)]);
+};
+
 ruleTable('migration', {
+  'MIG-RESERVE-SURVIVAL': {
+    compliant: placedAt(survivalFleet(100 * GiB), { v1: 'k1', v2: 'k2' }),
+    nonCompliant: placedAt(survivalFleet(300 * GiB), { v1: 'k1', v2: 'k2' }),
+    targets: ['migrationPools[p]'],
+    mentions: ['promises n+1', 'losing k1', 'v1'],
+    notApplicable: placedAt(survivalFleet(300 * GiB, 'none'), { v1: 'k1', v2: 'k2' }),
+  },
   'MIG-MIXED-HYPERVISOR': {
     compliant: pool(),
     nonCompliant: pool({}, [kvmHost('k1'), xenHost('x1')]),

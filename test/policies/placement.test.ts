@@ -1,6 +1,6 @@
 import type { Fleet } from '../../fleet/model';
 import type { Placement } from '../../planner/types';
-import { fleet, kvmHost, pinned, vm } from './fixtures';
+import { disk, fleet, kvmHost, pinned, vm } from './fixtures';
 import { ruleTable } from './rule-table';
 
 const TWO_ZONES = [kvmHost('k1', { zone: 'a' }), kvmHost('k2', { zone: 'a' }), kvmHost('k3', { zone: 'b' })];
@@ -11,7 +11,22 @@ function withUsage(f: Fleet, cpuUsed: number): { fleet: Fleet; placement: Placem
 }
 const unplacedFleet = fleet({ hosts: [kvmHost('k1'), kvmHost('k2'), kvmHost('k3')], vms: [vm('big')] });
 
+/** Disks on shared storage: a member with a host-local disk is lost with its host. */
+const zoneGroup = (pin: boolean) => {
+  const member = (name: string, host: string) => vm(name, { antiAffinity: 'web', disks: [disk({ pool: 'nfs-images' })], ...(pin ? { host } : {}) });
+  return fleet({ hosts: TWO_ZONES, vms: [member('w1', 'k1'), member('w2', 'k2')] });
+};
+
 ruleTable('placement', {
+  // Zone a (k1, k2) fails: pinned members cannot restart anywhere; unpinned, one restarts on k3 (zone b)
+  // and the hard anti-affinity keeps the other off it, so the group still has a member running.
+  'PLC-ZONE-LOSS-ANTI-AFFINITY': {
+    compliant: { fleet: zoneGroup(false), placement: { ...pinned(zoneGroup(false)), placements: { w1: 'k1', w2: 'k2' } } },
+    nonCompliant: zoneGroup(true),
+    targets: ['vms[w1]'],
+    mentions: ['zone a', 'anti-affinity group web', 'w1, w2'],
+    notApplicable: fleet({ hosts: [kvmHost('k1'), kvmHost('k2')], vms: [vm('w1', { host: 'k1', antiAffinity: 'web' }), vm('w2', { host: 'k2', antiAffinity: 'web' })] }),
+  },
   'PLC-ISOLATED-SHARED-HOST': {
     compliant: fleet({ hosts: [kvmHost('k1'), kvmHost('k2')], vms: [vm('i', { host: 'k1', securityClass: 'isolated' }), vm('w', { host: 'k2' })] }),
     nonCompliant: fleet({ vms: [vm('i', { host: 'kvm-a1', securityClass: 'isolated' }), vm('w', { host: 'kvm-a1' })] }),
