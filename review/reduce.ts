@@ -20,7 +20,7 @@ import { effectiveVm } from '../fleet/effective-vm';
 import type { Fleet, Host, MigrationPool, StackSpec, Vm } from '../fleet/model';
 import { Secret } from '../fleet/secret';
 import type { Placement } from '../planner/types';
-import { stackSpecs } from '../stacks/fleet-app';
+import { stackSpecs } from '../fleet/stack-specs';
 import { fleetIndex } from '../stacks/fleet-index';
 import { nameRecord } from '../fleet/name-record';
 

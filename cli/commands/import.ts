@@ -4,11 +4,11 @@
  * warning per element or attribute; nothing is dropped silently.
  */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
 import { fleetText, formatDiagnostic, importDomains, type ImportHypervisor, type ImportInput } from '../../libvirt/import';
 import type { Command } from '../command';
 import { EXIT_OK, InputError, UsageError } from '../../io/errors';
 import { choiceOption } from '../options';
+import { pathResolver } from '../paths';
 
 export const importCommand: Command = {
   name: 'import',
@@ -43,7 +43,7 @@ export const importCommand: Command = {
     const unreadable: string[] = [];
     for (const file of args.positionals) {
       try {
-        inputs.push({ file, text: readFileSync(isAbsolute(file) ? file : join(io.cwd, file), 'utf8') });
+        inputs.push({ file, text: readFileSync(pathResolver(io)(file), 'utf8') });
       } catch (error) {
         unreadable.push(`${file}:1:1: error: cannot read: ${error instanceof Error ? error.message : String(error)}`);
       }

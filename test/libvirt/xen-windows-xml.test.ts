@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { terraformId } from '../../constructs/terraform-id';
 import { filesToCheck, renderStack, type RenderedFile, type SynthesizedStack } from '../../libvirt/render-stack';
 import { validateXmlFiles, type XmlFileToCheck } from '../../libvirt/validate';
-import { synthesizeFleet } from '../../stacks/fleet-app';
+import { synthesizeFleet } from '../../pipeline/synth';
 import { SKIP_TOOLS } from './tools';
 
 const FLEET = `apiVersion: hyperplan/v1

@@ -1,7 +1,7 @@
 /** Pairs of fleets synthesized through the real pipeline, and the review's verdict on each change. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marked, type Token } from 'marked';
-import type { SynthesizedSide } from '../../cli/commands/review';
+import type { SynthesizedSide } from '../../pipeline/review';
 import { REVIEW_MARKER, renderMarkdown } from '../../review/markdown';
 import { reviewExitCode } from '../../review/review';
 import type { Review, VmChange } from '../../review/types';
