@@ -9,7 +9,7 @@ import type { Fleet, Host, StackSpec } from '../fleet/model';
 import type { Placement } from '../planner/types';
 import type { Finding } from '../policies/finding';
 import { stackSpecs } from '../fleet/stack-specs';
-import { fleetIndex } from './fleet-index';
+import { placedFleetIndex } from './fleet-index';
 import { FleetStack, HybridStack, isKvmHost, isXenHost, KvmStack, XenStack } from './fleet-stack';
 
 const FINDING_TARGET = /^(vms|hosts|migrationPools)\[([^\]]+)\]/;
@@ -61,7 +61,7 @@ function newStack(
  * holds, each with the findings that concern it. Throws when a host is in no stack or in two.
  */
 export function buildFleetApp(app: App, fleet: Fleet, placement: Placement, findings: readonly Finding[], options: FleetAppOptions = {}): FleetStack[] {
-  const index = fleetIndex(fleet, placement);
+  const index = placedFleetIndex(fleet, placement);
   const specs = stackSpecs(fleet);
   const stackOfHost = new Map<string, string>();
   const problems: string[] = [];
