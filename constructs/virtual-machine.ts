@@ -26,7 +26,7 @@ import {
 import { checkProps, type PropCheck } from './prop-checks';
 import { SecretVariables } from './secret-variables';
 import { named } from './terraform-id';
-import { HOST_ADDRESS_PARTS } from '../fleet/terraform-names';
+import { HOST_ADDRESS_PARTS, LIBVIRT_NAMES } from '../fleet/terraform-names';
 
 export interface VirtualMachineProps {
   /** The VM's concrete settings for the host's hypervisor (`effectiveVm(fleet, vm, host.hypervisor)`). */
@@ -200,7 +200,7 @@ export class VirtualMachine extends Construct {
     const pool = host.pool(disk.pool).name;
     const base = {
       provider: host.provider,
-      name: `${vmName}-disk${disk.index}.${FILE_EXTENSION[disk.format]}`,
+      name: LIBVIRT_NAMES.diskVolume(vmName, disk.index, FILE_EXTENSION[disk.format]),
       pool,
       target: { format: { type: disk.format } },
       ...(disk.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
