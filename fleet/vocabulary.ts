@@ -26,7 +26,19 @@ export const MIGRATION_TRANSPORTS = ['tls', 'tunnelled', 'plain'] as const;
 export const PLACEMENT_STRATEGIES = ['spread', 'pack'] as const;
 export const NETWORK_MODES = ['nat', 'bridge', 'isolated', 'route', 'open'] as const;
 export const STORAGE_POOL_TYPES = [
-  'dir', 'fs', 'netfs', 'logical', 'disk', 'iscsi', 'iscsi-direct', 'scsi', 'mpath', 'rbd', 'gluster', 'zfs', 'vstorage',
+  'dir',
+  'fs',
+  'netfs',
+  'logical',
+  'disk',
+  'iscsi',
+  'iscsi-direct',
+  'scsi',
+  'mpath',
+  'rbd',
+  'gluster',
+  'zfs',
+  'vstorage',
 ] as const;
 export const GRAPHICS_TYPES = ['vnc', 'spice'] as const;
 /** Huge page sizes a VM may name (besides `true`, the host's default size). */

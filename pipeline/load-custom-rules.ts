@@ -12,7 +12,8 @@ import { confinedPath, OutsideRepositoryError, type ReadBoundary } from '../flee
 import type { Rule } from '../policies/rule';
 import { ruleShapeProblems } from '../policies/custom-rule-shape';
 
-export type CustomRulesResult = { readonly ok: true; readonly rules: readonly Rule[] } | { readonly ok: false; readonly problems: readonly string[] };
+export type CustomRulesResult =
+  { readonly ok: true; readonly rules: readonly Rule[] } | { readonly ok: false; readonly problems: readonly string[] };
 
 function candidates(module: Record<string, unknown>): Record<string, unknown>[] {
   const values = Object.values(module).flatMap((v) => (Array.isArray(v) ? v : [v]));
@@ -45,12 +46,16 @@ export async function loadCustomRules(
         problems.push(`${where}: custom rule module ${error.message}`);
         continue;
       }
-      problems.push(`${where}: cannot load custom rule module ${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      problems.push(
+        `${where}: cannot load custom rule module ${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      );
       continue;
     }
     const found = candidates(module);
     if (found.length === 0) {
-      problems.push(`${where}: ${path} exports no rule; export a Rule object (with id, pack, severity, summary, rationale, sources, check) as default`);
+      problems.push(
+        `${where}: ${path} exports no rule; export a Rule object (with id, pack, severity, summary, rationale, sources, check) as default`,
+      );
       continue;
     }
     for (const candidate of found) {

@@ -6,7 +6,8 @@ import type { ReadBoundary } from '../fleet/confine';
 import { loadCustomRules } from './load-custom-rules';
 import { parsePolicyFile, POLICY_FILE_NAME } from '../policies/policy-file';
 
-export type PolicyLoadResult = { readonly ok: true; readonly config: PolicyConfig } | { readonly ok: false; readonly problems: readonly string[] };
+export type PolicyLoadResult =
+  { readonly ok: true; readonly config: PolicyConfig } | { readonly ok: false; readonly problems: readonly string[] };
 
 export interface PolicyLoadOptions {
   /** Date suppression expiry is judged against (YYYY-MM-DD). @default - today's UTC date: this module is the I/O edge */

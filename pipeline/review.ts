@@ -15,7 +15,16 @@ import { evaluatePoliciesDetailed } from '../policies/engine';
 import { buildFleetApp } from '../stacks/fleet-app';
 import type { SideFindings } from '../review/capacity';
 import {
-  existsAt, gitTopLevel, makeTempDir, materializeFile, materializeTree, readJson, readSynthOutput, removeDir, repoPath, resolveCommit,
+  existsAt,
+  gitTopLevel,
+  makeTempDir,
+  materializeFile,
+  materializeTree,
+  readJson,
+  readSynthOutput,
+  removeDir,
+  repoPath,
+  resolveCommit,
 } from '../review/git';
 import { affectedHosts, needsFullSynthesis, reduceSide } from '../review/reduce';
 import { buildReview, type ReviewSideInput } from '../review/review';
@@ -82,9 +91,21 @@ export function synthesizePrepared(side: PreparedSide, outDir: string, hosts?: R
   mkdirSync(outDir, { recursive: true });
   const app = new App({ outdir: outDir, hclOutput: false, stackTraces: false });
   const options = side.fingerprintKey !== undefined ? { fingerprintKey: side.fingerprintKey } : {};
-  buildFleetApp(app, fleet, { ...placement, unplaced: [] }, side.findings.findings.filter((f) => f.severity !== 'error'), options);
+  buildFleetApp(
+    app,
+    fleet,
+    { ...placement, unplaced: [] },
+    side.findings.findings.filter((f) => f.severity !== 'error'),
+    options,
+  );
   app.synth();
-  return { index: indexSynth(readSynthOutput(outDir)), fleet: side.fleet, placement: side.placement, findings: side.findings, notes: side.notes };
+  return {
+    index: indexSynth(readSynthOutput(outDir)),
+    fleet: side.fleet,
+    placement: side.placement,
+    findings: side.findings,
+    notes: side.notes,
+  };
 }
 
 /** Loads, places, checks and synthesizes (all of) one revision of the fleet into `outDir`. */
@@ -113,7 +134,10 @@ interface MissingSide {
 export async function prepareGitSide(request: GitSideRequest, workDir: string): Promise<PreparedSide | MissingSide> {
   const commit = resolveCommit(request.repo, request.ref);
   if (!existsAt(request.repo, commit, request.fleet)) {
-    return { missing: true, notes: [`${request.fleet} does not exist at ${request.ref}: everything in the ${request.label} counts as new.`] };
+    return {
+      missing: true,
+      notes: [`${request.fleet} does not exist at ${request.ref}: everything in the ${request.label} counts as new.`],
+    };
   }
   const tree = join(workDir, 'tree');
   mkdirSync(tree, { recursive: true });
@@ -121,12 +145,19 @@ export async function prepareGitSide(request: GitSideRequest, workDir: string): 
   // the default policy file.
   materializeTree(request.repo, commit, posix.dirname(request.fleet), tree);
   const options: { lockFile?: string; policyFile?: string } = {};
-  for (const [key, path] of [['lockFile', request.lock], ['policyFile', request.policy]] as const) {
+  for (const [key, path] of [
+    ['lockFile', request.lock],
+    ['policyFile', request.policy],
+  ] as const) {
     if (path === undefined || !existsAt(request.repo, commit, path)) continue;
     materializeFile(request.repo, commit, path, tree);
     options[key] = join(tree, path);
   }
-  return prepareSide(`${request.label} (${request.ref})`, join(tree, request.fleet), { ...options, root: tree, ...(request.env ? { env: request.env } : {}) });
+  return prepareSide(`${request.label} (${request.ref})`, join(tree, request.fleet), {
+    ...options,
+    root: tree,
+    ...(request.env ? { env: request.env } : {}),
+  });
 }
 
 /** Synthesizes the fleet as it is in commit `ref`, from files read out of git into a temporary directory. */
@@ -201,7 +232,8 @@ export async function runReview(request: ReviewRequest): Promise<Review> {
     let head: ReviewSideInput = { index: EMPTY_INDEX };
     const notes: string[] = [];
     if (request.baseDir !== undefined || request.headDir !== undefined) {
-      if (request.baseDir === undefined || request.headDir === undefined) throw new UsageError('review: --base-dir and --head-dir go together');
+      if (request.baseDir === undefined || request.headDir === undefined)
+        throw new UsageError('review: --base-dir and --head-dir go together');
       base = { index: indexSynth(readSynthOutput(request.baseDir)) };
       head = { index: indexSynth(readSynthOutput(request.headDir)) };
     } else if (request.base !== undefined) {
@@ -216,10 +248,19 @@ export async function runReview(request: ReviewRequest): Promise<Review> {
     const keyed = digestKey === undefined ? {} : { digestKey };
     if (request.plans.length === 0) return buildReview({ base, head, notes, ...keyed });
     const planned = planReview(
-      request.plans.map((file) => ({ stack: request.plans.length === 1 ? 'plan' : basename(file).replace(/\.json$/, ''), document: readJson(file) })),
+      request.plans.map((file) => ({
+        stack: request.plans.length === 1 ? 'plan' : basename(file).replace(/\.json$/, ''),
+        document: readJson(file),
+      })),
       digestKey,
     );
-    return buildReview({ base: { ...base, index: planned.base }, head: { ...head, index: planned.head }, planChanges: planned.changes, notes, ...keyed });
+    return buildReview({
+      base: { ...base, index: planned.base },
+      head: { ...head, index: planned.head },
+      planChanges: planned.changes,
+      notes,
+      ...keyed,
+    });
   } finally {
     removeDir(temp);
   }

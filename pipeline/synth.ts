@@ -132,7 +132,9 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   await replaceDirectoryAtomic(options.outDir, (dir) => {
     const app = new App({ outdir: dir, hclOutput: false, stackTraces: false });
     stage('building stacks');
-    const built = withoutCreationStacks(() => buildFleetApp(app, fleet, placement, findings, fingerprintKey === undefined ? {} : { fingerprintKey }));
+    const built = withoutCreationStacks(() =>
+      buildFleetApp(app, fleet, placement, findings, fingerprintKey === undefined ? {} : { fingerprintKey }),
+    );
     try {
       stage('synthesizing');
       withoutCreationStacks(() => app.synth());

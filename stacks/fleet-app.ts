@@ -10,7 +10,7 @@ import type { Placement } from '../planner/types';
 import type { Finding } from '../policies/finding';
 import { stackSpecs } from '../fleet/stack-specs';
 import { placedFleetIndex } from './fleet-index';
-import { FleetStack, HybridStack, isKvmHost, isXenHost, KvmStack, XenStack } from './fleet-stack';
+import { type FleetStack, HybridStack, isKvmHost, isXenHost, KvmStack, XenStack } from './fleet-stack';
 
 const FINDING_TARGET = /^(vms|hosts|migrationPools)\[([^\]]+)\]/;
 

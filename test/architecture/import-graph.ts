@@ -104,7 +104,8 @@ export function sourceFiles(root: string): string[] {
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name) && !(dir === root && entry.name.startsWith('.') && entry.name !== '.gen')) walk(join(dir, entry.name));
+        if (!SKIPPED_DIRS.has(entry.name) && !(dir === root && entry.name.startsWith('.') && entry.name !== '.gen'))
+          walk(join(dir, entry.name));
       } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') && !entry.name.endsWith('.test.ts')) {
         files.push(relative(root, join(dir, entry.name)).split(sep).join('/'));
       }
@@ -116,7 +117,9 @@ export function sourceFiles(root: string): string[] {
 
 /** The repository file a relative specifier names (`./x` → `x.ts` or `x/index.ts`), or undefined. */
 function resolveSpecifier(root: string, from: string, specifier: string, known: ReadonlySet<string>): string | undefined {
-  const base = relative(root, resolve(root, dirname(from), specifier)).split(sep).join('/');
+  const base = relative(root, resolve(root, dirname(from), specifier))
+    .split(sep)
+    .join('/');
   for (const candidate of [base, `${base}.ts`, `${base}/index.ts`, base.replace(/\.js$/, '.ts')]) {
     if (known.has(candidate)) return candidate;
   }

@@ -27,7 +27,11 @@ describe('fleetIndex', () => {
     const f = fleet();
     const names = f.vms.map((v) => v.name);
     const onKvm = Object.fromEntries(names.map((n) => [n, 'kvm-1']));
-    expect(vmsByHost(f, onKvm).get('kvm-1')?.map((v) => v.name)).toEqual(names);
+    expect(
+      vmsByHost(f, onKvm)
+        .get('kvm-1')
+        ?.map((v) => v.name),
+    ).toEqual(names);
     expect(vmsByHost(f, onKvm)).toBe(vmsByHost(f, onKvm));
     expect(vmsByHost(f, {}).size).toBe(0);
   });

@@ -32,7 +32,7 @@ vms:
 const work = mkdtempSync(join(tmpdir(), 'hyperplan-xen-xml-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-let files: RenderedFile[] = [];
+const files: RenderedFile[] = [];
 const checks: XmlFileToCheck[] = [];
 const domain = (name: string): string => files.find((f) => f.kind === 'domain' && f.name === name)!.xml;
 

@@ -163,7 +163,7 @@ describe('review of fleet changes', () => {
     expect(markdown).toContain(REVIEW_MARKER);
     expect(markdown.split('\n')[0]).toBe('**hyperplan review:** 1 created, 1 moved, 2 restarted, ⚠ 1 data volume at risk, 0 policy errors');
     const tokens: Token[] = [];
-    marked.walkTokens(marked.lexer(markdown), (token) => {
+    void marked.walkTokens(marked.lexer(markdown), (token) => {
       tokens.push(token);
     });
     expect(tokens.some((t) => t.type === 'table')).toBe(true);
