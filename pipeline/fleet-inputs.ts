@@ -78,7 +78,8 @@ export function fingerprintKeyFrom(env: Readonly<Record<string, string | undefin
   if (key === undefined || key === '') return undefined;
   if (key.length < MIN_FINGERPRINT_KEY_LENGTH) {
     throw new InputError([
-      `${FINGERPRINT_KEY_ENV} is ${key.length} characters long; use a random key of at least ${MIN_FINGERPRINT_KEY_LENGTH} (e.g. openssl rand -hex 32)`,
+      `${FINGERPRINT_KEY_ENV} is ${key.length} characters long; ` +
+        `use a random key of at least ${MIN_FINGERPRINT_KEY_LENGTH} (e.g. openssl rand -hex 32)`,
     ]);
   }
   return key;

@@ -73,7 +73,8 @@ export async function prepareSide(label: string, fleetFile: string, options: Sid
   const notes: string[] = [];
   if (errors.length > 0 || placement.unplaced.length > 0) {
     notes.push(
-      `The ${label} has ${errors.length} policy error(s) and ${placement.unplaced.length} unplaced VM(s), so \`hyperplan synth\` stops there; ` +
+      `The ${label} has ${errors.length} policy error(s) and ${placement.unplaced.length} unplaced VM(s), ` +
+        'so `hyperplan synth` stops there; ' +
         'the changes shown are what it synthesizes once they are fixed.',
     );
   }

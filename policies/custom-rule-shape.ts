@@ -9,7 +9,9 @@ const PACKS: ReadonlySet<unknown> = new Set([...PACK_NAMES, CUSTOM_PACK]);
 export function ruleShapeProblems(value: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const isText = (key: string): boolean => typeof value[key] === 'string' && (value[key] as string).trim() !== '';
-  if (!isText('id') || !RULE_ID.test(value.id as string)) problems.push(`id must be an upper-case dashed id such as ACME-NO-IDE, got ${JSON.stringify(value.id)}`);
+  if (!isText('id') || !RULE_ID.test(value.id as string)) {
+    problems.push(`id must be an upper-case dashed id such as ACME-NO-IDE, got ${JSON.stringify(value.id)}`);
+  }
   if (!PACKS.has(value.pack)) problems.push(`pack must be one of ${[...PACKS].join(', ')}, got ${JSON.stringify(value.pack)}`);
   if (!SEVERITIES.has(value.severity)) problems.push(`severity must be error, warning or info, got ${JSON.stringify(value.severity)}`);
   if (!isText('summary')) problems.push('summary must be a non-empty string');

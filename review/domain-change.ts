@@ -36,11 +36,13 @@ function migrationAdvice(base: SideLookup, head: SideLookup, vm: string, from: T
     pool.hosts.includes(toHost) &&
     (spec?.disks ?? []).every((d) => sharedPools.has(d.pool));
   if (live) {
+    const command = migrateCommand(vm, hostUri(base, from), hostUri(head, to), { transport: migrationTransport(pool) });
     return {
       mode: 'live',
       text:
-        `live-migrate first with: ${migrateCommand(vm, hostUri(base, from), hostUri(head, to), { transport: migrationTransport(pool) })}, ` +
-        `then \`terraform state mv ${from.address} ${to.address}\` (and the same for its volumes; across stacks: \`terraform state rm\` + \`terraform import\`), ` +
+        `live-migrate first with: ${command}, ` +
+        `then \`terraform state mv ${from.address} ${to.address}\` ` +
+        '(and the same for its volumes; across stacks: `terraform state rm` + `terraform import`), ' +
         'so Terraform neither destroys nor recreates it',
     };
   }
@@ -97,7 +99,8 @@ function moved(base: SideLookup, head: SideLookup, vm: string, before: TfResourc
   const reasons = [`moved from ${from} to ${to}${why ? `: ${why}` : ''}`, migration.text];
   if (before.key === after.key) {
     reasons.push(
-      'same Terraform address, new provider: Terraform creates the domain on the new host and forgets the old one without destroying it; shut it down by hand or migrate first',
+      'same Terraform address, new provider: Terraform creates the domain on the new host and forgets the old one without destroying it; ' +
+        'shut it down by hand or migrate first',
     );
   }
   // References name host-scoped resources (`kvm_1_…` → `kvm_2_…`): they differ on every move.
@@ -120,7 +123,8 @@ export function classifyDomain(base: SideLookup, head: SideLookup, vm: string, b
     return {
       kind: 'replace',
       reasons: [
-        `the Terraform address changes from ${before.key} to ${after.key}: destroyed and recreated unless moved in state (\`terraform state mv\`) first`,
+        `the Terraform address changes from ${before.key} to ${after.key}: ` +
+          'destroyed and recreated unless moved in state (`terraform state mv`) first',
       ],
     };
   }
