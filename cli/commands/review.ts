@@ -12,12 +12,11 @@ import { writeFileAtomic } from '../../io/atomic-write';
 import { LOCK_FILE_NAME } from '../../pipeline/fleet-inputs';
 import { runReview } from '../../pipeline/review';
 import { choiceOption, stringOption } from '../options';
-import { pathResolver } from '../paths';
+import { DEFAULT_FLEET, fleetArgument, pathResolver } from '../paths';
 import { POLICY_FILE_NAME } from '../../policies/policy-file';
 import { renderMarkdown } from '../../review/markdown';
 import { FAIL_ON_VALUES, reviewExitCode, type FailOn } from '../../review/review';
 
-const DEFAULT_FLEET = 'fleet.yaml';
 const FORMATS = ['markdown', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -81,8 +80,7 @@ export const reviewCommand: Command = {
     const plans = Array.isArray(args.values.plan) ? args.values.plan.map((p) => resolve(stringOption('review', p, 'plan')) as string) : [];
     let fleetFile: string | undefined;
     if (base !== undefined) {
-      fleetFile = resolve(given ?? (existsSync(resolvePath(DEFAULT_FLEET)) ? DEFAULT_FLEET : io.env.HYPERPLAN_FLEET));
-      if (fleetFile === undefined) throw new UsageError(`review: no fleet file given, no ${DEFAULT_FLEET} here and HYPERPLAN_FLEET is not set`);
+      fleetFile = resolvePath(fleetArgument('review', given, io));
       if (head === undefined && !existsSync(fleetFile)) throw new InputError([`${fleetFile}: fleet file not found`]);
       if (!existsSync(dirname(fleetFile))) throw new InputError([`${dirname(fleetFile)}: directory not found`]);
     }
