@@ -8,9 +8,9 @@ import { formatProblem, loadFleet } from './fleet/index';
 import { place } from './planner/plan';
 import { evaluatePolicies } from './policies/engine';
 import { withoutCreationStacks } from './stacks/creation-stacks';
-import { readLock, readPolicy } from './cli/fleet-inputs';
+import { fingerprintKeyFrom, readLock, readPolicy } from './pipeline/fleet-inputs';
 import { InputError } from './io/errors';
-import { buildFleetApp, fingerprintKeyFrom } from './stacks/fleet-app';
+import { buildFleetApp } from './stacks/fleet-app';
 
 process.env.CHECKPOINT_DISABLE = '1';
 // cdktf lets SYNTH_HCL_OUTPUT override `hclOutput`; the output contract is JSON.

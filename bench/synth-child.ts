@@ -3,7 +3,7 @@
  * Usage: node --import tsx bench/synth-child.ts <fleet.yaml> <outDir> [lockFile]
  * Prints one JSON line on stdout: { "seconds": <synthesis wall time>, "maxRssMiB": <peak RSS> }.
  */
-import { synthesizeFleet } from '../stacks/fleet-app';
+import { synthesizeFleet } from '../pipeline/synth';
 
 export interface SynthChildReport {
   readonly seconds: number;

@@ -1,5 +1,5 @@
 /** How commands that synthesize report a stop at the policy gate: one line per error and unplaced VM. */
-import type { PolicyGateError } from '../stacks/fleet-app';
+import type { PolicyGateError } from '../pipeline/synth';
 
 export function gateReport(error: PolicyGateError, unchanged: string): string {
   const lines = [`synthesis stopped, ${unchanged} left unchanged:`];

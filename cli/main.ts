@@ -1,11 +1,12 @@
 /** The `hyperplan` command: argument parsing, dispatch, and the one place errors become exit codes. */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { delimiter, resolve } from 'node:path';
+import { delimiter } from 'node:path';
 import { ALLOW_PATHS_ENV } from '../fleet/confine';
 import { commands } from './commands/index';
 import { EXIT_BAD_INPUT, InputError, UsageError } from '../io/errors';
 import type { Command, Io } from './command';
+import { pathResolver } from './paths';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -41,15 +42,16 @@ function topLevelHelp(): string {
 function withAllowedPaths(args: readonly string[], io: Io): { args: string[]; io: Io } {
   const rest: string[] = [];
   const allowed: string[] = [];
+  const resolve = pathResolver(io);
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] as string;
     if (arg === '--allow-path') {
       const dir = args[i + 1];
       if (dir === undefined || dir.startsWith('--')) throw new UsageError("--allow-path needs a directory, e.g. --allow-path /srv/secrets");
-      allowed.push(resolve(io.cwd, dir));
+      allowed.push(resolve(dir));
       i += 1;
     } else if (arg.startsWith('--allow-path=')) {
-      allowed.push(resolve(io.cwd, arg.slice('--allow-path='.length)));
+      allowed.push(resolve(arg.slice('--allow-path='.length)));
     } else {
       rest.push(arg);
     }

@@ -9,7 +9,7 @@ import type { CloudInit as CloudInitSpec } from '../fleet/model';
 import { CloudinitDisk, Volume, type LibvirtProvider } from './libvirt-bindings';
 import { SecretVariables } from './secret-variables';
 import { named } from './terraform-id';
-import { HOST_ADDRESS_PARTS } from '../fleet/terraform-names';
+import { HOST_ADDRESS_PARTS, LIBVIRT_NAMES } from '../fleet/terraform-names';
 
 export interface CloudInitProps {
   /** Name of the VM; instance id and host name of the guest. */
@@ -83,7 +83,7 @@ export class CloudInit extends Construct {
     this.disk = named(
       new CloudinitDisk(this, 'disk', {
         provider: props.provider,
-        name: `${vmName}-cloudinit`,
+        name: LIBVIRT_NAMES.cloudInitDisk(vmName),
         userData: renderUserData(vmName, cloudInit, passwordExpression),
         metaData: renderMetaData(vmName),
         ...(cloudInit.networkConfig ? { networkConfig: escapeTemplate(cloudInit.networkConfig) } : {}),
@@ -94,7 +94,7 @@ export class CloudInit extends Construct {
     this.volume = named(
       new Volume(this, 'volume', {
         provider: props.provider,
-        name: `${vmName}-cloudinit.iso`,
+        name: LIBVIRT_NAMES.cloudInitVolume(vmName),
         pool: props.pool,
         target: { format: { type: 'raw' } },
         create: { content: { url: this.disk.path } },

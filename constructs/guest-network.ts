@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import type { Network as NetworkSpec } from '../fleet/model';
-import { ipv4ToNumber, numberToIpv4 } from '../fleet/schema';
+import { ipv4ToNumber, numberToIpv4 } from '../fleet/ipv4';
 import { MAX_NETWORK_PREFIX, MIN_NETWORK_PREFIX, needsCidr } from '../fleet/synthesis-checks';
 import { Network, type LibvirtProvider, type NetworkConfig } from './libvirt-bindings';
 import { checkProps, type PropCheck } from './prop-checks';

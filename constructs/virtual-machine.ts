@@ -28,7 +28,7 @@ import {
 import { checkProps, type PropCheck } from './prop-checks';
 import { SecretVariables } from './secret-variables';
 import { named } from './terraform-id';
-import { HOST_ADDRESS_PARTS } from '../fleet/terraform-names';
+import { HOST_ADDRESS_PARTS, LIBVIRT_NAMES } from '../fleet/terraform-names';
 import { createsVolume } from '../fleet/guest-devices';
 
 export interface VirtualMachineProps {
@@ -246,7 +246,7 @@ export class VirtualMachine extends Construct {
     const pool = host.pool(disk.pool!).name;
     const base = {
       provider: host.provider,
-      name: `${vmName}-disk${disk.index}.${FILE_EXTENSION[disk.format]}`,
+      name: LIBVIRT_NAMES.diskVolume(vmName, disk.index, FILE_EXTENSION[disk.format]),
       pool,
       target: { format: { type: disk.format } },
       ...(disk.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),

@@ -6,7 +6,8 @@
 import { imagePathFormat, PREALLOCATED_LUN_POOL_TYPES } from './effective-vm';
 import type { StoragePoolType } from './model';
 import type { PathProblem, PathSegment } from './problems';
-import { cidrProblem, ipv4ToNumber, isIpv4, STORAGE_POOL_TYPES } from './schema';
+import { cidrProblem, ipv4ToNumber, isIpv4 } from './ipv4';
+import { STORAGE_POOL_TYPES } from './vocabulary';
 import type { Section } from './schema';
 
 /** Declared names per section, in file order: name → index of its first declaration. */

@@ -8,6 +8,7 @@ import type {
   NetworkDiskSource, NicType, StoragePool, StoragePoolType, Vm, VmArch, XenGuestType,
 } from './model';
 import { DEFAULT_ARCH, hasBuiltinIde, isX86, KVM_ARCH_DEFAULT_MACHINE } from './guest-devices';
+import { fleetIndex } from './fleet-index';
 
 /** KVM machine type: PCIe, modern hotplug; libvirt keeps "pc" unless asked (research: KVM-MACHINE-Q35). */
 export const KVM_DEFAULT_MACHINE = 'q35';
@@ -211,28 +212,6 @@ export function pciAddress(address: string): PciAddress {
   return { domain, bus, slot, function: fn };
 }
 
-interface FleetLookup {
-  readonly migrationPools: ReadonlyMap<string, MigrationPool>;
-  readonly images: ReadonlyMap<string, Image>;
-  readonly pools: ReadonlyMap<string, StoragePool>;
-}
-
-/** Name → object maps per fleet, built once: effectiveVm runs for every VM of fleets of 20,000. */
-const lookups = new WeakMap<Fleet, FleetLookup>();
-
-function lookup(fleet: Fleet): FleetLookup {
-  let found = lookups.get(fleet);
-  if (!found) {
-    found = {
-      migrationPools: new Map(fleet.migrationPools.map((p) => [p.name, p])),
-      images: new Map(fleet.images.map((i) => [i.name, i])),
-      pools: new Map(fleet.pools.map((p) => [p.name, p])),
-    };
-    lookups.set(fleet, found);
-  }
-  return found;
-}
-
 function poolCpu(pool: MigrationPool | undefined): EffectiveCpu | undefined {
   if (!pool) return undefined;
   if (pool.cpuModel === 'host-model' || pool.cpuModel === 'host-passthrough') return { mode: pool.cpuModel };
@@ -248,7 +227,7 @@ function declaredCpu(vm: Vm): EffectiveCpu | undefined {
 function kvmCpu(fleet: Fleet, vm: Vm): EffectiveCpu {
   const declared = declaredCpu(vm);
   if (declared) return declared;
-  const pool = vm.migrationPool === undefined ? undefined : lookup(fleet).migrationPools.get(vm.migrationPool);
+  const pool = vm.migrationPool === undefined ? undefined : fleetIndex(fleet).migrationPools.get(vm.migrationPool);
   return poolCpu(pool) ?? { mode: fleet.defaults.kvm.vm.cpuMode ?? KVM_DEFAULT_CPU_MODE };
 }
 
@@ -259,7 +238,7 @@ export function imagePathFormat(path: string): DiskFormat {
 
 function imageOf(fleet: Fleet, image: string | undefined): { source: string; format: DiskFormat; pvhCapable: boolean } | undefined {
   if (!image) return undefined;
-  const named = lookup(fleet).images.get(image);
+  const named = fleetIndex(fleet).images.get(image);
   if (named) return named;
   return { source: image, format: imagePathFormat(image), pvhCapable: true };
 }
@@ -350,7 +329,7 @@ function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
     // A CD-ROM keeps libvirt's own cache and I/O modes unless the fleet names them: its ISO is read-only.
     const cache = disk.cache ?? (cdrom ? undefined : (defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined)));
     const image = imageOf(fleet, disk.image);
-    const poolType = disk.pool === undefined ? undefined : lookup(fleet).pools.get(disk.pool)?.type;
+    const poolType = disk.pool === undefined ? undefined : fleetIndex(fleet).storagePools.get(disk.pool)?.type;
     const rawOnly = poolType !== undefined && RAW_ONLY_POOL_TYPES.has(poolType);
     const format =
       disk.format ??

@@ -8,33 +8,38 @@
  */
 import type { DiskDevice, DiskSecretType, MacvtapMode, NetworkDiskProtocol, NicType, VmArch } from './guest-devices';
 import type { Secret } from './secret';
+import type {
+  CPU_MODES, DISK_BUSES, DISK_CACHES, DISK_FORMATS, DISK_IO_MODES, FIRMWARES, GRAPHICS_TYPES, GUEST_OSES, HOST_DISTROS, HYPERVISORS,
+  MIGRATION_TRANSPORTS, NETWORK_MODES, NUMA_POLICIES, PLACEMENT_STRATEGIES, POOL_RESERVES, SECURITY_CLASSES, STORAGE_POOL_TYPES,
+  VM_HYPERVISORS, WORKLOADS, XEN_GUEST_TYPES,
+} from './vocabulary';
 
 export type { DiskDevice, DiskSecretType, MacvtapMode, NetworkDiskProtocol, NicType, VmArch } from './guest-devices';
 
-export type Hypervisor = 'kvm' | 'xen';
-export type VmHypervisor = Hypervisor | 'auto';
-export type SecurityClass = 'general' | 'sensitive' | 'isolated';
-export type Workload = 'general' | 'io-heavy' | 'network-heavy' | 'latency-critical' | 'vdi';
-export type XenGuestType = 'pv' | 'pvh' | 'hvm';
-export type Firmware = 'bios' | 'uefi';
+// The words are listed once, in `vocabulary.ts`; these are their types.
+export type Hypervisor = (typeof HYPERVISORS)[number];
+export type VmHypervisor = (typeof VM_HYPERVISORS)[number];
+export type SecurityClass = (typeof SECURITY_CLASSES)[number];
+export type Workload = (typeof WORKLOADS)[number];
+export type XenGuestType = (typeof XEN_GUEST_TYPES)[number];
+export type Firmware = (typeof FIRMWARES)[number];
 /** The guest operating system, where it changes what the domain needs (Windows: Hyper-V enlightenments, a localtime clock). */
-export type GuestOs = 'linux' | 'windows' | 'other';
+export type GuestOs = (typeof GUEST_OSES)[number];
 /** A host's distribution: decides how its host-preparation script writes the Xen boot line. */
-export type HostDistro = 'debian' | 'ubuntu' | 'xcp-ng' | 'xenserver';
-export type DiskBus = 'virtio' | 'scsi' | 'sata' | 'ide' | 'xen' | 'usb';
-export type DiskCache = 'none' | 'writethrough' | 'writeback' | 'directsync' | 'unsafe' | 'default';
-export type DiskIo = 'native' | 'threads' | 'io_uring';
-export type DiskFormat = 'qcow2' | 'raw';
-export type CpuMode = 'host-model' | 'host-passthrough' | 'custom' | 'maximum';
-export type NumaPolicy = 'none' | 'preferred' | 'strict';
-export type PoolReserve = 'none' | 'n+1' | 'n+2';
+export type HostDistro = (typeof HOST_DISTROS)[number];
+export type DiskBus = (typeof DISK_BUSES)[number];
+export type DiskCache = (typeof DISK_CACHES)[number];
+export type DiskIo = (typeof DISK_IO_MODES)[number];
+export type DiskFormat = (typeof DISK_FORMATS)[number];
+export type CpuMode = (typeof CPU_MODES)[number];
+export type NumaPolicy = (typeof NUMA_POLICIES)[number];
+export type PoolReserve = (typeof POOL_RESERVES)[number];
 /** How `virsh migrate` carries the migration stream (libvirt docs/migration.rst). */
-export type MigrationTransport = 'tls' | 'tunnelled' | 'plain';
-export type PlacementStrategy = 'spread' | 'pack';
-export type NetworkMode = 'nat' | 'bridge' | 'isolated' | 'route' | 'open';
-export type StoragePoolType =
-  | 'dir' | 'fs' | 'netfs' | 'logical' | 'disk' | 'iscsi' | 'iscsi-direct' | 'scsi' | 'mpath'
-  | 'rbd' | 'gluster' | 'zfs' | 'vstorage';
+export type MigrationTransport = (typeof MIGRATION_TRANSPORTS)[number];
+export type PlacementStrategy = (typeof PLACEMENT_STRATEGIES)[number];
+export type NetworkMode = (typeof NETWORK_MODES)[number];
+export type StoragePoolType = (typeof STORAGE_POOL_TYPES)[number];
+export type GraphicsType = (typeof GRAPHICS_TYPES)[number];
 
 /** Where a node of the fleet file starts (1-based line and column). */
 export interface SourceLocation {
@@ -257,7 +262,7 @@ export interface CloudInit {
 }
 
 export interface Graphics {
-  readonly type: 'vnc' | 'spice';
+  readonly type: GraphicsType;
   /** @default 127.0.0.1 */
   readonly listen: string;
   readonly password?: Secret;

@@ -10,6 +10,12 @@ import {
   DISK_DEVICES, DISK_SECRET_TYPES, MACVTAP_MODES, MULTI_HOST_PROTOCOLS, NETWORK_DISK_PROTOCOLS, NIC_TYPES, PROTOCOL_SECRET_TYPE, VM_ARCHES,
   XEN_HOST_ARCHES, machineFitsArch, machinesOf,
 } from './guest-devices';
+import { cidrProblem, IPV4_PATTERN } from './ipv4';
+import {
+  CPU_MODES, DISK_BUSES, DISK_CACHES, DISK_FORMATS, DISK_IO_MODES, FIRMWARES, GRAPHICS_TYPES, GUEST_OSES, HOST_DISTROS, HUGEPAGE_SIZES,
+  HYPERVISORS, MIGRATION_TRANSPORTS, NETWORK_MODES, NUMA_POLICIES, PLACEMENT_STRATEGIES, POOL_RESERVES, SECURITY_CLASSES,
+  STORAGE_POOL_TYPES, VM_HYPERVISORS, WORKLOADS, XEN_GUEST_TYPES,
+} from './vocabulary';
 
 export { REMOTE_BACKEND_TYPES };
 
@@ -19,10 +25,6 @@ export const API_VERSION = 'hyperplan/v1';
 export const NAME_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/i;
 export const NAME_RULE =
   "names start with a letter, then letters, digits, '-' or '_', at most 63 characters (they become libvirt names and Terraform identifiers)";
-
-export const STORAGE_POOL_TYPES = [
-  'dir', 'fs', 'netfs', 'logical', 'disk', 'iscsi', 'iscsi-direct', 'scsi', 'mpath', 'rbd', 'gluster', 'zfs', 'vstorage',
-] as const;
 
 const name = z.string().regex(NAME_PATTERN, {
   error: (issue) => `'${String(issue.input)}' is not a valid name: ${NAME_RULE}`,
@@ -58,13 +60,7 @@ const guestMemorySize = size('KiB', 'Memory size with a binary unit, e.g. 512MiB
 const volumeSize = size('KiB', 'Storage size with a binary unit, e.g. 40GiB, 2TiB (whole KiB are kept exactly)');
 const pageSize = size('KiB', 'Page size, e.g. 2MiB or 1GiB');
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-export function isIpv4(value: string): boolean {
-  return IPV4.test(value);
-}
-
-const ipv4 = z.string().regex(IPV4, { error: (issue) => `'${String(issue.input)}' is not an IPv4 address` });
+const ipv4 = z.string().regex(IPV4_PATTERN, { error: (issue) => `'${String(issue.input)}' is not an IPv4 address` });
 
 const cidr = z.string().check(
   z.superRefine((value, ctx) => {
@@ -73,41 +69,16 @@ const cidr = z.string().check(
   }),
 );
 
-/** Explains what is wrong with an IPv4 CIDR such as `192.168.122.0/24`, or returns undefined. */
-export function cidrProblem(value: string): string | undefined {
-  const [address = '', prefix, ...rest] = value.split('/');
-  if (prefix === undefined || rest.length > 0 || !IPV4.test(address) || !/^(3[0-2]|[12]?\d)$/.test(prefix)) {
-    return `'${value}' is not an IPv4 CIDR; write the network and prefix length, e.g. '192.168.122.0/24'`;
-  }
-  const bits = Number(prefix);
-  const network = bits === 0 ? 0 : (ipv4ToNumber(address) & (~0 << (32 - bits))) >>> 0;
-  if (network !== ipv4ToNumber(address)) {
-    return `'${value}' has host bits set; the network is '${numberToIpv4(network)}/${bits}'`;
-  }
-  return undefined;
-}
-
-/** `a.b.c.d` as an unsigned 32-bit number. */
-export function ipv4ToNumber(address: string): number {
-  return address.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
-}
-
-/** A 32-bit number (signed or not) as `a.b.c.d`. */
-export function numberToIpv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join('.');
-}
-
-const hypervisor = z.enum(['kvm', 'xen']);
+const hypervisor = z.enum(HYPERVISORS);
 const arch = z.enum(VM_ARCHES);
-const firmware = z.enum(['bios', 'uefi']);
-const cpuMode = z.enum(['host-model', 'host-passthrough', 'custom', 'maximum']);
-const diskBus = z.enum(['virtio', 'scsi', 'sata', 'ide', 'xen', 'usb']);
-const diskCache = z.enum(['none', 'writethrough', 'writeback', 'directsync', 'unsafe', 'default']);
-const diskFormat = z.enum(['qcow2', 'raw']);
-const guestType = z.enum(['pv', 'pvh', 'hvm']);
-const guestOs = z.enum(['linux', 'windows', 'other']);
-/** How a host's boot line is written: GRUB on Debian/Ubuntu, xen-cmdline on XenServer/XCP-ng. */
-const hostDistro = z.enum(['debian', 'ubuntu', 'xcp-ng', 'xenserver']);
+const firmware = z.enum(FIRMWARES);
+const cpuMode = z.enum(CPU_MODES);
+const diskBus = z.enum(DISK_BUSES);
+const diskCache = z.enum(DISK_CACHES);
+const diskFormat = z.enum(DISK_FORMATS);
+const guestType = z.enum(XEN_GUEST_TYPES);
+const guestOs = z.enum(GUEST_OSES);
+const hostDistro = z.enum(HOST_DISTROS);
 
 const overcommitSchema = z.object({ cpu: ratio.optional(), memory: ratio.optional() }).strict();
 const reservedSchema = z.object({ memory: memorySize, cpus: z.int().nonnegative() }).strict();
@@ -131,7 +102,7 @@ export const defaultsSchema = z
       .object({ overcommit: overcommitSchema.optional(), vm: z.object({ ...vmDefaultFields, guestType: guestType.optional() }).strict().optional() })
       .strict()
       .optional(),
-    placement: z.object({ strategy: z.enum(['spread', 'pack']).default('spread') }).strict().optional(),
+    placement: z.object({ strategy: z.enum(PLACEMENT_STRATEGIES).default('spread') }).strict().optional(),
   })
   .strict();
 
@@ -185,9 +156,9 @@ export const migrationPoolSchema = z
     hosts: z.array(nameRef).min(1),
     sharedStorage: nameRef.optional(),
     cpuModel: text.default('host-model'),
-    reserve: z.enum(['none', 'n+1', 'n+2']).default('none'),
+    reserve: z.enum(POOL_RESERVES).default('none'),
     transport: z
-      .enum(['tls', 'tunnelled', 'plain'])
+      .enum(MIGRATION_TRANSPORTS)
       .optional()
       .meta({ description: 'How migrations are carried: tls (default on KVM), tunnelled (default on Xen) or plain' }),
   })
@@ -196,7 +167,7 @@ export const migrationPoolSchema = z
 export const networkSchema = z
   .object({
     name,
-    mode: z.enum(['nat', 'bridge', 'isolated', 'route', 'open']),
+    mode: z.enum(NETWORK_MODES),
     bridge: text.optional(),
     cidr: cidr.optional(),
     dhcp: z.object({ start: ipv4, end: ipv4 }).strict().optional(),
@@ -295,7 +266,7 @@ const diskSchema = z
     readonly: flag.optional(),
     bus: diskBus.optional(),
     cache: diskCache.optional(),
-    io: z.enum(['native', 'threads', 'io_uring']).optional(),
+    io: z.enum(DISK_IO_MODES).optional(),
     format: diskFormat.optional(),
     data: flag.default(false),
     preventDestroy: flag.optional(),
@@ -388,7 +359,7 @@ export const vmSchema = z
       .optional()
       .meta({ description: 'The balloon target at boot (libvirt currentMemory), at most memory; the guest may balloon up to memory' }),
     arch: arch.optional().meta({ description: 'Guest CPU architecture (libvirt os type arch), default x86_64' }),
-    hypervisor: z.enum(['kvm', 'xen', 'auto']).default('auto'),
+    hypervisor: z.enum(VM_HYPERVISORS).default('auto'),
     guestType: guestType.optional(),
     os: guestOs.optional(),
     firmware: firmware.optional(),
@@ -403,8 +374,8 @@ export const vmSchema = z
     disks: z.array(diskSchema).default([]),
     networks: z.array(nicSchema).default([]),
     cloudInit: cloudInitSchema.optional(),
-    securityClass: z.enum(['general', 'sensitive', 'isolated']).default('general'),
-    workload: z.enum(['general', 'io-heavy', 'network-heavy', 'latency-critical', 'vdi']).default('general'),
+    securityClass: z.enum(SECURITY_CLASSES).default('general'),
+    workload: z.enum(WORKLOADS).default('general'),
     affinity: text.optional(),
     antiAffinity: text.optional(),
     softAntiAffinity: text.optional(),
@@ -412,14 +383,14 @@ export const vmSchema = z
     zone: text.optional(),
     migrationPool: nameRef.optional(),
     hugepages: z
-      .union([flag, z.enum(['2MiB', '1GiB'])], {
+      .union([flag, z.enum(HUGEPAGE_SIZES)], {
         error: (issue) => (issue.code === 'invalid_union' ? "expected true, false, '2MiB' or '1GiB'" : undefined),
       })
       .default(false)
       .meta({ description: "Back guest memory with hugepages from the host's pool: true (the pool's page size), '2MiB' or '1GiB'" }),
-    numa: z.enum(['none', 'preferred', 'strict']).default('none'),
+    numa: z.enum(NUMA_POLICIES).default('none'),
     graphics: z
-      .object({ type: z.enum(['vnc', 'spice']), listen: text.default('127.0.0.1'), password: secret.optional() })
+      .object({ type: z.enum(GRAPHICS_TYPES), listen: text.default('127.0.0.1'), password: secret.optional() })
       .strict()
       .optional(),
     hostdevs: z

@@ -13,6 +13,7 @@ import type { PathProblem, PathSegment } from './problems';
 import { stackSpecs } from './stack-specs';
 import { storagePoolProblems } from './storage-pool-sources';
 import { createsVolume } from './guest-devices';
+import { HYPERVISORS } from './vocabulary';
 import {
   HOST_ADDRESS_PARTS, HOST_OUTPUTS, imageVolumeName, KVM_HOST_OUTPUTS, MIGRATION_POOL_OUTPUTS, migrationPoolConstructId,
   STACK_BACKEND_CONSTRUCT_ID, terraformId, XEN_HOST_OUTPUTS,
@@ -296,7 +297,7 @@ function stackAddressProblems(fleet: SynthesisFleet, namespaces: ReadonlyMap<str
 
 /** Every problem synthesis would meet in a fleet that passed the schema and the cross-checks. */
 export function synthesisProblems(fleet: SynthesisFleet): PathProblem[] {
-  const kinds = (['kvm', 'xen'] as const).filter((kind) => fleet.hosts.some((h) => h.hypervisor === kind));
+  const kinds = HYPERVISORS.filter((kind) => fleet.hosts.some((h) => h.hypervisor === kind));
   const problems = [
     ...poolProblems(fleet),
     ...networkProblems(fleet),

@@ -23,9 +23,14 @@ export function imageVolumeName(source: string): string {
 export const STACK_BACKEND_CONSTRUCT_ID = 'backend';
 export const migrationPoolConstructId = (pool: string): string => `migration-${pool}`;
 
+/** The last part of a VM disk's Terraform address: `disk<index>` (`<host>_<vm>_disk<index>`). */
+const DISK_PART = 'disk';
+const DISK_ADDRESS_SUFFIX = new RegExp(`_${DISK_PART}(\\d+)$`);
+
 /**
  * The parts after the host name of each Terraform address a host's constructs create (the host name
- * comes first: `terraformId(host, ...parts)`). One table for the constructs and the loader's check.
+ * comes first: `terraformId(host, ...parts)`). One table for the constructs, the loader's check and the
+ * review, which reads disk indexes back with `diskIndexOfAddress`.
  */
 export const HOST_ADDRESS_PARTS = {
   nodeInfo: (): readonly string[] => ['node_info'],
@@ -33,9 +38,33 @@ export const HOST_ADDRESS_PARTS = {
   network: (network: string): readonly string[] => ['net', network],
   baseImage: (pool: string, volume: string): readonly string[] => ['image', pool, volume],
   domain: (vm: string): readonly string[] => [vm],
-  disk: (vm: string, index: number): readonly string[] => [vm, `disk${index}`],
+  disk: (vm: string, index: number): readonly string[] => [vm, `${DISK_PART}${index}`],
   cloudInitDisk: (vm: string): readonly string[] => [vm, 'cloudinit'],
   cloudInitVolume: (vm: string): readonly string[] => [vm, 'cloudinit_volume'],
+} as const;
+
+/** The disk index in a VM disk's Terraform resource name (`kvm_1_web_1_disk2` → 2), or undefined. */
+export function diskIndexOfAddress(name: string): number | undefined {
+  const match = DISK_ADDRESS_SUFFIX.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+const CLOUD_INIT_DISK_SUFFIX = '-cloudinit';
+const CLOUD_INIT_VOLUME_SUFFIX = `${CLOUD_INIT_DISK_SUFFIX}.iso`;
+
+/**
+ * The libvirt names of what a VM's constructs create on its host: volumes and the cloud-init seed. The
+ * review recognizes a VM's seed and disks by them, so a rename here renames both sides.
+ */
+export const LIBVIRT_NAMES = {
+  /** `web-1-disk0.qcow2`: the volume of disk `index`, with the file extension of its format. */
+  diskVolume: (vm: string, index: number, extension: string): string => `${vm}-${DISK_PART}${index}.${extension}`,
+  /** `web-1-cloudinit`: the `libvirt_cloudinit_disk` (the seed ISO built where Terraform runs). */
+  cloudInitDisk: (vm: string): string => `${vm}${CLOUD_INIT_DISK_SUFFIX}`,
+  /** `web-1-cloudinit.iso`: the volume the seed is uploaded into. */
+  cloudInitVolume: (vm: string): string => `${vm}${CLOUD_INIT_VOLUME_SUFFIX}`,
+  /** Whether a volume name is that of a cloud-init seed volume (of any VM). */
+  isCloudInitVolume: (name: string): boolean => name.endsWith(CLOUD_INIT_VOLUME_SUFFIX),
 } as const;
 
 /** Output names of every host (`<host>_<name>`), of KVM and Xen hosts only, and of migration pools (`<pool>_<name>`). */

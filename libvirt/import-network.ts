@@ -3,7 +3,8 @@
  * forward mode, bridge, domain, MTU and one IPv4 `<ip>` with its DHCP range; the fleet derives the gateway
  * (the first usable address), so another gateway is reported as approximated.
  */
-import { ipv4ToNumber, numberToIpv4, type NetworkInput } from '../fleet/schema';
+import { ipv4ToNumber, numberToIpv4 } from '../fleet/ipv4';
+import type { NetworkInput } from '../fleet/schema';
 import { all, Consumption, first, NoteSink } from './import-support';
 import type { XmlNode } from './xml-read';
 

@@ -4,7 +4,7 @@
  * The one-line `source` per pool type is the inverse of constructs/storage-pool.ts (fleet/storage-pool-sources.ts).
  */
 import type { StoragePoolInput } from '../fleet/schema';
-import { STORAGE_POOL_TYPES } from '../fleet/schema';
+import { STORAGE_POOL_TYPES } from '../fleet/vocabulary';
 import { Consumption, first, NoteSink, toKiB } from './import-support';
 import type { XmlNode } from './xml-read';
 

@@ -3,6 +3,7 @@
  * capacities, lookups by name, and the fleet-wide facts the security and CPU-model filters depend on.
  */
 import type { Fleet, Host, MigrationPool, PlacementStrategy, Vm } from '../fleet/model';
+import { fleetIndex } from '../fleet/fleet-index';
 import { guestOverheadMiB, hostCapacity, type HostCapacity } from './capacity';
 
 export interface HostFacts {
@@ -95,7 +96,7 @@ export interface ContextOptions {
 export function buildContext(fleet: Fleet, options: ContextOptions = {}): PlanContext {
   const sortedHosts = [...fleet.hosts].sort(byName);
   const sortedVms = [...fleet.vms].sort(byName);
-  const migrationPools = new Map(fleet.migrationPools.map((p) => [p.name, p]));
+  const { migrationPools, storagePools: storage } = fleetIndex(fleet);
   const poolsOf = new Map<string, string[]>();
   for (const pool of [...fleet.migrationPools].sort(byName)) {
     for (const member of pool.hosts) {
@@ -106,7 +107,6 @@ export function buildContext(fleet: Fleet, options: ContextOptions = {}): PlanCo
   }
   const hosts = sortedHosts.map((h, i) => hostFacts(h, i, poolsOf));
   const hostIndex = new Map(hosts.map((h) => [h.host.name, h.index]));
-  const storage = new Map(fleet.pools.map((p) => [p.name, p]));
   const storageCapacity = new Map<string, number>();
   for (const p of fleet.pools) if (p.capacityMiB !== undefined) storageCapacity.set(p.name, p.capacityMiB);
 

@@ -45,7 +45,7 @@ export interface PolicyConfig {
   readonly suppressions?: readonly Suppression[];
   /** The disruption budget `hyperplan review` holds changes to. @default - none */
   readonly budget?: DisruptionBudget;
-  /** Rules loaded from the policy file's `customRules` (see `load-custom-rules.ts`); run like built-ins. */
+  /** Rules loaded from the policy file's `customRules` (see `pipeline/load-custom-rules.ts`); run like built-ins. */
   readonly customRules?: readonly Rule[];
   /** Today's date (YYYY-MM-DD) for suppression expiry; the engine reads no clock. @default - nothing expires */
   readonly today?: string;

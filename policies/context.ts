@@ -1,12 +1,13 @@
 /** Builds the `RuleContext` once per evaluation: lookups and effective VMs that every rule shares. */
 import { effectiveVm } from '../fleet/effective-vm';
+import { fleetIndex } from '../fleet/fleet-index';
 import type { Fleet, Host, Hypervisor } from '../fleet/model';
 import type { Placement } from '../planner/types';
 import type { JudgedVm, RuleContext } from './rule';
 import type { Thresholds } from './thresholds';
 
 export function buildContext(fleet: Fleet, placement: Placement, thresholds: Thresholds): RuleContext {
-  const hosts = new Map(fleet.hosts.map((h) => [h.name, h]));
+  const { hosts, storagePools, migrationPools } = fleetIndex(fleet);
   const judged: JudgedVm[] = [];
   const judgedBy: Record<Hypervisor, JudgedVm[]> = { kvm: [], xen: [] };
   const placedOn = new Map<string, JudgedVm[]>();
@@ -36,8 +37,8 @@ export function buildContext(fleet: Fleet, placement: Placement, thresholds: Thr
     placement,
     thresholds,
     hosts,
-    storagePools: new Map(fleet.pools.map((p) => [p.name, p])),
-    migrationPools: new Map(fleet.migrationPools.map((p) => [p.name, p])),
+    storagePools,
+    migrationPools,
     judged,
     judgedBy,
     placedOn,

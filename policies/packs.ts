@@ -1,5 +1,5 @@
 /** Rule ids per built-in pack, derived from the registry (test/policies/packs.test.ts pins the exact lists). */
-import { PACK_NAMES, type PackName } from './rule';
+import type { PackName } from './rule';
 import { RULES } from './registry';
 
 function idsOf(pack: PackName): readonly string[] {

@@ -2,7 +2,7 @@
  * `hyperplan.policy.yaml`: packs, per-rule settings, thresholds, suppressions, custom rule paths and the
  * disruption budget of reviews.
  * Parsing is pure (text in, config or located problems out); reading files and importing custom rules
- * is `load-custom-rules.ts`'s job. Unknown keys are errors, like in the fleet file.
+ * is `pipeline/load-custom-rules.ts`'s job. Unknown keys are errors, like in the fleet file.
  */
 import { z } from 'zod';
 import { formatPath, formatProblem, sortProblems, type Problem } from '../fleet/problems';

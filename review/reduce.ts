@@ -20,8 +20,8 @@ import { effectiveVm } from '../fleet/effective-vm';
 import type { Fleet, Host, MigrationPool, StackSpec, Vm } from '../fleet/model';
 import { Secret } from '../fleet/secret';
 import type { Placement } from '../planner/types';
-import { stackSpecs } from '../stacks/fleet-app';
-import { fleetIndex } from '../stacks/fleet-index';
+import { stackSpecs } from '../fleet/stack-specs';
+import { fleetIndex, vmsByHost } from '../fleet/fleet-index';
 import { nameRecord } from '../fleet/name-record';
 
 /** A planned revision: the whole fleet and its whole placement. */
@@ -43,15 +43,16 @@ function digest(value: unknown): string {
 /** Fingerprint of everything a host's Terraform elements are built from, by host name. */
 function hostFingerprints(side: PlannedSide): Map<string, string> {
   const { fleet, placement } = side;
-  const index = fleetIndex(fleet, placement);
+  const index = fleetIndex(fleet);
+  const hosted = vmsByHost(fleet, placement.placements);
   const stackOf = new Map<string, StackSpec>();
   for (const spec of stackSpecs(fleet)) for (const host of spec.hosts) if (!stackOf.has(host)) stackOf.set(host, spec);
-  const pools = new Map(fleet.pools.map((p) => [p.name, p]));
-  const networks = new Map(fleet.networks.map((n) => [n.name, n]));
+  const pools = index.storagePools;
+  const networks = index.networks;
   const fingerprints = new Map<string, string>();
   for (const host of fleet.hosts) {
     const memberships = index.migrationPoolsByHost.get(host.name) ?? [];
-    const vms = (index.vmsByHost.get(host.name) ?? []).map((vm) => effectiveVm(fleet, vm, host.hypervisor));
+    const vms = (hosted.get(host.name) ?? []).map((vm) => effectiveVm(fleet, vm, host.hypervisor));
     const poolNames = new Set<string>();
     const networkNames = new Set<string>();
     for (const pool of memberships) if (pool.sharedStorage) poolNames.add(pool.sharedStorage);
@@ -147,8 +148,7 @@ export function needsFullSynthesis(side: PlannedSide): boolean {
   }
   if (fleet.hosts.some((h) => !stackOf.has(h.name))) return true;
   if (duplicates(fleet.migrationPools.map((p) => p.name))) return true;
-  const index = fleetIndex(fleet, placement);
-  for (const vms of index.vmsByHost.values()) if (duplicates(vms.map((v) => v.name))) return true;
+  for (const vms of vmsByHost(fleet, placement.placements).values()) if (duplicates(vms.map((v) => v.name))) return true;
   return false;
 }
 

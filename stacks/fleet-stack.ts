@@ -19,7 +19,7 @@ import type { Fleet, Host, Hypervisor, StackBackend } from '../fleet/model';
 import type { Placement } from '../planner/types';
 import type { Finding } from '../policies/finding';
 import { addBackend } from './backend';
-import { fleetIndex } from './fleet-index';
+import { placedFleetIndex } from './fleet-index';
 
 export type { KvmHostSpec, XenHostSpec };
 export type StackKind = Hypervisor | 'hybrid';
@@ -78,7 +78,7 @@ export abstract class FleetStack extends TerraformStack {
     this.secrets = new SecretVariables(this, SECRET_VARIABLES_ID, props.fingerprintKey === undefined ? {} : { fingerprintKey: props.fingerprintKey });
     this.backendInitSecrets = addBackend(this, props.backend).initSecrets;
     const { fleet, placement } = props;
-    const index = fleetIndex(fleet, placement);
+    const index = placedFleetIndex(fleet, placement);
     const hosts: LibvirtHost[] = [];
     const vms: string[] = [];
     for (const host of props.hosts) {

@@ -1,7 +1,4 @@
 export { FleetStack, HybridStack, KvmStack, XenStack, isKvmHost, isXenHost, type FleetStackProps, type StackKind } from './fleet-stack';
-export {
-  buildFleetApp, synthesizeFleet, stackSpecs, listFiles, PolicyGateError, HOST_PREP_DIR,
-  type SynthOptions, type SynthSummary, type SynthesizedStack,
-} from './fleet-app';
+export { buildFleetApp, type FleetAppOptions } from './fleet-app';
 export { addBackend, BACKEND_TYPES } from './backend';
 export { withoutCreationStacks } from './creation-stacks';

@@ -4,8 +4,9 @@
  */
 import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
-import { loadFleetOrThrow, readLock, readPolicy } from '../fleet-inputs';
-import { choiceOption, stringOption } from '../options';
+import { loadFleetOrThrow, readLock, readPolicy } from '../../pipeline/fleet-inputs';
+import { choiceOption } from '../options';
+import { pathOption, pathResolver } from '../paths';
 import { place } from '../../planner/index';
 import { catalogue } from '../../policies/catalogue';
 import { evaluatePoliciesDetailed, type PolicyResult } from '../../policies/engine';
@@ -41,8 +42,9 @@ export const checkCommand: Command = {
     const [file, ...extra] = args.positionals;
     if (file === undefined || extra.length > 0) throw new UsageError('check: expected exactly one fleet file');
     const fleet = loadFleetOrThrow(file, io.cwd, io.env);
-    const policy = await readPolicy(file, stringOption('check', args.values.policy, 'policy'), io.env);
-    const placement = place(fleet, readLock(file, stringOption('check', args.values.lock, 'lock')));
+    const fleetFile = pathResolver(io)(file);
+    const policy = await readPolicy(fleetFile, pathOption('check', args.values.policy, 'policy', io), io.env);
+    const placement = place(fleet, readLock(fleetFile, pathOption('check', args.values.lock, 'lock', io)));
     const result: PolicyResult = evaluatePoliciesDetailed(fleet, placement, policy);
     io.stdout(render(result, format, { cwd: io.cwd, fleetFile: file, rules: catalogue(policy.customRules) }));
     return result.findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;

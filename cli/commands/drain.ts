@@ -2,9 +2,9 @@
 import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../../io/errors';
 import { drain, type DrainPlan } from '../../planner/index';
-import { resolve } from 'node:path';
-import { loadFleetOrThrow, lockOption, readLock } from '../fleet-inputs';
+import { loadFleetOrThrow, readLock } from '../../pipeline/fleet-inputs';
 import { choiceOption } from '../options';
+import { pathOption, pathResolver } from '../paths';
 import { FORMATS } from './plan';
 
 function drainText(d: DrainPlan): string {
@@ -49,7 +49,7 @@ export const drainCommand: Command = {
     const [file, host, ...extra] = args.positionals;
     if (file === undefined || host === undefined || extra.length > 0) throw new UsageError('drain: expected a fleet file and a host name');
     const fleet = loadFleetOrThrow(file, io.cwd, io.env);
-    const lock = readLock(resolve(io.cwd, file), lockOption('drain', args.values.lock, io.cwd));
+    const lock = readLock(pathResolver(io)(file), pathOption('drain', args.values.lock, 'lock', io));
     const result = drain(fleet, host, lock);
     if (!result.ok) throw new InputError([`${file}: ${result.problem}`]);
     io.stdout(format === 'json' ? `${JSON.stringify(result.drain, null, 2)}\n` : drainText(result.drain));

@@ -4,9 +4,9 @@ import { EXIT_OK, InputError, UsageError } from '../../io/errors';
 import {
   explain, XEN_CRASH_KERNEL_MIB, XEN_HYPERVISOR_MEMORY_MIB, type Explanation, type HostMemory, type VmDemand,
 } from '../../planner/index';
-import { resolve } from 'node:path';
-import { loadFleetOrThrow, lockOption, readLock } from '../fleet-inputs';
+import { loadFleetOrThrow, readLock } from '../../pipeline/fleet-inputs';
 import { choiceOption } from '../options';
+import { pathOption, pathResolver } from '../paths';
 import { FORMATS } from './plan';
 
 function demandText(d: VmDemand): string {
@@ -60,7 +60,7 @@ export const explainCommand: Command = {
     const [file, vm, ...extra] = args.positionals;
     if (file === undefined || vm === undefined || extra.length > 0) throw new UsageError('explain: expected a fleet file and a VM name');
     const fleet = loadFleetOrThrow(file, io.cwd, io.env);
-    const lock = readLock(resolve(io.cwd, file), lockOption('explain', args.values.lock, io.cwd));
+    const lock = readLock(pathResolver(io)(file), pathOption('explain', args.values.lock, 'lock', io));
     const result = explain(fleet, vm, lock);
     if (!result.ok) throw new InputError([`${file}: ${result.problem}`]);
     io.stdout(format === 'json' ? `${JSON.stringify(result.explanation, null, 2)}\n` : explanationText(result.explanation));

@@ -5,7 +5,7 @@
  * the pools and networks they reference. A summary of what was kept, approximated or dropped goes to stderr.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fleetText, importDomains, importLiveHosts, type ImportHypervisor, type ImportInput, type ImportResult } from '../../libvirt/import';
 import { importSummaryText } from '../../libvirt/import-summary';
 import { readLiveHost, VirshError, type LiveHost } from '../../libvirt/live-host';
@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../../io/atomic-write';
 import type { Command } from '../command';
 import { EXIT_OK, EXIT_BAD_INPUT, UsageError } from '../../io/errors';
 import { choiceOption, stringOption } from '../options';
+import { pathResolver } from '../paths';
 
 /** The lock file `import --out` writes beside the fleet (the name `plan` and `synth` look for). */
 const LOCK_FILE = 'hyperplan.lock.json';
@@ -82,7 +83,7 @@ export const importCommand: Command = {
     const format = choiceOption('import', args.values.format, 'format', ['yaml', 'json'] as const, 'yaml');
     const out = stringOption('import', args.values.out, 'out');
     const strict = args.values.strict === true;
-    const resolve = (path: string): string => (isAbsolute(path) ? path : join(io.cwd, path));
+    const resolve = pathResolver(io);
 
     let result: ImportResult;
     const skipped: string[] = [];

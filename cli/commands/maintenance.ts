@@ -5,7 +5,8 @@ import { EXIT_OK, InputError, UsageError } from '../../io/errors';
 import {
   place, planMaintenance, DEFAULT_BANDWIDTH_BITS, DEFAULT_PARALLEL, DIRTY_PAGE_FACTOR, type MaintenancePlan, type MaintenanceTarget,
 } from '../../planner/index';
-import { loadFleetOrThrow, lockOption, readLock } from '../fleet-inputs';
+import { loadFleetOrThrow, readLock } from '../../pipeline/fleet-inputs';
+import { pathOption, pathResolver } from '../paths';
 import { choiceOption, stringOption } from '../options';
 import { FORMATS } from './plan';
 
@@ -106,7 +107,7 @@ export const maintenanceCommand: Command = {
     const bandwidthText = stringOption('maintenance', args.values.bandwidth, 'bandwidth');
     const bandwidthBits = bandwidthText === undefined ? DEFAULT_BANDWIDTH_BITS : parseBandwidth(bandwidthText);
     const fleet = loadFleetOrThrow(file, io.cwd, io.env);
-    const lock = readLock(resolve(io.cwd, file), lockOption('maintenance', args.values.lock, io.cwd));
+    const lock = readLock(pathResolver(io)(file), pathOption('maintenance', args.values.lock, 'lock', io));
     const current = place(fleet, lock);
     const result = planMaintenance(fleet, current.placements, what, { parallel, bandwidthBits, returnVms: args.values.return === true });
     if (!result.ok) throw new InputError([`${file}: ${result.problem}`]);

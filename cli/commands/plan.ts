@@ -2,12 +2,12 @@
  * `hyperplan plan <fleet>`: places the fleet's VMs, keeping the lock file's placements that are still
  * valid, and prints the placement (JSON per DESIGN.md, or a table). Exit 1 when a VM stays unplaced.
  */
-import { resolve } from 'node:path';
 import type { Command } from '../command';
 import { writeFileAtomic } from '../../io/atomic-write';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
-import { loadFleetOrThrow, lockFileFor, lockOption, readLock } from '../fleet-inputs';
+import { loadFleetOrThrow, lockFileFor, readLock } from '../../pipeline/fleet-inputs';
 import { choiceOption } from '../options';
+import { pathOption, pathResolver } from '../paths';
 import { createProgress } from '../progress';
 import { plan, serializeLock, type Lock, type PlanResult } from '../../planner/index';
 
@@ -78,14 +78,16 @@ export const planCommand: Command = {
     const progress = createProgress(io, args.values.quiet === true);
     progress.step('plan: loading the fleet', 0, 2);
     const fleet = loadFleetOrThrow(file, io.cwd, io.env);
-    const fleetFile = resolve(io.cwd, file);
-    const lockFile = lockOption('plan', args.values.lock, io.cwd);
-    const lock = readLock(fleetFile, lockFile);
+    const fleetFile = pathResolver(io)(file);
+    const lockFile = pathOption('plan', args.values.lock, 'lock', io);
+    const writeLock = args.values['write-lock'] === true;
+    // With --write-lock, a named lock file that does not exist yet is created from a fresh plan.
+    const lock = readLock(fleetFile, lockFile, { missingIsFresh: writeLock });
     const path = lockFileFor(fleetFile, lockFile);
     progress.step('plan: placing VMs', 1, 2);
     const result = plan(fleet, lock);
     progress.done();
-    if (args.values['write-lock'] === true) writeFileAtomic(path, serializeLock({ placements: result.placements, uuids: lock?.uuids }));
+    if (writeLock) writeFileAtomic(path, serializeLock({ placements: result.placements, uuids: lock?.uuids }));
     io.stdout(format === 'json' ? planJson(result) : planText(result, lock));
     return result.unplaced.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   },

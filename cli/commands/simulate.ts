@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../../io/errors';
 import { place, simulateFailures, DEFAULT_ENUMERATION_LIMIT, DEFAULT_SAMPLES, DEFAULT_SEED, type FailureRequest, type Simulation } from '../../planner/index';
-import { loadFleetOrThrow, lockOption, readLock } from '../fleet-inputs';
+import { loadFleetOrThrow, readLock } from '../../pipeline/fleet-inputs';
+import { pathOption, pathResolver } from '../paths';
 import { choiceOption, stringOption } from '../options';
 import { FORMATS } from './plan';
 
@@ -109,7 +110,7 @@ export const simulateCommand: Command = {
     const seed = wholeOption(args.values.seed, 'seed', 0);
     const samples = wholeOption(args.values.samples, 'samples', 1);
     const fleet = loadFleetOrThrow(file, io.cwd, io.env);
-    const lock = readLock(resolve(io.cwd, file), lockOption('simulate', args.values.lock, io.cwd));
+    const lock = readLock(pathResolver(io)(file), pathOption('simulate', args.values.lock, 'lock', io));
     const current = place(fleet, lock);
     const result = simulateFailures(fleet, current.placements, request, { ...(seed !== undefined ? { seed } : {}), ...(samples !== undefined ? { samples } : {}) });
     if (!result.ok) throw new InputError([`${file}: ${result.problem}`]);

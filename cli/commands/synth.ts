@@ -1,14 +1,13 @@
 /** `hyperplan synth [fleet] [--out dir]`: the fleet as Terraform JSON, the same bytes `cdktf synth` writes. */
-import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
-import { PolicyGateError, synthesizeFleet, type SynthesizedStack } from '../../stacks/fleet-app';
+import { PolicyGateError, synthesizeFleet, type SynthesizedStack } from '../../pipeline/synth';
 import { gateReport } from '../gate-report';
 import { stringOption } from '../options';
+import { fleetArgument, pathResolver } from '../paths';
 import { createProgress } from '../progress';
 
-const DEFAULT_FLEET = 'fleet.yaml';
 const DEFAULT_OUT = 'cdktf.out';
 
 /** What a stack needs when Terraform runs: its sensitive variables and the backend secrets left out. */
@@ -64,9 +63,8 @@ export const synthCommand: Command = {
   async run(args, io) {
     const [given, ...extra] = args.positionals;
     if (extra.length > 0) throw new UsageError(`synth: expected at most one fleet file, got ${args.positionals.length}`);
-    const resolve = (path: string): string => (isAbsolute(path) ? path : join(io.cwd, path));
-    const fleetFile = given ?? (existsSync(resolve(DEFAULT_FLEET)) ? DEFAULT_FLEET : io.env.HYPERPLAN_FLEET);
-    if (fleetFile === undefined) throw new UsageError(`synth: no fleet file given, no ${DEFAULT_FLEET} here and HYPERPLAN_FLEET is not set`);
+    const resolve = pathResolver(io);
+    const fleetFile = fleetArgument('synth', given, io);
     const outDir = stringOption('synth', args.values.out, 'out') ?? DEFAULT_OUT;
     const lockFile = stringOption('synth', args.values.lock, 'lock');
     const policyFile = stringOption('synth', args.values.policy, 'policy');

@@ -4,16 +4,17 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { terraformId } from '../../constructs/terraform-id';
 import { filesToCheck, renderStack, type RenderedFile, type SynthesizedStack as StackJson, type XmlKind } from '../../libvirt/render-stack';
 import { validateXmlFiles } from '../../libvirt/validate';
-import { PolicyGateError, synthesizeFleet } from '../../stacks/fleet-app';
+import { PolicyGateError, synthesizeFleet } from '../../pipeline/synth';
 import { gateReport } from '../gate-report';
 import { replaceDirectoryAtomic } from '../../io/atomic-write';
 import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
 import { choiceOption } from '../options';
+import { pathResolver } from '../paths';
 
 const KINDS: readonly XmlKind[] = ['domain', 'network', 'pool', 'volume'];
 
@@ -53,7 +54,7 @@ export const xmlCommand: Command = {
     const out = args.values.out;
     if (typeof out !== 'string' || out === '') throw new UsageError('xml: --out dir is required');
     const format = choiceOption('xml', args.values.format, 'format', ['text', 'json'] as const, 'text');
-    const resolve = (path: string): string => (isAbsolute(path) ? path : join(io.cwd, path));
+    const resolve = pathResolver(io);
     const outDir = resolve(out);
 
     const synthDir = mkdtempSync(join(tmpdir(), 'hyperplan-xml-synth-'));

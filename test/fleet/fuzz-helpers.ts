@@ -37,7 +37,7 @@ export function assertLoaderTotal(file: string, text: string, numRuns: number): 
     fc.property(mutatedTexts(text), (mutated) => {
       const result = loadFleetFromString(mutated, file, { env: {}, readFile: () => 'data\n' });
       if (result.ok) return true;
-      // Plain checks rather than expect(): this runs 10,000 times and must stay fast.
+      // Plain checks rather than expect(): this runs thousands of times and must stay fast.
       return result.problems.length > 0 && result.problems.every((problem) =>
         problem.file === file && problem.line >= 1 && problem.column >= 1 && problem.line <= lineCount && problem.message !== '');
     }),

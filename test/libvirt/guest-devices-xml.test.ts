@@ -9,7 +9,7 @@ import { terraformId } from '../../constructs/terraform-id';
 import { filesToCheck, renderStack, type RenderedStack, type SynthesizedStack } from '../../libvirt/render-stack';
 import { validateXmlFiles, type XmlFileToCheck } from '../../libvirt/validate';
 import { checkConformance } from '../../schema/conformance';
-import { synthesizeFleet } from '../../stacks/fleet-app';
+import { synthesizeFleet } from '../../pipeline/synth';
 import { SKIP_TOOLS } from './tools';
 
 const FLEET = join(__dirname, '../fixtures/fleet/guest-devices.yaml');

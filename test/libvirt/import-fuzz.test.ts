@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { importDomains } from '../../libvirt/import';
 import { CORPUS, HAVE_CORPUS } from './tools';
+import { fuzzRuns } from '../support/fuzz-runs';
 
 const FIXTURES = join(__dirname, '../fixtures/libvirt');
 const seeds: string[] = [
@@ -47,7 +48,7 @@ describe('importer fuzz', () => {
         }
         if ((result.fleet.vms ?? []).length === 0) expect(result.failures.length).toBeGreaterThan(0);
       }),
-      { numRuns: 2000, seed: 20251125 },
+      { numRuns: fuzzRuns(), seed: 20251125 },
     );
   });
 });

@@ -19,7 +19,7 @@ import { readLiveHost, parseVolumeList, parseNodeInfo } from '../../libvirt/live
 import { renderStack, type SynthesizedStack } from '../../libvirt/render-stack';
 import { readXml, type XmlNode } from '../../libvirt/xml-read';
 import { parseLock } from '../../planner/lock';
-import { synthesizeFleet } from '../../stacks/fleet-app';
+import { synthesizeFleet } from '../../pipeline/synth';
 import { IN_CI, TOOLS } from './tools';
 
 const NODES = join(__dirname, '../fixtures/libvirt-nodes');

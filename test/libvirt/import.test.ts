@@ -9,7 +9,7 @@ import type { FleetFileInput } from '../../fleet/schema';
 import { fleetText, formatDiagnostic, importDomains, sanitizeName, type ImportInput, type ImportNote } from '../../libvirt/import';
 import { filesToCheck, renderStack, type SynthesizedStack } from '../../libvirt/render-stack';
 import { validateXmlFiles, type XmlFileToCheck } from '../../libvirt/validate';
-import { PolicyGateError, synthesizeFleet } from '../../stacks/fleet-app';
+import { PolicyGateError, synthesizeFleet } from '../../pipeline/synth';
 import { CORPUS, HAVE_CORPUS, SKIP_TOOLS } from './tools';
 
 const FIXTURES = join(__dirname, '../fixtures/libvirt');

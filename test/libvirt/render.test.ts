@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { libvirtResources, renderStack, type SynthesizedStack } from '../../libvirt/render-stack';
 import { renderResource, unmappedPaths } from '../../libvirt/render-resource';
-import { synthesizeFleet } from '../../stacks/fleet-app';
+import { synthesizeFleet } from '../../pipeline/synth';
 
 const FIXTURE = join(__dirname, '../fixtures/libvirt/synth/cdk.tf.json');
 const fixture = (): SynthesizedStack => JSON.parse(readFileSync(FIXTURE, 'utf8')) as SynthesizedStack;

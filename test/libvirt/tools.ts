@@ -3,10 +3,10 @@
  * machine, and fails in CI (process.env.CI set), where the tools must be installed.
  */
 import { libvirtTools } from '../../libvirt/validate';
-import { sharedPath } from '../support/shared';
+import { IN_CI, sharedPath } from '../support/shared';
 
 export const TOOLS = libvirtTools();
-export const IN_CI = Boolean(process.env.CI);
+export { IN_CI };
 export const HAVE_TOOLS = TOOLS.xmllint && TOOLS.virsh && TOOLS.qemuEmbed;
 /** True when the test must be skipped (tools missing, not in CI). */
 export const SKIP_TOOLS = !HAVE_TOOLS && !IN_CI;

@@ -6,7 +6,7 @@ import { terraformId } from '../../constructs/terraform-id';
 import { ownDomainChecks } from '../../libvirt/own-checks';
 import { filesToCheck, renderStack, type RenderedStack, type SynthesizedStack } from '../../libvirt/render-stack';
 import { validateXmlFiles, type CheckResult, type XmlFileToCheck } from '../../libvirt/validate';
-import { synthesizeFleet } from '../../stacks/fleet-app';
+import { synthesizeFleet } from '../../pipeline/synth';
 import { SKIP_TOOLS } from './tools';
 
 const work = mkdtempSync(join(tmpdir(), 'hyperplan-validate-test-'));

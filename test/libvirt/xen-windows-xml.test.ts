@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { terraformId } from '../../constructs/terraform-id';
 import { filesToCheck, renderStack, type RenderedFile, type SynthesizedStack } from '../../libvirt/render-stack';
 import { validateXmlFiles, type XmlFileToCheck } from '../../libvirt/validate';
-import { synthesizeFleet } from '../../stacks/fleet-app';
+import { synthesizeFleet } from '../../pipeline/synth';
 import { SKIP_TOOLS } from './tools';
 
 const FLEET = `apiVersion: hyperplan/v1
@@ -32,7 +32,7 @@ vms:
 const work = mkdtempSync(join(tmpdir(), 'hyperplan-xen-xml-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-let files: RenderedFile[] = [];
+const files: RenderedFile[] = [];
 const checks: XmlFileToCheck[] = [];
 const domain = (name: string): string => files.find((f) => f.kind === 'domain' && f.name === name)!.xml;
 

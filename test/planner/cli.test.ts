@@ -66,7 +66,7 @@ describe('hyperplan plan / explain / drain', () => {
     out.length = 0;
     expect(await run(['explain', 'fleet.yaml', 'web-2'], io)).toBe(0);
     expect(out.join('')).toContain('web-2: placed on kvm-a2; needs 2 vCPUs, 4096 MiB and 88 MiB per-guest overhead');
-    expect(out.join('')).toMatch(/kvm-a1: removed by anti-affinity: .*\n    memory 65536 MiB − 4096 host OS, × 1 = 61440 MiB for guests\n/);
+    expect(out.join('')).toMatch(/kvm-a1: removed by anti-affinity: .*\n {4}memory 65536 MiB − 4096 host OS, × 1 = 61440 MiB for guests\n/);
     out.length = 0;
     const { io: io2, out: out2 } = setup();
     expect(await run(['drain', 'fleet.yaml', 'kvm-a1'], io2)).toBe(1);

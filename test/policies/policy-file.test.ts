@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicies } from '../../policies/engine';
-import { loadCustomRules } from '../../policies/load-custom-rules';
-import { loadPolicy, loadPolicyFor } from '../../policies/load-policy';
+import { loadCustomRules } from '../../pipeline/load-custom-rules';
+import { loadPolicy, loadPolicyFor } from '../../pipeline/load-policy';
 import { parsePolicyFile } from '../../policies/policy-file';
 import { disk, fleet, kvmHost, pinned, vm } from './fixtures';
 

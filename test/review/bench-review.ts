@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFleet } from '../../bench/generate-fleet';
-import { runReview } from '../../cli/commands/review';
+import { runReview } from '../../pipeline/review';
 import type { Io } from '../../cli/command';
 import { loadFleet } from '../../fleet/index';
 import { plan } from '../../planner/plan';
@@ -40,7 +40,7 @@ try {
   writeFileSync(join(repo, 'fleet.yaml'), `${base.endsWith('\n') ? base : `${base}\n`}${added}`);
   const io: Io = { stdout: () => {}, stderr: () => {}, cwd: repo, env: {}, interactive: false };
   const started = performance.now();
-  const review = await runReview({ io, fleetFile: join(repo, 'fleet.yaml'), base: 'HEAD', plans: [], ...(mode === 'full' ? { reduce: false } : {}) } as Parameters<typeof runReview>[0]);
+  const review = await runReview({ env: io.env, fleetFile: join(repo, 'fleet.yaml'), base: 'HEAD', plans: [], ...(mode === 'full' ? { reduce: false } : {}) } as Parameters<typeof runReview>[0]);
   const seconds = (performance.now() - started) / 1000;
   console.log(JSON.stringify({ hosts, vms, mode, withLock, seconds: Number(seconds.toFixed(2)), vmChanges: review.vms.map((v) => `${v.vm}:${v.change}@${v.host}`), resources: review.resources.length }));
 } finally {

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { synthesizeSide, type SynthesizedSide } from '../../cli/commands/review';
+import { synthesizeSide, type SynthesizedSide } from '../../pipeline/review';
 import { buildReview } from '../../review/review';
 import type { Review } from '../../review/types';
 

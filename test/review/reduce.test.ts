@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet';
-import { prepareSide, synthesizeSides, type PreparedSide } from '../../cli/commands/review';
+import { prepareSide, synthesizeSides, type PreparedSide } from '../../pipeline/review';
 import { readSynthOutput } from '../../review/git';
 import { affectedHosts } from '../../review/reduce';
 import { buildReview } from '../../review/review';

@@ -1,7 +1,7 @@
 /** Pairs of fleets synthesized through the real pipeline, and the review's verdict on each change. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marked, type Token } from 'marked';
-import type { SynthesizedSide } from '../../cli/commands/review';
+import type { SynthesizedSide } from '../../pipeline/review';
 import { REVIEW_MARKER, renderMarkdown } from '../../review/markdown';
 import { reviewExitCode } from '../../review/review';
 import type { Review, VmChange } from '../../review/types';
@@ -163,7 +163,7 @@ describe('review of fleet changes', () => {
     expect(markdown).toContain(REVIEW_MARKER);
     expect(markdown.split('\n')[0]).toBe('**hyperplan review:** 1 created, 1 moved, 2 restarted, ⚠ 1 data volume at risk, 0 policy errors');
     const tokens: Token[] = [];
-    marked.walkTokens(marked.lexer(markdown), (token) => {
+    void marked.walkTokens(marked.lexer(markdown), (token) => {
       tokens.push(token);
     });
     expect(tokens.some((t) => t.type === 'table')).toBe(true);

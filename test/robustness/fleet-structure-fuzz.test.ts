@@ -15,8 +15,9 @@ import { plan } from '../../planner/plan';
 import { evaluatePolicies } from '../../policies/index';
 import { fleetText } from './fleet-arbitrary';
 import { assertLocated } from './fuzz-helpers';
+import { fuzzRuns } from '../support/fuzz-runs';
 
-const FLEET_STRUCTURE_RUNS = 3_000;
+const FLEET_STRUCTURE_RUNS = fuzzRuns();
 
 const FILES: Record<string, string> = {
   'secret.txt': 'fuzz-secret-from-file\n',

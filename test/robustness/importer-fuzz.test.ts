@@ -13,8 +13,9 @@ import { describe, expect, it } from 'vitest';
 import { loadFleetFromString } from '../../fleet/index';
 import { fleetText, importDomains } from '../../libvirt/import';
 import { assertLocated } from './fuzz-helpers';
+import { fuzzRuns } from '../support/fuzz-runs';
 
-const RUNS = 3_500;
+const RUNS = fuzzRuns();
 
 const escape = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');

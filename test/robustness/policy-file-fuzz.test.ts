@@ -15,9 +15,10 @@ import { parsePolicyFile, policyFileSchema } from '../../policies/policy-file';
 import { CUSTOM_PACK, PACK_NAMES } from '../../policies/rule';
 import { assertLocated, mutate, parseFormatted, type Mutation } from './fuzz-helpers';
 import { asText, schemaArbitrary } from './schema-arbitrary';
+import { fuzzRuns } from '../support/fuzz-runs';
 
-const STRUCTURED_RUNS = 2_500;
-const MUTATED_RUNS = 1_000;
+const STRUCTURED_RUNS = fuzzRuns();
+const MUTATED_RUNS = fuzzRuns();
 const FILE = '/fuzz/hyperplan.policy.yaml';
 
 const RULE_IDS = ['XEN-DOM0-MEM-LOW', 'KVM-HOST-RESERVE', 'PLC-UNPLACED', 'XEN-*', '*', 'KVM-?', 'lower-case', 'NO-SUCH-RULE', '[', ''];

@@ -66,7 +66,7 @@ export function schemaArbitrary(schema: unknown, options: SchemaArbitraryOptions
       shaped = options.stringFor(key);
       break;
     case 'number':
-      shaped = fc.oneof(fc.integer({ min: -2, max: 300 }), fc.constantFrom(0.5, 1.0, 4, 1e309, -0));
+      shaped = fc.oneof(fc.integer({ min: -2, max: 300 }), fc.constantFrom(0.5, 1.0, 4, Number.POSITIVE_INFINITY, -0));
       break;
     case 'boolean':
       shaped = fc.boolean();

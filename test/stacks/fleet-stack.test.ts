@@ -6,7 +6,8 @@ import { Secret } from '../../fleet/secret';
 import { plan } from '../../planner/plan';
 import type { Finding } from '../../policies/finding';
 import { checkConformance } from '../../schema/conformance';
-import { buildFleetApp, stackSpecs } from '../../stacks/fleet-app';
+import { buildFleetApp } from '../../stacks/fleet-app';
+import { stackSpecs } from '../../fleet/stack-specs';
 import { HybridStack, KvmStack, XenStack } from '../../stacks/fleet-stack';
 import { fleet, kvmHost, placement, vm, xenHost } from '../constructs/fixtures';
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../cli/main';
 import { checkConformance } from '../../schema/conformance';
-import { listFiles, PolicyGateError, synthesizeFleet } from '../../stacks/fleet-app';
+import { listFiles, PolicyGateError, synthesizeFleet } from '../../pipeline/synth';
 
 const FLEET = 'test/stacks/fixtures/small/fleet.yaml';
 const UNPLACEABLE = 'test/stacks/fixtures/small/unplaceable.yaml';

@@ -1,34 +1,19 @@
 /**
  * Loads custom rules (I/O): each path from the policy file's `customRules` is imported (TypeScript works
  * because the CLI runs under tsx). A module may export its rule as default, as a default array, or as
- * named exports; every exported object with a `check` is validated like a built-in rule's metadata.
+ * named exports; every exported object with a `check` is validated like a built-in rule's metadata
+ * (`ruleShapeProblems`, pure, in policies/).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SourceLocation } from '../fleet/model';
 import { locateIn } from '../fleet/locations';
 import { confinedPath, OutsideRepositoryError, type ReadBoundary } from '../fleet/confine';
-import { CUSTOM_PACK, PACK_NAMES, type Rule } from './rule';
+import type { Rule } from '../policies/rule';
+import { ruleShapeProblems } from '../policies/custom-rule-shape';
 
-export type CustomRulesResult = { readonly ok: true; readonly rules: readonly Rule[] } | { readonly ok: false; readonly problems: readonly string[] };
-
-const RULE_ID = /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$/;
-const SEVERITIES: ReadonlySet<unknown> = new Set(['error', 'warning', 'info']);
-const PACKS: ReadonlySet<unknown> = new Set([...PACK_NAMES, CUSTOM_PACK]);
-
-/** What is wrong with a would-be rule, or nothing. */
-export function ruleShapeProblems(value: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  const isText = (key: string): boolean => typeof value[key] === 'string' && (value[key] as string).trim() !== '';
-  if (!isText('id') || !RULE_ID.test(value.id as string)) problems.push(`id must be an upper-case dashed id such as ACME-NO-IDE, got ${JSON.stringify(value.id)}`);
-  if (!PACKS.has(value.pack)) problems.push(`pack must be one of ${[...PACKS].join(', ')}, got ${JSON.stringify(value.pack)}`);
-  if (!SEVERITIES.has(value.severity)) problems.push(`severity must be error, warning or info, got ${JSON.stringify(value.severity)}`);
-  if (!isText('summary')) problems.push('summary must be a non-empty string');
-  if (!isText('rationale')) problems.push('rationale must be a non-empty string');
-  if (!Array.isArray(value.sources) || value.sources.some((s) => typeof s !== 'string')) problems.push('sources must be a list of URLs');
-  if (typeof value.check !== 'function') problems.push('check must be a function (ctx) => { target, message }[]');
-  return problems;
-}
+export type CustomRulesResult =
+  { readonly ok: true; readonly rules: readonly Rule[] } | { readonly ok: false; readonly problems: readonly string[] };
 
 function candidates(module: Record<string, unknown>): Record<string, unknown>[] {
   const values = Object.values(module).flatMap((v) => (Array.isArray(v) ? v : [v]));
@@ -61,12 +46,16 @@ export async function loadCustomRules(
         problems.push(`${where}: custom rule module ${error.message}`);
         continue;
       }
-      problems.push(`${where}: cannot load custom rule module ${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      problems.push(
+        `${where}: cannot load custom rule module ${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      );
       continue;
     }
     const found = candidates(module);
     if (found.length === 0) {
-      problems.push(`${where}: ${path} exports no rule; export a Rule object (with id, pack, severity, summary, rationale, sources, check) as default`);
+      problems.push(
+        `${where}: ${path} exports no rule; export a Rule object (with id, pack, severity, summary, rationale, sources, check) as default`,
+      );
       continue;
     }
     for (const candidate of found) {

@@ -1,12 +1,13 @@
 /** Reads a policy file and its custom rules (I/O) into the config `evaluatePolicies` takes. */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { PolicyConfig } from './config';
+import type { PolicyConfig } from '../policies/config';
 import type { ReadBoundary } from '../fleet/confine';
 import { loadCustomRules } from './load-custom-rules';
-import { parsePolicyFile, POLICY_FILE_NAME } from './policy-file';
+import { parsePolicyFile, POLICY_FILE_NAME } from '../policies/policy-file';
 
-export type PolicyLoadResult = { readonly ok: true; readonly config: PolicyConfig } | { readonly ok: false; readonly problems: readonly string[] };
+export type PolicyLoadResult =
+  { readonly ok: true; readonly config: PolicyConfig } | { readonly ok: false; readonly problems: readonly string[] };
 
 export interface PolicyLoadOptions {
   /** Date suppression expiry is judged against (YYYY-MM-DD). @default - today's UTC date: this module is the I/O edge */

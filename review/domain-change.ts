@@ -1,0 +1,138 @@
+/**
+ * What happens to a VM's domain between the two sides: created, destroyed, moved to another host (with
+ * live-migration advice), replaced under a new address, or changed in place.
+ */
+import { migrationTransport } from '../fleet/normalize';
+import { migrateCommand } from '../planner/drain';
+import { describeAttributes } from './describe-attributes';
+import type { ResourceChange } from './resource-diff';
+import { classifyAttributes } from './resource-diff';
+import { hostName, hostUri, resolverFor, type SideLookup } from './side-lookup';
+import type { TfResource } from './terraform-json';
+import type { VmChangeKind } from './types';
+import { isHostLocal } from '../fleet/guest-devices';
+
+function domainKind(change: ResourceChange | undefined): VmChangeKind | undefined {
+  if (!change || change.action !== 'change') return undefined;
+  return change.effect === 'replace' ? 'replace' : change.effect === 'restart' ? 'restart' : 'update';
+}
+
+export interface MigrationAdvice {
+  readonly mode: 'live' | 'offline';
+  readonly text: string;
+}
+
+/** Live migration is possible when both hosts are in the VM's migration pool and every disk is on shared storage. */
+function migrationAdvice(base: SideLookup, head: SideLookup, vm: string, from: TfResource, to: TfResource): MigrationAdvice {
+  const fromHost = hostName(base, from);
+  const toHost = hostName(head, to);
+  const fleet = head.side.fleet;
+  const spec = head.vms.get(vm) ?? base.vms.get(vm);
+  const pool = fleet?.migrationPools.find((p) => p.name === spec?.migrationPool);
+  const sharedPools = new Set((fleet?.pools ?? []).filter((p) => p.shared).map((p) => p.name));
+  const live =
+    pool !== undefined &&
+    pool.sharedStorage !== undefined &&
+    pool.hosts.includes(fromHost) &&
+    pool.hosts.includes(toHost) &&
+    (spec?.disks ?? []).every((d) => !isHostLocal(d, (name) => sharedPools.has(name)));
+  if (live) {
+    const command = migrateCommand(vm, hostUri(base, from), hostUri(head, to), { transport: migrationTransport(pool) });
+    return {
+      mode: 'live',
+      text:
+        `live-migrate first with: ${command}, ` +
+        `then \`terraform state mv ${from.address} ${to.address}\` ` +
+        '(and the same for its volumes; across stacks: `terraform state rm` + `terraform import`), ' +
+        'so Terraform neither destroys nor recreates it',
+    };
+  }
+  return {
+    mode: 'offline',
+    text: `offline: destroyed on ${fromHost} and recreated on ${toHost}; data disks on local pools are lost unless copied`,
+  };
+}
+
+/** The domain's side of a VM change; volumes may add to it (`classifyVolume`). */
+export interface DomainOutcome {
+  readonly kind?: VmChangeKind;
+  readonly from?: string;
+  readonly to?: string;
+  readonly migration?: MigrationAdvice;
+  readonly reasons: readonly string[];
+}
+
+/** A VM whose domain exists on the head side only: new, or placed now after being unplaced. */
+function created(base: SideLookup, head: SideLookup, vm: string, after: TfResource): DomainOutcome {
+  const wasUnplaced = base.vms.has(vm);
+  return {
+    kind: 'create',
+    reasons: [wasUnplaced ? `now placed on ${hostName(head, after)} (could not be placed before)` : `new VM on ${hostName(head, after)}`],
+  };
+}
+
+/** A VM whose domain exists on the base side only: removed, unplaceable now, or its host removed. */
+function destroyed(base: SideLookup, head: SideLookup, vm: string, before: TfResource): DomainOutcome {
+  const headSide = head.side;
+  const reasons: string[] = [];
+  const baseHost = hostName(base, before);
+  const unplaced = head.unplaced.get(vm);
+  if (headSide.fleet && !head.vms.has(vm)) reasons.push('removed from the fleet');
+  else if (unplaced)
+    reasons.push(
+      `no host can take it any more: ${
+        Object.entries(unplaced.reasons)
+          .map(([h, why]) => `${h}: ${why}`)
+          .join('; ') || 'no candidate hosts'
+      }`,
+    );
+  else reasons.push('no longer synthesized');
+  if (headSide.fleet && !head.hostNames.has(baseHost)) reasons.push(`its host ${baseHost} is removed`);
+  return { kind: 'destroy', reasons };
+}
+
+/** A VM on another host: the move, how to migrate, and what else changes on the domain. */
+function moved(base: SideLookup, head: SideLookup, vm: string, before: TfResource, after: TfResource): DomainOutcome {
+  const from = hostName(base, before);
+  const to = hostName(head, after);
+  const migration = migrationAdvice(base, head, vm, before, after);
+  const why = head.moveReasons.get(vm);
+  const reasons = [`moved from ${from} to ${to}${why ? `: ${why}` : ''}`, migration.text];
+  if (before.key === after.key) {
+    reasons.push(
+      'same Terraform address, new provider: Terraform creates the domain on the new host and forgets the old one without destroying it; ' +
+        'shut it down by hand or migrate first',
+    );
+  }
+  // References name host-scoped resources (`kvm_1_…` → `kvm_2_…`): they differ on every move.
+  const drift = classifyAttributes('libvirt_domain', before.config, after.config, after.config.running === true).filter(
+    (a) => !(typeof a.before === 'string' && a.before.includes('${') && typeof a.after === 'string' && a.after.includes('${')),
+  );
+  reasons.push(...describeAttributes('also ', drift));
+  return { kind: 'move', from, to, migration, reasons };
+}
+
+/** What happens to the domain of `vm` (either side may lack it). */
+export function classifyDomain(base: SideLookup, head: SideLookup, vm: string, byKey: ReadonlyMap<string, ResourceChange>): DomainOutcome {
+  const before = base.side.index.domainsByVm.get(vm);
+  const after = head.side.index.domainsByVm.get(vm);
+  if (!before && after) return created(base, head, vm, after);
+  if (before && !after) return destroyed(base, head, vm, before);
+  if (!before || !after) return { reasons: [] };
+  if (hostName(base, before) !== hostName(head, after)) return moved(base, head, vm, before, after);
+  if (before.key !== after.key) {
+    return {
+      kind: 'replace',
+      reasons: [
+        `the Terraform address changes from ${before.key} to ${after.key}: ` +
+          'destroyed and recreated unless moved in state (`terraform state mv`) first',
+      ],
+    };
+  }
+  const change = byKey.get(after.key);
+  const kind = domainKind(change);
+  const reasons = change
+    ? describeAttributes('', change.attributes, resolverFor(base.side.index, before.stack), resolverFor(head.side.index, after.stack))
+    : [];
+  return { ...(kind ? { kind } : {}), reasons };
+}
