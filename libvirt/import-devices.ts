@@ -2,7 +2,7 @@
  * The remaining `<devices>`: memory balloon, RNG, graphics console, PCI passthrough and the serial console.
  */
 import type { VmInput } from '../fleet/schema';
-import { all, Consumption, first, type ImportHypervisor } from './import-support';
+import { all, type Consumption, first, type ImportHypervisor } from './import-support';
 import type { XmlNode } from './xml-read';
 
 export type DeviceFields = Pick<VmInput, 'balloon' | 'rng' | 'graphics' | 'hostdevs'>;

@@ -8,7 +8,7 @@
 import type { VmInput } from '../fleet/schema';
 import { DISK_SECRET_TYPES, NETWORK_DISK_PROTOCOLS } from '../fleet/guest-devices';
 import {
-  all, Consumption, first, isDiskBus, isDiskCache, isDiskFormat, isDiskIo, kibText, NoteSink, type ImportHypervisor,
+  all, type Consumption, first, isDiskBus, isDiskCache, isDiskFormat, isDiskIo, kibText, type NoteSink, type ImportHypervisor,
 } from './import-support';
 import type { ExistingVolume } from './import-pool';
 import type { XmlNode } from './xml-read';

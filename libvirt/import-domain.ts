@@ -8,7 +8,7 @@ import { importDisks, type StorageResolver } from './import-disk';
 import { importNics, RUNTIME_DEVICE, type NetworkResolver } from './import-nic';
 import { importCpu, importOs } from './import-os';
 import {
-  Consumption, first, kibText, NAME_RULE_SOURCE, NameRegistry, NoteSink, sanitizeName, toKiB, type ImportDiagnostic, type ImportHypervisor,
+  Consumption, first, kibText, NAME_RULE_SOURCE, type NameRegistry, NoteSink, sanitizeName, toKiB, type ImportDiagnostic, type ImportHypervisor,
 } from './import-support';
 import type { XmlNode } from './xml-read';
 

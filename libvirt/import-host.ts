@@ -5,7 +5,7 @@
  */
 import type { HostInput } from '../fleet/schema';
 import { DEFAULT_ARCH, VM_ARCHES, XEN_HOST_ARCHES, type VmArch } from '../fleet/guest-devices';
-import { all, first, NoteSink, toKiB, type ImportHypervisor } from './import-support';
+import { all, first, type NoteSink, toKiB, type ImportHypervisor } from './import-support';
 import type { NodeInfo } from './live-host';
 import { readXml } from './xml-read';
 

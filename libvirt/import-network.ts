@@ -5,7 +5,7 @@
  */
 import { ipv4ToNumber, numberToIpv4 } from '../fleet/ipv4';
 import type { NetworkInput } from '../fleet/schema';
-import { all, Consumption, first, NoteSink } from './import-support';
+import { all, Consumption, first, type NoteSink } from './import-support';
 import type { XmlNode } from './xml-read';
 
 type NetworkMode = NetworkInput['mode'];

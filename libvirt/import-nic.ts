@@ -5,7 +5,7 @@
  */
 import type { VmInput } from '../fleet/schema';
 import { MACVTAP_MODES } from '../fleet/guest-devices';
-import { all, Consumption, first, isMac, NoteSink, type ImportHypervisor } from './import-support';
+import { all, type Consumption, first, isMac, type NoteSink, type ImportHypervisor } from './import-support';
 import type { XmlNode } from './xml-read';
 
 /** Names libvirt gives a running NIC's host device (vnetN, macvtapN; the test driver testnetN). */

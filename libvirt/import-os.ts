@@ -4,7 +4,7 @@
  */
 import type { VmInput } from '../fleet/schema';
 import { DEFAULT_ARCH, machineFitsArch, VM_ARCHES, type VmArch } from '../fleet/guest-devices';
-import { all, Consumption, first, isCpuMode, NoteSink, type ImportHypervisor } from './import-support';
+import { all, type Consumption, first, isCpuMode, type NoteSink, type ImportHypervisor } from './import-support';
 import type { XmlNode } from './xml-read';
 
 type Writable<T> = { -readonly [K in keyof T]?: T[K] };

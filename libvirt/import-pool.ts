@@ -5,7 +5,7 @@
  */
 import type { StoragePoolInput } from '../fleet/schema';
 import { STORAGE_POOL_TYPES } from '../fleet/vocabulary';
-import { Consumption, first, NoteSink, toKiB } from './import-support';
+import { Consumption, first, type NoteSink, toKiB } from './import-support';
 import type { XmlNode } from './xml-read';
 
 type PoolType = (typeof STORAGE_POOL_TYPES)[number];

@@ -9,7 +9,7 @@ import type { NetworkInput, StoragePoolInput } from '../fleet/schema';
 import type { StorageResolver } from './import-disk';
 import type { NetworkResolver } from './import-nic';
 import type { VolumeIndex } from './import-pool';
-import { NameRegistry, NoteSink, sanitizeName } from './import-support';
+import { NameRegistry, sanitizeName } from './import-support';
 
 /** Pool for disk images under libvirt's default directory. */
 export const DEFAULT_POOL_PATH = '/var/lib/libvirt/images';
