@@ -1,5 +1,4 @@
 /** `hyperplan simulate <fleet> --fail <what>`: which VMs restart where when hosts fail, which cannot and why. */
-import { resolve } from 'node:path';
 import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../../io/errors';
 import { place, simulateFailures, DEFAULT_ENUMERATION_LIMIT, DEFAULT_SAMPLES, DEFAULT_SEED, type FailureRequest, type Simulation } from '../../planner/index';
