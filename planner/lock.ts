@@ -7,15 +7,35 @@ export interface Lock {
   readonly version: 1;
   /** VM name → host name. */
   readonly placements: Readonly<Record<string, string>>;
+  /**
+   * VM name → libvirt domain UUID, as observed on its host (`reconcile --from`, `import --from`). Provider
+   * 0.9.7 cannot set a domain's UUID (it is computed), so a live move imports the domain on its new host
+   * by the UUID recorded here. @default - no UUID known
+   */
+  readonly uuids?: Readonly<Record<string, string>>;
 }
 
 export type LockParse = { readonly ok: true; readonly lock: Lock } | { readonly ok: false; readonly problems: readonly string[] };
 
-/** Stable bytes: sorted keys, 2-space indent, trailing newline. */
-export function serializeLock(placement: { readonly placements: Readonly<Record<string, string>> }): string {
+/** libvirt's UUID form (RFC 4122 text: 8-4-4-4-12 hex digits), as `virsh domuuid` prints it. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function sortedRecord(record: Readonly<Record<string, string>>, keep: (key: string) => boolean = () => true): Record<string, string> {
   const sorted = nameRecord<string>();
-  for (const vm of Object.keys(placement.placements).sort()) sorted[vm] = placement.placements[vm]!;
-  return `${JSON.stringify({ version: 1, placements: sorted }, null, 2)}\n`;
+  for (const key of Object.keys(record).sort()) if (keep(key)) sorted[key] = record[key]!;
+  return sorted;
+}
+
+/**
+ * Stable bytes: sorted keys, 2-space indent, trailing newline. UUIDs are kept for the VMs still placed
+ * (a removed VM's UUID goes with it); `uuids` is left out when there is none, so a lock without UUIDs
+ * keeps its bytes.
+ */
+export function serializeLock(placement: { readonly placements: Readonly<Record<string, string>> }, uuids: Readonly<Record<string, string>> = {}): string {
+  const placements = sortedRecord(placement.placements);
+  const kept = sortedRecord(uuids, (vm) => placements[vm] !== undefined);
+  const lock = Object.keys(kept).length > 0 ? { version: 1, placements, uuids: kept } : { version: 1, placements };
+  return `${JSON.stringify(lock, null, 2)}\n`;
 }
 
 /** `line:column` of a character offset (1-based). */
@@ -46,7 +66,7 @@ export function parseLock(text: string, file: string): LockParse {
   const problems: string[] = [];
   if (data['version'] !== 1) problems.push(`${file}: version: expected 1, got ${JSON.stringify(data['version'])}`);
   for (const key of Object.keys(data)) {
-    if (key !== 'version' && key !== 'placements') problems.push(`${file}: ${key}: unknown key (allowed: version, placements)`);
+    if (key !== 'version' && key !== 'placements' && key !== 'uuids') problems.push(`${file}: ${key}: unknown key (allowed: version, placements, uuids)`);
   }
   const placements = data['placements'];
   const result = nameRecord<string>();
@@ -58,5 +78,16 @@ export function parseLock(text: string, file: string): LockParse {
       else problems.push(`${file}: placements.${vm}: expected a host name, got ${JSON.stringify(host)}`);
     }
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, lock: { version: 1, placements: result } };
+  const uuids = nameRecord<string>();
+  const rawUuids = data['uuids'];
+  if (rawUuids !== undefined && !isRecord(rawUuids)) {
+    problems.push(`${file}: uuids: expected an object of VM name → domain UUID`);
+  } else if (rawUuids !== undefined) {
+    for (const [vm, uuid] of Object.entries(rawUuids)) {
+      if (typeof uuid === 'string' && UUID_PATTERN.test(uuid)) uuids[vm] = uuid;
+      else problems.push(`${file}: uuids.${vm}: expected a domain UUID such as 4dea22b3-1d52-d8f3-2516-782e98ab3fa0, got ${JSON.stringify(uuid)}`);
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, lock: { version: 1, placements: result, ...(rawUuids !== undefined ? { uuids } : {}) } };
 }

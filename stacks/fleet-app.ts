@@ -10,6 +10,7 @@ import { InputError } from '../io/errors';
 import { loadFleetOrThrow, readLock, readPolicy } from '../cli/fleet-inputs';
 import type { Fleet, Host, StackSpec } from '../fleet/model';
 import { plan } from '../planner/plan';
+import { migrationScript, planMoves, type VmMove } from '../planner/moves';
 import type { Placement, UnplacedVm } from '../planner/types';
 import { evaluatePolicies } from '../policies/engine';
 import type { Finding } from '../policies/finding';
@@ -64,6 +65,12 @@ export function fingerprintKeyFrom(env: Readonly<Record<string, string | undefin
 export interface FleetAppOptions {
   /** Key of the secret variables' fingerprints. @default - no fingerprints */
   readonly fingerprintKey?: string;
+  /**
+   * Moves from the placement the VMs run in (`planMoves(fleet, lock, placement)`): live and observed
+   * moves re-home state (`removed` + `import` + `moved`) instead of destroying and creating the VM.
+   * @default - none: today's destroy-and-create
+   */
+  readonly moves?: readonly VmMove[];
 }
 
 function newStack(
@@ -75,7 +82,14 @@ function newStack(
   findings: readonly Finding[],
   options: FleetAppOptions,
 ): FleetStack {
-  const common = { fleet, placement, backend: spec.backend, findings, ...(options.fingerprintKey !== undefined ? { fingerprintKey: options.fingerprintKey } : {}) };
+  const common = {
+    fleet,
+    placement,
+    backend: spec.backend,
+    findings,
+    ...(options.fingerprintKey !== undefined ? { fingerprintKey: options.fingerprintKey } : {}),
+    ...(options.moves !== undefined ? { moves: options.moves } : {}),
+  };
   if (hosts.length > 0 && hosts.every(isKvmHost)) return new KvmStack(app, spec.name, { ...common, hosts });
   if (hosts.length > 0 && hosts.every(isXenHost)) return new XenStack(app, spec.name, { ...common, hosts });
   return new HybridStack(app, spec.name, { ...common, hosts });
@@ -126,6 +140,12 @@ export interface SynthOptions {
   readonly policyFile?: string;
   /** Environment for `${env:…}` secrets in the fleet. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * `live`: a VM the plan moves off the host the lock file records becomes a live migration (a
+   * `migrate.sh` per stack) and a state move (`removed` + `import` + `moved`) wherever `planMoves`
+   * allows it; the rest stays destroy-and-create. @default - every move is destroy-and-create
+   */
+  readonly moves?: 'live';
   /** Called as each stage starts (`done` of `total` stages), for progress output. @default - nothing */
   readonly onStage?: (stage: string, done: number, total: number) => void;
 }
@@ -145,7 +165,12 @@ export interface SynthesizedStack {
   readonly variables: readonly SecretVariableInfo[];
   /** Backend settings that are secrets, left out of the block: supplied at `terraform init`. */
   readonly backendInitSecrets: readonly string[];
+  /** `stacks/<name>/migrate.sh`, relative to the output directory, when live moves land in the stack. */
+  readonly migrationScript?: string;
 }
+
+/** Where `hyperplan synth --moves live` writes a stack's live migrations, beside its `cdk.tf.json`. */
+export const MIGRATION_SCRIPT = 'migrate.sh';
 
 export interface SynthSummary {
   readonly outDir: string;
@@ -154,6 +179,8 @@ export interface SynthSummary {
   readonly hostPreparation: readonly string[];
   /** Every finding (warnings and infos included); errors would have stopped synthesis. */
   readonly findings: readonly Finding[];
+  /** VMs the plan moves off the host the lock file records (with `moves: 'live'`; else empty). */
+  readonly moves: readonly VmMove[];
 }
 
 /** Synthesis stopped by the policy gate; the previous output directory is untouched. */
@@ -210,7 +237,9 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   stage('loading the fleet');
   const fleet = loadFleetOrThrow(options.fleetFile, process.cwd(), options.env ?? process.env);
   stage('placing VMs');
-  const placement = plan(fleet, readLock(options.fleetFile, options.lockFile));
+  const lock = readLock(options.fleetFile, options.lockFile);
+  const placement = plan(fleet, lock);
+  const moves = options.moves === 'live' ? planMoves(fleet, lock, placement) : [];
   stage('checking policies');
   const findings = evaluatePolicies(fleet, placement, await readPolicy(options.fleetFile, options.policyFile, options.env ?? process.env));
   const fingerprintKey = fingerprintKeyFrom(options.env ?? process.env);
@@ -226,7 +255,8 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   await replaceDirectoryAtomic(options.outDir, (dir) => {
     const app = new App({ outdir: dir, hclOutput: false, stackTraces: false });
     stage('building stacks');
-    const built = withoutCreationStacks(() => buildFleetApp(app, fleet, placement, findings, fingerprintKey === undefined ? {} : { fingerprintKey }));
+    const appOptions: FleetAppOptions = { ...(fingerprintKey === undefined ? {} : { fingerprintKey }), ...(moves.length > 0 ? { moves } : {}) };
+    const built = withoutCreationStacks(() => buildFleetApp(app, fleet, placement, findings, appOptions));
     try {
       stage('synthesizing');
       withoutCreationStacks(() => app.synth());
@@ -245,16 +275,22 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
       writeFileAtomic(join(dir, file), host.hostPreparation);
       hostPreparation.push(file);
     }
-    stacks = built.map((stack) => ({
-      name: stack.node.id,
-      kind: stack.kind,
-      hosts: stack.hosts.map((h) => h.hostName),
-      vms: stack.vms.length,
-      resources: stack.resourceCount(),
-      file: `stacks/${stack.node.id}/cdk.tf.json`,
-      variables: stack.secrets.variables,
-      backendInitSecrets: stack.backendInitSecrets,
-    }));
+    stacks = built.map((stack) => {
+      const script = migrationScript(stack.node.id, moves, new Set(stack.hosts.map((h) => h.hostName)));
+      const scriptFile = `stacks/${stack.node.id}/${MIGRATION_SCRIPT}`;
+      if (script !== undefined) writeFileAtomic(join(dir, scriptFile), script);
+      return {
+        name: stack.node.id,
+        kind: stack.kind,
+        hosts: stack.hosts.map((h) => h.hostName),
+        vms: stack.vms.length,
+        resources: stack.resourceCount(),
+        file: `stacks/${stack.node.id}/cdk.tf.json`,
+        variables: stack.secrets.variables,
+        backendInitSecrets: stack.backendInitSecrets,
+        ...(script !== undefined ? { migrationScript: scriptFile } : {}),
+      };
+    });
   });
-  return { outDir: options.outDir, stacks, hostPreparation, findings };
+  return { outDir: options.outDir, stacks, hostPreparation, findings, moves };
 }

@@ -10,11 +10,14 @@ import type { LibvirtHost } from '../constructs/host-provider';
 import { KvmHost, type KvmHostSpec } from '../constructs/kvm-host';
 import { MigrationPool } from '../constructs/migration-pool';
 import { SECRET_VARIABLES_ID, SecretVariables } from '../constructs/secret-variables';
+import { StateRemoval } from '../constructs/state-removal';
+import { terraformId } from '../constructs/terraform-id';
 import { VirtualMachine } from '../constructs/virtual-machine';
 import { XenHost, type XenHostSpec } from '../constructs/xen-host';
 import { effectiveVm } from '../fleet/effective-vm';
-import { migrationPoolConstructId } from '../fleet/terraform-names';
+import { HOST_ADDRESS_PARTS, migrationPoolConstructId } from '../fleet/terraform-names';
 import type { Fleet, Host, Hypervisor, StackBackend } from '../fleet/model';
+import { isStateMove, type StateMove, type VmMove } from '../planner/moves';
 import type { Placement } from '../planner/types';
 import type { Finding } from '../policies/finding';
 import { addBackend } from './backend';
@@ -34,7 +37,16 @@ export interface FleetStackProps<H extends Host = Host> {
   readonly findings: readonly Finding[];
   /** Key of the secret variables' fingerprints (see constructs/secret-variables.ts). @default - no fingerprints */
   readonly fingerprintKey?: string;
+  /**
+   * Moves from the placement the VMs run in (`planMoves`): a live or observed move becomes `removed` +
+   * `import` for the domain and `moved` for its volumes instead of a destroy and a create.
+   * @default - none: a VM on a new host is destroyed on the old one and created on the new one
+   */
+  readonly moves?: readonly VmMove[];
 }
+
+/** Construct id of the stack's `removed` blocks. */
+export const STATE_REMOVAL_ID = 'moved-away';
 
 export const isKvmHost = (host: Host): host is KvmHostSpec => host.hypervisor === 'kvm';
 export const isXenHost = (host: Host): host is XenHostSpec => host.hypervisor === 'xen';
@@ -42,6 +54,25 @@ export const isXenHost = (host: Host): host is XenHostSpec => host.hypervisor ==
 function describeFinding(finding: Finding): string {
   const where = finding.location ? ` (${finding.location.file}:${finding.location.line}:${finding.location.column})` : '';
   return `policy ${finding.ruleId} at ${finding.target}${where}: ${finding.message}`;
+}
+
+/**
+ * Re-homes a moved VM's state instead of recreating it: the domain is imported on its new host by UUID
+ * (provider 0.9.7 imports domains by UUID: internal/provider/domain_resource.go ImportState), its volumes
+ * are `moved` from the old host's addresses (the provider cannot import volumes; their key, the path, is
+ * the same on shared storage and on the copy `--copy-storage-all` creates). Returns the old domain
+ * address, which the old host's provider must forget without destroying it.
+ */
+function rehome(machine: VirtualMachine, host: LibvirtHost, move: StateMove): string {
+  machine.domain.importFrom(move.uuid, host.provider);
+  const newPrefix = terraformId(move.to);
+  const oldPrefix = terraformId(move.from);
+  for (const resource of machine.node.findAll()) {
+    if (!(resource instanceof TerraformResource) || resource === machine.domain) continue;
+    // Every address of a host's constructs is terraformId(host, ...parts) (fleet/terraform-names.ts).
+    resource.moveFromId(`${resource.terraformResourceType}.${oldPrefix}${resource.friendlyUniqueId.slice(newPrefix.length)}`);
+  }
+  return `${machine.domain.terraformResourceType}.${terraformId(move.from, ...HOST_ADDRESS_PARTS.domain(move.vm))}`;
 }
 
 export abstract class FleetStack extends TerraformStack {
@@ -70,6 +101,8 @@ export abstract class FleetStack extends TerraformStack {
     const index = fleetIndex(fleet, placement);
     const hosts: LibvirtHost[] = [];
     const vms: string[] = [];
+    const stateMoves = new Map((props.moves ?? []).filter(isStateMove).map((m) => [m.vm, m]));
+    const removed: string[] = [];
     for (const host of props.hosts) {
       // Host['hypervisor'] is 'kvm' | 'xen', so a host that is not KVM is Xen.
       const construct = isKvmHost(host)
@@ -80,12 +113,15 @@ export abstract class FleetStack extends TerraformStack {
       // migrated onto any member.
       for (const pool of index.migrationPoolsByHost.get(host.name) ?? []) if (pool.sharedStorage) construct.pool(pool.sharedStorage);
       for (const vm of index.vmsByHost.get(host.name) ?? []) {
-        new VirtualMachine(construct, `vm-${vm.name}`, { effective: effectiveVm(fleet, vm, host.hypervisor), host: construct });
+        const machine = new VirtualMachine(construct, `vm-${vm.name}`, { effective: effectiveVm(fleet, vm, host.hypervisor), host: construct });
         vms.push(vm.name);
+        const move = stateMoves.get(vm.name);
+        if (move) removed.push(rehome(machine, construct, move));
       }
     }
     this.hosts = hosts;
     this.vms = vms;
+    if (removed.length > 0) new StateRemoval(this, STATE_REMOVAL_ID, { addresses: removed });
 
     const stackHosts = new Set(props.hosts.map((h) => h.name));
     const pools = new Set(props.hosts.flatMap((h) => index.migrationPoolsByHost.get(h.name) ?? []));

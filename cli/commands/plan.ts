@@ -85,7 +85,7 @@ export const planCommand: Command = {
     progress.step('plan: placing VMs', 1, 2);
     const result = plan(fleet, lock);
     progress.done();
-    if (args.values['write-lock'] === true) writeFileAtomic(path, serializeLock(result));
+    if (args.values['write-lock'] === true) writeFileAtomic(path, serializeLock(result, lock?.uuids));
     io.stdout(format === 'json' ? planJson(result) : planText(result, lock));
     return result.unplaced.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   },

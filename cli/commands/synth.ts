@@ -3,13 +3,15 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
+import type { VmMove } from '../../planner/moves';
 import { PolicyGateError, synthesizeFleet, type SynthesizedStack } from '../../stacks/fleet-app';
+import { choiceOption, stringOption } from '../options';
 import { gateReport } from '../gate-report';
-import { stringOption } from '../options';
 import { createProgress } from '../progress';
 
 const DEFAULT_FLEET = 'fleet.yaml';
 const DEFAULT_OUT = 'cdktf.out';
+const MOVE_MODES = ['replace', 'live'] as const;
 
 /** What a stack needs when Terraform runs: its sensitive variables and the backend secrets left out. */
 function secretLines(stack: SynthesizedStack): string[] {
@@ -24,11 +26,18 @@ function secretLines(stack: SynthesizedStack): string[] {
   return lines;
 }
 
+function moveLine(move: VmMove): string {
+  const where = `${move.vm}: ${move.from} → ${move.to}`;
+  if (move.mode === 'live') return `  live move (no restart) ${where}: ${move.command}`;
+  if (move.mode === 'observed') return `  state move (already running on ${move.to}) ${where}`;
+  return `  offline move ${where}: ${move.reason}`;
+}
+
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'place, check and synthesize the fleet into Terraform JSON (cdktf.out)',
   help: [
-    'Usage: hyperplan synth [fleet] [--out dir] [--lock file] [--policy file] [--quiet]',
+    'Usage: hyperplan synth [fleet] [--out dir] [--lock file] [--policy file] [--moves replace|live] [--quiet]',
     '',
     'Loads the fleet, places its VMs (keeping hyperplan.lock.json beside the fleet when present), runs the',
     'policies, and writes one Terraform stack per entry of `stacks` (default: one per hypervisor kind) to',
@@ -47,6 +56,14 @@ export const synthCommand: Command = {
     '  --out dir       output directory (default cdktf.out)',
     '  --lock file     placement lock to keep (default hyperplan.lock.json beside the fleet; never written)',
     '  --policy file   policy file (packs, severities, suppressions)',
+    '  --moves m       replace (default): a VM placed off the host the lock file records is destroyed there',
+    '                  and created on the new host. live: where the two hosts share a migration pool, storage',
+    '                  and CPU baseline and the lock records the domain UUID, it is live-migrated instead:',
+    '                  <out>/stacks/<stack>/migrate.sh holds the `virsh migrate --live --persistent',
+    '                  --undefinesource` commands (transport and --copy-storage-all as `drain`) to run before',
+    '                  `terraform apply`, and the stack gets `removed { lifecycle { destroy = false } }` for the',
+    '                  old domain, an `import` by UUID on the new host and `moved` for its volumes (Terraform',
+    '                  1.7+), so apply creates and destroys nothing. Other moves are listed with the reason.',
     '  --quiet         no progress on stderr',
     '',
     'Exit codes: 0 written, 1 policy errors or unplaced VMs (nothing written), 2 bad input or usage.',
@@ -55,6 +72,7 @@ export const synthCommand: Command = {
     out: { type: 'string' },
     lock: { type: 'string' },
     policy: { type: 'string' },
+    moves: { type: 'string' },
     quiet: { type: 'boolean' },
   },
   async run(args, io) {
@@ -66,6 +84,7 @@ export const synthCommand: Command = {
     const outDir = stringOption('synth', args.values.out, 'out') ?? DEFAULT_OUT;
     const lockFile = stringOption('synth', args.values.lock, 'lock');
     const policyFile = stringOption('synth', args.values.policy, 'policy');
+    const moves = choiceOption('synth', args.values.moves, 'moves', MOVE_MODES, 'replace');
     const progress = createProgress(io, args.values.quiet === true);
     try {
       const summary = await synthesizeFleet({
@@ -73,6 +92,7 @@ export const synthCommand: Command = {
         outDir: resolve(outDir),
         ...(lockFile ? { lockFile: resolve(lockFile) } : {}),
         ...(policyFile ? { policyFile: resolve(policyFile) } : {}),
+        ...(moves === 'live' ? { moves } : {}),
         env: io.env,
         onStage: (stage, done, total) => progress.step(`synth: ${stage}`, done, total),
       });
@@ -83,6 +103,10 @@ export const synthCommand: Command = {
         lines.push(...secretLines(stack));
       }
       for (const file of summary.hostPreparation) lines.push(`  ${join(outDir, file)}`);
+      lines.push(...summary.moves.map((move) => moveLine(move)));
+      for (const stack of summary.stacks) {
+        if (stack.migrationScript !== undefined) lines.push(`run ${join(outDir, stack.migrationScript)} before terraform apply in stack ${stack.name}`);
+      }
       const warnings = summary.findings.filter((f) => f.severity !== 'error').length;
       if (warnings > 0) lines.push(`${warnings} warning/info finding(s); run 'hyperplan check ${fleetFile}' to see them`);
       io.stdout(`${lines.join('\n')}\n`);

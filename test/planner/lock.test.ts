@@ -18,8 +18,22 @@ describe('lock file', () => {
     const result = parseLock('{"version": 2, "placements": {"a": 3}, "extra": true}', 'l.json');
     expect(result).toEqual({
       ok: false,
-      problems: ['l.json: version: expected 1, got 2', 'l.json: extra: unknown key (allowed: version, placements)', 'l.json: placements.a: expected a host name, got 3'],
+      problems: ['l.json: version: expected 1, got 2', 'l.json: extra: unknown key (allowed: version, placements, uuids)', 'l.json: placements.a: expected a host name, got 3'],
     });
     expect(parseLock('[]', 'l.json').ok).toBe(false);
+  });
+  it('keeps domain UUIDs of placed VMs, sorted, and leaves the key out when there are none', () => {
+    const uuid = '4dea22b3-1d52-d8f3-2516-782e98ab3fa0';
+    const text = serializeLock({ placements: { web: 'kvm-1', db: 'kvm-2' } }, { web: uuid, gone: '6695eb01-f6a4-8304-79aa-97f2502e193f' });
+    expect(JSON.parse(text)).toEqual({ version: 1, placements: { db: 'kvm-2', web: 'kvm-1' }, uuids: { web: uuid } });
+    expect(parseLock(text, 'x.json')).toEqual({ ok: true, lock: { version: 1, placements: { db: 'kvm-2', web: 'kvm-1' }, uuids: { web: uuid } } });
+    expect(serializeLock({ placements: { web: 'kvm-1' } }, {})).not.toContain('uuids');
+  });
+  it('rejects a UUID that is not one, naming the VM', () => {
+    expect(parseLock('{"version": 1, "placements": {"a": "h"}, "uuids": {"a": "not-a-uuid"}}', 'l.json')).toEqual({
+      ok: false,
+      problems: ['l.json: uuids.a: expected a domain UUID such as 4dea22b3-1d52-d8f3-2516-782e98ab3fa0, got "not-a-uuid"'],
+    });
+    expect(parseLock('{"version": 1, "placements": {}, "uuids": []}', 'l.json').ok).toBe(false);
   });
 });
