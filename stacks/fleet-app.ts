@@ -9,6 +9,7 @@ import { replaceDirectoryAtomic, writeFileAtomic } from '../io/atomic-write';
 import { InputError } from '../io/errors';
 import { loadFleetOrThrow, readLock, readPolicy } from '../cli/fleet-inputs';
 import type { Fleet, Host, StackSpec } from '../fleet/model';
+import type { Lock } from '../planner/lock';
 import { plan } from '../planner/plan';
 import { migrationScript, planMoves, type VmMove } from '../planner/moves';
 import type { Placement, UnplacedVm } from '../planner/types';
@@ -146,6 +147,15 @@ export interface SynthOptions {
    * allows it; the rest stays destroy-and-create. @default - every move is destroy-and-create
    */
   readonly moves?: 'live';
+  /** The lock to plan with. @default - read from `lockFile` */
+  readonly lock?: Lock;
+  /** The placement the VMs run in, which moves start from. @default - the lock the plan keeps */
+  readonly current?: Lock;
+  /**
+   * VMs found running on their planned host already (`reconcile`): their state moves without a migration.
+   * @default - none
+   */
+  readonly observed?: ReadonlySet<string>;
   /** Called as each stage starts (`done` of `total` stages), for progress output. @default - nothing */
   readonly onStage?: (stage: string, done: number, total: number) => void;
 }
@@ -237,9 +247,9 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   stage('loading the fleet');
   const fleet = loadFleetOrThrow(options.fleetFile, process.cwd(), options.env ?? process.env);
   stage('placing VMs');
-  const lock = readLock(options.fleetFile, options.lockFile);
+  const lock = options.lock ?? readLock(options.fleetFile, options.lockFile);
   const placement = plan(fleet, lock);
-  const moves = options.moves === 'live' ? planMoves(fleet, lock, placement) : [];
+  const moves = options.moves === 'live' ? planMoves(fleet, options.current ?? lock, placement, options.observed ? { observed: options.observed } : {}) : [];
   stage('checking policies');
   const findings = evaluatePolicies(fleet, placement, await readPolicy(options.fleetFile, options.policyFile, options.env ?? process.env));
   const fingerprintKey = fingerprintKeyFrom(options.env ?? process.env);

@@ -4,6 +4,7 @@ import { drainCommand } from './drain';
 import { explainCommand } from './explain';
 import { importCommand } from './import';
 import { planCommand } from './plan';
+import { reconcileCommand } from './reconcile';
 import { reviewCommand } from './review';
 import { rulesCommand } from './rules';
 import { schemaCommand } from './schema';
@@ -17,6 +18,7 @@ export const commands: readonly Command[] = [
   checkCommand,
   explainCommand,
   drainCommand,
+  reconcileCommand,
   reviewCommand,
   xmlCommand,
   importCommand,
