@@ -4,8 +4,7 @@
  * the host) plus the volumes and cloud-init seed the domain attaches.
  */
 import type { Fleet, Host, Vm } from '../fleet/model';
-import { migrationTransport } from '../fleet/normalize';
-import { migrateCommand } from '../planner/drain';
+import { liveMigration, migrateCommand } from '../planner/drain';
 import type { Placement } from '../planner/types';
 import { terraformId } from '../constructs/terraform-id';
 import { DOMAIN_RESTART_NOTE } from './replacement-rules';
@@ -170,35 +169,44 @@ function volumeLabel(resource: TfResource): string {
 
 interface MigrationAdvice {
   readonly mode: 'live' | 'offline';
+  /** The live-migration command, when libvirt can live-migrate the VM between the two hosts. */
+  readonly command?: string;
   readonly text: string;
 }
 
-/** Live migration is possible when both hosts are in the VM's migration pool and every disk is on shared storage. */
+/**
+ * A move is live (no restart) when the head declares its state move — the domain `import`ed on the new
+ * host and `removed` without destroy on the old one (`synth --moves live`, `reconcile`) — so apply follows
+ * a migration instead of destroying and creating the VM. Whether libvirt could live-migrate it, and the
+ * command, come from the planner's rules (planner/drain.ts `liveMigration`), the ones `drain` uses.
+ */
 function migrationAdvice(base: SideLookup, head: SideLookup, vm: string, from: TfResource, to: TfResource): MigrationAdvice {
   const fromHost = hostName(base, from);
   const toHost = hostName(head, to);
   const fleet = head.side.fleet;
   const spec = head.vms.get(vm) ?? base.vms.get(vm);
-  const pool = fleet?.migrationPools.find((p) => p.name === spec?.migrationPool);
-  const sharedPools = new Set((fleet?.pools ?? []).filter((p) => p.shared).map((p) => p.name));
-  const live =
-    pool !== undefined &&
-    pool.sharedStorage !== undefined &&
-    pool.hosts.includes(fromHost) &&
-    pool.hosts.includes(toHost) &&
-    (spec?.disks ?? []).every((d) => sharedPools.has(d.pool));
-  if (live) {
+  const source = fleet?.hosts.find((h) => h.name === fromHost) ?? base.side.fleet?.hosts.find((h) => h.name === fromHost);
+  const target = fleet?.hosts.find((h) => h.name === toHost);
+  const live = fleet && spec && source && target ? liveMigration(fleet, spec, source, target) : undefined;
+  const command = live?.ok ? migrateCommand(vm, hostUri(base, from), hostUri(head, to), live) : undefined;
+  const moves = head.side.index.stateMoves;
+  if (moves?.imported.has(to.key) && moves.forgotten.has(resourceKey(to.stack, from.address))) {
     return {
       mode: 'live',
+      ...(command !== undefined ? { command } : {}),
       text:
-        `live-migrate first with: ${migrateCommand(vm, hostUri(base, from), hostUri(head, to), { transport: migrationTransport(pool) })}, ` +
-        `then \`terraform state mv ${from.address} ${to.address}\` (and the same for its volumes; across stacks: \`terraform state rm\` + \`terraform import\`), ` +
-        'so Terraform neither destroys nor recreates it',
+        `live move (no restart): before terraform apply run ${command ?? 'the live migration'} (migrate.sh of stack ${to.stack}); ` +
+        `apply then imports domain ${moves.imported.get(to.key)} on ${toHost}, forgets it on ${fromHost} without destroying it and moves its volumes in state: nothing is destroyed or created`,
     };
   }
+  const why =
+    live === undefined ? 'the fleet does not say whether it can live-migrate'
+    : !live.ok ? live.reason
+    : `it can live-migrate (${command}) but this synthesis does not move its state; synthesize with \`--moves live\` (its domain UUID in the lock file: \`hyperplan reconcile --from …\`) to move it without a restart`;
   return {
     mode: 'offline',
-    text: `offline: destroyed on ${fromHost} and recreated on ${toHost}; data disks on local pools are lost unless copied`,
+    ...(command !== undefined ? { command } : {}),
+    text: `offline move: ${why}; destroyed on ${fromHost} and recreated on ${toHost} (the guest restarts); data disks on local pools are lost unless copied`,
   };
 }
 
@@ -219,6 +227,7 @@ export function classifyVms(changes: readonly ResourceChange[], baseSide: Review
   const moveReasons = new Map((headSide.placement?.moves ?? []).map((m) => [m.vm, m.reason]));
   const unplacedInHead = new Map((headSide.placement?.unplaced ?? []).map((u) => [u.vm, u]));
   const headHostNames = new Set((headSide.fleet?.hosts ?? []).map((h) => h.name));
+  const movedTo = new Set(headSide.index.stateMoves?.moved.values() ?? []);
 
   for (const vm of names) {
     const before = baseSide.index.domainsByVm.get(vm);
@@ -279,6 +288,8 @@ export function classifyVms(changes: readonly ResourceChange[], baseSide: Review
     for (const key of [...new Set([...baseOwned, ...headOwned])].sort()) {
       const change = byKey.get(key);
       if (!change) continue;
+      // A live move's volumes move in state (`moved`): the old address goes, the new one comes, nothing is lost.
+      if (migration?.mode === 'live' && (headSide.index.stateMoves?.moved.has(key) || movedTo.has(key))) continue;
       const resource = (change.before ?? change.after) as TfResource;
       const look = change.before ? base : head;
       const role = volumeRole(look, vm, resource);
@@ -336,6 +347,8 @@ export function classifyVms(changes: readonly ResourceChange[], baseSide: Review
       ...(to !== undefined ? { to } : {}),
       host,
       ...(migration ? { migration: migration.mode } : {}),
+      ...(migration?.command !== undefined ? { command: migration.command } : {}),
+      restarts: kind === 'restart' || kind === 'replace' || (kind === 'move' && migration?.mode !== 'live'),
       reasons,
     });
   }

@@ -43,14 +43,19 @@ export function readFleet(path: string): FleetDocument {
 }
 
 /** Synthesizes `fleet` into `dir/out` with the real CLI; the stacks' provider URIs then point at the daemons. */
-export function synthesize(fleet: FleetDocument, dir: string, daemons: DaemonSet): SynthSummary {
+export function synthesize(fleet: FleetDocument, dir: string, daemons: DaemonSet, extraArgs: readonly string[] = []): SynthSummary {
   writeFileSync(join(dir, 'fleet.yaml'), stringify(fleet));
-  const synth = hyperplan(['synth', 'fleet.yaml', '--out', 'out', '--quiet'], dir);
+  const synth = hyperplan(['synth', 'fleet.yaml', '--out', 'out', '--quiet', ...extraArgs], dir);
   expect(synth.status, synth.stderr).toBe(0);
+  return pointAtDaemons(fleet, join(dir, 'out'), daemons);
+}
+
+/** Rewrites each stack's provider URIs under `out` to the daemon serving that host. */
+export function pointAtDaemons(fleet: FleetDocument, out: string, daemons: DaemonSet): SynthSummary {
   const hostOfAlias = new Map(fleet.hosts.map((h) => [terraformId(String(h.name)), String(h.name)]));
   const stacks: Array<SynthSummary['stacks'][number]> = [];
-  for (const stackName of listStacks(join(dir, 'out'))) {
-    const file = join(dir, 'out/stacks', stackName, 'cdk.tf.json');
+  for (const stackName of listStacks(out)) {
+    const file = join(out, 'stacks', stackName, 'cdk.tf.json');
     const json = JSON.parse(readFileSync(file, 'utf8')) as { provider: { libvirt: Array<{ alias: string; uri: string }> } };
     const hosts: string[] = [];
     for (const provider of json.provider.libvirt) {
