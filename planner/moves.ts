@@ -115,7 +115,7 @@ export function planMoves(fleet: Fleet, current: Lock | undefined, planned: Pick
 
 /** The migration script of one stack: the live moves landing on its hosts, in VM order. Same moves, same bytes. */
 export function migrationScript(stack: string, moves: readonly VmMove[], stackHosts: ReadonlySet<string>): string | undefined {
-  const live = moves.filter((m): m is LiveMove => m.mode === 'live' && stackHosts.has(m.to));
+  const live = moves.filter((m): m is LiveMove => m.mode === 'live' && stackHosts.has(m.to)).sort((a, b) => (a.vm < b.vm ? -1 : a.vm > b.vm ? 1 : 0));
   if (live.length === 0) return undefined;
   const lines = [
     '#!/bin/sh',

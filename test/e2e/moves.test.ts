@@ -83,9 +83,20 @@ describe.skipIf(!RUN_E2E)('end to end: a move re-homes Terraform state instead o
     }
   }
 
-  /** Every resource change that creates or destroys something: what a move must not have. */
-  const createsOrDestroys = (plans: readonly PlanJson[]): string[] =>
-    plans.flatMap((p) => p.resource_changes ?? []).filter((c) => c.change.actions.includes('create') || c.change.actions.includes('delete')).map((c) => `${c.address}: ${c.change.actions.join('+')}`);
+  /** Every resource change that creates or destroys something, of the VM's resources or the others. */
+  const createsOrDestroys = (plans: readonly PlanJson[], vm: string): { vm: string[]; others: string[] } => {
+    const lines = plans
+      .flatMap((p) => p.resource_changes ?? [])
+      .filter((c) => c.change.actions.includes('create') || c.change.actions.includes('delete'))
+      .map((c) => `${c.address}: ${c.change.actions.join('+')}`);
+    const own = new RegExp(`_${vm.replace(/-/g, '_')}(_|:)`);
+    return { vm: lines.filter((l) => own.test(l)), others: lines.filter((l) => !own.test(l)) };
+  };
+  /**
+   * Besides the VM, a move may only drop what its old host defined for it alone: a network or pool
+   * created on first use (constructs/host-provider.ts) that no other VM of that host uses.
+   */
+  const HOST_RESOURCE_DROPPED = /^libvirt_(network|pool)\.[a-z0-9_]+: delete$/;
 
   it('synth --moves live: migrate.sh, then apply creates 0 and destroys 0, and a further plan is clean; reconcile takes a VM moved by hand', { timeout: 2 * APPLY_TIMEOUT_MS }, () => {
     const base = withoutUploads(readFleet(join(REPO, 'examples/kvm/fleet.yaml')));
@@ -121,7 +132,9 @@ describe.skipIf(!RUN_E2E)('end to end: a move re-homes Terraform state instead o
 
     migrateByHand(daemons, 'api-1', oldHost, newHost, headDir);
     const movePlans = planAgainst(baseSummary, headSummary, 'move');
-    expect(createsOrDestroys(movePlans)).toEqual([]);
+    const moveChanges = createsOrDestroys(movePlans, 'api-1');
+    expect(moveChanges.vm).toEqual([]);
+    for (const line of moveChanges.others) expect(line).toMatch(HOST_RESOURCE_DROPPED);
     const changes = movePlans.flatMap((p) => p.resource_changes ?? []);
     expect(changes.find((c) => c.address === `libvirt_domain.${newHost.replace(/-/g, '_')}_api_1`)?.change.importing?.id).toBe(lock.uuids!['api-1']);
     expect(changes.find((c) => c.address === `libvirt_domain.${oldHost.replace(/-/g, '_')}_api_1`)?.change.actions).toEqual(['forget']);
@@ -141,7 +154,9 @@ describe.skipIf(!RUN_E2E)('end to end: a move re-homes Terraform state instead o
     expect(existsSync(join(headDir, 'reconciled/stacks/kvm/migrate.sh'))).toBe(false);
     const afterReconcile = pointAtDaemons(head, join(headDir, 'reconciled'), daemons);
     const reconcilePlans = planAgainst(headSummary, afterReconcile, 'reconcile');
-    expect(createsOrDestroys(reconcilePlans)).toEqual([]);
+    const reconcileChanges = createsOrDestroys(reconcilePlans, 'web-2');
+    expect(reconcileChanges.vm).toEqual([]);
+    for (const line of reconcileChanges.others) expect(line).toMatch(HOST_RESOURCE_DROPPED);
     expect(reconcilePlans.flatMap((p) => p.resource_changes ?? []).find((c) => c.address === `libvirt_domain.${web2To.replace(/-/g, '_')}_web_2`)?.change.importing).toBeDefined();
     applyAndCheckClean(afterReconcile, 'reconcile');
   });
