@@ -17,7 +17,18 @@ import { startDaemons, virsh, type DaemonSet } from './support/libvirt-daemon';
 import { terraformWithLocalProvider, type TerraformRunner } from './support/terraform';
 
 interface PlanJson {
-  readonly resource_changes?: ReadonlyArray<{ readonly address: string; readonly change: { readonly actions: readonly string[]; readonly importing?: { readonly id: string } } }>;
+  readonly resource_changes?: ReadonlyArray<{
+    readonly address: string;
+    readonly change: { readonly actions: readonly string[]; readonly importing?: { readonly id: string }; readonly before?: unknown; readonly after?: unknown };
+  }>;
+}
+
+/** Paths where two JSON values differ (for a readable failure message). */
+function differingPaths(a: unknown, b: unknown, path = ''): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return [`${path || '.'}: ${JSON.stringify(a)?.slice(0, 80)} → ${JSON.stringify(b)?.slice(0, 80)}`];
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  return keys.flatMap((k) => differingPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`));
 }
 
 interface Lock {
@@ -138,6 +149,9 @@ describe.skipIf(!RUN_E2E)('end to end: a move re-homes Terraform state instead o
     const changes = movePlans.flatMap((p) => p.resource_changes ?? []);
     expect(changes.find((c) => c.address === `libvirt_domain.${newHost.replace(/-/g, '_')}_api_1`)?.change.importing?.id).toBe(lock.uuids!['api-1']);
     expect(changes.find((c) => c.address === `libvirt_domain.${oldHost.replace(/-/g, '_')}_api_1`)?.change.actions).toEqual(['forget']);
+    const imported = changes.find((c) => c.address === `libvirt_domain.${newHost.replace(/-/g, '_')}_api_1`)!;
+    console.log(`imported domain: ${imported.change.actions.join('+')}\n${differingPaths(imported.change.before, imported.change.after).join('\n')}`);
+    expect(imported.change.actions).toEqual(['no-op']);
     applyAndCheckClean(headSummary, 'move');
     expect(virsh(daemons.hosts.get(newHost)!, ['domstate', 'api-1']).trim()).toBe('running');
 
