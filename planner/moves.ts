@@ -21,8 +21,8 @@ interface MoveEnds {
 /** Migrate with `command` before `terraform apply`; apply then only re-homes the state (no restart). */
 export interface LiveMove extends MoveEnds {
   readonly mode: 'live';
-  /** The domain's UUID: what the `import` block on the new host names. */
-  readonly uuid: string;
+  /** The domain's UUID, when the lock file records it (the state carries it anyway). */
+  readonly uuid?: string;
   /** `virsh -c <from> migrate --live --persistent --undefinesource …`, as `drain` prints it. */
   readonly command: string;
 }
@@ -30,7 +30,8 @@ export interface LiveMove extends MoveEnds {
 /** The domain already runs on `to` (found there by `reconcile`): apply only re-homes the state. */
 export interface ObservedMove extends MoveEnds {
   readonly mode: 'observed';
-  readonly uuid: string;
+  /** The UUID `reconcile` read on `to`. */
+  readonly uuid?: string;
 }
 
 /** Today's path: destroyed on `from`, created on `to`; the guest restarts and local data stays behind. */
@@ -41,7 +42,7 @@ export interface OfflineMove extends MoveEnds {
 
 export type VmMove = LiveMove | ObservedMove | OfflineMove;
 
-/** A move whose state Terraform re-homes (removed on the old host's provider, imported on the new one). */
+/** A move whose state Terraform re-homes (`moved` blocks from the old host's addresses to the new one's). */
 export type StateMove = LiveMove | ObservedMove;
 
 export const isStateMove = (move: VmMove): move is StateMove => move.mode !== 'offline';
@@ -59,16 +60,17 @@ export interface MovePlanOptions {
 
 /**
  * Why the state of a VM cannot follow it from `source` to `target` even though libvirt can migrate it,
- * or undefined. Each stack keeps its own state: a `removed` block in one and an `import` block in the
- * other would move the domain, but provider 0.9.7 cannot import volumes (its ImportState sets `id`
- * while Read looks a volume up by `key`: internal/provider/volume_resource.go), so volumes move by
- * `moved` blocks, which work inside one state only.
+ * or undefined. State moves by `moved` blocks, which work inside one state only; each stack keeps its
+ * own. Across stacks a `removed` + `import` pair would be needed, but provider 0.9.7 cannot import
+ * volumes (its ImportState sets `id` while Read looks a volume up by `key`:
+ * internal/provider/volume_resource.go), and an imported domain's state is filled from libvirt's XML, so
+ * the next apply rewrites the domain (measured: test/e2e/moves.test.ts).
  */
 function stateBlocker(stackOfHost: ReadonlyMap<string, string>, source: Host, target: Host): string | undefined {
   const from = stackOfHost.get(source.name);
   const to = stackOfHost.get(target.name);
   if (from === to) return undefined;
-  return `${source.name} (stack ${from ?? '?'}) and ${target.name} (stack ${to ?? '?'}) keep their state apart, and provider 0.9.7 cannot import volumes into another state`;
+  return `${source.name} (stack ${from ?? '?'}) and ${target.name} (stack ${to ?? '?'}) keep their state apart, and provider 0.9.7 cannot import the VM's volumes into another state`;
 }
 
 /**
@@ -98,17 +100,10 @@ export function planMoves(fleet: Fleet, current: Lock | undefined, planned: Pick
     const observed = options.observed?.has(vmName) === true;
     const migration = liveMigration(fleet, vm, source, target);
     const blocker = (!observed && !migration.ok ? migration.reason : undefined) ?? stateBlocker(stackOfHost, source, target);
-    if (blocker !== undefined) {
-      moves.push(offline(blocker));
-    } else if (uuid === undefined) {
-      // Provider 0.9.7 computes a domain's UUID (schema: libvirt_domain.uuid is read-only), so it is
-      // known only once libvirt created the domain.
-      moves.push(offline(`its domain UUID is not in the lock file, so the new host cannot import it; record it with \`hyperplan reconcile <fleet> --from <uri>…\``));
-    } else if (observed) {
-      moves.push({ ...ends, mode: 'observed', uuid });
-    } else if (migration.ok) {
-      moves.push({ ...ends, mode: 'live', uuid, command: migrateCommand(vmName, source.uri, target.uri, migration) });
-    }
+    const known = uuid !== undefined ? { uuid } : {};
+    if (blocker !== undefined) moves.push(offline(blocker));
+    else if (observed) moves.push({ ...ends, mode: 'observed', ...known });
+    else if (migration.ok) moves.push({ ...ends, mode: 'live', ...known, command: migrateCommand(vmName, source.uri, target.uri, migration) });
   }
   return moves;
 }
@@ -121,9 +116,9 @@ export function migrationScript(stack: string, moves: readonly VmMove[], stackHo
     '#!/bin/sh',
     `# Live migrations of stack ${stack}, written by hyperplan synth --moves live.`,
     '# Run before `terraform apply`: apply then only moves each domain\'s state to its new host',
-    '# (removed on the old host\'s provider, imported on the new one) and destroys nothing.',
+    '# (`moved` blocks: read there by UUID) and creates and destroys nothing.',
     'set -eu',
   ];
-  for (const move of live) lines.push('', `# ${move.vm}: ${move.from} -> ${move.to} (domain ${move.uuid})`, move.command);
+  for (const move of live) lines.push('', `# ${move.vm}: ${move.from} -> ${move.to}${move.uuid !== undefined ? ` (domain ${move.uuid})` : ''}`, move.command);
   return `${lines.join('\n')}\n`;
 }

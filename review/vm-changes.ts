@@ -175,9 +175,10 @@ interface MigrationAdvice {
 }
 
 /**
- * A move is live (no restart) when the head declares its state move — the domain `import`ed on the new
- * host and `removed` without destroy on the old one (`synth --moves live`, `reconcile`) — so apply follows
- * a migration instead of destroying and creating the VM. Whether libvirt could live-migrate it, and the
+ * A move is live (no restart) when the head declares its state move — a `moved` block from the old
+ * domain's address to the new one (`synth --moves live`, `reconcile`), or the domain `import`ed on the new
+ * host and `removed` without destroy on the old one — so apply follows a migration instead of destroying
+ * and creating the VM. Whether libvirt could live-migrate it, and the
  * command, come from the planner's rules (planner/drain.ts `liveMigration`), the ones `drain` uses.
  */
 function migrationAdvice(base: SideLookup, head: SideLookup, vm: string, from: TfResource, to: TfResource): MigrationAdvice {
@@ -190,13 +191,14 @@ function migrationAdvice(base: SideLookup, head: SideLookup, vm: string, from: T
   const live = fleet && spec && source && target ? liveMigration(fleet, spec, source, target) : undefined;
   const command = live?.ok ? migrateCommand(vm, hostUri(base, from), hostUri(head, to), live) : undefined;
   const moves = head.side.index.stateMoves;
-  if (moves?.imported.has(to.key) && moves.forgotten.has(resourceKey(to.stack, from.address))) {
+  const declared = moves?.moved.get(from.key) === to.key || (moves?.imported.has(to.key) === true && moves.forgotten.has(from.key));
+  if (declared) {
     return {
       mode: 'live',
       ...(command !== undefined ? { command } : {}),
       text:
         `live move (no restart): before terraform apply run ${command ?? 'the live migration'} (migrate.sh of stack ${to.stack}); ` +
-        `apply then imports domain ${moves.imported.get(to.key)} on ${toHost}, forgets it on ${fromHost} without destroying it and moves its volumes in state: nothing is destroyed or created`,
+        `apply then moves its state from ${fromHost} to ${toHost}, where Terraform reads the domain by UUID: nothing is destroyed or created`,
     };
   }
   const why =

@@ -68,7 +68,7 @@ export interface FleetAppOptions {
   readonly fingerprintKey?: string;
   /**
    * Moves from the placement the VMs run in (`planMoves(fleet, lock, placement)`): live and observed
-   * moves re-home state (`removed` + `import` + `moved`) instead of destroying and creating the VM.
+   * moves re-home state (`moved` blocks) instead of destroying and creating the VM.
    * @default - none: today's destroy-and-create
    */
   readonly moves?: readonly VmMove[];
@@ -143,7 +143,7 @@ export interface SynthOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
    * `live`: a VM the plan moves off the host the lock file records becomes a live migration (a
-   * `migrate.sh` per stack) and a state move (`removed` + `import` + `moved`) wherever `planMoves`
+   * `migrate.sh` per stack) and a state move (`moved` blocks) wherever `planMoves`
    * allows it; the rest stays destroy-and-create. @default - every move is destroy-and-create
    */
   readonly moves?: 'live';

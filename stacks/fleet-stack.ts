@@ -10,12 +10,11 @@ import type { LibvirtHost } from '../constructs/host-provider';
 import { KvmHost, type KvmHostSpec } from '../constructs/kvm-host';
 import { MigrationPool } from '../constructs/migration-pool';
 import { SECRET_VARIABLES_ID, SecretVariables } from '../constructs/secret-variables';
-import { StateRemoval } from '../constructs/state-removal';
 import { terraformId } from '../constructs/terraform-id';
 import { VirtualMachine } from '../constructs/virtual-machine';
 import { XenHost, type XenHostSpec } from '../constructs/xen-host';
 import { effectiveVm } from '../fleet/effective-vm';
-import { HOST_ADDRESS_PARTS, migrationPoolConstructId } from '../fleet/terraform-names';
+import { migrationPoolConstructId } from '../fleet/terraform-names';
 import type { Fleet, Host, Hypervisor, StackBackend } from '../fleet/model';
 import { isStateMove, type StateMove, type VmMove } from '../planner/moves';
 import type { Placement } from '../planner/types';
@@ -38,15 +37,12 @@ export interface FleetStackProps<H extends Host = Host> {
   /** Key of the secret variables' fingerprints (see constructs/secret-variables.ts). @default - no fingerprints */
   readonly fingerprintKey?: string;
   /**
-   * Moves from the placement the VMs run in (`planMoves`): a live or observed move becomes `removed` +
-   * `import` for the domain and `moved` for its volumes instead of a destroy and a create.
+   * Moves from the placement the VMs run in (`planMoves`): a live or observed move becomes `moved`
+   * blocks for the domain and its volumes instead of a destroy and a create.
    * @default - none: a VM on a new host is destroyed on the old one and created on the new one
    */
   readonly moves?: readonly VmMove[];
 }
-
-/** Construct id of the stack's `removed` blocks. */
-export const STATE_REMOVAL_ID = 'moved-away';
 
 export const isKvmHost = (host: Host): host is KvmHostSpec => host.hypervisor === 'kvm';
 export const isXenHost = (host: Host): host is XenHostSpec => host.hypervisor === 'xen';
@@ -57,22 +53,22 @@ function describeFinding(finding: Finding): string {
 }
 
 /**
- * Re-homes a moved VM's state instead of recreating it: the domain is imported on its new host by UUID
- * (provider 0.9.7 imports domains by UUID: internal/provider/domain_resource.go ImportState), its volumes
- * are `moved` from the old host's addresses (the provider cannot import volumes; their key, the path, is
- * the same on shared storage and on the copy `--copy-storage-all` creates). Returns the old domain
- * address, which the old host's provider must forget without destroying it.
+ * Re-homes a moved VM's state instead of recreating it: every resource of the VM gets a `moved` block
+ * from the old host's address. Terraform then reads it through the new host's provider — a domain by
+ * its UUID (provider 0.9.7 internal/provider/domain_resource.go Read: LookupDomainByUUID), a volume by
+ * its key, the path, the same on shared storage and on the copy `--copy-storage-all` makes — and keeps
+ * the state as applied. (An `import` instead fills the state from libvirt's XML — memory in KiB, MAC
+ * addresses, every default — and the next plan rewrites 32 attribute paths in place, dropping the MACs:
+ * measured end to end, test/e2e/moves.test.ts.)
  */
-function rehome(machine: VirtualMachine, host: LibvirtHost, move: StateMove): string {
-  machine.domain.importFrom(move.uuid, host.provider);
+function rehome(machine: VirtualMachine, move: StateMove): void {
   const newPrefix = terraformId(move.to);
   const oldPrefix = terraformId(move.from);
   for (const resource of machine.node.findAll()) {
-    if (!(resource instanceof TerraformResource) || resource === machine.domain) continue;
+    if (!(resource instanceof TerraformResource)) continue;
     // Every address of a host's constructs is terraformId(host, ...parts) (fleet/terraform-names.ts).
     resource.moveFromId(`${resource.terraformResourceType}.${oldPrefix}${resource.friendlyUniqueId.slice(newPrefix.length)}`);
   }
-  return `${machine.domain.terraformResourceType}.${terraformId(move.from, ...HOST_ADDRESS_PARTS.domain(move.vm))}`;
 }
 
 export abstract class FleetStack extends TerraformStack {
@@ -102,7 +98,6 @@ export abstract class FleetStack extends TerraformStack {
     const hosts: LibvirtHost[] = [];
     const vms: string[] = [];
     const stateMoves = new Map((props.moves ?? []).filter(isStateMove).map((m) => [m.vm, m]));
-    const removed: string[] = [];
     for (const host of props.hosts) {
       // Host['hypervisor'] is 'kvm' | 'xen', so a host that is not KVM is Xen.
       const construct = isKvmHost(host)
@@ -116,12 +111,11 @@ export abstract class FleetStack extends TerraformStack {
         const machine = new VirtualMachine(construct, `vm-${vm.name}`, { effective: effectiveVm(fleet, vm, host.hypervisor), host: construct });
         vms.push(vm.name);
         const move = stateMoves.get(vm.name);
-        if (move) removed.push(rehome(machine, construct, move));
+        if (move) rehome(machine, move);
       }
     }
     this.hosts = hosts;
     this.vms = vms;
-    if (removed.length > 0) new StateRemoval(this, STATE_REMOVAL_ID, { addresses: removed });
 
     const stackHosts = new Set(props.hosts.map((h) => h.name));
     const pools = new Set(props.hosts.flatMap((h) => index.migrationPoolsByHost.get(h.name) ?? []));

@@ -1,8 +1,8 @@
 /**
  * `hyperplan reconcile <fleet> --from <URI>…`: where each VM really runs (after an HA restart or a manual
  * migration) goes into the lock file when the placement rules allow it, and the stacks are synthesized
- * with `removed` + `import` pairs so that `terraform apply` re-homes the state instead of re-creating
- * the VM on the host the lock file remembered.
+ * with `moved` blocks so that `terraform apply` re-homes the state instead of re-creating the VM on the
+ * host the lock file remembered.
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from '../command';
@@ -70,13 +70,13 @@ function reportText(report: ReconcileReport): string {
   for (const conflict of report.conflicts) lines.push(`  conflict ${conflict.vm} on ${conflict.observed.join(', ')}: ${conflict.reason}`);
   const unknown = report.unknown.map((u) => `${u.domain} (${u.host})`);
   if (unknown.length > 0) lines.push(`  not in the fleet: ${unknown.join(', ')}`);
-  if (report.moves.length > 0) lines.push('run terraform apply in each stack: it imports the domains on their new hosts and forgets them on the old ones');
+  if (report.moves.length > 0) lines.push('run terraform apply in each stack: it moves the domains\' state to their new hosts and creates and destroys nothing');
   return `${lines.join('\n')}\n`;
 }
 
 export const reconcileCommand: Command = {
   name: 'reconcile',
-  summary: 'take the hosts VMs really run on into the lock file, with removed/import blocks',
+  summary: 'take the hosts VMs really run on into the lock file; synthesize the state moves',
   help: [
     'Usage: hyperplan reconcile <fleet> --from <uri | host=uri>… [--lock file] [--out dir] [--format text|json] [--quiet]',
     '',
@@ -84,8 +84,8 @@ export const reconcileCommand: Command = {
     'the fleet found on a host other than the lock file says: takes that host into the lock file when the',
     'placement rules accept it there (the planner keeps it as a locked placement), else reports a conflict.',
     'Every UUID seen is recorded in the lock (`uuids`). The stacks are synthesized into <out> with, for each',
-    'VM the lock moved, `removed { lifecycle { destroy = false } }` on the old host and an `import` by UUID',
-    'on the new one (its volumes `moved`), so `terraform apply` re-homes the state and re-creates nothing.',
+    'VM the lock moved, `moved` blocks from its old host\'s addresses to the new one\'s (domain and volumes):',
+    'Terraform reads the domain there by UUID, so `terraform apply` re-homes the state and re-creates nothing.',
     'The lock file is written only after synthesis succeeded.',
     '',
     'Options:',
@@ -155,7 +155,7 @@ export const reconcileCommand: Command = {
     writeFileAtomic(lockPath, serializeLock(result.lock, result.lock.uuids));
     const report: ReconcileReport = {
       observed: [...observations].sort((a, b) => (a.vm < b.vm ? -1 : a.vm > b.vm ? 1 : a.host < b.host ? -1 : 1)),
-      moves: stateMoves.map((m) => ({ vm: m.vm, from: m.from, to: m.to, uuid: m.uuid })),
+      moves: stateMoves.map((m) => ({ vm: m.vm, from: m.from, to: m.to, uuid: moved.find((o) => o.vm === m.vm)!.uuid })),
       conflicts: result.conflicts,
       offline: offline.map((m) => ({ vm: m.vm, from: m.from, to: m.to, reason: m.reason })),
       unknown,

@@ -40,7 +40,7 @@ function io() {
 }
 
 describe.skipIf(SKIP_TOOLS)('reconcile --from (virsh on the test driver)', () => {
-  it('takes web-1 where HA restarted it, records every UUID, emits removed/import, and reports db-1 (pinned) as a conflict', async () => {
+  it('takes web-1 where HA restarted it, records every UUID, emits the state moves, and reports db-1 (pinned) as a conflict', async () => {
     const dir = mkdtempSync(join(scratch, 'fleet-'));
     writeFileSync(join(dir, 'fleet.yaml'), FLEET);
     writeFileSync(join(dir, 'hyperplan.lock.json'), `${JSON.stringify({ version: 1, placements: { 'db-1': 'kvm-a1', 'web-1': 'kvm-a1' } })}\n`);
@@ -56,9 +56,10 @@ describe.skipIf(SKIP_TOOLS)('reconcile --from (virsh on the test driver)', () =>
     const lock = JSON.parse(readFileSync(join(dir, 'hyperplan.lock.json'), 'utf8')) as { placements: Record<string, string>; uuids: Record<string, string> };
     expect(lock).toEqual({ version: 1, placements: { 'db-1': 'kvm-a1', 'web-1': 'kvm-a2' }, uuids: { 'db-1': UUID['db-1'], 'web-1': UUID['web-1'] } });
     const stack = JSON.parse(readFileSync(join(dir, 'out/stacks/kvm/cdk.tf.json'), 'utf8')) as Record<string, unknown>;
-    expect(stack.removed).toEqual([{ from: 'libvirt_domain.kvm_a1_web_1', lifecycle: { destroy: false } }]);
-    expect(stack.import).toEqual([{ to: 'libvirt_domain.kvm_a2_web_1', id: UUID['web-1'], provider: 'libvirt.kvm_a2' }]);
-    expect(stack.moved).toEqual([{ from: 'libvirt_volume.kvm_a1_web_1_disk0', to: 'libvirt_volume.kvm_a2_web_1_disk0' }]);
+    expect(stack.moved).toEqual([
+      { from: 'libvirt_volume.kvm_a1_web_1_disk0', to: 'libvirt_volume.kvm_a2_web_1_disk0' },
+      { from: 'libvirt_domain.kvm_a1_web_1', to: 'libvirt_domain.kvm_a2_web_1' },
+    ]);
   });
 
   it('names the host whose connection fails (exit 2), and rejects a URI no host has', async () => {

@@ -19,6 +19,7 @@ import { terraformWithLocalProvider, type TerraformRunner } from './support/terr
 interface PlanJson {
   readonly resource_changes?: ReadonlyArray<{
     readonly address: string;
+    readonly previous_address?: string;
     readonly change: { readonly actions: readonly string[]; readonly importing?: { readonly id: string }; readonly before?: unknown; readonly after?: unknown };
   }>;
 }
@@ -107,7 +108,7 @@ describe.skipIf(!RUN_E2E)('end to end: a move re-homes Terraform state instead o
    * Besides the VM, a move may only drop what its old host defined for it alone: a network or pool
    * created on first use (constructs/host-provider.ts) that no other VM of that host uses.
    */
-  const HOST_RESOURCE_DROPPED = /^libvirt_(network|pool)\.[a-z0-9_]+: delete$/;
+  const HOST_RESOURCE_DROPPED = /^libvirt_(network|pool)\.[a-z0-9_]+: (create|delete)$/;
 
   it('synth --moves live: migrate.sh, then apply creates 0 and destroys 0, and a further plan is clean; reconcile takes a VM moved by hand', { timeout: 2 * APPLY_TIMEOUT_MS }, () => {
     const base = withoutUploads(readFleet(join(REPO, 'examples/kvm/fleet.yaml')));
@@ -147,11 +148,13 @@ describe.skipIf(!RUN_E2E)('end to end: a move re-homes Terraform state instead o
     expect(moveChanges.vm).toEqual([]);
     for (const line of moveChanges.others) expect(line).toMatch(HOST_RESOURCE_DROPPED);
     const changes = movePlans.flatMap((p) => p.resource_changes ?? []);
-    expect(changes.find((c) => c.address === `libvirt_domain.${newHost.replace(/-/g, '_')}_api_1`)?.change.importing?.id).toBe(lock.uuids!['api-1']);
-    expect(changes.find((c) => c.address === `libvirt_domain.${oldHost.replace(/-/g, '_')}_api_1`)?.change.actions).toEqual(['forget']);
-    const imported = changes.find((c) => c.address === `libvirt_domain.${newHost.replace(/-/g, '_')}_api_1`)!;
-    console.log(`imported domain: ${imported.change.actions.join('+')}\n${differingPaths(imported.change.before, imported.change.after).join('\n')}`);
-    expect(imported.change.actions).toEqual(['no-op']);
+    // The state moves and Terraform reads the domain on its new host by UUID: nothing changes. (With an
+    // `import` instead, the provider fills the state from libvirt's XML and this plan rewrote 32 attribute paths of the
+    // domain's attributes in place, MAC addresses dropped: measured here with provider 0.9.7.)
+    const domain = changes.find((c) => c.address === `libvirt_domain.${newHost.replace(/-/g, '_')}_api_1`)!;
+    expect(domain.previous_address).toBe(`libvirt_domain.${oldHost.replace(/-/g, '_')}_api_1`);
+    expect(domain.change.actions, differingPaths(domain.change.before, domain.change.after).join('\n')).toEqual(['no-op']);
+    expect(domain.change.before).toMatchObject({ uuid: lock.uuids!['api-1'] });
     applyAndCheckClean(headSummary, 'move');
     expect(virsh(daemons.hosts.get(newHost)!, ['domstate', 'api-1']).trim()).toBe('running');
 
@@ -171,7 +174,9 @@ describe.skipIf(!RUN_E2E)('end to end: a move re-homes Terraform state instead o
     const reconcileChanges = createsOrDestroys(reconcilePlans, 'web-2');
     expect(reconcileChanges.vm).toEqual([]);
     for (const line of reconcileChanges.others) expect(line).toMatch(HOST_RESOURCE_DROPPED);
-    expect(reconcilePlans.flatMap((p) => p.resource_changes ?? []).find((c) => c.address === `libvirt_domain.${web2To.replace(/-/g, '_')}_web_2`)?.change.importing).toBeDefined();
+    const web2 = reconcilePlans.flatMap((p) => p.resource_changes ?? []).find((c) => c.address === `libvirt_domain.${web2To.replace(/-/g, '_')}_web_2`)!;
+    expect(web2.previous_address).toBe(`libvirt_domain.${web2From.replace(/-/g, '_')}_web_2`);
+    expect(web2.change.actions).toEqual(['no-op']);
     applyAndCheckClean(afterReconcile, 'reconcile');
   });
 });

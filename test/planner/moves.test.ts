@@ -43,14 +43,17 @@ describe('planMoves: live where the rules of drain allow it, offline with the re
     expect(moves.find((m) => m.vm === 'local')).toMatchObject({ mode: 'live', command: expect.stringContaining('--tls --copy-storage-all local ') });
   });
 
-  it('keeps the offline path, with the reason, outside a migration pool and without a UUID', () => {
+  it('keeps the offline path, with the reason, outside a migration pool; a UUID the lock lacks is no obstacle (the state has it)', () => {
     expect(moves.find((m) => m.vm === 'outside')).toEqual({ vm: 'outside', from: 'kvm-1', to: 'kvm-3', mode: 'offline', reason: 'kvm-1 and kvm-3 share no migration pool' });
-    expect(moves.find((m) => m.vm === 'nouuid')).toMatchObject({ mode: 'offline', reason: expect.stringContaining('domain UUID is not in the lock file') });
+    expect(moves.find((m) => m.vm === 'nouuid')).toEqual({
+      vm: 'nouuid', from: 'kvm-1', to: 'kvm-2', mode: 'live',
+      command: 'virsh -c qemu+ssh://root@kvm-1/system migrate --live --persistent --undefinesource --tls nouuid qemu+ssh://root@kvm-2/system',
+    });
   });
 
   it('lists only VMs whose host changes, in name order; only offline moves restart', () => {
     expect(moves.map((m) => m.vm)).toEqual(['local', 'nouuid', 'outside', 'shared']);
-    expect(moves.map(moveRestarts)).toEqual([false, true, true, false]);
+    expect(moves.map(moveRestarts)).toEqual([false, false, true, false]);
     expect(planMoves(f, undefined, plan(f))).toEqual([]);
   });
 
@@ -65,8 +68,10 @@ describe('planMoves: live where the rules of drain allow it, offline with the re
     const script = migrationScript('kvm', moves, new Set(['kvm-1', 'kvm-2', 'kvm-3']))!;
     expect(script.split('\n').filter((l) => l.startsWith('virsh '))).toEqual([
       'virsh -c qemu+ssh://root@kvm-1/system migrate --live --persistent --undefinesource --tls --copy-storage-all local qemu+ssh://root@kvm-2/system',
+      'virsh -c qemu+ssh://root@kvm-1/system migrate --live --persistent --undefinesource --tls nouuid qemu+ssh://root@kvm-2/system',
       'virsh -c qemu+ssh://root@kvm-1/system migrate --live --persistent --undefinesource --tls shared qemu+ssh://root@kvm-2/system',
     ]);
+    expect(script).toContain(`# shared: kvm-1 -> kvm-2 (domain ${UUID_A})`);
     expect(script.startsWith('#!/bin/sh\n')).toBe(true);
     expect(migrationScript('kvm', [...moves].reverse(), new Set(['kvm-1', 'kvm-2', 'kvm-3']))).toBe(script);
     expect(migrationScript('xen', moves, new Set(['xen-1']))).toBeUndefined();

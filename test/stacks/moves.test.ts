@@ -1,8 +1,7 @@
 /**
  * "Move, don't replace" on the hybrid example: draining kvm-a1 into kvm-a2 (the targets `drain` picks)
- * with `moves: 'live'` emits, for each VM that can live-migrate, a migrate.sh command, a `removed`
- * (destroy = false) for the old domain, an `import` by UUID on the new host and `moved` for its volumes,
- * so the apply destroys none of its resources; the review says "live move (no restart)" for it and
+ * with `moves: 'live'` emits, for each VM that can live-migrate, a migrate.sh command and `moved` blocks
+ * from the old host's addresses (domain and volumes), so the apply destroys none of its resources; the review says "live move (no restart)" for it and
  * "offline move" with the reason for the others.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -81,16 +80,19 @@ describe('synth moves: live on the hybrid example (drain kvm-a1 into kvm-a2)', (
     expect(summary.stacks[0]!.migrationScript).toBe('stacks/site-a/migrate.sh');
   });
 
-  // Terraform JSON: hashicorp/terraform internal/configs/removed.go (from, lifecycle.destroy); provider
-  // v0.9.7 internal/provider/domain_resource.go ImportState takes the domain UUID.
-  it('forgets the old domain without destroying it, imports it by UUID on kvm-a2 and moves its volume in state', () => {
+  // Provider v0.9.7 internal/provider/domain_resource.go Read looks the domain up by the UUID in state
+  // (LookupDomainByUUID), so through the new host's provider it finds the migrated domain.
+  it('moves the domain and its volume in state from kvm-a1 to kvm-a2, and neither imports nor forgets anything', () => {
     const stack = readStack(headOut);
-    expect(stack.removed).toEqual([{ from: 'libvirt_domain.kvm_a1_lab_1', lifecycle: { destroy: false } }]);
-    expect(stack.import).toEqual([{ to: 'libvirt_domain.kvm_a2_lab_1', id: uuidOf('lab-1'), provider: 'libvirt.kvm_a2' }]);
-    expect(stack.moved).toEqual([{ from: 'libvirt_volume.kvm_a1_lab_1_disk0', to: 'libvirt_volume.kvm_a2_lab_1_disk0' }]);
+    expect(stack.moved).toEqual([
+      { from: 'libvirt_volume.kvm_a1_lab_1_disk0', to: 'libvirt_volume.kvm_a2_lab_1_disk0' },
+      { from: 'libvirt_domain.kvm_a1_lab_1', to: 'libvirt_domain.kvm_a2_lab_1' },
+    ]);
+    expect(stack.removed).toBeUndefined();
+    expect(stack.import).toBeUndefined();
     expect(Object.keys(stack.resource.libvirt_domain!)).toContain('kvm_a2_lab_1');
     // web-1 stays on today's path: no block names it.
-    expect(JSON.stringify([stack.removed, stack.import, stack.moved])).not.toContain('web_1');
+    expect(JSON.stringify(stack.moved)).not.toContain('web_1');
   });
 
   it('reviews lab-1 as a live move without restart and without data loss, web-1 as an offline move with the reason', () => {
@@ -107,7 +109,7 @@ describe('synth moves: live on the hybrid example (drain kvm-a1 into kvm-a2)', (
   it('without moves: live, the same move is offline and says how to make it live', async () => {
     const plainOut = join(scratch, 'plain');
     await synthesizeFleet({ fleetFile: FLEET, outDir: plainOut, lock: drained });
-    expect(readStack(plainOut).removed).toBeUndefined();
+    expect(readStack(plainOut).moved).toBeUndefined();
     const plain = buildReview({ base: sideOf(baseOut, fleet, running), head: sideOf(plainOut, fleet, drained) });
     const lab = plain.vms.find((v) => v.vm === 'lab-1')!;
     expect(lab).toMatchObject({ migration: 'offline', restarts: true });
