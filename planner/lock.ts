@@ -9,8 +9,8 @@ export interface Lock {
   readonly placements: Readonly<Record<string, string>>;
   /**
    * VM name → libvirt domain UUID, as observed on its host (`reconcile --from`, `import --from`). Provider
-   * 0.9.7 cannot set a domain's UUID (it is computed), so a live move imports the domain on its new host
-   * by the UUID recorded here. @default - no UUID known
+   * 0.9.7 cannot set a domain's UUID (schema: `libvirt_domain.uuid` is computed), so it is known only once
+   * libvirt created the domain; adoption imports by it, and migrate.sh names it. @default - no UUID known
    */
   readonly uuids?: Readonly<Record<string, string>>;
 }
