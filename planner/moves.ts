@@ -25,6 +25,13 @@ export interface LiveMove extends MoveEnds {
   readonly uuid?: string;
   /** `virsh -c <from> migrate --live --persistent --undefinesource …`, as `drain` prints it. */
   readonly command: string;
+  /**
+   * Commands to run on the new host after the migration: `virsh -c <to> autostart <vm>` for a VM that
+   * starts with its host. Autostart is the host's setting, not part of the domain XML (libvirt
+   * formatdomain has no such element; `virsh autostart` sets it), so the definition the migration
+   * leaves on the new host does not carry it, and Terraform would plan an update (measured end to end).
+   */
+  readonly afterwards: readonly string[];
 }
 
 /** The domain already runs on `to` (found there by `reconcile`): apply only re-homes the state. */
@@ -103,7 +110,10 @@ export function planMoves(fleet: Fleet, current: Lock | undefined, planned: Pick
     const known = uuid !== undefined ? { uuid } : {};
     if (blocker !== undefined) moves.push(offline(blocker));
     else if (observed) moves.push({ ...ends, mode: 'observed', ...known });
-    else if (migration.ok) moves.push({ ...ends, mode: 'live', ...known, command: migrateCommand(vmName, source.uri, target.uri, migration) });
+    else if (migration.ok) {
+      const afterwards = vm.autostart ? [`virsh -c ${target.uri} autostart ${vmName}`] : [];
+      moves.push({ ...ends, mode: 'live', ...known, command: migrateCommand(vmName, source.uri, target.uri, migration), afterwards });
+    }
   }
   return moves;
 }
@@ -119,6 +129,6 @@ export function migrationScript(stack: string, moves: readonly VmMove[], stackHo
     '# (`moved` blocks: read there by UUID) and creates and destroys nothing.',
     'set -eu',
   ];
-  for (const move of live) lines.push('', `# ${move.vm}: ${move.from} -> ${move.to}${move.uuid !== undefined ? ` (domain ${move.uuid})` : ''}`, move.command);
+  for (const move of live) lines.push('', `# ${move.vm}: ${move.from} -> ${move.to}${move.uuid !== undefined ? ` (domain ${move.uuid})` : ''}`, move.command, ...move.afterwards);
   return `${lines.join('\n')}\n`;
 }

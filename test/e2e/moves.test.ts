@@ -58,6 +58,7 @@ function migrateByHand(daemons: DaemonSet, vm: string, from: string, to: string,
   virsh(source, ['undefine', vm]); // the test driver takes no --nvram flag (testDomainUndefineFlags)
   virsh(target, ['define', domainFile]);
   virsh(target, ['start', vm]);
+  virsh(target, ['autostart', vm]); // what migrate.sh does after the migration (planner/moves.ts `afterwards`)
 }
 
 describe.skipIf(!RUN_E2E)('end to end: a move re-homes Terraform state instead of destroying and creating the VM', () => {
@@ -140,7 +141,10 @@ describe.skipIf(!RUN_E2E)('end to end: a move re-homes Terraform state instead o
     writeFileSync(join(headDir, 'hyperplan.lock.json'), readFileSync(join(baseDir, 'hyperplan.lock.json')));
     const headSummary = synthesize(head, headDir, daemons, ['--moves', 'live']);
     const script = readFileSync(join(headDir, 'out/stacks/kvm/migrate.sh'), 'utf8');
-    expect(script).toContain(`virsh -c qemu+ssh://root@${oldHost}/system migrate --live --persistent --undefinesource --tls api-1 qemu+ssh://root@${newHost}/system`);
+    expect(script).toContain(
+      `virsh -c qemu+ssh://root@${oldHost}/system migrate --live --persistent --undefinesource --tls api-1 qemu+ssh://root@${newHost}/system\n` +
+        `virsh -c qemu+ssh://root@${newHost}/system autostart api-1\n`,
+    );
 
     migrateByHand(daemons, 'api-1', oldHost, newHost, headDir);
     const movePlans = planAgainst(baseSummary, headSummary, 'move');

@@ -39,6 +39,7 @@ describe('planMoves: live where the rules of drain allow it, offline with the re
     expect(moves.find((m) => m.vm === 'shared')).toEqual({
       vm: 'shared', from: 'kvm-1', to: 'kvm-2', mode: 'live', uuid: UUID_A,
       command: 'virsh -c qemu+ssh://root@kvm-1/system migrate --live --persistent --undefinesource --tls shared qemu+ssh://root@kvm-2/system',
+      afterwards: ['virsh -c qemu+ssh://root@kvm-2/system autostart shared'],
     });
     expect(moves.find((m) => m.vm === 'local')).toMatchObject({ mode: 'live', command: expect.stringContaining('--tls --copy-storage-all local ') });
   });
@@ -48,6 +49,7 @@ describe('planMoves: live where the rules of drain allow it, offline with the re
     expect(moves.find((m) => m.vm === 'nouuid')).toEqual({
       vm: 'nouuid', from: 'kvm-1', to: 'kvm-2', mode: 'live',
       command: 'virsh -c qemu+ssh://root@kvm-1/system migrate --live --persistent --undefinesource --tls nouuid qemu+ssh://root@kvm-2/system',
+      afterwards: ['virsh -c qemu+ssh://root@kvm-2/system autostart nouuid'],
     });
   });
 
@@ -66,12 +68,14 @@ describe('planMoves: live where the rules of drain allow it, offline with the re
 
   it('writes one script per stack with the live moves landing on its hosts; the same moves give the same bytes', () => {
     const script = migrationScript('kvm', moves, new Set(['kvm-1', 'kvm-2', 'kvm-3']))!;
-    expect(script.split('\n').filter((l) => l.startsWith('virsh '))).toEqual([
+    expect(script.split('\n').filter((l) => l.includes(' migrate '))).toEqual([
       'virsh -c qemu+ssh://root@kvm-1/system migrate --live --persistent --undefinesource --tls --copy-storage-all local qemu+ssh://root@kvm-2/system',
       'virsh -c qemu+ssh://root@kvm-1/system migrate --live --persistent --undefinesource --tls nouuid qemu+ssh://root@kvm-2/system',
       'virsh -c qemu+ssh://root@kvm-1/system migrate --live --persistent --undefinesource --tls shared qemu+ssh://root@kvm-2/system',
     ]);
     expect(script).toContain(`# shared: kvm-1 -> kvm-2 (domain ${UUID_A})`);
+    // Autostart is host state the migration does not carry: set again on the new host right after.
+    expect(script).toContain('shared qemu+ssh://root@kvm-2/system\nvirsh -c qemu+ssh://root@kvm-2/system autostart shared\n');
     expect(script.startsWith('#!/bin/sh\n')).toBe(true);
     expect(migrationScript('kvm', [...moves].reverse(), new Set(['kvm-1', 'kvm-2', 'kvm-3']))).toBe(script);
     expect(migrationScript('xen', moves, new Set(['xen-1']))).toBeUndefined();

@@ -74,9 +74,10 @@ describe('synth moves: live on the hybrid example (drain kvm-a1 into kvm-a2)', (
     expect(listFiles(headOut)).toContain('stacks/site-a/migrate.sh');
     expect(listFiles(baseOut)).not.toContain('stacks/site-a/migrate.sh');
     const script = readFileSync(join(headOut, 'stacks/site-a/migrate.sh'), 'utf8');
-    expect(script.split('\n').filter((l) => l.startsWith('virsh '))).toEqual([
+    expect(script.split('\n').filter((l) => l.includes(' migrate '))).toEqual([
       'virsh -c qemu+ssh://root@kvm-a1/system migrate --live --persistent --undefinesource --tls --copy-storage-all lab-1 qemu+ssh://root@kvm-a2/system',
     ]);
+    expect(script).toContain('lab-1 qemu+ssh://root@kvm-a2/system\nvirsh -c qemu+ssh://root@kvm-a2/system autostart lab-1\n');
     expect(summary.stacks[0]!.migrationScript).toBe('stacks/site-a/migrate.sh');
   });
 
