@@ -8,6 +8,8 @@ import { App } from 'cdktf';
 import { replaceDirectoryAtomic, writeFileAtomic } from '../io/atomic-write';
 import { stackSpecs } from '../fleet/stack-specs';
 import { InputError } from '../io/errors';
+import type { Lock } from '../planner/lock';
+import { migrationScript, planMoves, type VmMove } from '../planner/moves';
 import { place } from '../planner/plan';
 import type { UnplacedVm } from '../planner/types';
 import { evaluatePolicies } from '../policies/engine';
@@ -15,7 +17,7 @@ import type { Finding } from '../policies/finding';
 import type { SecretVariableInfo } from '../constructs/secret-variables';
 import { adoptExisting, type AdoptedObject } from '../stacks/adoption';
 import { withoutCreationStacks } from '../stacks/creation-stacks';
-import { buildFleetApp } from '../stacks/fleet-app';
+import { buildFleetApp, type FleetAppOptions } from '../stacks/fleet-app';
 import type { StackKind } from '../stacks/fleet-stack';
 import { fingerprintKeyFrom, loadFleetOrThrow, readLock, readPolicy } from './fleet-inputs';
 
@@ -40,6 +42,21 @@ export interface SynthOptions {
    * (written by `hyperplan import --from`), so the first plan adopts them. @default false
    */
   readonly adopt?: boolean;
+  /**
+   * `live`: a VM the plan moves off the host the lock file records becomes a live migration (a
+   * `migrate.sh` per stack) and a state move (`moved` blocks) wherever `planMoves`
+   * allows it; the rest stays destroy-and-create. @default - every move is destroy-and-create
+   */
+  readonly moves?: 'live';
+  /** The lock to plan with. @default - read from `lockFile` */
+  readonly lock?: Lock;
+  /** The placement the VMs run in, which moves start from. @default - the lock the plan keeps */
+  readonly current?: Lock;
+  /**
+   * VMs found running on their planned host already (`reconcile`): their state moves without a migration.
+   * @default - none
+   */
+  readonly observed?: ReadonlySet<string>;
   /** Called as each stage starts (`done` of `total` stages), for progress output. @default - nothing */
   readonly onStage?: (stage: string, done: number, total: number) => void;
 }
@@ -59,7 +76,12 @@ export interface SynthesizedStack {
   readonly variables: readonly SecretVariableInfo[];
   /** Backend settings that are secrets, left out of the block: supplied at `terraform init`. */
   readonly backendInitSecrets: readonly string[];
+  /** `stacks/<name>/migrate.sh`, relative to the output directory, when live moves land in the stack. */
+  readonly migrationScript?: string;
 }
+
+/** Where `hyperplan synth --moves live` writes a stack's live migrations, beside its `cdk.tf.json`. */
+export const MIGRATION_SCRIPT = 'migrate.sh';
 
 export interface SynthSummary {
   readonly outDir: string;
@@ -70,6 +92,8 @@ export interface SynthSummary {
   readonly findings: readonly Finding[];
   /** With `adopt`: the objects that got an import block. */
   readonly adopted: readonly AdoptedObject[];
+  /** VMs the plan moves off the host the lock file records (with `moves: 'live'`; else empty). */
+  readonly moves: readonly VmMove[];
 }
 
 /** Synthesis stopped by the policy gate; the previous output directory is untouched. */
@@ -125,7 +149,7 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   stage('loading the fleet');
   const fleet = loadFleetOrThrow(options.fleetFile, process.cwd(), options.env ?? process.env);
   stage('placing VMs');
-  const lock = readLock(options.fleetFile, options.lockFile);
+  const lock = options.lock ?? readLock(options.fleetFile, options.lockFile);
   if (options.adopt && Object.keys(lock?.uuids ?? {}).length === 0) {
     throw new InputError([
       `${options.lockFile ?? 'hyperplan.lock.json beside the fleet'}: --adopt needs the libvirt UUIDs that ` +
@@ -133,6 +157,8 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
     ]);
   }
   const placement = place(fleet, lock);
+  const moves =
+    options.moves === 'live' ? planMoves(fleet, options.current ?? lock, placement, options.observed ? { observed: options.observed } : {}) : [];
   stage('checking policies');
   const findings = evaluatePolicies(fleet, placement, await readPolicy(options.fleetFile, options.policyFile, options.env ?? process.env));
   const fingerprintKey = fingerprintKeyFrom(options.env ?? process.env);
@@ -149,9 +175,11 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   await replaceDirectoryAtomic(options.outDir, (dir) => {
     const app = new App({ outdir: dir, hclOutput: false, stackTraces: false });
     stage('building stacks');
-    const built = withoutCreationStacks(() =>
-      buildFleetApp(app, fleet, placement, findings, fingerprintKey === undefined ? {} : { fingerprintKey }),
-    );
+    const appOptions: FleetAppOptions = {
+      ...(fingerprintKey === undefined ? {} : { fingerprintKey }),
+      ...(moves.length > 0 ? { moves } : {}),
+    };
+    const built = withoutCreationStacks(() => buildFleetApp(app, fleet, placement, findings, appOptions));
     if (options.adopt) adopted = adoptExisting(app, lock?.uuids ?? {});
     try {
       stage('synthesizing');
@@ -171,16 +199,22 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
       writeFileAtomic(join(dir, file), host.hostPreparation);
       hostPreparation.push(file);
     }
-    stacks = built.map((stack) => ({
-      name: stack.node.id,
-      kind: stack.kind,
-      hosts: stack.hosts.map((h) => h.hostName),
-      vms: stack.vms.length,
-      resources: stack.resourceCount(),
-      file: `stacks/${stack.node.id}/cdk.tf.json`,
-      variables: stack.secrets.variables,
-      backendInitSecrets: stack.backendInitSecrets,
-    }));
+    stacks = built.map((stack) => {
+      const script = migrationScript(stack.node.id, moves, new Set(stack.hosts.map((h) => h.hostName)));
+      const scriptFile = `stacks/${stack.node.id}/${MIGRATION_SCRIPT}`;
+      if (script !== undefined) writeFileAtomic(join(dir, scriptFile), script);
+      return {
+        name: stack.node.id,
+        kind: stack.kind,
+        hosts: stack.hosts.map((h) => h.hostName),
+        vms: stack.vms.length,
+        resources: stack.resourceCount(),
+        file: `stacks/${stack.node.id}/cdk.tf.json`,
+        variables: stack.secrets.variables,
+        backendInitSecrets: stack.backendInitSecrets,
+        ...(script !== undefined ? { migrationScript: scriptFile } : {}),
+      };
+    });
   });
-  return { outDir: options.outDir, stacks, hostPreparation, findings, adopted };
+  return { outDir: options.outDir, stacks, hostPreparation, findings, adopted, moves };
 }

@@ -8,10 +8,11 @@ export interface Lock {
   /** VM name → host name. */
   readonly placements: Readonly<Record<string, string>>;
   /**
-   * Libvirt UUIDs of objects that existed before hyperplan managed them (written by `import --from`), for
-   * Terraform `import` blocks: VM name → domain UUID, and `network:<name>@<host>` / `pool:<name>@<host>` →
-   * the UUID of that network or pool on that host (`:` and `@` never occur in fleet names, so the keys
-   * cannot collide with a VM's).
+   * Libvirt UUIDs as observed on the hosts (`import --from`, `reconcile --from`): VM name → domain UUID,
+   * and `network:<name>@<host>` / `pool:<name>@<host>` → the UUID of that network or pool on that host
+   * (`:` and `@` never occur in fleet names, so the keys cannot collide with a VM's). Provider 0.9.7
+   * cannot set a domain's UUID (schema: `libvirt_domain.uuid` is computed), so it is known only once
+   * libvirt created the domain; adoption imports by it, and migrate.sh names it. @default - no UUID known
    */
   readonly uuids?: Readonly<Record<string, string>>;
 }
@@ -21,22 +22,27 @@ export function lockObjectKey(kind: 'network' | 'pool', name: string, host: stri
   return `${kind}:${name}@${host}`;
 }
 
-const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-
 export type LockParse = { readonly ok: true; readonly lock: Lock } | { readonly ok: false; readonly problems: readonly string[] };
 
-/** Stable bytes: sorted keys, 2-space indent, trailing newline. */
-export function serializeLock(placement: {
-  readonly placements: Readonly<Record<string, string>>;
-  readonly uuids?: Readonly<Record<string, string>> | undefined;
-}): string {
-  const sorted = (record: Readonly<Record<string, string>>): Record<string, string> => {
-    const out = nameRecord<string>();
-    for (const key of Object.keys(record).sort()) out[key] = record[key]!;
-    return out;
-  };
-  const uuids = placement.uuids && Object.keys(placement.uuids).length > 0 ? { uuids: sorted(placement.uuids) } : {};
-  return `${JSON.stringify({ version: 1, placements: sorted(placement.placements), ...uuids }, null, 2)}\n`;
+/** libvirt's UUID form (RFC 4122 text: 8-4-4-4-12 hex digits), as `virsh domuuid` prints it. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function sortedRecord(record: Readonly<Record<string, string>>, keep: (key: string) => boolean = () => true): Record<string, string> {
+  const sorted = nameRecord<string>();
+  for (const key of Object.keys(record).sort()) if (keep(key)) sorted[key] = record[key]!;
+  return sorted;
+}
+
+/**
+ * Stable bytes: sorted keys, 2-space indent, trailing newline. UUIDs are kept for the VMs still placed
+ * (a removed VM's UUID goes with it) and for networks and pools; `uuids` is left out when there is none, so a lock without UUIDs
+ * keeps its bytes.
+ */
+export function serializeLock(placement: { readonly placements: Readonly<Record<string, string>> }, uuids: Readonly<Record<string, string>> = {}): string {
+  const placements = sortedRecord(placement.placements);
+  const kept = sortedRecord(uuids, (key) => key.includes(':') || placements[key] !== undefined);
+  const lock = Object.keys(kept).length > 0 ? { version: 1, placements, uuids: kept } : { version: 1, placements };
+  return `${JSON.stringify(lock, null, 2)}\n`;
 }
 
 /** `line:column` of a character offset (1-based). */
@@ -82,11 +88,11 @@ export function parseLock(text: string, file: string): LockParse {
   const uuids = nameRecord<string>();
   const rawUuids = data['uuids'];
   if (rawUuids !== undefined && !isRecord(rawUuids)) {
-    problems.push(`${file}: uuids: expected an object of VM name → libvirt UUID`);
+    problems.push(`${file}: uuids: expected an object of VM name (or network:/pool:<name>@<host>) → libvirt UUID`);
   } else if (rawUuids !== undefined) {
-    for (const [key, uuid] of Object.entries(rawUuids)) {
-      if (typeof uuid === 'string' && UUID.test(uuid)) uuids[key] = uuid;
-      else problems.push(`${file}: uuids.${key}: expected a libvirt UUID like 6695eb01-f6a4-8304-79aa-97f2502e193f, got ${JSON.stringify(uuid)}`);
+    for (const [vm, uuid] of Object.entries(rawUuids)) {
+      if (typeof uuid === 'string' && UUID_PATTERN.test(uuid)) uuids[vm] = uuid;
+      else problems.push(`${file}: uuids.${vm}: expected a domain UUID such as 4dea22b3-1d52-d8f3-2516-782e98ab3fa0, got ${JSON.stringify(uuid)}`);
     }
   }
   if (problems.length > 0) return { ok: false, problems };

@@ -7,10 +7,10 @@ import type { BudgetUse, VmChange } from './types';
 
 /**
  * Whether the guest stops: a restart or a replacement does; a move does unless the review found it can
- * live-migrate (`migration: 'live'`); creates, destroys and in-place updates are not restarts of a running
+ * live-migrate with its state moved (`migration: 'live'`); creates, destroys and in-place updates are not restarts of a running
  * guest. The one place that decides it, so the rule can change in one line.
  */
-export function restartsVm(change: VmChange): boolean {
+export function restartsVm(change: Pick<VmChange, 'change' | 'migration'>): boolean {
   if (change.change === 'restart' || change.change === 'replace') return true;
   return change.change === 'move' && change.migration !== 'live';
 }

@@ -2,15 +2,13 @@
  * What happens to a VM's domain between the two sides: created, destroyed, moved to another host (with
  * live-migration advice), replaced under a new address, or changed in place.
  */
-import { migrationTransport } from '../fleet/normalize';
-import { migrateCommand } from '../planner/drain';
+import { liveMigration, migrateCommand } from '../planner/drain';
 import { describeAttributes } from './describe-attributes';
 import type { ResourceChange } from './resource-diff';
 import { classifyAttributes } from './resource-diff';
 import { hostName, hostUri, resolverFor, type SideLookup } from './side-lookup';
 import type { TfResource } from './terraform-json';
 import type { VmChangeKind } from './types';
-import { isHostLocal } from '../fleet/guest-devices';
 
 function domainKind(change: ResourceChange | undefined): VmChangeKind | undefined {
   if (!change || change.action !== 'change') return undefined;
@@ -19,37 +17,49 @@ function domainKind(change: ResourceChange | undefined): VmChangeKind | undefine
 
 export interface MigrationAdvice {
   readonly mode: 'live' | 'offline';
+  /** The live-migration command, when libvirt can live-migrate the VM between the two hosts. */
+  readonly command?: string;
   readonly text: string;
 }
 
-/** Live migration is possible when both hosts are in the VM's migration pool and every disk is on shared storage. */
+/**
+ * A move is live (no restart) when the head declares its state move — a `moved` block from the old
+ * domain's address to the new one (`synth --moves live`, `reconcile`), or the domain `import`ed on the new
+ * host and `removed` without destroy on the old one — so apply follows a migration instead of destroying
+ * and creating the VM. Whether libvirt could live-migrate it, and the command, come from the planner's
+ * rules (planner/drain.ts `liveMigration`), the ones `drain` uses.
+ */
 function migrationAdvice(base: SideLookup, head: SideLookup, vm: string, from: TfResource, to: TfResource): MigrationAdvice {
   const fromHost = hostName(base, from);
   const toHost = hostName(head, to);
   const fleet = head.side.fleet;
   const spec = head.vms.get(vm) ?? base.vms.get(vm);
-  const pool = fleet?.migrationPools.find((p) => p.name === spec?.migrationPool);
-  const sharedPools = new Set((fleet?.pools ?? []).filter((p) => p.shared).map((p) => p.name));
-  const live =
-    pool !== undefined &&
-    pool.sharedStorage !== undefined &&
-    pool.hosts.includes(fromHost) &&
-    pool.hosts.includes(toHost) &&
-    (spec?.disks ?? []).every((d) => !isHostLocal(d, (name) => sharedPools.has(name)));
-  if (live) {
-    const command = migrateCommand(vm, hostUri(base, from), hostUri(head, to), { transport: migrationTransport(pool) });
+  const source = fleet?.hosts.find((h) => h.name === fromHost) ?? base.side.fleet?.hosts.find((h) => h.name === fromHost);
+  const target = fleet?.hosts.find((h) => h.name === toHost);
+  const live = fleet && spec && source && target ? liveMigration(fleet, spec, source, target) : undefined;
+  const command = live?.ok ? migrateCommand(vm, hostUri(base, from), hostUri(head, to), live) : undefined;
+  const moves = head.side.index.stateMoves;
+  const declared = moves?.moved.get(from.key) === to.key || (moves?.imported.has(to.key) === true && moves.forgotten.has(from.key));
+  if (declared) {
     return {
       mode: 'live',
+      ...(command !== undefined ? { command } : {}),
       text:
-        `live-migrate first with: ${command}, ` +
-        `then \`terraform state mv ${from.address} ${to.address}\` ` +
-        '(and the same for its volumes; across stacks: `terraform state rm` + `terraform import`), ' +
-        'so Terraform neither destroys nor recreates it',
+        `live move (no restart): before terraform apply run ${command ?? 'the live migration'} (migrate.sh of stack ${to.stack}); ` +
+        `apply then moves its state from ${fromHost} to ${toHost}, where Terraform reads the domain by UUID: nothing is destroyed or created`,
     };
   }
+  const why =
+    live === undefined
+      ? 'the fleet does not say whether it can live-migrate'
+      : !live.ok
+        ? live.reason
+        : `it can live-migrate (${command}) but this synthesis does not move its state; synthesize with \`--moves live\` ` +
+          '(its domain UUID in the lock file: `hyperplan reconcile --from …`) to move it without a restart';
   return {
     mode: 'offline',
-    text: `offline: destroyed on ${fromHost} and recreated on ${toHost}; data disks on local pools are lost unless copied`,
+    ...(command !== undefined ? { command } : {}),
+    text: `offline move: ${why}; destroyed on ${fromHost} and recreated on ${toHost} (the guest restarts); data disks on local pools are lost unless copied`,
   };
 }
 

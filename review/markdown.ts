@@ -99,7 +99,7 @@ function budgetSection(review: Review, limit: number): string {
 function vmTable(review: Review, limit: number): string {
   const rows = review.vms.slice(0, limit).map((vm) => [
     code(vm.vm),
-    vm.change === 'move' ? `move (${vm.migration ?? 'offline'})` : vm.change,
+    vm.change === 'move' ? (vm.migration === 'live' ? 'live move (no restart)' : 'offline move') : vm.change,
     vm.change === 'move' ? `${vm.from} → ${vm.to}` : vm.host,
     vm.reasons.join('\n'),
   ]);

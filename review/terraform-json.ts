@@ -48,6 +48,32 @@ export interface ResourceIndex {
   readonly providerUris: ReadonlyMap<string, string>;
   /** Input variables by key (stack + name): what the review may know of each secret. @default - none */
   readonly variables?: ReadonlyMap<string, SecretVariableState>;
+  /** State moves the stacks declare (`synth --moves live`, `reconcile`). @default - none */
+  readonly stateMoves?: StateMoveBlocks;
+}
+
+/** Terraform's `import`, `removed` (without destroy) and `moved` blocks, by resource key. */
+export interface StateMoveBlocks {
+  /** Key of an imported resource → the id it is imported by. */
+  readonly imported: ReadonlyMap<string, string>;
+  /** Keys of resources state forgets without destroying them. */
+  readonly forgotten: ReadonlySet<string>;
+  /** Key a resource moved from → key it moved to. */
+  readonly moved: ReadonlyMap<string, string>;
+}
+
+/** Collects a stack's `import`, `removed` (destroy = false) and `moved` blocks into `into`. */
+function readStateMoves(stack: string, document: JsonObject, into: { imported: Map<string, string>; forgotten: Set<string>; moved: Map<string, string> }): void {
+  const list = (value: Json | undefined): readonly Json[] => (Array.isArray(value) ? value : []);
+  for (const block of list(document.import)) {
+    if (isObject(block) && typeof block.to === 'string' && typeof block.id === 'string') into.imported.set(resourceKey(stack, block.to), block.id);
+  }
+  for (const block of list(document.removed)) {
+    if (isObject(block) && typeof block.from === 'string' && isObject(block.lifecycle) && block.lifecycle.destroy === false) into.forgotten.add(resourceKey(stack, block.from));
+  }
+  for (const block of list(document.moved)) {
+    if (isObject(block) && typeof block.from === 'string' && typeof block.to === 'string') into.moved.set(resourceKey(stack, block.from), resourceKey(stack, block.to));
+  }
 }
 
 /** Arguments that steer Terraform rather than describe the object: never part of an attribute diff. */
@@ -130,8 +156,10 @@ export function indexSynth(stacks: readonly SynthStack[]): ResourceIndex {
   const domainsByVm = new Map<string, TfResource>();
   const providerUris = new Map<string, string>();
   const variables = new Map<string, SecretVariableState>();
+  const stateMoves = { imported: new Map<string, string>(), forgotten: new Set<string>(), moved: new Map<string, string>() };
   for (const stack of [...stacks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     for (const [name, state] of variableStates(stack.document)) variables.set(resourceKey(stack.name, name), state);
+    readStateMoves(stack.name, stack.document, stateMoves);
     const aliases = providerAliases(stack.document);
     for (const [alias, uri] of aliases) if (uri) providerUris.set(alias, uri);
     const byType = stack.document.resource;
@@ -168,5 +196,6 @@ export function indexSynth(stacks: readonly SynthStack[]): ResourceIndex {
       }
     }
   }
-  return { resources, domainsByVm, providerUris, variables };
+  const declared = stateMoves.imported.size + stateMoves.forgotten.size + stateMoves.moved.size > 0;
+  return { resources, domainsByVm, providerUris, variables, ...(declared ? { stateMoves } : {}) };
 }

@@ -198,6 +198,9 @@ function attributesOf(draft: Draft, running: boolean, digestKey: string | undefi
  */
 export function planReview(plans: readonly PlanDocument[], digestKey?: string): PlanReview {
   const drafts: Draft[] = [];
+  // Terraform 1.7+ plans say `importing` for an import block, action `forget` for `removed` without destroy
+  // and `previous_address` for a `moved` block (hashicorp/terraform internal/command/jsonplan/plan.go).
+  const stateMoves = { imported: new Map<string, string>(), forgotten: new Set<string>(), moved: new Map<string, string>() };
   for (const { stack, document } of plans) {
     const { aliasByAddress, uriByAlias } = configuredProviders(document);
     const stackDrafts: Draft[] = [];
@@ -208,6 +211,11 @@ export function planReview(plans: readonly PlanDocument[], digestKey?: string): 
       const actions = Array.isArray(item.change.actions) ? item.change.actions.filter((a): a is string => typeof a === 'string') : [];
       if (actions.includes('read')) continue;
       const after = withUnknowns(item.change.after ?? undefined, item.change.after_unknown);
+      const key = resourceKey(stack, address);
+      const importing = isObject(item.change.importing) && typeof item.change.importing.id === 'string' ? item.change.importing.id : undefined;
+      if (importing !== undefined) stateMoves.imported.set(key, importing);
+      if (actions.includes('forget')) stateMoves.forgotten.add(key);
+      if (typeof item.previous_address === 'string') stateMoves.moved.set(resourceKey(stack, item.previous_address), key);
       stackDrafts.push({
         key: resourceKey(stack, address),
         address,
@@ -215,7 +223,8 @@ export function planReview(plans: readonly PlanDocument[], digestKey?: string): 
         name,
         stack,
         actions,
-        ...(isObject(item.change.before) && !actions.every((a) => a === 'create') ? { before: settable(type, item.change.before) } : {}),
+        // An imported object was in no state before this plan: the base side has no such resource.
+        ...(isObject(item.change.before) && importing === undefined && !actions.every((a) => a === 'create') ? { before: settable(type, item.change.before) } : {}),
         ...(isObject(after) && !actions.every((a) => a === 'delete') ? { after: settable(type, after) } : {}),
         replacePaths: replacePathsOf(item.change),
         sensitive: flaggedPaths(item.change.after_sensitive, '', flaggedPaths(item.change.before_sensitive)),
@@ -230,10 +239,12 @@ export function planReview(plans: readonly PlanDocument[], digestKey?: string): 
     drafts.push(...stackDrafts);
   }
   const base = buildIndex(drafts, 'before');
-  const head = buildIndex(drafts, 'after');
+  const declared = stateMoves.imported.size + stateMoves.forgotten.size + stateMoves.moved.size > 0;
+  const head = { ...buildIndex(drafts, 'after'), ...(declared ? { stateMoves } : {}) };
   const changes: ResourceChange[] = [];
   for (const draft of drafts) {
-    if (draft.actions.every((a) => a === 'no-op')) continue;
+    // `forget` leaves the object alone: a state move (see stateMoves), never a destroy.
+    if (draft.actions.every((a) => a === 'no-op' || a === 'forget')) continue;
     const before = base.resources.get(draft.key);
     const after = head.resources.get(draft.key);
     if (draft.actions.length === 1 && draft.actions[0] === 'create') {

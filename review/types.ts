@@ -18,8 +18,18 @@ export interface VmChange {
   readonly to?: string;
   /** The host the VM is on (after the change; before it for destroys). */
   readonly host: string;
-  /** Moves only: whether the VM can be live-migrated before apply. */
+  /**
+   * Moves only: `live` when the head moves the VM's state after a live migration (no restart), `offline`
+   * when apply destroys it on the old host and creates it on the new one (see `reasons` for why).
+   */
   readonly migration?: 'live' | 'offline';
+  /** Moves only: the `virsh migrate --live …` command, when libvirt can live-migrate the VM. */
+  readonly command?: string;
+  /**
+   * Whether the change shuts the guest down: a restart, a replacement, an offline move. A live move, a
+   * create, a destroy or an in-place update does not; disruption budgets count these.
+   */
+  readonly restarts: boolean;
   readonly reasons: readonly string[];
 }
 

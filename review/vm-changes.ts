@@ -5,6 +5,7 @@
  * (`domain-change.ts`) and each volume's (`volume-change.ts`) are classified on their own and combined here.
  */
 import { DOMAIN_RESTART_NOTE } from './replacement-rules';
+import { restartsVm } from './budget';
 import { describeAttributes } from './describe-attributes';
 import { classifyDomain } from './domain-change';
 import type { ResourceChange } from './resource-diff';
@@ -33,6 +34,7 @@ function classifyVm(
   base: SideLookup,
   head: SideLookup,
   byKey: ReadonlyMap<string, ResourceChange>,
+  movedTo: ReadonlySet<string>,
 ): { change?: VmChange; dataLoss: DataLoss[]; claimed: string[] } {
   const before = base.side.index.domainsByVm.get(vm);
   const after = head.side.index.domainsByVm.get(vm);
@@ -47,6 +49,8 @@ function classifyVm(
   for (const key of [...new Set([...baseOwned, ...headOwned])].sort()) {
     const change = byKey.get(key);
     if (!change) continue;
+    // A live move's volumes move in state (`moved`): the old address goes, the new one comes, nothing is lost.
+    if (domain.migration?.mode === 'live' && (head.side.index.stateMoves?.moved.has(key) || movedTo.has(key))) continue;
     const volume = classifyVolume(change, vm, domain, base, head);
     reasons.push(...volume.reasons);
     if (kind !== 'create' && kind !== 'destroy' && kind !== 'move') kind = kind ? worse(kind, volume.escalation) : volume.escalation;
@@ -65,6 +69,8 @@ function classifyVm(
     ...(domain.to !== undefined ? { to: domain.to } : {}),
     host,
     ...(domain.migration ? { migration: domain.migration.mode } : {}),
+    ...(domain.migration?.command !== undefined ? { command: domain.migration.command } : {}),
+    restarts: restartsVm({ change: kind, ...(domain.migration ? { migration: domain.migration.mode } : {}) }),
     reasons,
   };
   return { change, dataLoss, claimed };
@@ -74,12 +80,13 @@ export function classifyVms(changes: readonly ResourceChange[], baseSide: Review
   const base = lookup(baseSide);
   const head = lookup(headSide);
   const byKey = new Map(changes.map((c) => [c.key, c]));
+  const movedTo = new Set(headSide.index.stateMoves?.moved.values() ?? []);
   const claimed = new Set<string>();
   const vms: VmChange[] = [];
   const dataLoss: DataLoss[] = [];
   const names = [...new Set([...baseSide.index.domainsByVm.keys(), ...headSide.index.domainsByVm.keys()])].sort();
   for (const vm of names) {
-    const outcome = classifyVm(vm, base, head, byKey);
+    const outcome = classifyVm(vm, base, head, byKey, movedTo);
     for (const key of outcome.claimed) claimed.add(key);
     dataLoss.push(...outcome.dataLoss);
     if (outcome.change) vms.push(outcome.change);

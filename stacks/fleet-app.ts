@@ -7,6 +7,7 @@ import type { App } from 'cdktf';
 import { InputError } from '../io/errors';
 import type { Fleet, Host, StackSpec } from '../fleet/model';
 import type { Placement } from '../planner/types';
+import type { VmMove } from '../planner/moves';
 import type { Finding } from '../policies/finding';
 import { stackSpecs } from '../fleet/stack-specs';
 import { placedFleetIndex } from './fleet-index';
@@ -39,6 +40,12 @@ function stacksOf(
 export interface FleetAppOptions {
   /** Key of the secret variables' fingerprints. @default - no fingerprints */
   readonly fingerprintKey?: string;
+  /**
+   * Moves from the placement the VMs run in (`planMoves(fleet, lock, placement)`): live and observed
+   * moves re-home state (`moved` blocks) instead of destroying and creating the VM.
+   * @default - none: today's destroy-and-create
+   */
+  readonly moves?: readonly VmMove[];
 }
 
 function newStack(
@@ -50,7 +57,14 @@ function newStack(
   findings: readonly Finding[],
   options: FleetAppOptions,
 ): FleetStack {
-  const common = { fleet, placement, backend: spec.backend, findings, ...(options.fingerprintKey !== undefined ? { fingerprintKey: options.fingerprintKey } : {}) };
+  const common = {
+    fleet,
+    placement,
+    backend: spec.backend,
+    findings,
+    ...(options.fingerprintKey !== undefined ? { fingerprintKey: options.fingerprintKey } : {}),
+    ...(options.moves !== undefined ? { moves: options.moves } : {}),
+  };
   if (hosts.length > 0 && hosts.every(isKvmHost)) return new KvmStack(app, spec.name, { ...common, hosts });
   if (hosts.length > 0 && hosts.every(isXenHost)) return new XenStack(app, spec.name, { ...common, hosts });
   return new HybridStack(app, spec.name, { ...common, hosts });

@@ -11,11 +11,13 @@ import type { LibvirtHost } from '../constructs/host-provider';
 import { KvmHost, type KvmHostSpec } from '../constructs/kvm-host';
 import { MigrationPool } from '../constructs/migration-pool';
 import { SECRET_VARIABLES_ID, SecretVariables } from '../constructs/secret-variables';
+import { terraformId } from '../constructs/terraform-id';
 import { VirtualMachine } from '../constructs/virtual-machine';
 import { XenHost, type XenHostSpec } from '../constructs/xen-host';
 import { effectiveVm } from '../fleet/effective-vm';
 import { migrationPoolConstructId } from '../fleet/terraform-names';
 import type { Fleet, Host, Hypervisor, StackBackend } from '../fleet/model';
+import { isStateMove, type StateMove, type VmMove } from '../planner/moves';
 import type { Placement } from '../planner/types';
 import type { Finding } from '../policies/finding';
 import { addBackend } from './backend';
@@ -35,6 +37,12 @@ export interface FleetStackProps<H extends Host = Host> {
   readonly findings: readonly Finding[];
   /** Key of the secret variables' fingerprints (see constructs/secret-variables.ts). @default - no fingerprints */
   readonly fingerprintKey?: string;
+  /**
+   * Moves from the placement the VMs run in (`planMoves`): a live or observed move becomes `moved`
+   * blocks for the domain and its volumes instead of a destroy and a create.
+   * @default - none: a VM on a new host is destroyed on the old one and created on the new one
+   */
+  readonly moves?: readonly VmMove[];
 }
 
 export const isKvmHost = (host: Host): host is KvmHostSpec => host.hypervisor === 'kvm';
@@ -53,6 +61,25 @@ function terraformElements(scope: Construct, into: TerraformElement[] = []): Ter
   if (TerraformElement.isTerraformElement(scope)) into.push(scope);
   for (const child of scope.node.children) if (!TerraformStack.isStack(child)) terraformElements(child, into);
   return into;
+}
+
+/**
+ * Re-homes a moved VM's state instead of recreating it: every resource of the VM gets a `moved` block
+ * from the old host's address. Terraform then reads it through the new host's provider — a domain by
+ * its UUID (provider 0.9.7 internal/provider/domain_resource.go Read: LookupDomainByUUID), a volume by
+ * its key, the path, the same on shared storage and on the copy `--copy-storage-all` makes — and keeps
+ * the state as applied. (An `import` instead fills the state from libvirt's XML — memory in KiB, MAC
+ * addresses, every default — and the next plan rewrites 32 attribute paths in place, dropping the MACs:
+ * measured end to end, test/e2e/moves.test.ts.)
+ */
+function rehome(machine: VirtualMachine, move: StateMove): void {
+  const newPrefix = terraformId(move.to);
+  const oldPrefix = terraformId(move.from);
+  for (const resource of machine.node.findAll()) {
+    if (!(resource instanceof TerraformResource)) continue;
+    // Every address of a host's constructs is terraformId(host, ...parts) (fleet/terraform-names.ts).
+    resource.moveFromId(`${resource.terraformResourceType}.${oldPrefix}${resource.friendlyUniqueId.slice(newPrefix.length)}`);
+  }
 }
 
 export abstract class FleetStack extends TerraformStack {
@@ -81,6 +108,7 @@ export abstract class FleetStack extends TerraformStack {
     const index = placedFleetIndex(fleet, placement);
     const hosts: LibvirtHost[] = [];
     const vms: string[] = [];
+    const stateMoves = new Map((props.moves ?? []).filter(isStateMove).map((m) => [m.vm, m]));
     for (const host of props.hosts) {
       // Host['hypervisor'] is 'kvm' | 'xen', so a host that is not KVM is Xen.
       const construct = isKvmHost(host)
@@ -91,8 +119,10 @@ export abstract class FleetStack extends TerraformStack {
       // migrated onto any member.
       for (const pool of index.migrationPoolsByHost.get(host.name) ?? []) if (pool.sharedStorage) construct.pool(pool.sharedStorage);
       for (const vm of index.vmsByHost.get(host.name) ?? []) {
-        new VirtualMachine(construct, `vm-${vm.name}`, { effective: effectiveVm(fleet, vm, host.hypervisor), host: construct });
+        const machine = new VirtualMachine(construct, `vm-${vm.name}`, { effective: effectiveVm(fleet, vm, host.hypervisor), host: construct });
         vms.push(vm.name);
+        const move = stateMoves.get(vm.name);
+        if (move) rehome(machine, move);
       }
     }
     this.hosts = hosts;

@@ -108,7 +108,7 @@ export const importCommand: Command = {
     if (out !== undefined) {
       const path = resolve(out);
       writeFileAtomic(path, text);
-      writeFileAtomic(join(dirname(path), LOCK_FILE), serializeLock(result.lock));
+      writeFileAtomic(join(dirname(path), LOCK_FILE), serializeLock(result.lock, result.lock.uuids));
     } else {
       io.stdout(text);
     }

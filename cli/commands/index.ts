@@ -5,6 +5,7 @@ import { explainCommand } from './explain';
 import { importCommand } from './import';
 import { maintenanceCommand } from './maintenance';
 import { planCommand } from './plan';
+import { reconcileCommand } from './reconcile';
 import { reviewCommand } from './review';
 import { rulesCommand } from './rules';
 import { schemaCommand } from './schema';
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   drainCommand,
   simulateCommand,
   maintenanceCommand,
+  reconcileCommand,
   reviewCommand,
   xmlCommand,
   importCommand,

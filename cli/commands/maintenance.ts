@@ -1,5 +1,4 @@
 /** `hyperplan maintenance <fleet> (--pool P | --zone Z | --hosts a,b)`: patch hosts in waves of live migrations. */
-import { resolve } from 'node:path';
 import type { Command } from '../command';
 import { EXIT_OK, InputError, UsageError } from '../../io/errors';
 import {

@@ -87,7 +87,7 @@ export const planCommand: Command = {
     progress.step('plan: placing VMs', 1, 2);
     const result = plan(fleet, lock);
     progress.done();
-    if (writeLock) writeFileAtomic(path, serializeLock({ placements: result.placements, uuids: lock?.uuids }));
+    if (writeLock) writeFileAtomic(path, serializeLock(result, lock?.uuids));
     io.stdout(format === 'json' ? planJson(result) : planText(result, lock));
     return result.unplaced.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   },

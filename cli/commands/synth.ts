@@ -4,11 +4,13 @@ import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
 import { PolicyGateError, synthesizeFleet, type SynthesizedStack } from '../../pipeline/synth';
 import { gateReport } from '../gate-report';
-import { stringOption } from '../options';
+import { choiceOption, stringOption } from '../options';
 import { fleetArgument, pathResolver } from '../paths';
+import type { VmMove } from '../../planner/moves';
 import { createProgress } from '../progress';
 
 const DEFAULT_OUT = 'cdktf.out';
+const MOVE_MODES = ['replace', 'live'] as const;
 
 /** What a stack needs when Terraform runs: its sensitive variables and the backend secrets left out. */
 function secretLines(stack: SynthesizedStack): string[] {
@@ -23,11 +25,18 @@ function secretLines(stack: SynthesizedStack): string[] {
   return lines;
 }
 
+function moveLine(move: VmMove): string {
+  const where = `${move.vm}: ${move.from} → ${move.to}`;
+  if (move.mode === 'live') return `  live move (no restart) ${where}: ${move.command}`;
+  if (move.mode === 'observed') return `  state move (already running on ${move.to}) ${where}`;
+  return `  offline move ${where}: ${move.reason}`;
+}
+
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'place, check and synthesize the fleet into Terraform JSON (cdktf.out)',
   help: [
-    'Usage: hyperplan synth [fleet] [--out dir] [--lock file] [--policy file] [--adopt] [--quiet]',
+    'Usage: hyperplan synth [fleet] [--out dir] [--lock file] [--policy file] [--adopt] [--moves replace|live] [--quiet]',
     '',
     'Loads the fleet, places its VMs (keeping hyperplan.lock.json beside the fleet when present), runs the',
     'policies, and writes one Terraform stack per entry of `stacks` (default: one per hypervisor kind) to',
@@ -49,6 +58,14 @@ export const synthCommand: Command = {
     '  --adopt         add Terraform import blocks (Terraform 1.5+) for the domains, networks and pools whose',
     '                  libvirt UUIDs the lock file holds (`hyperplan import --from` writes them), so the first',
     '                  plan takes them into state instead of creating them',
+    '  --moves m       replace (default): a VM placed off the host the lock file records is destroyed there',
+    '                  and created on the new host. live: where the two hosts share a migration pool, storage',
+    '                  and CPU baseline (and one stack holds both hosts), it is live-migrated instead:',
+    '                  <out>/stacks/<stack>/migrate.sh holds the `virsh migrate --live --persistent',
+    '                  --undefinesource` commands (transport and --copy-storage-all as `drain`) to run before',
+    '                  `terraform apply`, and the stack gets `moved` blocks from the old host\'s addresses to the',
+    '                  new one\'s for the domain (read there by UUID) and its volumes, so apply creates and',
+    '                  destroys nothing. Other moves are listed with the reason.',
     '  --quiet         no progress on stderr',
     '',
     'Exit codes: 0 written, 1 policy errors or unplaced VMs (nothing written), 2 bad input or usage.',
@@ -58,6 +75,7 @@ export const synthCommand: Command = {
     lock: { type: 'string' },
     policy: { type: 'string' },
     adopt: { type: 'boolean' },
+    moves: { type: 'string' },
     quiet: { type: 'boolean' },
   },
   async run(args, io) {
@@ -68,6 +86,7 @@ export const synthCommand: Command = {
     const outDir = stringOption('synth', args.values.out, 'out') ?? DEFAULT_OUT;
     const lockFile = stringOption('synth', args.values.lock, 'lock');
     const policyFile = stringOption('synth', args.values.policy, 'policy');
+    const moves = choiceOption('synth', args.values.moves, 'moves', MOVE_MODES, 'replace');
     const progress = createProgress(io, args.values.quiet === true);
     try {
       const summary = await synthesizeFleet({
@@ -75,6 +94,7 @@ export const synthCommand: Command = {
         outDir: resolve(outDir),
         ...(lockFile ? { lockFile: resolve(lockFile) } : {}),
         ...(policyFile ? { policyFile: resolve(policyFile) } : {}),
+        ...(moves === 'live' ? { moves } : {}),
         env: io.env,
         ...(args.values.adopt === true ? { adopt: true } : {}),
         onStage: (stage, done, total) => progress.step(`synth: ${stage}`, done, total),
@@ -89,6 +109,10 @@ export const synthCommand: Command = {
       if (args.values.adopt === true) {
         const count = (kind: string): number => summary.adopted.filter((a) => a.kind === kind).length;
         lines.push(`adopting ${count('domain')} domain(s), ${count('network')} network(s), ${count('pool')} pool(s) through import blocks`);
+      }
+      lines.push(...summary.moves.map((move) => moveLine(move)));
+      for (const stack of summary.stacks) {
+        if (stack.migrationScript !== undefined) lines.push(`run ${join(outDir, stack.migrationScript)} before terraform apply in stack ${stack.name}`);
       }
       const warnings = summary.findings.filter((f) => f.severity !== 'error').length;
       if (warnings > 0) lines.push(`${warnings} warning/info finding(s); run 'hyperplan check ${fleetFile}' to see them`);

@@ -18,6 +18,7 @@ const change = (vm: string, kind: VmChange['change'], migration?: VmChange['migr
   change: kind,
   host: 'h',
   ...(migration ? { migration, from: 'a', to: 'b' } : {}),
+  restarts: restartsVm({ change: kind, ...(migration ? { migration } : {}) }),
   reasons: [],
 });
 const CHANGES = [change('r', 'restart'), change('p', 'replace'), change('live', 'move', 'live'), change('cold', 'move', 'offline'), change('u', 'update'), change('c', 'create')];

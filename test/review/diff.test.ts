@@ -173,7 +173,7 @@ describe('Markdown size cap', () => {
     const vms: VmChange[] = [];
     for (let i = 0; i < 20_000; i += 1) {
       const host = `host-${String(i % 1000).padStart(4, '0')}`;
-      vms.push({ vm: `vm-${String(i).padStart(5, '0')}`, change: i % 3 === 0 ? 'move' : 'restart', ...(i % 3 === 0 ? { from: 'host-old', to: host, migration: 'offline' as const } : {}), host, reasons: ['memory: 4096 → 8192 (restart: boot-time memory size)'] });
+      vms.push({ vm: `vm-${String(i).padStart(5, '0')}`, change: i % 3 === 0 ? 'move' : 'restart', ...(i % 3 === 0 ? { from: 'host-old', to: host, migration: 'offline' as const } : {}), restarts: true, host, reasons: ['memory: 4096 → 8192 (restart: boot-time memory size)'] });
     }
     const review: Review = {
       vms,

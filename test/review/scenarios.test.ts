@@ -41,7 +41,7 @@ describe('review of fleet changes', () => {
       base,
       `${BASE_FLEET}  - { name: new-1, vcpus: 2, memory: 4GiB, host: kvm-a1, disks: [{ size: 10GiB, pool: nfs, image: debian-12 }], networks: [prod] }\n`,
     );
-    expect(review.vms).toEqual([{ vm: 'new-1', change: 'create', host: 'kvm-a1', reasons: ['new VM on kvm-a1'] }]);
+    expect(review.vms).toEqual([{ vm: 'new-1', change: 'create', host: 'kvm-a1', restarts: false, reasons: ['new VM on kvm-a1'] }]);
     // (32 − 2 reserved) × 4 overcommit = 120 vCPUs; 128 − 4 GiB reserved = 126,976 MiB. Each VM also uses
     // its per-guest overhead (planner/capacity.ts): web-1 (4 vCPUs, 8 GiB) 112 MiB, new-1 (2 vCPUs, 4 GiB) 88 MiB.
     expect(host(review, 'kvm-a1')).toEqual({
@@ -82,14 +82,17 @@ describe('review of fleet changes', () => {
     expect(vault.reasons).toContainEqual(expect.stringMatching(/^os\.type: xenpvh → hvm \(restart: the guest boots a different way/));
   });
 
-  it('a move inside a migration pool on shared storage is live-migrated first', async () => {
+  // A synthesis without `--moves live` destroys and creates: the review says so, names the live-migration
+  // command libvirt could run (planner/drain.ts rules) and how to move the VM without a restart.
+  it('a move inside a migration pool on shared storage, synthesized without --moves live, is an offline move that says how to make it live', async () => {
     const review = await ws.review(base, edit(BASE_FLEET, ['host: kvm-a1', 'host: kvm-a2']));
     const web = vm(review, 'web-1');
-    expect(web).toMatchObject({ change: 'move', from: 'kvm-a1', to: 'kvm-a2', host: 'kvm-a2', migration: 'live' });
+    const command = 'virsh -c qemu+ssh://root@kvm-a1/system migrate --live --persistent --undefinesource --tls web-1 qemu+ssh://root@kvm-a2/system';
+    expect(web).toMatchObject({ change: 'move', from: 'kvm-a1', to: 'kvm-a2', host: 'kvm-a2', migration: 'offline', restarts: true, command });
     expect(web.reasons).toContain(
-      'live-migrate first with: virsh -c qemu+ssh://root@kvm-a1/system migrate --live --persistent --undefinesource --tls web-1 qemu+ssh://root@kvm-a2/system, ' +
-        'then `terraform state mv libvirt_domain.kvm_a1_web_1 libvirt_domain.kvm_a2_web_1` (and the same for its volumes; across stacks: `terraform state rm` + `terraform import`), ' +
-        'so Terraform neither destroys nor recreates it',
+      `offline move: it can live-migrate (${command}) but this synthesis does not move its state; synthesize with \`--moves live\` ` +
+        '(its domain UUID in the lock file: `hyperplan reconcile --from …`) to move it without a restart; destroyed on kvm-a1 and recreated on kvm-a2 (the guest restarts); ' +
+        'data disks on local pools are lost unless copied',
     );
     expect(host(review, 'kvm-a1').after?.cpu.used).toBe(0);
     expect(host(review, 'kvm-a2').after?.cpu.used).toBe(12);
@@ -99,7 +102,9 @@ describe('review of fleet changes', () => {
     const review = await ws.review(base, edit(BASE_FLEET, ['host: kvm-b1\n    migrationPool: pool-b', 'host: kvm-a2\n    migrationPool: pool-a']));
     const app = vm(review, 'app-1');
     expect(app).toMatchObject({ change: 'move', from: 'kvm-b1', to: 'kvm-a2', migration: 'offline' });
-    expect(app.reasons).toContain('offline: destroyed on kvm-b1 and recreated on kvm-a2; data disks on local pools are lost unless copied');
+    expect(app.reasons).toContain(
+      'offline move: kvm-b1 and kvm-a2 share no migration pool; destroyed on kvm-b1 and recreated on kvm-a2 (the guest restarts); data disks on local pools are lost unless copied',
+    );
     const pools = Object.fromEntries(review.pools.map((p) => [p.name, p]));
     expect(pools['pool-a']?.before?.reserve).toBe('none');
     expect(review.pools.map((p) => p.name)).toEqual(['pool-a', 'pool-b']);
@@ -170,6 +175,6 @@ describe('review of fleet changes', () => {
     const mermaid = tokens.find((t): t is Token & { type: 'code'; lang: string; text: string } => t.type === 'code' && (t as { lang?: string }).lang === 'mermaid');
     expect(mermaid?.text).toMatch(/^flowchart LR\n/);
     expect(mermaid?.text).toContain('classDef move');
-    expect(mermaid?.text).toContain('vm_was ==>|live|'.replace('vm_was', `vm${review.vms.findIndex((v) => v.vm === 'web-1')}_was`));
+    expect(mermaid?.text).toContain('vm_was ==>|offline|'.replace('vm_was', `vm${review.vms.findIndex((v) => v.vm === 'web-1')}_was`));
   });
 });
