@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { App } from 'cdktf';
+import { App } from '../constructs/cdk-engine';
 import { replaceDirectoryAtomic, writeFileAtomic } from '../io/atomic-write';
 import { InputError } from '../io/errors';
 import { loadFleetOrThrow, readLock, readPolicy } from '../cli/fleet-inputs';

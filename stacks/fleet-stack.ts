@@ -4,7 +4,7 @@
  * `KvmStack` takes KVM hosts only and `XenStack` Xen hosts only — a compile-time error for typed code and a
  * runtime error for fleets from YAML; `HybridStack` takes both.
  */
-import { TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack } from 'cdktf';
+import { TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack } from '../constructs/cdk-engine';
 import type { Construct } from 'constructs';
 import type { LibvirtHost } from '../constructs/host-provider';
 import { KvmHost, type KvmHostSpec } from '../constructs/kvm-host';

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix } from 'node:path';
-import { App } from 'cdktf';
+import { App } from '../../constructs/cdk-engine';
 import type { Command, Io } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../../io/errors';
 import { writeFileAtomic } from '../../io/atomic-write';
