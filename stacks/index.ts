@@ -1,4 +1,4 @@
-export { FleetStack, HybridStack, KvmStack, XenStack, isKvmHost, isXenHost, type FleetStackProps, type StackKind } from './fleet-stack';
+export { FleetStack, HybridStack, KvmStack, XenStack, isKvmHost, isXenHost, type FleetStackProps, type FleetStackPropsSource, type StackKind } from './fleet-stack';
 export {
   buildFleetApp, synthesizeFleet, stackSpecs, listFiles, PolicyGateError, HOST_PREP_DIR,
   type SynthOptions, type SynthSummary, type SynthesizedStack,
