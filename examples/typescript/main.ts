@@ -8,7 +8,7 @@ import { Fleet, HyperplanChecks } from 'hyperplan';
 const app = new App();
 const fleet = new Fleet(app, 'site-a', {
   defaults: {
-    kvm: { overcommit: { cpu: 4, memory: 1.0 }, reserved: { memory: '4GiB', cpus: 2 } },
+    kvm: { overcommit: { cpu: 4, memory: 1.0 }, reserved: { memory: '8GiB', cpus: 2 } },
     placement: { strategy: 'spread' },
   },
   networks: [{ name: 'prod', mode: 'bridge', bridge: 'br0' }],
@@ -37,7 +37,7 @@ for (const name of ['web-1', 'web-2']) {
   });
 }
 fleet.addVm({
-  name: 'vault-1', vcpus: 2, memory: '4GiB', hypervisor: 'xen', guestType: 'pvh', securityClass: 'sensitive',
+  name: 'vault-1', vcpus: 2, memory: '4GiB', hypervisor: 'xen', guestType: 'hvm', firmware: 'uefi', secureBoot: true, securityClass: 'sensitive',
   disks: [{ size: '20GiB', pool: 'images', bus: 'xen' }], networks: ['prod'],
 });
 
