@@ -104,13 +104,12 @@ describe('the packed package', () => {
     expect(stamp).toBe(bindingsStamp().schemaDigest);
   });
 
-  it('runs its bin from the compiled JavaScript (no tsx installed)', async (ctx) => {
+  it('runs its bin from the compiled JavaScript: the installed package has no TypeScript sources for tsx', async (ctx) => {
     if (registryUnreachable) ctx.skip();
     const dir = dirs.cdktf!;
-    expect(() => statSync(join(dir, 'node_modules/tsx/package.json'))).not.toThrow(); // the example's own devDependency
+    expect(() => statSync(join(dir, 'node_modules/hyperplan/cli/main.ts'))).toThrow();
     const { stdout } = await run(join(dir, 'node_modules/.bin/hyperplan'), ['--version'], { cwd: dir });
     expect(stdout.trim()).toBe('0.1.0');
-    expect(() => statSync(join(dir, 'node_modules/hyperplan/cli/main.ts'))).toThrow();
   });
 
   for (const engine of Object.keys(ENGINES) as Engine[]) {
@@ -129,13 +128,18 @@ describe('the packed package', () => {
     }, 600_000);
   }
 
-  it('synthesizes the same bytes with both engines, but for the engine version in the metadata', (ctx) => {
+  it('synthesizes the same Terraform with both engines; the bytes differ in the engine version and in how empty objects are written', (ctx) => {
     if (registryUnreachable) ctx.skip();
     const text = (engine: Engine): string => readFileSync(join(dirs[engine]!, 'cdktf.out/stacks/site-a/cdk.tf.json'), 'utf8');
     const cdktf = text('cdktf');
-    const cdktn = text('cdktn');
-    expect(cdktf).toContain('"version": "0.21.0"');
-    expect(cdktn).toContain('"version": "0.24.0"');
-    expect(cdktn.replace('"version": "0.24.0"', '"version": "0.21.0"')).toBe(cdktf);
+    const cdktn = text('cdktn').replace('"version": "0.24.0"', '"version": "0.21.0"');
+    expect(text('cdktf')).toContain('"version": "0.21.0"');
+    expect(text('cdktn')).toContain('"version": "0.24.0"');
+    // cdktf writes an empty object over two lines (`"apic": {` … `}`), cdktn as `{}`; the JSON is the same.
+    expect(cdktf).toMatch(/"apic": \{\n\s+\}/);
+    expect(cdktn).toContain('"apic": {}');
+    expect(JSON.parse(cdktn)).toEqual(JSON.parse(cdktf));
+    const emptyContainers = (json: string): string => json.replace(/\{\n\s*\}/g, '{}').replace(/\[\n\s*\]/g, '[]');
+    expect(emptyContainers(cdktn)).toBe(emptyContainers(cdktf));
   });
 });
