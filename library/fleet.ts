@@ -101,8 +101,9 @@ const FILE_SOURCES = new WeakMap<FleetProps, Source>();
 export class Fleet extends Construct implements FleetScope {
   /**
    * A fleet file (`fleet.yaml`, or JSON), with its `stacks` as written (one per hypervisor kind when it
-   * has none) and `hyperplan.lock.json` beside it when present: the same stacks and bytes as
-   * `hyperplan synth`. Throws `FleetPropsError` with every problem located as `file:line:column: path: message`.
+   * has none) and `hyperplan.lock.json` beside it when present: the stacks and Terraform of
+   * `hyperplan synth`, but for cdktf's `//` metadata, whose construct paths start with this fleet's id.
+   * Throws `FleetPropsError` with every problem located as `file:line:column: path: message`.
    */
   static fromFile(scope: Construct, id: string, file: string, options: FleetOptions = {}): Fleet {
     const loaded = loadFleet(file, { env: options.env ?? process.env });
