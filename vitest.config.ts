@@ -3,7 +3,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The consumer test packs and installs the package (3–5 minutes): `npm run test:package`, a step of .ci/run.
+    // The consumer test packs and installs the package (8–11 minutes here): `npm run test:package`, a step of .ci/run.
     exclude: [...configDefaults.exclude, 'test/package/**'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 60_000,
