@@ -3,7 +3,7 @@
  * placed and checked like `hyperplan synth` does, synthesized into the directory cdktf-cli chooses.
  * Policy errors and unplaced VMs fail synthesis through the stacks' validations.
  */
-import { App } from 'cdktf';
+import { App } from './constructs/cdk-engine';
 import { formatProblem, loadFleet } from './fleet/index';
 import { place } from './planner/plan';
 import { evaluatePolicies } from './policies/engine';

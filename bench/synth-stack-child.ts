@@ -6,7 +6,7 @@
  * Prints one JSON line on stdout: { "seconds": <wall time>, "maxRssMiB": <peak RSS>, "vms": <VMs in the stack> }.
  */
 import { readFileSync } from 'node:fs';
-import { App } from 'cdktf';
+import { App } from '../constructs/cdk-engine';
 import { loadFleet } from '../fleet/index';
 import { stackSpecs } from '../fleet/stack-specs';
 import { parseLock } from '../planner/lock';

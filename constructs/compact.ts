@@ -6,7 +6,7 @@
  * (the attributes VirtualMachine sets), converts them with the generated `*ToTerraform` functions and
  * drops unset keys, so the JSON is identical and the schema types still check the config.
  */
-import { TerraformResource } from 'cdktf';
+import { TerraformResource } from './cdk-engine';
 import type { Construct } from 'constructs';
 import {
   Domain,

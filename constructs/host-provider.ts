@@ -3,7 +3,7 @@
  * node-info data source with outputs that compare the declared size with the real host at plan time, and
  * the host's pools, networks and base images, each created once on first use.
  */
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput } from './cdk-engine';
 import { Construct } from 'constructs';
 import type { DiskFormat, Host, Network as NetworkSpec, StoragePool as StoragePoolSpec } from '../fleet/model';
 import { hostCapacity, type HostCapacity } from '../planner/capacity';

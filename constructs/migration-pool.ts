@@ -3,7 +3,7 @@
  * in every member VM's effective CPU). Emits the members, the planner's n+1/n+2 headroom and the
  * `virsh migrate` command operators run to move a VM between members.
  */
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput } from './cdk-engine';
 import { Construct } from 'constructs';
 import type { Host, MigrationPool as MigrationPoolSpec, MigrationTransport } from '../fleet/model';
 import { migrationTransport } from '../fleet/normalize';

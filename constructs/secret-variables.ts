@@ -15,7 +15,7 @@
  * the review says that secret values were not compared.
  */
 import { createHmac } from 'node:crypto';
-import { Fn, Lazy, TerraformStack, TerraformVariable } from 'cdktf';
+import { Fn, Lazy, TerraformStack, TerraformVariable } from './cdk-engine';
 import { Construct, type IConstruct } from 'constructs';
 import type { Secret } from '../fleet/secret';
 import { terraformId } from './terraform-id';

@@ -3,7 +3,7 @@
  * diff show, so they are built from names (`kvm_a1_web_1`) instead of cdktf's hashed construct paths.
  * The naming itself lives in fleet/terraform-names.ts, where the loader checks it for collisions.
  */
-import type { TerraformElement } from 'cdktf';
+import type { TerraformElement } from './cdk-engine';
 import { terraformId } from '../fleet/terraform-names';
 
 export { terraformId };

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
-import { App } from 'cdktf';
+import { App } from '../constructs/cdk-engine';
 import { InputError, UsageError } from '../io/errors';
 import { formatProblem, loadFleet } from '../fleet/index';
 import type { Fleet } from '../fleet/model';

@@ -4,7 +4,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { App } from 'cdktf';
+import { App } from '../constructs/cdk-engine';
 import { replaceDirectoryAtomic, writeFileAtomic } from '../io/atomic-write';
 import { stackSpecs } from '../fleet/stack-specs';
 import { InputError } from '../io/errors';

@@ -1,20 +1,19 @@
 /**
- * `npm run get` (also run on install): generates the CDKTF bindings in `.gen/providers/libvirt` from the
+ * `npm run get` (also run by `npm ci` / `npm install` in this repository, as `prepare`): generates the CDKTF bindings in `.gen/providers/libvirt` from the
  * committed schema snapshot with @cdktf/provider-generator — what `cdktf get` does after
  * `terraform init`, without downloading the provider. Skips the work when the snapshot is unchanged.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { schemaPath } from './snapshot';
+import { BINDINGS_STAMP_FILE, bindingsStamp } from './bindings-stamp';
 import { LIBVIRT_PROVIDER_KEY, LIBVIRT_PROVIDER_VERSION, type ProviderSchemaFile } from './provider-schema';
 import { replaceDirectoryAtomic } from '../io/atomic-write';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const GEN_DIR = join(ROOT, '.gen');
-const STAMP_FILE = '.schema-sha256';
 
 interface ProviderGenerator {
   generateProviderBindingsFromSchema(targetPath: string, schema: unknown): Promise<void>;
@@ -32,16 +31,15 @@ export async function generateBindings(directory: string, schemaText: string): P
 async function main(): Promise<void> {
   process.env.CHECKPOINT_DISABLE ??= '1';
   const text = readFileSync(schemaPath(), 'utf8');
-  const digest = createHash('sha256').update(text).digest('hex');
-  const stamp = join(GEN_DIR, STAMP_FILE);
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest && existsSync(join(GEN_DIR, 'providers/libvirt/index.ts'))) {
+  const stamp = bindingsStamp(GEN_DIR);
+  if (stamp.fresh) {
     process.stdout.write('bindings up to date (.gen/providers/libvirt)\n');
     return;
   }
   const started = performance.now();
   await replaceDirectoryAtomic(GEN_DIR, async (directory) => {
     await generateBindings(directory, text);
-    writeFileSync(join(directory, STAMP_FILE), digest);
+    writeFileSync(join(directory, BINDINGS_STAMP_FILE), stamp.schemaDigest);
   });
   process.stdout.write(`generated .gen/providers/libvirt in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
 }

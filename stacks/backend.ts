@@ -7,7 +7,7 @@ import {
   AzurermBackend, ConsulBackend, GcsBackend, HttpBackend, LocalBackend, PgBackend, S3Backend,
   type AzurermBackendConfig, type ConsulBackendConfig, type GcsBackendConfig, type HttpBackendConfig, type PgBackendConfig,
   type S3BackendConfig, type TerraformBackend, type TerraformStack,
-} from 'cdktf';
+} from '../constructs/cdk-engine';
 import type { StackBackend } from '../fleet/model';
 import { defaultStatePath } from '../fleet/normalize';
 import { Secret } from '../fleet/secret';

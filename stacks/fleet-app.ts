@@ -3,7 +3,7 @@
  * concern it. Pure composition (no file I/O): `pipeline/synth.ts` sequences load, plan, check, this, and
  * the write.
  */
-import type { App } from 'cdktf';
+import type { Construct } from 'constructs';
 import { InputError } from '../io/errors';
 import type { Fleet, Host, StackSpec } from '../fleet/model';
 import type { Placement } from '../planner/types';
@@ -49,7 +49,7 @@ export interface FleetAppOptions {
 }
 
 function newStack(
-  app: App,
+  scope: Construct,
   spec: StackSpec,
   hosts: readonly Host[],
   fleet: Fleet,
@@ -65,39 +65,56 @@ function newStack(
     ...(options.fingerprintKey !== undefined ? { fingerprintKey: options.fingerprintKey } : {}),
     ...(options.moves !== undefined ? { moves: options.moves } : {}),
   };
-  if (hosts.length > 0 && hosts.every(isKvmHost)) return new KvmStack(app, spec.name, { ...common, hosts });
-  if (hosts.length > 0 && hosts.every(isXenHost)) return new XenStack(app, spec.name, { ...common, hosts });
-  return new HybridStack(app, spec.name, { ...common, hosts });
+  if (hosts.length > 0 && hosts.every(isKvmHost)) return new KvmStack(scope, spec.name, { ...common, hosts });
+  if (hosts.length > 0 && hosts.every(isXenHost)) return new XenStack(scope, spec.name, { ...common, hosts });
+  return new HybridStack(scope, spec.name, { ...common, hosts });
 }
 
 /**
- * Adds one stack per entry of `stackSpecs(fleet)` to `app`: Kvm/Xen/HybridStack by the kinds of hosts it
- * holds, each with the findings that concern it. Throws when a host is in no stack or in two.
+ * Adds one stack per entry of `stackSpecs(fleet)` to `scope` (the app, or a construct in it):
+ * Kvm/Xen/HybridStack by the kinds of hosts it holds, each with the findings that concern it. Throws
+ * when a host is in no stack or in two.
  */
-export function buildFleetApp(app: App, fleet: Fleet, placement: Placement, findings: readonly Finding[], options: FleetAppOptions = {}): FleetStack[] {
+export function buildFleetApp(scope: Construct, fleet: Fleet, placement: Placement, findings: readonly Finding[], options: FleetAppOptions = {}): FleetStack[] {
   const index = placedFleetIndex(fleet, placement);
   const specs = stackSpecs(fleet);
+  const problems = stackMembershipProblems(fleet);
+  if (problems.length > 0) throw new InputError(problems);
+
+  const byStack = findingsByStack(fleet, placement, findings);
+  return specs.map((spec) =>
+    newStack(scope, spec, spec.hosts.map((name) => index.hosts.get(name)!), fleet, placement, byStack.get(spec.name)!, options),
+  );
+}
+
+/** Hosts in no stack or in two, and stacks naming hosts that do not exist. */
+export function stackMembershipProblems(fleet: Fleet): string[] {
+  const specs = stackSpecs(fleet);
+  const known = new Set(fleet.hosts.map((h) => h.name));
   const stackOfHost = new Map<string, string>();
   const problems: string[] = [];
   for (const spec of specs) {
     for (const host of spec.hosts) {
       const other = stackOfHost.get(host);
       if (other !== undefined) problems.push(`host '${host}' is in stacks '${other}' and '${spec.name}'; a host's libvirt can be managed by one stack only`);
-      else if (!index.hosts.has(host)) problems.push(`stack '${spec.name}' names host '${host}', which is not in hosts`);
+      else if (!known.has(host)) problems.push(`stack '${spec.name}' names host '${host}', which is not in hosts`);
       else stackOfHost.set(host, spec.name);
     }
   }
   for (const host of fleet.hosts) {
     if (!stackOfHost.has(host.name)) problems.push(`host '${host.name}' is in no stack; add it to one of the stacks (${specs.map((s) => s.name).join(', ')})`);
   }
-  if (problems.length > 0) throw new InputError(problems);
+  return problems;
+}
 
-  const findingsByStack = new Map<string, Finding[]>(specs.map((s) => [s.name, []]));
+/** The findings that concern each stack of `stackSpecs(fleet)`, by stack name. */
+export function findingsByStack(fleet: Fleet, placement: Placement, findings: readonly Finding[]): Map<string, Finding[]> {
+  const specs = stackSpecs(fleet);
+  const stackOfHost = new Map(specs.flatMap((spec) => spec.hosts.map((host) => [host, spec.name] as const)));
+  const byStack = new Map<string, Finding[]>(specs.map((s) => [s.name, []]));
   const poolHosts = new Map(fleet.migrationPools.map((p) => [p.name, p.hosts]));
   for (const finding of findings) {
-    for (const stack of stacksOf(finding, placement, poolHosts, stackOfHost) ?? specs.map((s) => s.name)) findingsByStack.get(stack)!.push(finding);
+    for (const stack of stacksOf(finding, placement, poolHosts, stackOfHost) ?? specs.map((s) => s.name)) byStack.get(stack)!.push(finding);
   }
-  return specs.map((spec) =>
-    newStack(app, spec, spec.hosts.map((name) => index.hosts.get(name)!), fleet, placement, findingsByStack.get(spec.name)!, options),
-  );
+  return byStack;
 }

@@ -4,8 +4,9 @@
  * `KvmStack` takes KVM hosts only and `XenStack` Xen hosts only — a compile-time error for typed code and a
  * runtime error for fleets from YAML; `HybridStack` takes both.
  */
-import { DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
-import { deepMerge } from 'cdktf/lib/util';
+import {
+  deepMerge, DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, Tokenization,
+} from '../constructs/cdk-engine';
 import type { Construct } from 'constructs';
 import type { LibvirtHost } from '../constructs/host-provider';
 import { KvmHost, type KvmHostSpec } from '../constructs/kvm-host';
@@ -82,18 +83,56 @@ function rehome(machine: VirtualMachine, move: StateMove): void {
   }
 }
 
+/** What a stack holds once built. */
+interface FleetStackContent {
+  readonly hosts: readonly LibvirtHost[];
+  readonly vms: readonly string[];
+  readonly secrets: SecretVariables;
+  readonly backendInitSecrets: readonly string[];
+}
+
+/**
+ * Props now, or a function that gives them when synthesis starts (`prepareStack`): a construct API
+ * whose hosts and VMs are added after the stack exists (`Fleet.addVm`) places the fleet only then.
+ */
+export type FleetStackPropsSource<H extends Host = Host> = FleetStackProps<H> | (() => FleetStackProps<H>);
+
 export abstract class FleetStack extends TerraformStack {
   abstract readonly kind: StackKind;
-  readonly hosts: readonly LibvirtHost[];
-  /** Names of the VMs this stack defines. */
-  readonly vms: readonly string[];
-  /** Sensitive input variables holding the stack's secrets. */
-  readonly secrets: SecretVariables;
-  /** Backend settings that are secrets: left out of the backend block, supplied at `terraform init`. */
-  readonly backendInitSecrets: readonly string[];
+  readonly #allowed: Hypervisor | undefined;
+  #deferred: (() => FleetStackProps) | undefined;
+  #content: FleetStackContent | undefined;
 
-  protected constructor(scope: Construct, id: string, props: FleetStackProps, allowed: Hypervisor | undefined) {
+  protected constructor(scope: Construct, id: string, props: FleetStackPropsSource, allowed: Hypervisor | undefined) {
     super(scope, id);
+    this.#allowed = allowed;
+    if (typeof props === 'function') this.#deferred = props;
+    else this.#content = this.build(props);
+  }
+
+  /** The libvirt hosts of this stack (empty until a deferred stack is built). */
+  get hosts(): readonly LibvirtHost[] {
+    return this.#content?.hosts ?? [];
+  }
+
+  /** Names of the VMs this stack defines. */
+  get vms(): readonly string[] {
+    return this.#content?.vms ?? [];
+  }
+
+  /** Sensitive input variables holding the stack's secrets. */
+  get secrets(): SecretVariables {
+    if (!this.#content) throw new Error(`${this.node.path}: the stack is built when synthesis starts`);
+    return this.#content.secrets;
+  }
+
+  /** Backend settings that are secrets: left out of the backend block, supplied at `terraform init`. */
+  get backendInitSecrets(): readonly string[] {
+    return this.#content?.backendInitSecrets ?? [];
+  }
+
+  private build(props: FleetStackProps): FleetStackContent {
+    const allowed = this.#allowed;
     const wrong = allowed ? props.hosts.filter((h) => h.hypervisor !== allowed) : [];
     if (wrong.length > 0) {
       const list = wrong.map((h) => `'${h.name}' (${h.hypervisor})`).join(', ');
@@ -102,8 +141,8 @@ export abstract class FleetStack extends TerraformStack {
           'move them to another stack or use a HybridStack',
       );
     }
-    this.secrets = new SecretVariables(this, SECRET_VARIABLES_ID, props.fingerprintKey === undefined ? {} : { fingerprintKey: props.fingerprintKey });
-    this.backendInitSecrets = addBackend(this, props.backend).initSecrets;
+    const secrets = new SecretVariables(this, SECRET_VARIABLES_ID, props.fingerprintKey === undefined ? {} : { fingerprintKey: props.fingerprintKey });
+    const backendInitSecrets = addBackend(this, props.backend).initSecrets;
     const { fleet, placement } = props;
     const index = placedFleetIndex(fleet, placement);
     const hosts: LibvirtHost[] = [];
@@ -125,8 +164,6 @@ export abstract class FleetStack extends TerraformStack {
         if (move) rehome(machine, move);
       }
     }
-    this.hosts = hosts;
-    this.vms = vms;
 
     const stackHosts = new Set(props.hosts.map((h) => h.name));
     const pools = new Set(props.hosts.flatMap((h) => index.migrationPoolsByHost.get(h.name) ?? []));
@@ -150,14 +187,21 @@ export abstract class FleetStack extends TerraformStack {
       errors.push(`unplaced VM ${unplaced.vm}: ${why}`);
     }
     this.node.addValidation({ validate: () => [...errors, ...this.duplicateAddresses()] });
+    return { hosts, vms, secrets, backendInitSecrets };
   }
 
   /**
-   * cdktf's preparing pass resolves every element once more only to discover cross-stack references.
-   * Fleet stacks never reference each other (a host and everything on it live in one stack) and always
-   * have a backend, so the pass is skipped: it doubles synthesis time at fleet scale.
+   * Builds a deferred stack. cdktf's own preparing pass resolves every element once more only to discover
+   * cross-stack references. Fleet stacks never reference each other (a host and everything on it live in
+   * one stack) and always have a backend, so that pass is skipped: it doubles synthesis time at fleet scale.
    */
-  override prepareStack(): void {}
+  override prepareStack(): void {
+    if (this.#deferred) {
+      const props = this.#deferred;
+      this.#deferred = undefined;
+      this.#content = this.build(props());
+    }
+  }
 
   /**
    * cdktf's `toTerraform` (cdktf 0.21 lib/terraform-stack.js) resolves every element's fragment, merges the
@@ -216,7 +260,7 @@ export abstract class FleetStack extends TerraformStack {
 export class KvmStack extends FleetStack {
   readonly kind = 'kvm' as const;
 
-  constructor(scope: Construct, id: string, props: FleetStackProps<KvmHostSpec>) {
+  constructor(scope: Construct, id: string, props: FleetStackPropsSource<KvmHostSpec>) {
     super(scope, id, props, 'kvm');
   }
 }
@@ -224,7 +268,7 @@ export class KvmStack extends FleetStack {
 export class XenStack extends FleetStack {
   readonly kind = 'xen' as const;
 
-  constructor(scope: Construct, id: string, props: FleetStackProps<XenHostSpec>) {
+  constructor(scope: Construct, id: string, props: FleetStackPropsSource<XenHostSpec>) {
     super(scope, id, props, 'xen');
   }
 }
@@ -232,7 +276,7 @@ export class XenStack extends FleetStack {
 export class HybridStack extends FleetStack {
   readonly kind = 'hybrid' as const;
 
-  constructor(scope: Construct, id: string, props: FleetStackProps) {
+  constructor(scope: Construct, id: string, props: FleetStackPropsSource) {
     super(scope, id, props, undefined);
   }
 }

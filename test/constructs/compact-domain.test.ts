@@ -3,7 +3,7 @@
  * (~1,200 nested objects) per instance: 2,000 domains took 37.8 s and 1.3 GiB of heap to construct here,
  * against 0.6 s and 42 MiB for CompactDomain. It must synthesize exactly what the generated class does.
  */
-import { Testing, TerraformStack } from 'cdktf';
+import { Testing, TerraformStack } from '../../constructs/cdk-engine';
 import { describe, expect, it } from 'vitest';
 import { CompactDomain, type CompactDomainConfig } from '../../constructs/compact';
 import { Domain, LibvirtProvider } from '../../constructs/libvirt-bindings';

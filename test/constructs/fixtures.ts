@@ -1,5 +1,5 @@
 /** Typed fleets built in code for construct and stack tests (no loader involved). */
-import { Testing } from 'cdktf';
+import { Testing } from '../../constructs/cdk-engine';
 import type { Construct } from 'constructs';
 import { effectiveVm, type EffectiveVm } from '../../fleet/effective-vm';
 import type { Fleet, Host, Network, StoragePool, Vm } from '../../fleet/model';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Testing } from 'cdktf';
+import { Testing } from '../../constructs/cdk-engine';
 import { KvmHost, kvmHostPreparation } from '../../constructs/kvm-host';
 import { DataLibvirtNodeInfo, LibvirtProvider } from '../../constructs/libvirt-bindings';
 import { XenHost, guestCpuset, xenBootLine, xenHostPreparation } from '../../constructs/xen-host';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Testing } from 'cdktf';
+import { Testing } from '../../constructs/cdk-engine';
 import { GuestNetwork, ipv4Layout } from '../../constructs/guest-network';
 import { LibvirtProvider, Network, Pool } from '../../constructs/libvirt-bindings';
 import { MigrationPool, virshMigrateTemplate } from '../../constructs/migration-pool';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Testing } from 'cdktf';
+import { Testing } from '../../constructs/cdk-engine';
 import type { Construct } from 'constructs';
 import { KvmHost } from '../../constructs/kvm-host';
 import { Domain, Volume } from '../../constructs/libvirt-bindings';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from '../../constructs/cdk-engine';
 import { InputError } from '../../io/errors';
 import { loadFleet } from '../../fleet/index';
 import { Secret } from '../../fleet/secret';
