@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.gen/', 'cdktf.out/', 'dist/', 'coverage/', 'bench/out/', '.scratch-*/'] },
+  { ignores: ['node_modules/', '.gen/', 'cdktf.out/', 'dist/', 'coverage/', 'bench/out/', '.scratch-*/', 'test/package/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

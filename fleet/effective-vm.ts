@@ -4,8 +4,8 @@
  * exactly this; policies judge exactly this, so what is checked is what is synthesized.
  */
 import type {
-  CpuMode, DiskBus, DiskCache, DiskDevice, DiskFormat, DiskIo, Firmware, Fleet, Graphics, GuestOs, Hypervisor, Image, MacvtapMode, MigrationPool,
-  NetworkDiskSource, NicType, StoragePool, StoragePoolType, Vm, VmArch, XenGuestType,
+  CpuMode, DiskBus, DiskCache, DiskDevice, DiskFormat, DiskIo, Firmware, Fleet, Graphics, GuestOs, Hypervisor, MacvtapMode, MigrationPool,
+  NetworkDiskSource, NicType, StoragePoolType, Vm, VmArch, XenGuestType,
 } from './model';
 import { DEFAULT_ARCH, hasBuiltinIde, isX86, KVM_ARCH_DEFAULT_MACHINE } from './guest-devices';
 import { fleetIndex } from './fleet-index';
