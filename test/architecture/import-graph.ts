@@ -10,12 +10,13 @@ import ts from 'typescript';
 /**
  * The layers from the top down, each a list of folders or files (the longest match places a path); a
  * module may import its own layer and any layer below it. The entry points and scripts (cli, bench,
- * main.ts, the schema scripts) sit on top; the provider schema snapshot and its types sit with the
+ * main.ts, the package entry index.ts, the schema and build scripts, the example app) sit on top; the
+ * construct-first library sits with the pipeline, since both place, check and build stacks; the provider schema snapshot and its types sit with the
  * bindings generated from them.
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ['cli', 'bench', 'main.ts', 'schema', 'vitest.config.ts'],
-  ['pipeline'],
+  ['cli', 'bench', 'main.ts', 'index.ts', 'schema', 'scripts', 'examples', 'vitest.config.ts', 'vitest.package.config.ts'],
+  ['pipeline', 'library'],
   ['review', 'libvirt'],
   ['stacks'],
   ['constructs', '.gen', 'schema/snapshot.ts', 'schema/provider-schema.ts'],

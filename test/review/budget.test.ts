@@ -104,7 +104,9 @@ describe('hyperplan review with a budget', () => {
     writeFileSync(join(repo, 'fleet.yaml'), BASE_FLEET);
     git('add', 'fleet.yaml');
     git('commit', '-q', '-m', 'base');
-    // web-1 and app-1 move inside their pools on shared storage (live); db-1 gets more memory (restart).
+    // web-1 and app-1 move inside their pools on shared storage; db-1 gets more memory (restart). A plain
+    // synthesis destroys and recreates a moved VM (only `synth --moves live` moves its state), so the moves
+    // restart their guests too.
     writeFileSync(
       join(repo, 'fleet.yaml'),
       edit(
@@ -118,15 +120,15 @@ describe('hyperplan review with a budget', () => {
     const flags = await hyperplan('review', '--base', 'HEAD', 'fleet.yaml', '--format', 'json', '--max-moves', '1', '--max-restarts', '1');
     expect(flags.stderr).toBe('');
     expect(flags.code).toBe(1);
-    expect(JSON.parse(flags.stdout).budget).toEqual({ maxRestarts: 1, maxMoves: 1, restarts: ['db-1'], moves: ['app-1', 'web-1'], exceeded: ['moves'] });
+    expect(JSON.parse(flags.stdout).budget).toEqual({ maxRestarts: 1, maxMoves: 1, restarts: ['app-1', 'db-1', 'web-1'], moves: ['app-1', 'web-1'], exceeded: ['restarts', 'moves'] });
     expect((await hyperplan('review', '--base', 'HEAD', 'fleet.yaml', '--max-moves', '2')).code).toBe(0);
 
     writeFileSync(join(repo, 'hyperplan.policy.yaml'), 'budget: { maxRestarts: 0 }\n');
     const policy = await hyperplan('review', '--base', 'HEAD', 'fleet.yaml');
     expect(policy.code).toBe(1);
-    expect(policy.stdout).toContain('| restarts | 1 / 0 | ✖ exceeded | `db-1` |');
+    expect(policy.stdout).toContain('| restarts | 3 / 0 | ✖ exceeded | `app-1`, `db-1`, `web-1` |');
     expect(policy.stdout).toContain("This change sets the policy file's budget.maxRestarts from no limit to 0");
-    expect((await hyperplan('review', '--base', 'HEAD', 'fleet.yaml', '--max-restarts', '1')).code).toBe(0);
+    expect((await hyperplan('review', '--base', 'HEAD', 'fleet.yaml', '--max-restarts', '3')).code).toBe(0);
   });
 
   it('rejects a budget that is not a whole number', async () => {
