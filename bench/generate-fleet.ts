@@ -1,7 +1,7 @@
 /**
  * Seeded generator of realistic fleets, written as fleet.yaml text so a benchmark measures loading too.
  *
- * The same (hosts, vms, seed) always gives the same bytes: the generator has its own PRNG (mulberry32)
+ * The same (hosts, vms, seed) always gives the same bytes: the generator uses a seeded PRNG (mulberry32, planner/random.ts)
  * and never reads the clock or Math.random, so a benchmark run can be repeated and two runs compared.
  *
  * Shape of a generated fleet:
@@ -16,6 +16,9 @@
  *   third in a migration pool, and a few pinned to a host;
  * - total demand sized to 60–75% of usable capacity so the planner faces a real packing problem.
  */
+import { mulberry32 } from '../planner/random';
+
+export { mulberry32 };
 
 /** Overcommit written into the generated defaults; 2:1 CPU keeps CPU and memory both binding. */
 const CPU_OVERCOMMIT = 2;
@@ -63,17 +66,6 @@ export const BENCH_SEED = 20_240_601;
 const MAX_VCPUS = 16;
 const MAX_MEMORY_GIB = 64;
 
-/** mulberry32: a tiny, fast 32-bit PRNG; good enough for test data and fully reproducible. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   private readonly next: () => number;

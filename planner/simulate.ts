@@ -5,6 +5,7 @@
  */
 import type { Fleet } from '../fleet/model';
 import { FailureSimulator, type FailureScenario } from './failure';
+import { mulberry32 } from './random';
 
 export type FailureRequest =
   | { readonly kind: 'host'; readonly host: string }
@@ -44,17 +45,6 @@ export interface Simulation {
 
 export type SimulationResult = { readonly ok: true; readonly simulation: Simulation } | { readonly ok: false; readonly problem: string };
 
-/** mulberry32 (as bench/generate-fleet.ts): a small seeded PRNG; the planner may not import the benchmark. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** C(n, k) as a float (exact while it stays below 2^53, which every compared limit does). */
 export function combinations(n: number, k: number): number {

@@ -119,3 +119,25 @@ export function cpuVendorOf(host: Host): string | undefined {
   if (model === undefined) return undefined;
   return CPU_MODEL_VENDORS.find(({ pattern }) => pattern.test(model))?.vendor;
 }
+
+/**
+ * Anti-affinity groups of two or more placed VMs that all sit in one zone, in the order their first
+ * members are judged; none when the fleet has fewer than two zones (then there is nowhere else to spread to).
+ */
+export function singleZoneGroups(ctx: RuleContext): { group: string; zone: string; members: JudgedVm[] }[] {
+  if (ctx.zones.size < 2) return [];
+  const groups = new Map<string, JudgedVm[]>();
+  for (const j of ctx.judged) {
+    if (j.vm.antiAffinity === undefined || !j.host) continue;
+    const list = groups.get(j.vm.antiAffinity);
+    if (list) list.push(j);
+    else groups.set(j.vm.antiAffinity, [j]);
+  }
+  const result: { group: string; zone: string; members: JudgedVm[] }[] = [];
+  for (const [group, members] of groups) {
+    const zones = new Set(members.map((j) => j.host!.zone));
+    const [zone] = zones;
+    if (members.length >= 2 && zones.size === 1 && zone !== undefined) result.push({ group, zone, members });
+  }
+  return result;
+}

@@ -1,5 +1,5 @@
-import type { JudgedVm, Rule } from '../../rule';
-import { listNames } from '../helpers';
+import type { Rule } from '../../rule';
+import { listNames, singleZoneGroups } from '../helpers';
 import { SRC } from '../sources';
 
 export const plcAntiAffinityZone: Rule = {
@@ -11,22 +11,9 @@ export const plcAntiAffinityZone: Rule = {
     'Anti-affinity keeps replicas off one host, but a whole zone (rack, power feed, switch) can fail at once; with two or more zones ' +
     'available, a group entirely in one zone has a single point of failure the fleet could have avoided.',
   sources: [SRC.vsphereAdmission],
-  check: (ctx) => {
-    if (ctx.zones.size < 2) return [];
-    const groups = new Map<string, JudgedVm[]>();
-    for (const j of ctx.judged) {
-      if (j.vm.antiAffinity === undefined || !j.host) continue;
-      groups.set(j.vm.antiAffinity, [...(groups.get(j.vm.antiAffinity) ?? []), j]);
-    }
-    return [...groups].flatMap(([group, members]) => {
-      const zones = new Set(members.map((j) => j.host?.zone));
-      const [zone] = zones;
-      if (members.length < 2 || zones.size !== 1 || zone === undefined) return [];
-      const first = members[0] as JudgedVm;
-      return [{
-        target: first.target,
-        message: `anti-affinity group ${group} (${listNames(members.map((j) => j.vm.name))}) is entirely in zone ${zone}; spread it with zone pins or add capacity in another zone`,
-      }];
-    });
-  },
+  check: (ctx) =>
+    singleZoneGroups(ctx).map(({ group, zone, members }) => ({
+      target: members[0]!.target,
+      message: `anti-affinity group ${group} (${listNames(members.map((j) => j.vm.name))}) is entirely in zone ${zone}; spread it with zone pins or add capacity in another zone`,
+    })),
 };

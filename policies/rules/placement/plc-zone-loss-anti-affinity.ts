@@ -1,5 +1,5 @@
 import type { JudgedVm, Rule, RuleResult } from '../../rule';
-import { listNames } from '../helpers';
+import { listNames, singleZoneGroups } from '../helpers';
 import { failureSimulator } from '../failure-simulation';
 import { SRC } from '../sources';
 
@@ -14,20 +14,9 @@ export const plcZoneLossAntiAffinity: Rule = {
     'does; when none finds a host outside the zone (pinned, zone-bound, pool-bound or no room), the whole service is down until the zone returns.',
   sources: [SRC.vsphereAdmission],
   check: (ctx) => {
-    if (ctx.zones.size < 2) return [];
-    const groups = new Map<string, JudgedVm[]>();
-    for (const j of ctx.judged) {
-      if (j.vm.antiAffinity === undefined || !j.host) continue;
-      const list = groups.get(j.vm.antiAffinity);
-      if (list) list.push(j);
-      else groups.set(j.vm.antiAffinity, [j]);
-    }
     // Groups wholly inside one zone, by zone: each zone fails once, their members restarting first.
     const byZone = new Map<string, { group: string; members: JudgedVm[] }[]>();
-    for (const [group, members] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const zones = new Set(members.map((j) => j.host!.zone));
-      const [zone] = zones;
-      if (members.length < 2 || zones.size !== 1 || zone === undefined) continue;
+    for (const { group, zone, members } of singleZoneGroups(ctx).sort((a, b) => (a.group < b.group ? -1 : 1))) {
       byZone.set(zone, [...(byZone.get(zone) ?? []), { group, members }]);
     }
     const simulator = failureSimulator(ctx.fleet, ctx.placement);
