@@ -8,4 +8,4 @@
 export * from 'cdktf';
 // cdktf's own deep merge of `addOverride` values (cdktf and cdktn lib/util), which a stack's
 // `toTerraform` reuses so its output stays the engine's.
-export { deepMerge } from 'cdktf/lib/util';
+export { deepMerge } from 'cdktf/lib/util.js';
