@@ -8,7 +8,7 @@ import type { Command } from '../command';
 import { writeFileAtomic } from '../../io/atomic-write';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../../io/errors';
 import type { Fleet } from '../../fleet/model';
-import { LiveHostError, listLiveDomains } from '../../libvirt/live-domains';
+import { listDomains, VirshError } from '../../libvirt/live-host';
 import { serializeLock } from '../../planner/lock';
 import type { OfflineMove, StateMove } from '../../planner/moves';
 import { reconcile, type Observation, type ReconcileConflict } from '../../planner/reconcile';
@@ -120,9 +120,10 @@ export const reconcileCommand: Command = {
     for (const { host, uri } of hostsOfUris(fleet, from)) {
       let domains;
       try {
-        domains = await listLiveDomains(uri);
+        // Sorted by name, so the report and the lock do not depend on the order virsh lists them in.
+        domains = (await listDomains(uri)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       } catch (error) {
-        if (error instanceof LiveHostError) throw new InputError([`--from ${host}: ${error.message}`]);
+        if (error instanceof VirshError) throw new InputError([`--from ${host}: ${error.message}`]);
         throw error;
       }
       for (const domain of domains) {
