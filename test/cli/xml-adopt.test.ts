@@ -1,19 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '../support/cli';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../cli/command';
-import { run } from '../../cli/main';
 
 const work = mkdtempSync(join(tmpdir(), 'hyperplan-xml-adopt-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { stdout: (t) => { out += t; }, stderr: (t) => { err += t; }, cwd: work, env: {}, interactive: false };
-  return { code: await run(argv, io), out, err };
-}
+const cli = (argv: string[]): ReturnType<typeof runCli> => runCli(argv, work);
 
 const HOST = 'hosts: [{ name: kvm-a, hypervisor: kvm, uri: "qemu:///system", cpus: 8, memory: 32GiB }]\n';
 

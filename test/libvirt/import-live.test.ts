@@ -11,8 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Io } from '../../cli/command';
-import { run } from '../../cli/main';
 import { terraformId } from '../../constructs/terraform-id';
 import { fleetFileSchema } from '../../fleet/schema';
 import { readLiveHost, parseVolumeList, parseNodeInfo } from '../../libvirt/live-host';
@@ -20,6 +18,7 @@ import { renderStack, type SynthesizedStack } from '../../libvirt/render-stack';
 import { readXml, type XmlNode } from '../../libvirt/xml-read';
 import { parseLock } from '../../planner/lock';
 import { synthesizeFleet } from '../../pipeline/synth';
+import { runCli } from '../support/cli';
 import { IN_CI, TOOLS } from './tools';
 
 const NODES = join(__dirname, '../fixtures/libvirt-nodes');
@@ -27,12 +26,7 @@ const SKIP = !TOOLS.virsh && !IN_CI;
 const work = mkdtempSync(join(tmpdir(), 'hyperplan-import-live-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { stdout: (t) => { out += t; }, stderr: (t) => { err += t; }, cwd: work, env: {}, interactive: false };
-  return { code: await run(argv, io), out, err };
-}
+const cli = (argv: string[]): ReturnType<typeof runCli> => runCli(argv, work);
 
 const first = (node: XmlNode | undefined, name: string): XmlNode | undefined => node?.children.find((c) => c.name === name);
 const all = (node: XmlNode | undefined, name: string): XmlNode[] => node?.children.filter((c) => c.name === name) ?? [];
