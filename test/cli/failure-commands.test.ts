@@ -3,21 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../../cli/command';
-import { run } from '../../cli/main';
+import { cli } from '../support/cli';
 
 const HYBRID = 'examples/hybrid/fleet.yaml';
 
-async function capture(argv: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = { stdout: (t) => { out += t; }, stderr: (t) => { err += t; }, cwd, env: {}, interactive: false };
-  return { code: await run(argv, io), out, err };
-}
-
 describe('hyperplan simulate', () => {
   it('--help gives the usage, the failure forms, the JSON shape and the exit codes', async () => {
-    const { code, out } = await capture(['simulate', '--help']);
+    const { code, stdout: out } = await cli(['simulate', '--help']);
     expect(code).toBe(0);
     expect(out).toMatch(/^Usage: hyperplan simulate <fleet> --fail <host \| zone:NAME \| any:N>/);
     for (const text of ['--fail zone:NAME', '--fail any:N', '--seed S', '--samples C', '"restarted": [ { "vm", "from", "to" } ]', '"worst": { "failed", "lost" }', 'n+1: any one of its hosts']) {
@@ -26,7 +18,7 @@ describe('hyperplan simulate', () => {
   });
 
   it('prints the contract JSON: a rack of the hybrid example loses what has local disks or no other host', async () => {
-    const { code, out } = await capture(['simulate', HYBRID, '--fail', 'zone:rack-a', '--format', 'json']);
+    const { code, stdout: out } = await cli(['simulate', HYBRID, '--fail', 'zone:rack-a', '--format', 'json']);
     expect(code).toBe(0);
     const result = JSON.parse(out);
     expect(Object.keys(result)).toEqual(['scenarios', 'worst']);
@@ -36,7 +28,7 @@ describe('hyperplan simulate', () => {
   });
 
   it('prints a table worst first, and says when any:N samples', async () => {
-    const { code, out } = await capture(['simulate', HYBRID, '--fail', 'any:1']);
+    const { code, stdout: out } = await cli(['simulate', HYBRID, '--fail', 'any:1']);
     expect(code).toBe(0);
     const rows = out.split('\n').slice(1, 4).map((line) => line.split(/\s+/)[0]);
     expect(rows).toEqual(['kvm-a1', 'kvm-a2', 'xen-s1']);
@@ -65,31 +57,31 @@ describe('hyperplan simulate', () => {
           '',
         ].join('\n'),
       );
-      expect((await capture(['simulate', 'fleet.yaml', '--fail', 'k1'], dir)).code).toBe(0);
+      expect((await cli(['simulate', 'fleet.yaml', '--fail', 'k1'], { cwd: dir })).code).toBe(0);
       // The same placement promised n+1: the planner cannot keep it, and the simulation shows the loss.
       writeFileSync(join(dir, 'hyperplan.lock.json'), JSON.stringify({ version: 1, placements: { a: 'k1', b: 'k2' } }));
       const text = readFileSync(join(dir, 'fleet.yaml'), 'utf8').replace('reserve: none', 'reserve: n+1');
       writeFileSync(join(dir, 'fleet.yaml'), text);
-      const broken = await capture(['simulate', 'fleet.yaml', '--fail', 'k1'], dir);
+      const broken = await cli(['simulate', 'fleet.yaml', '--fail', 'k1'], { cwd: dir });
       expect(broken.code).toBe(1);
-      expect(broken.out).toContain('migration pool p (n+1) loses a when k1 fails');
+      expect(broken.stdout).toContain('migration pool p (n+1) loses a when k1 fails');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('exits 2 on bad input, each a located message', async () => {
-    expect(await capture(['simulate', HYBRID])).toMatchObject({ code: 2, err: expect.stringContaining('--fail <host | zone:NAME | any:N> is required') });
-    expect(await capture(['simulate', HYBRID, '--fail', 'any:0'])).toMatchObject({ code: 2, err: expect.stringContaining("needs a whole number N ≥ 1, got 'any:0'") });
-    expect(await capture(['simulate', HYBRID, '--fail', 'any:3'])).toMatchObject({ code: 2, err: expect.stringContaining('any:3 needs a whole number from 1 to 2') });
-    expect(await capture(['simulate', HYBRID, '--fail', 'nope'])).toMatchObject({ code: 2, err: expect.stringContaining(`${HYBRID}: no host named nope in the fleet`) });
-    expect(await capture(['simulate', HYBRID, '--fail', 'any:1', '--seed', 'x'])).toMatchObject({ code: 2 });
+    expect(await cli(['simulate', HYBRID])).toMatchObject({ code: 2, stderr: expect.stringContaining('--fail <host | zone:NAME | any:N> is required') });
+    expect(await cli(['simulate', HYBRID, '--fail', 'any:0'])).toMatchObject({ code: 2, stderr: expect.stringContaining("needs a whole number N ≥ 1, got 'any:0'") });
+    expect(await cli(['simulate', HYBRID, '--fail', 'any:3'])).toMatchObject({ code: 2, stderr: expect.stringContaining('any:3 needs a whole number from 1 to 2') });
+    expect(await cli(['simulate', HYBRID, '--fail', 'nope'])).toMatchObject({ code: 2, stderr: expect.stringContaining(`${HYBRID}: no host named nope in the fleet`) });
+    expect(await cli(['simulate', HYBRID, '--fail', 'any:1', '--seed', 'x'])).toMatchObject({ code: 2 });
   });
 });
 
 describe('hyperplan maintenance', () => {
   it('--help gives the usage, the duration formula and its assumption, the JSON shape', async () => {
-    const { code, out } = await capture(['maintenance', '--help']);
+    const { code, stdout: out } = await cli(['maintenance', '--help']);
     expect(code).toBe(0);
     expect(out).toMatch(/^Usage: hyperplan maintenance <fleet> \(--pool P \| --zone Z \| --hosts a,b\)/);
     for (const text of ['× 8 bits × 1.5', 'an assumption, not a measurement', '--parallel N', '--bandwidth R', '--return', '"total": { "waves", "migrations", "seconds" }']) {
@@ -98,22 +90,22 @@ describe('hyperplan maintenance', () => {
   });
 
   it('plans the hybrid pool in two waves with drain’s commands', async () => {
-    const { code, out } = await capture(['maintenance', HYBRID, '--pool', 'kvm-pool-a', '--format', 'json']);
+    const { code, stdout: out } = await cli(['maintenance', HYBRID, '--pool', 'kvm-pool-a', '--format', 'json']);
     expect(code).toBe(0);
     const plan = JSON.parse(out);
     expect(Object.keys(plan)).toEqual(['waves', 'total']);
     expect(plan.waves.map((w: { hosts: string[] }) => w.hosts)).toEqual([['kvm-a1'], ['kvm-a2']]);
-    const drain = await capture(['drain', HYBRID, 'kvm-a2', '--format', 'json']);
-    const drained = JSON.parse(drain.out).steps.find((s: { vm: string }) => s.vm === 'web-2');
+    const drain = await cli(['drain', HYBRID, 'kvm-a2', '--format', 'json']);
+    const drained = JSON.parse(drain.stdout).steps.find((s: { vm: string }) => s.vm === 'web-2');
     expect(plan.waves[1].migrations.find((m: { vm: string }) => m.vm === 'web-2').command).toBe(drained.command);
     expect(plan.waves[0].cold).toEqual([{ vm: 'web-1', host: 'kvm-a1', reason: expect.stringContaining('cloud-init seed') }]);
   });
 
   it('exits 2 on bad input', async () => {
-    expect(await capture(['maintenance', HYBRID])).toMatchObject({ code: 2, err: expect.stringContaining('give exactly one of --pool, --zone or --hosts') });
-    expect(await capture(['maintenance', HYBRID, '--pool', 'x', '--zone', 'y'])).toMatchObject({ code: 2 });
-    expect(await capture(['maintenance', HYBRID, '--pool', 'nope'])).toMatchObject({ code: 2, err: expect.stringContaining('no migration pool named nope') });
-    expect(await capture(['maintenance', HYBRID, '--hosts', 'kvm-a1', '--bandwidth', 'fast'])).toMatchObject({ code: 2, err: expect.stringContaining('--bandwidth takes a rate like 10Gbit') });
-    expect(await capture(['maintenance', HYBRID, '--hosts', 'kvm-a1', '--parallel', '0'])).toMatchObject({ code: 2 });
+    expect(await cli(['maintenance', HYBRID])).toMatchObject({ code: 2, stderr: expect.stringContaining('give exactly one of --pool, --zone or --hosts') });
+    expect(await cli(['maintenance', HYBRID, '--pool', 'x', '--zone', 'y'])).toMatchObject({ code: 2 });
+    expect(await cli(['maintenance', HYBRID, '--pool', 'nope'])).toMatchObject({ code: 2, stderr: expect.stringContaining('no migration pool named nope') });
+    expect(await cli(['maintenance', HYBRID, '--hosts', 'kvm-a1', '--bandwidth', 'fast'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--bandwidth takes a rate like 10Gbit') });
+    expect(await cli(['maintenance', HYBRID, '--hosts', 'kvm-a1', '--parallel', '0'])).toMatchObject({ code: 2 });
   });
 });

@@ -18,7 +18,7 @@ import { renderStack, type SynthesizedStack } from '../../libvirt/render-stack';
 import { readXml, type XmlNode } from '../../libvirt/xml-read';
 import { parseLock } from '../../planner/lock';
 import { synthesizeFleet } from '../../pipeline/synth';
-import { runCli } from '../support/cli';
+import { cli as runCli, type CliResult } from '../support/cli';
 import { IN_CI, TOOLS } from './tools';
 
 const NODES = join(__dirname, '../fixtures/libvirt-nodes');
@@ -26,7 +26,7 @@ const SKIP = !TOOLS.virsh && !IN_CI;
 const work = mkdtempSync(join(tmpdir(), 'hyperplan-import-live-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const cli = (argv: string[]): ReturnType<typeof runCli> => runCli(argv, work);
+const cli = (argv: string[]): Promise<CliResult> => runCli(argv, { cwd: work });
 
 const first = (node: XmlNode | undefined, name: string): XmlNode | undefined => node?.children.find((c) => c.name === name);
 const all = (node: XmlNode | undefined, name: string): XmlNode[] => node?.children.filter((c) => c.name === name) ?? [];
@@ -103,7 +103,7 @@ describe.skipIf(SKIP)('import --from a libvirt test-driver node', () => {
   });
 
   it('writes a complete fleet and a lock file, validated by the fleet schema', async () => {
-    const { code, out, err } = await cli(['import', ...uris.flatMap((u) => ['--from', u]), '--out', 'fleet/fleet.yaml']);
+    const { code, stdout: out, stderr: err } = await cli(['import', ...uris.flatMap((u) => ['--from', u]), '--out', 'fleet/fleet.yaml']);
     expect(err).toMatch(/^imported 2 host\(s\), 5 VM\(s\), 2 network\(s\), 2 pool\(s\)$/m);
     expect(code).toBe(0);
     expect(out).toBe('');
@@ -173,7 +173,7 @@ describe.skipIf(SKIP)('import --from a libvirt test-driver node', () => {
   });
 
   it('skips a host it cannot reach, says where, exits 2 and still writes the others', async () => {
-    const { code, err } = await cli(['import', '--from', uris[0]!, '--from', 'test:///no/such/node.xml', '--out', 'partial/fleet.yaml']);
+    const { code, stderr: err } = await cli(['import', '--from', uris[0]!, '--from', 'test:///no/such/node.xml', '--out', 'partial/fleet.yaml']);
     expect(code).toBe(2);
     expect(err).toMatch(/^test:\/\/\/no\/such\/node\.xml: error: virsh [a-z-]+[^:]*: .*failed to connect to the hypervisor.*\(host skipped\)$/m);
     const fleet = parse(readFileSync(join(work, 'partial', 'fleet.yaml'), 'utf8')) as { vms: { name: string }[] };
@@ -183,7 +183,7 @@ describe.skipIf(SKIP)('import --from a libvirt test-driver node', () => {
   it('--strict skips a domain with a dropped element, as an error with its path', async () => {
     const node = readFileSync(join(NODES, 'kvm-a.xml'), 'utf8').replace('<vcpu>4</vcpu>', "<vcpu>4</vcpu>\n    <cputune><shares>2048</shares></cputune>");
     writeFileSync(join(work, 'nodes', 'strict.xml'), node);
-    const { code, out, err } = await cli(['import', '--from', `test://${join(work, 'nodes', 'strict.xml')}`, '--strict']);
+    const { code, stdout: out, stderr: err } = await cli(['import', '--from', `test://${join(work, 'nodes', 'strict.xml')}`, '--strict']);
     expect(code).toBe(2);
     expect(err).toMatch(/domain db-1:\d+: error: vms\[db-1\]: \/domain\/cputune: not expressible in the fleet model/);
     expect((parse(out) as { vms: { name: string }[] }).vms.map((vm) => vm.name)).toEqual(['legacy-32', 'web-1']);

@@ -4,7 +4,6 @@
  * With `lock` (default) the base commit carries the base placement as hyperplan.lock.json, as a real
  * repository does; without it the planner is free to re-place the whole fleet for one added VM.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { runReview } from '../../pipeline/review';
 import type { Io } from '../../cli/command';
 import { loadFleet } from '../../fleet/index';
 import { plan } from '../../planner/plan';
+import { gitRepo } from '../support/git-repo';
 import { serializeLock } from '../../planner/lock';
 
 const hosts = Number(process.argv[2] ?? 1000);
@@ -21,22 +21,17 @@ const mode = process.argv[4] ?? 'reduced';
 const withLock = (process.argv[5] ?? 'lock') === 'lock';
 const repo = mkdtempSync(join(tmpdir(), 'hyperplan-review-bench-'));
 try {
-  const git = (...args: string[]): void => void execFileSync('git', ['-C', repo, ...args], { stdio: 'ignore' });
   const base = generateFleet({ hosts, vms, seed: 1 }).text;
   const added =
     '  - name: review-bench-new\n    vcpus: 2\n    memory: 4GiB\n    disks:\n      - { size: 40GiB, pool: images, image: /var/lib/libvirt/images/debian-12.qcow2 }\n' +
     '    networks: [prod]\n    workload: general\n    securityClass: general\n';
-  git('init', '-q');
-  git('config', 'user.email', 'bench@example.com');
-  git('config', 'user.name', 'bench');
   writeFileSync(join(repo, 'fleet.yaml'), base);
   if (withLock) {
     const loaded = loadFleet(join(repo, 'fleet.yaml'), { env: {} });
     if (!loaded.ok) throw new Error('generated fleet does not load');
     writeFileSync(join(repo, 'hyperplan.lock.json'), serializeLock(plan(loaded.fleet, undefined)));
   }
-  git('add', '.');
-  git('commit', '-q', '-m', 'base');
+  gitRepo(repo).initWithBase();
   writeFileSync(join(repo, 'fleet.yaml'), `${base.endsWith('\n') ? base : `${base}\n`}${added}`);
   const io: Io = { stdout: () => {}, stderr: () => {}, cwd: repo, env: {}, interactive: false };
   const started = performance.now();

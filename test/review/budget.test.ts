@@ -1,16 +1,15 @@
 /** The disruption budget of `hyperplan review`: the restart predicate, the verdict, Markdown, flags and policy file. */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../cli/command';
-import { run } from '../../cli/main';
 import { parsePolicyFile } from '../../policies/policy-file';
 import { budgetUse, restartsVm } from '../../review/budget';
 import { renderMarkdown } from '../../review/markdown';
 import { reviewExitCode } from '../../review/review';
 import type { Review, VmChange } from '../../review/types';
+import { cli, type CliResult } from '../support/cli';
+import { gitRepo } from '../support/git-repo';
 import { BASE_FLEET, edit } from './fleets';
 
 const change = (vm: string, kind: VmChange['change'], migration?: VmChange['migration']): VmChange => ({
@@ -87,23 +86,12 @@ describe('budget: in the policy file', () => {
 describe('hyperplan review with a budget', () => {
   const repo = mkdtempSync(join(tmpdir(), 'hyperplan-budget-'));
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
-  const git = (...args: string[]): void => {
-    execFileSync('git', ['-C', repo, ...args], { stdio: 'ignore' });
-  };
-  const hyperplan = async (...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-    let stdout = '';
-    let stderr = '';
-    const io: Io = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: repo, env: {}, interactive: false };
-    return { code: await run(argv, io), stdout, stderr };
-  };
+  const { initWithBase } = gitRepo(repo);
+  const hyperplan = (...argv: string[]): Promise<CliResult> => cli(argv, { cwd: repo });
 
   it('fails when the change moves or restarts more VMs than allowed, listing them; a flag overrides the policy file', async () => {
-    git('init', '-q');
-    git('config', 'user.email', 'ci@example.com');
-    git('config', 'user.name', 'ci');
     writeFileSync(join(repo, 'fleet.yaml'), BASE_FLEET);
-    git('add', 'fleet.yaml');
-    git('commit', '-q', '-m', 'base');
+    initWithBase();
     // web-1 and app-1 move inside their pools on shared storage; db-1 gets more memory (restart). A plain
     // synthesis destroys and recreates a moved VM (only `synth --moves live` moves its state), so the moves
     // restart their guests too.

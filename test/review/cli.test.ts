@@ -1,37 +1,23 @@
 /** `hyperplan review` end to end: a temporary git repository, the base read from git, JSON on stdout. */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from '../../cli/main';
-import type { Io } from '../../cli/command';
+import { cli, type CliResult } from '../support/cli';
+import { gitRepo } from '../support/git-repo';
 import { REVIEW_MARKER } from '../../review/markdown';
 import { BASE_FLEET, edit } from './fleets';
 
 const repo = mkdtempSync(join(tmpdir(), 'hyperplan-review-git-'));
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
-function git(...args: string[]): void {
-  execFileSync('git', ['-C', repo, ...args], { stdio: 'ignore' });
-}
-
-async function hyperplan(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: repo, env: {}, interactive: false };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
+const { git, initWithBase } = gitRepo(repo);
+const hyperplan = (...argv: string[]): Promise<CliResult> => cli(argv, { cwd: repo });
 
 describe('hyperplan review --base', () => {
   it('reviews the work tree against a commit without touching the work tree', async () => {
-    git('init', '-q');
-    git('config', 'user.email', 'ci@example.com');
-    git('config', 'user.name', 'ci');
     writeFileSync(join(repo, 'fleet.yaml'), BASE_FLEET);
-    git('add', 'fleet.yaml');
-    git('commit', '-q', '-m', 'base');
+    initWithBase();
     const head = edit(BASE_FLEET, ['vcpus: 4\n    memory: 8GiB\n    host: kvm-a1', 'vcpus: 4\n    memory: 16GiB\n    host: kvm-a1'], ['      - { size: 200GiB, pool: nfs, data: true }\n', '']);
     writeFileSync(join(repo, 'fleet.yaml'), head);
 

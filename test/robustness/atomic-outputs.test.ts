@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_SEED, generateFleet } from '../../bench/generate-fleet';
-import { cli, snapshotDir } from './cli-harness';
+import { cli } from '../support/cli';
+import { snapshotDir } from '../support/tree';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 

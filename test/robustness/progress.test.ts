@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_SEED, generateFleet } from '../../bench/generate-fleet';
 import { createProgress } from '../../cli/progress';
-import { cli } from './cli-harness';
+import { cli } from '../support/cli';
 
 function recorder(interactive: boolean): { io: { stderr: (text: string) => void; interactive: boolean }; writes: string[] } {
   const writes: string[] = [];

@@ -10,12 +10,13 @@
  * Also here: untrusted fleets (paths out of the repository, user data that is not cloud-config) get
  * located errors with exit 2, no stack trace and none of the file's content.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, readTree, type CliResult } from './cli-harness';
+import { cli, type CliResult } from '../support/cli';
+import { gitRepo } from '../support/git-repo';
+import { readTree } from '../support/tree';
 
 const CANARY = {
   root: 'CANARY-root-Pa55w0rd',
@@ -122,7 +123,6 @@ describe('canaries in every secret field stay out of every output', () => {
   let dir: string;
   const path = (...parts: string[]): string => join(dir, ...parts);
   const run = (argv: string[], env: Record<string, string> = {}): Promise<CliResult> => cli(argv, { cwd: dir, env: { ...ENV, ...env }, interactive: true });
-  const git = (...args: string[]): void => void execFileSync('git', ['-C', path('repo'), ...args], { stdio: 'ignore' });
   const writeFleet = (folder: string, text: string): string => {
     mkdirSync(path(folder, 'secrets'), { recursive: true });
     mkdirSync(path(folder, 'cloud-init'), { recursive: true });
@@ -218,12 +218,9 @@ describe('canaries in every secret field stay out of every output', () => {
 
   it('review from git refs, in Markdown and JSON', async () => {
     mkdirSync(path('repo'));
-    git('init', '-q');
-    git('config', 'user.email', 'ci@example.com');
-    git('config', 'user.name', 'ci');
+    const { git, initWithBase } = gitRepo(path('repo'));
     writeFleet('repo', fleetText());
-    git('add', '-A');
-    git('commit', '-q', '-m', 'base');
+    initWithBase();
     writeFleet('repo', fleetText({ rootVar: 'HP_ROOT_HEAD', extraVm: true }));
     git('commit', '-q', '-am', 'head');
     for (const format of ['markdown', 'json']) {

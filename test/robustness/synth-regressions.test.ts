@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { cli } from './cli-harness';
+import { cli } from '../support/cli';
 import { fuzzDir, verdicts } from './synth-fuzz';
 
 /** Parsed example YAML, edited freely by the cases. */
