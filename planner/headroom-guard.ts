@@ -6,6 +6,7 @@
  * evacuation is remembered and re-run only where the ledger changed what first-fit would ask.
  */
 import type { PlanContext } from './context';
+import { fluidEvacuation, fluidHeadroom } from './fluid-headroom';
 import { agreesFor, evacuate, failureSets, poolMembers, RESERVE_HOSTS, type Evacuation } from './headroom';
 import type { Ledger } from './ledger';
 
@@ -157,6 +158,9 @@ export class HeadroomGuard {
       let ok: boolean;
       if (change === Change.None) {
         ok = before!.evacuation.ok;
+      } else if (fluidEvacuation(ctx, ledger, sets[i]!, survivorsOf[i]!)) {
+        // First-fit cannot fail here; the remembered evacuation stays as it was, for later changes.
+        ok = true;
       } else {
         const evacuation =
           before === undefined
@@ -165,6 +169,8 @@ export class HeadroomGuard {
         known[i] = this.remember(members, evacuation, before);
         ok = evacuation.ok;
       }
+      // The set that failed last passed: a pool with room to spare needs no more evacuations.
+      if (ok && k === 0 && fluidHeadroom(ctx, ledger, members, reserve)) return true;
       if (!ok) {
         if (index >= 0) {
           let last = this.lastFailedSet.get(p);
