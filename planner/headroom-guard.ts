@@ -8,7 +8,7 @@
 import type { PlanContext } from './context';
 import { fluidEvacuation, fluidHeadroom } from './fluid-headroom';
 import { agreesFor, evacuate, failureSets, poolMembers, RESERVE_HOSTS, type Evacuation } from './headroom';
-import type { Ledger } from './ledger';
+import { mix, type Ledger } from './ledger';
 
 /** What the guard needs of a migration pool, derived once per plan. */
 export interface GuardedPool {
@@ -55,6 +55,8 @@ export class HeadroomGuard {
   private readonly lastFailedSet = new Map<string, Int32Array>();
   private readonly splits = new Map<string, FailureSplit>();
   private readonly pools = new Map<string, GuardedPool>();
+  /** Per guarded pool, the trials it refused with its members' contents as hashed here. */
+  private readonly refusals = new Map<string, { readonly low: number; readonly high: number; readonly trials: Set<number> }>();
 
   constructor(
     private readonly ctx: PlanContext,
@@ -65,12 +67,15 @@ export class HeadroomGuard {
   keepsHeadroom(vm: number, h: number): boolean {
     const pools = this.ctx.hosts[h]!.pools;
     if (pools.length === 0 || this.guarded.size === 0) return true;
+    const trial = vm * this.ctx.hosts.length + h;
+    for (const p of pools) if (this.guarded.has(p) && this.refusedBefore(p, trial)) return false;
     let ok = true;
     let assigned = false;
     for (const p of pools) {
       if (!this.guarded.has(p)) continue;
       const facts = this.pool(p);
       if (!this.spareSuffices(facts, vm)) {
+        this.refusals.get(p)!.trials.add(trial);
         ok = false;
         break;
       }
@@ -80,12 +85,33 @@ export class HeadroomGuard {
       }
       if (facts.reserve === 1 && facts.members.length > 1 && this.eachHasRefuge(facts.members)) continue;
       if (!this.evacuationsHold(p, facts, h)) {
+        this.refusals.get(p)!.trials.add(trial);
         ok = false;
         break;
       }
     }
     if (assigned) this.ledger.unassign(vm);
     return ok;
+  }
+
+  /**
+   * Whether pool `p`, with its members' contents as they stand, refused `trial` (VM × hosts + host)
+   * before. The verdict depends on nothing else, and a plan asks the same question again and again (local
+   * search tries the same VMs on pools it did not touch); a pool whose contents changed forgets its refusals.
+   */
+  private refusedBefore(p: string, trial: number): boolean {
+    const { contentLow, contentHigh } = this.ledger;
+    // An ordered fold of the members' content hashes, so that moving a VM between members changes it too.
+    let low = 0x2545f491;
+    let high = 0x6b43a9b5;
+    for (const m of this.pool(p).members) {
+      low = mix(low ^ contentLow[m]!);
+      high = mix(high ^ contentHigh[m]!);
+    }
+    const known = this.refusals.get(p);
+    if (known && known.low === low && known.high === high) return known.trials.has(trial);
+    this.refusals.set(p, { low, high, trials: new Set() });
+    return false;
   }
 
   /** Whether every guarded pool of host `h` is satisfied as the ledger stands (the verified check). */
@@ -164,8 +190,8 @@ export class HeadroomGuard {
       } else {
         const evacuation =
           before === undefined
-            ? evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!)
-            : evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, before.evacuation, changed, change === Change.Survivors);
+            ? evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, undefined, undefined, false, true)
+            : evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, before.evacuation, changed, change === Change.Survivors, true);
         known[i] = this.remember(members, evacuation, before);
         ok = evacuation.ok;
       }
@@ -208,7 +234,8 @@ export class HeadroomGuard {
   private changedSurvivors(members: readonly number[], failing: Uint8Array, survivors: readonly number[], before: RememberedEvacuation, changed: Uint8Array): Change {
     const { ctx, ledger } = this;
     const { contentLow, contentHigh } = ledger;
-    const length = before.evacuation.leaving.length;
+    // A remembered evacuation that stopped at its first failure is judged on the VMs up to that one.
+    const length = before.evacuation.slots.length;
     let sameFailed = true;
     let agreeing = true;
     let s = 0;

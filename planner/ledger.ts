@@ -20,7 +20,7 @@ function bump(groups: GroupHosts, group: string | undefined, host: number, delta
 }
 
 /** A 32-bit integer hash (lowbias32 by Chris Wellons); fixed, so plans stay deterministic. */
-function mix(x: number): number {
+export function mix(x: number): number {
   x ^= x >>> 16;
   x = Math.imul(x, 0x7feb352d);
   x ^= x >>> 15;
