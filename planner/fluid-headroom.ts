@@ -164,3 +164,87 @@ export function fluidHeadroom(ctx: PlanContext, ledger: Ledger, members: readonl
   for (const x of worst) hardest += x;
   return total - blocked - sibling - hardest >= MARGIN;
 }
+
+/**
+ * The argument above for every failure set of a pool at once, with Xc and Xm taken over the whole pool:
+ * per member its slack, its weight and the most slack one of its groups' holders in the pool can block,
+ * computed in one pass; each set is then judged in constant time (`holds`). Weaker than
+ * `fluidEvacuation` (the pool's largest VM, not the set's), so the guard asks this first.
+ */
+export class PoolSlack {
+  /** Per member (position in `members`), its slack, counted where positive. */
+  private readonly slack: Float64Array;
+  private readonly weight: Float64Array;
+  /** Per member, the most slack that the holders of one of its groups (itself excluded) have. */
+  private readonly blocking: Float64Array;
+  private readonly groups: (readonly string[])[] = [];
+  private total = 0;
+  private largest = 0;
+  /** False when a member holds what the argument does not count: no set holds then. */
+  private readonly counted: boolean;
+
+  constructor(ctx: PlanContext, ledger: Ledger, members: readonly number[]) {
+    const n = members.length;
+    this.slack = new Float64Array(n);
+    this.weight = new Float64Array(n);
+    this.blocking = new Float64Array(n);
+    const { cpu: c, memoryMiB: m } = ctx.largestCapacity;
+    let xc = 0;
+    let xm = 0;
+    let counted = true;
+    for (let j = 0; j < n; j++) {
+      const load = hostLoad(ctx, ledger, members[j]!);
+      if (load.uncounted) counted = false;
+      if (load.maxCpu > xc) xc = load.maxCpu;
+      if (load.maxMemoryMiB > xm) xm = load.maxMemoryMiB;
+      this.weight[j] = load.weight;
+      this.groups.push(load.groups);
+    }
+    this.counted = counted;
+    if (!counted) return;
+    if (slackOf.length < ctx.hosts.length) {
+      slackOf = new Float64Array(ctx.hosts.length);
+      judged = new Int32Array(ctx.hosts.length);
+    }
+    stamp = (stamp + 1) | 0;
+    for (let j = 0; j < n; j++) {
+      const h = members[j]!;
+      const cap = ctx.hosts[h]!.capacity;
+      const slack = Math.max(0, Math.min((cap.cpu - ledger.cpuUsed[h]! - xc) / c, (cap.memoryMiB - ledger.memoryUsed[h]! - xm) / m));
+      this.slack[j] = slack;
+      slackOf[h] = slack;
+      judged[h] = stamp;
+      this.total += slack;
+      if (slack > this.largest) this.largest = slack;
+    }
+    for (let j = 0; j < n; j++) {
+      let most = 0;
+      for (const g of this.groups[j]!) {
+        let sum = 0;
+        const holders = ledger.antiAffinity.get(g);
+        if (holders) for (const h of holders.keys()) if (h !== members[j] && judged[h] === stamp) sum += slackOf[h]!;
+        if (sum > most) most = sum;
+      }
+      this.blocking[j] = most;
+    }
+  }
+
+  /** Whether losing the members at positions `a` and `b` (`b` = -1 for one member) cannot make first-fit fail. */
+  holds(a: number, b: number): boolean {
+    if (!this.counted) return false;
+    let free = this.total - this.slack[a]!;
+    let weight = this.weight[a]!;
+    let blocked = this.blocking[a]!;
+    if (b >= 0) {
+      free -= this.slack[b]!;
+      weight += this.weight[b]!;
+      if (this.blocking[b]! > blocked) blocked = this.blocking[b]!;
+    }
+    const spare = free - blocked - weight;
+    if (spare < MARGIN) return false;
+    if (b < 0 || spare >= MARGIN + this.largest) return true;
+    // A group on both failed members: an evacuee's sibling may block one survivor more.
+    const other = this.groups[b]!;
+    return !this.groups[a]!.some((g) => other.includes(g));
+  }
+}

@@ -6,7 +6,7 @@
  * evacuation is remembered and re-run only where the ledger changed what first-fit would ask.
  */
 import type { PlanContext } from './context';
-import { fluidEvacuation, fluidHeadroom } from './fluid-headroom';
+import { fluidEvacuation, fluidHeadroom, PoolSlack } from './fluid-headroom';
 import { agreesFor, evacuate, failureSets, poolMembers, RESERVE_HOSTS, type Evacuation } from './headroom';
 import { mix, type Ledger } from './ledger';
 
@@ -30,6 +30,8 @@ interface RememberedEvacuation {
 /** A pool's failure sets, the survivors of each and, per member, whether it is in each set. */
 interface FailureSplit {
   readonly sets: readonly (readonly number[])[];
+  /** Per set, the positions in the members of its first and second host (-1 when it has one host), or undefined when it has more. */
+  readonly positions: readonly (readonly [number, number] | undefined)[];
   readonly survivors: readonly (readonly number[])[];
   readonly failing: readonly Uint8Array[];
 }
@@ -56,7 +58,7 @@ export class HeadroomGuard {
   private readonly splits = new Map<string, FailureSplit>();
   private readonly pools = new Map<string, GuardedPool>();
   /** Per guarded pool, the trials it refused with its members' contents as hashed here. */
-  private readonly refusals = new Map<string, { readonly low: number; readonly high: number; readonly trials: Set<number> }>();
+  private readonly refusals = new Map<string, { low: number; high: number; readonly trials: Set<number> }>();
 
   constructor(
     private readonly ctx: PlanContext,
@@ -109,8 +111,14 @@ export class HeadroomGuard {
       high = mix(high ^ contentHigh[m]!);
     }
     const known = this.refusals.get(p);
-    if (known && known.low === low && known.high === high) return known.trials.has(trial);
-    this.refusals.set(p, { low, high, trials: new Set() });
+    if (known === undefined) {
+      this.refusals.set(p, { low, high, trials: new Set() });
+      return false;
+    }
+    if (known.low === low && known.high === high) return known.trials.has(trial);
+    known.low = low;
+    known.high = high;
+    known.trials.clear();
     return false;
   }
 
@@ -149,6 +157,7 @@ export class HeadroomGuard {
       const sets = failureSets(members, reserve);
       split = {
         sets,
+        positions: sets.map((failed) => (failed.length > 2 || failed.length === members.length ? undefined : [members.indexOf(failed[0]!), failed.length === 2 ? members.indexOf(failed[1]!) : -1])),
         survivors: sets.map((failed) => members.filter((m) => !failed.includes(m))),
         failing: sets.map((failed) => Uint8Array.from(members, (m) => (failed.includes(m) ? 1 : 0))),
       };
@@ -168,7 +177,9 @@ export class HeadroomGuard {
   private evacuationsHold(p: string, pool: GuardedPool, h: number): boolean {
     const { ctx, ledger } = this;
     const { members, reserve } = pool;
-    const { sets, survivors: survivorsOf, failing } = this.split(p, members, reserve);
+    const { sets, positions, survivors: survivorsOf, failing } = this.split(p, members, reserve);
+    /** The fluid bound for every set at once, computed when a set first needs it. */
+    let slack: PoolSlack | undefined;
     let known = this.evacuations.get(p);
     if (!known) this.evacuations.set(p, (known = new Array<RememberedEvacuation | undefined>(sets.length)));
     const index = members.indexOf(h);
@@ -184,7 +195,7 @@ export class HeadroomGuard {
       let ok: boolean;
       if (change === Change.None) {
         ok = before!.evacuation.ok;
-      } else if (fluidEvacuation(ctx, ledger, sets[i]!, survivorsOf[i]!)) {
+      } else if (!(k === 0 && first === i && index >= 0 && this.lastFailedSet.has(p)) && this.fluidHolds(positions[i], () => (slack ??= new PoolSlack(ctx, ledger, members)), sets[i]!, survivorsOf[i]!)) {
         // First-fit cannot fail here; the remembered evacuation stays as it was, for later changes.
         ok = true;
       } else {
@@ -207,6 +218,15 @@ export class HeadroomGuard {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the fluid bound proves first-fit succeeds for a failure set: the pool-wide bound first (`slack`,
+   * constant time per set), then the set's own (which takes the set's largest VM rather than the pool's).
+   */
+  private fluidHolds(at: readonly [number, number] | undefined, slack: () => PoolSlack, failed: readonly number[], survivors: readonly number[]): boolean {
+    if (at !== undefined && slack().holds(at[0], at[1])) return true;
+    return fluidEvacuation(this.ctx, this.ledger, failed, survivors);
   }
 
   /** Per survivor of the set being checked, whether its contents changed; reused from set to set. */

@@ -217,10 +217,6 @@ export function evacuate(
   // The first dirty survivor (n when none): the clean ones before it need no asking.
   let firstDirty = 0;
   while (firstDirty < n && dirty[firstDirty] === 0) firstDirty++;
-  const markDirty = (s: number): void => {
-    dirty[s] = 1;
-    if (s < firstDirty) firstDirty = s;
-  };
   const { rank } = evacuationOrder(ctx);
   const referenceLeaving = reference?.leaving ?? [];
   const referenceLength = reference?.slots.length ?? 0;
@@ -233,7 +229,10 @@ export function evacuate(
     // their survivor dirty; -2 when the reference did not evacuate `v`.
     while (next < referenceLength && rank[referenceLeaving[next]!]! < rank[v]!) {
       const gone = reference!.slots[next++]!;
-      if (gone >= 0) markDirty(gone);
+      if (gone >= 0) {
+        dirty[gone] = 1;
+        if (gone < firstDirty) firstDirty = gone;
+      }
     }
     const referenceSlot = next < referenceLength && referenceLeaving[next] === v ? reference!.slots[next++]! : -2;
     let slot = -1;
@@ -254,8 +253,15 @@ export function evacuate(
       }
     }
     if (slot !== referenceSlot) {
-      if (referenceSlot >= 0) markDirty(referenceSlot);
-      if (slot >= 0) markDirty(slot);
+      // Both survivors it concerns are dirty from here on.
+      if (referenceSlot >= 0) {
+        dirty[referenceSlot] = 1;
+        if (referenceSlot < firstDirty) firstDirty = referenceSlot;
+      }
+      if (slot >= 0) {
+        dirty[slot] = 1;
+        if (slot < firstDirty) firstDirty = slot;
+      }
     }
     slots.push(slot);
     if (slot < 0) {
