@@ -1,21 +1,21 @@
 /**
- * A sufficient condition for a migration pool's n+k headroom that needs no evacuation: when the pool's
- * free capacity exceeds what any k members carry by a margin, first-fit cannot fail, whatever the order
- * of the VMs and of the survivors. It admits exactly what `poolHeadroom` would (it never claims headroom
- * first-fit would not find), so the headroom guard may use it to skip its evacuations.
+ * A sufficient condition for a migration pool's n+k headroom that needs no evacuation: when the
+ * survivors' free capacity exceeds what the failed members carry by a margin, first-fit cannot fail,
+ * whatever the order of the VMs and of the survivors. It never claims headroom that `poolHeadroom`'s
+ * first-fit evacuation would not find, so the headroom guard may use it to skip evacuations without
+ * changing a single verdict.
  *
  * The argument, for failed members F, their VMs L and survivors S. Let C and M be any positive
- * normalizers (the fleet's largest host), Xc and Xm the most vCPUs and memory of one VM of the pool,
- * and per survivor i its slack c_i = min((cpuFree_i − Xc) / C, (memoryFree_i − Xm) / M), counted where
- * positive. Suppose first-fit cannot place VM x. Every survivor i with c_i > 0 then refuses x: it is
- * short of CPU (cpuFree_i < x.cpu ≤ Xc), short of memory, or holds a VM of x's anti-affinity group
- * (one of its own, or a sibling of x from another failed member: at most k − 1 survivors). A
- * survivor short of CPU received more than cpuFree_i − Xc of vCPUs from L, one short of memory more
- * than memoryFree_i − Xm; normalized, the survivors that were not blocked by the group received more
- * than the sum of their c_i, while L's VMs weigh w(L) = Σ max(cpu / C, memory / M) in all. So when
- * Σ c_i over the survivors, less those a group may block, is at least w(L) for every F, no VM fails.
- * Hugepage-backed and isolated VMs add refusals this does not count: pools holding any are left to the
- * evacuations.
+ * normalizers (the fleet's largest host), Xc and Xm the most vCPUs and memory of one VM of L (or of the
+ * pool), and per survivor i its slack c_i = min((cpuFree_i − Xc) / C, (memoryFree_i − Xm) / M), counted
+ * where positive. Suppose first-fit cannot place VM x. Every survivor i with c_i > 0 then refuses x: it
+ * is short of CPU (cpuFree_i < x.cpu ≤ Xc), short of memory, or holds a VM of x's anti-affinity group
+ * (one of its own, or another evacuee of the group: one survivor per such evacuee). A survivor short of
+ * CPU received more than cpuFree_i − Xc vCPUs from L, one short of memory more than memoryFree_i − Xm
+ * MiB; normalized, the survivors the group did not block received more than the sum of their c_i, while
+ * L's VMs weigh w(L) = Σ max(vcpus / C, memory / M) in all. So when Σ c_i over the survivors, less those
+ * the group may block, is at least w(L), no VM fails. Hugepage-backed and isolated VMs add refusals this
+ * does not count: sets holding any are left to the evacuations.
  */
 import type { PlanContext } from './context';
 import type { Ledger } from './ledger';
@@ -30,6 +30,8 @@ interface HostLoad {
   readonly maxMemoryMiB: number;
   /** Its VMs' anti-affinity groups. */
   readonly groups: readonly string[];
+  /** Whether two of its VMs share a group (which hard anti-affinity never allows, but a ledger may hold). */
+  readonly duplicated: boolean;
   /** Whether a VM needs what the condition does not count (hugepages, isolation). */
   readonly uncounted: boolean;
 }
@@ -49,16 +51,20 @@ function hostLoad(ctx: PlanContext, ledger: Ledger, h: number): HostLoad {
   let maxMemoryMiB = 0;
   let uncounted = false;
   const groups: string[] = [];
+  let duplicated = false;
   for (const v of ledger.vmsOn[h]!) {
     const facts = ctx.vms[v]!;
     const { vcpus, antiAffinity, securityClass } = facts.vm;
     weight += Math.max(vcpus / c, facts.memoryMiB / m);
     if (vcpus > maxCpu) maxCpu = vcpus;
     if (facts.memoryMiB > maxMemoryMiB) maxMemoryMiB = facts.memoryMiB;
-    if (antiAffinity !== undefined) groups.push(antiAffinity);
+    if (antiAffinity !== undefined) {
+      if (groups.includes(antiAffinity)) duplicated = true;
+      groups.push(antiAffinity);
+    }
     if (facts.hugepageMiB > 0 || securityClass === 'isolated') uncounted = true;
   }
-  const load: HostLoad = { low, high, weight, maxCpu, maxMemoryMiB, groups, uncounted };
+  const load: HostLoad = { low, high, weight, maxCpu, maxMemoryMiB, groups, duplicated, uncounted };
   cache[h] = load;
   return load;
 }
@@ -108,8 +114,9 @@ export function fluidEvacuation(ctx: PlanContext, ledger: Ledger, failed: readon
   let blocked = 0;
   for (const f of failed) {
     for (const g of hostLoad(ctx, ledger, f).groups) {
-      let sum = 0;
-      for (const other of failed) if (other !== f && hostLoad(ctx, ledger, other).groups.includes(g)) sum += largest;
+      // Every other evacuee of the group (on this failed host or another) may block one survivor.
+      let sum = -largest;
+      for (const other of failed) for (const held of hostLoad(ctx, ledger, other).groups) if (held === g) sum += largest;
       const holders = ledger.antiAffinity.get(g);
       if (holders) for (const h of holders.keys()) if (judged[h] === stamp) sum += slackOf[h]!;
       if (sum > blocked) blocked = sum;
@@ -131,7 +138,7 @@ export function fluidHeadroom(ctx: PlanContext, ledger: Ledger, members: readonl
   let grouped = false;
   for (const h of members) {
     const load = hostLoad(ctx, ledger, h);
-    if (load.uncounted) return false;
+    if (load.uncounted || load.duplicated) return false;
     if (load.maxCpu > xc) xc = load.maxCpu;
     if (load.maxMemoryMiB > xm) xm = load.maxMemoryMiB;
     if (load.groups.length > 0) grouped = true;
@@ -180,7 +187,7 @@ export class PoolSlack {
   private readonly groups: (readonly string[])[] = [];
   private total = 0;
   private largest = 0;
-  /** False when a member holds what the argument does not count: no set holds then. */
+  /** False when a member holds what the argument here does not count (or two VMs of one group): no set holds then. */
   private readonly counted: boolean;
 
   constructor(ctx: PlanContext, ledger: Ledger, members: readonly number[]) {
@@ -194,7 +201,7 @@ export class PoolSlack {
     let counted = true;
     for (let j = 0; j < n; j++) {
       const load = hostLoad(ctx, ledger, members[j]!);
-      if (load.uncounted) counted = false;
+      if (load.uncounted || load.duplicated) counted = false;
       if (load.maxCpu > xc) xc = load.maxCpu;
       if (load.maxMemoryMiB > xm) xm = load.maxMemoryMiB;
       this.weight[j] = load.weight;
