@@ -8,7 +8,7 @@
 import type { PlanContext } from './context';
 import { fluidEvacuation, fluidHeadroom, PoolSlack } from './fluid-headroom';
 import { agreesFor, evacuate, failureSets, poolMembers, RESERVE_HOSTS, type Evacuation } from './headroom';
-import { mix, type Ledger } from './ledger';
+import { contentKey, mix, type Ledger } from './ledger';
 
 /** What the guard needs of a migration pool, derived once per plan. */
 export interface GuardedPool {
@@ -86,7 +86,7 @@ export class HeadroomGuard {
         assigned = true;
       }
       if (facts.reserve === 1 && facts.members.length > 1 && this.eachHasRefuge(facts.members)) continue;
-      if (!this.evacuationsHold(p, facts, h)) {
+      if (!this.evacuationsHold(p, facts, h, vm)) {
         this.refusals.get(p)!.trials.add(trial);
         ok = false;
         break;
@@ -124,7 +124,7 @@ export class HeadroomGuard {
 
   /** Whether every guarded pool of host `h` is satisfied as the ledger stands (the verified check). */
   poolsHold(h: number): boolean {
-    return this.ctx.hosts[h]!.pools.every((p) => !this.guarded.has(p) || this.evacuationsHold(p, this.pool(p), -1));
+    return this.ctx.hosts[h]!.pools.every((p) => !this.guarded.has(p) || this.evacuationsHold(p, this.pool(p), -1, -1));
   }
 
   /** Why the guard refuses host `h`: the guarded pools it belongs to ('' when none). */
@@ -168,13 +168,13 @@ export class HeadroomGuard {
 
   /**
    * The verified check (`poolHeadroom`'s verdict: every failure set's first-fit evacuation succeeds) for
-   * pool `p` as the ledger stands; `h` is the member that just received a VM (-1 when none did), whose
-   * last failing set goes first. A set's remembered evacuation stands for the one `evacuate` would
+   * pool `p` as the ledger stands; `h` is the member that just received `vm` (both -1 when none did),
+   * whose last failing set goes first. A set's remembered evacuation stands for the one `evacuate` would
    * compute now when its failed members carry the same VMs and every survivor whose contents changed
    * answers first-fit's questions as before (`agreesFor`); the other sets run `evacuate` again from the
    * remembered evacuation, asking only the survivors whose answers may differ.
    */
-  private evacuationsHold(p: string, pool: GuardedPool, h: number): boolean {
+  private evacuationsHold(p: string, pool: GuardedPool, h: number, vm: number): boolean {
     const { ctx, ledger } = this;
     const { members, reserve } = pool;
     const { sets, positions, survivors: survivorsOf, failing } = this.split(p, members, reserve);
@@ -191,7 +191,7 @@ export class HeadroomGuard {
     for (let k = 0; k < sets.length; k++) {
       const i = k === 0 ? first : k <= first ? k - 1 : k;
       const before = known[i];
-      const change = before === undefined ? Change.Unknown : this.changedSurvivors(members, failing[i]!, survivorsOf[i]!, before, changed);
+      const change = before === undefined ? Change.Unknown : this.changedSurvivors(members, failing[i]!, survivorsOf[i]!, before, changed, h, vm);
       let ok: boolean;
       if (change === Change.None) {
         ok = before!.evacuation.ok;
@@ -249,25 +249,40 @@ export class HeadroomGuard {
    * (the failed members carry the same VMs and every survivor whose contents changed answers as then,
    * `agreesFor`; its remembered contents then become the ledger's); otherwise whether only survivors
    * changed or failed members too, with `changed` marking the survivors whose contents changed, for
-   * `evacuate` to start from the remembered evacuation.
+   * `evacuate` to start from the remembered evacuation. Member `h` just received `vm` (both -1 when
+   * none did): when that is all it changed and it took no VM in the remembered evacuation, it agrees
+   * without asking (a survivor with more on it refuses whatever it refused before).
    */
-  private changedSurvivors(members: readonly number[], failing: Uint8Array, survivors: readonly number[], before: RememberedEvacuation, changed: Uint8Array): Change {
+  private changedSurvivors(
+    members: readonly number[],
+    failing: Uint8Array,
+    survivors: readonly number[],
+    before: RememberedEvacuation,
+    changed: Uint8Array,
+    h: number,
+    vm: number,
+  ): Change {
     const { ctx, ledger } = this;
     const { contentLow, contentHigh } = ledger;
     // A remembered evacuation that stopped at its first failure is judged on the VMs up to that one.
-    const length = before.evacuation.slots.length;
+    const { slots } = before.evacuation;
+    const length = slots.length;
     let sameFailed = true;
-    let agreeing = true;
+    for (let j = 0; j < members.length && sameFailed; j++) {
+      const m = members[j]!;
+      if (failing[j] && (contentLow[m] !== before.low[j] || contentHigh[m] !== before.high[j])) sameFailed = false;
+    }
+    let agreeing = sameFailed;
     let s = 0;
     for (let j = 0; j < members.length; j++) {
+      if (failing[j]) continue;
       const m = members[j]!;
       const same = contentLow[m] === before.low[j] && contentHigh[m] === before.high[j];
-      if (failing[j]) {
-        if (!same) sameFailed = false;
-        continue;
-      }
       changed[s] = same ? 0 : 1;
-      if (!same && sameFailed && agreeing && agreesFor(ctx, ledger, survivors, before.evacuation, s, length) < length) agreeing = false;
+      if (!same && agreeing) {
+        const grown = m === h && (contentLow[m]! ^ contentKey(vm, 0)) === before.low[j] && (contentHigh[m]! ^ contentKey(vm, 1)) === before.high[j];
+        if (!(grown && !slots.includes(s)) && agreesFor(ctx, ledger, survivors, before.evacuation, s, length) < length) agreeing = false;
+      }
       s++;
     }
     if (!sameFailed) return Change.Failed;

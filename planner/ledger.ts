@@ -30,7 +30,7 @@ export function mix(x: number): number {
 }
 
 /** The content-hash key of a VM, low (half 0) or high (half 1) 32 bits. */
-function contentKey(vmIndex: number, half: 0 | 1): number {
+export function contentKey(vmIndex: number, half: 0 | 1): number {
   return mix(vmIndex * 2 + 1 + half);
 }
 
