@@ -190,13 +190,19 @@ export class HeadroomGuard {
     const first = index < 0 ? 0 : (this.lastFailedSet.get(p)?.[index] ?? 0);
     for (let k = 0; k < sets.length; k++) {
       const i = k === 0 ? first : k <= first ? k - 1 : k;
+      // The set that failed last for this member usually fails again: no bound for it, straight to the evacuation.
+      const failedLast = k === 0 && index >= 0 && this.lastFailedSet.has(p);
+      const at = positions[i];
+      // First-fit cannot fail where the fluid bound holds (constant time per set once the pool's slack is
+      // known): nothing else is asked, and the remembered evacuation stays as it was, for later changes.
+      if (!failedLast && at !== undefined && (slack ??= new PoolSlack(ctx, ledger, members)).holds(at[0], at[1])) continue;
       const before = known[i];
-      const change = before === undefined ? Change.Unknown : this.changedSurvivors(members, failing[i]!, survivorsOf[i]!, before, changed, h, vm);
       let ok: boolean;
+      const change = before === undefined ? Change.Unknown : this.changedSurvivors(members, failing[i]!, survivorsOf[i]!, before, changed, h, vm);
       if (change === Change.None) {
         ok = before!.evacuation.ok;
-      } else if (!(k === 0 && first === i && index >= 0 && this.lastFailedSet.has(p)) && this.fluidHolds(positions[i], () => (slack ??= new PoolSlack(ctx, ledger, members)), sets[i]!, survivorsOf[i]!)) {
-        // First-fit cannot fail here; the remembered evacuation stays as it was, for later changes.
+      } else if (!failedLast && fluidEvacuation(ctx, ledger, sets[i]!, survivorsOf[i]!)) {
+        // The set's own bound (its largest VM, not the pool's) holds.
         ok = true;
       } else {
         const evacuation =
@@ -218,15 +224,6 @@ export class HeadroomGuard {
       }
     }
     return true;
-  }
-
-  /**
-   * Whether the fluid bound proves first-fit succeeds for a failure set: the pool-wide bound first (`slack`,
-   * constant time per set), then the set's own (which takes the set's largest VM rather than the pool's).
-   */
-  private fluidHolds(at: readonly [number, number] | undefined, slack: () => PoolSlack, failed: readonly number[], survivors: readonly number[]): boolean {
-    if (at !== undefined && slack().holds(at[0], at[1])) return true;
-    return fluidEvacuation(this.ctx, this.ledger, failed, survivors);
   }
 
   /** Per survivor of the set being checked, whether its contents changed; reused from set to set. */
