@@ -6,8 +6,9 @@
  * evacuation is remembered and re-run only where the ledger changed what first-fit would ask.
  */
 import type { PlanContext } from './context';
+import { fluidEvacuation, fluidHeadroom, PoolSlack } from './fluid-headroom';
 import { agreesFor, evacuate, failureSets, poolMembers, RESERVE_HOSTS, type Evacuation } from './headroom';
-import type { Ledger } from './ledger';
+import { contentKey, mix, type Ledger } from './ledger';
 
 /** What the guard needs of a migration pool, derived once per plan. */
 export interface GuardedPool {
@@ -29,6 +30,8 @@ interface RememberedEvacuation {
 /** A pool's failure sets, the survivors of each and, per member, whether it is in each set. */
 interface FailureSplit {
   readonly sets: readonly (readonly number[])[];
+  /** Per set, the positions in the members of its first and second host (-1 when it has one host), or undefined when it has more. */
+  readonly positions: readonly (readonly [number, number] | undefined)[];
   readonly survivors: readonly (readonly number[])[];
   readonly failing: readonly Uint8Array[];
 }
@@ -54,6 +57,8 @@ export class HeadroomGuard {
   private readonly lastFailedSet = new Map<string, Int32Array>();
   private readonly splits = new Map<string, FailureSplit>();
   private readonly pools = new Map<string, GuardedPool>();
+  /** Per guarded pool, the trials it refused with its members' contents as hashed here. */
+  private readonly refusals = new Map<string, { low: number; high: number; readonly trials: Set<number> }>();
 
   constructor(
     private readonly ctx: PlanContext,
@@ -64,12 +69,15 @@ export class HeadroomGuard {
   keepsHeadroom(vm: number, h: number): boolean {
     const pools = this.ctx.hosts[h]!.pools;
     if (pools.length === 0 || this.guarded.size === 0) return true;
+    const trial = vm * this.ctx.hosts.length + h;
+    for (const p of pools) if (this.guarded.has(p) && this.refusedBefore(p, trial)) return false;
     let ok = true;
     let assigned = false;
     for (const p of pools) {
       if (!this.guarded.has(p)) continue;
       const facts = this.pool(p);
       if (!this.spareSuffices(facts, vm)) {
+        this.refusals.get(p)!.trials.add(trial);
         ok = false;
         break;
       }
@@ -78,7 +86,8 @@ export class HeadroomGuard {
         assigned = true;
       }
       if (facts.reserve === 1 && facts.members.length > 1 && this.eachHasRefuge(facts.members)) continue;
-      if (!this.evacuationsHold(p, facts, h)) {
+      if (!this.evacuationsHold(p, facts, h, vm)) {
+        this.refusals.get(p)!.trials.add(trial);
         ok = false;
         break;
       }
@@ -87,9 +96,35 @@ export class HeadroomGuard {
     return ok;
   }
 
+  /**
+   * Whether pool `p`, with its members' contents as they stand, refused `trial` (VM × hosts + host)
+   * before. The verdict depends on nothing else, and a plan asks the same question again and again (local
+   * search tries the same VMs on pools it did not touch); a pool whose contents changed forgets its refusals.
+   */
+  private refusedBefore(p: string, trial: number): boolean {
+    const { contentLow, contentHigh } = this.ledger;
+    // An ordered fold of the members' content hashes, so that moving a VM between members changes it too.
+    let low = 0x2545f491;
+    let high = 0x6b43a9b5;
+    for (const m of this.pool(p).members) {
+      low = mix(low ^ contentLow[m]!);
+      high = mix(high ^ contentHigh[m]!);
+    }
+    const known = this.refusals.get(p);
+    if (known === undefined) {
+      this.refusals.set(p, { low, high, trials: new Set() });
+      return false;
+    }
+    if (known.low === low && known.high === high) return known.trials.has(trial);
+    known.low = low;
+    known.high = high;
+    known.trials.clear();
+    return false;
+  }
+
   /** Whether every guarded pool of host `h` is satisfied as the ledger stands (the verified check). */
   poolsHold(h: number): boolean {
-    return this.ctx.hosts[h]!.pools.every((p) => !this.guarded.has(p) || this.evacuationsHold(p, this.pool(p), -1));
+    return this.ctx.hosts[h]!.pools.every((p) => !this.guarded.has(p) || this.evacuationsHold(p, this.pool(p), -1, -1));
   }
 
   /** Why the guard refuses host `h`: the guarded pools it belongs to ('' when none). */
@@ -122,6 +157,7 @@ export class HeadroomGuard {
       const sets = failureSets(members, reserve);
       split = {
         sets,
+        positions: sets.map((failed) => (failed.length > 2 || failed.length === members.length ? undefined : [members.indexOf(failed[0]!), failed.length === 2 ? members.indexOf(failed[1]!) : -1])),
         survivors: sets.map((failed) => members.filter((m) => !failed.includes(m))),
         failing: sets.map((failed) => Uint8Array.from(members, (m) => (failed.includes(m) ? 1 : 0))),
       };
@@ -132,16 +168,18 @@ export class HeadroomGuard {
 
   /**
    * The verified check (`poolHeadroom`'s verdict: every failure set's first-fit evacuation succeeds) for
-   * pool `p` as the ledger stands; `h` is the member that just received a VM (-1 when none did), whose
-   * last failing set goes first. A set's remembered evacuation stands for the one `evacuate` would
+   * pool `p` as the ledger stands; `h` is the member that just received `vm` (both -1 when none did),
+   * whose last failing set goes first. A set's remembered evacuation stands for the one `evacuate` would
    * compute now when its failed members carry the same VMs and every survivor whose contents changed
    * answers first-fit's questions as before (`agreesFor`); the other sets run `evacuate` again from the
    * remembered evacuation, asking only the survivors whose answers may differ.
    */
-  private evacuationsHold(p: string, pool: GuardedPool, h: number): boolean {
+  private evacuationsHold(p: string, pool: GuardedPool, h: number, vm: number): boolean {
     const { ctx, ledger } = this;
     const { members, reserve } = pool;
-    const { sets, survivors: survivorsOf, failing } = this.split(p, members, reserve);
+    const { sets, positions, survivors: survivorsOf, failing } = this.split(p, members, reserve);
+    /** The fluid bound for every set at once, computed when a set first needs it. */
+    let slack: PoolSlack | undefined;
     let known = this.evacuations.get(p);
     if (!known) this.evacuations.set(p, (known = new Array<RememberedEvacuation | undefined>(sets.length)));
     const index = members.indexOf(h);
@@ -152,19 +190,30 @@ export class HeadroomGuard {
     const first = index < 0 ? 0 : (this.lastFailedSet.get(p)?.[index] ?? 0);
     for (let k = 0; k < sets.length; k++) {
       const i = k === 0 ? first : k <= first ? k - 1 : k;
+      // The set that failed last for this member usually fails again: no bound for it, straight to the evacuation.
+      const failedLast = k === 0 && index >= 0 && this.lastFailedSet.has(p);
+      const at = positions[i];
+      // First-fit cannot fail where the fluid bound holds (constant time per set once the pool's slack is
+      // known): nothing else is asked, and the remembered evacuation stays as it was, for later changes.
+      if (!failedLast && at !== undefined && (slack ??= new PoolSlack(ctx, ledger, members)).holds(at[0], at[1])) continue;
       const before = known[i];
-      const change = before === undefined ? Change.Unknown : this.changedSurvivors(members, failing[i]!, survivorsOf[i]!, before, changed);
       let ok: boolean;
+      const change = before === undefined ? Change.Unknown : this.changedSurvivors(members, failing[i]!, survivorsOf[i]!, before, changed, h, vm);
       if (change === Change.None) {
         ok = before!.evacuation.ok;
+      } else if (!failedLast && fluidEvacuation(ctx, ledger, sets[i]!, survivorsOf[i]!)) {
+        // The set's own bound (its largest VM, not the pool's) holds.
+        ok = true;
       } else {
         const evacuation =
           before === undefined
-            ? evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!)
-            : evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, before.evacuation, changed, change === Change.Survivors);
+            ? evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, undefined, undefined, false, true)
+            : evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, before.evacuation, changed, change === Change.Survivors, true);
         known[i] = this.remember(members, evacuation, before);
         ok = evacuation.ok;
       }
+      // The set that failed last passed: a pool with room to spare needs no more evacuations.
+      if (ok && k === 0 && fluidHeadroom(ctx, ledger, members, reserve)) return true;
       if (!ok) {
         if (index >= 0) {
           let last = this.lastFailedSet.get(p);
@@ -197,24 +246,40 @@ export class HeadroomGuard {
    * (the failed members carry the same VMs and every survivor whose contents changed answers as then,
    * `agreesFor`; its remembered contents then become the ledger's); otherwise whether only survivors
    * changed or failed members too, with `changed` marking the survivors whose contents changed, for
-   * `evacuate` to start from the remembered evacuation.
+   * `evacuate` to start from the remembered evacuation. Member `h` just received `vm` (both -1 when
+   * none did): when that is all it changed and it took no VM in the remembered evacuation, it agrees
+   * without asking (a survivor with more on it refuses whatever it refused before).
    */
-  private changedSurvivors(members: readonly number[], failing: Uint8Array, survivors: readonly number[], before: RememberedEvacuation, changed: Uint8Array): Change {
+  private changedSurvivors(
+    members: readonly number[],
+    failing: Uint8Array,
+    survivors: readonly number[],
+    before: RememberedEvacuation,
+    changed: Uint8Array,
+    h: number,
+    vm: number,
+  ): Change {
     const { ctx, ledger } = this;
     const { contentLow, contentHigh } = ledger;
-    const length = before.evacuation.leaving.length;
+    // A remembered evacuation that stopped at its first failure is judged on the VMs up to that one.
+    const { slots } = before.evacuation;
+    const length = slots.length;
     let sameFailed = true;
-    let agreeing = true;
+    for (let j = 0; j < members.length && sameFailed; j++) {
+      const m = members[j]!;
+      if (failing[j] && (contentLow[m] !== before.low[j] || contentHigh[m] !== before.high[j])) sameFailed = false;
+    }
+    let agreeing = sameFailed;
     let s = 0;
     for (let j = 0; j < members.length; j++) {
+      if (failing[j]) continue;
       const m = members[j]!;
       const same = contentLow[m] === before.low[j] && contentHigh[m] === before.high[j];
-      if (failing[j]) {
-        if (!same) sameFailed = false;
-        continue;
-      }
       changed[s] = same ? 0 : 1;
-      if (!same && sameFailed && agreeing && agreesFor(ctx, ledger, survivors, before.evacuation, s, length) < length) agreeing = false;
+      if (!same && agreeing) {
+        const grown = m === h && (contentLow[m]! ^ contentKey(vm, 0)) === before.low[j] && (contentHigh[m]! ^ contentKey(vm, 1)) === before.high[j];
+        if (!(grown && !slots.includes(s)) && agreesFor(ctx, ledger, survivors, before.evacuation, s, length) < length) agreeing = false;
+      }
       s++;
     }
     if (!sameFailed) return Change.Failed;

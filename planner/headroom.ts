@@ -23,7 +23,11 @@ export interface Evacuation {
    * allocate than the work it holds.)
    */
   readonly leaving: readonly number[];
-  /** Per VM of `leaving`, the position in `survivors` of the host it moves to, -1 when none admitted it. */
+  /**
+   * Per VM of `leaving`, the position in `survivors` of the host it moves to, -1 when none admitted it.
+   * Shorter than `leaving` when the evacuation stopped at its first failure (`stopAtFailure`): it ends
+   * with that -1, and says nothing of the VMs after it.
+   */
   readonly slots: readonly number[];
 }
 
@@ -181,7 +185,9 @@ function scratchFor(n: number): typeof scratch {
  * contents, took exactly what it took in the reference run so far) answers a VM of the reference as it
  * answered then: it refuses when the VM went to a later survivor or nowhere, admits when the VM went to
  * it. Only the other survivors are asked; a survivor becomes dirty when the runs part ways on it (a VM
- * taken in one run and not the other).
+ * taken in one run and not the other). The reference may have stopped early: past its end, every survivor
+ * is asked. `stopAtFailure` stops at the first VM no survivor admits (the verdict is known then; the
+ * spare room is not, and is meaningless).
  */
 export function evacuate(
   ctx: PlanContext,
@@ -191,6 +197,7 @@ export function evacuate(
   reference?: Evacuation,
   changed?: Uint8Array,
   sameFailed = false,
+  stopAtFailure = false,
 ): Evacuation {
   const n = survivors.length;
   const { cpuFree, memoryFree, hugepagesTaken, tenants, isolated, dirty, groups } = scratchFor(n);
@@ -210,12 +217,9 @@ export function evacuate(
   // The first dirty survivor (n when none): the clean ones before it need no asking.
   let firstDirty = 0;
   while (firstDirty < n && dirty[firstDirty] === 0) firstDirty++;
-  const markDirty = (s: number): void => {
-    dirty[s] = 1;
-    if (s < firstDirty) firstDirty = s;
-  };
   const { rank } = evacuationOrder(ctx);
   const referenceLeaving = reference?.leaving ?? [];
+  const referenceLength = reference?.slots.length ?? 0;
   let next = 0;
   let ok = true;
   for (let k = 0; k < leaving.length; k++) {
@@ -223,11 +227,14 @@ export function evacuate(
     const facts = ctx.vms[v]!;
     // Align with the reference run (both in evacuation order): what it placed of VMs gone since leaves
     // their survivor dirty; -2 when the reference did not evacuate `v`.
-    while (next < referenceLeaving.length && rank[referenceLeaving[next]!]! < rank[v]!) {
+    while (next < referenceLength && rank[referenceLeaving[next]!]! < rank[v]!) {
       const gone = reference!.slots[next++]!;
-      if (gone >= 0) markDirty(gone);
+      if (gone >= 0) {
+        dirty[gone] = 1;
+        if (gone < firstDirty) firstDirty = gone;
+      }
     }
-    const referenceSlot = next < referenceLeaving.length && referenceLeaving[next] === v ? reference!.slots[next++]! : -2;
+    const referenceSlot = next < referenceLength && referenceLeaving[next] === v ? reference!.slots[next++]! : -2;
     let slot = -1;
     // With a reference answer, the clean survivors before the first dirty one answer as then.
     const known = referenceSlot !== -2;
@@ -246,12 +253,20 @@ export function evacuate(
       }
     }
     if (slot !== referenceSlot) {
-      if (referenceSlot >= 0) markDirty(referenceSlot);
-      if (slot >= 0) markDirty(slot);
+      // Both survivors it concerns are dirty from here on.
+      if (referenceSlot >= 0) {
+        dirty[referenceSlot] = 1;
+        if (referenceSlot < firstDirty) firstDirty = referenceSlot;
+      }
+      if (slot >= 0) {
+        dirty[slot] = 1;
+        if (slot < firstDirty) firstDirty = slot;
+      }
     }
     slots.push(slot);
     if (slot < 0) {
       ok = false;
+      if (stopAtFailure) break;
       continue;
     }
     const vm = facts.vm;

@@ -20,7 +20,7 @@ function bump(groups: GroupHosts, group: string | undefined, host: number, delta
 }
 
 /** A 32-bit integer hash (lowbias32 by Chris Wellons); fixed, so plans stay deterministic. */
-function mix(x: number): number {
+export function mix(x: number): number {
   x ^= x >>> 16;
   x = Math.imul(x, 0x7feb352d);
   x ^= x >>> 15;
@@ -30,7 +30,7 @@ function mix(x: number): number {
 }
 
 /** The content-hash key of a VM, low (half 0) or high (half 1) 32 bits. */
-function contentKey(vmIndex: number, half: 0 | 1): number {
+export function contentKey(vmIndex: number, half: 0 | 1): number {
   return mix(vmIndex * 2 + 1 + half);
 }
 

@@ -82,19 +82,23 @@ function relocate(placer: Placer, v: number, source: number, log: Log, budget: n
       if (placer.candidates.of(ctx.vms[w]!).length <= candidates.length) continue;
       spent += 1;
       ledger.unassign(w);
-      if (!admitsOnCandidate(ctx, ledger, facts, ctx.hosts[t]!) || !placer.guard.keepsHeadroom(v, t)) {
+      if (!admitsOnCandidate(ctx, ledger, facts, ctx.hosts[t]!)) {
         ledger.assign(w, t);
         continue;
       }
       // v takes w's room; w may not return to t (v did not fit beside it) nor go to the host being emptied.
+      // Where w would go is asked before whether v on t keeps headroom: w rarely finds a host, and that
+      // headroom check is the costlier question (on a pool kept n+2, most of the search's time). Both are
+      // asked of the ledgers they were always asked of, so the answer is the same in either order.
       ledger.assign(v, t);
       const u = placer.bestKeeping(ctx.vms[w]!, source, true);
-      if (u >= 0 && u !== t) {
+      ledger.unassign(v);
+      if (u >= 0 && u !== t && placer.guard.keepsHeadroom(v, t)) {
         log.push([w, t], [v, -1]);
+        ledger.assign(v, t);
         ledger.assign(w, u);
         return spent;
       }
-      ledger.unassign(v);
       ledger.assign(w, t);
     }
   }

@@ -258,7 +258,14 @@ describe('plan properties', () => {
           const contents = (m: number): number[] => [...ledger.vmsOn[m]!].sort((a, b) => a - b);
           const remembered = sets.map((failed) => {
             const survivors = members.filter((m) => !failed.includes(m));
-            return { failed, survivors, evacuation: evacuate(ctx, ledger, survivors, failed), contents: members.map(contents) };
+            return {
+              failed,
+              survivors,
+              evacuation: evacuate(ctx, ledger, survivors, failed),
+              // As the headroom guard remembers it: stopped at the first VM no survivor admits.
+              stopped: evacuate(ctx, ledger, survivors, failed, undefined, undefined, false, true),
+              contents: members.map(contents),
+            };
           });
           // Move, unplace or place pool VMs (capacity is not checked: evacuate judges any ledger).
           const log: [number, number][] = [];
@@ -268,7 +275,7 @@ describe('plan properties', () => {
             ledger.unassign(v);
             if (b % (members.length + 1) < members.length) ledger.assign(v, members[b % (members.length + 1)]!);
           }
-          for (const { failed, survivors, evacuation, contents: then } of remembered) {
+          for (const { failed, survivors, evacuation, stopped, contents: then } of remembered) {
             const changed = Uint8Array.from(survivors, (m) => (JSON.stringify(contents(m)) === JSON.stringify(then[members.indexOf(m)]) ? 0 : 1));
             const agreed = Math.min(...survivors.map((_, s) => (changed[s] ? agreesFor(ctx, ledger, survivors, evacuation, s, evacuation.leaving.length) : evacuation.leaving.length)));
             const fresh = evacuate(ctx, ledger, survivors, failed);
@@ -279,6 +286,11 @@ describe('plan properties', () => {
             // choices (the spare room is the survivors' now, so it may differ).
             const choices = (e: typeof fresh) => ({ ok: e.ok, leaving: [...e.leaving], slots: [...e.slots] });
             if (failedSame && agreed === evacuation.leaving.length) expect(choices(fresh)).toEqual(choices(evacuation));
+            // A stopped evacuation as the reference: the same evacuation again, whole or stopped where it fails.
+            expect(evacuate(ctx, ledger, survivors, failed, stopped, changed, failedSame)).toEqual(fresh);
+            const stoppedAgain = evacuate(ctx, ledger, survivors, failed, stopped, changed, failedSame, true);
+            const failsAt = fresh.slots.indexOf(-1);
+            expect({ ok: stoppedAgain.ok, slots: [...stoppedAgain.slots] }).toEqual({ ok: fresh.ok, slots: failsAt < 0 ? [...fresh.slots] : fresh.slots.slice(0, failsAt + 1) });
           }
           for (let i = log.length - 1; i >= 0; i--) {
             const [v, from] = log[i]!;
