@@ -5,7 +5,7 @@
  * runtime error for fleets from YAML; `HybridStack` takes both.
  */
 import {
-  deepMerge, DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, Tokenization,
+  deepMerge, DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformElement, TerraformOutput, TerraformResource, TerraformStack,
 } from '../constructs/cdk-engine';
 import type { Construct } from 'constructs';
 import type { LibvirtHost } from '../constructs/host-provider';
@@ -23,6 +23,7 @@ import type { Placement } from '../planner/types';
 import type { Finding } from '../policies/finding';
 import { addBackend } from './backend';
 import { placedFleetIndex } from './fleet-index';
+import { resolvePlain } from './plain-resolve';
 
 export type { KvmHostSpec, XenHostSpec };
 export type StackKind = Hypervisor | 'hybrid';
@@ -214,8 +215,8 @@ export abstract class FleetStack extends TerraformStack {
   override toTerraform(): Record<string, unknown> {
     const rawOverrides = (this as unknown as { readonly rawOverrides: Record<string, unknown> }).rawOverrides;
     if (Object.keys(rawOverrides).length > 0) return super.toTerraform() as Record<string, unknown>;
-    const resolve = (value: unknown): Record<string, unknown> =>
-      Tokenization.resolve(value, { scope: this, preparing: false, resolver: TOKEN_RESOLVER }) as Record<string, unknown>;
+    // cdktf's Tokenization.resolve, with the token-free values walked without it (stacks/plain-resolve.ts).
+    const resolve = (value: unknown): Record<string, unknown> => resolvePlain(value, { scope: this, resolver: TOKEN_RESOLVER }) as Record<string, unknown>;
     // cdktf's own source of the version (TerraformStack's constructor reads the same context key).
     const metadata: Record<string, unknown> = { version: this.node.tryGetContext('cdktfVersion') as unknown, stackName: this.node.id, backend: 'local', cloud: undefined };
     const elements = terraformElements(this);
