@@ -7,7 +7,7 @@
  * tokens registered after a mark, once nothing will resolve them again.
  *
  * A token forgotten too early cannot go unnoticed: resolving its marker later throws cdktf's
- * "Unrecognized token key" (`TokenMap.lookupToken`) or "Unknown number token" (`lookupNumberToken`).
+ * "Unrecognized Token Key" (`TokenMap.lookupToken`) or "Encoded representation of unknown number Token found" (`lookupNumberToken`).
  */
 import { TokenMap } from './cdk-engine';
 

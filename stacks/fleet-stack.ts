@@ -121,7 +121,6 @@ function placeRenderedBodies(tf: Record<string, unknown>, fragment: Record<strin
         byName[name] = new PreRendered(stableJson(body, BODY_LEVEL) ?? 'null', BODY_LEVEL);
       }
     }
-    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the kind is one of two literal keys
     delete fragment[kind];
   }
 }
