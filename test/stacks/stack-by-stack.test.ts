@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { App, TerraformStack, TokenMap } from '../../constructs/cdk-engine';
+import { App, type TerraformStack, TokenMap } from '../../constructs/cdk-engine';
 import { loadFleet } from '../../fleet/index';
 import type { Fleet } from '../../fleet/model';
 import { plan } from '../../planner/plan';
