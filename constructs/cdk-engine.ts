@@ -9,3 +9,6 @@ export * from 'cdktf';
 // cdktf's own deep merge of `addOverride` values (cdktf and cdktn lib/util), which a stack's
 // `toTerraform` reuses so its output stays the engine's.
 export { deepMerge } from 'cdktf/lib/util.js';
+// cdktf's process-wide registry of tokens (cdktf and cdktn lib/tokens/private/token-map), which
+// constructs/token-registry.ts trims once a stack is written.
+export { TokenMap } from 'cdktf/lib/tokens/private/token-map.js';

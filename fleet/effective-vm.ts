@@ -202,6 +202,13 @@ export interface EffectiveVm {
   readonly clock?: EffectiveClock;
 }
 
+/**
+ * The effective objects are built by assigning their keys in order, not by spreading conditional parts
+ * (`...(x ? { x } : {})`): at 20,000 VMs each spread is a runtime call and an object to collect, and
+ * building the effective VMs was a third of `check` at 1,000 hosts.
+ */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 const PCI_ADDRESS = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/i;
 
 /** Parses `0000:3b:00.0` (the loader normalizes addresses to this form). */
@@ -341,27 +348,29 @@ function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
     // names qemu; a raw disk leaves the backend (phy or qdisk) to libxl, except a network disk, which
     // libxl serves through qemu only (libxl_conf.c, libxlMakeDisk).
     const driverName = hypervisor === 'kvm' || format !== 'raw' || disk.network !== undefined ? QEMU_DISK_DRIVER : undefined;
-    return {
+    // Assigned in order rather than spread: see `Mutable`.
+    const effective = {
       index,
       // The loader rejects more than DEVICE_LETTERS disks per prefix (fleet/synthesis-checks.ts).
       target: deviceName(prefix, letter) ?? `${prefix}?`,
       bus,
       device: disk.device ?? 'disk',
       readonly: cdrom || disk.readonly === true,
-      ...(cache ? { cache } : {}),
-      ...(io ? { io } : {}),
-      format,
-      ...(driverName ? { driverName } : {}),
-      sizeMiB: disk.sizeMiB,
-      ...(disk.sizeKiB === undefined ? {} : { sizeKiB: disk.sizeKiB }),
-      ...(disk.pool === undefined ? {} : { pool: disk.pool }),
-      ...(disk.volume ? { volume: disk.volume } : {}),
-      ...(disk.path ? { path: disk.path } : {}),
-      ...(disk.network ? { network: disk.network } : {}),
-      ...(image ? { imageSource: image.source } : {}),
-      data: disk.data,
-      preventDestroy: disk.data && disk.preventDestroy !== false,
-    };
+    } as Mutable<EffectiveDisk>;
+    if (cache) effective.cache = cache;
+    if (io) effective.io = io;
+    effective.format = format;
+    if (driverName) effective.driverName = driverName;
+    effective.sizeMiB = disk.sizeMiB;
+    if (disk.sizeKiB !== undefined) effective.sizeKiB = disk.sizeKiB;
+    if (disk.pool !== undefined) effective.pool = disk.pool;
+    if (disk.volume) effective.volume = disk.volume;
+    if (disk.path) effective.path = disk.path;
+    if (disk.network) effective.network = disk.network;
+    if (image) effective.imageSource = image.source;
+    effective.data = disk.data;
+    effective.preventDestroy = disk.data && disk.preventDestroy !== false;
+    return effective;
   });
 }
 
@@ -383,18 +392,17 @@ function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor, guestType: XenGue
     // vhost-net serves tap devices (network, ethernet, macvtap); user-mode networking runs in QEMU (or passt).
     const virtio = hypervisor === 'kvm' && model === 'virtio' && type !== 'user';
     const queues = nic.queues ?? (virtio && vm.workload === 'network-heavy' && vm.vcpus > 1 ? vm.vcpus : undefined);
-    return {
-      index,
-      type,
-      ...(nic.network === undefined ? {} : { network: nic.network }),
-      ...(nic.dev === undefined ? {} : { dev: nic.dev }),
-      ...(nic.mode === undefined ? {} : { mode: nic.mode }),
-      ...(nic.target === undefined ? {} : { target: nic.target }),
-      ...(model ? { model } : {}),
-      ...(nic.mac ? { mac: nic.mac } : {}),
-      ...(queues ? { queues } : {}),
-      vhost: virtio,
-    };
+    // Assigned in order rather than spread: see `Mutable`.
+    const effective = { index, type } as Mutable<EffectiveNic>;
+    if (nic.network !== undefined) effective.network = nic.network;
+    if (nic.dev !== undefined) effective.dev = nic.dev;
+    if (nic.mode !== undefined) effective.mode = nic.mode;
+    if (nic.target !== undefined) effective.target = nic.target;
+    if (model) effective.model = model;
+    if (nic.mac) effective.mac = nic.mac;
+    if (queues) effective.queues = queues;
+    effective.vhost = virtio;
+    return effective;
   });
 }
 
@@ -405,40 +413,34 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
   const sensitive = vm.securityClass !== 'general';
   const windows = vm.os === 'windows';
   const arch = vm.arch ?? DEFAULT_ARCH;
-  const common = {
-    vm,
-    hypervisor,
-    domainType: hypervisor,
-    arch,
-    ...(vm.os ? { os: vm.os } : {}),
-    balloon: vm.balloon ?? true,
-    hostdevs: vm.hostdevs.map(pciAddress),
-    ...(vm.graphics ? { graphics: vm.graphics } : {}),
-    ...(vm.cmdline ? { cmdline: vm.cmdline } : {}),
-    ...(vm.initrd ? { initrd: vm.initrd } : {}),
-  };
+  // Assigned in order rather than spread: see `Mutable`. The keys keep the order they always had.
+  const effective = { vm, hypervisor, domainType: hypervisor, arch } as Mutable<EffectiveVm>;
+  if (vm.os) effective.os = vm.os;
+  effective.balloon = vm.balloon ?? true;
+  effective.hostdevs = vm.hostdevs.map(pciAddress);
+  if (vm.graphics) effective.graphics = vm.graphics;
+  if (vm.cmdline) effective.cmdline = vm.cmdline;
+  if (vm.initrd) effective.initrd = vm.initrd;
   if (hypervisor === 'kvm') {
     // `defaults.kvm.vm.machine` names an x86 machine; the other architectures get their own default.
     const machine = vm.machine ?? (isX86(arch) ? (defaults.machine ?? KVM_DEFAULT_MACHINE) : KVM_ARCH_DEFAULT_MACHINE[arch]);
-    return {
-      ...common,
-      osType: 'hvm',
-      machine,
-      disks: disksFor(fleet, vm, { hypervisor, arch, machine }),
-      firmware,
-      // UEFI guests of sensitive or isolated class boot with Secure Boot unless the fleet says otherwise.
-      secureBoot: vm.secureBoot || (firmware === 'uefi' && sensitive),
-      cpu: kvmCpu(fleet, vm),
-      ...(vm.kernel ? { kernel: vm.kernel } : {}),
-      nics: nicsFor(fleet, vm, hypervisor, undefined),
-      rng: vm.rng ?? true,
-      console: 'serial',
-      ...(vm.numa === 'none' ? {} : { numaMode: vm.numa }),
-      ...(vm.hugepages ? { hugepages: vm.hugepageSizeKiB === undefined ? {} : { sizeKiB: vm.hugepageSizeKiB } } : {}),
-      viridian: false,
-      hyperv: windows ? KVM_WINDOWS_HYPERV : [],
-      ...(windows ? { clock: { offset: 'localtime', timers: KVM_WINDOWS_TIMERS } } : {}),
-    };
+    effective.osType = 'hvm';
+    effective.machine = machine;
+    effective.disks = disksFor(fleet, vm, { hypervisor, arch, machine });
+    effective.firmware = firmware;
+    // UEFI guests of sensitive or isolated class boot with Secure Boot unless the fleet says otherwise.
+    effective.secureBoot = vm.secureBoot || (firmware === 'uefi' && sensitive);
+    effective.cpu = kvmCpu(fleet, vm);
+    if (vm.kernel) effective.kernel = vm.kernel;
+    effective.nics = nicsFor(fleet, vm, hypervisor, undefined);
+    effective.rng = vm.rng ?? true;
+    effective.console = 'serial';
+    if (vm.numa !== 'none') effective.numaMode = vm.numa;
+    if (vm.hugepages) effective.hugepages = vm.hugepageSizeKiB === undefined ? {} : { sizeKiB: vm.hugepageSizeKiB };
+    effective.viridian = false;
+    effective.hyperv = windows ? KVM_WINDOWS_HYPERV : [];
+    if (windows) effective.clock = { offset: 'localtime', timers: KVM_WINDOWS_TIMERS };
+    return effective;
   }
   const guestType = xenGuestType(fleet, vm);
   // Viridian and the clock are HVM settings; Windows on PV/PVH is XEN-WINDOWS-NOT-HVM's error instead.
@@ -447,24 +449,23 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
   const { osType, machine: xenMachine } = XEN_MACHINE[guestType];
   const kernel = vm.kernel ?? (guestType === 'pvh' && !vm.bootloader ? XEN_PVH_GRUB : undefined);
   const machine = vm.machine ?? xenMachine;
-  return {
-    ...common,
-    osType,
-    machine,
-    disks: disksFor(fleet, vm, { hypervisor, arch, machine, guestType }),
-    guestType,
-    firmware: guestType === 'hvm' ? firmware : 'bios',
-    secureBoot: guestType === 'hvm' && vm.secureBoot,
-    ...(declaredXenCpu ? { cpu: declaredXenCpu } : {}),
-    ...(kernel ? { kernel } : {}),
-    ...(vm.bootloader ? { bootloader: vm.bootloader } : guestType === 'pv' && !kernel ? { bootloader: 'pygrub' } : {}),
-    nics: nicsFor(fleet, vm, hypervisor, guestType),
-    rng: false,
-    console: 'xen',
-    viridian: windowsHvm,
-    hyperv: [],
-    ...(windowsHvm ? { clock: { offset: 'localtime', timers: [] } } : {}),
-  };
+  effective.osType = osType;
+  effective.machine = machine;
+  effective.disks = disksFor(fleet, vm, { hypervisor, arch, machine, guestType });
+  effective.guestType = guestType;
+  effective.firmware = guestType === 'hvm' ? firmware : 'bios';
+  effective.secureBoot = guestType === 'hvm' && vm.secureBoot;
+  if (declaredXenCpu) effective.cpu = declaredXenCpu;
+  if (kernel) effective.kernel = kernel;
+  if (vm.bootloader) effective.bootloader = vm.bootloader;
+  else if (guestType === 'pv' && !kernel) effective.bootloader = 'pygrub';
+  effective.nics = nicsFor(fleet, vm, hypervisor, guestType);
+  effective.rng = false;
+  effective.console = 'xen';
+  effective.viridian = windowsHvm;
+  effective.hyperv = [];
+  if (windowsHvm) effective.clock = { offset: 'localtime', timers: [] };
+  return effective;
 }
 
 /**

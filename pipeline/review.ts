@@ -13,7 +13,8 @@ import { place } from '../planner/plan';
 import type { DisruptionBudget } from '../policies/config';
 import type { Placement } from '../planner/types';
 import { evaluatePoliciesDetailed } from '../policies/engine';
-import { buildFleetApp } from '../stacks/fleet-app';
+import { withoutCreationStacks } from '../stacks/creation-stacks';
+import { fleetStackBuilders } from '../stacks/fleet-app';
 import type { SideFindings } from '../review/capacity';
 import {
   existsAt,
@@ -33,6 +34,7 @@ import { indexSynth, type ResourceIndex } from '../review/terraform-json';
 import { planReview } from '../review/terraform-plan';
 import type { Review } from '../review/types';
 import { fingerprintKeyFrom, readLock, readPolicy } from './fleet-inputs';
+import { StackSynthesisError, synthesizeStackByStack } from './stack-by-stack';
 
 const EMPTY_INDEX: ResourceIndex = { resources: new Map(), domainsByVm: new Map(), providerUris: new Map() };
 
@@ -106,14 +108,19 @@ export function synthesizePrepared(side: PreparedSide, outDir: string, hosts?: R
   mkdirSync(outDir, { recursive: true });
   const app = new App({ outdir: outDir, hclOutput: false, stackTraces: false });
   const options = side.fingerprintKey !== undefined ? { fingerprintKey: side.fingerprintKey } : {};
-  buildFleetApp(
+  const builders = fleetStackBuilders(
     app,
     fleet,
     { ...placement, unplaced: [] },
     side.findings.findings.filter((f) => f.severity !== 'error'),
     options,
   );
-  app.synth();
+  // As `hyperplan synth` does: one stack at a time, without cdktf's per-token creation stack traces.
+  try {
+    withoutCreationStacks(() => synthesizeStackByStack(app, builders, { written: () => undefined }));
+  } catch (error) {
+    throw error instanceof StackSynthesisError ? error.cause : error;
+  }
   return {
     index: indexSynth(readSynthOutput(outDir)),
     fleet: side.fleet,

@@ -17,9 +17,10 @@ import type { Finding } from '../policies/finding';
 import type { SecretVariableInfo } from '../constructs/secret-variables';
 import { adoptExisting, type AdoptedObject } from '../stacks/adoption';
 import { withoutCreationStacks } from '../stacks/creation-stacks';
-import { buildFleetApp, type FleetAppOptions } from '../stacks/fleet-app';
-import type { StackKind } from '../stacks/fleet-stack';
+import { fleetStackBuilders, type FleetAppOptions } from '../stacks/fleet-app';
+import type { FleetStack, StackKind } from '../stacks/fleet-stack';
 import { fingerprintKeyFrom, loadFleetOrThrow, readLock, readPolicy } from './fleet-inputs';
+import { StackSynthesisError, synthesizeStackByStack } from './stack-by-stack';
 
 /** Where `hyperplan synth` writes each host's preparation script, inside the output directory. */
 export const HOST_PREP_DIR = 'host-prep';
@@ -139,6 +140,32 @@ function assertNoMachinePaths(dir: string, machinePaths: readonly string[]): voi
 }
 
 /**
+ * What the summary keeps of a written stack (the stack itself is released): its host preparation scripts
+ * and live migrations are written beside its Terraform, their paths added to `hostPreparation`.
+ */
+function summarizeStack(dir: string, stack: FleetStack, moves: readonly VmMove[], hostPreparation: string[]): SynthesizedStack {
+  for (const host of stack.hosts) {
+    const file = `${HOST_PREP_DIR}/${host.hostName}.sh`;
+    writeFileAtomic(join(dir, file), host.hostPreparation);
+    hostPreparation.push(file);
+  }
+  const script = migrationScript(stack.node.id, moves, new Set(stack.hosts.map((h) => h.hostName)));
+  const scriptFile = `stacks/${stack.node.id}/${MIGRATION_SCRIPT}`;
+  if (script !== undefined) writeFileAtomic(join(dir, scriptFile), script);
+  return {
+    name: stack.node.id,
+    kind: stack.kind,
+    hosts: stack.hosts.map((h) => h.hostName),
+    vms: stack.vms.length,
+    resources: stack.resourceCount(),
+    file: `stacks/${stack.node.id}/cdk.tf.json`,
+    variables: stack.secrets.variables,
+    backendInitSecrets: stack.backendInitSecrets,
+    ...(script !== undefined ? { migrationScript: scriptFile } : {}),
+  };
+}
+
+/**
  * Loads, plans, checks and synthesizes a fleet into `outDir`, which is replaced only when everything
  * succeeded: a bad fleet (InputError) or a failed policy gate (PolicyGateError) leaves it as it was.
  */
@@ -171,7 +198,7 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
 
   let stacks: SynthesizedStack[] = [];
   const hostPreparation: string[] = [];
-  let adopted: AdoptedObject[] = [];
+  const adopted: AdoptedObject[] = [];
   await replaceDirectoryAtomic(options.outDir, (dir) => {
     const app = new App({ outdir: dir, hclOutput: false, stackTraces: false });
     stage('building stacks');
@@ -179,42 +206,27 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
       ...(fingerprintKey === undefined ? {} : { fingerprintKey }),
       ...(moves.length > 0 ? { moves } : {}),
     };
-    const built = withoutCreationStacks(() => buildFleetApp(app, fleet, placement, findings, appOptions));
-    if (options.adopt) adopted = adoptExisting(app, lock?.uuids ?? {});
+    const builders = fleetStackBuilders(app, fleet, placement, findings, appOptions);
+    // One stack at a time (pipeline/stack-by-stack.ts): the peak memory is the largest stack's, not the fleet's.
+    stage('synthesizing');
     try {
-      stage('synthesizing');
-      withoutCreationStacks(() => app.synth());
+      stacks = withoutCreationStacks(() =>
+        synthesizeStackByStack(app, builders, {
+          ...(options.adopt ? { built: (stack: FleetStack) => adopted.push(...adoptExisting(stack, lock?.uuids ?? {})) } : {}),
+          written: (stack) => summarizeStack(dir, stack, moves, hostPreparation),
+        }),
+      );
     } catch (error) {
+      if (!(error instanceof StackSynthesisError)) throw error;
       // The stacks' validations failed: report the gate's data, not only cdktf's message.
       const errors = findings.filter((f) => f.severity === 'error');
       if (errors.length > 0 || placement.unplaced.length > 0) {
-        throw new PolicyGateError(errors, placement.unplaced, error instanceof Error ? error.message : String(error));
+        throw new PolicyGateError(errors, placement.unplaced, error.message);
       }
-      throw error;
+      throw error.cause;
     }
     stage('writing');
     assertNoMachinePaths(dir, [resolve(dir), dir]);
-    for (const host of built.flatMap((s) => s.hosts)) {
-      const file = `${HOST_PREP_DIR}/${host.hostName}.sh`;
-      writeFileAtomic(join(dir, file), host.hostPreparation);
-      hostPreparation.push(file);
-    }
-    stacks = built.map((stack) => {
-      const script = migrationScript(stack.node.id, moves, new Set(stack.hosts.map((h) => h.hostName)));
-      const scriptFile = `stacks/${stack.node.id}/${MIGRATION_SCRIPT}`;
-      if (script !== undefined) writeFileAtomic(join(dir, scriptFile), script);
-      return {
-        name: stack.node.id,
-        kind: stack.kind,
-        hosts: stack.hosts.map((h) => h.hostName),
-        vms: stack.vms.length,
-        resources: stack.resourceCount(),
-        file: `stacks/${stack.node.id}/cdk.tf.json`,
-        variables: stack.secrets.variables,
-        backendInitSecrets: stack.backendInitSecrets,
-        ...(script !== undefined ? { migrationScript: scriptFile } : {}),
-      };
-    });
   });
   return { outDir: options.outDir, stacks, hostPreparation, findings, adopted, moves };
 }

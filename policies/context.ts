@@ -18,12 +18,10 @@ export function buildContext(fleet: Fleet, placement: Placement, thresholds: Thr
     // unplaced `auto` VM has no device decisions yet.
     const hypervisor: Hypervisor | undefined = host?.hypervisor ?? (vm.hypervisor === 'auto' ? undefined : vm.hypervisor);
     if (!hypervisor) continue;
-    const entry: JudgedVm = {
-      vm,
-      target: `vms[${vm.name}]`,
-      ...(host ? { host } : {}),
-      effective: effectiveVm(fleet, vm, hypervisor),
-    };
+    const target = `vms[${vm.name}]`;
+    const effective = effectiveVm(fleet, vm, hypervisor);
+    // Two literals rather than a conditional spread: one object per VM, no runtime spread (20,000 VMs).
+    const entry: JudgedVm = host ? { vm, target, host, effective } : { vm, target, effective };
     judged.push(entry);
     judgedBy[hypervisor].push(entry);
     if (host) {

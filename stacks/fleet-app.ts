@@ -70,21 +70,39 @@ function newStack(
   return new HybridStack(scope, spec.name, { ...common, hosts });
 }
 
+/** One stack of the fleet, added to the scope when `build` is called. */
+export interface FleetStackBuilder {
+  /** The stack's name (its construct id). */
+  readonly name: string;
+  readonly build: () => FleetStack;
+}
+
 /**
- * Adds one stack per entry of `stackSpecs(fleet)` to `scope` (the app, or a construct in it):
- * Kvm/Xen/HybridStack by the kinds of hosts it holds, each with the findings that concern it. Throws
+ * One builder per entry of `stackSpecs(fleet)`, in that order, each adding its Kvm/Xen/HybridStack (by the
+ * kinds of hosts it holds) with the findings that concern it. Building the stacks one at a time lets a
+ * caller synthesize each and let it go before building the next (pipeline/stack-by-stack.ts). Throws
  * when a host is in no stack or in two.
  */
-export function buildFleetApp(scope: Construct, fleet: Fleet, placement: Placement, findings: readonly Finding[], options: FleetAppOptions = {}): FleetStack[] {
+export function fleetStackBuilders(scope: Construct, fleet: Fleet, placement: Placement, findings: readonly Finding[], options: FleetAppOptions = {}): FleetStackBuilder[] {
   const index = placedFleetIndex(fleet, placement);
   const specs = stackSpecs(fleet);
   const problems = stackMembershipProblems(fleet);
   if (problems.length > 0) throw new InputError(problems);
 
   const byStack = findingsByStack(fleet, placement, findings);
-  return specs.map((spec) =>
-    newStack(scope, spec, spec.hosts.map((name) => index.hosts.get(name)!), fleet, placement, byStack.get(spec.name)!, options),
-  );
+  return specs.map((spec) => ({
+    name: spec.name,
+    build: () => newStack(scope, spec, spec.hosts.map((name) => index.hosts.get(name)!), fleet, placement, byStack.get(spec.name)!, options),
+  }));
+}
+
+/**
+ * Adds one stack per entry of `stackSpecs(fleet)` to `scope` (the app, or a construct in it):
+ * Kvm/Xen/HybridStack by the kinds of hosts it holds, each with the findings that concern it. Throws
+ * when a host is in no stack or in two.
+ */
+export function buildFleetApp(scope: Construct, fleet: Fleet, placement: Placement, findings: readonly Finding[], options: FleetAppOptions = {}): FleetStack[] {
+  return fleetStackBuilders(scope, fleet, placement, findings, options).map((builder) => builder.build());
 }
 
 /** Hosts in no stack or in two, and stacks naming hosts that do not exist. */

@@ -4,8 +4,10 @@
  * `KvmStack` takes KVM hosts only and `XenStack` Xen hosts only — a compile-time error for typed code and a
  * runtime error for fleets from YAML; `HybridStack` takes both.
  */
+import { join } from 'node:path';
 import {
-  deepMerge, DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, Tokenization,
+  deepMerge, DefaultTokenResolver, type IStackSynthesizer, type ISynthesisSession, StringConcat, TerraformDataSource, TerraformElement, TerraformOutput,
+  TerraformResource, TerraformStack,
 } from '../constructs/cdk-engine';
 import type { Construct } from 'constructs';
 import type { LibvirtHost } from '../constructs/host-provider';
@@ -23,6 +25,8 @@ import type { Placement } from '../planner/types';
 import type { Finding } from '../policies/finding';
 import { addBackend } from './backend';
 import { placedFleetIndex } from './fleet-index';
+import { resolvePlain } from './plain-resolve';
+import { PreRendered, stableJson, writeStableJsonFile } from '../io/stable-json';
 
 export type { KvmHostSpec, XenHostSpec };
 export type StackKind = Hypervisor | 'hybrid';
@@ -97,14 +101,75 @@ interface FleetStackContent {
  */
 export type FleetStackPropsSource<H extends Host = Host> = FleetStackProps<H> | (() => FleetStackProps<H>);
 
+/** Where a resource or data source body sits in the document: `resource`/`data`, type, name. */
+const BODY_LEVEL = 3;
+
+/**
+ * Moves the resource and data source bodies of a resolved element fragment into `tf` as their JSON text
+ * (`PreRendered`), so the objects can be collected while the rest of the stack is resolved. Each body has
+ * one address (FleetStack validates that no two share one), so nothing would have merged with it.
+ */
+function placeRenderedBodies(tf: Record<string, unknown>, fragment: Record<string, unknown>): void {
+  for (const kind of ['resource', 'data'] as const) {
+    const blocks = fragment[kind] as Record<string, Record<string, unknown>> | undefined;
+    if (blocks === undefined) continue;
+    const byType = (tf[kind] ??= {}) as Record<string, Record<string, unknown>>;
+    for (const [type, bodies] of Object.entries(blocks)) {
+      const byName = (byType[type] ??= {});
+      for (const [name, body] of Object.entries(bodies)) {
+        if (name in byName) throw new Error(`${kind} ${type}.${name} is defined twice`);
+        byName[name] = new PreRendered(stableJson(body, BODY_LEVEL) ?? 'null', BODY_LEVEL);
+      }
+    }
+    delete fragment[kind];
+  }
+}
+
+/**
+ * cdktf's synthesizer (`StackSynthesizer`, cdktf 0.21 lib/synthesize/synthesizer.js) runs the aspects and
+ * validations, records the stack in the manifest and its annotations, then writes
+ * `json-stable-stringify(stack.toTerraform())`: the whole resolved document as objects, then its text.
+ * This one lets cdktf do all of that with a stand-in document and then writes the stack's own document in
+ * its place: the same bytes (io/stable-json.ts), with each resource's objects dropped once its text is
+ * made and the file written in pieces. HCL output (SYNTH_HCL_OUTPUT) is cdktf's alone.
+ */
+class FleetStackSynthesizer implements IStackSynthesizer {
+  constructor(
+    private readonly stack: FleetStack,
+    private readonly engine: IStackSynthesizer,
+    private readonly standIn: (during: () => void) => void,
+    private readonly write: (path: string) => void,
+  ) {}
+
+  synthesize(session: ISynthesisSession): void {
+    if ((this.engine as unknown as { readonly hclOutput: boolean }).hclOutput) {
+      this.engine.synthesize(session);
+      return;
+    }
+    this.standIn(() => this.engine.synthesize(session));
+    this.write(join(session.outdir, session.manifest.forStack(this.stack).synthesizedStackPath));
+  }
+}
+
 export abstract class FleetStack extends TerraformStack {
   abstract readonly kind: StackKind;
   readonly #allowed: Hypervisor | undefined;
   #deferred: (() => FleetStackProps) | undefined;
   #content: FleetStackContent | undefined;
+  /** Set while cdktf's synthesizer runs: `toTerraform` gives it a stand-in (FleetStackSynthesizer). */
+  #standIn = false;
 
   protected constructor(scope: Construct, id: string, props: FleetStackPropsSource, allowed: Hypervisor | undefined) {
     super(scope, id);
+    const standIn = (during: () => void): void => {
+      this.#standIn = true;
+      try {
+        during();
+      } finally {
+        this.#standIn = false;
+      }
+    };
+    this.synthesizer = new FleetStackSynthesizer(this, this.synthesizer, standIn, (path) => writeStableJsonFile(path, this.document(true)));
     this.#allowed = allowed;
     if (typeof props === 'function') this.#deferred = props;
     else this.#content = this.build(props);
@@ -212,10 +277,20 @@ export abstract class FleetStack extends TerraformStack {
    * tokens, so a stack with any keeps cdktf's method. The synthesized bytes are the same (test/stacks/fleet-stack.test.ts compares with cdktf's method).
    */
   override toTerraform(): Record<string, unknown> {
+    return this.#standIn ? {} : this.document(false);
+  }
+
+  /** The stack's `cdk.tf.json` text: what cdktf writes for `toTerraform()`, byte for byte. */
+  renderTerraform(): string {
+    return stableJson(this.document(true)) ?? '';
+  }
+
+  /** `toTerraform`'s document; with `preRender`, resource and data source bodies are their text. */
+  private document(preRender: boolean): Record<string, unknown> {
     const rawOverrides = (this as unknown as { readonly rawOverrides: Record<string, unknown> }).rawOverrides;
     if (Object.keys(rawOverrides).length > 0) return super.toTerraform() as Record<string, unknown>;
-    const resolve = (value: unknown): Record<string, unknown> =>
-      Tokenization.resolve(value, { scope: this, preparing: false, resolver: TOKEN_RESOLVER }) as Record<string, unknown>;
+    // cdktf's Tokenization.resolve, with the token-free values walked without it (stacks/plain-resolve.ts).
+    const resolve = (value: unknown): Record<string, unknown> => resolvePlain(value, { scope: this, resolver: TOKEN_RESOLVER }) as Record<string, unknown>;
     // cdktf's own source of the version (TerraformStack's constructor reads the same context key).
     const metadata: Record<string, unknown> = { version: this.node.tryGetContext('cdktfVersion') as unknown, stackName: this.node.id, backend: 'local', cloud: undefined };
     const elements = terraformElements(this);
@@ -226,7 +301,11 @@ export abstract class FleetStack extends TerraformStack {
       deepMerge(outputs, element.node.path.split('/').reduceRight<Record<string, unknown>>((inner, part) => ({ [part]: Object.keys(inner).length === 0 ? element.friendlyUniqueId : inner }), {}));
     }
     const tf: Record<string, unknown> = { '//': resolve({ metadata, outputs }) };
-    for (const element of elements) deepMerge(tf, resolve(element.toTerraform()));
+    for (const element of elements) {
+      const fragment = resolve(element.toTerraform());
+      if (preRender) placeRenderedBodies(tf, fragment);
+      deepMerge(tf, fragment);
+    }
     return tf;
   }
 

@@ -1,0 +1,98 @@
+/**
+ * cdktf's token resolution (`Tokenization.resolve`, cdktf 0.21 lib/tokens/private/resolve.js) visits every
+ * value of a stack's document: for each one it builds a resolution context (two closures and a prefix
+ * array), runs the string-token and number-token regular expressions on each string and decodes each
+ * number's bits. At 20,000 VMs that was a third of synthesis time, although almost every value is a plain
+ * string or number with no token in it.
+ *
+ * `resolvePlain` walks plain values itself and hands every value that may hold a token to cdktf's resolve,
+ * unchanged, so the result is the same: a token-free value resolves to itself there (a string without a
+ * token marker or token-shaped number, a number that is no encoded token, `null`, a boolean), an array or
+ * object of them to a copy without its `undefined` members. Everything else goes to cdktf: strings that
+ * contain `TfToken[` (string, list and map tokens) or match cdktf's number-token pattern, numbers in the
+ * range of encoded token doubles or equal to its number-map marker, the two string-map marker values,
+ * arrays holding a list token element, objects with a map-token key, resolvables (objects with a
+ * `resolve` method), constructs (which cdktf rejects) and functions (likewise).
+ *
+ * Delegating a nested value with no `previousContext` is what cdktf itself does there: between plain
+ * objects and arrays its contexts carry no `suppressBraces`, `ignoreEscapes`, `warnEscapes` or
+ * `iteratorContext` (only a token's own resolution sets them); the `prefix` it threads through only
+ * names the path in error messages.
+ */
+import { type ITokenResolver, Token, Tokenization } from '../constructs/cdk-engine';
+import type { IConstruct } from 'constructs';
+
+/**
+ * cdktf's number-token pattern (NUMBER_TOKEN_REGEX in lib/tokens/private/encoding.js:
+ * `[-|\d|.\+]+(e[-|\d|.|e|E|\+]+)`) reduced to "some match exists": one character of the first class, `e`,
+ * one of the second.
+ */
+const NUMBER_TOKEN_SHAPE = /[-|\d.+]e[-|\d.eE+]/;
+
+/**
+ * Encoded token doubles have the top 16 bits 0xfdff (scalar) or 0xfbff (list): negative, with a binary
+ * exponent of 960 or more, so below -2^960 (about -9.7e288). Anything above -1e280 is an ordinary number.
+ */
+const SMALLEST_ORDINARY_NUMBER = -1e280;
+
+function isPlainString(value: string): boolean {
+  return !value.includes('TfToken[') && !NUMBER_TOKEN_SHAPE.test(value) && value !== Token.STRING_MAP_TOKEN_VALUE && value !== Token.ANY_MAP_TOKEN_VALUE;
+}
+
+function isPlainNumber(value: number): boolean {
+  return value > SMALLEST_ORDINARY_NUMBER && value !== Token.NUMBER_MAP_TOKEN_VALUE;
+}
+
+/** An element cdktf's array branch would treat as a list token (a string with a marker, or a token double). */
+function mayBeListElement(value: unknown): boolean {
+  return (typeof value === 'string' && value.includes('TfToken[')) || (typeof value === 'number' && !isPlainNumber(value));
+}
+
+export interface PlainResolveOptions {
+  readonly scope: IConstruct;
+  readonly resolver: ITokenResolver;
+}
+
+/** `Tokenization.resolve(value, { scope, resolver, preparing: false })`, with plain values walked here. */
+export function resolvePlain(value: unknown, options: PlainResolveOptions): unknown {
+  const delegate = (item: unknown): unknown => Tokenization.resolve(item, { scope: options.scope, resolver: options.resolver, preparing: false });
+  const walk = (item: unknown): unknown => {
+    switch (typeof item) {
+      case 'undefined':
+      case 'boolean':
+      case 'bigint':
+      case 'symbol':
+        return item;
+      case 'string':
+        return isPlainString(item) ? item : delegate(item);
+      case 'number':
+        return isPlainNumber(item) ? item : delegate(item);
+      case 'function':
+        return delegate(item);
+      default:
+        break;
+    }
+    if (item === null || item instanceof Date) return item;
+    if (Array.isArray(item)) {
+      if (item.some(mayBeListElement)) return delegate(item);
+      const result: unknown[] = [];
+      for (const element of item) {
+        const resolved = walk(element);
+        if (resolved !== undefined) result.push(resolved);
+      }
+      return result;
+    }
+    const object = item as Record<string, unknown>;
+    // Resolvables (Tokenization.isResolvable), constructs (cdktf's isConstruct) and map-token keys.
+    if (typeof object.resolve === 'function' || (object._children !== undefined && object._metadata !== undefined)) return delegate(item);
+    const keys = Object.keys(object);
+    if (keys.some((key) => !isPlainString(key))) return delegate(item);
+    const result: Record<string, unknown> = {};
+    for (const key of keys) {
+      const resolved = walk(object[key]);
+      if (resolved !== undefined) result[key] = resolved;
+    }
+    return result;
+  };
+  return walk(value);
+}

@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PreRendered, stableJson, writeStableJsonFile } from '../../io/stable-json';
+
+// The library cdktf 0.21 writes cdk.tf.json and manifest.json with (lib/synthesize/synthesizer.js,
+// lib/manifest.js: `stringify(value, { space: 2 })`), loaded from cdktf's own dependencies.
+const cdktfRequire = createRequire(createRequire(import.meta.url).resolve('cdktf'));
+const stableStringify = cdktfRequire('json-stable-stringify') as (value: unknown, options: { space: number }) => string | undefined;
+
+const scratch = mkdtempSync(join(tmpdir(), 'hyperplan-stable-json-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const CASES: Record<string, unknown> = {
+  'an empty object': {},
+  'an empty array': [],
+  'nested empty containers': { a: [], b: {}, c: [[[]]], d: { e: { f: [{}] } } },
+  'keys sorted by code unit (digits, capitals, lower case; integer-like keys too)': { b: 1, a: 2, B: 3, '10': 4, '9': 5, é: 6, a1: 7 },
+  'undefined and function members left out, null kept': { gone: undefined, fn: () => 1, kept: null },
+  'undefined and function elements as null': [undefined, () => 1, 1, 'x'],
+  'strings that need escaping': { quote: 'a"b', backslash: 'a\\b', newline: 'a\nb', unicode: 'ü\u2028', template: '${var.x}' },
+  'numbers': [0, -1.5, 1e21, 3.14159, Number.NaN],
+  'toJSON honoured (dates too)': { date: new Date(0), custom: { toJSON: () => ({ z: 1 }) } },
+  'scalars at the top': 'text',
+};
+
+describe('stableJson', () => {
+  it.each(Object.entries(CASES))('writes json-stable-stringify’s bytes for %s', (_name, value) => {
+    expect(stableJson(value)).toBe(stableStringify(value, { space: 2 }));
+  });
+
+  it('writes the same bytes for a synthesized stack as json-stable-stringify', () => {
+    const text = readFileSync('test/stacks/fixtures/small/fleet.yaml', 'utf8');
+    const document = { '//': { metadata: { version: '0.21.0' } }, resource: { libvirt_domain: { b: { name: 'b' }, a: { name: 'a', devices: { disks: [{ x: 1 }, {}] } } } }, source: text };
+    expect(stableJson(document)).toBe(stableStringify(document, { space: 2 }));
+  });
+
+  it('places a pre-rendered part as it is, at the level it was rendered for', () => {
+    const body = { name: 'web-1', devices: { disks: [{ bus: 'virtio' }] } };
+    const whole = { resource: { libvirt_domain: { web_1: body } } };
+    const rendered = { resource: { libvirt_domain: { web_1: new PreRendered(stableJson(body, 3)!, 3) } } };
+    expect(stableJson(rendered)).toBe(stableStringify(whole, { space: 2 }));
+    expect(() => stableJson({ misplaced: new PreRendered('{}', 3) })).toThrow(/rendered for level 3 placed at level 1/);
+  });
+});
+
+describe('writeStableJsonFile', () => {
+  it.each(Object.entries(CASES))('writes the file json-stable-stringify would give for %s', (_name, value) => {
+    const file = join(scratch, 'value.json');
+    writeStableJsonFile(file, value);
+    expect(readFileSync(file, 'utf8')).toBe(stableStringify(value, { space: 2 }));
+  });
+
+  it('writes documents larger than its one-megabyte pieces, multi-byte characters included', () => {
+    const value = { resource: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`vm_${i}`, { user_data: 'ü'.repeat(500), index: i }])) };
+    const file = join(scratch, 'large.json');
+    writeStableJsonFile(file, value);
+    const text = readFileSync(file, 'utf8');
+    expect(text.length).toBeGreaterThan(2 ** 20);
+    expect(text).toBe(stableStringify(value, { space: 2 }));
+  });
+});

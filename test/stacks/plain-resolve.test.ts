@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformStack, Testing, Token, Tokenization } from '../../constructs/cdk-engine';
+import { resolvePlain } from '../../stacks/plain-resolve';
+
+const stack = new TerraformStack(Testing.app(), 'plain-resolve');
+const resolver = new DefaultTokenResolver(new StringConcat());
+const cdktf = (value: unknown): unknown => Tokenization.resolve(value, { scope: stack, resolver, preparing: false });
+const ours = (value: unknown): unknown => resolvePlain(value, { scope: stack, resolver });
+
+// Every case is compared with cdktf's own Tokenization.resolve (cdktf 0.21 lib/tokens/private/resolve.js).
+const CASES: Record<string, () => unknown> = {
+  'plain values (undefined members and elements dropped, null and empty containers kept)': () => ({
+    a: 'text', b: 1.5, c: true, d: null, e: undefined, f: [1, undefined, 'x', null], g: {}, h: [], date: new Date(0),
+  }),
+  'strings a number-token pattern matches, and escape-like text': () => ({ sci: '1e5 and 2.5e-3', dollar: '$${literal}', braces: '${var.x}' }),
+  'a string token, alone and inside text': () => ({
+    alone: Token.asString(Lazy.stringValue({ produce: () => 'produced' })),
+    inside: `prefix-${Token.asString(Lazy.stringValue({ produce: () => 'mid' }))}-suffix`,
+  }),
+  'a number token': () => ({ count: Token.asNumber(Lazy.numberValue({ produce: () => 42 })) }),
+  'a list token': () => ({ list: Token.asList(Lazy.listValue({ produce: () => ['a', 'b'] })) }),
+  'a map token': () => ({ map: Token.asStringMap(Lazy.anyValue({ produce: () => ({ k: 'v' }) })) }),
+  'a resolvable object': () => ({ lazy: Lazy.anyValue({ produce: () => ({ nested: [1, undefined, 'two'] }) }) }),
+  'a Terraform function': () => ({ joined: Fn.join(',', ['a', 'b']) }),
+  'tokens deep in arrays and objects': () => [{ x: [Token.asString(Lazy.stringValue({ produce: () => 'deep' }))] }, 'plain'],
+};
+
+describe('resolvePlain', () => {
+  it.each(Object.entries(CASES))('resolves %s as cdktf does', (_name, make) => {
+    const value = make();
+    const expected = cdktf(value);
+    expect(ours(value)).toEqual(expected);
+    expect(JSON.stringify(ours(value))).toBe(JSON.stringify(expected));
+  });
+
+  it('returns a copy of a token-free object, never the object itself', () => {
+    const value = { a: { b: [1] } };
+    const resolved = ours(value) as typeof value;
+    expect(resolved).toEqual(value);
+    expect(resolved).not.toBe(value);
+    expect(resolved.a).not.toBe(value.a);
+  });
+
+  it('leaves errors to cdktf: a construct cannot be resolved', () => {
+    expect(() => ours({ scope: stack })).toThrow();
+    expect(() => cdktf({ scope: stack })).toThrow();
+  });
+});
