@@ -215,6 +215,9 @@ export function normalizeVm({ index, item: raw }: Indexed<RawVm>, inputs: Extern
   const memorySize = kibSize(memory);
   return {
     ...rest,
+    // guestType is Xen only (DESIGN.md: "guestType: pvh # pv | pvh | hvm (Xen only)"): with hypervisor auto it
+    // asks for Xen, so the planner never puts the VM on KVM and drops the guest type it was given.
+    hypervisor: rest.hypervisor === 'auto' && rest.guestType !== undefined ? 'xen' : rest.hypervisor,
     memoryMiB: memorySize.mib,
     ...(memorySize.kib === undefined ? {} : { memoryKiB: memorySize.kib }),
     ...(currentMemory === undefined ? {} : { currentMemoryKiB: sizeToKiB(currentMemory) }),

@@ -65,4 +65,24 @@ hosts:
     const result = loadFleetFromString(text, 'fleet.yaml');
     expect(result.ok ? result.fleet.hosts[0]!.reserved : result.problems).toEqual(reserved);
   });
+
+  // "hypervisor: xen # kvm | xen | auto (default: auto, the planner chooses)" and "guestType: pvh # pv | pvh | hvm
+  // (Xen only)": a guest type asks for Xen, so the planner never puts the VM on KVM and drops it.
+  it('a VM with a guestType and hypervisor auto (or none) runs on Xen', () => {
+    const text = `apiVersion: hyperplan/v1
+hosts:
+  - { name: kvm-a1, hypervisor: kvm, uri: qemu:///system, cpus: 64, memory: 512GiB }
+  - { name: xen-s1, hypervisor: xen, uri: xen:///system, cpus: 8, memory: 32GiB }
+networks: [{ name: prod, mode: bridge, bridge: br0 }]
+pools: [{ name: images, type: dir, path: /var/lib/libvirt/images }]
+vms:
+  - { name: a, vcpus: 2, memory: 2GiB, guestType: hvm, disks: [{ size: 10GiB, pool: images }], networks: [prod] }
+  - { name: b, vcpus: 2, memory: 2GiB, hypervisor: auto, guestType: pvh, disks: [{ size: 10GiB, pool: images }], networks: [prod] }
+  - { name: c, vcpus: 2, memory: 2GiB, disks: [{ size: 10GiB, pool: images }], networks: [prod] }
+`;
+    const result = loadFleetFromString(text, 'fleet.yaml');
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.fleet.vms.map((v) => v.hypervisor)).toEqual(['xen', 'xen', 'auto']);
+    expect(plan(result.fleet).placements).toEqual({ a: 'xen-s1', b: 'xen-s1', c: 'kvm-a1' });
+  });
 });

@@ -79,6 +79,8 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ["vm pool other hypervisor", withLine(29, '    migrationPool: mp\n    hypervisor: xen'), ["f.yaml:29:20: vms[0].migrationPool: migration pool 'mp' is kvm but the VM is xen"]],
   ["vm host outside pool", withLine(29, '    migrationPool: mp\n    host: xen-1'), ["f.yaml:30:11: vms[0].host: host 'xen-1' is not in the VM's migration pool 'mp'"]],
   ["vm guestType on kvm", withLine(29, '    hypervisor: kvm\n    guestType: pvh'), ["f.yaml:30:16: vms[0].guestType: 'guestType' is for Xen guests; remove it or set hypervisor: xen"]],
+  // DESIGN.md: "guestType: pvh # pv | pvh | hvm (Xen only)": with hypervisor auto it asks for Xen.
+  ["vm guestType in a kvm pool", withLine(29, '    migrationPool: mp\n    guestType: pvh'), ["f.yaml:29:20: vms[0].migrationPool: migration pool 'mp' is kvm but the VM is xen (guestType pvh is Xen only)"]],
   ["vm guestType bad", withLine(29, '    guestType: pvx'), ["f.yaml:29:16: vms[0].guestType: expected one of pv, pvh, hvm, got 'pvx'"]],
   ["vm os bad", withLine(29, '    os: win11'), ["f.yaml:29:9: vms[0].os: expected one of linux, windows, other, got 'win11'"]],
   ["vm secureBoot without uefi", withLine(29, '    secureBoot: true\n    firmware: bios'), ["f.yaml:29:17: vms[0].secureBoot: secureBoot needs firmware: uefi"]],

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicies } from '../../policies/engine';
+import { plan } from '../../planner/index';
 import { loadCustomRules } from '../../pipeline/load-custom-rules';
 import { loadPolicy, loadPolicyFor } from '../../pipeline/load-policy';
 import { parsePolicyFile } from '../../policies/policy-file';
@@ -29,7 +30,8 @@ describe('parsePolicyFile', () => {
     const text = 'suppressions:\n  - { rule: KVM-RNG-MISSING, reason: guests boot from a read-only image, expiry: 2020-01-01 }\n';
     const result = parsePolicyFile(text, 'p.yaml');
     if (!result.ok) throw new Error(result.problems.join('\n'));
-    const findings = evaluatePolicies(fleet({ hosts: [kvmHost('kvm-1')], vms: [] }), { placements: {}, unplaced: [] }, { ...result.policy.config, today: '2026-11-30' });
+    const empty = fleet({ hosts: [kvmHost('kvm-1')], vms: [] });
+    const findings = evaluatePolicies(empty, plan(empty), { ...result.policy.config, today: '2026-11-30' });
     expect(findings.map((f) => `${f.ruleId} ${f.target}`)).toContain('HP-SUPPRESSION-EXPIRED suppressions[0]');
   });
 
