@@ -31,3 +31,22 @@ export function fleetArgument(command: string, given: string | undefined, io: Pi
   if (file === undefined) throw new UsageError(`${command}: no fleet file given, no ${DEFAULT_FLEET} here and HYPERPLAN_FLEET is not set`);
   return file;
 }
+
+/**
+ * The one fleet file a command takes as `[fleet]` (DESIGN.md: `hyperplan <command> [fleet] [options]`):
+ * the positional argument, else the default of `fleetArgument`.
+ */
+export function onlyFleetArgument(command: string, positionals: readonly string[], io: Pick<Io, 'cwd' | 'env'>): string {
+  if (positionals.length > 1) throw new UsageError(`${command}: expected exactly one fleet file, got ${positionals.length} arguments`);
+  return fleetArgument(command, positionals[0], io);
+}
+
+/**
+ * `[fleet] <name>` (`explain [fleet] <vm>`, `drain [fleet] <host>`): with one argument it is the name and
+ * the fleet file is the default of `fleetArgument`.
+ */
+export function fleetAndName(command: string, what: string, positionals: readonly string[], io: Pick<Io, 'cwd' | 'env'>): { file: string; name: string } {
+  if (positionals.length === 0 || positionals.length > 2) throw new UsageError(`${command}: expected a fleet file and a ${what} name`);
+  const [first, second] = positionals as [string, string | undefined];
+  return second === undefined ? { file: fleetArgument(command, undefined, io), name: first } : { file: first, name: second };
+}

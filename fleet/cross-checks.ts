@@ -56,9 +56,11 @@ function list(item: Loose, key: string): readonly unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** The hypervisor an item asks for; a VM's guestType (Xen only) asks for Xen when its hypervisor is auto or absent. */
 function hypervisorOf(item: Loose): Hypervisor | undefined {
   const value = item.hypervisor;
-  return value === 'kvm' || value === 'xen' ? value : undefined;
+  if (value === 'kvm' || value === 'xen') return value;
+  return (value === undefined || value === 'auto') && item.guestType !== undefined ? 'xen' : undefined;
 }
 
 /** Collects names and reports duplicates (at every declaration after the first). */
@@ -322,6 +324,7 @@ function vmProblems({ index, item: vm }: LooseItem, facts: FleetFacts): PathProb
     problems.push({ path: at('cloudInit'), message: `the cloud-init seed is a volume in the OS disk's pool, and ${osPoolType} pool '${String(osPool)}' cannot create one; put the first disk in a pool where volumes can be created` });
   }
   const hypervisor = hypervisorOf(vm);
+  const vmKind = vm.hypervisor === hypervisor ? String(hypervisor) : `${String(hypervisor)} (guestType ${String(vm.guestType)} is Xen only)`;
   if (hypervisor === 'kvm' && vm.guestType !== undefined) {
     problems.push({ path: at('guestType'), message: "'guestType' is for Xen guests; remove it or set hypervisor: xen" });
   }
@@ -333,11 +336,11 @@ function vmProblems({ index, item: vm }: LooseItem, facts: FleetFacts): PathProb
   problems.push(...reference('hosts', host, at('host'), names), ...reference('migrationPools', pool, at('migrationPool'), names));
   const hostKind = host === undefined ? undefined : facts.hostKinds.get(host);
   if (hostKind !== undefined && hypervisor !== undefined && hostKind !== hypervisor) {
-    problems.push({ path: at('host'), message: `host '${String(host)}' is ${hostKind} but the VM is ${hypervisor}` });
+    problems.push({ path: at('host'), message: `host '${String(host)}' is ${hostKind} but the VM is ${vmKind}` });
   }
   const poolKind = pool === undefined ? undefined : facts.poolKinds.get(pool);
   if (poolKind !== undefined && hypervisor !== undefined && poolKind !== hypervisor) {
-    problems.push({ path: at('migrationPool'), message: `migration pool '${String(pool)}' is ${poolKind} but the VM is ${hypervisor}` });
+    problems.push({ path: at('migrationPool'), message: `migration pool '${String(pool)}' is ${poolKind} but the VM is ${vmKind}` });
   }
   const members = pool === undefined ? undefined : facts.poolMembers.get(pool);
   if (members !== undefined && host !== undefined && names.hosts.has(host) && !members.has(host)) {

@@ -53,14 +53,27 @@ function overcommit(partial: { cpu?: number; memory?: number } | undefined, fall
   return { cpu: partial?.cpu ?? fallback.cpu, memory: partial?.memory ?? fallback.memory };
 }
 
-function reservation(raw: { memory: string; cpus: number } | undefined): HostReservation | undefined {
-  return raw === undefined ? undefined : { memoryMiB: sizeToMiB(raw.memory), cpus: raw.cpus };
+/**
+ * Host reservation of a KVM host that declares none (neither on the host nor in `defaults.kvm`), and of
+ * each part a reservation leaves out: Nova's defaults, `reserved_host_memory_mb=512`,
+ * `reserved_host_cpus=0` (openstack/nova nova/conf/compute.py, research NOVA-HOST-RESERVE).
+ */
+export const KVM_FALLBACK_RESERVED_MEMORY_MIB = 512;
+export const KVM_FALLBACK_RESERVED_CPUS = 0;
+
+/** `raw` over `fallback` part by part; undefined when neither declares a reservation. */
+function reservation(raw: { memory?: string; cpus?: number } | undefined, fallback: HostReservation | undefined): HostReservation | undefined {
+  if (raw === undefined) return fallback;
+  return {
+    memoryMiB: raw.memory === undefined ? (fallback?.memoryMiB ?? KVM_FALLBACK_RESERVED_MEMORY_MIB) : sizeToMiB(raw.memory),
+    cpus: raw.cpus ?? fallback?.cpus ?? KVM_FALLBACK_RESERVED_CPUS,
+  };
 }
 
 export function normalizeDefaults(raw: RawDefaults | undefined): FleetDefaults {
   const kvm: HypervisorDefaults = {
     overcommit: overcommit(raw?.kvm?.overcommit, DEFAULT_OVERCOMMIT),
-    reserved: reservation(raw?.kvm?.reserved),
+    reserved: reservation(raw?.kvm?.reserved, undefined),
     vm: { ...raw?.kvm?.vm },
   };
   const xen: HypervisorDefaults = {
@@ -100,7 +113,7 @@ export function normalizeHost(raw: RawHost, defaults: FleetDefaults): Host {
     zone: raw.zone,
     labels: raw.labels ?? {},
     overcommit: overcommit(raw.overcommit, defaults[raw.hypervisor].overcommit),
-    reserved: kvm ? (reservation(raw.reserved) ?? defaults.kvm.reserved) : undefined,
+    reserved: kvm ? reservation(raw.reserved, defaults.kvm.reserved) : undefined,
     hugepages: raw.hugepages === undefined ? undefined : { sizeKiB: sizeToKiB(raw.hugepages.size), count: raw.hugepages.count },
     ksm: raw.ksm,
     dom0:
@@ -202,6 +215,9 @@ export function normalizeVm({ index, item: raw }: Indexed<RawVm>, inputs: Extern
   const memorySize = kibSize(memory);
   return {
     ...rest,
+    // guestType is Xen only (DESIGN.md: "guestType: pvh # pv | pvh | hvm (Xen only)"): with hypervisor auto it
+    // asks for Xen, so the planner never puts the VM on KVM and drops the guest type it was given.
+    hypervisor: rest.hypervisor === 'auto' && rest.guestType !== undefined ? 'xen' : rest.hypervisor,
     memoryMiB: memorySize.mib,
     ...(memorySize.kib === undefined ? {} : { memoryKiB: memorySize.kib }),
     ...(currentMemory === undefined ? {} : { currentMemoryKiB: sizeToKiB(currentMemory) }),

@@ -72,8 +72,9 @@ export function issueProblems(issue: Issue, prefix: readonly PathSegment[] = [])
     return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key '${key}'`, at: 'key' as const }));
   }
   if (issue.code === 'invalid_union') {
-    // A union whose input matched one branch's type reports that branch's nested issues, which say more.
-    const nested = issue.errors.filter((branch) => branch.length > 0 && branch.every((inner) => inner.path.length > 0));
+    // A union whose input matched one branch's type reports that branch's nested issues, which say more
+    // (unknown keys of a mapping are reported at the mapping, but they too say the type matched).
+    const nested = issue.errors.filter((branch) => branch.length > 0 && branch.every((inner) => inner.path.length > 0 || inner.code === 'unrecognized_keys'));
     if (nested.length === 1 && nested[0]) return nested[0].flatMap((inner) => issueProblems(inner, path));
   }
   return [{ path, message: issue.message }];

@@ -81,7 +81,11 @@ const guestOs = z.enum(GUEST_OSES);
 const hostDistro = z.enum(HOST_DISTROS);
 
 const overcommitSchema = z.object({ cpu: ratio.optional(), memory: ratio.optional() }).strict();
-const reservedSchema = z.object({ memory: memorySize, cpus: z.int().nonnegative() }).strict();
+/**
+ * What a KVM host keeps for its OS. Either part may be left out: it comes from `defaults.kvm.reserved`,
+ * else the fallback (DESIGN.md: "reserved: … (overrides defaults)", so a host overrides what it names).
+ */
+const reservedSchema = z.object({ memory: memorySize.optional(), cpus: z.int().nonnegative().optional() }).strict();
 
 const vmDefaultFields = {
   machine: text.optional(),

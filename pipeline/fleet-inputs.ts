@@ -18,7 +18,8 @@ export const LOCK_FILE_NAME = 'hyperplan.lock.json';
 /** Loads the fleet, or throws every located problem as bad input. */
 export function loadFleetOrThrow(file: string, cwd: string, env: Readonly<Record<string, string | undefined>>): Fleet {
   // Messages and finding locations name the file as the user wrote it (relative stays relative).
-  const path = isAbsolute(file) ? file : relative(process.cwd(), resolve(cwd, file));
+  // `relative` gives '' for the working directory itself ('.'), which would leave messages without a file name.
+  const path = isAbsolute(file) ? file : relative(process.cwd(), resolve(cwd, file)) || '.';
   const loaded = loadFleet(path, { env });
   if (!loaded.ok) throw new InputError(loaded.problems.map(formatProblem));
   return loaded.fleet;

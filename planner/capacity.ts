@@ -4,6 +4,7 @@
  * constructs report it, so the two can never disagree.
  */
 import type { Host, VmHypervisor } from '../fleet/model';
+import { KVM_FALLBACK_RESERVED_CPUS, KVM_FALLBACK_RESERVED_MEMORY_MIB } from '../fleet/normalize';
 
 /**
  * XenServer / Citrix Hypervisor 8 default Dom0 memory: 1 GiB + 5% of host RAM, initially capped at 8 GiB.
@@ -22,13 +23,6 @@ export const XEN_DOM0_MEMORY_GRANULE_MIB = 256;
  */
 export const XEN_DOM0_PCPUS_PER_VCPU = 16;
 export const XEN_DOM0_MIN_VCPUS = 2;
-/**
- * Host reservation for a KVM host that declares none (neither on the host nor in `defaults.kvm`): Nova's
- * defaults, `reserved_host_memory_mb=512`, `reserved_host_cpus=0` (openstack/nova nova/conf/compute.py,
- * research NOVA-HOST-RESERVE).
- */
-export const KVM_FALLBACK_RESERVED_MEMORY_MIB = 512;
-export const KVM_FALLBACK_RESERVED_CPUS = 0;
 
 /**
  * Xen's per-guest paging (shadow/HAP) memory, taken from the host outside the guest's own RAM. xl.cfg(5)

@@ -119,6 +119,9 @@ export function simulateFailures(
     sets = [inZone];
   } else {
     const { size } = request;
+    if (hosts.length < 2) {
+      return { ok: false, problem: `any:${size} takes hosts away and keeps at least one, so it needs a fleet of 2 or more hosts (this one has ${hosts.length})` };
+    }
     if (!Number.isInteger(size) || size < 1 || size >= hosts.length) {
       return { ok: false, problem: `any:${size} needs a whole number from 1 to ${hosts.length - 1} (the fleet has ${hosts.length} hosts)` };
     }

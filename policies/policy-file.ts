@@ -20,9 +20,26 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const severity = z.enum(['error', 'warning', 'info']);
 const positive = z.number().positive();
 
-const packsSchema = z.strictObject(
-  Object.fromEntries([...PACK_NAMES, CUSTOM_PACK].map((name) => [name, z.boolean().optional()])) as Record<string, z.ZodOptional<z.ZodBoolean>>,
+const ALL_PACKS = [...PACK_NAMES, CUSTOM_PACK] as const;
+
+/**
+ * `{ xen: false }` switches packs one by one; a list (`[kvm, placement]`, as `HyperplanChecks({ packs })`
+ * takes) enables exactly the built-in packs it names (DESIGN.md: "a policy file … enables packs").
+ */
+const packsSchema = z.union(
+  [
+    z.strictObject(Object.fromEntries(ALL_PACKS.map((name) => [name, z.boolean().optional()])) as Record<string, z.ZodOptional<z.ZodBoolean>>),
+    z.array(z.enum(ALL_PACKS)),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? `expected a list of packs or a mapping of pack: true|false; packs are ${ALL_PACKS.join(', ')}` : undefined) },
 );
+
+/** The engine's pack switches for a list of enabled packs: built-in packs not named are off. */
+function packSwitches(packs: Readonly<Record<string, boolean | undefined>> | readonly string[]): Record<string, boolean> {
+  if (!Array.isArray(packs)) return Object.fromEntries(Object.entries(packs).filter((entry): entry is [string, boolean] => entry[1] !== undefined));
+  const named = new Set<string>(packs);
+  return { ...Object.fromEntries(PACK_NAMES.map((pack) => [pack, named.has(pack)])), ...(named.has(CUSTOM_PACK) ? { [CUSTOM_PACK]: true } : {}) };
+}
 
 const ruleSettingSchema = z.strictObject({ enabled: z.boolean().optional(), severity: severity.optional() });
 
@@ -35,17 +52,20 @@ const thresholdsSchema = z.strictObject({
   hostReservePerVmMiB: z.number().int().nonnegative().optional(),
 });
 
+const date = z
+  .string()
+  .refine((d) => DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), { message: 'expected a date as YYYY-MM-DD' });
+
 const suppressionSchema = z.strictObject({
   rule: z.string().min(1),
   target: z.string().min(1).optional(),
   reason: z.string().refine((r) => r.trim().length >= MIN_SUPPRESSION_REASON_LENGTH, {
     message: `must say why the finding is acceptable in at least ${MIN_SUPPRESSION_REASON_LENGTH} characters`,
   }),
-  expires: z
-    .string()
-    .refine((d) => DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), { message: 'expected a date as YYYY-MM-DD' })
-    .optional(),
-});
+  expires: date.optional(),
+  /** DESIGN.md names it "expiry" ("suppressions, each with a mandatory reason (and optional target and expiry)"). */
+  expiry: date.optional(),
+}).refine((s) => s.expires === undefined || s.expiry === undefined, { message: 'give expires or expiry, not both', path: ['expiry'] });
 
 const count = z.number().int().nonnegative();
 const budgetSchema = z.strictObject({ maxRestarts: count.optional(), maxMoves: count.optional() });
@@ -104,10 +124,12 @@ export function parsePolicyFile(text: string, file: string): PolicyFileResult {
   }
   const data = parsed.data;
   const config: PolicyConfig = {
-    ...(data.packs ? { packs: data.packs as Record<string, boolean> } : {}),
+    ...(data.packs ? { packs: packSwitches(data.packs) } : {}),
     ...(data.rules ? { rules: data.rules } : {}),
     ...(data.thresholds ? { thresholds: data.thresholds } : {}),
-    ...(data.suppressions ? { suppressions: data.suppressions } : {}),
+    ...(data.suppressions
+      ? { suppressions: data.suppressions.map(({ expiry, expires, ...rest }) => ({ ...rest, ...((expires ?? expiry) === undefined ? {} : { expires: expires ?? expiry }) })) }
+      : {}),
     ...(data.budget ? { budget: data.budget } : {}),
     locations: withRuleKeys(collectLocations(source, file), data.rules ?? {}),
   };

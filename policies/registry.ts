@@ -65,6 +65,7 @@ import { secSecureBoot } from './rules/security/sec-secure-boot';
 import { kvmGuestArch } from './rules/kvm/kvm-guest-arch';
 import { kvmIdeNoController } from './rules/kvm/kvm-ide-no-controller';
 import { kvmCurrentMemoryNoBalloon } from './rules/kvm/kvm-current-memory-no-balloon';
+import { kvmXenDiskBus } from './rules/kvm/kvm-xen-disk-bus';
 import { xenGuestArch } from './rules/xen/xen-guest-arch';
 import { xenNicType } from './rules/xen/xen-nic-type';
 import { xenNetworkDisk } from './rules/xen/xen-network-disk';
@@ -114,6 +115,7 @@ export const RULES: readonly Rule[] = [
   kvmGuestArch,
   kvmIdeNoController,
   kvmCurrentMemoryNoBalloon,
+  kvmXenDiskBus,
   hybIoHeavyOnXen,
   hybNetKvmNoMultiqueue,
   hybNetXenEmulated,

@@ -3,10 +3,10 @@
  * Exit 0 when no error finding remains, 1 when one does (unplaced VMs are error findings), 2 for bad input.
  */
 import type { Command } from '../command';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
+import { EXIT_FINDINGS, EXIT_OK } from '../../io/errors';
 import { loadFleetOrThrow, readLock, readPolicy } from '../../pipeline/fleet-inputs';
 import { choiceOption } from '../options';
-import { pathOption, pathResolver } from '../paths';
+import { pathOption, pathResolver, onlyFleetArgument } from '../paths';
 import { place } from '../../planner/index';
 import { catalogue } from '../../policies/catalogue';
 import { evaluatePoliciesDetailed, type PolicyResult } from '../../policies/engine';
@@ -23,7 +23,7 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'validate a fleet file, place it, and check the KVM/Xen policies',
   help: [
-    'Usage: hyperplan check <fleet> [--policy file] [--lock file] [--format text|json|sarif|markdown]',
+    'Usage: hyperplan check [fleet] [--policy file] [--lock file] [--format text|json|sarif|markdown]',
     '',
     'Loads and validates the fleet file (problems print as file:line:column: path: message), places its VMs,',
     'and runs the policy rules (see `hyperplan rules`). Findings print with their position in the fleet file.',
@@ -39,8 +39,7 @@ export const checkCommand: Command = {
   options: { format: { type: 'string' }, policy: { type: 'string' }, lock: { type: 'string' } },
   async run(args, io) {
     const format = choiceOption('check', args.values.format, 'format', FORMATS, 'text');
-    const [file, ...extra] = args.positionals;
-    if (file === undefined || extra.length > 0) throw new UsageError('check: expected exactly one fleet file');
+    const file = onlyFleetArgument('check', args.positionals, io);
     const fleet = loadFleetOrThrow(file, io.cwd, io.env);
     const fleetFile = pathResolver(io)(file);
     const policy = await readPolicy(fleetFile, pathOption('check', args.values.policy, 'policy', io), io.env);

@@ -1,10 +1,10 @@
 /** `hyperplan drain <fleet> <host>`: where each VM of a host goes, and the live-migration command for it. */
 import type { Command } from '../command';
-import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../../io/errors';
+import { EXIT_FINDINGS, EXIT_OK, InputError } from '../../io/errors';
 import { drain, type DrainPlan } from '../../planner/index';
 import { loadFleetOrThrow, readLock } from '../../pipeline/fleet-inputs';
 import { choiceOption } from '../options';
-import { pathOption, pathResolver } from '../paths';
+import { pathOption, pathResolver, fleetAndName } from '../paths';
 import { FORMATS } from './plan';
 
 function drainText(d: DrainPlan): string {
@@ -26,7 +26,7 @@ export const drainCommand: Command = {
   name: 'drain',
   summary: 'plan emptying a host: target per VM and the virsh live-migration command',
   help: [
-    'Usage: hyperplan drain <fleet> <host> [--lock file] [--format text|json]',
+    'Usage: hyperplan drain [fleet] <host> [--lock file] [--format text|json]',
     '',
     'Re-plans the fleet without <host>, keeping every other placement, and prints for each VM of the host',
     'its target on the same hypervisor and either `virsh -c <source> migrate --live --persistent',
@@ -46,8 +46,7 @@ export const drainCommand: Command = {
   options: { lock: { type: 'string' }, format: { type: 'string' } },
   async run(args, io) {
     const format = choiceOption('drain', args.values.format, 'format', FORMATS, 'text');
-    const [file, host, ...extra] = args.positionals;
-    if (file === undefined || host === undefined || extra.length > 0) throw new UsageError('drain: expected a fleet file and a host name');
+    const { file, name: host } = fleetAndName('drain', 'host', args.positionals, io);
     const fleet = loadFleetOrThrow(file, io.cwd, io.env);
     const lock = readLock(pathResolver(io)(file), pathOption('drain', args.values.lock, 'lock', io));
     const result = drain(fleet, host, lock);

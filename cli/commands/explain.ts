@@ -1,12 +1,12 @@
 /** `hyperplan explain <fleet> <vm>`: for every host, each filter's verdict and each weigher's score. */
 import type { Command } from '../command';
-import { EXIT_OK, InputError, UsageError } from '../../io/errors';
+import { EXIT_OK, InputError } from '../../io/errors';
 import {
   explain, XEN_CRASH_KERNEL_MIB, XEN_HYPERVISOR_MEMORY_MIB, type Explanation, type HostMemory, type VmDemand,
 } from '../../planner/index';
 import { loadFleetOrThrow, readLock } from '../../pipeline/fleet-inputs';
 import { choiceOption } from '../options';
-import { pathOption, pathResolver } from '../paths';
+import { pathOption, pathResolver, fleetAndName } from '../paths';
 import { FORMATS } from './plan';
 
 function demandText(d: VmDemand): string {
@@ -42,7 +42,7 @@ export const explainCommand: Command = {
   name: 'explain',
   summary: 'show why a VM is placed where it is: every filter and weigher per host',
   help: [
-    'Usage: hyperplan explain <fleet> <vm> [--lock file] [--format text|json]',
+    'Usage: hyperplan explain [fleet] <vm> [--lock file] [--format text|json]',
     '',
     'Plans the fleet, then judges every host for <vm> against that plan (with the VM itself taken out):',
     'for each host, each filter passes or removes it with a reason, and each weigher gives a score.',
@@ -57,8 +57,7 @@ export const explainCommand: Command = {
   options: { lock: { type: 'string' }, format: { type: 'string' } },
   async run(args, io) {
     const format = choiceOption('explain', args.values.format, 'format', FORMATS, 'text');
-    const [file, vm, ...extra] = args.positionals;
-    if (file === undefined || vm === undefined || extra.length > 0) throw new UsageError('explain: expected a fleet file and a VM name');
+    const { file, name: vm } = fleetAndName('explain', 'VM', args.positionals, io);
     const fleet = loadFleetOrThrow(file, io.cwd, io.env);
     const lock = readLock(pathResolver(io)(file), pathOption('explain', args.values.lock, 'lock', io));
     const result = explain(fleet, vm, lock);

@@ -37,8 +37,8 @@ export const importCommand: Command = {
   name: 'import',
   summary: 'turn live libvirt hosts (--from URI) or domain XML files into a fleet (reports what cannot be expressed)',
   help: [
-    'Usage: hyperplan import --from <libvirt URI>… [--out fleet.yaml] [--strict] [--format yaml|json]',
-    '       hyperplan import <domain.xml…> [--hypervisor kvm|xen] [--out fleet.yaml] [--strict] [--format yaml|json]',
+    'Usage: hyperplan import --from <libvirt URI>… [--out fleet.yaml] [--strict] [--format yaml|text|json]',
+    '       hyperplan import <domain.xml…> [--hypervisor kvm|xen] [--out fleet.yaml] [--strict] [--format yaml|text|json]',
     '',
     'With --from, reads each host over libvirt (virsh -c URI: domains, networks, pools and their volumes,',
     'nodeinfo and capabilities) and writes a complete fleet: the hosts with their URIs, CPUs, memory and',
@@ -60,7 +60,7 @@ export const importCommand: Command = {
     '  --strict        any dropped element is an error: that domain (network, pool) is skipped',
     '  --hypervisor h  kvm or xen: overrides <domain type> (files only; qemu and kvm both mean kvm)',
     '  --virsh path    the virsh binary (default: virsh on PATH)',
-    '  --format f      yaml (default) or json',
+    '  --format f      yaml (default; text is the same YAML) or json',
     '',
     'Exit codes: 0 imported (approximations possible), 2 some host, file or domain was skipped (the output',
     'holds the rest), or usage.',
@@ -80,7 +80,9 @@ export const importCommand: Command = {
       throw new UsageError(`import: --hypervisor must be kvm or xen, got '${String(hypervisor)}'`);
     }
     if (from.length > 0 && hypervisor !== undefined) throw new UsageError('import: --hypervisor applies to XML files; with --from the host\'s driver decides');
-    const format = choiceOption('import', args.values.format, 'format', ['yaml', 'json'] as const, 'yaml');
+    // `text` is the YAML fleet (the command-line contract: every command takes `--format text|json`).
+    const chosen = choiceOption('import', args.values.format, 'format', ['yaml', 'text', 'json'] as const, 'yaml');
+    const format = chosen === 'text' ? 'yaml' : chosen;
     const out = stringOption('import', args.values.out, 'out');
     const strict = args.values.strict === true;
     const resolve = pathResolver(io);

@@ -5,7 +5,7 @@ import {
   place, planMaintenance, DEFAULT_BANDWIDTH_BITS, DEFAULT_PARALLEL, DIRTY_PAGE_FACTOR, type MaintenancePlan, type MaintenanceTarget,
 } from '../../planner/index';
 import { loadFleetOrThrow, readLock } from '../../pipeline/fleet-inputs';
-import { pathOption, pathResolver } from '../paths';
+import { pathOption, pathResolver, onlyFleetArgument } from '../paths';
 import { choiceOption, stringOption } from '../options';
 import { FORMATS } from './plan';
 
@@ -57,7 +57,7 @@ export const maintenanceCommand: Command = {
   name: 'maintenance',
   summary: 'plan patching a pool, zone or hosts in waves of live migrations',
   help: [
-    'Usage: hyperplan maintenance <fleet> (--pool P | --zone Z | --hosts a,b) [--parallel N] [--bandwidth 10Gbit] [--return]',
+    'Usage: hyperplan maintenance [fleet] (--pool P | --zone Z | --hosts a,b) [--parallel N] [--bandwidth 10Gbit] [--return]',
     '                             [--lock file] [--format text|json]',
     '',
     'Places the fleet as `plan` does (keeping the lock file), then orders the hosts into waves. Each wave empties',
@@ -97,8 +97,7 @@ export const maintenanceCommand: Command = {
   },
   async run(args, io) {
     const format = choiceOption('maintenance', args.values.format, 'format', FORMATS, 'text');
-    const [file, ...extra] = args.positionals;
-    if (file === undefined || extra.length > 0) throw new UsageError('maintenance: expected exactly one fleet file');
+    const file = onlyFleetArgument('maintenance', args.positionals, io);
     const what = target(args.values);
     const parallelText = stringOption('maintenance', args.values.parallel, 'parallel');
     if (parallelText !== undefined && !/^[1-9]\d*$/.test(parallelText)) throw new UsageError(`maintenance: --parallel needs a whole number ≥ 1, got '${parallelText}'`);

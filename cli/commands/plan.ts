@@ -4,10 +4,10 @@
  */
 import type { Command } from '../command';
 import { writeFileAtomic } from '../../io/atomic-write';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
+import { EXIT_FINDINGS, EXIT_OK } from '../../io/errors';
 import { loadFleetOrThrow, lockFileFor, readLock } from '../../pipeline/fleet-inputs';
 import { choiceOption } from '../options';
-import { pathOption, pathResolver } from '../paths';
+import { pathOption, pathResolver, onlyFleetArgument } from '../paths';
 import { createProgress } from '../progress';
 import { plan, serializeLock, type Lock, type PlanResult } from '../../planner/index';
 
@@ -54,7 +54,7 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'place the VMs on hosts, keeping the lock file’s placements',
   help: [
-    'Usage: hyperplan plan <fleet> [--lock file] [--write-lock] [--format text|json] [--quiet]',
+    'Usage: hyperplan plan [fleet] [--lock file] [--write-lock] [--format text|json] [--quiet]',
     '',
     'Places every VM: filters remove hosts (hypervisor, security class, zone, capacity after Dom0/host',
     'reservation and overcommit, NUMA, affinity, anti-affinity, migration pool, CPU model), weighers rank the',
@@ -73,8 +73,7 @@ export const planCommand: Command = {
   options: { lock: { type: 'string' }, 'write-lock': { type: 'boolean' }, format: { type: 'string' }, quiet: { type: 'boolean' } },
   async run(args, io) {
     const format = choiceOption('plan', args.values.format, 'format', FORMATS, 'text');
-    const [file, ...extra] = args.positionals;
-    if (file === undefined || extra.length > 0) throw new UsageError('plan: expected exactly one fleet file');
+    const file = onlyFleetArgument('plan', args.positionals, io);
     const progress = createProgress(io, args.values.quiet === true);
     progress.step('plan: loading the fleet', 0, 2);
     const fleet = loadFleetOrThrow(file, io.cwd, io.env);

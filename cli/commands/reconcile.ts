@@ -14,7 +14,7 @@ import type { OfflineMove, StateMove } from '../../planner/moves';
 import { reconcile, type Observation, type ReconcileConflict } from '../../planner/reconcile';
 import { PolicyGateError, synthesizeFleet, type SynthSummary } from '../../pipeline/synth';
 import { loadFleetOrThrow, lockFileFor, readLock } from '../../pipeline/fleet-inputs';
-import { pathOption, pathResolver } from '../paths';
+import { pathOption, pathResolver, onlyFleetArgument } from '../paths';
 import { gateReport } from '../gate-report';
 import { choiceOption, stringOption } from '../options';
 import { FORMATS } from './plan';
@@ -78,7 +78,7 @@ export const reconcileCommand: Command = {
   name: 'reconcile',
   summary: 'take the hosts VMs really run on into the lock file; synthesize the state moves',
   help: [
-    'Usage: hyperplan reconcile <fleet> --from <uri | host=uri>… [--lock file] [--out dir] [--format text|json] [--quiet]',
+    'Usage: hyperplan reconcile [fleet] --from <uri | host=uri>… [--lock file] [--out dir] [--format text|json] [--quiet]',
     '',
     'Asks each host which domains it holds (virsh -c <uri> list --all --name, domuuid), then for every VM of',
     'the fleet found on a host other than the lock file says: takes that host into the lock file when the',
@@ -103,8 +103,7 @@ export const reconcileCommand: Command = {
   options: { from: { type: 'string', multiple: true }, lock: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, quiet: { type: 'boolean' } },
   async run(args, io) {
     const format = choiceOption('reconcile', args.values.format, 'format', FORMATS, 'text');
-    const [file, ...extra] = args.positionals;
-    if (file === undefined || extra.length > 0) throw new UsageError('reconcile: expected exactly one fleet file');
+    const file = onlyFleetArgument('reconcile', args.positionals, io);
     const from = (Array.isArray(args.values.from) ? args.values.from : []).filter((v): v is string => typeof v === 'string');
     if (from.length === 0) throw new UsageError('reconcile: give at least one --from <uri>');
     const fleetFile = pathResolver(io)(file);

@@ -17,7 +17,8 @@ import { POLICY_FILE_NAME } from '../../policies/policy-file';
 import { renderMarkdown } from '../../review/markdown';
 import { FAIL_ON_VALUES, reviewExitCode, type FailOn } from '../../review/review';
 
-const FORMATS = ['markdown', 'json'] as const;
+/** `text` is the Markdown too (the command-line contract: every command takes `--format text|json`). */
+const FORMATS = ['markdown', 'text', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** A whole number ≥ 0 given as `--<name> N`, or undefined. */
@@ -57,7 +58,7 @@ export const reviewCommand: Command = {
     '  --plan file        `terraform show -json` output to take resource changes from (repeatable)',
     `  --lock file        placement lock (default ${LOCK_FILE_NAME} beside the fleet, as in each revision)`,
     `  --policy file      policy file (default ${POLICY_FILE_NAME} beside the fleet, as in each revision)`,
-    '  --format f         markdown (default) or json',
+    '  --format f         markdown (default; text is the same Markdown) or json',
     '  --out file         write the review to this file (atomically) instead of stdout',
     '  --fail-on what     errors | data-loss | both (default) | none: what makes the exit code 1',
     '  --max-restarts N   disruption budget: fail when more than N VMs restart (restart, replace, or a move',

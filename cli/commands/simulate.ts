@@ -3,7 +3,7 @@ import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../../io/errors';
 import { place, simulateFailures, DEFAULT_ENUMERATION_LIMIT, DEFAULT_SAMPLES, DEFAULT_SEED, type FailureRequest, type Simulation } from '../../planner/index';
 import { loadFleetOrThrow, readLock } from '../../pipeline/fleet-inputs';
-import { pathOption, pathResolver } from '../paths';
+import { pathOption, pathResolver, onlyFleetArgument } from '../paths';
 import { choiceOption, stringOption } from '../options';
 import { FORMATS } from './plan';
 
@@ -73,7 +73,7 @@ export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'simulate host, zone or any-N failures: which VMs restart where, which are lost and why',
   help: [
-    'Usage: hyperplan simulate <fleet> --fail <host | zone:NAME | any:N> [--seed S] [--samples C] [--lock file] [--format text|json]',
+    'Usage: hyperplan simulate [fleet] --fail <host | zone:NAME | any:N> [--seed S] [--samples C] [--lock file] [--format text|json]',
     '',
     'Places the fleet as `plan` does (keeping the lock file), then for each failure set takes its hosts away and',
     'restarts their VMs with the planner\'s filters and weighers on the hosts left: anti-affinity, security',
@@ -101,8 +101,7 @@ export const simulateCommand: Command = {
   options: { fail: { type: 'string' }, seed: { type: 'string' }, samples: { type: 'string' }, lock: { type: 'string' }, format: { type: 'string' } },
   async run(args, io) {
     const format = choiceOption('simulate', args.values.format, 'format', FORMATS, 'text');
-    const [file, ...extra] = args.positionals;
-    if (file === undefined || extra.length > 0) throw new UsageError('simulate: expected exactly one fleet file');
+    const file = onlyFleetArgument('simulate', args.positionals, io);
     const fail = stringOption('simulate', args.values.fail, 'fail');
     if (fail === undefined) throw new UsageError('simulate: --fail <host | zone:NAME | any:N> is required');
     const request = parseFailure(fail);

@@ -2,15 +2,50 @@
 import { join } from 'node:path';
 import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
-import { PolicyGateError, synthesizeFleet, type SynthesizedStack } from '../../pipeline/synth';
+import { PolicyGateError, synthesizeFleet, type SynthesizedStack, type SynthSummary } from '../../pipeline/synth';
 import { gateReport } from '../gate-report';
 import { choiceOption, stringOption } from '../options';
 import { fleetArgument, pathResolver } from '../paths';
 import type { VmMove } from '../../planner/moves';
 import { createProgress } from '../progress';
+import { jsonReport } from '../../policies/report-json';
 
 const DEFAULT_OUT = 'cdktf.out';
 const MOVE_MODES = ['replace', 'live'] as const;
+const FORMATS = ['text', 'json'] as const;
+
+/** `--format json` after a successful synthesis: what was written and what Terraform will need. */
+function summaryJson(summary: SynthSummary, outDir: string): string {
+  const count = (severity: string): number => summary.findings.filter((f) => f.severity === severity).length;
+  return `${JSON.stringify(
+    {
+      written: true,
+      out: outDir,
+      stacks: summary.stacks.map((stack) => ({
+        name: stack.name,
+        kind: stack.kind,
+        file: join(outDir, stack.file),
+        hosts: stack.hosts,
+        vms: stack.vms,
+        resources: stack.resources,
+        variables: stack.variables.map((v) => ({ name: v.name, origin: v.origin, uses: v.uses, supply: v.supply })),
+        backendInitSecrets: stack.backendInitSecrets,
+        ...(stack.migrationScript === undefined ? {} : { migrationScript: join(outDir, stack.migrationScript) }),
+      })),
+      hostPreparation: summary.hostPreparation.map((file) => join(outDir, file)),
+      adopted: summary.adopted,
+      moves: summary.moves,
+      findings: { error: count('error'), warning: count('warning'), info: count('info') },
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** `--format json` when the policy gate stopped synthesis: the errors (as `check --format json`) and unplaced VMs. */
+function gateJson(error: PolicyGateError, outDir: string): string {
+  return `${JSON.stringify({ written: false, out: outDir, findings: jsonReport({ findings: error.errors, suppressed: [] }).findings, unplaced: error.unplaced }, null, 2)}\n`;
+}
 
 /** What a stack needs when Terraform runs: its sensitive variables and the backend secrets left out. */
 function secretLines(stack: SynthesizedStack): string[] {
@@ -36,7 +71,7 @@ export const synthCommand: Command = {
   name: 'synth',
   summary: 'place, check and synthesize the fleet into Terraform JSON (cdktf.out)',
   help: [
-    'Usage: hyperplan synth [fleet] [--out dir] [--lock file] [--policy file] [--adopt] [--moves replace|live] [--quiet]',
+    'Usage: hyperplan synth [fleet] [--out dir] [--lock file] [--policy file] [--adopt] [--moves replace|live] [--format text|json] [--quiet]',
     '',
     'Loads the fleet, places its VMs (keeping hyperplan.lock.json beside the fleet when present), runs the',
     'policies, and writes one Terraform stack per entry of `stacks` (default: one per hypervisor kind) to',
@@ -66,6 +101,10 @@ export const synthCommand: Command = {
     '                  `terraform apply`, and the stack gets `moved` blocks from the old host\'s addresses to the',
     '                  new one\'s for the domain (read there by UUID) and its volumes, so apply creates and',
     '                  destroys nothing. Other moves are listed with the reason.',
+    '  --format f      text (default) or json: { "written", "out", "stacks": [ { "name", "kind", "file", "hosts",',
+    '                  "vms", "resources", "variables", "backendInitSecrets", "migrationScript"? } ], "hostPreparation",',
+    '                  "adopted", "moves", "findings": { "error", "warning", "info" } }; when the policy gate stops',
+    '                  synthesis: { "written": false, "out", "findings": [ as check --format json ], "unplaced" }',
     '  --quiet         no progress on stderr',
     '',
     'Exit codes: 0 written, 1 policy errors or unplaced VMs (nothing written), 2 bad input or usage.',
@@ -77,6 +116,7 @@ export const synthCommand: Command = {
     adopt: { type: 'boolean' },
     moves: { type: 'string' },
     quiet: { type: 'boolean' },
+    format: { type: 'string' },
   },
   async run(args, io) {
     const [given, ...extra] = args.positionals;
@@ -87,6 +127,7 @@ export const synthCommand: Command = {
     const lockFile = stringOption('synth', args.values.lock, 'lock');
     const policyFile = stringOption('synth', args.values.policy, 'policy');
     const moves = choiceOption('synth', args.values.moves, 'moves', MOVE_MODES, 'replace');
+    const format = choiceOption('synth', args.values.format, 'format', FORMATS, 'text');
     const progress = createProgress(io, args.values.quiet === true);
     try {
       const summary = await synthesizeFleet({
@@ -100,6 +141,10 @@ export const synthCommand: Command = {
         onStage: (stage, done, total) => progress.step(`synth: ${stage}`, done, total),
       });
       progress.done();
+      if (format === 'json') {
+        io.stdout(summaryJson(summary, outDir));
+        return EXIT_OK;
+      }
       const lines = [`wrote ${outDir}: ${summary.stacks.length} stack(s)`];
       for (const stack of summary.stacks) {
         lines.push(`  ${join(outDir, stack.file)}  ${stack.kind}, ${stack.hosts.length} host(s), ${stack.vms} VM(s), ${stack.resources} resource(s)`);
@@ -121,6 +166,7 @@ export const synthCommand: Command = {
     } catch (error) {
       progress.done();
       if (!(error instanceof PolicyGateError)) throw error;
+      if (format === 'json') io.stdout(gateJson(error, outDir));
       io.stderr(gateReport(error, outDir));
       return EXIT_FINDINGS;
     }

@@ -14,7 +14,7 @@ import { replaceDirectoryAtomic } from '../../io/atomic-write';
 import type { Command } from '../command';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../../io/errors';
 import { choiceOption } from '../options';
-import { pathResolver } from '../paths';
+import { pathResolver, onlyFleetArgument } from '../paths';
 
 const KINDS: readonly XmlKind[] = ['domain', 'network', 'pool', 'volume'];
 
@@ -26,7 +26,7 @@ export const xmlCommand: Command = {
   name: 'xml',
   summary: 'render the synthesized fleet as libvirt XML (and check it with libvirt tools)',
   help: [
-    'Usage: hyperplan xml <fleet> --out dir [--validate] [--format text|json]',
+    'Usage: hyperplan xml [fleet] --out dir [--validate] [--format text|json]',
     '',
     'Synthesizes the fleet (as `hyperplan synth`, into a temporary directory) and renders each libvirt',
     'domain, network, pool and volume to <dir>/<stack>/<host>/{domains,networks,pools,volumes}/<name>.xml.',
@@ -49,8 +49,7 @@ export const xmlCommand: Command = {
     format: { type: 'string' },
   },
   async run(args, io) {
-    const [fleetArg, ...extra] = args.positionals;
-    if (fleetArg === undefined || extra.length > 0) throw new UsageError('xml: expected exactly one fleet file');
+    const fleetArg = onlyFleetArgument('xml', args.positionals, io);
     const out = args.values.out;
     if (typeof out !== 'string' || out === '') throw new UsageError('xml: --out dir is required');
     const format = choiceOption('xml', args.values.format, 'format', ['text', 'json'] as const, 'text');

@@ -56,6 +56,8 @@ export const SRC = {
   libvirtTimekeeping: 'https://libvirt.org/formatdomain.html#time-keeping',
   providerDomain: 'https://registry.terraform.io/providers/dmacvicar/libvirt/0.9.7/docs/resources/domain',
   libvirtQemuDomain: 'https://gitlab.com/libvirt/libvirt/-/blob/master/src/qemu/qemu_domain.c',
+  libvirtQemuCommand: 'https://gitlab.com/libvirt/libvirt/-/blob/master/src/qemu/qemu_command.c',
+  libvirtDisks: 'https://libvirt.org/formatdomain.html#hard-drives-floppy-disks-cdroms',
   libvirtLibxlCapabilities: 'https://gitlab.com/libvirt/libvirt/-/blob/master/src/libxl/libxl_capabilities.c',
   libvirtMemoryAllocation: 'https://libvirt.org/formatdomain.html#memory-allocation',
   xlDiskConfiguration: 'https://xenbits.xen.org/docs/unstable/man/xl-disk-configuration.5.html',

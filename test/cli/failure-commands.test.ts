@@ -11,7 +11,7 @@ describe('hyperplan simulate', () => {
   it('--help gives the usage, the failure forms, the JSON shape and the exit codes', async () => {
     const { code, stdout: out } = await cli(['simulate', '--help']);
     expect(code).toBe(0);
-    expect(out).toMatch(/^Usage: hyperplan simulate <fleet> --fail <host \| zone:NAME \| any:N>/);
+    expect(out).toMatch(/^Usage: hyperplan simulate \[fleet\] --fail <host \| zone:NAME \| any:N>/);
     for (const text of ['--fail zone:NAME', '--fail any:N', '--seed S', '--samples C', '"restarted": [ { "vm", "from", "to" } ]', '"worst": { "failed", "lost" }', 'n+1: any one of its hosts']) {
       expect(out).toContain(text);
     }
@@ -83,7 +83,7 @@ describe('hyperplan maintenance', () => {
   it('--help gives the usage, the duration formula and its assumption, the JSON shape', async () => {
     const { code, stdout: out } = await cli(['maintenance', '--help']);
     expect(code).toBe(0);
-    expect(out).toMatch(/^Usage: hyperplan maintenance <fleet> \(--pool P \| --zone Z \| --hosts a,b\)/);
+    expect(out).toMatch(/^Usage: hyperplan maintenance \[fleet\] \(--pool P \| --zone Z \| --hosts a,b\)/);
     for (const text of ['× 8 bits × 1.5', 'an assumption, not a measurement', '--parallel N', '--bandwidth R', '--return', '"total": { "waves", "migrations", "seconds" }']) {
       expect(out).toContain(text);
     }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadFleet } from '../../fleet/index';
+import { loadFleet, loadFleetFromString } from '../../fleet/index';
 import { plan } from '../../planner/index';
 import { evaluatePolicies } from '../../policies/index';
 
@@ -46,5 +46,43 @@ describe('DESIGN.md fleet file contract', () => {
     expect(evaluatePolicies(loaded.fleet, placement).filter((f) => f.severity === 'error').map((f) => `${f.ruleId} ${f.target}`)).toEqual([
       'XEN-PVH-FIRMWARE vms[vault-1]',
     ]);
+  });
+
+  // "reserved: { memory: 8GiB, cpus: 2 }    # KVM: kept for the host OS (overrides defaults)": a host overrides the
+  // parts it names; the others come from defaults.kvm.reserved, else Nova's fallback (512 MiB, 0 CPUs).
+  it.each([
+    ['reserved: { memory: 8GiB }', { kvm: { reserved: { memory: '4GiB', cpus: 2 } } }, { memoryMiB: 8192, cpus: 2 }],
+    ['reserved: { cpus: 4 }', { kvm: { reserved: { memory: '4GiB', cpus: 2 } } }, { memoryMiB: 4096, cpus: 4 }],
+    ['reserved: { memory: 8GiB }', {}, { memoryMiB: 8192, cpus: 0 }],
+    ['reserved: { cpus: 4 }', {}, { memoryMiB: 512, cpus: 4 }],
+    ['ksm: false', { kvm: { reserved: { memory: '6GiB' } } }, { memoryMiB: 6144, cpus: 0 }],
+  ])('a KVM host with %s over defaults %j reserves %j', (hostKeys, defaults, reserved) => {
+    const text = `apiVersion: hyperplan/v1
+defaults: ${JSON.stringify(defaults)}
+hosts:
+  - { name: kvm-a1, hypervisor: kvm, uri: qemu:///system, cpus: 16, memory: 64GiB, ${hostKeys} }
+`;
+    const result = loadFleetFromString(text, 'fleet.yaml');
+    expect(result.ok ? result.fleet.hosts[0]!.reserved : result.problems).toEqual(reserved);
+  });
+
+  // "hypervisor: xen # kvm | xen | auto (default: auto, the planner chooses)" and "guestType: pvh # pv | pvh | hvm
+  // (Xen only)": a guest type asks for Xen, so the planner never puts the VM on KVM and drops it.
+  it('a VM with a guestType and hypervisor auto (or none) runs on Xen', () => {
+    const text = `apiVersion: hyperplan/v1
+hosts:
+  - { name: kvm-a1, hypervisor: kvm, uri: qemu:///system, cpus: 64, memory: 512GiB }
+  - { name: xen-s1, hypervisor: xen, uri: xen:///system, cpus: 8, memory: 32GiB }
+networks: [{ name: prod, mode: bridge, bridge: br0 }]
+pools: [{ name: images, type: dir, path: /var/lib/libvirt/images }]
+vms:
+  - { name: a, vcpus: 2, memory: 2GiB, guestType: hvm, disks: [{ size: 10GiB, pool: images }], networks: [prod] }
+  - { name: b, vcpus: 2, memory: 2GiB, hypervisor: auto, guestType: pvh, disks: [{ size: 10GiB, pool: images }], networks: [prod] }
+  - { name: c, vcpus: 2, memory: 2GiB, disks: [{ size: 10GiB, pool: images }], networks: [prod] }
+`;
+    const result = loadFleetFromString(text, 'fleet.yaml');
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.fleet.vms.map((v) => v.hypervisor)).toEqual(['xen', 'xen', 'auto']);
+    expect(plan(result.fleet).placements).toEqual({ a: 'xen-s1', b: 'xen-s1', c: 'kvm-a1' });
   });
 });

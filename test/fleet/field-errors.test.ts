@@ -79,6 +79,8 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ["vm pool other hypervisor", withLine(29, '    migrationPool: mp\n    hypervisor: xen'), ["f.yaml:29:20: vms[0].migrationPool: migration pool 'mp' is kvm but the VM is xen"]],
   ["vm host outside pool", withLine(29, '    migrationPool: mp\n    host: xen-1'), ["f.yaml:30:11: vms[0].host: host 'xen-1' is not in the VM's migration pool 'mp'"]],
   ["vm guestType on kvm", withLine(29, '    hypervisor: kvm\n    guestType: pvh'), ["f.yaml:30:16: vms[0].guestType: 'guestType' is for Xen guests; remove it or set hypervisor: xen"]],
+  // DESIGN.md: "guestType: pvh # pv | pvh | hvm (Xen only)": with hypervisor auto it asks for Xen.
+  ["vm guestType in a kvm pool", withLine(29, '    migrationPool: mp\n    guestType: pvh'), ["f.yaml:29:20: vms[0].migrationPool: migration pool 'mp' is kvm but the VM is xen (guestType pvh is Xen only)"]],
   ["vm guestType bad", withLine(29, '    guestType: pvx'), ["f.yaml:29:16: vms[0].guestType: expected one of pv, pvh, hvm, got 'pvx'"]],
   ["vm os bad", withLine(29, '    os: win11'), ["f.yaml:29:9: vms[0].os: expected one of linux, windows, other, got 'win11'"]],
   ["vm secureBoot without uefi", withLine(29, '    secureBoot: true\n    firmware: bios'), ["f.yaml:29:17: vms[0].secureBoot: secureBoot needs firmware: uefi"]],
@@ -98,7 +100,8 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ["stack backend type bad", withLine(31, '  - { name: site, hosts: [kvm-1], backend: { type: ftp } }'), ["f.yaml:31:52: stacks[0].backend.type: backend type must be one of local, s3, pg, http, consul, gcs, azurerm"]],
   ["stack local backend unknown key", withLine(31, '  - { name: site, hosts: [kvm-1], backend: { type: local, bucket: x } }'), ["f.yaml:31:59: stacks[0].backend.bucket: unknown key 'bucket'"]],
   ["secret ref in uri", withLine(5, '    uri: ${env:URI}'), ["f.yaml:5:10: hosts[0].uri: a kvm host needs a qemu:// or qemu+ssh:// URI, got '${env:URI}'", "f.yaml:5:10: hosts[0].uri: secret references are only allowed in cloudInit.password, graphics.password and stack backend settings"]],
-  ["defaults reserved without cpus", withLine(1, 'apiVersion: hyperplan/v1\ndefaults: { kvm: { reserved: { memory: 4GiB } } }'), ["f.yaml:2:30: defaults.kvm.reserved.cpus: missing required key 'cpus'"]],
+  // A reservation may leave a part out (test/fleet/contract.test.ts); a part it gives must be valid.
+  ["defaults reserved negative cpus", withLine(1, 'apiVersion: hyperplan/v1\ndefaults: { kvm: { reserved: { memory: 4GiB, cpus: -1 } } }'), ["f.yaml:2:52: defaults.kvm.reserved.cpus: must be at least 0, got -1"]],
   ["defaults xen reserved", withLine(1, 'apiVersion: hyperplan/v1\ndefaults: { xen: { reserved: { memory: 4GiB, cpus: 1 } } }'), ["f.yaml:2:20: defaults.xen.reserved: unknown key 'reserved'"]],
   ["defaults strategy bad", withLine(1, 'apiVersion: hyperplan/v1\ndefaults: { placement: { strategy: random } }'), ["f.yaml:2:36: defaults.placement.strategy: expected one of spread, pack, got 'random'"]],
   ["section not a list", withLine(16, 'networks: { name: prod }', 2), ["f.yaml:16:11: networks: expected a list, got a mapping", "f.yaml:27:16: vms[0].networks[0]: unknown network 'prod'; no networks are declared"]],

@@ -91,10 +91,10 @@ describe('hyperplan plan / explain / drain', () => {
 
   it('rejects bad usage with exit 2 and has help', async () => {
     const { io, err, out } = setup();
-    expect(await run(['plan'], io)).toBe(2);
+    expect(await run(['plan', 'fleet.yaml', 'fleet.yaml'], io)).toBe(2);
     expect(err.join('')).toContain('plan: expected exactly one fleet file');
     expect(await run(['explain', 'fleet.yaml', 'nope'], io)).toBe(2);
     expect(await run(['drain', '--help'], io)).toBe(0);
-    expect(out.join('')).toContain('Usage: hyperplan drain <fleet> <host>');
+    expect(out.join('')).toContain('Usage: hyperplan drain [fleet] <host>');
   });
 });

@@ -88,6 +88,10 @@ describe('a rack failure', () => {
     expect(simulateFailures(racks, placements, { kind: 'zone', zone: 'rack-z' })).toEqual({ ok: false, problem: 'no host is in zone rack-z (zones: rack-a, rack-b)' });
     expect(simulateFailures(racks, placements, { kind: 'host', host: 'k9' })).toEqual({ ok: false, problem: 'no host named k9 in the fleet' });
     expect(simulateFailures(racks, placements, { kind: 'any', size: 4 }).ok).toBe(false);
+    // No "from 1 to -1" for a fleet too small for any failure set.
+    expect(simulateFailures(fleet({ hosts: [host('k1')] }), {}, { kind: 'any', size: 1 })).toEqual({
+      ok: false, problem: 'any:1 takes hosts away and keeps at least one, so it needs a fleet of 2 or more hosts (this one has 1)',
+    });
   });
 });
 

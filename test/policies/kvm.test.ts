@@ -60,6 +60,15 @@ ruleTable('kvm', {
     mentions: ['sata', 'virtio'],
     notApplicable: onXen(on('v', { guestType: 'hvm', disks: [disk({ bus: 'sata' })] })),
   },
+  // libvirt src/qemu/qemu_command.c, qemuBuildDiskDeviceProps: VIR_DOMAIN_DISK_BUS_XEN falls to
+  // "unsupported disk bus '%1$s' with device setup", so a KVM guest with a bus xen disk never starts.
+  'KVM-XEN-DISK-BUS': {
+    compliant: kvm({}, on('v', { disks: [disk(), disk({ bus: 'sata', data: true })] })),
+    nonCompliant: kvm({}, on('v', { disks: [disk(), disk({ bus: 'xen', data: true })] })),
+    targets: ['vms[v].disks[1]'],
+    mentions: ['bus xen', 'bus: virtio'],
+    notApplicable: onXen(on('v', { disks: [disk({ bus: 'xen' })] })),
+  },
   'KVM-NIC-MODEL': {
     compliant: kvm({}, on('v')),
     nonCompliant: kvm({}, on('v', { networks: [nic({ model: 'e1000' })] })),

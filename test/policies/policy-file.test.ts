@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicies } from '../../policies/engine';
+import { plan } from '../../planner/index';
 import { loadCustomRules } from '../../pipeline/load-custom-rules';
 import { loadPolicy, loadPolicyFor } from '../../pipeline/load-policy';
 import { parsePolicyFile } from '../../policies/policy-file';
@@ -9,6 +10,40 @@ import { disk, fleet, kvmHost, pinned, vm } from './fixtures';
 const FIXTURES = fileURLToPath(new URL('../fixtures/policies/', import.meta.url));
 
 describe('parsePolicyFile', () => {
+  // DESIGN.md: "a policy file (`hyperplan.policy.yaml`) enables packs, changes severities and holds suppressions,
+  // each with a mandatory `reason` (and optional target and expiry)".
+  it('takes packs as a list (exactly those built-in packs on) and a suppression date as expiry', () => {
+    const text = [
+      'packs: [kvm, placement]',
+      'suppressions:',
+      '  - { rule: KVM-HOST-RESERVE, target: "hosts[kvm-a1]", reason: "lab host, nothing else runs there", expiry: 2099-01-01 }',
+      '',
+    ].join('\n');
+    const result = parsePolicyFile(text, 'hyperplan.policy.yaml');
+    expect(result.ok ? result.policy.config : result.problems).toMatchObject({
+      packs: { xen: false, kvm: true, hybrid: false, migration: false, placement: true, security: false },
+      suppressions: [{ rule: 'KVM-HOST-RESERVE', target: 'hosts[kvm-a1]', reason: 'lab host, nothing else runs there', expires: '2099-01-01' }],
+    });
+  });
+
+  it('an expired suppression written with expiry is a finding, as with expires', () => {
+    const text = 'suppressions:\n  - { rule: KVM-RNG-MISSING, reason: guests boot from a read-only image, expiry: 2020-01-01 }\n';
+    const result = parsePolicyFile(text, 'p.yaml');
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    const empty = fleet({ hosts: [kvmHost('kvm-1')], vms: [] });
+    const findings = evaluatePolicies(empty, plan(empty), { ...result.policy.config, today: '2026-11-30' });
+    expect(findings.map((f) => `${f.ruleId} ${f.target}`)).toContain('HP-SUPPRESSION-EXPIRED suppressions[0]');
+  });
+
+  it.each([
+    ['packs: [kvm, nope]\n', "p.yaml:1:14: packs[1]: expected one of xen, kvm, hybrid, migration, placement, security, custom, got 'nope'"],
+    ['packs: 3\n', 'p.yaml:1:8: packs: expected a list of packs or a mapping of pack: true|false; packs are xen, kvm, hybrid, migration, placement, security, custom'],
+    ['suppressions:\n  - { rule: X-Y, reason: a long enough reason here, expiry: 2099-01-01, expires: 2099-01-01 }\n', 'p.yaml:2:61: suppressions[0].expiry: give expires or expiry, not both'],
+  ])('rejects %j with one located problem', (text, problem) => {
+    const result = parsePolicyFile(text, 'p.yaml');
+    expect(result.ok ? [] : result.problems).toEqual([problem]);
+  });
+
   it('reads packs, rules, thresholds, suppressions and custom rule paths', () => {
     const text = [
       'packs: { hybrid: false }',

@@ -16,8 +16,9 @@ export const kvmDiskBus: Rule = {
   check: (ctx) =>
     judgedOn(ctx, 'kvm').flatMap((j) =>
       j.effective.disks
-        // A CD-ROM is never virtio-blk; its bus is judged by KVM-IDE-NO-CONTROLLER.
-        .filter((d) => d.device === 'disk' && !PARAVIRT_BUSES.has(d.bus))
+        // A CD-ROM is never virtio-blk; its bus is judged by KVM-IDE-NO-CONTROLLER. Bus xen is no emulated
+        // bus but none at all on KVM: KVM-XEN-DISK-BUS's error.
+        .filter((d) => d.device === 'disk' && !PARAVIRT_BUSES.has(d.bus) && d.bus !== 'xen')
         .map((d) => ({
           target: `${j.target}.disks[${d.index}]`,
           message: `disk ${d.index} of ${j.vm.name} uses emulated bus ${d.bus}; set bus: virtio (or scsi for many disks / SCSI passthrough)`,
