@@ -5,6 +5,7 @@
  * itself beyond how libvirt spells them.
  */
 import { Construct } from 'constructs';
+import type { TerraformProvider } from './cdk-engine';
 import {
   cloudInitSeedBus, cloudInitSeedDevice, DISK_DEVICE_PREFIX, type EffectiveDisk, type EffectiveNic, type EffectiveVm, type HypervFeature,
 } from '../fleet/effective-vm';
@@ -152,6 +153,8 @@ export class VirtualMachine extends Construct {
   /** The volumes created for the VM's disks; disks on existing LUNs (`volume:`) have none. */
   readonly volumes: readonly Volume[];
   readonly cloudInit?: CloudInit;
+  /** Indexes of the NICs whose host-side device libvirt names when the domain starts (no fleet `target`). */
+  readonly #runtimeNamedNics: readonly number[];
 
   constructor(scope: Construct, id: string, props: VirtualMachineProps) {
     super(scope, id);
@@ -238,6 +241,24 @@ export class VirtualMachine extends Construct {
       },
     };
     this.domain = named(new CompactDomain(this, 'domain', config), host.hostName, ...HOST_ADDRESS_PARTS.domain(vm.name));
+    this.#runtimeNamedNics = effective.nics.flatMap((nic, index) => (nic.target === undefined && nic.type !== 'user' ? [index] : []));
+  }
+
+  /**
+   * Adopts the existing domain `uuid` (a Terraform `import` block) and renders the domain as provider
+   * v0.9.7 reads it back after import (CompactDomain.renderAsReadBackAfterImport), so the first plan
+   * changes nothing. One thing is not configuration: the tap device of a running NIC, which libvirt names
+   * when the domain starts (formatdomain "Overriding the target element": vnet, vif, macvtap and macvlan
+   * are reserved prefixes of generated names, which a definition may not keep) and the import reads into
+   * state as `target.dev`. Its changes are ignored for each NIC the fleet gives no `target`, as the NIC of a newly
+   * created domain has none in its configuration either. Returns the ignored attribute paths.
+   */
+  adopt(uuid: string, provider: TerraformProvider): string[] {
+    this.domain.importFrom(uuid, provider);
+    this.domain.renderAsReadBackAfterImport();
+    const ignored = this.#runtimeNamedNics.map((index) => `devices.interfaces[${index}].target`);
+    if (ignored.length > 0) this.domain.lifecycle = { ...this.domain.lifecycle, ignoreChanges: [...(this.domain.lifecycle?.ignoreChanges ?? []), ...ignored] };
+    return ignored;
   }
 
   private volume(disk: EffectiveDisk, props: VirtualMachineProps): Volume {
