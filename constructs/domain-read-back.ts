@@ -13,7 +13,8 @@
  *   utc (formatdomain "Time keeping"), `<vcpu placement='static'>` (formatdomain "CPU allocation"),
  *   `currentMemory` equal to `memory` (src/conf/domain_postparse.c, virDomainDefPostParseMemory sets
  *   `cur_balloon` to the total), `<boot dev='hd'/>` for HVM guests with no boot order
- *   (domain_postparse.c, virDomainDefBootOrderPostParse), a disk's `device='disk'`;
+ *   (domain_postparse.c, virDomainDefBootOrderPostParse), a disk's `device='disk'`, `<readonly/>` on
+ *   every CD-ROM (domain_postparse.c: "Force CDROM to be listed as read only");
  * - memory and currentMemory in libvirt's unit, KiB (the XML's `<memory unit='KiB'>`);
  * - `false` for every presence boolean (an empty XML element) of each object it reads: the template's
  *   `IsPresenceBoolean` branch is `types.BoolValue(xml.X != nil)`, never null.
@@ -90,7 +91,7 @@ export function asReadBackAfterImport(config: CompactDomainConfig): CompactDomai
           devices: {
             ...devices,
             ...(isList<DomainDevicesDisks>(devices.disks)
-              ? { disks: devices.disks.map((disk) => withPresence(DISK_PRESENCE, { device: LIBVIRT_REPORTED_DEFAULTS.diskDevice, ...disk })) }
+              ? { disks: devices.disks.map((disk) => withPresence(DISK_PRESENCE, { device: LIBVIRT_REPORTED_DEFAULTS.diskDevice, ...disk, ...(disk.device === 'cdrom' ? { readOnly: true } : {}) })) }
               : {}),
             ...(isList<DomainDevicesInterfaces>(devices.interfaces)
               ? { interfaces: devices.interfaces.map((nic) => (nic.source ? { ...nic, source: withPresence(INTERFACE_SOURCE_PRESENCE, nic.source) } : nic)) }

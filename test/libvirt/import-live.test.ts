@@ -163,6 +163,18 @@ describe.skipIf(SKIP)('import --from a libvirt test-driver node', () => {
       const json = JSON.parse(readFileSync(join(outDir, stack.file), 'utf8')) as SynthesizedStack & { import?: { id: string; to: string; provider: string }[] };
       expect(Object.keys(json.resource ?? {})).not.toContain('libvirt_volume');
       for (const block of json.import ?? []) expect(block.id).toMatch(/^11111111-2222-3333-4444-/);
+      // What provider 0.9.7 reads back after import (constructs/domain-read-back.ts cites it; the e2e
+      // adoption test shows the plan): libvirt's units and reported defaults, spelled out.
+      const resources = (json as { resource?: Record<string, Record<string, Record<string, unknown>>> }).resource ?? {};
+      for (const domain of Object.values(resources.libvirt_domain ?? {})) {
+        expect(domain).toMatchObject({ memory_unit: 'KiB', current_memory_unit: 'KiB', on_poweroff: 'destroy', on_reboot: 'restart', on_crash: 'destroy', vcpu_placement: 'static' });
+        if (domain.name === 'web-1') expect([domain.memory, domain.current_memory]).toEqual([2097152, 1048576]);
+        if (domain.name === 'db-1') expect([domain.memory, domain.current_memory]).toEqual([4194305, 4194305]);
+      }
+      for (const block of json.import ?? []) {
+        const [type, address] = block.to.split('.') as [string, string];
+        if (type !== 'libvirt_domain') expect((resources[type]![address]!.lifecycle as { ignore_changes: string[] }).ignore_changes.length).toBeGreaterThan(0);
+      }
       const hosts = new Map(stack.hosts.map((h) => [terraformId(h), h]));
       for (const file of renderStack(json, { hostOfAlias: (a) => hosts.get(a) ?? a }).files) {
         if (file.kind === 'domain') rendered.set(String(modeled(file.xml).name), file.xml);
