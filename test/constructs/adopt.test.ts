@@ -41,7 +41,6 @@ function synth(kind: 'kvm' | 'xen', v: Vm, adopt: boolean, f: Fleet = fleet({ vm
   return { json: JSON.parse(Testing.synthScope(build)) as TerraformJson & { import?: unknown[] }, ignored };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the synthesized JSON is checked by shape here
 const domainOf = (json: TerraformJson): Record<string, any> => Object.values(resources(json, 'libvirt_domain'))[0]!;
 
 describe('an adopted domain renders what provider 0.9.7 reads back after import', () => {
