@@ -228,6 +228,8 @@ export interface Disk {
   /** Attached read-only (a CD-ROM always is). */
   readonly readonly?: boolean;
   readonly bus?: DiskBus;
+  /** The guest's device name (libvirt `<target dev>`); undefined = the next free name of the bus. */
+  readonly target?: string;
   readonly cache?: DiskCache;
   readonly io?: DiskIo;
   readonly format?: DiskFormat;

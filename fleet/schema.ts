@@ -8,7 +8,7 @@ import { SIZE_JSON_PATTERN, sizeProblem, sizeToKiB } from './sizes';
 import { BACKEND_TYPE_NAMES, REMOTE_BACKEND_SETTINGS, REMOTE_BACKEND_TYPES } from './backends';
 import {
   DISK_DEVICES, DISK_SECRET_TYPES, MACVTAP_MODES, MULTI_HOST_PROTOCOLS, NETWORK_DISK_PROTOCOLS, NIC_TYPES, PROTOCOL_SECRET_TYPE, VM_ARCHES,
-  XEN_HOST_ARCHES, machineFitsArch, machinesOf,
+  XEN_HOST_ARCHES, diskTargetProblem, machineFitsArch, machinesOf,
 } from './guest-devices';
 import { cidrProblem, IPV4_PATTERN } from './ipv4';
 import {
@@ -265,6 +265,9 @@ const diskSchema = z
     device: z.enum(DISK_DEVICES).optional().meta({ description: 'disk (default) or cdrom; a CD-ROM takes an ISO by path: or pool + volume:, or is an empty tray' }),
     readonly: flag.optional(),
     bus: diskBus.optional(),
+    target: text
+      .optional()
+      .meta({ description: "The guest's device name (libvirt <target dev>), e.g. vdb, hdc, sda, xvda; default: the next free name of the bus (vd*, sd*, hd*, xvd*)" }),
     cache: diskCache.optional(),
     io: z.enum(DISK_IO_MODES).optional(),
     format: diskFormat.optional(),
@@ -283,6 +286,10 @@ const diskSchema = z
       const outsidePools = disk.path !== undefined || disk.network !== undefined;
       if (outsidePools && disk.pool !== undefined) problem('pool', `a disk with ${disk.path !== undefined ? 'path' : 'network'}: is outside any pool; remove pool:`);
       if (disk.path !== undefined && !disk.path.startsWith('/')) problem('path', `'${disk.path}' is not an absolute path on the host`);
+      if (disk.target !== undefined) {
+        const targetProblem = diskTargetProblem(disk.target, disk.bus);
+        if (targetProblem) problem('target', targetProblem);
+      }
       const cdrom = disk.device === 'cdrom';
       if (cdrom) {
         if (disk.size !== undefined) problem('size', 'a CD-ROM has no size of its own; remove size:');
@@ -422,6 +429,14 @@ export const vmSchema = z
           message: `currentMemory ${vm.currentMemory} is more than memory ${vm.memory}; the balloon target at boot is at most the VM's memory`,
         });
       }
+      const targets = new Map<string, number>();
+      vm.disks.forEach((disk, index) => {
+        if (disk.target === undefined) return;
+        const earlier = targets.get(disk.target);
+        if (earlier !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['disks', index, 'target'], input: disk.target, message: `device name '${disk.target}' is taken by disks[${earlier}]; each disk needs its own` });
+        } else targets.set(disk.target, index);
+      });
     }),
   );
 

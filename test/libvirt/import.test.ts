@@ -72,6 +72,25 @@ describe('importDomains', () => {
     expect(formatDiagnostic(result.failures[0]!)).toMatch(/^bad\.xml:\d+:\d+: error: malformed XML: /);
   });
 
+  it('keeps each disk device name effectiveVm would not give by itself, and the bus libvirt derives from a name', () => {
+    // virt-install's and libvirt's test domains put a CD-ROM at hdc (IDE secondary master); without its
+    // name it would come back as hdb. A disk without bus takes libvirt's bus of its prefix
+    // (src/conf/domain_postparse.c, virDomainDiskDefPostParse: hd → ide, sd → scsi, vd → virtio, xvd → xen).
+    const xml = `<domain type='kvm'><name>cd</name><memory>1048576</memory><os><type arch='x86_64' machine='pc'>hvm</type></os><devices>
+      <disk type='block' device='disk'><source dev='/dev/vg/cd'/><target dev='hda' bus='ide'/></disk>
+      <disk type='file' device='cdrom'><source file='/isos/a.iso'/><target dev='hdc' bus='ide'/><readonly/></disk>
+      <disk type='block' device='disk'><source dev='/dev/vg/data'/><target dev='sdb'/></disk>
+      <disk type='block' device='disk'><source dev='/dev/vg/dup'/><target dev='sdb' bus='scsi'/></disk>
+    </devices></domain>`;
+    const result = importDomains([{ file: 'cd.xml', text: xml }]);
+    expect(result.fleet.vms![0]!.disks!.map((d) => [d.bus, d.target])).toEqual([['ide', undefined], ['ide', 'hdc'], ['scsi', 'sdb'], ['scsi', undefined]]);
+    expect(result.notes.filter((n) => n.path === '/domain/devices/disk/target@dev').map((n) => [n.status, n.message])).toEqual([
+      ['approximated', "device name 'sdb' is taken by an earlier disk; the disk takes the next free name of its bus instead of 'sdb'"],
+    ]);
+    const loaded = loadFleetFromString(stringify(withHosts(result.fleet)), 'imported.yaml');
+    expect(loaded.ok ? [] : loaded.problems).toEqual([]);
+  });
+
   it('writes deterministic YAML and JSON', () => {
     const a = importDomains(fixtureInputs()).fleet;
     const b = importDomains(fixtureInputs()).fleet;
