@@ -4,7 +4,7 @@
  * and NIC types besides a libvirt network. Pure data and small pure checks, shared by the schema,
  * `effectiveVm()` and the policies; the sources of every fact are named in test/fleet/guest-devices.test.ts.
  */
-import { DISK_BUSES } from './vocabulary';
+import type { DISK_BUSES } from './vocabulary';
 
 /** Guest CPU architectures, as libvirt names them in `<os><type arch=…>`. */
 export const VM_ARCHES = ['x86_64', 'i686', 'aarch64', 'ppc64le', 'ppc64', 's390x', 'riscv64'] as const;
