@@ -126,7 +126,8 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
   const devices = first(domain, 'devices');
   used.use(devices);
   const disks = importDisks(devices, { hypervisor: kind, used, sink, storage: sources.storage });
-  const nics = importNics(devices, { hypervisor: kind, used, sink, networks: sources.networks });
+  const osType = first(first(domain, 'os'), 'type');
+  const nics = importNics(devices, { hypervisor: kind, used, sink, networks: sources.networks, arch: osType?.attributes.arch, machine: osType?.attributes.machine });
   const other = importDevices(devices, kind, used);
   consumeDefaults(domain, devices, used, sink);
   used.reportDropped(domain, '/domain', sink);

@@ -91,6 +91,18 @@ describe('importDomains', () => {
     expect(loaded.ok ? [] : loaded.problems).toEqual([]);
   });
 
+  it("writes the NIC model libvirt's QEMU driver gives a NIC that names none, since the fleet's default on KVM is virtio", () => {
+    // libvirt src/qemu/qemu_domain.c, qemuDomainDefaultNetModel: virtio on s390 and the Arm/RISC-V virt
+    // machines, else the first of rtl8139, e1000, virtio the QEMU binary has (rtl8139 on x86).
+    const nic = (arch: string, machine: string): unknown => {
+      const xml = `<domain type='kvm'><name>n</name><memory>1048576</memory><os><type arch='${arch}' machine='${machine}'>hvm</type></os><devices><interface type='user'><mac address='52:54:00:00:00:01'/></interface></devices></domain>`;
+      return importDomains([{ file: 'n.xml', text: xml }]).fleet.vms![0]!.networks![0];
+    };
+    expect(nic('x86_64', 'pc')).toEqual({ type: 'user', model: 'rtl8139', mac: '52:54:00:00:00:01' });
+    expect(nic('aarch64', 'virt')).toMatchObject({ model: 'virtio' });
+    expect(nic('s390x', 's390-ccw-virtio')).toMatchObject({ model: 'virtio' });
+  });
+
   it('writes deterministic YAML and JSON', () => {
     const a = importDomains(fixtureInputs()).fleet;
     const b = importDomains(fixtureInputs()).fleet;
