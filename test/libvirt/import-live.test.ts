@@ -15,7 +15,7 @@ import { terraformId } from '../../constructs/terraform-id';
 import { fleetFileSchema } from '../../fleet/schema';
 import { readLiveHost, parseVolumeList, parseNodeInfo } from '../../libvirt/live-host';
 import { renderStack, type SynthesizedStack } from '../../libvirt/render-stack';
-import { readXml, type XmlNode } from '../../libvirt/xml-read';
+import { modeledElements, withLibvirtDefaults, type ModeledDomain } from '../../libvirt/round-trip';
 import { parseLock } from '../../planner/lock';
 import { synthesizeFleet } from '../../pipeline/synth';
 import { runCli } from '../support/cli';
@@ -28,50 +28,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const cli = (argv: string[]): ReturnType<typeof runCli> => runCli(argv, work);
 
-const first = (node: XmlNode | undefined, name: string): XmlNode | undefined => node?.children.find((c) => c.name === name);
-const all = (node: XmlNode | undefined, name: string): XmlNode[] => node?.children.filter((c) => c.name === name) ?? [];
-const KIB: Record<string, number> = { KiB: 1, MiB: 1024, GiB: 1024 * 1024, bytes: 1 / 1024 };
-const kib = (node: XmlNode | undefined): number | undefined => (node?.text ? Number(node.text) * KIB[node.attributes.unit ?? 'KiB']! : undefined);
-
-/** The elements hyperplan models, from a domain's XML, in one comparable shape. */
-function modeled(xml: string): Record<string, unknown> {
-  const read = readXml(xml);
-  if (!read.ok) throw new Error(read.error.message);
-  const domain = read.root;
-  const type = first(first(domain, 'os'), 'type');
-  const devices = first(domain, 'devices');
-  const memory = kib(first(domain, 'memory'));
-  return {
-    type: domain.attributes.type,
-    name: first(domain, 'name')?.text,
-    memoryKiB: memory,
-    // libvirt reports currentMemory equal to memory when no balloon target is set.
-    currentMemoryKiB: kib(first(domain, 'currentMemory')) ?? memory,
-    vcpu: first(domain, 'vcpu')?.text,
-    arch: type?.attributes.arch ?? 'x86_64',
-    machine: type?.attributes.machine,
-    osType: type?.text,
-    disks: all(devices, 'disk').map((disk) => {
-      const source = first(disk, 'source');
-      const auth = first(source, 'auth');
-      return {
-        type: disk.attributes.type,
-        device: disk.attributes.device ?? 'disk',
-        source: { ...source?.attributes },
-        hosts: all(source, 'host').map((h) => ({ ...h.attributes })),
-        auth: auth ? { username: auth.attributes.username, secret: { ...first(auth, 'secret')?.attributes } } : undefined,
-        target: { dev: first(disk, 'target')?.attributes.dev, bus: first(disk, 'target')?.attributes.bus },
-        format: first(disk, 'driver')?.attributes.type,
-      };
-    }),
-    interfaces: all(devices, 'interface').map((nic) => ({
-      type: nic.attributes.type,
-      source: { ...first(nic, 'source')?.attributes },
-      mac: first(nic, 'mac')?.attributes.address,
-      model: first(nic, 'model')?.attributes.type,
-    })),
-  };
-}
+/** The elements hyperplan models, from a domain's XML, with libvirt's defaults filled in (libvirt/round-trip.ts). */
+const modeled = (xml: string): ModeledDomain => withLibvirtDefaults(modeledElements(xml));
 
 describe('live-host parsing', () => {
   it('reads nodeinfo labels and vol-list tables (names with spaces too)', () => {
