@@ -82,6 +82,14 @@ describe('an adopted domain renders what provider 0.9.7 reads back after import'
     expect(domain.devices.disks.map((d: { device: string; read_only: boolean }) => [d.device, d.read_only])).toEqual([['cdrom', true], ['disk', true]]);
   });
 
+  it("renders the fleet's event actions, adopted or not, and libvirt's defaults for the others only when adopted", () => {
+    const events = vm('ev-1', { onReboot: 'destroy', onCrash: 'coredump-restart' });
+    expect(domainOf(synth('kvm', events, true).json)).toMatchObject({ on_poweroff: 'destroy', on_reboot: 'destroy', on_crash: 'coredump-restart' });
+    const created = domainOf(synth('kvm', events, false).json);
+    expect(created).toMatchObject({ on_reboot: 'destroy', on_crash: 'coredump-restart' });
+    expect(created).not.toHaveProperty('on_poweroff');
+  });
+
   it('ignores only the tap device name of NICs the fleet names none for (libvirt names it when the domain starts)', () => {
     const nics = vm('nics-1', { networks: [{ network: 'lab' }, { network: 'lab', target: 'tap-db' }, { type: 'user' }] });
     const { json, ignored } = synth('kvm', nics, true);

@@ -64,6 +64,8 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ['device name of another bus', disks(`[${OS_DISK}, { path: /dev/sdb, bus: sata, target: vdb }]`), ["f.yaml:27:95: vms[0].disks[1].target: 'vdb' is a name of the virtio bus, not of bus sata"]],
   ['sd name without a bus', disks(`[${OS_DISK}, { path: /dev/sdb, target: sdb }]`), ['f.yaml:27:84: vms[0].disks[1].target: sd* names are on the scsi, sata, usb buses; name the bus with bus:']],
   ['one device name twice', disks(`[{ size: 20GiB, pool: local, image: debian, target: vdb }, { path: /dev/sdb, target: vdb }]`), ["f.yaml:27:97: vms[0].disks[1].target: device name 'vdb' is taken by disks[0]; each disk needs its own"]],
+  // libvirt src/conf/schemas/domaincommon.rng, offOptions (on_poweroff, on_reboot) and crashOptions (on_crash).
+  ['poweroff action of a crash', vmLines('    onPoweroff: coredump-destroy'), ["f.yaml:27:17: vms[0].onPoweroff: expected one of destroy, restart, preserve, rename-restart, got 'coredump-destroy'"]],
   ['NIC type unknown', nets('[{ type: vhostuser }]'), ["f.yaml:28:24: vms[0].networks[0].type: expected one of network, user, ethernet, direct, got 'vhostuser'"]],
 ];
 
@@ -230,11 +232,12 @@ describe('disk device names (target)', () => {
     expect(effective.disks.map((d) => d.target).slice(24)).toEqual(['vdy', 'vdz', 'vdaa']);
   });
 
-  it('is accepted by FleetBuilder', () => {
+  it('is accepted by FleetBuilder, as are the event actions', () => {
     const built = new FleetBuilder()
-      .vm({ name: 'v', vcpus: 1, memory: '1GiB', disks: [{ path: '/dev/sdb', bus: 'scsi', target: 'sdc' }] })
+      .vm({ name: 'v', vcpus: 1, memory: '1GiB', disks: [{ path: '/dev/sdb', bus: 'scsi', target: 'sdc' }], onReboot: 'destroy', onCrash: 'coredump-restart' })
       .build();
     expect(built.vms[0]!.disks[0]).toMatchObject({ target: 'sdc', bus: 'scsi' });
+    expect(built.vms[0]).toMatchObject({ onReboot: 'destroy', onCrash: 'coredump-restart' });
   });
 });
 

@@ -103,6 +103,14 @@ describe('importDomains', () => {
     expect(nic('s390x', 's390-ccw-virtio')).toMatchObject({ model: 'virtio' });
   });
 
+  it("keeps the event actions that are not libvirt's default (formatdomain \"Events configuration\": destroy, restart, destroy)", () => {
+    const xml = `<domain type='kvm'><name>e</name><memory>1048576</memory><on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot><on_crash>coredump-restart</on_crash></domain>`;
+    const result = importDomains([{ file: 'e.xml', text: xml }]);
+    const vm = result.fleet.vms![0]!;
+    expect([vm.onPoweroff, vm.onReboot, vm.onCrash]).toEqual([undefined, undefined, 'coredump-restart']);
+    expect(result.notes.filter((n) => n.status === 'dropped')).toEqual([]);
+  });
+
   it('writes deterministic YAML and JSON', () => {
     const a = importDomains(fixtureInputs()).fleet;
     const b = importDomains(fixtureInputs()).fleet;
