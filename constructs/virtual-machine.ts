@@ -153,8 +153,11 @@ export class VirtualMachine extends Construct {
   /** The volumes created for the VM's disks; disks on existing LUNs (`volume:`) have none. */
   readonly volumes: readonly Volume[];
   readonly cloudInit?: CloudInit;
-  /** Indexes of the NICs whose host-side device libvirt names when the domain starts (no fleet `target`). */
-  readonly #runtimeNamedNics: readonly number[];
+  /**
+   * What libvirt assigns itself and the provider reads into state once the domain is imported, as paths
+   * of `lifecycle.ignore_changes` (see `adopt`).
+   */
+  readonly #assignedByLibvirt: readonly string[];
 
   constructor(scope: Construct, id: string, props: VirtualMachineProps) {
     super(scope, id);
@@ -244,23 +247,33 @@ export class VirtualMachine extends Construct {
       },
     };
     this.domain = named(new CompactDomain(this, 'domain', config), host.hostName, ...HOST_ADDRESS_PARTS.domain(vm.name));
-    this.#runtimeNamedNics = effective.nics.flatMap((nic, index) => (nic.target === undefined && nic.type !== 'user' ? [index] : []));
+    this.#assignedByLibvirt = [
+      'devices.controllers',
+      ...disks.map((_, index) => `devices.disks[${index}].address`),
+      ...effective.nics.flatMap((nic, index) => [
+        `devices.interfaces[${index}].address`,
+        ...(nic.target === undefined && nic.type !== 'user' ? [`devices.interfaces[${index}].target`] : []),
+      ]),
+    ];
   }
 
   /**
    * Adopts the existing domain `uuid` (a Terraform `import` block) and renders the domain as provider
    * v0.9.7 reads it back after import (CompactDomain.renderAsReadBackAfterImport), so the first plan
-   * changes nothing. One thing is not configuration: the tap device of a running NIC, which libvirt names
-   * when the domain starts (formatdomain "Overriding the target element": vnet, vif, macvtap and macvlan
-   * are reserved prefixes of generated names, which a definition may not keep) and the import reads into
-   * state as `target.dev`. Its changes are ignored for each NIC the fleet gives no `target`, as the NIC of a newly
-   * created domain has none in its configuration either. Returns the ignored attribute paths.
+   * changes nothing. Some of what the import reads is not configuration but what libvirt assigns itself,
+   * as for a newly created domain whose configuration has none of it either; its changes are ignored:
+   * - the controllers libvirt adds for the devices present (the SATA controller of a SATA disk, found end
+   *   to end) and the address it gives each disk and NIC (formatdomain "Device Addresses": "If the
+   *   address is omitted, libvirt will generate an appropriate address");
+   * - the tap device of a running NIC the fleet names none for (formatdomain "Overriding the target
+   *   element": vnet, vif, macvtap and macvlan are reserved prefixes of generated names), read as `target.dev`.
+   * Returns the ignored attribute paths.
    */
   adopt(uuid: string, provider: TerraformProvider): string[] {
     this.domain.importFrom(uuid, provider);
     this.domain.renderAsReadBackAfterImport();
-    const ignored = this.#runtimeNamedNics.map((index) => `devices.interfaces[${index}].target`);
-    if (ignored.length > 0) this.domain.lifecycle = { ...this.domain.lifecycle, ignoreChanges: [...(this.domain.lifecycle?.ignoreChanges ?? []), ...ignored] };
+    const ignored = [...this.#assignedByLibvirt];
+    this.domain.lifecycle = { ...this.domain.lifecycle, ignoreChanges: [...(this.domain.lifecycle?.ignoreChanges ?? []), ...ignored] };
     return ignored;
   }
 

@@ -35,7 +35,7 @@ function moveLine(move: VmMove): string {
 
 /** Why an adopted resource ignores changes, per kind (the constructs' `adopt` cite the provider code). */
 const IGNORED_BECAUSE: Readonly<Record<AdoptedObject['kind'], string>> = {
-  domain: 'tap device names libvirt gives running NICs',
+  domain: 'controllers, device addresses and tap device names libvirt assigns itself',
   network: 'provider 0.9.7 does not read them after import and updates only autostart',
   pool: 'provider 0.9.7 does not read them after import and cannot update pools',
 };
