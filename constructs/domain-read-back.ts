@@ -22,9 +22,14 @@
  * reports any other value as dropped, so what is filled in here is what the adopted domain has.
  */
 import type {
-  DomainDevicesConsolesSource, DomainDevicesDisks, DomainDevicesInterfaces, DomainDevicesRngs, DomainDevicesSerialsSource, DomainFeatures,
+  DomainConfig, DomainDevicesConsolesSource, DomainDevicesDisks, DomainDevicesInterfaces, DomainDevicesRngs, DomainDevicesSerialsSource, DomainFeatures,
 } from './libvirt-bindings';
-import type { CompactDomainConfig } from './compact';
+
+/** The domain attributes the read-back fills in. */
+export type ReadBackAttributes = Pick<
+  DomainConfig,
+  'memory' | 'memoryUnit' | 'currentMemory' | 'currentMemoryUnit' | 'vcpuPlacement' | 'onPoweroff' | 'onReboot' | 'onCrash' | 'clock' | 'os' | 'features' | 'devices'
+>;
 
 const KIB_PER_MIB = 1024;
 
@@ -66,7 +71,7 @@ function chardevs<S extends DomainDevicesConsolesSource | DomainDevicesSerialsSo
 }
 
 /** The domain configuration as provider v0.9.7 reads the imported domain back. */
-export function asReadBackAfterImport(config: CompactDomainConfig): CompactDomainConfig {
+export function asReadBackAfterImport<C extends ReadBackAttributes>(config: C): C {
   const memoryKiB = kib(config.memory, config.memoryUnit)!;
   const currentKiB = kib(config.currentMemory, config.currentMemoryUnit) ?? memoryKiB;
   const devices = config.devices;
