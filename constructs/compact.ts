@@ -8,6 +8,7 @@
  */
 import { TerraformResource } from './cdk-engine';
 import type { Construct } from 'constructs';
+import { asReadBackAfterImport } from './domain-read-back';
 import {
   Domain,
   domainClockToTerraform,
@@ -26,6 +27,7 @@ export type CompactDomainConfig = Pick<
   DomainConfig,
   | 'provider' | 'lifecycle' | 'dependsOn' | 'name' | 'type' | 'memory' | 'memoryUnit' | 'currentMemory' | 'currentMemoryUnit' | 'vcpu' | 'vcpuPlacement' | 'vcpuCpuset' | 'autostart'
   | 'running' | 'bootloader' | 'os' | 'cpu' | 'cpuTune' | 'features' | 'clock' | 'memoryBacking' | 'numaTune' | 'devices'
+  | 'onPoweroff' | 'onReboot' | 'onCrash'
 >;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -45,7 +47,7 @@ function withoutUndefined(value: unknown): unknown {
 
 export class CompactDomain extends TerraformResource {
   static readonly tfResourceType = Domain.tfResourceType;
-  readonly #config: CompactDomainConfig;
+  #config: CompactDomainConfig;
 
   constructor(scope: Construct, id: string, config: CompactDomainConfig) {
     super(scope, id, {
@@ -56,6 +58,14 @@ export class CompactDomain extends TerraformResource {
       lifecycle: config.lifecycle,
     });
     this.#config = config;
+  }
+
+  /**
+   * Renders the configuration as provider v0.9.7 reads this domain back once imported (domain-read-back.ts),
+   * so that an adopted domain plans no change.
+   */
+  renderAsReadBackAfterImport(): void {
+    this.#config = asReadBackAfterImport(this.#config);
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
@@ -70,6 +80,9 @@ export class CompactDomain extends TerraformResource {
       vcpu: c.vcpu,
       vcpu_placement: c.vcpuPlacement,
       vcpu_cpuset: c.vcpuCpuset,
+      on_poweroff: c.onPoweroff,
+      on_reboot: c.onReboot,
+      on_crash: c.onCrash,
       autostart: c.autostart,
       running: c.running,
       bootloader: c.bootloader,

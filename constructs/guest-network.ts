@@ -68,9 +68,19 @@ const CHECKS: readonly PropCheck<GuestNetworkProps>[] = [
   },
 ];
 
+/**
+ * What provider v0.9.7 does not read back after importing a network: Read converts the XML with the state
+ * as the plan (internal/provider/network_resource.go, Read: "use current state as plan to preserve user
+ * intent"), and after ImportState the state holds only the id, so these nested attributes stay null.
+ * Update applies only `autostart` (network_resource.go, Update), so ignoring their changes on an adopted
+ * network loses nothing the provider would do.
+ */
+const NOT_READ_AFTER_IMPORT = { forward: 'forward', bridge: 'bridge', domain: 'domain', mtu: 'mtu', ips: 'ips' } as const;
+
 export class GuestNetwork extends Construct {
   readonly network: NetworkSpec;
   readonly resource: Network;
+  readonly #notReadAfterImport: readonly string[];
 
   constructor(scope: Construct, id: string, props: GuestNetworkProps) {
     super(scope, id);
@@ -98,6 +108,19 @@ export class GuestNetwork extends Construct {
         : {}),
     };
     this.resource = named(new Network(this, 'network', config), props.hostName, ...HOST_ADDRESS_PARTS.network(spec.name));
+    this.#notReadAfterImport = Object.entries(NOT_READ_AFTER_IMPORT).flatMap(([key, attribute]) => (key in config ? [attribute] : []));
+  }
+
+  /**
+   * Adopts the existing network `uuid` (a Terraform `import` block), ignoring changes to the attributes
+   * the provider does not read after import (NOT_READ_AFTER_IMPORT), so the first plan changes nothing.
+   * Returns the ignored attributes.
+   */
+  adopt(uuid: string, provider: LibvirtProvider): string[] {
+    this.resource.importFrom(uuid, provider);
+    const ignored = [...this.#notReadAfterImport];
+    if (ignored.length > 0) this.resource.lifecycle = { ...this.resource.lifecycle, ignoreChanges: ignored };
+    return ignored;
   }
 
   /** The network name as a reference, so domains using it depend on it. */

@@ -97,9 +97,19 @@ const CHECKS: readonly PropCheck<StoragePoolProps>[] = [
   },
 ];
 
+/**
+ * What provider v0.9.7 does not read back after importing a pool: `create` (build, start, autostart) is
+ * configuration only, and Read converts the XML with the state as the plan (internal/provider/
+ * pool_resource.go, Read: "use current state as plan to preserve user intent"; preservePoolTargetPath),
+ * which after ImportState holds only the id, so `source` and `target` stay null. Update refuses every
+ * change anyway ("Storage pools cannot be updated. All changes require replacement.").
+ */
+const NOT_READ_AFTER_IMPORT = ['source', 'target', 'create'] as const;
+
 export class StoragePool extends Construct {
   readonly pool: StoragePoolSpec;
   readonly resource: Pool;
+  readonly #notReadAfterImport: readonly string[];
 
   constructor(scope: Construct, id: string, props: StoragePoolProps) {
     super(scope, id);
@@ -108,19 +118,29 @@ export class StoragePool extends Construct {
     this.pool = spec;
     const source = spec.type === 'iscsi' || spec.type === 'iscsi-direct' ? iscsiSource(spec) : spec.source ? SOURCE[spec.type](spec.source) : undefined;
     const targetPath = spec.path ?? DEFAULT_TARGET[spec.type]?.(spec.source);
-    this.resource = named(
-      new Pool(this, 'pool', {
-        provider: props.provider,
-        name: spec.name,
-        type: spec.type,
-        ...(source ? { source } : {}),
-        ...(targetPath ? { target: { path: targetPath } } : {}),
-        // The generator renames `build` (a reserved word for it) to `buildAttribute`; it synthesizes as `build`.
-        create: { buildAttribute: SAFE_TO_BUILD.has(spec.type), start: true, autostart: true },
-      }),
-      props.hostName,
-      ...HOST_ADDRESS_PARTS.pool(spec.name),
-    );
+    const config: PoolConfig = {
+      provider: props.provider,
+      name: spec.name,
+      type: spec.type,
+      ...(source ? { source } : {}),
+      ...(targetPath ? { target: { path: targetPath } } : {}),
+      // The generator renames `build` (a reserved word for it) to `buildAttribute`; it synthesizes as `build`.
+      create: { buildAttribute: SAFE_TO_BUILD.has(spec.type), start: true, autostart: true },
+    };
+    this.resource = named(new Pool(this, 'pool', config), props.hostName, ...HOST_ADDRESS_PARTS.pool(spec.name));
+    this.#notReadAfterImport = NOT_READ_AFTER_IMPORT.filter((attribute) => attribute in config);
+  }
+
+  /**
+   * Adopts the existing pool `uuid` (a Terraform `import` block), ignoring changes to the attributes the
+   * provider does not read after import (NOT_READ_AFTER_IMPORT), so the first plan changes nothing.
+   * Returns the ignored attributes.
+   */
+  adopt(uuid: string, provider: LibvirtProvider): string[] {
+    this.resource.importFrom(uuid, provider);
+    const ignored = [...this.#notReadAfterImport];
+    this.resource.lifecycle = { ...this.resource.lifecycle, ignoreChanges: ignored };
+    return ignored;
   }
 
   /** The pool name as a reference, so volumes in it depend on it. */

@@ -5,6 +5,7 @@
  * itself beyond how libvirt spells them.
  */
 import { Construct } from 'constructs';
+import type { TerraformProvider } from './cdk-engine';
 import {
   cloudInitSeedBus, cloudInitSeedDevice, DISK_DEVICE_PREFIX, type EffectiveDisk, type EffectiveNic, type EffectiveVm, type HypervFeature,
 } from '../fleet/effective-vm';
@@ -152,6 +153,11 @@ export class VirtualMachine extends Construct {
   /** The volumes created for the VM's disks; disks on existing LUNs (`volume:`) have none. */
   readonly volumes: readonly Volume[];
   readonly cloudInit?: CloudInit;
+  /**
+   * What libvirt assigns itself and the provider reads into state once the domain is imported, as paths
+   * of `lifecycle.ignore_changes` (see `adopt`).
+   */
+  readonly #assignedByLibvirt: readonly string[];
 
   constructor(scope: Construct, id: string, props: VirtualMachineProps) {
     super(scope, id);
@@ -206,6 +212,9 @@ export class VirtualMachine extends Construct {
       ...(vm.currentMemoryKiB === undefined ? {} : memorySize('currentMemory', vm.currentMemoryKiB)),
       vcpu: vm.vcpus,
       autostart: vm.autostart,
+      ...(vm.onPoweroff ? { onPoweroff: vm.onPoweroff } : {}),
+      ...(vm.onReboot ? { onReboot: vm.onReboot } : {}),
+      ...(vm.onCrash ? { onCrash: vm.onCrash } : {}),
       running: props.running ?? true,
       os: this.os(effective),
       ...(effective.bootloader ? { bootloader: effective.bootloader } : {}),
@@ -238,6 +247,34 @@ export class VirtualMachine extends Construct {
       },
     };
     this.domain = named(new CompactDomain(this, 'domain', config), host.hostName, ...HOST_ADDRESS_PARTS.domain(vm.name));
+    this.#assignedByLibvirt = [
+      'devices.controllers',
+      ...disks.map((_, index) => `devices.disks[${index}].address`),
+      ...effective.nics.flatMap((nic, index) => [
+        `devices.interfaces[${index}].address`,
+        ...(nic.target === undefined && nic.type !== 'user' ? [`devices.interfaces[${index}].target`] : []),
+      ]),
+    ];
+  }
+
+  /**
+   * Adopts the existing domain `uuid` (a Terraform `import` block) and renders the domain as provider
+   * v0.9.7 reads it back after import (CompactDomain.renderAsReadBackAfterImport), so the first plan
+   * changes nothing. Some of what the import reads is not configuration but what libvirt assigns itself,
+   * as for a newly created domain whose configuration has none of it either; its changes are ignored:
+   * - the controllers libvirt adds for the devices present (the SATA controller of a SATA disk, found end
+   *   to end) and the address it gives each disk and NIC (formatdomain "Device Addresses": "If the
+   *   address is omitted, libvirt will generate an appropriate address");
+   * - the tap device of a running NIC the fleet names none for (formatdomain "Overriding the target
+   *   element": vnet, vif, macvtap and macvlan are reserved prefixes of generated names), read as `target.dev`.
+   * Returns the ignored attribute paths.
+   */
+  adopt(uuid: string, provider: TerraformProvider): string[] {
+    this.domain.importFrom(uuid, provider);
+    this.domain.renderAsReadBackAfterImport();
+    const ignored = [...this.#assignedByLibvirt];
+    this.domain.lifecycle = { ...this.domain.lifecycle, ignoreChanges: [...(this.domain.lifecycle?.ignoreChanges ?? []), ...ignored] };
+    return ignored;
   }
 
   private volume(disk: EffectiveDisk, props: VirtualMachineProps): Volume {

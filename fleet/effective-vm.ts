@@ -7,7 +7,7 @@ import type {
   CpuMode, DiskBus, DiskCache, DiskDevice, DiskFormat, DiskIo, Firmware, Fleet, Graphics, GuestOs, Hypervisor, MacvtapMode, MigrationPool,
   NetworkDiskSource, NicType, StoragePoolType, Vm, VmArch, XenGuestType,
 } from './model';
-import { DEFAULT_ARCH, hasBuiltinIde, isX86, KVM_ARCH_DEFAULT_MACHINE } from './guest-devices';
+import { busOfTarget, DEFAULT_ARCH, hasBuiltinIde, isX86, KVM_ARCH_DEFAULT_MACHINE } from './guest-devices';
 import { fleetIndex } from './fleet-index';
 
 /** KVM machine type: PCIe, modern hotplug; libvirt keeps "pc" unless asked (research: KVM-MACHINE-Q35). */
@@ -88,6 +88,23 @@ export const DEVICE_LETTERS = 26;
 /** Device name number `letter` (0-based) with `prefix`: `vda`, `vdb` …; undefined past `z`. */
 export function deviceName(prefix: string, letter: number): string | undefined {
   return letter < DEVICE_LETTERS ? `${prefix}${String.fromCharCode(97 + letter)}` : undefined;
+}
+
+/**
+ * The guest device names of a VM's disks: the name the fleet gives (`target`), else the next name of the
+ * bus's prefix that no disk takes, in disk order (`vda`, `vdb` …); undefined past `z`.
+ */
+export function diskDeviceNames(disks: readonly { readonly bus: DiskBus; readonly target?: string }[]): (string | undefined)[] {
+  const named = new Set(disks.flatMap((disk) => (disk.target === undefined ? [] : [disk.target])));
+  const used = new Map<string, number>();
+  return disks.map((disk) => {
+    if (disk.target !== undefined) return disk.target;
+    const prefix = DISK_DEVICE_PREFIX[disk.bus];
+    let letter = used.get(prefix) ?? 0;
+    while (deviceName(prefix, letter) !== undefined && named.has(deviceName(prefix, letter)!)) letter += 1;
+    used.set(prefix, letter + 1);
+    return deviceName(prefix, letter);
+  });
 }
 
 export interface EffectiveDisk {
@@ -324,15 +341,20 @@ interface DiskContext {
 function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
   const { hypervisor } = at;
   const defaults = fleet.defaults[hypervisor].vm;
-  const used = new Map<string, number>();
+  const buses = vm.disks.map(
+    (disk): DiskBus =>
+      disk.bus ??
+      (disk.target === undefined ? undefined : busOfTarget(disk.target)) ??
+      (disk.device === 'cdrom'
+        ? defaultCdromBus(hypervisor, at.arch, at.machine, at.guestType)
+        : (defaults.diskBus ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_BUS : XEN_DEFAULT_DISK_BUS))),
+  );
+  const targets = diskDeviceNames(vm.disks.map((disk, index) => ({ bus: buses[index]!, target: disk.target })));
   return vm.disks.map((disk, index) => {
     const cdrom = disk.device === 'cdrom';
-    const bus =
-      disk.bus ??
-      (cdrom ? defaultCdromBus(hypervisor, at.arch, at.machine, at.guestType) : (defaults.diskBus ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_BUS : XEN_DEFAULT_DISK_BUS)));
+    const bus = buses[index]!;
     const prefix = DISK_DEVICE_PREFIX[bus];
-    const letter = used.get(prefix) ?? 0;
-    used.set(prefix, letter + 1);
+    const target = targets[index];
     // A CD-ROM keeps libvirt's own cache and I/O modes unless the fleet names them: its ISO is read-only.
     const cache = disk.cache ?? (cdrom ? undefined : (defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined)));
     const image = imageOf(fleet, disk.image);
@@ -352,7 +374,7 @@ function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
     const effective = {
       index,
       // The loader rejects more than DEVICE_LETTERS disks per prefix (fleet/synthesis-checks.ts).
-      target: deviceName(prefix, letter) ?? `${prefix}?`,
+      target: target ?? `${prefix}?`,
       bus,
       device: disk.device ?? 'disk',
       readonly: cdrom || disk.readonly === true,

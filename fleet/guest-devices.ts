@@ -4,6 +4,7 @@
  * and NIC types besides a libvirt network. Pure data and small pure checks, shared by the schema,
  * `effectiveVm()` and the policies; the sources of every fact are named in test/fleet/guest-devices.test.ts.
  */
+import type { DISK_BUSES } from './vocabulary';
 
 /** Guest CPU architectures, as libvirt names them in `<os><type arch=…>`. */
 export const VM_ARCHES = ['x86_64', 'i686', 'aarch64', 'ppc64le', 'ppc64', 's390x', 'riscv64'] as const;
@@ -154,4 +155,38 @@ export function createsVolume(disk: DiskSourceFields): boolean {
  */
 export function isHostLocal(disk: DiskSourceFields, sharedPool: (pool: string) => boolean): boolean {
   return disk.pool !== undefined ? !sharedPool(disk.pool) : disk.path !== undefined;
+}
+
+type DiskBusName = (typeof DISK_BUSES)[number];
+
+/**
+ * The guest device name prefixes (libvirt `<target dev>`) and the buses each is on, as libvirt names
+ * disks (formatdomain "Hard drives, floppy disks, CDROMs": "The dev attribute indicates the 'logical'
+ * device name ... hda, sdb ...", virDiskNameToIndex in src/util/virutil.c parses the letters after
+ * the prefix: a to z, then aa …).
+ */
+const TARGET_PREFIX_BUSES: ReadonlyArray<readonly [string, readonly DiskBusName[]]> = [
+  ['xvd', ['xen']],
+  ['vd', ['virtio']],
+  ['hd', ['ide']],
+  ['sd', ['scsi', 'sata', 'usb']],
+];
+
+const TARGET_NAME = /^(xvd|vd|hd|sd)([a-z]{1,3})$/;
+
+/** The bus a device name implies when only one bus uses its prefix (`vdb` → virtio, `hdc` → ide); undefined for `sd*`. */
+export function busOfTarget(target: string): DiskBusName | undefined {
+  const prefix = TARGET_NAME.exec(target)?.[1];
+  const buses = TARGET_PREFIX_BUSES.find(([p]) => p === prefix)?.[1];
+  return buses?.length === 1 ? buses[0] : undefined;
+}
+
+/** Why `target` cannot be the device name of a disk on `bus` (undefined when it can). */
+export function diskTargetProblem(target: string, bus: DiskBusName | undefined): string | undefined {
+  const match = TARGET_NAME.exec(target);
+  if (!match) return `'${target}' is not a disk device name like vdb, sda, hdc or xvda (a prefix vd, sd, hd or xvd, then letters)`;
+  const buses = TARGET_PREFIX_BUSES.find(([p]) => p === match[1])![1];
+  if (bus !== undefined && !buses.includes(bus)) return `'${target}' is a name of the ${buses.join(', ')} bus, not of bus ${bus}`;
+  if (bus === undefined && buses.length > 1) return `${match[1]}* names are on the ${buses.join(', ')} buses; name the bus with bus:`;
+  return undefined;
 }

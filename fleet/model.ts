@@ -9,8 +9,8 @@
 import type { DiskDevice, DiskSecretType, MacvtapMode, NetworkDiskProtocol, NicType, VmArch } from './guest-devices';
 import type { Secret } from './secret';
 import type {
-  CPU_MODES, DISK_BUSES, DISK_CACHES, DISK_FORMATS, DISK_IO_MODES, FIRMWARES, GRAPHICS_TYPES, GUEST_OSES, HOST_DISTROS, HYPERVISORS,
-  MIGRATION_TRANSPORTS, NETWORK_MODES, NUMA_POLICIES, PLACEMENT_STRATEGIES, POOL_RESERVES, SECURITY_CLASSES, STORAGE_POOL_TYPES,
+  CPU_MODES, CRASH_ACTIONS, DISK_BUSES, DISK_CACHES, DISK_FORMATS, DISK_IO_MODES, FIRMWARES, GRAPHICS_TYPES, GUEST_OSES, HOST_DISTROS, HYPERVISORS,
+  LIFECYCLE_ACTIONS, MIGRATION_TRANSPORTS, NETWORK_MODES, NUMA_POLICIES, PLACEMENT_STRATEGIES, POOL_RESERVES, SECURITY_CLASSES, STORAGE_POOL_TYPES,
   VM_HYPERVISORS, WORKLOADS, XEN_GUEST_TYPES,
 } from './vocabulary';
 
@@ -33,6 +33,10 @@ export type DiskIo = (typeof DISK_IO_MODES)[number];
 export type DiskFormat = (typeof DISK_FORMATS)[number];
 export type CpuMode = (typeof CPU_MODES)[number];
 export type NumaPolicy = (typeof NUMA_POLICIES)[number];
+/** What libvirt does when the guest powers off or reboots (`on_poweroff`, `on_reboot`). */
+export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
+/** What libvirt does when the guest crashes (`on_crash`). */
+export type CrashAction = (typeof CRASH_ACTIONS)[number];
 export type PoolReserve = (typeof POOL_RESERVES)[number];
 /** How `virsh migrate` carries the migration stream (libvirt docs/migration.rst). */
 export type MigrationTransport = (typeof MIGRATION_TRANSPORTS)[number];
@@ -228,6 +232,8 @@ export interface Disk {
   /** Attached read-only (a CD-ROM always is). */
   readonly readonly?: boolean;
   readonly bus?: DiskBus;
+  /** The guest's device name (libvirt `<target dev>`); undefined = the next free name of the bus. */
+  readonly target?: string;
   readonly cache?: DiskCache;
   readonly io?: DiskIo;
   readonly format?: DiskFormat;
@@ -320,6 +326,10 @@ export interface Vm {
   /** virtio RNG device (KVM); undefined = default on. */
   readonly rng?: boolean;
   readonly autostart: boolean;
+  /** libvirt's `on_poweroff`, `on_reboot`, `on_crash`; undefined = libvirt's default (destroy, restart, destroy). */
+  readonly onPoweroff?: LifecycleAction;
+  readonly onReboot?: LifecycleAction;
+  readonly onCrash?: CrashAction;
 }
 
 /** Terraform backend of one stack: `local` with a path, or a remote type with its settings. */

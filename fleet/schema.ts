@@ -8,12 +8,12 @@ import { SIZE_JSON_PATTERN, sizeProblem, sizeToKiB } from './sizes';
 import { BACKEND_TYPE_NAMES, REMOTE_BACKEND_SETTINGS, REMOTE_BACKEND_TYPES } from './backends';
 import {
   DISK_DEVICES, DISK_SECRET_TYPES, MACVTAP_MODES, MULTI_HOST_PROTOCOLS, NETWORK_DISK_PROTOCOLS, NIC_TYPES, PROTOCOL_SECRET_TYPE, VM_ARCHES,
-  XEN_HOST_ARCHES, machineFitsArch, machinesOf,
+  XEN_HOST_ARCHES, diskTargetProblem, machineFitsArch, machinesOf,
 } from './guest-devices';
 import { cidrProblem, IPV4_PATTERN } from './ipv4';
 import {
-  CPU_MODES, DISK_BUSES, DISK_CACHES, DISK_FORMATS, DISK_IO_MODES, FIRMWARES, GRAPHICS_TYPES, GUEST_OSES, HOST_DISTROS, HUGEPAGE_SIZES,
-  HYPERVISORS, MIGRATION_TRANSPORTS, NETWORK_MODES, NUMA_POLICIES, PLACEMENT_STRATEGIES, POOL_RESERVES, SECURITY_CLASSES,
+  CPU_MODES, CRASH_ACTIONS, DISK_BUSES, DISK_CACHES, DISK_FORMATS, DISK_IO_MODES, FIRMWARES, GRAPHICS_TYPES, GUEST_OSES, HOST_DISTROS, HUGEPAGE_SIZES,
+  HYPERVISORS, LIFECYCLE_ACTIONS, MIGRATION_TRANSPORTS, NETWORK_MODES, NUMA_POLICIES, PLACEMENT_STRATEGIES, POOL_RESERVES, SECURITY_CLASSES,
   STORAGE_POOL_TYPES, VM_HYPERVISORS, WORKLOADS, XEN_GUEST_TYPES,
 } from './vocabulary';
 
@@ -269,6 +269,9 @@ const diskSchema = z
     device: z.enum(DISK_DEVICES).optional().meta({ description: 'disk (default) or cdrom; a CD-ROM takes an ISO by path: or pool + volume:, or is an empty tray' }),
     readonly: flag.optional(),
     bus: diskBus.optional(),
+    target: text
+      .optional()
+      .meta({ description: "The guest's device name (libvirt <target dev>), e.g. vdb, hdc, sda, xvda; default: the next free name of the bus (vd*, sd*, hd*, xvd*)" }),
     cache: diskCache.optional(),
     io: z.enum(DISK_IO_MODES).optional(),
     format: diskFormat.optional(),
@@ -287,6 +290,10 @@ const diskSchema = z
       const outsidePools = disk.path !== undefined || disk.network !== undefined;
       if (outsidePools && disk.pool !== undefined) problem('pool', `a disk with ${disk.path !== undefined ? 'path' : 'network'}: is outside any pool; remove pool:`);
       if (disk.path !== undefined && !disk.path.startsWith('/')) problem('path', `'${disk.path}' is not an absolute path on the host`);
+      if (disk.target !== undefined) {
+        const targetProblem = diskTargetProblem(disk.target, disk.bus);
+        if (targetProblem) problem('target', targetProblem);
+      }
       const cdrom = disk.device === 'cdrom';
       if (cdrom) {
         if (disk.size !== undefined) problem('size', 'a CD-ROM has no size of its own; remove size:');
@@ -405,6 +412,9 @@ export const vmSchema = z
       .meta({ description: 'Memory balloon device. A Xen host with memory overcommit above 1 needs balloon: true declared on every VM it carries (XEN-MEM-OVERCOMMIT-NO-BALLOON)' }),
     rng: flag.optional(),
     autostart: flag.default(true),
+    onPoweroff: z.enum(LIFECYCLE_ACTIONS).optional().meta({ description: "What libvirt does when the guest powers off (on_poweroff); libvirt's default: destroy" }),
+    onReboot: z.enum(LIFECYCLE_ACTIONS).optional().meta({ description: "What libvirt does when the guest reboots (on_reboot); libvirt's default: restart" }),
+    onCrash: z.enum(CRASH_ACTIONS).optional().meta({ description: "What libvirt does when the guest crashes (on_crash); libvirt's default: destroy" }),
   })
   .strict()
   .check(
@@ -426,6 +436,14 @@ export const vmSchema = z
           message: `currentMemory ${vm.currentMemory} is more than memory ${vm.memory}; the balloon target at boot is at most the VM's memory`,
         });
       }
+      const targets = new Map<string, number>();
+      vm.disks.forEach((disk, index) => {
+        if (disk.target === undefined) return;
+        const earlier = targets.get(disk.target);
+        if (earlier !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['disks', index, 'target'], input: disk.target, message: `device name '${disk.target}' is taken by disks[${earlier}]; each disk needs its own` });
+        } else targets.set(disk.target, index);
+      });
     }),
   );
 

@@ -72,14 +72,13 @@ function deviceProblems(fleet: SynthesisFleet, kinds: readonly Hypervisor[]): Pa
     };
     for (const hypervisor of hypervisorsOf(vm, kinds)) {
       const effective = effectiveVm(asFleet, vm, hypervisor);
-      const perPrefix = new Map<string, number>();
+      // effectiveVm names the disk after the last free letter `<prefix>?`; names the fleet gives (vdaa …) are kept.
+      const noted = new Set<string>();
       for (const disk of effective.disks) {
         const prefix = DISK_DEVICE_PREFIX[disk.bus];
-        const count = (perPrefix.get(prefix) ?? 0) + 1;
-        perPrefix.set(prefix, count);
-        if (count === DEVICE_LETTERS + 1) {
-          note(at('disks', disk.index), prefix, hypervisor, (on) => `more than ${DEVICE_LETTERS} disks use ${prefix}* device names on ${on} (${prefix}a to ${prefix}z); move some to another bus`);
-        }
+        if (!disk.target.endsWith('?') || noted.has(prefix)) continue;
+        noted.add(prefix);
+        note(at('disks', disk.index), prefix, hypervisor, (on) => `more than ${DEVICE_LETTERS} disks use ${prefix}* device names on ${on} (${prefix}a to ${prefix}z); move some to another bus or name them with target:`);
       }
       if (vm.cloudInit !== undefined && cloudInitSeedDevice(effective) === undefined) {
         const bus = cloudInitSeedBus(effective);

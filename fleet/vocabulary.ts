@@ -43,3 +43,10 @@ export const STORAGE_POOL_TYPES = [
 export const GRAPHICS_TYPES = ['vnc', 'spice'] as const;
 /** Huge page sizes a VM may name (besides `true`, the host's default size). */
 export const HUGEPAGE_SIZES = ['2MiB', '1GiB'] as const;
+
+/**
+ * What libvirt does when the guest powers off or reboots (`<on_poweroff>`, `<on_reboot>`) and when it
+ * crashes (`<on_crash>`, two more): libvirt src/conf/schemas/domaincommon.rng, offOptions and crashOptions.
+ */
+export const LIFECYCLE_ACTIONS = ['destroy', 'restart', 'preserve', 'rename-restart'] as const;
+export const CRASH_ACTIONS = [...LIFECYCLE_ACTIONS, 'coredump-destroy', 'coredump-restart'] as const;

@@ -6,7 +6,9 @@
  * `device: cdrom`. None of them is a volume hyperplan creates.
  */
 import type { VmInput } from '../fleet/schema';
-import { DISK_SECRET_TYPES, NETWORK_DISK_PROTOCOLS } from '../fleet/guest-devices';
+import { diskDeviceNames } from '../fleet/effective-vm';
+import { DISK_SECRET_TYPES, diskTargetProblem, NETWORK_DISK_PROTOCOLS } from '../fleet/guest-devices';
+import type { DiskBus } from '../fleet/model';
 import {
   all, type Consumption, first, isDiskBus, isDiskCache, isDiskFormat, isDiskIo, kibText, type NoteSink, type ImportHypervisor,
 } from './import-support';
@@ -102,9 +104,43 @@ function sourceOf(disk: XmlNode, source: XmlNode | undefined, context: DiskConte
   }
 }
 
+/**
+ * The bus libvirt gives a disk whose `<target>` names none, from the device name's prefix (libvirt
+ * src/conf/domain_postparse.c, virDomainDiskDefPostParse: hd → ide, sd → scsi, vd → virtio, xvd → xen).
+ */
+const LIBVIRT_BUS_OF_PREFIX: ReadonlyArray<readonly [string, DiskBus]> = [['xvd', 'xen'], ['vd', 'virtio'], ['hd', 'ide'], ['sd', 'scsi']];
+
+/**
+ * Keeps each disk's device name (`<target dev>`) where effectiveVm would name it otherwise: `target:` on
+ * the disks whose name differs from the next free one of their bus, until every name comes out as the
+ * domain had it. A name the fleet cannot hold (another prefix than its bus's) is reported approximated.
+ */
+function keepDeviceNames(disks: DiskInput[], names: readonly (XmlNode | undefined)[], sink: NoteSink): void {
+  const taken = new Set<string>();
+  const wanted = names.map((target, index) => {
+    const dev = target?.attributes.dev;
+    const bus = disks[index]!.bus;
+    if (dev === undefined) return undefined;
+    const problem = taken.has(dev) ? `device name '${dev}' is taken by an earlier disk` : bus === undefined ? 'no bus' : diskTargetProblem(dev, bus);
+    taken.add(dev);
+    if (problem === undefined) return dev;
+    sink.approximated(target!.line, '/domain/devices/disk/target@dev', `${problem}; the disk takes the next free name of its bus instead of '${dev}'`);
+    return undefined;
+  });
+  const explicit = new Set<number>();
+  for (let round = 0; round <= disks.length; round += 1) {
+    const named = diskDeviceNames(disks.map((disk, index) => ({ bus: disk.bus!, ...(explicit.has(index) ? { target: wanted[index] } : {}) })));
+    const differing = wanted.flatMap((dev, index) => (dev !== undefined && named[index] !== dev && !explicit.has(index) ? [index] : []));
+    if (differing.length === 0) break;
+    for (const index of differing) explicit.add(index);
+  }
+  for (const index of [...explicit].sort((a, b) => a - b)) disks[index] = { ...disks[index]!, target: wanted[index]! };
+}
+
 /** The domain's disks that the fleet can express; the others stay unconsumed and are reported dropped. */
 export function importDisks(devices: XmlNode | undefined, context: DiskContext): DiskInput[] {
   const out: DiskInput[] = [];
+  const targets: (XmlNode | undefined)[] = [];
   for (const disk of all(devices, 'disk')) {
     const device = disk.attributes.device ?? 'disk';
     if (device !== 'disk' && device !== 'cdrom') continue;
@@ -114,8 +150,9 @@ export function importDisks(devices: XmlNode | undefined, context: DiskContext):
     used.use(disk, 'type', 'device');
     const target = first(disk, 'target');
     used.use(target, 'dev');
-    const bus = target?.attributes.bus;
-    if (isDiskBus(bus)) used.use(target, 'bus');
+    const dev = target?.attributes.dev ?? '';
+    const bus = target?.attributes.bus ?? LIBVIRT_BUS_OF_PREFIX.find(([prefix]) => new RegExp(`^${prefix}[a-z]+$`).test(dev))?.[1];
+    if (isDiskBus(target?.attributes.bus)) used.use(target, 'bus');
     const readonly = first(disk, 'readonly');
     if (readonly) used.use(readonly);
     const driver = first(disk, 'driver');
@@ -135,6 +172,8 @@ export function importDisks(devices: XmlNode | undefined, context: DiskContext):
       ...(isDiskIo(io) ? { io } : {}),
       ...(isDiskFormat(format) ? { format } : {}),
     });
+    targets.push(target);
   }
+  if (out.every((disk) => disk.bus !== undefined)) keepDeviceNames(out, targets, context.sink);
   return out;
 }

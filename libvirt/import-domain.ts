@@ -3,6 +3,7 @@
  * NICs, other devices). Whatever is not consumed is reported per element as dropped.
  */
 import type { VmInput } from '../fleet/schema';
+import { CRASH_ACTIONS, LIFECYCLE_ACTIONS } from '../fleet/vocabulary';
 import { importDevices } from './import-devices';
 import { importDisks, type StorageResolver } from './import-disk';
 import { importNics, RUNTIME_DEVICE, type NetworkResolver } from './import-nic';
@@ -36,17 +37,12 @@ export function domainHypervisor(domain: XmlNode): ImportHypervisor | undefined 
 }
 
 /**
- * libvirt's own defaults, which it writes into every definition it reports (formatdomain "Events
- * configuration": destroy / restart / destroy; "Time keeping": utc), and what it assigns at run time or
+ * libvirt's own defaults, which it writes into every definition it reports (formatdomain "Time keeping":
+ * utc), and what it assigns at run time or
  * on define: a running interface's tap device (`vnetN`), device addresses and aliases. Consumed when they are
  * exactly that; device addresses are one approximation per domain (libvirt assigns new ones on define).
  */
 function consumeDefaults(domain: XmlNode, devices: XmlNode | undefined, used: Consumption, sink: NoteSink): void {
-  const defaults: Readonly<Record<string, string>> = { on_poweroff: 'destroy', on_reboot: 'restart', on_crash: 'destroy' };
-  for (const [element, value] of Object.entries(defaults)) {
-    const node = first(domain, element);
-    if (node?.text?.trim() === value) used.use(node, '#text');
-  }
   const clock = first(domain, 'clock');
   if (clock && clock.attributes.offset === 'utc' && clock.children.length === 0 && Object.keys(clock.attributes).length === 1) used.use(clock, 'offset');
   let addresses = 0;
@@ -67,6 +63,26 @@ function consumeDefaults(domain: XmlNode, devices: XmlNode | undefined, used: Co
   }
   if (implicit.length > 0) sink.approximated(devices!.line, '/domain/devices/controller', `controllers ${implicit.join(', ')} left to libvirt, which adds those the devices need when the domain is defined`);
   if (addresses > 0) sink.approximated(devices!.line, '/domain/devices/*/address', `${addresses} device address(es) left to libvirt, which assigns them when the domain is defined`);
+}
+
+/** libvirt's actions (`LIFECYCLE_ACTIONS`, `CRASH_ACTIONS`) and its defaults (formatdomain "Events configuration"). */
+const EVENTS = [
+  { element: 'on_poweroff', key: 'onPoweroff', actions: LIFECYCLE_ACTIONS, libvirtDefault: 'destroy' },
+  { element: 'on_reboot', key: 'onReboot', actions: LIFECYCLE_ACTIONS, libvirtDefault: 'restart' },
+  { element: 'on_crash', key: 'onCrash', actions: CRASH_ACTIONS, libvirtDefault: 'destroy' },
+] as const;
+
+/** `<on_poweroff>`, `<on_reboot>`, `<on_crash>`: kept as fleet keys where they are not libvirt's default. */
+function importEvents(domain: XmlNode, used: Consumption): Pick<VmInput, 'onPoweroff' | 'onReboot' | 'onCrash'> {
+  const out: Record<string, string> = {};
+  for (const { element, key, actions, libvirtDefault } of EVENTS) {
+    const node = first(domain, element);
+    const action = node?.text?.trim();
+    if (action === undefined || !(actions as readonly string[]).includes(action)) continue;
+    used.use(node, '#text');
+    if (action !== libvirtDefault) out[key] = action;
+  }
+  return out as Pick<VmInput, 'onPoweroff' | 'onReboot' | 'onCrash'>;
 }
 
 /** Controllers libvirt adds by itself for the devices present (domain_conf.c, qemu_domain_address.c). */
@@ -126,8 +142,10 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
   const devices = first(domain, 'devices');
   used.use(devices);
   const disks = importDisks(devices, { hypervisor: kind, used, sink, storage: sources.storage });
-  const nics = importNics(devices, { hypervisor: kind, used, sink, networks: sources.networks });
+  const osType = first(first(domain, 'os'), 'type');
+  const nics = importNics(devices, { hypervisor: kind, used, sink, networks: sources.networks, arch: osType?.attributes.arch, machine: osType?.attributes.machine });
   const other = importDevices(devices, kind, used);
+  const events = importEvents(domain, used);
   consumeDefaults(domain, devices, used, sink);
   used.reportDropped(domain, '/domain', sink);
   const vm: VmInput = {
@@ -141,6 +159,7 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
     ...(disks.length > 0 ? { disks } : {}),
     ...(nics.length > 0 ? { networks: nics } : {}),
     ...other,
+    ...events,
     ...extra,
   };
   return { ok: true, domain: { vm, ...(uuid ? { uuid } : {}), kept: used.kept(), sink } };

@@ -21,6 +21,9 @@ export interface NetworkResolver {
 
 export interface NicContext {
   readonly hypervisor: ImportHypervisor;
+  /** The guest's `<os><type arch machine>` (the NIC model libvirt's QEMU driver picks depends on them). */
+  readonly arch?: string;
+  readonly machine?: string;
   readonly used: Consumption;
   readonly sink: NoteSink;
   readonly networks: NetworkResolver;
@@ -67,6 +70,19 @@ function networkOf(nic: XmlNode, context: NicContext): string | undefined {
   return undefined;
 }
 
+/**
+ * The model libvirt's QEMU driver gives a NIC whose definition names none (libvirt
+ * src/qemu/qemu_domain.c, qemuDomainDefaultNetModel): virtio on s390 and on the Arm and RISC-V `virt`
+ * machines, else rtl8139 (the first of rtl8139, e1000, virtio QEMU has; every x86 and POWER QEMU has
+ * rtl8139). Written into the fleet, since a NIC without a model renders as virtio on KVM.
+ */
+function libvirtDefaultNicModel(arch: string | undefined, machine: string | undefined): string {
+  const virt = machine === 'virt' || machine?.startsWith('virt-') === true;
+  if (arch === 's390x' || arch === 's390') return 'virtio';
+  if ((arch === 'aarch64' || arch === 'riscv64') && virt) return 'virtio';
+  return 'rtl8139';
+}
+
 /** The domain's NICs the fleet can express; the others stay unconsumed and are reported dropped. */
 export function importNics(devices: XmlNode | undefined, context: NicContext): NicInput[] {
   const { used, hypervisor } = context;
@@ -78,7 +94,7 @@ export function importNics(devices: XmlNode | undefined, context: NicContext): N
     const targetDev = first(nic, 'target')?.attributes.dev;
     const target = targetDev && attached.type !== 'user' && !RUNTIME_DEVICE.test(targetDev) ? targetDev : undefined;
     if (target) used.use(first(nic, 'target'), 'dev');
-    const model = first(nic, 'model')?.attributes.type;
+    const model = first(nic, 'model')?.attributes.type ?? (hypervisor === 'kvm' ? libvirtDefaultNicModel(context.arch, context.machine) : undefined);
     used.use(first(nic, 'model'), 'type');
     const mac = first(nic, 'mac')?.attributes.address;
     if (isMac(mac)) used.use(first(nic, 'mac'), 'address');

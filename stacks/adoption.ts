@@ -12,6 +12,10 @@
  * v0.9.7's volume import sets `id` while Read looks the volume up by `key`, so an imported volume would be
  * dropped from state (volume_resource.go, ImportState and Read).
  * The UUIDs come from the lock file's `uuids`, written by `hyperplan import --from`.
+ *
+ * So that the first plan changes nothing, each construct's `adopt` renders what the provider reads back
+ * after import (a domain: constructs/domain-read-back.ts) and ignores the changes of what it cannot read
+ * back (a network's and a pool's nested attributes, a running NIC's tap device name).
  */
 import type { IConstruct } from 'constructs';
 import { LibvirtHost } from '../constructs/host-provider';
@@ -26,6 +30,11 @@ export interface AdoptedObject {
   readonly name: string;
   readonly host: string;
   readonly uuid: string;
+  /**
+   * Attributes whose changes the resource ignores (`lifecycle.ignore_changes`) because provider v0.9.7
+   * does not read them after import or libvirt names them at run time (the constructs' `adopt` say why).
+   */
+  readonly ignoredChanges: readonly string[];
 }
 
 function hostOf(construct: IConstruct): LibvirtHost | undefined {
@@ -44,15 +53,15 @@ export function adoptExisting(root: IConstruct, uuids: Readonly<Record<string, s
       const name = construct.node.id.replace(/^vm-/, '');
       const uuid = uuids[name];
       if (uuid === undefined) continue;
-      construct.domain.importFrom(uuid, host.provider);
-      adopted.push({ kind: 'domain', name, host: host.host.name, uuid });
+      const ignoredChanges = construct.adopt(uuid, host.provider);
+      adopted.push({ kind: 'domain', name, host: host.host.name, uuid, ignoredChanges });
     } else if (construct instanceof GuestNetwork || construct instanceof StoragePool) {
       const kind = construct instanceof GuestNetwork ? 'network' : 'pool';
       const name = construct instanceof GuestNetwork ? construct.network.name : construct.pool.name;
       const uuid = uuids[lockObjectKey(kind, name, host.host.name)];
       if (uuid === undefined) continue;
-      construct.resource.importFrom(uuid, host.provider);
-      adopted.push({ kind, name, host: host.host.name, uuid });
+      const ignoredChanges = construct.adopt(uuid, host.provider);
+      adopted.push({ kind, name, host: host.host.name, uuid, ignoredChanges });
     }
   }
   return adopted;

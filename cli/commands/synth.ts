@@ -7,6 +7,7 @@ import { gateReport } from '../gate-report';
 import { choiceOption, stringOption } from '../options';
 import { fleetArgument, pathResolver } from '../paths';
 import type { VmMove } from '../../planner/moves';
+import type { AdoptedObject } from '../../stacks/adoption';
 import { createProgress } from '../progress';
 import { jsonReport } from '../../policies/report-json';
 
@@ -66,6 +67,13 @@ function moveLine(move: VmMove): string {
   if (move.mode === 'observed') return `  state move (already running on ${move.to}) ${where}`;
   return `  offline move ${where}: ${move.reason}`;
 }
+
+/** Why an adopted resource ignores changes, per kind (the constructs' `adopt` cite the provider code). */
+const IGNORED_BECAUSE: Readonly<Record<AdoptedObject['kind'], string>> = {
+  domain: 'controllers, device addresses and tap device names libvirt assigns itself',
+  network: 'provider 0.9.7 does not read them after import and updates only autostart',
+  pool: 'provider 0.9.7 does not read them after import and cannot update pools',
+};
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -154,6 +162,11 @@ export const synthCommand: Command = {
       if (args.values.adopt === true) {
         const count = (kind: string): number => summary.adopted.filter((a) => a.kind === kind).length;
         lines.push(`adopting ${count('domain')} domain(s), ${count('network')} network(s), ${count('pool')} pool(s) through import blocks`);
+        // Said out loud: an ignored attribute is one Terraform will not change on that resource.
+        for (const object of summary.adopted) {
+          if (object.ignoredChanges.length === 0) continue;
+          lines.push(`  ${object.kind} ${object.name} on ${object.host}: ignore_changes ${object.ignoredChanges.join(', ')} (${IGNORED_BECAUSE[object.kind]})`);
+        }
       }
       lines.push(...summary.moves.map((move) => moveLine(move)));
       for (const stack of summary.stacks) {

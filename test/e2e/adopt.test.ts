@@ -1,25 +1,25 @@
 /**
  * Adoption end to end: objects that exist on a libvirt daemon (defined with virsh, as an operator would
  * have them) → `hyperplan import --from` → `hyperplan synth --adopt` → the first `terraform plan` with
- * the real dmacvicar/libvirt 0.9.7 provider imports every domain, network and pool, adds nothing and
- * destroys nothing.
+ * the real dmacvicar/libvirt 0.9.7 provider imports every domain, network and pool and changes nothing:
+ * `Plan: 5 to import, 0 to add, 0 to change, 0 to destroy.`; applying it and planning again shows no
+ * changes.
  *
- * It does NOT show 0 to change, and cannot with provider v0.9.7 (measured here; internal/provider at tag
- * v0.9.7):
+ * What that takes with provider v0.9.7 (internal/provider at tag v0.9.7):
  * - libvirt_domain: after `ImportState` only `uuid` is set, so Read calls `DomainFromXML(ctx, xml, nil)`
  *   (domain_resource.go, "Detect import") and fills state with everything libvirt reports, defaults
- *   included: `on_poweroff/on_reboot/on_crash`, `clock.offset = utc`, `os.boot_devices = [hd]`,
- *   `vcpu_placement = static`, `current_memory`, memory in KiB, false booleans of every console/disk
- *   sub-object, the running interface's `target.dev`. A configuration that does not spell out each of
- *   those reads as an in-place update that sets them to null (no replacement, nothing restarts);
+ *   included (`on_poweroff/on_reboot/on_crash`, `clock.offset = utc`, `os.boot_devices = [hd]`,
+ *   `vcpu_placement = static`, `current_memory`, memory in KiB, `false` for each presence boolean of the
+ *   objects it reads). An adopted domain renders exactly that (constructs/domain-read-back.ts); what
+ *   libvirt assigns itself is ignored with `ignore_changes`: the controllers it adds (here the SATA
+ *   controller of cd-1's CD-ROM), device addresses, and the tap device it names for a running NIC
+ *   (`target.dev`, here testnet0), renamed at each start;
  * - libvirt_network: Read converts the XML with the *state* as the plan (network_resource.go, "use current
  *   state as plan to preserve user intent"); after import the state holds only the id, so `forward` and
- *   `ips` stay unread and the plan adds them in place;
- * - libvirt_pool: `create` (build/start/autostart) is configuration only and `target` is not read after
- *   import either, so the pool shows an in-place update, which pool_resource.go then refuses at apply
- *   ("Storage pools cannot be updated").
- * The test therefore pins: every resource is imported, 0 to add, 0 to destroy, no replacement, and the
- * changes are in-place updates of exactly the imported resources.
+ *   `ips` are never read: an adopted network ignores their changes (Update applies only autostart);
+ * - libvirt_pool: `create` is configuration only and `target` is not read after import either: an
+ *   adopted pool ignores their changes (pool_resource.go refuses every update: "Storage pools cannot be
+ *   updated").
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +48,13 @@ pools: [{ name: images, type: dir, path: /var/lib/libvirt/images }]
 vms:
   - { name: web-1, vcpus: 2, memory: 2GiB, disks: [{ size: 20GiB, pool: images }], networks: [prod], host: kvm-a }
   - { name: db-1, vcpus: 4, memory: 4GiB, disks: [{ size: 40GiB, pool: images }], networks: [prod], host: kvm-a }
+  - name: cd-1
+    vcpus: 1
+    memory: 1GiB
+    onCrash: restart
+    disks: [{ size: 10GiB, pool: images }, { device: cdrom, path: /var/lib/libvirt/isos/install.iso, bus: sata, target: sdc }]
+    networks: [prod]
+    host: kvm-a
 `;
 
 describe.skipIf(!RUN_E2E)('end to end: adopting existing libvirt objects', () => {
@@ -65,7 +72,7 @@ describe.skipIf(!RUN_E2E)('end to end: adopting existing libvirt objects', () =>
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('imports every domain, network and pool; the first plan adds and destroys nothing', () => {
+  it('imports every domain, network and pool; the first plan changes nothing, nor does the one after applying it', () => {
     const daemon = daemons.hosts.get('kvm-a')!;
     // The test driver starts with its own demo objects; the host here holds only what the seed defines.
     virsh(daemon, ['destroy', 'test']);
@@ -88,7 +95,7 @@ describe.skipIf(!RUN_E2E)('end to end: adopting existing libvirt objects', () =>
     virsh(daemon, ['net-define', join(dir, 'networks/prod.xml')]);
     virsh(daemon, ['net-start', 'prod']);
     virsh(daemon, ['net-autostart', 'prod']);
-    for (const vm of ['web-1', 'db-1']) {
+    for (const vm of ['web-1', 'db-1', 'cd-1']) {
       virsh(daemon, ['define', join(dir, `domains/${vm}.xml`)]);
       virsh(daemon, ['start', vm]);
       virsh(daemon, ['autostart', vm]);
@@ -98,10 +105,12 @@ describe.skipIf(!RUN_E2E)('end to end: adopting existing libvirt objects', () =>
     mkdirSync(adopt, { recursive: true });
     const imported = hyperplan(['import', '--from', daemon.virshUri, '--out', 'fleet.yaml'], adopt);
     expect(imported.status, imported.stderr).toBe(0);
-    expect(imported.stderr).toMatch(/^imported 1 host\(s\), 2 VM\(s\), 1 network\(s\), 1 pool\(s\)$/m);
+    expect(imported.stderr).toMatch(/^imported 1 host\(s\), 3 VM\(s\), 1 network\(s\), 1 pool\(s\)$/m);
     expect(imported.stderr).not.toMatch(/^dropped:/m);
     const fleet = parse(readFileSync(join(adopt, 'fleet.yaml'), 'utf8')) as { hosts: Array<Record<string, unknown>>; vms: Array<{ name: string; host: string; disks: Array<Record<string, unknown>> }> };
-    expect(fleet.vms.map((vm) => [vm.name, vm.host, vm.disks[0]!.volume])).toEqual([['db-1', 'default', 'db-1-disk0.qcow2'], ['web-1', 'default', 'web-1-disk0.qcow2']]);
+    expect(fleet.vms.map((vm) => [vm.name, vm.host, vm.disks[0]!.volume])).toEqual([['cd-1', 'default', 'cd-1-disk0.qcow2'], ['db-1', 'default', 'db-1-disk0.qcow2'], ['web-1', 'default', 'web-1-disk0.qcow2']]);
+    // What the fleet had beyond its defaults comes back: the CD-ROM's device name and the crash action.
+    expect(fleet.vms[0]).toMatchObject({ onCrash: 'restart', disks: [{}, { device: 'cdrom', path: '/var/lib/libvirt/isos/install.iso', bus: 'sata', target: 'sdc' }] });
     // The test driver's default node is a 3 GiB i686 machine whose two NUMA cells add up to 6 GiB (its
     // built-in defaults); the adopted fleet gets a real host under the imported name, and the provider
     // reaches the daemon through the URI the e2e support gives it.
@@ -110,20 +119,29 @@ describe.skipIf(!RUN_E2E)('end to end: adopting existing libvirt objects', () =>
 
     const synth = hyperplan(['synth', 'fleet.yaml', '--adopt', '--out', 'out', '--quiet'], adopt);
     expect(synth.status, synth.stderr).toBe(0);
-    expect(synth.stdout).toContain('adopting 2 domain(s), 1 network(s), 1 pool(s) through import blocks');
+    expect(synth.stdout).toContain('adopting 3 domain(s), 1 network(s), 1 pool(s) through import blocks');
+    expect(synth.stdout).toMatch(/^ {2}network prod on default: ignore_changes forward, ips \(/m);
+    expect(synth.stdout).toMatch(/^ {2}pool images on default: ignore_changes target, create \(/m);
+    expect(synth.stdout).toMatch(/^ {2}domain web-1 on default: ignore_changes devices\.controllers, devices\.disks\[0\]\.address, devices\.interfaces\[0\]\.address, devices\.interfaces\[0\]\.target \(/m);
     const stackDir = join(adopt, 'out/stacks/kvm');
     const file = join(stackDir, 'cdk.tf.json');
     const json = JSON.parse(readFileSync(file, 'utf8')) as { provider: { libvirt: Array<{ uri: string }> }; resource: Record<string, unknown>; import: unknown[] };
     for (const provider of json.provider.libvirt) provider.uri = daemon.providerUri;
     writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
     expect(Object.keys(json.resource)).not.toContain('libvirt_volume');
-    expect(json.import).toHaveLength(4);
+    expect(json.import).toHaveLength(5);
 
     terraform.expect(stackDir, ['init', '-input=false', '-no-color']);
     const plan = terraform.expect(stackDir, ['plan', '-input=false', '-no-color']);
-    expect(plan.stdout).toMatch(/Plan: 4 to import, 0 to add, \d+ to change, 0 to destroy\./);
-    expect(plan.stdout).not.toMatch(/must be replaced|will be destroyed|will be created/);
-    const changed = [...plan.stdout.matchAll(/# (\S+) will be updated in-place/g)].map((m) => m[1]).sort();
-    expect(changed).toEqual(['libvirt_domain.default_db_1', 'libvirt_domain.default_web_1', 'libvirt_network.default_net_prod', 'libvirt_pool.default_pool_images']);
+    expect(plan.stdout).toContain('Plan: 5 to import, 0 to add, 0 to change, 0 to destroy.');
+    const importedResources = [...plan.stdout.matchAll(/# (\S+) will be imported/g)].map((m) => m[1]).sort();
+    expect(importedResources).toEqual(['libvirt_domain.default_cd_1', 'libvirt_domain.default_db_1', 'libvirt_domain.default_web_1', 'libvirt_network.default_net_prod', 'libvirt_pool.default_pool_images']);
+    expect(plan.stdout).not.toMatch(/will be updated in-place|must be replaced|will be destroyed|will be created/);
+
+    // Taking the plan: the imports land in state, nothing is touched, and the next plan is clean.
+    const apply = terraform.expect(stackDir, ['apply', '-input=false', '-no-color', '-auto-approve']);
+    expect(apply.stdout).toMatch(/Apply complete! Resources: 5 imported, 0 added, 0 changed, 0 destroyed\./);
+    const again = terraform.expect(stackDir, ['plan', '-input=false', '-no-color', '-detailed-exitcode']);
+    expect(again.stdout).toContain('No changes.');
   }, 600_000);
 });

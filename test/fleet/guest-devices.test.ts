@@ -57,6 +57,15 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ['macvtap mode unknown', nets('[{ type: direct, dev: eth0, mode: vepa2 }]'), ["f.yaml:28:49: vms[0].networks[0].mode: expected one of bridge, vepa, private, passthrough, got 'vepa2'"]],
   ['object NIC without network', nets('[{ model: virtio }]'), ['f.yaml:28:16: vms[0].networks[0].network: name the fleet network of this NIC with network: (or set type: user, ethernet or direct)']],
   ['cloud-init without a pool for its seed', withLine(27, '    disks: [{ path: /dev/vg0/web-1 }]\n    cloudInit: { sshKeys: ["ssh-ed25519 AAAA ops"] }'), ["f.yaml:28:16: vms[0].cloudInit: the cloud-init seed is a volume in the OS disk's pool, and the first disk is in no pool; put the first disk in a pool"]],
+  // Device names: libvirt formatdomain "Hard drives, floppy disks, CDROMs" (target dev, "the 'logical'
+  // device name"), the prefixes per bus as libvirt derives a missing bus (src/conf/domain_postparse.c,
+  // virDomainDiskDefPostParse: hd ide, sd scsi, vd virtio, xvd xen).
+  ['device name not one', disks(`[${OS_DISK}, { path: /dev/sdb, target: disk1 }]`), ["f.yaml:27:84: vms[0].disks[1].target: 'disk1' is not a disk device name like vdb, sda, hdc or xvda (a prefix vd, sd, hd or xvd, then letters)"]],
+  ['device name of another bus', disks(`[${OS_DISK}, { path: /dev/sdb, bus: sata, target: vdb }]`), ["f.yaml:27:95: vms[0].disks[1].target: 'vdb' is a name of the virtio bus, not of bus sata"]],
+  ['sd name without a bus', disks(`[${OS_DISK}, { path: /dev/sdb, target: sdb }]`), ['f.yaml:27:84: vms[0].disks[1].target: sd* names are on the scsi, sata, usb buses; name the bus with bus:']],
+  ['one device name twice', disks(`[{ size: 20GiB, pool: local, image: debian, target: vdb }, { path: /dev/sdb, target: vdb }]`), ["f.yaml:27:97: vms[0].disks[1].target: device name 'vdb' is taken by disks[0]; each disk needs its own"]],
+  // libvirt src/conf/schemas/domaincommon.rng, offOptions (on_poweroff, on_reboot) and crashOptions (on_crash).
+  ['poweroff action of a crash', vmLines('    onPoweroff: coredump-destroy'), ["f.yaml:27:17: vms[0].onPoweroff: expected one of destroy, restart, preserve, rename-restart, got 'coredump-destroy'"]],
   ['NIC type unknown', nets('[{ type: vhostuser }]'), ["f.yaml:28:24: vms[0].networks[0].type: expected one of network, user, ethernet, direct, got 'vhostuser'"]],
 ];
 
@@ -196,6 +205,39 @@ describe('normalized model', () => {
       .build();
     expect(built.vms[0]).toMatchObject({ memoryKiB: 1048577, currentMemoryKiB: 1048576, arch: 'i686' });
     expect(() => new FleetBuilder().vm({ name: 'bad', vcpus: 1, memory: '1GiB', disks: [{ device: 'cdrom', bus: 'virtio' }] }).build()).toThrow(/CD-ROM cannot be on bus virtio/);
+  });
+});
+
+describe('disk device names (target)', () => {
+  const fleetWith = (diskList: string): Fleet => {
+    const loaded = loadFleetFromString(disks(diskList), 'f.yaml');
+    if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.message).join('\n'));
+    return loaded.fleet;
+  };
+
+  it('keeps the names the fleet gives; the other disks take the next name of their bus that none takes', () => {
+    const fleet = fleetWith(`[${OS_DISK}, { path: /dev/sdb, target: vda }, { device: cdrom, bus: ide, target: hdc }, { path: /dev/sdc }, { path: /dev/sdd, target: vdaa }]`);
+    const effective = effectiveVm(fleet, fleet.vms[0]!, 'kvm');
+    expect(effective.disks.map((d) => [d.target, d.bus])).toEqual([['vdb', 'virtio'], ['vda', 'virtio'], ['hdc', 'ide'], ['vdc', 'virtio'], ['vdaa', 'virtio']]);
+  });
+
+  it('takes the bus from a name only one bus uses (hd ide, vd virtio, xvd xen), as libvirt does for a disk without bus', () => {
+    const fleet = fleetWith(`[${OS_DISK}, { path: /dev/sdb, target: hdb }]`);
+    expect(effectiveVm(fleet, fleet.vms[0]!, 'kvm').disks[1]).toMatchObject({ target: 'hdb', bus: 'ide' });
+  });
+
+  it('names 26 disks a to z and a 27th only by its own target (vdaa), which the loader then accepts', () => {
+    const many = Array.from({ length: 27 }, (_, i) => `{ path: /dev/vg/d${i}${i === 26 ? ', target: vdaa' : ''} }`).join(', ');
+    const effective = effectiveVm(fleetWith(`[${many}]`), fleetWith(`[${many}]`).vms[0]!, 'kvm');
+    expect(effective.disks.map((d) => d.target).slice(24)).toEqual(['vdy', 'vdz', 'vdaa']);
+  });
+
+  it('is accepted by FleetBuilder, as are the event actions', () => {
+    const built = new FleetBuilder()
+      .vm({ name: 'v', vcpus: 1, memory: '1GiB', disks: [{ path: '/dev/sdb', bus: 'scsi', target: 'sdc' }], onReboot: 'destroy', onCrash: 'coredump-restart' })
+      .build();
+    expect(built.vms[0]!.disks[0]).toMatchObject({ target: 'sdc', bus: 'scsi' });
+    expect(built.vms[0]).toMatchObject({ onReboot: 'destroy', onCrash: 'coredump-restart' });
   });
 });
 

@@ -15,7 +15,7 @@ import { terraformId } from '../../constructs/terraform-id';
 import { fleetFileSchema } from '../../fleet/schema';
 import { readLiveHost, parseVolumeList, parseNodeInfo } from '../../libvirt/live-host';
 import { renderStack, type SynthesizedStack } from '../../libvirt/render-stack';
-import { readXml, type XmlNode } from '../../libvirt/xml-read';
+import { modeledElements, withLibvirtDefaults, type ModeledDomain } from '../../libvirt/round-trip';
 import { parseLock } from '../../planner/lock';
 import { synthesizeFleet } from '../../pipeline/synth';
 import { cli as runCli, type CliResult } from '../support/cli';
@@ -28,50 +28,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const cli = (argv: string[]): Promise<CliResult> => runCli(argv, { cwd: work });
 
-const first = (node: XmlNode | undefined, name: string): XmlNode | undefined => node?.children.find((c) => c.name === name);
-const all = (node: XmlNode | undefined, name: string): XmlNode[] => node?.children.filter((c) => c.name === name) ?? [];
-const KIB: Record<string, number> = { KiB: 1, MiB: 1024, GiB: 1024 * 1024, bytes: 1 / 1024 };
-const kib = (node: XmlNode | undefined): number | undefined => (node?.text ? Number(node.text) * KIB[node.attributes.unit ?? 'KiB']! : undefined);
-
-/** The elements hyperplan models, from a domain's XML, in one comparable shape. */
-function modeled(xml: string): Record<string, unknown> {
-  const read = readXml(xml);
-  if (!read.ok) throw new Error(read.error.message);
-  const domain = read.root;
-  const type = first(first(domain, 'os'), 'type');
-  const devices = first(domain, 'devices');
-  const memory = kib(first(domain, 'memory'));
-  return {
-    type: domain.attributes.type,
-    name: first(domain, 'name')?.text,
-    memoryKiB: memory,
-    // libvirt reports currentMemory equal to memory when no balloon target is set.
-    currentMemoryKiB: kib(first(domain, 'currentMemory')) ?? memory,
-    vcpu: first(domain, 'vcpu')?.text,
-    arch: type?.attributes.arch ?? 'x86_64',
-    machine: type?.attributes.machine,
-    osType: type?.text,
-    disks: all(devices, 'disk').map((disk) => {
-      const source = first(disk, 'source');
-      const auth = first(source, 'auth');
-      return {
-        type: disk.attributes.type,
-        device: disk.attributes.device ?? 'disk',
-        source: { ...source?.attributes },
-        hosts: all(source, 'host').map((h) => ({ ...h.attributes })),
-        auth: auth ? { username: auth.attributes.username, secret: { ...first(auth, 'secret')?.attributes } } : undefined,
-        target: { dev: first(disk, 'target')?.attributes.dev, bus: first(disk, 'target')?.attributes.bus },
-        format: first(disk, 'driver')?.attributes.type,
-      };
-    }),
-    interfaces: all(devices, 'interface').map((nic) => ({
-      type: nic.attributes.type,
-      source: { ...first(nic, 'source')?.attributes },
-      mac: first(nic, 'mac')?.attributes.address,
-      model: first(nic, 'model')?.attributes.type,
-    })),
-  };
-}
+/** The elements hyperplan models, from a domain's XML, with libvirt's defaults filled in (libvirt/round-trip.ts). */
+const modeled = (xml: string): ModeledDomain => withLibvirtDefaults(modeledElements(xml));
 
 describe('live-host parsing', () => {
   it('reads nodeinfo labels and vol-list tables (names with spaces too)', () => {
@@ -163,6 +121,18 @@ describe.skipIf(SKIP)('import --from a libvirt test-driver node', () => {
       const json = JSON.parse(readFileSync(join(outDir, stack.file), 'utf8')) as SynthesizedStack & { import?: { id: string; to: string; provider: string }[] };
       expect(Object.keys(json.resource ?? {})).not.toContain('libvirt_volume');
       for (const block of json.import ?? []) expect(block.id).toMatch(/^11111111-2222-3333-4444-/);
+      // What provider 0.9.7 reads back after import (constructs/domain-read-back.ts cites it; the e2e
+      // adoption test shows the plan): libvirt's units and reported defaults, spelled out.
+      const resources = (json as { resource?: Record<string, Record<string, Record<string, unknown>>> }).resource ?? {};
+      for (const domain of Object.values(resources.libvirt_domain ?? {})) {
+        expect(domain).toMatchObject({ memory_unit: 'KiB', current_memory_unit: 'KiB', on_poweroff: 'destroy', on_reboot: 'restart', on_crash: 'destroy', vcpu_placement: 'static' });
+        if (domain.name === 'web-1') expect([domain.memory, domain.current_memory]).toEqual([2097152, 1048576]);
+        if (domain.name === 'db-1') expect([domain.memory, domain.current_memory]).toEqual([4194305, 4194305]);
+      }
+      for (const block of json.import ?? []) {
+        const [type, address] = block.to.split('.') as [string, string];
+        if (type !== 'libvirt_domain') expect((resources[type]![address]!.lifecycle as { ignore_changes: string[] }).ignore_changes.length).toBeGreaterThan(0);
+      }
       const hosts = new Map(stack.hosts.map((h) => [terraformId(h), h]));
       for (const file of renderStack(json, { hostOfAlias: (a) => hosts.get(a) ?? a }).files) {
         if (file.kind === 'domain') rendered.set(String(modeled(file.xml).name), file.xml);

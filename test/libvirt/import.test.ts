@@ -72,6 +72,45 @@ describe('importDomains', () => {
     expect(formatDiagnostic(result.failures[0]!)).toMatch(/^bad\.xml:\d+:\d+: error: malformed XML: /);
   });
 
+  it('keeps each disk device name effectiveVm would not give by itself, and the bus libvirt derives from a name', () => {
+    // virt-install's and libvirt's test domains put a CD-ROM at hdc (IDE secondary master); without its
+    // name it would come back as hdb. A disk without bus takes libvirt's bus of its prefix
+    // (src/conf/domain_postparse.c, virDomainDiskDefPostParse: hd → ide, sd → scsi, vd → virtio, xvd → xen).
+    const xml = `<domain type='kvm'><name>cd</name><memory>1048576</memory><os><type arch='x86_64' machine='pc'>hvm</type></os><devices>
+      <disk type='block' device='disk'><source dev='/dev/vg/cd'/><target dev='hda' bus='ide'/></disk>
+      <disk type='file' device='cdrom'><source file='/isos/a.iso'/><target dev='hdc' bus='ide'/><readonly/></disk>
+      <disk type='block' device='disk'><source dev='/dev/vg/data'/><target dev='sdb'/></disk>
+      <disk type='block' device='disk'><source dev='/dev/vg/dup'/><target dev='sdb' bus='scsi'/></disk>
+    </devices></domain>`;
+    const result = importDomains([{ file: 'cd.xml', text: xml }]);
+    expect(result.fleet.vms![0]!.disks!.map((d) => [d.bus, d.target])).toEqual([['ide', undefined], ['ide', 'hdc'], ['scsi', 'sdb'], ['scsi', undefined]]);
+    expect(result.notes.filter((n) => n.path === '/domain/devices/disk/target@dev').map((n) => [n.status, n.message])).toEqual([
+      ['approximated', "device name 'sdb' is taken by an earlier disk; the disk takes the next free name of its bus instead of 'sdb'"],
+    ]);
+    const loaded = loadFleetFromString(stringify(withHosts(result.fleet)), 'imported.yaml');
+    expect(loaded.ok ? [] : loaded.problems).toEqual([]);
+  });
+
+  it("writes the NIC model libvirt's QEMU driver gives a NIC that names none, since the fleet's default on KVM is virtio", () => {
+    // libvirt src/qemu/qemu_domain.c, qemuDomainDefaultNetModel: virtio on s390 and the Arm/RISC-V virt
+    // machines, else the first of rtl8139, e1000, virtio the QEMU binary has (rtl8139 on x86).
+    const nic = (arch: string, machine: string): unknown => {
+      const xml = `<domain type='kvm'><name>n</name><memory>1048576</memory><os><type arch='${arch}' machine='${machine}'>hvm</type></os><devices><interface type='user'><mac address='52:54:00:00:00:01'/></interface></devices></domain>`;
+      return importDomains([{ file: 'n.xml', text: xml }]).fleet.vms![0]!.networks![0];
+    };
+    expect(nic('x86_64', 'pc')).toEqual({ type: 'user', model: 'rtl8139', mac: '52:54:00:00:00:01' });
+    expect(nic('aarch64', 'virt')).toMatchObject({ model: 'virtio' });
+    expect(nic('s390x', 's390-ccw-virtio')).toMatchObject({ model: 'virtio' });
+  });
+
+  it("keeps the event actions that are not libvirt's default (formatdomain \"Events configuration\": destroy, restart, destroy)", () => {
+    const xml = `<domain type='kvm'><name>e</name><memory>1048576</memory><on_poweroff>destroy</on_poweroff><on_reboot>restart</on_reboot><on_crash>coredump-restart</on_crash></domain>`;
+    const result = importDomains([{ file: 'e.xml', text: xml }]);
+    const vm = result.fleet.vms![0]!;
+    expect([vm.onPoweroff, vm.onReboot, vm.onCrash]).toEqual([undefined, undefined, 'coredump-restart']);
+    expect(result.notes.filter((n) => n.status === 'dropped')).toEqual([]);
+  });
+
   it('writes deterministic YAML and JSON', () => {
     const a = importDomains(fixtureInputs()).fleet;
     const b = importDomains(fixtureInputs()).fleet;

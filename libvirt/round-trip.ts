@@ -1,0 +1,140 @@
+/**
+ * The elements of a domain's XML that hyperplan models, in one comparable shape, so an imported and
+ * re-rendered domain can be compared with the original (issue #15: "imported and round-tripped"):
+ * domain type, memory and balloon target, vCPUs, architecture, machine, OS type, and per disk its
+ * source, device, target, bus, format and authentication, per NIC its type, source, MAC and model.
+ *
+ * `withLibvirtDefaults` fills in what libvirt itself assumes for an element a definition leaves out, so
+ * that leaving a default out and spelling it out compare equal:
+ * - `<vcpu>` missing: 1 (src/conf/domain_conf.c, virDomainVcpuParse);
+ * - `currentMemory` missing: memory (src/conf/domain_postparse.c, virDomainDefPostParseMemory);
+ * - a disk without format: raw (src/qemu/qemu_domain.c, qemuDomainDeviceDiskDefPostParse; src/libxl/
+ *   libxl_conf.c, libxlMakeDisk: "default to raw"); a target without bus: the bus of its prefix
+ *   (domain_postparse.c, virDomainDiskDefPostParse); an empty CD-ROM tray has no meaningful type;
+ * - a KVM NIC without model: qemuDomainDefaultNetModel's; a Xen PV/PVH NIC: netfront (the only one);
+ * - a Xen guest without machine: xenfv (HVM), xenpv (PV), xenpvh (PVH), as libxl's capabilities name them.
+ */
+import { readXml, type XmlNode } from './xml-read';
+
+export interface ModeledDisk {
+  readonly type?: string;
+  readonly device: string;
+  readonly source: Readonly<Record<string, string>>;
+  readonly hosts: readonly Readonly<Record<string, string>>[];
+  readonly auth?: { readonly username?: string; readonly secret: Readonly<Record<string, string>> };
+  readonly target: { readonly dev?: string; readonly bus?: string };
+  readonly format?: string;
+}
+
+export interface ModeledNic {
+  readonly type?: string;
+  readonly source: Readonly<Record<string, string>>;
+  readonly mac?: string;
+  readonly model?: string;
+}
+
+export interface ModeledDomain {
+  readonly type?: string;
+  readonly name?: string;
+  readonly memoryKiB?: number;
+  readonly currentMemoryKiB?: number;
+  readonly vcpu?: string;
+  readonly arch: string;
+  readonly machine?: string;
+  readonly osType?: string;
+  readonly disks: readonly ModeledDisk[];
+  readonly interfaces: readonly ModeledNic[];
+}
+
+const first = (node: XmlNode | undefined, name: string): XmlNode | undefined => node?.children.find((c) => c.name === name);
+const all = (node: XmlNode | undefined, name: string): XmlNode[] => node?.children.filter((c) => c.name === name) ?? [];
+/** libvirt's memory units (formatdomain "Memory Allocation"), the ones its test data uses. */
+const KIB_PER_UNIT: Readonly<Record<string, number>> = { b: 1 / 1024, bytes: 1 / 1024, KiB: 1, k: 1, K: 1, MiB: 1024, M: 1024, GiB: 1024 ** 2, G: 1024 ** 2, TiB: 1024 ** 3 };
+const kib = (node: XmlNode | undefined): number | undefined =>
+  node?.text?.trim() ? Number(node.text.trim()) * (KIB_PER_UNIT[node.attributes.unit ?? 'KiB'] ?? Number.NaN) : undefined;
+
+/** The modeled elements of a `<domain>`; throws on XML that does not parse. */
+export function modeledElements(xml: string): ModeledDomain {
+  const read = readXml(xml);
+  if (!read.ok) throw new Error(read.error.message);
+  const domain = read.root;
+  const type = first(first(domain, 'os'), 'type');
+  const devices = first(domain, 'devices');
+  return {
+    // qemu and kvm domains both run under the QEMU driver, which hyperplan renders as kvm.
+    type: domain.attributes.type === 'qemu' ? 'kvm' : domain.attributes.type,
+    name: first(domain, 'name')?.text?.trim(),
+    memoryKiB: kib(first(domain, 'memory')),
+    currentMemoryKiB: kib(first(domain, 'currentMemory')),
+    vcpu: first(domain, 'vcpu')?.text?.trim(),
+    arch: type?.attributes.arch ?? 'x86_64',
+    machine: type?.attributes.machine,
+    osType: type?.text?.trim(),
+    disks: all(devices, 'disk').map((disk) => {
+      const source = first(disk, 'source');
+      const auth = first(source, 'auth') ?? first(disk, 'auth');
+      const target = first(disk, 'target');
+      return {
+        type: disk.attributes.type,
+        device: disk.attributes.device ?? 'disk',
+        source: { ...source?.attributes },
+        hosts: all(source, 'host').map((h) => ({ ...h.attributes })),
+        ...(auth ? { auth: { username: auth.attributes.username, secret: { ...first(auth, 'secret')?.attributes } } } : {}),
+        target: { dev: target?.attributes.dev, bus: target?.attributes.bus },
+        format: first(disk, 'driver')?.attributes.type,
+      };
+    }),
+    interfaces: all(devices, 'interface').map((nic) => ({
+      type: nic.attributes.type,
+      source: { ...first(nic, 'source')?.attributes },
+      mac: first(nic, 'mac')?.attributes.address,
+      model: first(nic, 'model')?.attributes.type,
+    })),
+  };
+}
+
+const BUS_OF_PREFIX: Readonly<Record<string, string>> = { xvd: 'xen', vd: 'virtio', hd: 'ide', sd: 'scsi' };
+
+/** libvirt src/qemu/qemu_domain.c, qemuDomainDefaultNetModel (rtl8139 where QEMU has it: x86, POWER). */
+function qemuDefaultNicModel(arch: string, machine: string | undefined): string {
+  const virt = machine === 'virt' || machine?.startsWith('virt-') === true;
+  if (arch === 's390x') return 'virtio';
+  if ((arch === 'aarch64' || arch === 'riscv64') && virt) return 'virtio';
+  if (arch === 'armv7l' || arch === 'armv6l' || arch === 'aarch64') return machine === 'versatilepb' ? 'smc91c111' : 'lan9118';
+  return 'rtl8139';
+}
+
+/** `domain` with libvirt's defaults filled in where it leaves them out (see the header). */
+export function withLibvirtDefaults(domain: ModeledDomain): ModeledDomain {
+  const xen = domain.type === 'xen';
+  const paravirtual = xen && domain.osType !== 'hvm';
+  const xenMachine = domain.osType === 'hvm' ? 'xenfv' : domain.osType === 'xenpvh' ? 'xenpvh' : 'xenpv';
+  return {
+    ...domain,
+    vcpu: domain.vcpu ?? '1',
+    currentMemoryKiB: domain.currentMemoryKiB ?? domain.memoryKiB,
+    machine: domain.machine ?? (xen ? xenMachine : undefined),
+    disks: domain.disks.map((disk) => {
+      const emptyTray = Object.keys(disk.source).length === 0 && disk.hosts.length === 0;
+      const prefix = /^(xvd|vd|hd|sd)[a-z]+$/.exec(disk.target.dev ?? '')?.[1];
+      return {
+        ...disk,
+        type: emptyTray ? undefined : disk.type,
+        target: { ...disk.target, bus: disk.target.bus ?? (prefix === undefined ? undefined : BUS_OF_PREFIX[prefix]) },
+        format: disk.format ?? (disk.type === 'volume' ? undefined : 'raw'),
+      };
+    }),
+    interfaces: domain.interfaces.map((nic) => ({
+      ...nic,
+      model: nic.model ?? (paravirtual ? 'netfront' : xen ? undefined : qemuDefaultNicModel(domain.arch, domain.machine)),
+    })),
+  };
+}
+
+/** The modeled keys on which `rendered` differs from `original` (names aside: the import may sanitize them). */
+export function roundTripDifferences(original: ModeledDomain, rendered: ModeledDomain): string[] {
+  const a = withLibvirtDefaults(original);
+  const b = withLibvirtDefaults(rendered);
+  const keys = Object.keys(a).filter((key) => key !== 'name') as (keyof ModeledDomain)[];
+  return keys.filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]));
+}
