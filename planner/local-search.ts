@@ -10,17 +10,24 @@
  *         the two hosts' loads, until no VM of it can go anywhere better (then it is left as it is).
  * pack may also make room: a VM with few candidate hosts (≤ EJECTION_MAX_CANDIDATES, e.g. a pool
  * member's) takes the place of a more flexible VM on a used host, which moves on to another used host.
- * Swaps (exchanging two VMs) are not tried.
+ * pack then lightens hosts by swaps (swap-search.ts): a VM of a light host trades places with a smaller
+ * VM of a used host, until the light host's VMs can move out.
  */
 import { admitsOnCandidate } from './filters';
 import { SOFT_ANTI_AFFINITY_WEIGHT, softAntiAffinityWeigher, ZONE_SPREAD_WEIGHT, zoneSpreadWeigher } from './weighers';
 import type { Placer } from './placer';
+import { swapSearch } from './swap-search';
 
 /**
  * Attempted placements (a host search or one ejection trial each). On the 1,000-host bench (20,000 VMs)
  * 2,000 already reach what 20,000 do (681 → 674 hosts); 3,000 leaves a little room for other fleets.
  */
 export const DEFAULT_LOCAL_SEARCH_BUDGET = 3_000;
+/**
+ * The swap search's budget per unit of this one's: it counts every VM it looks at as a trade partner,
+ * where this one counts a host search.
+ */
+const SWAP_BUDGET_PER_MOVE = 100;
 /** A move must lower the peak load by more than this to count, so float noise cannot cycle. */
 const MIN_GAIN = 1e-9;
 
@@ -210,6 +217,8 @@ function spreadSearch(placer: Placer, budget: number): void {
 }
 
 export function localSearch(placer: Placer, budget: number): void {
-  if (placer.ctx.strategy === 'pack') packSearch(placer, budget);
-  else spreadSearch(placer, budget);
+  if (placer.ctx.strategy === 'pack') {
+    packSearch(placer, budget);
+    swapSearch(placer, SWAP_BUDGET_PER_MOVE * budget);
+  } else spreadSearch(placer, budget);
 }
