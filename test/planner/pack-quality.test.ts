@@ -27,6 +27,16 @@ describe('pack after the headroom step', () => {
     expect(result.hostsUsed).toBe(8);
   });
 
+  it('places every VM the searches made room for, one host above the optimum on bench small fleet 2 (two above with a VM unplaced before)', () => {
+    // Seed 20241602: HiGHS proves 7 hosts (bench/optimality.ts).
+    const fleet = benchFleet(11, 170, 20241602);
+    const result = plan(fleet);
+    expect(result.unplaced).toEqual([]);
+    expect(result.pools.every((p) => p.satisfied)).toBe(true);
+    expect(lowerBound(fleet)).toBe(7);
+    expect(result.hostsUsed).toBe(8);
+  });
+
   it('needs at most one host above the lower bound on bench small fleet 9 (three before)', () => {
     const fleet = benchFleet(14, 240, 20241609);
     const result = plan(fleet);
@@ -42,6 +52,8 @@ describe('pack: lightening hosts by swaps', () => {
     // bench small fleets 14 and 20: one host above the bound before the swap search, at the bound after
     { hosts: 17, vms: 170, seed: 20240614, optimum: 11 },
     { hosts: 20, vms: 170, seed: 20240620, optimum: 13 },
+    // bench small fleet 5: a pool host emptied by ejecting a VM of the same 12-host pool
+    { hosts: 12, vms: 170, seed: 20240605, optimum: 8 },
   ])('reaches the lower bound ($optimum hosts) on the bench fleet of seed $seed', ({ hosts, vms, seed, optimum }) => {
     const fleet = benchFleet(hosts, vms, seed);
     const result = plan(fleet);
