@@ -102,18 +102,26 @@ export async function optimalityRow(i: number, timeLimitSeconds: number): Promis
 }
 
 /**
- * First the relaxation with fractional evacuations (half the time): its optimum is a lower bound, and when
- * its placement passes the planner's own integral headroom check (a first-fit evacuation per failure set,
- * `headroom()`; every other rule is exact in the relaxation), that placement is valid and the optimum is
- * proven. Otherwise the exact model, seeded with the planner's plan and cut at the best bound known.
+ * Three models, each a third of the time limit, from the smallest to the exact one. First the aggregate
+ * relaxation (no evacuation variables: a pool's whole demand fits on its members less the k largest, an
+ * anti-affinity group leaves k members of the pool free), then the relaxation with fractional
+ * evacuations. Each one's optimum is a lower bound, and when its placement passes the planner's own
+ * integral headroom check (a first-fit evacuation per failure set, `headroom()`; every other rule is
+ * exact in the relaxations), that placement is valid and the optimum is proven. Otherwise the exact
+ * model, seeded with the planner's plan and cut at the best bound known.
  */
 async function solve(fleet: Fleet, planned: PlanResult, timeLimitSeconds: number): Promise<OracleResult> {
-  const bound = lowerBound(fleet);
-  const relaxed = await exactMinimumHosts(fleet, { timeLimitSeconds: timeLimitSeconds / 2, start: planned.placements, lowerBoundCut: bound, evacuation: 'fractional' });
-  if (relaxed.status === 'infeasible') return relaxed;
-  if (relaxed.status === 'optimal' && relaxed.placement !== undefined && headroom(fleet, relaxed.placement).every((p) => p.satisfied)) return relaxed;
-  const exact = await exactMinimumHosts(fleet, { timeLimitSeconds: timeLimitSeconds / 2, start: planned.placements, lowerBoundCut: Math.max(bound, relaxed.bound) });
-  return { ...exact, seconds: exact.seconds + relaxed.seconds };
+  let bound = lowerBound(fleet);
+  let seconds = 0;
+  for (const evacuation of ['aggregate', 'fractional'] as const) {
+    const relaxed = await exactMinimumHosts(fleet, { timeLimitSeconds: timeLimitSeconds / 3, start: planned.placements, lowerBoundCut: bound, evacuation });
+    seconds += relaxed.seconds;
+    if (relaxed.status === 'infeasible') return { ...relaxed, seconds };
+    if (relaxed.status === 'optimal' && relaxed.placement !== undefined && headroom(fleet, relaxed.placement).every((p) => p.satisfied)) return { ...relaxed, seconds };
+    bound = Math.max(bound, relaxed.bound);
+  }
+  const exact = await exactMinimumHosts(fleet, { timeLimitSeconds: timeLimitSeconds / 3, start: planned.placements, lowerBoundCut: bound });
+  return { ...exact, seconds: seconds + exact.seconds };
 }
 
 function row(size: { hosts: number; vms: number; seed: number }, fleet: Fleet, oracle: OracleResult, planned: PlanResult, planSeconds: number): OptimalityRow {

@@ -34,7 +34,11 @@
  *   u[a] ≥ u[b]                                       symmetry: interchangeable hosts a < b (same kind,
  *                                                     capacities, NUMA, pools, zone, labels, CPU model,
  *                                                     hugepages, no VM pinned to either) open in order
- * Objective: minimize Σ_h u[h]. Soft rules (soft anti-affinity, weighers) do not constrain validity and
+ * Objective: minimize Σ_h u[h]. `evacuation: 'aggregate'` replaces the y variables and their rows by
+ * two necessary conditions per pool P with reserve n+k (a relaxation, a few hundred rows instead of tens
+ * of thousands of columns): Σ_{v, h∈P} r_v x[v,h] ≤ cap_r(P) − (P's k largest r-capacities), as the VMs
+ * of the failed hosts must fit in the survivors' free room; and Σ_{h∈P} x[v,h] over a hard anti-affinity
+ * group ≤ |P| − k, as the group's evacuees need member-free survivors of their own. Soft rules (soft anti-affinity, weighers) do not constrain validity and
  * are not modelled. VMs with an empty E(v) are left out, as every plan leaves them unplaced.
  */
 import highsLoader, { type Highs } from 'highs';
@@ -148,7 +152,7 @@ export interface OracleOptions {
    * survivors): a relaxation of the model, much easier to solve, whose optimum is a lower bound on the true
    * one, and exact whenever its placement passes an integral evacuation check. @default integral
    */
-  readonly evacuation?: 'integral' | 'fractional';
+  readonly evacuation?: 'integral' | 'fractional' | 'aggregate';
 }
 
 /** Solves the placement MIP of the file comment for `fleet`. */
@@ -252,10 +256,38 @@ export async function exactMinimumHosts(fleet: Fleet, options: OracleOptions = {
     }
   }
 
+  /**
+   * The aggregate relaxation of a pool's headroom (no evacuation variables): whatever the failure set F,
+   * the pool's whole r-demand lands on the survivors, so Σ_{v, h ∈ P} r_v x[v,h] ≤ cap_r(P \ F) for the F
+   * of the k largest r-capacities; and a hard anti-affinity group cannot hold every survivor's slot plus
+   * one on F, so its members on P number at most |P| − k. Both are necessary, so the model's optimum is
+   * a lower bound on the true one.
+   */
+  const aggregateHeadroomRows = (members: readonly number[], k: number): void => {
+    for (let r = 0; r < 3; r++) {
+      const capacities = members.map((h) => limits(h)[r]!).sort((a, b) => b - a);
+      const survivors = capacities.slice(Math.min(k, capacities.length)).reduce((a, b) => a + b, 0);
+      const terms = members.flatMap((h) => on[h]!.filter(({ v }) => resources(v)[r]! > 0).map(({ v, c }) => [c, resources(v)[r]!] as const));
+      if (terms.length > 0) rows.add(terms, -Infinity, survivors);
+    }
+    const byGroup = new Map<string, number[]>();
+    for (const h of members) {
+      for (const { v, c } of on[h]!) {
+        const g = v.vm.antiAffinity;
+        if (g === undefined) continue;
+        byGroup.set(g, [...(byGroup.get(g) ?? []), c]);
+      }
+    }
+    for (const cs of byGroup.values()) if (cs.length > members.length - k) rows.add(cs.map((c) => [c, 1] as const), -Infinity, Math.max(0, members.length - k));
+  };
   firstEvacuation = cost.length;
   const reservePools = [...ctx.migrationPools.values()].filter((p) => RESERVE_HOSTS[p.reserve] > 0).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const pool of reservePools) {
     const members = poolMembers(ctx, pool);
+    if (options.evacuation === 'aggregate') {
+      aggregateHeadroomRows(members, RESERVE_HOSTS[pool.reserve]);
+      continue;
+    }
     for (const failed of failureSets(members, RESERVE_HOSTS[pool.reserve])) {
       const survivors = members.filter((m) => !failed.includes(m));
       const leaving = vms.filter((v) => failed.some((f) => x.get(v.index)!.has(f)));

@@ -12,6 +12,10 @@
  * 5. Migration-pool headroom: a pool with reserve n+1/n+2 that lost it gets its newly placed VMs
  *    re-placed against capacity scaled to (m − k)/m per member and a verified headroom check; VMs that
  *    still cannot go anywhere stay unplaced with the reason.
+ * 6. Every VM still unplaced is tried once more at full capacity.
+ * 7. pack, when steps 5–6 placed anything: the local search once more, the headroom guard now on; then
+ *    the VMs still unplaced are tried again (the searches move VMs, which can make room), and when that
+ *    places any, the local search once more.
  *
  * `place()` stops there; `plan()` adds the lower bound, which only the `plan` command and the benchmark
  * report.
@@ -50,17 +54,27 @@ export function runPlan(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): P
   guardSatisfiedPools(placer);
   const order = placementOrder(placer);
   const failedFirst = placeAll(placer, order);
-  localSearch(placer, options.localSearchBudget ?? DEFAULT_LOCAL_SEARCH_BUDGET);
+  const localSearchBudget = options.localSearchBudget ?? DEFAULT_LOCAL_SEARCH_BUDGET;
+  localSearch(placer, localSearchBudget);
   const rank = new Int32Array(ctx.vms.length);
   order.forEach((v, i) => (rank[v.index] = i));
   const failedHeadroom = enforceHeadroom(placer, rank);
   // One more try for everything left out: local search and eviction may have freed room. The scaled
   // capacity was a quick way to leave headroom; the verified check alone decides from here on.
+  // enforceHeadroom scales the capacity of the pools whose VMs it placed again.
+  const replacedPools = ledger.capacityScale.some((scale) => scale < 1);
   ledger.capacityScale.fill(1);
   const retry = [...failedFirst, ...failedHeadroom].sort((a, b) => rank[a.index]! - rank[b.index]!);
   const unplaced: UnplacedVm[] = [];
   for (const v of retry) if (ledger.hostOf[v.index] === -1 && !placer.place(v)) unplaced.push({ vm: v.vm.name, reasons: {} });
-  const unplacedVms: UnplacedVm[] = unplaced
+  // Packing again when steps 5–6 placed anything: a pool's VMs placed again against scaled capacity, or
+  // a VM the guard refused at first placed now, may have opened hosts the first search never saw (on the
+  // benchmark's small fleets, a pool host carrying two 1-vCPU VMs).
+  if (ctx.strategy === 'pack' && (replacedPools || unplaced.length < retry.length)) localSearch(placer, localSearchBudget);
+  // The searches move VMs between hosts, which may have made room for one left out.
+  const left = unplaced.filter((u) => !placer.place(ctx.vms[ctx.vmIndex.get(u.vm)!]!));
+  if (ctx.strategy === 'pack' && left.length < unplaced.length) localSearch(placer, localSearchBudget);
+  const unplacedVms: UnplacedVm[] = left
     .map((u) => ({ vm: u.vm, reasons: unplacedReasons(placer, ctx.vms[ctx.vmIndex.get(u.vm)!]!) }))
     .sort((a, b) => (a.vm < b.vm ? -1 : 1));
 

@@ -143,3 +143,23 @@ describe('lowerBound never exceeds the exact optimum', () => {
     expect(proven).toBeGreaterThan(60);
   });
 });
+
+describe("the oracle's aggregate headroom relaxation (bench/oracle.ts) never exceeds the exact optimum", () => {
+  it('on random small fleets: a relaxation, so its optimum is a lower bound and its infeasibility proves the exact model infeasible', async () => {
+    let compared = 0;
+    await fc.assert(
+      fc.asyncProperty(fleetArb, async (f) => {
+        const exact = await exactMinimumHosts(f, { timeLimitSeconds: 20 });
+        const aggregate = await exactMinimumHosts(f, { timeLimitSeconds: 20, evacuation: 'aggregate' });
+        if (aggregate.status === 'infeasible') expect(exact.status).toBe('infeasible');
+        if (exact.status === 'infeasible') return;
+        expect(exact.status).toBe('optimal');
+        expect(aggregate.status).toBe('optimal');
+        compared += 1;
+        expect(aggregate.hosts!).toBeLessThanOrEqual(exact.hosts!);
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
+    expect(compared).toBeGreaterThan(30);
+  });
+});
