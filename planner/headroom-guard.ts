@@ -60,6 +60,9 @@ export class HeadroomGuard {
   /** Per guarded pool, the trials it refused with its members' contents as hashed here. */
   private readonly refusals = new Map<string, { low: number; high: number; readonly trials: Set<number> }>();
 
+  /** First-fit evacuations run so far: the guard's work, which a search with a budget charges to itself. */
+  evacuationsRun = 0;
+
   constructor(
     private readonly ctx: PlanContext,
     private readonly ledger: Ledger,
@@ -209,6 +212,7 @@ export class HeadroomGuard {
           before === undefined
             ? evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, undefined, undefined, false, true)
             : evacuate(ctx, ledger, survivorsOf[i]!, sets[i]!, before.evacuation, changed, change === Change.Survivors, true);
+        this.evacuationsRun += 1;
         known[i] = this.remember(members, evacuation, before);
         ok = evacuation.ok;
       }

@@ -22,6 +22,9 @@
 import { admitsOnCandidate } from './filters';
 import type { Placer } from './placer';
 
+/** What one first-fit evacuation of the headroom guard costs of the budget (a partner looked at costs 1). */
+const EVACUATION_COST = 20;
+
 /** A swap must make the host lighter by more than this, so float noise cannot cycle. */
 const MIN_GAIN = 1e-9;
 
@@ -46,12 +49,17 @@ function lighten(placer: Placer, light: number, budget: number): number {
   const size = (v: number): number => ctx.vms[v]!.vm.vcpus / maxCpu + ctx.vms[v]!.memoryMiB / maxMemory;
   const movable = (v: number): boolean => !placer.kept[v] && ctx.vms[v]!.vm.affinity === undefined;
   let spent = 0;
+  // The work spent: steps and partners looked at, plus every evacuation the headroom guard ran for them,
+  // each as much as a move of the first search (on an n+2 pool a trade's guard questions cost far more
+  // than looking at its partners: without this, n+2 planning took 15 times n+1's time).
+  const evacuationsBefore = placer.guard.evacuationsRun;
+  const used = (): number => spent + EVACUATION_COST * (placer.guard.evacuationsRun - evacuationsBefore);
   for (;;) {
     const vms = [...ledger.vmsOn[light]!].sort((a, b) => size(b) - size(a) || a - b);
-    if (vms.length === 0 || !vms.every(movable)) return spent;
+    if (vms.length === 0 || !vms.every(movable)) return used();
     let changed = false;
     for (const v of vms) {
-      if (spent >= budget) return spent;
+      if (used() >= budget) return used();
       spent += 1;
       const facts = ctx.vms[v]!;
       ledger.unassign(v);
@@ -78,7 +86,7 @@ function lighten(placer: Placer, light: number, budget: number): number {
         break;
       }
     }
-    if (!changed) return spent;
+    if (!changed) return used();
   }
 }
 

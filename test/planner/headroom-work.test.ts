@@ -2,7 +2,8 @@
  * How much work the headroom guard does for n+2, counted in first-fit evacuations rather than timed (the
  * count is the same on any machine): issue 21 found `reserve: n+2` costing twenty times n+1, nearly all in
  * evacuations; the fluid bound, the remembered refusals and the reordered ejection of local search cut
- * them sevenfold on this fleet.
+ * them sevenfold on this fleet. The pack strategy's swap search then spends part of its budget on the
+ * guard's evacuations (swap-search.ts charges each one).
  * `npm run bench:headroom` measures the time on the 100-host fleet.
  */
 import { describe, expect, it, vi } from 'vitest';
@@ -35,12 +36,12 @@ function planWith(reserve: 'n+1' | 'n+2') {
 }
 
 describe('headroom guard work', () => {
-  it('keeps n+2 on the 40-host bench fleet under 10,000 evacuations (3,883 now; 28,734 before the fluid bound)', () => {
+  it('keeps n+2 on the 40-host bench fleet under 20,000 evacuations (16,057 now, the swap search\'s budgeted share included; 28,734 before the fluid bound, without it)', () => {
     const n2 = planWith('n+2');
     expect(n2.result.pools.length).toBeGreaterThan(0);
     expect(n2.result.pools.every((p) => p.reserve === 'n+2' && p.satisfied)).toBe(true);
     expect(n2.evacuations).toBeGreaterThan(0);
-    expect(n2.evacuations).toBeLessThan(10_000);
+    expect(n2.evacuations).toBeLessThan(20_000);
     // n+1 stays far cheaper still (its refuge test admits most placements without evacuating).
     const n1 = planWith('n+1');
     expect(n1.evacuations).toBeLessThan(n2.evacuations);
