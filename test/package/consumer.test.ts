@@ -128,18 +128,16 @@ describe('the packed package', () => {
     }, 600_000);
   }
 
-  it('synthesizes the same Terraform with both engines; the bytes differ in the engine version and in how empty objects are written', (ctx) => {
+  it('synthesizes the same bytes with both engines but for the engine version', (ctx) => {
     if (registryUnreachable) ctx.skip();
     const text = (engine: Engine): string => readFileSync(join(dirs[engine]!, 'cdktf.out/stacks/site-a/cdk.tf.json'), 'utf8');
     const cdktf = text('cdktf');
-    const cdktn = text('cdktn').replace('"version": "0.24.0"', '"version": "0.21.0"');
-    expect(text('cdktf')).toContain('"version": "0.21.0"');
+    expect(cdktf).toContain('"version": "0.21.0"');
     expect(text('cdktn')).toContain('"version": "0.24.0"');
-    // cdktf writes an empty object over two lines (`"apic": {` … `}`), cdktn as `{}`; the JSON is the same.
+    const cdktn = text('cdktn').replace('"version": "0.24.0"', '"version": "0.21.0"');
+    // The stack file is written by hyperplan's own writer (io/stable-json.ts, json-stable-stringify's
+    // format: an empty object over two lines), not the engine's: cdktn's own writer prints `{}`.
     expect(cdktf).toMatch(/"apic": \{\n\s+\}/);
-    expect(cdktn).toContain('"apic": {}');
-    expect(JSON.parse(cdktn)).toEqual(JSON.parse(cdktf));
-    const emptyContainers = (json: string): string => json.replace(/\{\n\s*\}/g, '{}').replace(/\[\n\s*\]/g, '[]');
-    expect(emptyContainers(cdktn)).toBe(emptyContainers(cdktf));
+    expect(cdktn).toBe(cdktf);
   });
 });
