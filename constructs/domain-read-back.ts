@@ -18,12 +18,14 @@
  * - memory and currentMemory in libvirt's unit, KiB (the XML's `<memory unit='KiB'>`);
  * - `false` for every presence boolean (an empty XML element) of each object it reads: the template's
  *   `IsPresenceBoolean` branch is `types.BoolValue(xml.X != nil)`, never null.
- * The importer (libvirt/import-domain.ts) consumes those defaults only when they are exactly that, and
- * reports any other value as dropped, so what is filled in here is what the adopted domain has.
+ * The importer (libvirt/import-domain.ts) keeps other event actions as the fleet's `onPoweroff`/`onReboot`/
+ * `onCrash` (rendered as given) and consumes the other defaults only when they are exactly that, reporting
+ * any other value as dropped, so what is filled in here is what the adopted domain has.
  */
 import type {
   DomainConfig, DomainDevicesConsolesSource, DomainDevicesDisks, DomainDevicesInterfaces, DomainDevicesRngs, DomainDevicesSerialsSource, DomainFeatures,
 } from './libvirt-bindings';
+import { LIBVIRT_EVENT_DEFAULTS } from '../fleet/vocabulary';
 
 /** The domain attributes the read-back fills in. */
 export type ReadBackAttributes = Pick<
@@ -42,9 +44,7 @@ const FEATURE_PRESENCE = { acpi: false, pae: false, privNet: false, viridian: fa
 
 /** libvirt's defaults it reports when the definition has none (see the header). */
 export const LIBVIRT_REPORTED_DEFAULTS = {
-  onPoweroff: 'destroy',
-  onReboot: 'restart',
-  onCrash: 'destroy',
+  ...LIBVIRT_EVENT_DEFAULTS,
   clockOffset: 'utc',
   vcpuPlacement: 'static',
   bootDevice: 'hd',

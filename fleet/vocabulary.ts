@@ -50,3 +50,5 @@ export const HUGEPAGE_SIZES = ['2MiB', '1GiB'] as const;
  */
 export const LIFECYCLE_ACTIONS = ['destroy', 'restart', 'preserve', 'rename-restart'] as const;
 export const CRASH_ACTIONS = [...LIFECYCLE_ACTIONS, 'coredump-destroy', 'coredump-restart'] as const;
+/** The actions libvirt takes, and reports, when a definition names none (formatdomain "Events configuration"). */
+export const LIBVIRT_EVENT_DEFAULTS = { onPoweroff: 'destroy', onReboot: 'restart', onCrash: 'destroy' } as const;

@@ -3,7 +3,7 @@
  * NICs, other devices). Whatever is not consumed is reported per element as dropped.
  */
 import type { VmInput } from '../fleet/schema';
-import { CRASH_ACTIONS, LIFECYCLE_ACTIONS } from '../fleet/vocabulary';
+import { CRASH_ACTIONS, LIBVIRT_EVENT_DEFAULTS, LIFECYCLE_ACTIONS } from '../fleet/vocabulary';
 import { importDevices } from './import-devices';
 import { importDisks, type StorageResolver } from './import-disk';
 import { importNics, RUNTIME_DEVICE, type NetworkResolver } from './import-nic';
@@ -67,9 +67,9 @@ function consumeDefaults(domain: XmlNode, devices: XmlNode | undefined, used: Co
 
 /** libvirt's actions (`LIFECYCLE_ACTIONS`, `CRASH_ACTIONS`) and its defaults (formatdomain "Events configuration"). */
 const EVENTS = [
-  { element: 'on_poweroff', key: 'onPoweroff', actions: LIFECYCLE_ACTIONS, libvirtDefault: 'destroy' },
-  { element: 'on_reboot', key: 'onReboot', actions: LIFECYCLE_ACTIONS, libvirtDefault: 'restart' },
-  { element: 'on_crash', key: 'onCrash', actions: CRASH_ACTIONS, libvirtDefault: 'destroy' },
+  { element: 'on_poweroff', key: 'onPoweroff', actions: LIFECYCLE_ACTIONS, libvirtDefault: LIBVIRT_EVENT_DEFAULTS.onPoweroff },
+  { element: 'on_reboot', key: 'onReboot', actions: LIFECYCLE_ACTIONS, libvirtDefault: LIBVIRT_EVENT_DEFAULTS.onReboot },
+  { element: 'on_crash', key: 'onCrash', actions: CRASH_ACTIONS, libvirtDefault: LIBVIRT_EVENT_DEFAULTS.onCrash },
 ] as const;
 
 /** `<on_poweroff>`, `<on_reboot>`, `<on_crash>`: kept as fleet keys where they are not libvirt's default. */
