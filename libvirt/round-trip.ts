@@ -10,7 +10,9 @@
  * - `currentMemory` missing: memory (src/conf/domain_postparse.c, virDomainDefPostParseMemory);
  * - a disk without format: raw (src/qemu/qemu_domain.c, qemuDomainDeviceDiskDefPostParse; src/libxl/
  *   libxl_conf.c, libxlMakeDisk: "default to raw"); a target without bus: the bus of its prefix
- *   (domain_postparse.c, virDomainDiskDefPostParse); an empty CD-ROM tray has no meaningful type;
+ *   (domain_postparse.c, virDomainDiskDefPostParse); an empty CD-ROM tray has no meaningful type; a
+ *   disk without type is a file (src/conf/domain_conf.c, virDomainDiskDefParseSourceXML:
+ *   virXMLPropEnumDefault(..., VIR_STORAGE_TYPE_FILE));
  * - a KVM NIC without model: qemuDomainDefaultNetModel's; a Xen PV/PVH NIC: netfront (the only one);
  * - a Xen guest without machine: xenfv (HVM), xenpv (PV), xenpvh (PVH), as libxl's capabilities name them.
  */
@@ -50,6 +52,9 @@ const first = (node: XmlNode | undefined, name: string): XmlNode | undefined => 
 const all = (node: XmlNode | undefined, name: string): XmlNode[] => node?.children.filter((c) => c.name === name) ?? [];
 /** libvirt's memory units (formatdomain "Memory Allocation"), the ones its test data uses. */
 const KIB_PER_UNIT: Readonly<Record<string, number>> = { b: 1 / 1024, bytes: 1 / 1024, KiB: 1, k: 1, K: 1, MiB: 1024, M: 1024, GiB: 1024 ** 2, G: 1024 ** 2, TiB: 1024 ** 3 };
+/** An element's attributes in name order: XML attribute order means nothing. */
+const attributesOf = (node: XmlNode | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(node?.attributes ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 const kib = (node: XmlNode | undefined): number | undefined =>
   node?.text?.trim() ? Number(node.text.trim()) * (KIB_PER_UNIT[node.attributes.unit ?? 'KiB'] ?? Number.NaN) : undefined;
 
@@ -77,8 +82,8 @@ export function modeledElements(xml: string): ModeledDomain {
       return {
         type: disk.attributes.type,
         device: disk.attributes.device ?? 'disk',
-        source: { ...source?.attributes },
-        hosts: all(source, 'host').map((h) => ({ ...h.attributes })),
+        source: attributesOf(source),
+        hosts: all(source, 'host').map(attributesOf),
         ...(auth ? { auth: { username: auth.attributes.username, secret: { ...first(auth, 'secret')?.attributes } } } : {}),
         target: { dev: target?.attributes.dev, bus: target?.attributes.bus },
         format: first(disk, 'driver')?.attributes.type,
@@ -119,7 +124,7 @@ export function withLibvirtDefaults(domain: ModeledDomain): ModeledDomain {
       const prefix = /^(xvd|vd|hd|sd)[a-z]+$/.exec(disk.target.dev ?? '')?.[1];
       return {
         ...disk,
-        type: emptyTray ? undefined : disk.type,
+        type: emptyTray ? undefined : (disk.type ?? 'file'),
         target: { ...disk.target, bus: disk.target.bus ?? (prefix === undefined ? undefined : BUS_OF_PREFIX[prefix]) },
         format: disk.format ?? (disk.type === 'volume' ? undefined : 'raw'),
       };

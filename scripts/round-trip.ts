@@ -6,7 +6,10 @@
  * or a policy finding), import failures, fleets the loader rejects, syntheses stopped by policy, files
  * round-tripped (with libvirt's own defaults filled in on both sides), and the loss classes.
  *
- *   node --import tsx scripts/round-trip.ts <dir>… [--examples N]
+ *   node --import tsx scripts/round-trip.ts <dir>… [--details]
+ *
+ * `--details` names, per differing key, the first element that differs and both values
+ * (`disks[1].source.startupPolicy: "optional" ≠ undefined`), to group the losses by cause.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +18,7 @@ import { stringify } from 'yaml';
 import { terraformId } from '../constructs/terraform-id';
 import { importDomains } from '../libvirt/import';
 import { renderStack, type SynthesizedStack } from '../libvirt/render-stack';
-import { modeledElements, roundTripDifferences } from '../libvirt/round-trip';
+import { modeledElements, roundTripDifferences, withLibvirtDefaults } from '../libvirt/round-trip';
 import { InputError } from '../io/errors';
 import { PolicyGateError, synthesizeFleet } from '../pipeline/synth';
 
@@ -23,6 +26,8 @@ interface Outcome {
   readonly file: string;
   readonly result: 'not a domain' | 'crash' | 'import failed' | 'fleet rejected' | 'stopped by policy' | 'not rendered' | 'round-tripped' | 'differs';
   readonly detail?: string;
+  /** The modeled keys that differ. */
+  readonly losses?: readonly string[];
 }
 
 /** A KVM host of the guest's architecture (KVM runs guests of its host's) and an x86 Xen host. */
@@ -37,7 +42,20 @@ function hostsFor(arch: string | undefined): object[] {
 /** Imported VNC consoles listen on 0.0.0.0 without their password; that finding is not about the XML. */
 const POLICY = 'suppressions:\n  - rule: SEC-GRAPHICS-OPEN\n    reason: round-trip measurement of imported test domains\n';
 
-async function roundTrip(file: string, work: string): Promise<Outcome> {
+/** The first path below `path` where `a` and `b` differ, with both values; undefined when they are equal. */
+function firstDifference(path: string, a: unknown, b: unknown): string | undefined {
+  if (JSON.stringify(a) === JSON.stringify(b)) return undefined;
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    for (const key of keys) {
+      const found = firstDifference(Array.isArray(a) ? `${path}[${key}]` : `${path}.${key}`, (a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]);
+      if (found !== undefined) return found;
+    }
+  }
+  return `${path}: ${JSON.stringify(a)} ≠ ${JSON.stringify(b)}`;
+}
+
+async function roundTrip(file: string, work: string, details: boolean): Promise<Outcome> {
   const text = readFileSync(file, 'utf8');
   let original;
   try {
@@ -64,7 +82,10 @@ async function roundTrip(file: string, work: string): Promise<Outcome> {
     if (xml === undefined) return { file, result: 'not rendered' };
     const back = modeledElements(xml);
     const differing = roundTripDifferences(original, back);
-    return { file, result: differing.length === 0 ? 'round-tripped' : 'differs', detail: differing.join(',') };
+    const detail = details
+      ? differing.map((key) => firstDifference(key, withLibvirtDefaults(original)[key], withLibvirtDefaults(back)[key])).join(' | ')
+      : differing.join(',');
+    return { file, result: differing.length === 0 ? 'round-tripped' : 'differs', detail, losses: differing };
   } catch (error) {
     if (error instanceof PolicyGateError) return { file, result: 'stopped by policy', detail: error.errors.map((e) => e.ruleId).join(',') };
     if (error instanceof InputError) return { file, result: 'fleet rejected', detail: error.message };
@@ -82,7 +103,7 @@ async function main(argv: readonly string[]): Promise<void> {
   mkdirSync(work, { recursive: true });
   const outcomes: Outcome[] = [];
   try {
-    for (const file of files) outcomes.push(await roundTrip(file, work));
+    for (const file of files) outcomes.push(await roundTrip(file, work, argv.includes('--details')));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -90,7 +111,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const domains = outcomes.length - count('not a domain');
   const roundTripped = count('round-tripped');
   const losses = new Map<string, number>();
-  for (const o of outcomes) if (o.result === 'differs') for (const key of o.detail!.split(',')) losses.set(key, (losses.get(key) ?? 0) + 1);
+  for (const o of outcomes) for (const key of o.losses ?? []) losses.set(key, (losses.get(key) ?? 0) + 1);
   const summary = {
     files: outcomes.length,
     domains,

@@ -34,4 +34,14 @@ describe('round-trip comparison', () => {
     expect(roundTripDifferences(modeledElements(KVM), modeledElements(rendered))).toEqual([]);
     expect(roundTripDifferences(modeledElements(KVM), modeledElements(KVM.replace("dev='hdc'", "dev='hdb'")))).toEqual(['disks']);
   });
+
+  it('reads a disk without type as a file, and ignores the order of attributes', () => {
+    // libvirt src/conf/domain_conf.c, virDomainDiskDefParseSourceXML: type defaults to VIR_STORAGE_TYPE_FILE.
+    const untyped = KVM.replace("<disk type='file' device='cdrom'>", "<disk device='cdrom'>");
+    expect(withLibvirtDefaults(modeledElements(untyped)).disks[0]!.type).toBe('file');
+    expect(roundTripDifferences(modeledElements(KVM), modeledElements(untyped))).toEqual([]);
+    const volume = (attributes: string): string => KVM.replace("<disk type='file' device='cdrom'><source file='/isos/a.iso'/>", `<disk type='volume' device='cdrom'><source ${attributes}/>`);
+    expect(roundTripDifferences(modeledElements(volume("volume='v' pool='p'")), modeledElements(volume("pool='p' volume='v'")))).toEqual([]);
+    expect(roundTripDifferences(modeledElements(volume("volume='v' pool='p'")), modeledElements(volume("pool='p' volume='w'")))).toEqual(['disks']);
+  });
 });
