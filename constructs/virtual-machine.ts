@@ -172,7 +172,8 @@ export class VirtualMachine extends Construct {
       const source = diskSource(disk, created[index], host);
       return {
         // libvirt marks a CD-ROM read-only itself (as for the cloud-init seed below).
-        ...(disk.device === 'cdrom' ? { device: 'cdrom' } : disk.readonly ? { readOnly: true } : {}),
+        ...(disk.device === 'disk' ? {} : { device: disk.device }),
+        ...(disk.readonly && disk.device !== 'cdrom' ? { readOnly: true } : {}),
         ...(source ? { source } : {}),
         target: { dev: disk.target, bus: disk.bus },
         // effectiveVm names the driver: qemu on KVM and for non-raw files on Xen (libxl reads a driver-less disk as raw).

@@ -7,7 +7,7 @@ import type {
   CpuMode, DiskBus, DiskCache, DiskDevice, DiskFormat, DiskIo, Firmware, Fleet, Graphics, GuestOs, Hypervisor, MacvtapMode, MigrationPool,
   NetworkDiskSource, NicType, StoragePoolType, Vm, VmArch, XenGuestType,
 } from './model';
-import { busOfTarget, DEFAULT_ARCH, hasBuiltinIde, isX86, KVM_ARCH_DEFAULT_MACHINE } from './guest-devices';
+import { busOfTarget, DEFAULT_ARCH, hasBuiltinIde, isRemovable, isX86, KVM_ARCH_DEFAULT_MACHINE } from './guest-devices';
 import { fleetIndex } from './fleet-index';
 
 /** KVM machine type: PCIe, modern hotplug; libvirt keeps "pc" unless asked (research: KVM-MACHINE-Q35). */
@@ -80,7 +80,7 @@ const XEN_MACHINE: Record<XenGuestType, { osType: string; machine: string }> = {
 };
 
 /** Guest device name prefix per disk bus (`vda`, `sda`, `hda`, `xvda`). */
-export const DISK_DEVICE_PREFIX: Record<DiskBus, string> = { virtio: 'vd', scsi: 'sd', sata: 'sd', usb: 'sd', ide: 'hd', xen: 'xvd' };
+export const DISK_DEVICE_PREFIX: Record<DiskBus, string> = { virtio: 'vd', scsi: 'sd', sata: 'sd', usb: 'sd', ide: 'hd', xen: 'xvd', fdc: 'fd' };
 
 /** Device names per prefix: `a` to `z` (libvirt accepts more, `vdaa`, but the planner never needs them). */
 export const DEVICE_LETTERS = 26;
@@ -345,27 +345,31 @@ function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
     (disk): DiskBus =>
       disk.bus ??
       (disk.target === undefined ? undefined : busOfTarget(disk.target)) ??
-      (disk.device === 'cdrom'
+      // libvirt puts a floppy without bus on the floppy controller (domain_postparse.c, virDomainDiskDefPostParse).
+      (disk.device === 'floppy'
+        ? 'fdc'
+        : disk.device === 'cdrom'
         ? defaultCdromBus(hypervisor, at.arch, at.machine, at.guestType)
         : (defaults.diskBus ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_BUS : XEN_DEFAULT_DISK_BUS))),
   );
   const targets = diskDeviceNames(vm.disks.map((disk, index) => ({ bus: buses[index]!, target: disk.target })));
   return vm.disks.map((disk, index) => {
     const cdrom = disk.device === 'cdrom';
+    const removable = isRemovable(disk.device);
     const bus = buses[index]!;
     const prefix = DISK_DEVICE_PREFIX[bus];
     const target = targets[index];
-    // A CD-ROM keeps libvirt's own cache and I/O modes unless the fleet names them: its ISO is read-only.
-    const cache = disk.cache ?? (cdrom ? undefined : (defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined)));
+    // A CD-ROM or floppy keeps libvirt's own cache and I/O modes unless the fleet names them: removable media, not the VM's data.
+    const cache = disk.cache ?? (removable ? undefined : (defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined)));
     const image = imageOf(fleet, disk.image);
     const poolType = disk.pool === undefined ? undefined : fleetIndex(fleet).storagePools.get(disk.pool)?.type;
     const rawOnly = poolType !== undefined && RAW_ONLY_POOL_TYPES.has(poolType);
     const format =
       disk.format ??
       image?.format ??
-      (cdrom || disk.network !== undefined || rawOnly ? 'raw' : disk.path !== undefined ? pathFormat(disk.path) : 'qcow2');
+      (removable || disk.network !== undefined || rawOnly ? 'raw' : disk.path !== undefined ? pathFormat(disk.path) : 'qcow2');
     // The I/O mode is a setting of host files and block devices; QEMU's network drivers (rbd, iscsi, nbd) have their own.
-    const io = disk.io ?? (hypervisor === 'kvm' && !cdrom && disk.network === undefined ? defaultKvmIo(cache, format) : undefined);
+    const io = disk.io ?? (hypervisor === 'kvm' && !removable && disk.network === undefined ? defaultKvmIo(cache, format) : undefined);
     // QEMU is KVM's only disk driver. On Xen a driver-less disk is read as raw, so every other format
     // names qemu; a raw disk leaves the backend (phy or qdisk) to libxl, except a network disk, which
     // libxl serves through qemu only (libxl_conf.c, libxlMakeDisk).

@@ -14,8 +14,13 @@ export type VmArch = (typeof VM_ARCHES)[number];
 export const DEFAULT_ARCH: VmArch = 'x86_64';
 
 /** What a disk is to the guest (libvirt `<disk device=…>`); `disk` unless declared. */
-export const DISK_DEVICES = ['disk', 'cdrom'] as const;
+export const DISK_DEVICES = ['disk', 'cdrom', 'floppy'] as const;
 export type DiskDevice = (typeof DISK_DEVICES)[number];
+
+/** Devices with removable media, which may be empty (no source) and never get a volume created. */
+export function isRemovable(device: DiskDevice | undefined): boolean {
+  return device === 'cdrom' || device === 'floppy';
+}
 
 /** Network block protocols a disk may read its data from (libvirt `<source protocol=…>`). */
 export const NETWORK_DISK_PROTOCOLS = ['rbd', 'iscsi', 'nbd'] as const;
@@ -144,9 +149,9 @@ export interface DiskSourceFields {
   readonly device?: DiskDevice;
 }
 
-/** Whether hyperplan creates (and owns) a volume for the disk: not for existing volumes, paths, network disks or CD-ROMs. */
+/** Whether hyperplan creates (and owns) a volume for the disk: not for existing volumes, paths, network disks, CD-ROMs or floppies. */
 export function createsVolume(disk: DiskSourceFields): boolean {
-  return disk.pool !== undefined && disk.volume === undefined && disk.device !== 'cdrom';
+  return disk.pool !== undefined && disk.volume === undefined && !isRemovable(disk.device);
 }
 
 /**
@@ -160,19 +165,20 @@ export function isHostLocal(disk: DiskSourceFields, sharedPool: (pool: string) =
 type DiskBusName = (typeof DISK_BUSES)[number];
 
 /**
- * The guest device name prefixes (libvirt `<target dev>`) and the buses each is on, as libvirt names
- * disks (formatdomain "Hard drives, floppy disks, CDROMs": "The dev attribute indicates the 'logical'
- * device name ... hda, sdb ...", virDiskNameToIndex in src/util/virutil.c parses the letters after
- * the prefix: a to z, then aa …).
+ * The guest device name prefixes (libvirt `<target dev>`) and the buses whose next free names use each,
+ * as libvirt names disks (formatdomain "Hard drives, floppy disks, CDROMs": "The dev attribute indicates
+ * the 'logical' device name ... hda, sdb ...", virDiskNameToIndex in src/util/virutil.c parses the
+ * letters after the prefix: a to z, then aa …). Floppies are fd*.
  */
 const TARGET_PREFIX_BUSES: ReadonlyArray<readonly [string, readonly DiskBusName[]]> = [
   ['xvd', ['xen']],
   ['vd', ['virtio']],
   ['hd', ['ide']],
   ['sd', ['scsi', 'sata', 'usb']],
+  ['fd', ['fdc']],
 ];
 
-const TARGET_NAME = /^(xvd|vd|hd|sd)([a-z]{1,3})$/;
+const TARGET_NAME = /^(xvd|vd|hd|sd|fd)([a-z]{1,3})$/;
 
 /** The bus a device name implies when only one bus uses its prefix (`vdb` → virtio, `hdc` → ide); undefined for `sd*`. */
 export function busOfTarget(target: string): DiskBusName | undefined {
@@ -181,12 +187,21 @@ export function busOfTarget(target: string): DiskBusName | undefined {
   return buses?.length === 1 ? buses[0] : undefined;
 }
 
-/** Why `target` cannot be the device name of a disk on `bus` (undefined when it can). */
-export function diskTargetProblem(target: string, bus: DiskBusName | undefined): string | undefined {
+/**
+ * Why `target` cannot be the device name of a `device` on `bus` (undefined when it can). libvirt takes a
+ * disk's name of any of its prefixes on any bus (the guest names its disks itself; the name orders them):
+ * src/conf/domain_validate.c, virDomainDiskDefValidate, checks only that a disk's name starts with hd,
+ * sd, vd or xvd ("Invalid harddisk device name") and a floppy's with fd ("Invalid floppy device name");
+ * its own test data has `hda` on virtio (tests/qemuxml2argvdata/disk-virtio-ccw.xml). Without a bus,
+ * the name must say which bus it is.
+ */
+export function diskTargetProblem(target: string, bus: DiskBusName | undefined, device?: DiskDevice): string | undefined {
   const match = TARGET_NAME.exec(target);
-  if (!match) return `'${target}' is not a disk device name like vdb, sda, hdc or xvda (a prefix vd, sd, hd or xvd, then letters)`;
+  if (!match) return `'${target}' is not a disk device name like vdb, sda, hdc, xvda or fda (a prefix vd, sd, hd, xvd or fd, then letters)`;
+  const floppyName = match[1] === 'fd';
+  if (device === 'floppy' && !floppyName) return `'${target}' is not a floppy's name; floppies are named fda, fdb`;
+  if (device !== 'floppy' && floppyName) return `'${target}' is a floppy's name; set device: floppy, or name the ${device ?? 'disk'} vd*, sd*, hd* or xvd*`;
   const buses = TARGET_PREFIX_BUSES.find(([p]) => p === match[1])![1];
-  if (bus !== undefined && !buses.includes(bus)) return `'${target}' is a name of the ${buses.join(', ')} bus, not of bus ${bus}`;
   if (bus === undefined && buses.length > 1) return `${match[1]}* names are on the ${buses.join(', ')} buses; name the bus with bus:`;
   return undefined;
 }

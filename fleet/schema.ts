@@ -90,7 +90,8 @@ const reservedSchema = z.object({ memory: memorySize.optional(), cpus: z.int().n
 const vmDefaultFields = {
   machine: text.optional(),
   cpuMode: cpuMode.optional(),
-  diskBus: diskBus.optional(),
+  // The floppy controller takes floppies only: no default bus of every disk.
+  diskBus: diskBus.exclude(['fdc']).optional(),
   diskCache: diskCache.optional(),
   nicModel: text.optional(),
   firmware: firmware.optional(),
@@ -266,7 +267,10 @@ const diskSchema = z
       .meta({ description: 'An existing volume of pool, by name (any pool type; a LUN such as unit:0:0:1 in iscsi/scsi/mpath pools): used as it is, never created or destroyed by hyperplan' }),
     path: text.optional().meta({ description: 'An absolute file or block device (/dev/…) on the host, outside any pool: used as it is' }),
     network: networkDiskSchema.optional(),
-    device: z.enum(DISK_DEVICES).optional().meta({ description: 'disk (default) or cdrom; a CD-ROM takes an ISO by path: or pool + volume:, or is an empty tray' }),
+    device: z
+      .enum(DISK_DEVICES)
+      .optional()
+      .meta({ description: 'disk (default), cdrom or floppy; a CD-ROM (or floppy) takes its image by path: or pool + volume:, or is an empty tray (drive)' }),
     readonly: flag.optional(),
     bus: diskBus.optional(),
     target: text
@@ -291,9 +295,10 @@ const diskSchema = z
       if (outsidePools && disk.pool !== undefined) problem('pool', `a disk with ${disk.path !== undefined ? 'path' : 'network'}: is outside any pool; remove pool:`);
       if (disk.path !== undefined && !disk.path.startsWith('/')) problem('path', `'${disk.path}' is not an absolute path on the host`);
       if (disk.target !== undefined) {
-        const targetProblem = diskTargetProblem(disk.target, disk.bus);
+        const targetProblem = diskTargetProblem(disk.target, disk.bus, disk.device);
         if (targetProblem) problem('target', targetProblem);
       }
+      if (disk.bus === 'fdc' && disk.device !== 'floppy') problem('bus', 'bus fdc (the floppy controller) takes floppies only; set device: floppy, or another bus');
       const cdrom = disk.device === 'cdrom';
       if (cdrom) {
         if (disk.size !== undefined) problem('size', 'a CD-ROM has no size of its own; remove size:');
@@ -301,6 +306,14 @@ const diskSchema = z
         if (disk.pool !== undefined && disk.volume === undefined) problem('volume', `name the ISO volume of pool '${disk.pool}' with volume:`);
         if (disk.data) problem('data', 'a CD-ROM is read-only and holds no data of the VM; remove data:');
         if (disk.bus === 'virtio') problem('bus', 'a CD-ROM cannot be on bus virtio: virtio-blk has no ejectable media; use sata, scsi or ide');
+        return;
+      }
+      if (disk.device === 'floppy') {
+        if (disk.size !== undefined) problem('size', 'a floppy has no size of its own; remove size:');
+        if (disk.image !== undefined) problem('image', 'a floppy takes its image by path: (a file on the host) or pool: + volume: (an existing volume); image: creates a disk');
+        if (disk.pool !== undefined && disk.volume === undefined) problem('volume', `name the floppy image volume of pool '${disk.pool}' with volume:`);
+        if (disk.data) problem('data', 'a floppy holds no data of the VM that hyperplan keeps; remove data:');
+        if (disk.bus !== undefined && disk.bus !== 'fdc') problem('bus', `a floppy is on the floppy controller (bus fdc), not on bus ${disk.bus}; remove bus:`);
         return;
       }
       if (disk.volume !== undefined && disk.pool === undefined) problem('pool', 'an existing volume is named in its pool; add pool:');

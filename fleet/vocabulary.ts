@@ -14,7 +14,8 @@ export const FIRMWARES = ['bios', 'uefi'] as const;
 export const GUEST_OSES = ['linux', 'windows', 'other'] as const;
 /** How a host's boot line is written: GRUB on Debian/Ubuntu, xen-cmdline on XenServer/XCP-ng. */
 export const HOST_DISTROS = ['debian', 'ubuntu', 'xcp-ng', 'xenserver'] as const;
-export const DISK_BUSES = ['virtio', 'scsi', 'sata', 'ide', 'xen', 'usb'] as const;
+/** `fdc`: the floppy controller, floppies only (libvirt `<target bus='fdc'>`). */
+export const DISK_BUSES = ['virtio', 'scsi', 'sata', 'ide', 'xen', 'usb', 'fdc'] as const;
 export const DISK_CACHES = ['none', 'writethrough', 'writeback', 'directsync', 'unsafe', 'default'] as const;
 export const DISK_IO_MODES = ['native', 'threads', 'io_uring'] as const;
 export const DISK_FORMATS = ['qcow2', 'raw'] as const;

@@ -2,12 +2,12 @@
  * `<disk>` → the fleet's disk, keeping the source the domain had, so the rendered domain names the same
  * data: a pool volume (`type='volume'`) stays `pool:` + `volume:` (with its real size when the host was
  * read), a file or block device stays `path:`, a network disk (rbd, iscsi, nbd) stays `network:` with its
- * servers and the secret it authenticates with (by usage or UUID, never a value), a CD-ROM stays
- * `device: cdrom`. None of them is a volume hyperplan creates.
+ * servers and the secret it authenticates with (by usage or UUID, never a value), a CD-ROM or floppy
+ * stays `device: cdrom` / `device: floppy`. None of them is a volume hyperplan creates.
  */
 import type { VmInput } from '../fleet/schema';
 import { diskDeviceNames } from '../fleet/effective-vm';
-import { DISK_SECRET_TYPES, diskTargetProblem, NETWORK_DISK_PROTOCOLS } from '../fleet/guest-devices';
+import { DISK_DEVICES, DISK_SECRET_TYPES, diskTargetProblem, isRemovable, NETWORK_DISK_PROTOCOLS, type DiskDevice } from '../fleet/guest-devices';
 import type { DiskBus } from '../fleet/model';
 import {
   all, type Consumption, first, isDiskBus, isDiskCache, isDiskFormat, isDiskIo, kibText, type NoteSink, type ImportHypervisor,
@@ -72,19 +72,20 @@ function networkSource(disk: XmlNode, source: XmlNode, used: Consumption): Netwo
 /** The source part of the disk (what data it has); undefined when the fleet cannot express it. */
 function sourceOf(disk: XmlNode, source: XmlNode | undefined, context: DiskContext): Partial<DiskInput> | undefined {
   const { used, sink } = context;
-  const cdrom = disk.attributes.device === 'cdrom';
+  const removable = isRemovable(disk.attributes.device as DiskDevice | undefined);
   if (!source || Object.keys(source.attributes).length === 0) {
-    // An empty CD-ROM tray; a disk without a source has no data to keep.
-    if (!cdrom) return undefined;
+    // An empty CD-ROM tray or floppy drive; a disk without a source has no data to keep.
+    if (!removable) return undefined;
     used.use(source);
     return {};
   }
-  switch (disk.attributes.type) {
+  // libvirt reads a disk without type as a file (domain_conf.c, virDomainDiskDefParseSourceXML).
+  switch (disk.attributes.type ?? 'file') {
     case 'file':
     case 'block': {
       const path = source.attributes.file ?? source.attributes.dev;
       if (!path?.startsWith('/')) return undefined;
-      used.use(source, disk.attributes.type === 'file' ? 'file' : 'dev');
+      used.use(source, source.attributes.file !== undefined ? 'file' : 'dev');
       return { path };
     }
     case 'volume': {
@@ -93,7 +94,7 @@ function sourceOf(disk: XmlNode, source: XmlNode | undefined, context: DiskConte
       if (!found) return undefined;
       used.use(source, 'pool', 'volume');
       const capacity = found.existing?.capacityKiB;
-      return { pool: found.pool, volume: found.volume, ...(capacity !== undefined && capacity > 0 && !cdrom ? { size: kibText(capacity).text } : {}) };
+      return { pool: found.pool, volume: found.volume, ...(capacity !== undefined && capacity > 0 && !removable ? { size: kibText(capacity).text } : {}) };
     }
     case 'network': {
       const network = networkSource(disk, source, used);
@@ -110,6 +111,12 @@ function sourceOf(disk: XmlNode, source: XmlNode | undefined, context: DiskConte
  */
 const LIBVIRT_BUS_OF_PREFIX: ReadonlyArray<readonly [string, DiskBus]> = [['xvd', 'xen'], ['vd', 'virtio'], ['hd', 'ide'], ['sd', 'scsi']];
 
+/** libvirt's bus of a disk that names none: fdc for a floppy, else the one of its name's prefix (virDomainDiskDefPostParse). */
+function libvirtBus(device: DiskDevice, dev: string): DiskBus | undefined {
+  if (device === 'floppy') return 'fdc';
+  return LIBVIRT_BUS_OF_PREFIX.find(([prefix]) => new RegExp(`^${prefix}[a-z]+$`).test(dev))?.[1];
+}
+
 /**
  * Keeps each disk's device name (`<target dev>`) where effectiveVm would name it otherwise: `target:` on
  * the disks whose name differs from the next free one of their bus, until every name comes out as the
@@ -121,7 +128,7 @@ function keepDeviceNames(disks: DiskInput[], names: readonly (XmlNode | undefine
     const dev = target?.attributes.dev;
     const bus = disks[index]!.bus;
     if (dev === undefined) return undefined;
-    const problem = taken.has(dev) ? `device name '${dev}' is taken by an earlier disk` : bus === undefined ? 'no bus' : diskTargetProblem(dev, bus);
+    const problem = taken.has(dev) ? `device name '${dev}' is taken by an earlier disk` : bus === undefined ? 'no bus' : diskTargetProblem(dev, bus, disks[index]!.device);
     taken.add(dev);
     if (problem === undefined) return dev;
     sink.approximated(target!.line, '/domain/devices/disk/target@dev', `${problem}; the disk takes the next free name of its bus instead of '${dev}'`);
@@ -143,7 +150,7 @@ export function importDisks(devices: XmlNode | undefined, context: DiskContext):
   const targets: (XmlNode | undefined)[] = [];
   for (const disk of all(devices, 'disk')) {
     const device = disk.attributes.device ?? 'disk';
-    if (device !== 'disk' && device !== 'cdrom') continue;
+    if (!oneOf(DISK_DEVICES, device)) continue;
     const found = sourceOf(disk, first(disk, 'source'), context);
     if (!found) continue;
     const { used, hypervisor } = context;
@@ -151,7 +158,7 @@ export function importDisks(devices: XmlNode | undefined, context: DiskContext):
     const target = first(disk, 'target');
     used.use(target, 'dev');
     const dev = target?.attributes.dev ?? '';
-    const bus = target?.attributes.bus ?? LIBVIRT_BUS_OF_PREFIX.find(([prefix]) => new RegExp(`^${prefix}[a-z]+$`).test(dev))?.[1];
+    const bus = target?.attributes.bus ?? libvirtBus(device, dev);
     if (isDiskBus(target?.attributes.bus)) used.use(target, 'bus');
     const readonly = first(disk, 'readonly');
     if (readonly) used.use(readonly);
@@ -164,7 +171,7 @@ export function importDisks(devices: XmlNode | undefined, context: DiskContext):
     if (isDiskCache(cache)) used.use(driver, 'cache');
     if (isDiskIo(io)) used.use(driver, 'io');
     out.push({
-      ...(device === 'cdrom' ? { device } : {}),
+      ...(device === 'disk' ? {} : { device }),
       ...found,
       ...(readonly && device !== 'cdrom' ? { readonly: true } : {}),
       ...(isDiskBus(bus) ? { bus } : {}),

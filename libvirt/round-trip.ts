@@ -10,7 +10,7 @@
  * - `currentMemory` missing: memory (src/conf/domain_postparse.c, virDomainDefPostParseMemory);
  * - a disk without format: raw (src/qemu/qemu_domain.c, qemuDomainDeviceDiskDefPostParse; src/libxl/
  *   libxl_conf.c, libxlMakeDisk: "default to raw"); a target without bus: the bus of its prefix
- *   (domain_postparse.c, virDomainDiskDefPostParse); an empty CD-ROM tray has no meaningful type; a
+ *   (domain_postparse.c, virDomainDiskDefPostParse; a floppy's is fdc); an empty CD-ROM tray has no meaningful type; a
  *   disk without type is a file (src/conf/domain_conf.c, virDomainDiskDefParseSourceXML:
  *   virXMLPropEnumDefault(..., VIR_STORAGE_TYPE_FILE));
  * - a KVM NIC without model: qemuDomainDefaultNetModel's; a Xen PV/PVH NIC: netfront (the only one);
@@ -53,8 +53,12 @@ const all = (node: XmlNode | undefined, name: string): XmlNode[] => node?.childr
 /** libvirt's memory units (formatdomain "Memory Allocation"), the ones its test data uses. */
 const KIB_PER_UNIT: Readonly<Record<string, number>> = { b: 1 / 1024, bytes: 1 / 1024, KiB: 1, k: 1, K: 1, MiB: 1024, M: 1024, GiB: 1024 ** 2, G: 1024 ** 2, TiB: 1024 ** 3 };
 /** An element's attributes in name order: XML attribute order means nothing. */
-const attributesOf = (node: XmlNode | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(node?.attributes ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const attributesOf = (node: XmlNode | undefined, ...ignored: string[]): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(node?.attributes ?? {})
+      .filter(([name]) => !ignored.includes(name))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 const kib = (node: XmlNode | undefined): number | undefined =>
   node?.text?.trim() ? Number(node.text.trim()) * (KIB_PER_UNIT[node.attributes.unit ?? 'KiB'] ?? Number.NaN) : undefined;
 
@@ -82,8 +86,10 @@ export function modeledElements(xml: string): ModeledDomain {
       return {
         type: disk.attributes.type,
         device: disk.attributes.device ?? 'disk',
-        source: attributesOf(source),
-        hosts: all(source, 'host').map(attributesOf),
+        // `index` numbers the source in a running domain's storage chain: libvirt assigns it and reads
+        // it only from live XML (domain_conf.c, virDomainDiskDefParseSourceXML: not with PARSE_INACTIVE).
+        source: attributesOf(source, 'index'),
+        hosts: all(source, 'host').map((host) => attributesOf(host)),
         ...(auth ? { auth: { username: auth.attributes.username, secret: { ...first(auth, 'secret')?.attributes } } } : {}),
         target: { dev: target?.attributes.dev, bus: target?.attributes.bus },
         format: first(disk, 'driver')?.attributes.type,
@@ -125,7 +131,7 @@ export function withLibvirtDefaults(domain: ModeledDomain): ModeledDomain {
       return {
         ...disk,
         type: emptyTray ? undefined : (disk.type ?? 'file'),
-        target: { ...disk.target, bus: disk.target.bus ?? (prefix === undefined ? undefined : BUS_OF_PREFIX[prefix]) },
+        target: { ...disk.target, bus: disk.target.bus ?? (disk.device === 'floppy' ? 'fdc' : prefix === undefined ? undefined : BUS_OF_PREFIX[prefix]) },
         format: disk.format ?? (disk.type === 'volume' ? undefined : 'raw'),
       };
     }),
@@ -137,7 +143,7 @@ export function withLibvirtDefaults(domain: ModeledDomain): ModeledDomain {
 }
 
 /** The modeled keys on which `rendered` differs from `original` (names aside: the import may sanitize them). */
-export function roundTripDifferences(original: ModeledDomain, rendered: ModeledDomain): string[] {
+export function roundTripDifferences(original: ModeledDomain, rendered: ModeledDomain): (keyof ModeledDomain)[] {
   const a = withLibvirtDefaults(original);
   const b = withLibvirtDefaults(rendered);
   const keys = Object.keys(a).filter((key) => key !== 'name') as (keyof ModeledDomain)[];

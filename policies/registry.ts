@@ -72,6 +72,8 @@ import { xenNetworkDisk } from './rules/xen/xen-network-disk';
 import { xenCdromNotHvm } from './rules/xen/xen-cdrom-not-hvm';
 import { xenHvmPod } from './rules/xen/xen-hvm-pod';
 import { secUserdataPassword } from './rules/security/sec-userdata-password';
+import { xenFloppy } from './rules/xen/xen-floppy';
+import { kvmFloppyNoController } from './rules/kvm/kvm-floppy-no-controller';
 
 export const RULES: readonly Rule[] = [
   xenDom0Balloon,
@@ -99,6 +101,7 @@ export const RULES: readonly Rule[] = [
   xenNetworkDisk,
   xenCdromNotHvm,
   xenHvmPod,
+  xenFloppy,
   kvmDiskBus,
   kvmDiskCacheMigration,
   kvmDiskCacheRisky,
@@ -116,6 +119,7 @@ export const RULES: readonly Rule[] = [
   kvmIdeNoController,
   kvmCurrentMemoryNoBalloon,
   kvmXenDiskBus,
+  kvmFloppyNoController,
   hybIoHeavyOnXen,
   hybNetKvmNoMultiqueue,
   hybNetXenEmulated,

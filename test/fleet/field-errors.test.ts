@@ -64,7 +64,7 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ["vm disk size negative", withLine(27, '    disks: [{ size: -20GiB, pool: local }]'), ["f.yaml:27:21: vms[0].disks[0].size: size '-20GiB' is negative; sizes must be greater than zero"]],
   ["vm disk pool unknown", withLine(27, '    disks: [{ size: 20GiB, pool: fast }]'), ["f.yaml:27:34: vms[0].disks[0].pool: unknown storage pool 'fast'; declared pools: local, nfs"]],
   ["vm disk image unknown", withLine(27, '    disks: [{ size: 20GiB, pool: local, image: ubuntu }]'), ["f.yaml:27:48: vms[0].disks[0].image: unknown image 'ubuntu'; declared images: debian (or give a path or URL)"]],
-  ["vm disk bus bad", withLine(27, '    disks: [{ size: 20GiB, pool: local, bus: nvme }]'), ["f.yaml:27:46: vms[0].disks[0].bus: expected one of virtio, scsi, sata, ide, xen, usb, got 'nvme'"]],
+  ["vm disk bus bad", withLine(27, '    disks: [{ size: 20GiB, pool: local, bus: nvme }]'), ["f.yaml:27:46: vms[0].disks[0].bus: expected one of virtio, scsi, sata, ide, xen, usb, fdc, got 'nvme'"]],
   ["vm disk cache bad", withLine(27, '    disks: [{ size: 20GiB, pool: local, cache: fast }]'), ["f.yaml:27:48: vms[0].disks[0].cache: expected one of none, writethrough, writeback, directsync, unsafe, default, got 'fast'"]],
   ["vm disk io bad", withLine(27, '    disks: [{ size: 20GiB, pool: local, io: aio }]'), ["f.yaml:27:45: vms[0].disks[0].io: expected one of native, threads, io_uring, got 'aio'"]],
   ["vm disk unknown key", withLine(27, '    disks: [{ size: 20GiB, pool: local, sizeGiB: 20 }]'), ["f.yaml:27:41: vms[0].disks[0].sizeGiB: unknown key 'sizeGiB'"]],

@@ -60,8 +60,9 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   // Device names: libvirt formatdomain "Hard drives, floppy disks, CDROMs" (target dev, "the 'logical'
   // device name"), the prefixes per bus as libvirt derives a missing bus (src/conf/domain_postparse.c,
   // virDomainDiskDefPostParse: hd ide, sd scsi, vd virtio, xvd xen).
-  ['device name not one', disks(`[${OS_DISK}, { path: /dev/sdb, target: disk1 }]`), ["f.yaml:27:84: vms[0].disks[1].target: 'disk1' is not a disk device name like vdb, sda, hdc or xvda (a prefix vd, sd, hd or xvd, then letters)"]],
-  ['device name of another bus', disks(`[${OS_DISK}, { path: /dev/sdb, bus: sata, target: vdb }]`), ["f.yaml:27:95: vms[0].disks[1].target: 'vdb' is a name of the virtio bus, not of bus sata"]],
+  ['device name not one', disks(`[${OS_DISK}, { path: /dev/sdb, target: disk1 }]`), ["f.yaml:27:84: vms[0].disks[1].target: 'disk1' is not a disk device name like vdb, sda, hdc, xvda or fda (a prefix vd, sd, hd, xvd or fd, then letters)"]],
+  // libvirt src/conf/domain_validate.c, virDomainDiskDefValidate: a floppy's name starts with fd, a disk's with hd, sd, vd or xvd.
+  ['floppy name of a disk', disks(`[${OS_DISK}, { path: /dev/sdb, target: fdb }]`), ["f.yaml:27:84: vms[0].disks[1].target: 'fdb' is a floppy's name; set device: floppy, or name the disk vd*, sd*, hd* or xvd*"]],
   ['sd name without a bus', disks(`[${OS_DISK}, { path: /dev/sdb, target: sdb }]`), ['f.yaml:27:84: vms[0].disks[1].target: sd* names are on the scsi, sata, usb buses; name the bus with bus:']],
   ['one device name twice', disks(`[{ size: 20GiB, pool: local, image: debian, target: vdb }, { path: /dev/sdb, target: vdb }]`), ["f.yaml:27:97: vms[0].disks[1].target: device name 'vdb' is taken by disks[0]; each disk needs its own"]],
   // libvirt src/conf/schemas/domaincommon.rng, offOptions (on_poweroff, on_reboot) and crashOptions (on_crash).

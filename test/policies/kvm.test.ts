@@ -43,6 +43,15 @@ ruleTable('kvm', {
     mentions: ['cdrom 1', 'machine q35', 'bus: sata'],
     notApplicable: onXen(on('v', { guestType: 'hvm', disks: [disk({ bus: 'ide' })] })),
   },
+  // libvirt src/qemu/qemu_command.c (qemuBuildFloppyCommandLineControllerOptions: the floppy controller is
+  // isa-fdc) and src/qemu/qemu_domain.c (qemuDomainNeedsFDC: q35 gets an explicit one); i440FX has it built in.
+  'KVM-FLOPPY-NO-CONTROLLER': {
+    compliant: kvm({}, on('v', { disks: [disk(), { sizeMiB: 0, device: 'floppy', path: '/img/boot.img', data: false }] }), on('w', { machine: 'pc', disks: [disk(), { sizeMiB: 0, device: 'floppy', data: false }] })),
+    nonCompliant: kvm({ arch: 'ppc64le' }, on('v', { arch: 'ppc64le', disks: [disk(), { sizeMiB: 0, device: 'floppy', path: '/img/boot.img', data: false }] })),
+    targets: ['vms[v].disks[1]'],
+    mentions: ['machine pseries (ppc64le)', 'readonly: true'],
+    notApplicable: onXen(on('v', { guestType: 'hvm', disks: [disk(), { sizeMiB: 0, device: 'floppy', path: '/img/boot.img', data: false }] })),
+  },
   // libvirt formatdomain "Memory Allocation": currentMemory is the actual allocation, below memory "to allow
   // for ballooning up"; without a balloon device (memballoon model none) nothing takes memory back.
   'KVM-CURRENT-MEMORY-NO-BALLOON': {

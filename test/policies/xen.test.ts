@@ -49,6 +49,15 @@ ruleTable('xen', {
     mentions: ['Xen PVH guest', 'readonly: true'],
     notApplicable: xen({}, on('a', { guestType: 'pv', disks: [disk(), disk({ readonly: true, data: true })] })),
   },
+  // xl-disk-configuration(5): devtype is cdrom or disk, no floppy; libvirt src/libxl/libxl_conf.c, libxlMakeDisk
+  // (is_cdrom only) and src/libxl/xen_xl.c, xenFormatXLDomainDisks, which skips floppies ("XXX floppy disks").
+  'XEN-FLOPPY': {
+    compliant: xen({}, on('a', { guestType: 'hvm', disks: [disk(), { sizeMiB: 0, device: 'cdrom', path: '/isos/tools.iso', data: false }] })),
+    nonCompliant: xen({}, on('a', { guestType: 'hvm', disks: [disk(), { sizeMiB: 0, device: 'floppy', path: '/img/boot.img', data: false }] })),
+    targets: ['vms[a].disks[1]'],
+    mentions: ['is a floppy', 'readonly: true', 'hypervisor: kvm'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', disks: [disk(), { sizeMiB: 0, device: 'floppy', path: '/img/boot.img', data: false }] })] }),
+  },
   // xl.cfg(5), maxmem: an HVM guest started with memory below maxmem runs in populate-on-demand mode and
   // needs its balloon driver to release the difference, "or the guest will crash".
   'XEN-HVM-POD': {
