@@ -9,7 +9,7 @@ import type { TerraformProvider } from './cdk-engine';
 import {
   cloudInitSeedBus, cloudInitSeedDevice, DISK_DEVICE_PREFIX, type EffectiveDisk, type EffectiveNic, type EffectiveVm, type HypervFeature,
 } from '../fleet/effective-vm';
-import type { CloudInit as CloudInitSpec, DiskBus } from '../fleet/model';
+import type { CloudInit as CloudInitSpec, DiskBus, DiskFormat } from '../fleet/model';
 import { CloudInit } from './cloud-init';
 import { CompactDomain, type CompactDomainConfig } from './compact';
 import type { HostResources } from './host-provider';
@@ -46,7 +46,9 @@ export interface VirtualMachineProps {
 const BYTES_PER_KIB = 1024;
 const BYTES_PER_MIB = 1024 * BYTES_PER_KIB;
 const KIB_PER_MIB = 1024;
-const FILE_EXTENSION = { qcow2: 'qcow2', raw: 'img' } as const;
+const FILE_EXTENSION: Readonly<Record<DiskFormat, string>> = { qcow2: 'qcow2', raw: 'img' };
+/** The format of a volume hyperplan creates: qcow2 or raw; the other formats are for existing disks. */
+const isCreatedFormat = (format: string): format is DiskFormat => format in FILE_EXTENSION;
 /** libvirt's Hyper-V element names → the provider's attribute names. */
 const HYPERV_ATTRIBUTE: Readonly<Record<HypervFeature, keyof DomainFeaturesHyperV>> = {
   relaxed: 'relaxed',
@@ -97,6 +99,13 @@ const CHECKS: readonly PropCheck<VirtualMachineProps>[] = [
     fails: (p) => (p.cloudInit ?? p.effective.vm.cloudInit) !== undefined && cloudInitSeedDevice(p.effective) === undefined,
     message: (p) => `vm '${p.effective.vm.name}' uses every ${DISK_DEVICE_PREFIX[cloudInitSeedBus(p.effective)]}* device name; the cloud-init seed needs one`,
   },
+  {
+    fails: (p) => p.effective.disks.some((disk) => createsVolume(disk) && !isCreatedFormat(disk.format)),
+    message: (p) => {
+      const disk = p.effective.disks.find((d) => createsVolume(d) && !isCreatedFormat(d.format))!;
+      return `vm '${p.effective.vm.name}' disk ${disk.index} is a volume hyperplan creates, in format ${disk.format}; created volumes are ${Object.keys(FILE_EXTENSION).join(' or ')}`;
+    },
+  },
 ];
 
 /**
@@ -120,13 +129,21 @@ function memorySize<K extends 'memory' | 'currentMemory'>(key: K, kib: number): 
 
 /**
  * Where a disk's data is, as the provider's disk source union (its branch is libvirt's `<disk type>`):
- * the volume created for it, an existing volume by pool and name, a host file or block device, or a
- * network server; an empty CD-ROM tray has none.
+ * the volume created for it, an existing volume by pool and name, a host file, block device or
+ * directory, or a network server; an empty CD-ROM tray has none. The startup policy sits on `<source>`.
  */
 function diskSource(disk: EffectiveDisk, created: Volume | undefined, host: HostResources): DomainDevicesDisksSource | undefined {
+  const located = sourceBranch(disk, created, host);
+  return located && disk.startupPolicy ? { ...located, startupPolicy: disk.startupPolicy } : located;
+}
+
+function sourceBranch(disk: EffectiveDisk, created: Volume | undefined, host: HostResources): DomainDevicesDisksSource | undefined {
   if (created) return { volume: { pool: created.pool, volume: created.name } };
-  if (disk.volume !== undefined) return { volume: { pool: host.pool(disk.pool!).name, volume: disk.volume } };
-  if (disk.path !== undefined) return disk.path.startsWith('/dev/') ? { block: { dev: disk.path } } : { file: { file: disk.path } };
+  if (disk.volume !== undefined) return { volume: { pool: host.pool(disk.pool!).name, volume: disk.volume, ...(disk.volumeMode ? { mode: disk.volumeMode } : {}) } };
+  if (disk.path !== undefined) {
+    if (disk.pathType === 'dir') return { dir: { dir: disk.path } };
+    return disk.pathType === 'block' ? { block: { dev: disk.path } } : { file: { file: disk.path } };
+  }
   const network = disk.network;
   if (network === undefined) return undefined;
   const secret = network.auth?.secret;
@@ -134,8 +151,17 @@ function diskSource(disk: EffectiveDisk, created: Volume | undefined, host: Host
     network: {
       protocol: network.protocol,
       ...(network.name === undefined ? {} : { name: network.name }),
-      // The provider types the port as a string (libvirt's XML attribute).
-      hosts: network.hosts.map((h) => ({ name: h.host, ...(h.port === undefined ? {} : { port: String(h.port) }) })),
+      // libvirt's tri-state attribute: yes / no, or left to qemu.conf.
+      ...(network.tls === undefined ? {} : { tls: network.tls ? 'yes' : 'no' }),
+      ...(network.tlsHostname === undefined ? {} : { tlsHostname: network.tlsHostname }),
+      // The provider types the port as a string (libvirt's XML attribute); a UNIX socket is transport unix.
+      ...(network.hosts.length === 0
+        ? {}
+        : {
+            hosts: network.hosts.map((h) =>
+              h.socket !== undefined ? { transport: 'unix', socket: h.socket } : { name: h.host, ...(h.port === undefined ? {} : { port: String(h.port) }) },
+            ),
+          }),
       ...(network.auth && secret
         ? {
             auth: {
@@ -282,19 +308,21 @@ export class VirtualMachine extends Construct {
     const { host, effective } = props;
     const vmName = effective.vm.name;
     const pool = host.pool(disk.pool!).name;
+    // CHECKS refuses any other format for a created volume.
+    const format = isCreatedFormat(disk.format) ? disk.format : 'qcow2';
     const base = {
       provider: host.provider,
-      name: LIBVIRT_NAMES.diskVolume(vmName, disk.index, FILE_EXTENSION[disk.format]),
+      name: LIBVIRT_NAMES.diskVolume(vmName, disk.index, FILE_EXTENSION[format]),
       pool,
-      target: { format: { type: disk.format } },
+      target: { format: { type: format } },
       ...(disk.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
     };
     const capacity = disk.sizeKiB === undefined ? disk.sizeMiB * BYTES_PER_MIB : disk.sizeKiB * BYTES_PER_KIB;
     let config;
-    if (disk.imageSource && disk.format === 'qcow2') {
+    if (disk.imageSource && format === 'qcow2') {
       // Copy-on-write overlay: the image is uploaded once per host and pool, the VM writes only its delta.
-      const image = host.baseImage(disk.pool!, disk.imageSource, disk.format);
-      config = { ...base, capacity, backingStore: { path: image.path, format: { type: disk.format } } };
+      const image = host.baseImage(disk.pool!, disk.imageSource, format);
+      config = { ...base, capacity, backingStore: { path: image.path, format: { type: format } } };
     } else if (disk.imageSource) {
       // A raw disk cannot have a backing file: the image is uploaded into the VM's own volume, which
       // takes the image's size.

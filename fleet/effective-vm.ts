@@ -7,7 +7,10 @@ import type {
   CpuMode, DiskBus, DiskCache, DiskDevice, DiskFormat, DiskIo, Firmware, Fleet, Graphics, GuestOs, Hypervisor, MacvtapMode, MigrationPool,
   NetworkDiskSource, NicType, StoragePoolType, Vm, VmArch, XenGuestType,
 } from './model';
-import { busOfTarget, DEFAULT_ARCH, hasBuiltinIde, isRemovable, isX86, KVM_ARCH_DEFAULT_MACHINE } from './guest-devices';
+import {
+  busOfTarget, DEFAULT_ARCH, defaultPathType, type DiskImageFormat, type DiskPathType, type DiskStartupPolicy, type DiskVolumeMode, hasBuiltinIde, isRemovable, isX86,
+  KVM_ARCH_DEFAULT_MACHINE,
+} from './guest-devices';
 import { fleetIndex } from './fleet-index';
 
 /** KVM machine type: PCIe, modern hotplug; libvirt keeps "pc" unless asked (research: KVM-MACHINE-Q35). */
@@ -114,7 +117,8 @@ export interface EffectiveDisk {
   readonly bus: DiskBus;
   readonly cache?: DiskCache;
   readonly io?: DiskIo;
-  readonly format: DiskFormat;
+  /** qcow2 or raw for a volume hyperplan creates (the fleet's schema allows no other there). */
+  readonly format: DiskImageFormat;
   /** libvirt disk driver name: `qemu` on KVM and for non-raw files on Xen; none for raw on Xen (libxl picks the backend). */
   readonly driverName?: string;
   /** `disk` or `cdrom` (libvirt `<disk device>`). */
@@ -133,6 +137,10 @@ export interface EffectiveDisk {
   readonly volume?: string;
   /** A host file or block device outside any pool. */
   readonly path?: string;
+  /** How libvirt opens `path`: declared, else block under `/dev/`, else file. Set with `path`. */
+  readonly pathType?: DiskPathType;
+  readonly startupPolicy?: DiskStartupPolicy;
+  readonly volumeMode?: DiskVolumeMode;
   /** A network block device. */
   readonly network?: NetworkDiskSource;
   /** Base image path or URL the OS disk is created from. */
@@ -291,7 +299,7 @@ export const RAW_ONLY_POOL_TYPES: ReadonlySet<StoragePoolType> = new Set<Storage
  * block devices; qcow2 gets `threads`, the thread pool that absorbs those stalls. Nova decides the same
  * way (nova/virt/libvirt/imagebackend.py: native for preallocated images and non-sparse LVM only).
  */
-function defaultKvmIo(cache: DiskCache | undefined, format: DiskFormat): DiskIo | undefined {
+function defaultKvmIo(cache: DiskCache | undefined, format: DiskImageFormat): DiskIo | undefined {
   if (cache !== 'none') return undefined;
   return format === 'raw' ? 'native' : 'threads';
 }
@@ -364,9 +372,12 @@ function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
     const image = imageOf(fleet, disk.image);
     const poolType = disk.pool === undefined ? undefined : fleetIndex(fleet).storagePools.get(disk.pool)?.type;
     const rawOnly = poolType !== undefined && RAW_ONLY_POOL_TYPES.has(poolType);
+    const pathType = disk.path === undefined ? undefined : (disk.pathType ?? defaultPathType(disk.path));
     const format =
       disk.format ??
       image?.format ??
+      // A directory is QEMU's virtual FAT disk (qemu_domain.c, qemuDomainValidateStorageSource).
+      (pathType === 'dir' ? 'fat' : undefined) ??
       (removable || disk.network !== undefined || rawOnly ? 'raw' : disk.path !== undefined ? pathFormat(disk.path) : 'qcow2');
     // The I/O mode is a setting of host files and block devices; QEMU's network drivers (rbd, iscsi, nbd) have their own.
     const io = disk.io ?? (hypervisor === 'kvm' && !removable && disk.network === undefined ? defaultKvmIo(cache, format) : undefined);
@@ -392,6 +403,9 @@ function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
     if (disk.pool !== undefined) effective.pool = disk.pool;
     if (disk.volume) effective.volume = disk.volume;
     if (disk.path) effective.path = disk.path;
+    if (pathType) effective.pathType = pathType;
+    if (disk.startupPolicy) effective.startupPolicy = disk.startupPolicy;
+    if (disk.volumeMode) effective.volumeMode = disk.volumeMode;
     if (disk.network) effective.network = disk.network;
     if (image) effective.imageSource = image.source;
     effective.data = disk.data;

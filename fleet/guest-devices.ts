@@ -22,23 +22,71 @@ export function isRemovable(device: DiskDevice | undefined): boolean {
   return device === 'cdrom' || device === 'floppy';
 }
 
-/** Network block protocols a disk may read its data from (libvirt `<source protocol=…>`). */
-export const NETWORK_DISK_PROTOCOLS = ['rbd', 'iscsi', 'nbd'] as const;
+/**
+ * Network block protocols a disk may read its data from (libvirt `<source protocol=…>`): those libvirt's
+ * QEMU driver builds a block node for (src/qemu/qemu_block.c, qemuBlockStorageSourceGetBackendProps) and
+ * QEMU still has. Sheepdog and VxHS are left out: QEMU removed both drivers (docs/about/removed-features.rst).
+ */
+export const NETWORK_DISK_PROTOCOLS = ['rbd', 'iscsi', 'nbd', 'gluster', 'http', 'https', 'ftp', 'ftps', 'tftp', 'nfs', 'ssh'] as const;
 export type NetworkDiskProtocol = (typeof NETWORK_DISK_PROTOCOLS)[number];
+
+/** The protocol whose `<source name>` is optional: libvirt requires it of every other (domain_conf.c, virDomainDiskSourceNetworkParse: "missing name for disk source"). */
+export const NAMELESS_PROTOCOLS: ReadonlySet<NetworkDiskProtocol> = new Set<NetworkDiskProtocol>(['nbd']);
+
+/** Protocols whose server may be a UNIX socket (`<host transport='unix' socket=…>`; formatdomain: nbd and gluster). */
+export const SOCKET_PROTOCOLS: ReadonlySet<NetworkDiskProtocol> = new Set<NetworkDiskProtocol>(['nbd', 'gluster']);
+
+/** Protocols that may leave out their servers: RBD then reads its monitors from the host's ceph.conf (formatdomain). */
+export const HOSTLESS_PROTOCOLS: ReadonlySet<NetworkDiskProtocol> = new Set<NetworkDiskProtocol>(['rbd']);
+
+/**
+ * Image formats of an existing disk that libvirt's QEMU driver opens (src/qemu/qemu_block.c,
+ * qemuBlockStorageSourceGetBlockdevFormatProps); `fat` is a host directory shown as a FAT disk
+ * (`pathType: dir`). cow, iso and dir are refused there ("mishandled storage format"). Volumes and images
+ * hyperplan creates are qcow2 or raw (DISK_FORMATS).
+ */
+export const DISK_IMAGE_FORMATS = ['qcow2', 'raw', 'qcow', 'qed', 'vmdk', 'vpc', 'vhd', 'vdi', 'ploop', 'bochs', 'cloop', 'dmg', 'fat'] as const;
+export type DiskImageFormat = (typeof DISK_IMAGE_FORMATS)[number];
+
+/** Formats libxl opens (libvirt src/libxl/libxl_conf.c, libxlMakeDisk: qcow, qcow2, qed, vhd and raw; the rest "libxenlight does not support disk format"). */
+export const XEN_DISK_FORMATS: ReadonlySet<DiskImageFormat> = new Set<DiskImageFormat>(['raw', 'qcow', 'qcow2', 'qed', 'vhd']);
+
+/** How libvirt opens a disk's `path:` (its `<disk type>`): a file, a block device, or a directory QEMU shows as a FAT disk. */
+export const DISK_PATH_TYPES = ['file', 'block', 'dir'] as const;
+export type DiskPathType = (typeof DISK_PATH_TYPES)[number];
+
+/** The path type libvirt is given when the fleet names none: block devices live under /dev. */
+export function defaultPathType(path: string): DiskPathType {
+  return path.startsWith('/dev/') ? 'block' : 'file';
+}
+
+/**
+ * What libvirt does when a disk's source is missing at start (`<source startupPolicy>`, formatdomain):
+ * fail (mandatory), drop it (optional), or drop it on migration and restore only (requisite, CD-ROMs and
+ * floppies only: domain_validate.c, virDomainDiskDefValidateStartupPolicy).
+ */
+export const DISK_STARTUP_POLICIES = ['mandatory', 'requisite', 'optional'] as const;
+export type DiskStartupPolicy = (typeof DISK_STARTUP_POLICIES)[number];
+
+/** How a disk uses a volume of an iSCSI pool (`<source mode>`, formatdomain): the host's LUN device, or QEMU's own initiator. */
+export const DISK_VOLUME_MODES = ['host', 'direct'] as const;
+export type DiskVolumeMode = (typeof DISK_VOLUME_MODES)[number];
 
 /** The libvirt secret usage types a disk's `<auth><secret type=…>` names. */
 export const DISK_SECRET_TYPES = ['ceph', 'iscsi'] as const;
 export type DiskSecretType = (typeof DISK_SECRET_TYPES)[number];
 
-/** The secret type each protocol authenticates with; NBD has no `<auth>` in libvirt. */
-export const PROTOCOL_SECRET_TYPE: Readonly<Record<NetworkDiskProtocol, DiskSecretType | undefined>> = {
+/** The secret type each protocol authenticates with; libvirt has `<auth>` for iSCSI and RBD only (formatdomain, `auth`). */
+export const PROTOCOL_SECRET_TYPE: Readonly<Partial<Record<NetworkDiskProtocol, DiskSecretType>>> = {
   rbd: 'ceph',
   iscsi: 'iscsi',
-  nbd: undefined,
 };
 
-/** Protocols whose `<source>` carries several hosts: Ceph monitors. iSCSI and NBD name one server. */
-export const MULTI_HOST_PROTOCOLS: ReadonlySet<NetworkDiskProtocol> = new Set<NetworkDiskProtocol>(['rbd']);
+/**
+ * Protocols whose `<source>` carries several hosts (formatdomain "Number of hosts"): Ceph monitors,
+ * Gluster servers. The others name one server.
+ */
+export const MULTI_HOST_PROTOCOLS: ReadonlySet<NetworkDiskProtocol> = new Set<NetworkDiskProtocol>(['rbd', 'gluster']);
 
 /** NIC types (libvirt `<interface type=…>`); `network` (a fleet network) unless declared. */
 export const NIC_TYPES = ['network', 'user', 'ethernet', 'direct'] as const;

@@ -6,7 +6,9 @@
  * the hypervisor the planner picks stay optional here; `effectiveVm()` in `fleet/effective-vm.ts`
  * turns them into concrete settings once the host is known.
  */
-import type { DiskDevice, DiskSecretType, MacvtapMode, NetworkDiskProtocol, NicType, VmArch } from './guest-devices';
+import type {
+  DiskDevice, DiskImageFormat, DiskPathType, DiskSecretType, DiskStartupPolicy, DiskVolumeMode, MacvtapMode, NetworkDiskProtocol, NicType, VmArch,
+} from './guest-devices';
 import type { Secret } from './secret';
 import type {
   CPU_MODES, CRASH_ACTIONS, DISK_BUSES, DISK_CACHES, DISK_FORMATS, DISK_IO_MODES, FIRMWARES, GRAPHICS_TYPES, GUEST_OSES, HOST_DISTROS, HYPERVISORS,
@@ -14,7 +16,9 @@ import type {
   VM_HYPERVISORS, WORKLOADS, XEN_GUEST_TYPES,
 } from './vocabulary';
 
-export type { DiskDevice, DiskSecretType, MacvtapMode, NetworkDiskProtocol, NicType, VmArch } from './guest-devices';
+export type {
+  DiskDevice, DiskImageFormat, DiskPathType, DiskSecretType, DiskStartupPolicy, DiskVolumeMode, MacvtapMode, NetworkDiskProtocol, NicType, VmArch,
+} from './guest-devices';
 
 // The words are listed once, in `vocabulary.ts`; these are their types.
 export type Hypervisor = (typeof HYPERVISORS)[number];
@@ -180,10 +184,13 @@ export interface Image {
   readonly pvhCapable: boolean;
 }
 
-/** A server of a network disk: a Ceph monitor, an iSCSI portal, an NBD server. */
+/** A server of a network disk: a Ceph monitor, an iSCSI portal, an NBD server …, by host (and port) or UNIX socket. */
 export interface NetworkDiskHost {
-  readonly host: string;
+  /** Undefined for a UNIX socket. */
+  readonly host?: string;
   readonly port?: number;
+  /** nbd, gluster: the path of a UNIX socket on the host (libvirt `transport='unix'`). */
+  readonly socket?: string;
 }
 
 /**
@@ -200,8 +207,13 @@ export interface NetworkDiskSource {
   readonly protocol: NetworkDiskProtocol;
   /** rbd: `pool/image`; iscsi: `target-iqn/lun`; nbd: the export (optional). */
   readonly name?: string;
+  /** Empty for an RBD disk that takes its monitors from the host's ceph.conf. */
   readonly hosts: readonly NetworkDiskHost[];
   readonly auth?: NetworkDiskAuth;
+  /** TLS to the server (libvirt `tls`); undefined = the host's qemu.conf decides. */
+  readonly tls?: boolean;
+  /** The name the server's TLS certificate is checked against (libvirt `tlsHostname`). */
+  readonly tlsHostname?: string;
 }
 
 /**
@@ -225,9 +237,15 @@ export interface Disk {
   readonly volume?: string;
   /** An absolute file or block device (`/dev/…`) on the host, outside any pool, used as it is. */
   readonly path?: string;
-  /** A network block device (Ceph RBD, iSCSI, NBD). */
+  /** How libvirt opens `path`; undefined = block under `/dev/`, else file. */
+  readonly pathType?: DiskPathType;
+  /** What libvirt does when the source is missing at start; undefined = mandatory. */
+  readonly startupPolicy?: DiskStartupPolicy;
+  /** How the disk uses a volume of an iSCSI pool; undefined = host. */
+  readonly volumeMode?: DiskVolumeMode;
+  /** A network block device (Ceph RBD, iSCSI, NBD, Gluster, HTTP …). */
   readonly network?: NetworkDiskSource;
-  /** `cdrom` for a CD-ROM; undefined = a disk. */
+  /** `cdrom` for a CD-ROM, `floppy` for a floppy; undefined = a disk. */
   readonly device?: DiskDevice;
   /** Attached read-only (a CD-ROM always is). */
   readonly readonly?: boolean;
@@ -236,7 +254,8 @@ export interface Disk {
   readonly target?: string;
   readonly cache?: DiskCache;
   readonly io?: DiskIo;
-  readonly format?: DiskFormat;
+  /** qcow2 or raw for a volume hyperplan creates; any format QEMU opens for an existing disk. */
+  readonly format?: DiskImageFormat;
   /** A data disk (not the OS disk): kept on replacement, protected against destroy. */
   readonly data: boolean;
   /** Set to false to let Terraform destroy a data volume. @default true for data disks */

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { SIZE_JSON_PATTERN, sizeProblem, sizeToKiB } from './sizes';
 import { BACKEND_TYPE_NAMES, REMOTE_BACKEND_SETTINGS, REMOTE_BACKEND_TYPES } from './backends';
 import {
-  DISK_DEVICES, DISK_SECRET_TYPES, MACVTAP_MODES, MULTI_HOST_PROTOCOLS, NETWORK_DISK_PROTOCOLS, NIC_TYPES, PROTOCOL_SECRET_TYPE, VM_ARCHES,
+  DISK_DEVICES, DISK_IMAGE_FORMATS, DISK_PATH_TYPES, DISK_SECRET_TYPES, DISK_STARTUP_POLICIES, DISK_VOLUME_MODES, HOSTLESS_PROTOCOLS, MACVTAP_MODES,
+  MULTI_HOST_PROTOCOLS, NAMELESS_PROTOCOLS, NETWORK_DISK_PROTOCOLS, NIC_TYPES, PROTOCOL_SECRET_TYPE, SOCKET_PROTOCOLS, VM_ARCHES,
   XEN_HOST_ARCHES, diskTargetProblem, machineFitsArch, machinesOf,
 } from './guest-devices';
 import { cidrProblem, IPV4_PATTERN } from './ipv4';
@@ -214,8 +215,23 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const networkDiskSchema = z
   .object({
     protocol: z.enum(NETWORK_DISK_PROTOCOLS),
-    name: text.optional().meta({ description: 'rbd: pool/image; iscsi: target IQN/LUN, e.g. iqn.2024-01.com.example:store/1; nbd: the export (optional)' }),
-    hosts: z.array(z.object({ host: text, port: port.optional() }).strict()).min(1),
+    name: text
+      .optional()
+      .meta({ description: 'rbd: pool/image; iscsi: target IQN/LUN, e.g. iqn.2024-01.com.example:store/1; nbd: the export (optional); gluster: volume/image; http(s), ftp(s), tftp, nfs, ssh: the path' }),
+    hosts: z
+      .array(
+        z
+          .object({
+            host: text.optional(),
+            port: port.optional(),
+            socket: text.optional().meta({ description: 'nbd, gluster: a UNIX socket on the host instead of host: and port:' }),
+          })
+          .strict(),
+      )
+      .default([])
+      .meta({ description: 'The servers; rbd may leave them out (the monitors of the host\'s ceph.conf)' }),
+    tls: flag.optional().meta({ description: "Whether QEMU talks TLS to the server (libvirt tls='yes'/'no'); default: the host's qemu.conf" }),
+    tlsHostname: text.optional().meta({ description: 'The name the TLS certificate of the server is checked against (libvirt tlsHostname)' }),
     auth: z
       .object({
         username: text,
@@ -234,9 +250,26 @@ const networkDiskSchema = z
   .strict()
   .check(
     z.superRefine((source, ctx) => {
-      if (source.protocol !== 'nbd' && source.name === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['name'], input: source, message: `${source.protocol} disks name their ${source.protocol === 'rbd' ? 'image as pool/image' : 'LUN as target-iqn/lun'} in name:` });
+      if (!NAMELESS_PROTOCOLS.has(source.protocol) && source.name === undefined) {
+        const what = source.protocol === 'rbd' ? 'image as pool/image' : source.protocol === 'iscsi' ? 'LUN as target-iqn/lun' : source.protocol === 'gluster' ? 'image as volume/path' : 'image by its path';
+        ctx.addIssue({ code: 'custom', path: ['name'], input: source, message: `${source.protocol} disks name their ${what} in name:` });
       }
+      if (source.hosts.length === 0 && !HOSTLESS_PROTOCOLS.has(source.protocol)) {
+        ctx.addIssue({ code: 'custom', path: ['hosts'], input: source.hosts, message: `${source.protocol} disks name their server in hosts:` });
+      }
+      source.hosts.forEach((server, index) => {
+        const at = (key: string, message: string): void => ctx.addIssue({ code: 'custom', path: ['hosts', index, key], input: server, message });
+        if (server.socket !== undefined) {
+          if (!SOCKET_PROTOCOLS.has(source.protocol)) at('socket', `${source.protocol} disks reach their server over TCP; a UNIX socket is for nbd and gluster disks`);
+          else if (!server.socket.startsWith('/')) at('socket', `'${server.socket}' is not an absolute path on the host`);
+          if (server.host !== undefined) at('host', 'a server is a UNIX socket or a host, not both; remove host:');
+          if (server.port !== undefined) at('port', 'a UNIX socket has no port; remove port:');
+        } else if (server.host === undefined) {
+          at('host', 'name the server with host: (or socket: for a UNIX socket)');
+        }
+        // formatdomain, "Number of hosts": nfs "does not support using a port at all".
+        if (source.protocol === 'nfs' && server.port !== undefined) at('port', 'nfs disks take no port; remove port:');
+      });
       if (!MULTI_HOST_PROTOCOLS.has(source.protocol) && source.hosts.length > 1) {
         ctx.addIssue({ code: 'custom', path: ['hosts'], input: source.hosts, message: `${source.protocol} disks have one server; ${source.hosts.length} hosts are listed` });
       }
@@ -266,6 +299,18 @@ const diskSchema = z
       .optional()
       .meta({ description: 'An existing volume of pool, by name (any pool type; a LUN such as unit:0:0:1 in iscsi/scsi/mpath pools): used as it is, never created or destroyed by hyperplan' }),
     path: text.optional().meta({ description: 'An absolute file or block device (/dev/…) on the host, outside any pool: used as it is' }),
+    pathType: z
+      .enum(DISK_PATH_TYPES)
+      .optional()
+      .meta({ description: 'How libvirt opens path: (its <disk type>): file, block (a block device), dir (a host directory QEMU shows as a read-only FAT disk); default: block under /dev/, else file' }),
+    startupPolicy: z
+      .enum(DISK_STARTUP_POLICIES)
+      .optional()
+      .meta({ description: "What libvirt does when the disk's file or volume is missing at start: mandatory (fail, the default), optional (start without it), requisite (CD-ROMs and floppies: fail on boot, drop on migration or restore)" }),
+    volumeMode: z
+      .enum(DISK_VOLUME_MODES)
+      .optional()
+      .meta({ description: "A volume of an iSCSI pool: host (the host's LUN device, the default) or direct (QEMU's own iSCSI initiator)" }),
     network: networkDiskSchema.optional(),
     device: z
       .enum(DISK_DEVICES)
@@ -278,7 +323,10 @@ const diskSchema = z
       .meta({ description: "The guest's device name (libvirt <target dev>), e.g. vdb, hdc, sda, xvda; default: the next free name of the bus (vd*, sd*, hd*, xvd*)" }),
     cache: diskCache.optional(),
     io: z.enum(DISK_IO_MODES).optional(),
-    format: diskFormat.optional(),
+    format: z
+      .enum(DISK_IMAGE_FORMATS)
+      .optional()
+      .meta({ description: 'The image format (libvirt <driver type>); a volume hyperplan creates is qcow2 or raw, an existing disk may be any format QEMU opens' }),
     data: flag.default(false),
     preventDestroy: flag.optional(),
   })
@@ -298,6 +346,20 @@ const diskSchema = z
         const targetProblem = diskTargetProblem(disk.target, disk.bus, disk.device);
         if (targetProblem) problem('target', targetProblem);
       }
+      if (disk.pathType !== undefined && disk.path === undefined) problem('pathType', 'pathType: says how libvirt opens path:; this disk has none');
+      if (disk.pathType === 'dir') {
+        // libvirt src/qemu/qemu_domain.c, qemuDomainValidateStorageSource: "storage type 'dir' requires use of storage format 'fat'",
+        // "virtual FAT storage can't be accessed in read-write mode".
+        if (disk.format !== undefined && disk.format !== 'fat') problem('format', `a directory is shown to the guest as a FAT disk; remove format: ${disk.format} (or set fat)`);
+        if (disk.readonly !== true && disk.device !== 'cdrom') problem('readonly', 'QEMU shows a directory as a FAT disk read-only; add readonly: true');
+      } else if (disk.format === 'fat') {
+        problem('format', "format fat is a host directory shown as a FAT disk (libvirt: \"storage format 'fat' is supported only with 'dir' storage type\"); add pathType: dir");
+      }
+      if (disk.startupPolicy !== undefined) {
+        if (disk.network !== undefined) problem('startupPolicy', 'libvirt has a startup policy for files, block devices and volumes, not for network disks; remove startupPolicy:');
+        else if (disk.startupPolicy === 'requisite' && disk.device !== 'cdrom' && disk.device !== 'floppy') problem('startupPolicy', "startup policy requisite is for CD-ROMs and floppies only (libvirt refuses it on a disk); use optional or mandatory");
+      }
+      if (disk.volumeMode !== undefined && disk.volume === undefined) problem('volumeMode', 'volumeMode: is how the disk uses an existing volume of an iSCSI pool; this disk names no volume:');
       if (disk.bus === 'fdc' && disk.device !== 'floppy') problem('bus', 'bus fdc (the floppy controller) takes floppies only; set device: floppy, or another bus');
       const cdrom = disk.device === 'cdrom';
       if (cdrom) {
@@ -320,6 +382,9 @@ const diskSchema = z
       const created = disk.volume === undefined && !outsidePools;
       if (created && disk.pool === undefined) problem('pool', 'hyperplan creates this disk as a volume; name its pool: (or give volume:, path: or network: for one that exists)');
       if (created && disk.size === undefined) problem('size', 'hyperplan creates this disk as a volume; give its size:');
+      if (created && disk.format !== undefined && !(DISK_FORMATS as readonly string[]).includes(disk.format)) {
+        problem('format', `hyperplan creates this disk as a volume, which is ${DISK_FORMATS.join(' or ')}; ${disk.format} is for an existing disk (volume:, path: or network:)`);
+      }
     }),
   );
 

@@ -7,10 +7,13 @@
  */
 import type { VmInput } from '../fleet/schema';
 import { diskDeviceNames } from '../fleet/effective-vm';
-import { DISK_DEVICES, DISK_SECRET_TYPES, diskTargetProblem, isRemovable, NETWORK_DISK_PROTOCOLS, type DiskDevice } from '../fleet/guest-devices';
+import {
+  defaultPathType, DISK_DEVICES, DISK_SECRET_TYPES, DISK_STARTUP_POLICIES, DISK_VOLUME_MODES, diskTargetProblem, isRemovable, NETWORK_DISK_PROTOCOLS,
+  type DiskDevice, type DiskPathType,
+} from '../fleet/guest-devices';
 import type { DiskBus } from '../fleet/model';
 import {
-  all, type Consumption, first, isDiskBus, isDiskCache, isDiskFormat, isDiskIo, kibText, type NoteSink, type ImportHypervisor,
+  all, Consumption, first, isDiskBus, isDiskCache, isDiskFormat, isDiskIo, isFleetDisk, kibText, type NoteSink, type ImportHypervisor,
 } from './import-support';
 import type { ExistingVolume } from './import-pool';
 import type { XmlNode } from './xml-read';
@@ -39,25 +42,32 @@ export interface DiskContext {
 
 const oneOf = <T extends string>(values: readonly T[], value: string | undefined): value is T => values.includes(value as T);
 
+/** A `<host>` of a network source as the fleet keeps it: a TCP server by name (and port), or a UNIX socket. */
+function networkHost(host: XmlNode): NonNullable<NetworkSource['hosts']>[number] | undefined {
+  const { name, port, transport = 'tcp', socket } = host.attributes;
+  if (transport === 'unix') return socket === undefined ? undefined : { socket };
+  if (transport !== 'tcp' || name === undefined) return undefined;
+  if (port === undefined) return { host: name };
+  return /^\d+$/.test(port) ? { host: name, port: Number(port) } : undefined;
+}
+
 function networkSource(disk: XmlNode, source: XmlNode, used: Consumption): NetworkSource | undefined {
   const protocol = source.attributes.protocol;
   if (!oneOf(NETWORK_DISK_PROTOCOLS, protocol)) return undefined;
-  const hosts = all(source, 'host').filter((h) => h.attributes.name !== undefined && (h.attributes.transport ?? 'tcp') === 'tcp');
-  if (hosts.length === 0) return undefined;
+  const hostNodes = all(source, 'host');
+  const hosts = hostNodes.map(networkHost);
+  if (hosts.some((h) => h === undefined)) return undefined;
   const auth = first(source, 'auth') ?? first(disk, 'auth');
   const secret = first(auth, 'secret');
   const secretType = secret?.attributes.type;
   const withAuth = auth?.attributes.username !== undefined && oneOf(DISK_SECRET_TYPES, secretType) && (secret?.attributes.usage ?? secret?.attributes.uuid) !== undefined;
-  used.use(source, 'protocol', 'name');
-  for (const host of hosts) used.use(host, 'name', 'port', 'transport');
-  if (withAuth) {
-    used.use(auth, 'username');
-    used.use(secret, 'type', secret!.attributes.usage !== undefined ? 'usage' : 'uuid');
-  }
-  return {
+  const { tls, tlsHostname } = source.attributes;
+  const network: NetworkSource = {
     protocol,
     ...(source.attributes.name ? { name: source.attributes.name } : {}),
-    hosts: hosts.map((h) => ({ host: h.attributes.name!, ...(h.attributes.port && /^\d+$/.test(h.attributes.port) ? { port: Number(h.attributes.port) } : {}) })),
+    hosts: hosts as NonNullable<(typeof hosts)[number]>[],
+    ...(tls === 'yes' || tls === 'no' ? { tls: tls === 'yes' } : {}),
+    ...(tlsHostname !== undefined ? { tlsHostname } : {}),
     ...(withAuth
       ? {
           auth: {
@@ -67,11 +77,20 @@ function networkSource(disk: XmlNode, source: XmlNode, used: Consumption): Netwo
         }
       : {}),
   };
+  // What the loader would refuse (a protocol's missing name or server, the wrong secret type …) stays dropped.
+  if (!isFleetDisk({ network })) return undefined;
+  used.use(source, 'protocol', 'name', 'tls', 'tlsHostname');
+  for (const host of hostNodes) used.use(host, 'name', 'port', 'transport', 'socket');
+  if (withAuth) {
+    used.use(auth, 'username');
+    used.use(secret, 'type', secret!.attributes.usage !== undefined ? 'usage' : 'uuid');
+  }
+  return network;
 }
 
 /** The source part of the disk (what data it has); undefined when the fleet cannot express it. */
 function sourceOf(disk: XmlNode, source: XmlNode | undefined, context: DiskContext): Partial<DiskInput> | undefined {
-  const { used, sink } = context;
+  const { used } = context;
   const removable = isRemovable(disk.attributes.device as DiskDevice | undefined);
   if (!source || Object.keys(source.attributes).length === 0) {
     // An empty CD-ROM tray or floppy drive; a disk without a source has no data to keep.
@@ -79,22 +98,43 @@ function sourceOf(disk: XmlNode, source: XmlNode | undefined, context: DiskConte
     used.use(source);
     return {};
   }
+  const startupPolicy = source.attributes.startupPolicy;
+  const located = sourceBranch(disk, source, removable, context);
+  if (!located || !oneOf(DISK_STARTUP_POLICIES, startupPolicy)) return located;
+  used.use(source, 'startupPolicy');
+  return { ...located, startupPolicy };
+}
+
+/** The attribute that names a local source's path, per `<disk type>`. */
+const PATH_ATTRIBUTE: Readonly<Record<DiskPathType, string>> = { file: 'file', block: 'dev', dir: 'dir' };
+
+function sourceBranch(disk: XmlNode, source: XmlNode, removable: boolean, context: DiskContext): Partial<DiskInput> | undefined {
+  const { used, sink } = context;
   // libvirt reads a disk without type as a file (domain_conf.c, virDomainDiskDefParseSourceXML).
-  switch (disk.attributes.type ?? 'file') {
+  const type = disk.attributes.type ?? 'file';
+  switch (type) {
     case 'file':
-    case 'block': {
-      const path = source.attributes.file ?? source.attributes.dev;
+    case 'block':
+    case 'dir': {
+      const path = source.attributes[PATH_ATTRIBUTE[type]];
       if (!path?.startsWith('/')) return undefined;
-      used.use(source, source.attributes.file !== undefined ? 'file' : 'dev');
-      return { path };
+      used.use(source, PATH_ATTRIBUTE[type]);
+      // The fleet says block under /dev and file elsewhere unless told (defaultPathType).
+      return { path, ...(type === defaultPathType(path) ? {} : { pathType: type }) };
     }
     case 'volume': {
       if (!source.attributes.pool || !source.attributes.volume) return undefined;
       const found = context.storage.volume(source.attributes.pool, source.attributes.volume, source.line, sink);
       if (!found) return undefined;
-      used.use(source, 'pool', 'volume');
+      const mode = source.attributes.mode;
+      used.use(source, 'pool', 'volume', ...(oneOf(DISK_VOLUME_MODES, mode) ? ['mode'] : []));
       const capacity = found.existing?.capacityKiB;
-      return { pool: found.pool, volume: found.volume, ...(capacity !== undefined && capacity > 0 && !removable ? { size: kibText(capacity).text } : {}) };
+      return {
+        pool: found.pool,
+        volume: found.volume,
+        ...(oneOf(DISK_VOLUME_MODES, mode) ? { volumeMode: mode } : {}),
+        ...(capacity !== undefined && capacity > 0 && !removable ? { size: kibText(capacity).text } : {}),
+      };
     }
     case 'network': {
       const network = networkSource(disk, source, used);
@@ -151,36 +191,45 @@ export function importDisks(devices: XmlNode | undefined, context: DiskContext):
   for (const disk of all(devices, 'disk')) {
     const device = disk.attributes.device ?? 'disk';
     if (!oneOf(DISK_DEVICES, device)) continue;
-    const found = sourceOf(disk, first(disk, 'source'), context);
-    if (!found) continue;
-    const { used, hypervisor } = context;
-    used.use(disk, 'type', 'device');
-    const target = first(disk, 'target');
-    used.use(target, 'dev');
-    const dev = target?.attributes.dev ?? '';
-    const bus = target?.attributes.bus ?? libvirtBus(device, dev);
-    if (isDiskBus(target?.attributes.bus)) used.use(target, 'bus');
-    const readonly = first(disk, 'readonly');
-    if (readonly) used.use(readonly);
-    const driver = first(disk, 'driver');
-    const format = driver?.attributes.type;
-    const cache = driver?.attributes.cache;
-    const io = driver?.attributes.io;
-    if (driver && (driver.attributes.name === 'qemu' || (hypervisor === 'xen' && driver.attributes.name !== undefined))) used.use(driver, 'name');
-    if (isDiskFormat(format)) used.use(driver, 'type');
-    if (isDiskCache(cache)) used.use(driver, 'cache');
-    if (isDiskIo(io)) used.use(driver, 'io');
-    out.push({
-      ...(device === 'disk' ? {} : { device }),
-      ...found,
-      ...(readonly && device !== 'cdrom' ? { readonly: true } : {}),
-      ...(isDiskBus(bus) ? { bus } : {}),
-      ...(isDiskCache(cache) ? { cache } : {}),
-      ...(isDiskIo(io) ? { io } : {}),
-      ...(isDiskFormat(format) ? { format } : {}),
-    });
-    targets.push(target);
+    // Read on its own, kept only when the loader accepts the disk as a whole.
+    const used = new Consumption();
+    const imported = importDisk(disk, device, { ...context, used });
+    if (imported === undefined || !isFleetDisk(imported)) continue;
+    context.used.merge(used);
+    out.push(imported);
+    targets.push(first(disk, 'target'));
   }
   if (out.every((disk) => disk.bus !== undefined)) keepDeviceNames(out, targets, context.sink);
   return out;
+}
+
+function importDisk(disk: XmlNode, device: DiskDevice, context: DiskContext): DiskInput | undefined {
+  const found = sourceOf(disk, first(disk, 'source'), context);
+  if (!found) return undefined;
+  const { used, hypervisor } = context;
+  used.use(disk, 'type', 'device');
+  const target = first(disk, 'target');
+  used.use(target, 'dev');
+  const dev = target?.attributes.dev ?? '';
+  const bus = target?.attributes.bus ?? libvirtBus(device, dev);
+  if (isDiskBus(target?.attributes.bus)) used.use(target, 'bus');
+  const readonly = first(disk, 'readonly');
+  if (readonly) used.use(readonly);
+  const driver = first(disk, 'driver');
+  const format = driver?.attributes.type;
+  const cache = driver?.attributes.cache;
+  const io = driver?.attributes.io;
+  if (driver && (driver.attributes.name === 'qemu' || (hypervisor === 'xen' && driver.attributes.name !== undefined))) used.use(driver, 'name');
+  if (isDiskFormat(format)) used.use(driver, 'type');
+  if (isDiskCache(cache)) used.use(driver, 'cache');
+  if (isDiskIo(io)) used.use(driver, 'io');
+  return {
+    ...(device === 'disk' ? {} : { device }),
+    ...found,
+    ...(readonly && device !== 'cdrom' ? { readonly: true } : {}),
+    ...(isDiskBus(bus) ? { bus } : {}),
+    ...(isDiskCache(cache) ? { cache } : {}),
+    ...(isDiskIo(io) ? { io } : {}),
+    ...(isDiskFormat(format) ? { format } : {}),
+  };
 }

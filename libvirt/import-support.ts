@@ -63,6 +63,11 @@ export class Consumption {
     this.#nodes.set(node, used);
   }
 
+  /** Takes over what `other` consumed (a part read on its own, kept once it turned out expressible). */
+  merge(other: Consumption): void {
+    for (const [node, parts] of other.#nodes) this.use(node, ...parts);
+  }
+
   /** Consumes a node with everything in it. */
   useAll(node: XmlNode | undefined): void {
     if (!node) return;
@@ -165,6 +170,8 @@ export const isDiskBus = (value: string | undefined): value is NonNullable<DiskF
 export const isDiskCache = (value: string | undefined): value is NonNullable<DiskField['cache']> => diskSchema.shape.cache.safeParse(value).success && value !== undefined;
 export const isDiskIo = (value: string | undefined): value is NonNullable<DiskField['io']> => diskSchema.shape.io.safeParse(value).success && value !== undefined;
 export const isDiskFormat = (value: string | undefined): value is NonNullable<DiskField['format']> => diskSchema.shape.format.safeParse(value).success && value !== undefined;
+/** Whether the fleet's loader accepts `disk` as one disk of a VM (the disk schema itself, with its cross-key checks). */
+export const isFleetDisk = (disk: unknown): boolean => diskSchema.safeParse(disk).success;
 export const isCpuMode = (value: string | undefined): value is NonNullable<z.infer<typeof vmSchema>['cpuMode']> => vmSchema.shape.cpuMode.safeParse(value).success && value !== undefined;
 
 /** A NIC's MAC as the fleet accepts it (the NIC schema's own pattern). */
