@@ -354,8 +354,11 @@ function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
       disk.bus ??
       (disk.target === undefined ? undefined : busOfTarget(disk.target)) ??
       // libvirt puts a floppy without bus on the floppy controller (domain_postparse.c, virDomainDiskDefPostParse).
+      // A LUN is SCSI passthrough: virtio-scsi (QEMU has none on virtio-blk since 5.0).
       (disk.device === 'floppy'
         ? 'fdc'
+        : disk.device === 'lun'
+        ? 'scsi'
         : disk.device === 'cdrom'
         ? defaultCdromBus(hypervisor, at.arch, at.machine, at.guestType)
         : (defaults.diskBus ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_BUS : XEN_DEFAULT_DISK_BUS))),
@@ -378,7 +381,7 @@ function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
       image?.format ??
       // A directory is QEMU's virtual FAT disk (qemu_domain.c, qemuDomainValidateStorageSource).
       (pathType === 'dir' ? 'fat' : undefined) ??
-      (removable || disk.network !== undefined || rawOnly ? 'raw' : disk.path !== undefined ? pathFormat(disk.path) : 'qcow2');
+      (removable || disk.device === 'lun' || disk.network !== undefined || rawOnly ? 'raw' : disk.path !== undefined ? pathFormat(disk.path) : 'qcow2');
     // The I/O mode is a setting of host files and block devices; QEMU's network drivers (rbd, iscsi, nbd) have their own.
     const io = disk.io ?? (hypervisor === 'kvm' && !removable && disk.network === undefined ? defaultKvmIo(cache, format) : undefined);
     // QEMU is KVM's only disk driver. On Xen a driver-less disk is read as raw, so every other format

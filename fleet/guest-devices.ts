@@ -13,8 +13,11 @@ export type VmArch = (typeof VM_ARCHES)[number];
 /** The architecture of a VM (and host) that declares none: the only one the fleet described before `arch`. */
 export const DEFAULT_ARCH: VmArch = 'x86_64';
 
-/** What a disk is to the guest (libvirt `<disk device=…>`); `disk` unless declared. */
-export const DISK_DEVICES = ['disk', 'cdrom', 'floppy'] as const;
+/**
+ * What a disk is to the guest (libvirt `<disk device=…>`); `disk` unless declared. `lun` passes a host
+ * block device or iSCSI LUN through as a SCSI device (SG_IO), so the guest can send it SCSI commands.
+ */
+export const DISK_DEVICES = ['disk', 'cdrom', 'floppy', 'lun'] as const;
 export type DiskDevice = (typeof DISK_DEVICES)[number];
 
 /** Devices with removable media, which may be empty (no source) and never get a volume created. */
@@ -197,9 +200,9 @@ export interface DiskSourceFields {
   readonly device?: DiskDevice;
 }
 
-/** Whether hyperplan creates (and owns) a volume for the disk: not for existing volumes, paths, network disks, CD-ROMs or floppies. */
+/** Whether hyperplan creates (and owns) a volume for the disk: not for existing volumes, paths, network disks, CD-ROMs, floppies or LUNs. */
 export function createsVolume(disk: DiskSourceFields): boolean {
-  return disk.pool !== undefined && disk.volume === undefined && !isRemovable(disk.device);
+  return disk.pool !== undefined && disk.volume === undefined && (disk.device ?? 'disk') === 'disk';
 }
 
 /**

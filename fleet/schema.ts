@@ -9,7 +9,7 @@ import { BACKEND_TYPE_NAMES, REMOTE_BACKEND_SETTINGS, REMOTE_BACKEND_TYPES } fro
 import {
   DISK_DEVICES, DISK_IMAGE_FORMATS, DISK_PATH_TYPES, DISK_SECRET_TYPES, DISK_STARTUP_POLICIES, DISK_VOLUME_MODES, HOSTLESS_PROTOCOLS, MACVTAP_MODES,
   MULTI_HOST_PROTOCOLS, NAMELESS_PROTOCOLS, NETWORK_DISK_PROTOCOLS, NIC_TYPES, PROTOCOL_SECRET_TYPE, SOCKET_PROTOCOLS, VM_ARCHES,
-  XEN_HOST_ARCHES, diskTargetProblem, machineFitsArch, machinesOf,
+  XEN_HOST_ARCHES, defaultPathType, diskTargetProblem, machineFitsArch, machinesOf,
 } from './guest-devices';
 import { cidrProblem, IPV4_PATTERN } from './ipv4';
 import {
@@ -315,7 +315,10 @@ const diskSchema = z
     device: z
       .enum(DISK_DEVICES)
       .optional()
-      .meta({ description: 'disk (default), cdrom or floppy; a CD-ROM (or floppy) takes its image by path: or pool + volume:, or is an empty tray (drive)' }),
+      .meta({
+        description:
+          'disk (default), cdrom, floppy or lun; a CD-ROM (or floppy) takes its image by path: or pool + volume:, or is an empty tray (drive); a lun passes a block device or iSCSI LUN through on bus scsi',
+      }),
     readonly: flag.optional(),
     bus: diskBus.optional(),
     target: text
@@ -376,6 +379,16 @@ const diskSchema = z
         if (disk.pool !== undefined && disk.volume === undefined) problem('volume', `name the floppy image volume of pool '${disk.pool}' with volume:`);
         if (disk.data) problem('data', 'a floppy holds no data of the VM that hyperplan keeps; remove data:');
         if (disk.bus !== undefined && disk.bus !== 'fdc') problem('bus', `a floppy is on the floppy controller (bus fdc), not on bus ${disk.bus}; remove bus:`);
+        return;
+      }
+      if (disk.device === 'lun') {
+        // libvirt src/conf/domain_validate.c, virDomainDiskDefSourceLUNValidate; src/qemu/qemu_validate.c (bus);
+        // QEMU docs/about/removed-features.rst: virtio-blk SCSI passthrough (scsi=on) was removed in QEMU 5.0.
+        if (disk.network !== undefined && disk.network.protocol !== 'iscsi') problem('network', `a LUN is a block device or an iSCSI LUN, not a ${disk.network.protocol} disk; remove device: lun`);
+        if (disk.path !== undefined && (disk.pathType ?? defaultPathType(disk.path)) !== 'block') problem('path', 'a LUN passes a host block device through; give a block device (pathType: block), or remove device: lun');
+        if (disk.volume === undefined && !outsidePools) problem('volume', 'a LUN passes an existing device through; name it with path:, volume: or network: (iscsi)');
+        if (disk.format !== undefined && disk.format !== 'raw') problem('format', `a LUN is raw SCSI; remove format: ${disk.format}`);
+        if (disk.bus !== undefined && disk.bus !== 'scsi') problem('bus', `SCSI passthrough (device: lun) needs bus scsi (virtio-scsi)${disk.bus === 'virtio' ? '; QEMU removed it from virtio-blk in 5.0' : ''}, not ${disk.bus}`);
         return;
       }
       if (disk.volume !== undefined && disk.pool === undefined) problem('pool', 'an existing volume is named in its pool; add pool:');

@@ -72,7 +72,7 @@ import { xenNetworkDisk } from './rules/xen/xen-network-disk';
 import { xenCdromNotHvm } from './rules/xen/xen-cdrom-not-hvm';
 import { xenHvmPod } from './rules/xen/xen-hvm-pod';
 import { secUserdataPassword } from './rules/security/sec-userdata-password';
-import { xenFloppy } from './rules/xen/xen-floppy';
+import { xenDiskDevice } from './rules/xen/xen-disk-device';
 import { kvmFloppyNoController } from './rules/kvm/kvm-floppy-no-controller';
 
 export const RULES: readonly Rule[] = [
@@ -101,7 +101,7 @@ export const RULES: readonly Rule[] = [
   xenNetworkDisk,
   xenCdromNotHvm,
   xenHvmPod,
-  xenFloppy,
+  xenDiskDevice,
   kvmDiskBus,
   kvmDiskCacheMigration,
   kvmDiskCacheRisky,

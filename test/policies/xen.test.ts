@@ -51,10 +51,10 @@ ruleTable('xen', {
   },
   // xl-disk-configuration(5): devtype is cdrom or disk, no floppy; libvirt src/libxl/libxl_conf.c, libxlMakeDisk
   // (is_cdrom only) and src/libxl/xen_xl.c, xenFormatXLDomainDisks, which skips floppies ("XXX floppy disks").
-  'XEN-FLOPPY': {
+  'XEN-DISK-DEVICE': {
     compliant: xen({}, on('a', { guestType: 'hvm', disks: [disk(), { sizeMiB: 0, device: 'cdrom', path: '/isos/tools.iso', data: false }] })),
-    nonCompliant: xen({}, on('a', { guestType: 'hvm', disks: [disk(), { sizeMiB: 0, device: 'floppy', path: '/img/boot.img', data: false }] })),
-    targets: ['vms[a].disks[1]'],
+    nonCompliant: xen({}, on('a', { guestType: 'hvm', disks: [disk(), { sizeMiB: 0, device: 'floppy', path: '/img/boot.img', data: false }, { sizeMiB: 0, device: 'lun', path: '/dev/sdc', data: true }] })),
+    targets: ['vms[a].disks[1]', 'vms[a].disks[2]'],
     mentions: ['is a floppy', 'readonly: true', 'hypervisor: kvm'],
     notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', disks: [disk(), { sizeMiB: 0, device: 'floppy', path: '/img/boot.img', data: false }] })] }),
   },
