@@ -73,6 +73,7 @@ import { xenCdromNotHvm } from './rules/xen/xen-cdrom-not-hvm';
 import { xenHvmPod } from './rules/xen/xen-hvm-pod';
 import { secUserdataPassword } from './rules/security/sec-userdata-password';
 import { xenDiskDevice } from './rules/xen/xen-disk-device';
+import { xenDiskFormat } from './rules/xen/xen-disk-format';
 import { kvmFloppyNoController } from './rules/kvm/kvm-floppy-no-controller';
 
 export const RULES: readonly Rule[] = [
@@ -102,6 +103,7 @@ export const RULES: readonly Rule[] = [
   xenCdromNotHvm,
   xenHvmPod,
   xenDiskDevice,
+  xenDiskFormat,
   kvmDiskBus,
   kvmDiskCacheMigration,
   kvmDiskCacheRisky,

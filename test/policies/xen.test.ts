@@ -58,6 +58,15 @@ ruleTable('xen', {
     mentions: ['is a floppy', 'readonly: true', 'hypervisor: kvm'],
     notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', disks: [disk(), { sizeMiB: 0, device: 'floppy', path: '/img/boot.img', data: false }] })] }),
   },
+  // libvirt src/libxl/libxl_conf.c, libxlMakeDisk: qcow, qcow2, qed, vhd and raw map to libxl formats; any
+  // other fails with "libxenlight does not support disk format %s with disk driver %s".
+  'XEN-DISK-FORMAT': {
+    compliant: xen({}, on('a', { disks: [disk(), { sizeMiB: 0, path: '/img/old.vhd', format: 'vhd', data: true }, { sizeMiB: 0, path: '/img/q.qed', format: 'qed', data: true }] })),
+    nonCompliant: xen({}, on('a', { disks: [disk(), { sizeMiB: 0, path: '/img/appliance.vmdk', format: 'vmdk', data: true }] })),
+    targets: ['vms[a].disks[1]'],
+    mentions: ['is vmdk', 'qemu-img convert', 'hypervisor: kvm'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', disks: [disk(), { sizeMiB: 0, path: '/img/appliance.vmdk', format: 'vmdk', data: true }] })] }),
+  },
   // xl.cfg(5), maxmem: an HVM guest started with memory below maxmem runs in populate-on-demand mode and
   // needs its balloon driver to release the difference, "or the guest will crash".
   'XEN-HVM-POD': {
