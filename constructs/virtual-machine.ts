@@ -151,6 +151,7 @@ function sourceBranch(disk: EffectiveDisk, created: Volume | undefined, host: Ho
     network: {
       protocol: network.protocol,
       ...(network.name === undefined ? {} : { name: network.name }),
+      ...(network.query === undefined ? {} : { query: network.query }),
       // libvirt's tri-state attribute: yes / no, or left to qemu.conf.
       ...(network.tls === undefined ? {} : { tls: network.tls ? 'yes' : 'no' }),
       ...(network.tlsHostname === undefined ? {} : { tlsHostname: network.tlsHostname }),

@@ -210,6 +210,8 @@ export interface NetworkDiskSource {
   /** Empty for an RBD disk that takes its monitors from the host's ceph.conf. */
   readonly hosts: readonly NetworkDiskHost[];
   readonly auth?: NetworkDiskAuth;
+  /** http, https: the URL's query string (libvirt `query`). */
+  readonly query?: string;
   /** TLS to the server (libvirt `tls`); undefined = the host's qemu.conf decides. */
   readonly tls?: boolean;
   /** The name the server's TLS certificate is checked against (libvirt `tlsHostname`). */

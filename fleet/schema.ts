@@ -230,6 +230,7 @@ const networkDiskSchema = z
       )
       .default([])
       .meta({ description: 'The servers; rbd may leave them out (the monitors of the host\'s ceph.conf)' }),
+    query: text.optional().meta({ description: "http, https: the URL's query string, without '?' (libvirt <source query>)" }),
     tls: flag.optional().meta({ description: "Whether QEMU talks TLS to the server (libvirt tls='yes'/'no'); default: the host's qemu.conf" }),
     tlsHostname: text.optional().meta({ description: 'The name the TLS certificate of the server is checked against (libvirt tlsHostname)' }),
     auth: z
@@ -256,6 +257,10 @@ const networkDiskSchema = z
       }
       if (source.hosts.length === 0 && !HOSTLESS_PROTOCOLS.has(source.protocol)) {
         ctx.addIssue({ code: 'custom', path: ['hosts'], input: source.hosts, message: `${source.protocol} disks name their server in hosts:` });
+      }
+      // libvirt reads a query for http and https only (domain_conf.c, virDomainDiskSourceNetworkParse).
+      if (source.query !== undefined && source.protocol !== 'http' && source.protocol !== 'https') {
+        ctx.addIssue({ code: 'custom', path: ['query'], input: source.query, message: `a query string is part of an http or https URL, not of a ${source.protocol} disk; remove query:` });
       }
       source.hosts.forEach((server, index) => {
         const at = (key: string, message: string): void => ctx.addIssue({ code: 'custom', path: ['hosts', index, key], input: server, message });

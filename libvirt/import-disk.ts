@@ -61,11 +61,12 @@ function networkSource(disk: XmlNode, source: XmlNode, used: Consumption): Netwo
   const secret = first(auth, 'secret');
   const secretType = secret?.attributes.type;
   const withAuth = auth?.attributes.username !== undefined && oneOf(DISK_SECRET_TYPES, secretType) && (secret?.attributes.usage ?? secret?.attributes.uuid) !== undefined;
-  const { tls, tlsHostname } = source.attributes;
+  const { query, tls, tlsHostname } = source.attributes;
   const network: NetworkSource = {
     protocol,
     ...(source.attributes.name ? { name: source.attributes.name } : {}),
     hosts: hosts as NonNullable<(typeof hosts)[number]>[],
+    ...(query !== undefined ? { query } : {}),
     ...(tls === 'yes' || tls === 'no' ? { tls: tls === 'yes' } : {}),
     ...(tlsHostname !== undefined ? { tlsHostname } : {}),
     ...(withAuth
@@ -79,7 +80,7 @@ function networkSource(disk: XmlNode, source: XmlNode, used: Consumption): Netwo
   };
   // What the loader would refuse (a protocol's missing name or server, the wrong secret type …) stays dropped.
   if (!isFleetDisk({ network })) return undefined;
-  used.use(source, 'protocol', 'name', 'tls', 'tlsHostname');
+  used.use(source, 'protocol', 'name', 'query', 'tls', 'tlsHostname');
   for (const host of hostNodes) used.use(host, 'name', 'port', 'transport', 'socket');
   if (withAuth) {
     used.use(auth, 'username');

@@ -260,6 +260,7 @@ const DOMAIN: Record<string, Mapping> = {
   'devices.disks[].source.network': typeBranch('network'),
   'devices.disks[].source.network.protocol': attr('protocol'),
   'devices.disks[].source.network.name': attr('name'),
+  'devices.disks[].source.network.query': attr('query'),
   'devices.disks[].source.network.tls': attr('tls'),
   'devices.disks[].source.network.tls_hostname': attr('tlsHostname'),
   'devices.disks[].source.network.hosts': list('host'),

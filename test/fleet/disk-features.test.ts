@@ -39,6 +39,7 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ['https without a server', extra('{ network: { protocol: https, name: /a.iso } }'), ['f.yaml:27:69: vms[0].disks[1].network.hosts: https disks name their server in hosts:']],
   ['socket of an iscsi disk', extra('{ network: { protocol: iscsi, name: t/1, hosts: [{ socket: /run/s }] } }'), ['f.yaml:27:117: vms[0].disks[1].network.hosts[0].socket: iscsi disks reach their server over TCP; a UNIX socket is for nbd and gluster disks']],
   ['socket and host', extra('{ network: { protocol: nbd, hosts: [{ socket: /run/s, host: n }] } }'), ['f.yaml:27:118: vms[0].disks[1].network.hosts[0].host: a server is a UNIX socket or a host, not both; remove host:']],
+  ['query of an nbd disk', extra('{ network: { protocol: nbd, query: a=b, hosts: [{ host: n }] } }'), ['f.yaml:27:93: vms[0].disks[1].network.query: a query string is part of an http or https URL, not of a nbd disk; remove query:']],
   ['nfs with a port', extra('{ network: { protocol: nfs, name: /x, hosts: [{ host: n, port: 2049 }] } }'), ['f.yaml:27:121: vms[0].disks[1].network.hosts[0].port: nfs disks take no port; remove port:']],
   ['server without host', extra('{ network: { protocol: nbd, hosts: [{ port: 10809 }] } }'), ['f.yaml:27:94: vms[0].disks[1].network.hosts[0].host: name the server with host: (or socket: for a UNIX socket)']],
   // QEMU docs/about/removed-features.rst: the sheepdog block driver is gone.

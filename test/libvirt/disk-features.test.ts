@@ -66,7 +66,7 @@ const DOMAIN = `<domain type='kvm'>
       <target dev='vde' bus='virtio'/>
     </disk>
     <disk type='network' device='cdrom'>
-      <source protocol='https' name='/isos/tools.iso'>
+      <source protocol='https' name='/isos/tools.iso' query='release=12'>
         <host name='mirror.example.org' port='443'/>
       </source>
       <target dev='sdb' bus='sata'/>
@@ -122,7 +122,7 @@ describe('importing the disks of an existing domain', () => {
       { path: '/dev/shm/scratch.img', pathType: 'file', bus: 'virtio', format: 'raw', target: 'vdc' },
       { network: { protocol: 'nbd', name: 'export1', hosts: [{ socket: '/run/nbd/export1.sock' }], tls: true }, bus: 'virtio', format: 'raw', target: 'vdd' },
       { network: { protocol: 'gluster', name: 'vol1/app.qcow2', hosts: [{ host: 'gluster1', port: 24007 }, { host: 'gluster2' }] }, bus: 'virtio', format: 'qcow2', target: 'vde' },
-      { device: 'cdrom', network: { protocol: 'https', name: '/isos/tools.iso', hosts: [{ host: 'mirror.example.org', port: 443 }] }, bus: 'sata' },
+      { device: 'cdrom', network: { protocol: 'https', name: '/isos/tools.iso', query: 'release=12', hosts: [{ host: 'mirror.example.org', port: 443 }] }, bus: 'sata' },
       { network: { protocol: 'rbd', name: 'vms/disk-features', hosts: [] }, bus: 'virtio', format: 'raw', target: 'vdf' },
       { pool: 'san', volume: 'unit:0:0:1', volumeMode: 'direct', bus: 'virtio', format: 'raw', target: 'vdg' },
     ]);
