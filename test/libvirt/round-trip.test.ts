@@ -44,4 +44,13 @@ describe('round-trip comparison', () => {
     expect(roundTripDifferences(modeledElements(volume("volume='v' pool='p'")), modeledElements(volume("pool='p' volume='v'")))).toEqual([]);
     expect(roundTripDifferences(modeledElements(volume("volume='v' pool='p'")), modeledElements(volume("pool='p' volume='w'")))).toEqual(['disks']);
   });
+
+  it("ignores the source index a running domain's XML carries, and puts a floppy without bus on fdc", () => {
+    // libvirt src/conf/domain_conf.c, virDomainDiskDefParseSourceXML: index is read only from live XML (not
+    // with VIR_DOMAIN_DEF_PARSE_INACTIVE); src/conf/domain_postparse.c: a floppy without bus is on fdc.
+    const live = KVM.replace("<source file='/isos/a.iso'/>", "<source file='/isos/a.iso' index='2'/>");
+    expect(roundTripDifferences(modeledElements(KVM), modeledElements(live))).toEqual([]);
+    const floppy = withLibvirtDefaults(modeledElements(KVM.replace("device='cdrom'><source file='/isos/a.iso'/><target dev='hdc'/>", "device='floppy'><source file='/img/b.img'/><target dev='fda'/>")));
+    expect(floppy.disks[0]!.target).toEqual({ dev: 'fda', bus: 'fdc' });
+  });
 });
