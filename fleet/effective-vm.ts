@@ -121,7 +121,7 @@ export interface EffectiveDisk {
   readonly format: DiskImageFormat;
   /** libvirt disk driver name: `qemu` on KVM and for non-raw files on Xen; none for raw on Xen (libxl picks the backend). */
   readonly driverName?: string;
-  /** `disk` or `cdrom` (libvirt `<disk device>`). */
+  /** `disk`, `cdrom`, `floppy` or `lun` (libvirt `<disk device>`). */
   readonly device: DiskDevice;
   /** Attached read-only: declared so, or a CD-ROM. */
   readonly readonly: boolean;
