@@ -1,9 +1,11 @@
 /**
  * `<disk>` → the fleet's disk, keeping the source the domain had, so the rendered domain names the same
  * data: a pool volume (`type='volume'`) stays `pool:` + `volume:` (with its real size when the host was
- * read), a file or block device stays `path:`, a network disk (rbd, iscsi, nbd) stays `network:` with its
- * servers and the secret it authenticates with (by usage or UUID, never a value), a CD-ROM or floppy
- * stays `device: cdrom` / `device: floppy`. None of them is a volume hyperplan creates.
+ * read, and its iSCSI `volumeMode:`), a file, block device or directory stays `path:` (with `pathType:`
+ * where the path alone would say otherwise), a network disk stays `network:` with its servers (or UNIX
+ * socket), TLS setting and the secret it authenticates with (by usage or UUID, never a value), a CD-ROM,
+ * floppy or LUN stays `device:`; the startup policy stays `startupPolicy:`. None of them is a volume
+ * hyperplan creates. A disk the fleet's loader would refuse as a whole is left out and reported dropped.
  */
 import type { VmInput } from '../fleet/schema';
 import { diskDeviceNames } from '../fleet/effective-vm';
