@@ -69,7 +69,18 @@ export function renderUserData(vmName: string, cloudInit: CloudInitSpec, passwor
 
 /** NoCloud meta-data: a stable instance id (cloud-init runs once per id) and the host name. */
 export function renderMetaData(vmName: string): string {
+  if (isPlainYamlWord(vmName)) return `instance-id: ${vmName}\nlocal-hostname: ${vmName}\n`;
   return stringify({ 'instance-id': vmName, 'local-hostname': vmName });
+}
+
+/**
+ * A fleet name (a letter, then letters, digits, `-` and `_`) that YAML 1.2's core schema does not read as
+ * null or a boolean, which `stringify` therefore writes as it is, unquoted: the text is written directly
+ * for those (10,000 VMs with cloud-init made `stringify` a tenth of building the stacks); everything
+ * else takes `stringify`. test/constructs/cloud-init.test.ts compares the two.
+ */
+function isPlainYamlWord(text: string): boolean {
+  return /^[a-z][a-z0-9_-]{0,62}$/i.test(text) && !/^(?:null|true|false)$/i.test(text);
 }
 
 export class CloudInit extends Construct {

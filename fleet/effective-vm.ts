@@ -98,7 +98,8 @@ export function deviceName(prefix: string, letter: number): string | undefined {
  * bus's prefix that no disk takes, in disk order (`vda`, `vdb` …); undefined past `z`.
  */
 export function diskDeviceNames(disks: readonly { readonly bus: DiskBus; readonly target?: string }[]): (string | undefined)[] {
-  const named = new Set(disks.flatMap((disk) => (disk.target === undefined ? [] : [disk.target])));
+  const named = new Set<string>();
+  for (const disk of disks) if (disk.target !== undefined) named.add(disk.target);
   const used = new Map<string, number>();
   return disks.map((disk) => {
     if (disk.target !== undefined) return disk.target;
@@ -349,6 +350,7 @@ interface DiskContext {
 function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
   const { hypervisor } = at;
   const defaults = fleet.defaults[hypervisor].vm;
+  const { storagePools } = fleetIndex(fleet);
   const buses = vm.disks.map(
     (disk): DiskBus =>
       disk.bus ??
@@ -363,7 +365,10 @@ function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
         ? defaultCdromBus(hypervisor, at.arch, at.machine, at.guestType)
         : (defaults.diskBus ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_BUS : XEN_DEFAULT_DISK_BUS))),
   );
-  const targets = diskDeviceNames(vm.disks.map((disk, index) => ({ bus: buses[index]!, target: disk.target })));
+  // Most VMs have one disk, which takes the first name of its bus (`vda`, `xvda`).
+  const targets = vm.disks.length === 1 && vm.disks[0]!.target === undefined
+    ? [deviceName(DISK_DEVICE_PREFIX[buses[0]!], 0)]
+    : diskDeviceNames(vm.disks.map((disk, index) => ({ bus: buses[index]!, target: disk.target })));
   return vm.disks.map((disk, index) => {
     const cdrom = disk.device === 'cdrom';
     const removable = isRemovable(disk.device);
@@ -373,7 +378,7 @@ function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
     // A CD-ROM or floppy keeps libvirt's own cache and I/O modes unless the fleet names them: removable media, not the VM's data.
     const cache = disk.cache ?? (removable ? undefined : (defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined)));
     const image = imageOf(fleet, disk.image);
-    const poolType = disk.pool === undefined ? undefined : fleetIndex(fleet).storagePools.get(disk.pool)?.type;
+    const poolType = disk.pool === undefined ? undefined : storagePools.get(disk.pool)?.type;
     const rawOnly = poolType !== undefined && RAW_ONLY_POOL_TYPES.has(poolType);
     const pathType = disk.path === undefined ? undefined : (disk.pathType ?? defaultPathType(disk.path));
     const format =
@@ -449,8 +454,33 @@ function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor, guestType: XenGue
   });
 }
 
-/** Concrete settings of `vm` when it runs on a `hypervisor` host. */
+/**
+ * The effective VMs made so far, per fleet and hypervisor: `synth` checks the policies and then builds the
+ * stacks from the same 20,000 effective VMs instead of making them twice. The second cache of the code
+ * base beside `fleetIndex`, for the same reason it is safe: a `Fleet` and its VMs are immutable.
+ */
+const effectiveVms = new WeakMap<Fleet, Record<Hypervisor, WeakMap<Vm, EffectiveVm>>>();
+
+/**
+ * Concrete settings of `vm` (a VM of `fleet`) when it runs on a `hypervisor` host; made once per fleet,
+ * VM and hypervisor (the fleet and its VMs are immutable), so every caller shares one object.
+ */
 export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveVm {
+  let byHypervisor = effectiveVms.get(fleet);
+  if (byHypervisor === undefined) {
+    byHypervisor = { kvm: new WeakMap(), xen: new WeakMap() };
+    effectiveVms.set(fleet, byHypervisor);
+  }
+  const made = byHypervisor[hypervisor];
+  let effective = made.get(vm);
+  if (effective === undefined) {
+    effective = makeEffectiveVm(fleet, vm, hypervisor);
+    made.set(vm, effective);
+  }
+  return effective;
+}
+
+function makeEffectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveVm {
   const defaults = fleet.defaults[hypervisor].vm;
   const firmware = vm.firmware ?? defaults.firmware ?? (vm.secureBoot ? 'uefi' : 'bios');
   const sensitive = vm.securityClass !== 'general';

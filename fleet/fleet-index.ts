@@ -1,7 +1,7 @@
 /**
  * The fleet's name → object lookups, built once per fleet: effective VMs, the planner, the policies, the
  * stacks and the review all resolve names through here (fleets of 20,000 VMs ask millions of times).
- * The one cache of the code base: a `Fleet` is immutable, so its index never goes stale.
+ * A cache (with the effective VMs of fleet/effective-vm.ts): a `Fleet` is immutable, so its index never goes stale.
  */
 import type { Fleet, Host, Image, MigrationPool, Network, StoragePool, Vm } from './model';
 

@@ -20,7 +20,26 @@ export class PreRendered {
   constructor(
     readonly text: string,
     readonly level: number,
-  ) {}
+  ) {
+    flatten(text);
+  }
+}
+
+/**
+ * Makes V8 store `text` as one run of characters. A text built by appending (as `stableJson` builds one)
+ * is held as a tree of its pieces, about six times its own size, until V8 first needs its characters in
+ * a row; a text kept for later (`PreRendered`) is flattened at once, so the pieces are freed young.
+ * `charCodeAt` flattens (V8's String::Flatten); `Number(text)` and `indexOf` do not.
+ */
+function flatten(text: string): void {
+  text.charCodeAt(0);
+}
+
+/** `\n` and two spaces per level, made once per level: every line of a document starts with one. */
+const INDENTS: string[] = [];
+
+export function indentOf(level: number): string {
+  return (INDENTS[level] ??= `\n${SPACE.repeat(level)}`);
 }
 
 /**
@@ -39,21 +58,50 @@ export function stableJson(value: unknown, level = 0): string | undefined {
   }
   if (node === undefined) return undefined;
   if (typeof node !== 'object' || node === null) return JSON.stringify(node);
-  const indent = `\n${SPACE.repeat(level)}`;
-  const inner = indent + SPACE;
-  // Parts joined once per level (as json-stable-stringify does) rather than appended: a flat string, not
-  // a rope of millions of pieces.
-  const parts: string[] = [];
-  if (Array.isArray(node)) {
-    for (const element of node) parts.push(inner + (stableJson(element, level + 1) || 'null'));
-    return `[${parts.join(',')}${indent}]`;
+  return Array.isArray(node) ? stableArrayJson(node, level, memberJson) : stableObjectJson(node as Record<string, unknown>, level, memberJson);
+}
+
+/** `stableJson` as a `RenderMember`: every member is there, `''` when it renders to nothing. */
+function memberJson(value: unknown, level: number): string {
+  return stableJson(value, level) ?? '';
+}
+
+/**
+ * How a member or element is rendered at `level`: its text; `''` for one that renders to nothing (left
+ * out as a member, `null` as an element); undefined for one that is not there at all (left out as both).
+ */
+export type RenderMember = (value: unknown, level: number) => string | undefined;
+
+/**
+ * An array's text, its elements rendered by `render` one level deeper. Texts are appended rather than
+ * collected and joined once per level: appending links the pieces (V8 joins them once, when the text is
+ * written), where a join per level copies a body's text once for every level above its leaves.
+ */
+export function stableArrayJson(array: readonly unknown[], level: number, render: RenderMember): string {
+  const inner = indentOf(level + 1);
+  let text = '[';
+  let first = true;
+  for (const element of array) {
+    const rendered = render(element, level + 1);
+    if (rendered === undefined) continue;
+    text += `${first ? '' : ','}${inner}${rendered || 'null'}`;
+    first = false;
   }
-  const object = node as Record<string, unknown>;
+  return `${text}${indentOf(level)}]`;
+}
+
+/** An object's text, keys sorted, its members rendered by `render` one level deeper (see `stableArrayJson`). */
+export function stableObjectJson(object: Readonly<Record<string, unknown>>, level: number, render: RenderMember): string {
+  const inner = indentOf(level + 1);
+  let text = '{';
+  let first = true;
   for (const key of Object.keys(object).sort()) {
-    const rendered = stableJson(object[key], level + 1);
-    if (rendered) parts.push(`${inner}${JSON.stringify(key)}: ${rendered}`);
+    const rendered = render(object[key], level + 1);
+    if (!rendered) continue;
+    text += `${first ? '' : ','}${inner}${JSON.stringify(key)}: ${rendered}`;
+    first = false;
   }
-  return `{${parts.join(',')}${indent}}`;
+  return `${text}${indentOf(level)}}`;
 }
 
 /**
@@ -66,8 +114,8 @@ export function writeStableJson(write: (text: string) => void, value: unknown, l
     write(stableJson(value, level) ?? '');
     return;
   }
-  const indent = `\n${SPACE.repeat(level)}`;
-  const inner = indent + SPACE;
+  const indent = indentOf(level);
+  const inner = indentOf(level + 1);
   if (Array.isArray(value)) {
     write('[');
     value.forEach((element, index) => {

@@ -25,7 +25,7 @@ import type { Placement } from '../planner/types';
 import type { Finding } from '../policies/finding';
 import { addBackend } from './backend';
 import { placedFleetIndex } from './fleet-index';
-import { resolvePlain } from './plain-resolve';
+import { isPlainLevel, type PlainResolveOptions, resolvedJson, resolvePlain } from './plain-resolve';
 import { PreRendered, stableJson, writeStableJsonFile } from '../io/stable-json';
 
 export type { KvmHostSpec, XenHostSpec };
@@ -105,24 +105,33 @@ export type FleetStackPropsSource<H extends Host = Host> = FleetStackProps<H> | 
 const BODY_LEVEL = 3;
 
 /**
- * Moves the resource and data source bodies of a resolved element fragment into `tf` as their JSON text
- * (`PreRendered`), so the objects can be collected while the rest of the stack is resolved. Each body has
- * one address (FleetStack validates that no two share one), so nothing would have merged with it.
+ * Moves the resource and data source bodies of an element's fragment into `tf` as their resolved JSON
+ * text (`PreRendered`), rendered straight from the unresolved bodies (`resolvedJson`), so that no
+ * resolved copy of a body is built only to be rendered and dropped. Each body has one address (FleetStack
+ * validates that no two share one), so nothing would have merged with it. Returns the rest of the
+ * fragment, still to be resolved; the bodies stay in it when the fragment is not plain at those levels
+ * (a token there is cdktf's to resolve as a whole).
  */
-function placeRenderedBodies(tf: Record<string, unknown>, fragment: Record<string, unknown>): void {
+function placeRenderedBodies(tf: Record<string, unknown>, fragment: Record<string, unknown>, options: PlainResolveOptions): Record<string, unknown> {
+  if (!isPlainLevel(fragment)) return fragment;
+  const rest = { ...fragment };
   for (const kind of ['resource', 'data'] as const) {
-    const blocks = fragment[kind] as Record<string, Record<string, unknown>> | undefined;
+    const blocks = fragment[kind];
     if (blocks === undefined) continue;
+    if (!isPlainLevel(blocks) || !Object.values(blocks).every(isPlainLevel)) continue;
     const byType = (tf[kind] ??= {}) as Record<string, Record<string, unknown>>;
-    for (const [type, bodies] of Object.entries(blocks)) {
+    for (const [type, bodies] of Object.entries(blocks as Record<string, Record<string, unknown>>)) {
       const byName = (byType[type] ??= {});
       for (const [name, body] of Object.entries(bodies)) {
+        const text = resolvedJson(body, options, BODY_LEVEL);
+        if (text === undefined) continue;
         if (name in byName) throw new Error(`${kind} ${type}.${name} is defined twice`);
-        byName[name] = new PreRendered(stableJson(body, BODY_LEVEL) ?? 'null', BODY_LEVEL);
+        byName[name] = new PreRendered(text || 'null', BODY_LEVEL);
       }
     }
-    delete fragment[kind];
+    delete rest[kind];
   }
+  return rest;
 }
 
 /**
@@ -290,7 +299,8 @@ export abstract class FleetStack extends TerraformStack {
     const rawOverrides = (this as unknown as { readonly rawOverrides: Record<string, unknown> }).rawOverrides;
     if (Object.keys(rawOverrides).length > 0) return super.toTerraform() as Record<string, unknown>;
     // cdktf's Tokenization.resolve, with the token-free values walked without it (stacks/plain-resolve.ts).
-    const resolve = (value: unknown): Record<string, unknown> => resolvePlain(value, { scope: this, resolver: TOKEN_RESOLVER }) as Record<string, unknown>;
+    const options: PlainResolveOptions = { scope: this, resolver: TOKEN_RESOLVER };
+    const resolve = (value: unknown): Record<string, unknown> => resolvePlain(value, options) as Record<string, unknown>;
     // cdktf's own source of the version (TerraformStack's constructor reads the same context key).
     const metadata: Record<string, unknown> = { version: this.node.tryGetContext('cdktfVersion') as unknown, stackName: this.node.id, backend: 'local', cloud: undefined };
     const elements = terraformElements(this);
@@ -302,9 +312,8 @@ export abstract class FleetStack extends TerraformStack {
     }
     const tf: Record<string, unknown> = { '//': resolve({ metadata, outputs }) };
     for (const element of elements) {
-      const fragment = resolve(element.toTerraform());
-      if (preRender) placeRenderedBodies(tf, fragment);
-      deepMerge(tf, fragment);
+      const fragment = element.toTerraform();
+      deepMerge(tf, resolve(preRender ? placeRenderedBodies(tf, fragment, options) : fragment));
     }
     return tf;
   }

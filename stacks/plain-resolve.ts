@@ -21,6 +21,7 @@
  */
 import { type ITokenResolver, Token, Tokenization } from '../constructs/cdk-engine';
 import type { IConstruct } from 'constructs';
+import { stableArrayJson, stableJson, stableObjectJson } from '../io/stable-json';
 
 /**
  * cdktf's number-token pattern (NUMBER_TOKEN_REGEX in lib/tokens/private/encoding.js:
@@ -53,46 +54,104 @@ export interface PlainResolveOptions {
   readonly resolver: ITokenResolver;
 }
 
-/** `Tokenization.resolve(value, { scope, resolver, preparing: false })`, with plain values walked here. */
-export function resolvePlain(value: unknown, options: PlainResolveOptions): unknown {
-  const delegate = (item: unknown): unknown => Tokenization.resolve(item, { scope: options.scope, resolver: options.resolver, preparing: false });
-  const walk = (item: unknown): unknown => {
-    switch (typeof item) {
-      case 'undefined':
-      case 'boolean':
-      case 'bigint':
-      case 'symbol':
-        return item;
-      case 'string':
-        return isPlainString(item) ? item : delegate(item);
-      case 'number':
-        return isPlainNumber(item) ? item : delegate(item);
-      case 'function':
-        return delegate(item);
-      default:
-        break;
-    }
-    if (item === null || item instanceof Date) return item;
-    if (Array.isArray(item)) {
-      if (item.some(mayBeListElement)) return delegate(item);
-      const result: unknown[] = [];
-      for (const element of item) {
-        const resolved = walk(element);
-        if (resolved !== undefined) result.push(resolved);
-      }
-      return result;
-    }
-    const object = item as Record<string, unknown>;
-    // Resolvables (Tokenization.isResolvable), constructs (cdktf's isConstruct) and map-token keys.
-    if (typeof object.resolve === 'function' || (object._children !== undefined && object._metadata !== undefined)) return delegate(item);
-    const keys = Object.keys(object);
-    if (keys.some((key) => !isPlainString(key))) return delegate(item);
-    const result: Record<string, unknown> = {};
-    for (const key of keys) {
-      const resolved = walk(object[key]);
-      if (resolved !== undefined) result[key] = resolved;
+function delegate(item: unknown, options: PlainResolveOptions): unknown {
+  return Tokenization.resolve(item, { scope: options.scope, resolver: options.resolver, preparing: false });
+}
+
+/** Resolvables (Tokenization.isResolvable), constructs (cdktf's isConstruct) and objects with a map-token key: cdktf's. */
+function isDelegatedObject(object: Readonly<Record<string, unknown>>, keys: readonly string[]): boolean {
+  return typeof object.resolve === 'function' || (object._children !== undefined && object._metadata !== undefined) || keys.some((key) => !isPlainString(key));
+}
+
+/**
+ * Whether `value` is an object `resolvePlain` walks member by member into a copy with the same keys (less
+ * undefined members), rather than one it hands to cdktf or keeps as it is.
+ */
+export function isPlainLevel(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date) return false;
+  const object = value as Record<string, unknown>;
+  return !isDelegatedObject(object, Object.keys(object));
+}
+
+// Module functions rather than closures per call: the CLI runs these sources through tsx, whose
+// transform wraps every function it creates in a naming call.
+function walk(item: unknown, options: PlainResolveOptions): unknown {
+  switch (typeof item) {
+    case 'undefined':
+    case 'boolean':
+    case 'bigint':
+    case 'symbol':
+      return item;
+    case 'string':
+      return isPlainString(item) ? item : delegate(item, options);
+    case 'number':
+      return isPlainNumber(item) ? item : delegate(item, options);
+    case 'function':
+      return delegate(item, options);
+    default:
+      break;
+  }
+  if (item === null || item instanceof Date) return item;
+  if (Array.isArray(item)) {
+    if (item.some(mayBeListElement)) return delegate(item, options);
+    const result: unknown[] = [];
+    for (const element of item) {
+      const resolved = walk(element, options);
+      if (resolved !== undefined) result.push(resolved);
     }
     return result;
-  };
-  return walk(value);
+  }
+  const object = item as Record<string, unknown>;
+  const keys = Object.keys(object);
+  if (isDelegatedObject(object, keys)) return delegate(item, options);
+  const result: Record<string, unknown> = {};
+  for (const key of keys) {
+    const resolved = walk(object[key], options);
+    if (resolved !== undefined) result[key] = resolved;
+  }
+  return result;
+}
+
+/** `Tokenization.resolve(value, { scope, resolver, preparing: false })`, with plain values walked here. */
+export function resolvePlain(value: unknown, options: PlainResolveOptions): unknown {
+  return walk(value, options);
+}
+
+/**
+ * `stableJson(resolvePlain(value, options), level)`, without building the resolved copy: plain values are
+ * rendered as they are walked, and only what cdktf resolves (see above) is resolved and then rendered.
+ * A resource body is most of a stack's document, and its resolved copy was built only to be rendered.
+ * Undefined when the value resolves to undefined; `''` when it resolves to something that renders to nothing.
+ */
+export function resolvedJson(value: unknown, options: PlainResolveOptions, level: number): string | undefined {
+  switch (typeof value) {
+    case 'undefined':
+      return undefined;
+    case 'string':
+      return isPlainString(value) ? JSON.stringify(value) : delegatedJson(value, options, level);
+    case 'number':
+      return isPlainNumber(value) ? JSON.stringify(value) : delegatedJson(value, options, level);
+    case 'function':
+      return delegatedJson(value, options, level);
+    case 'object':
+      break;
+    default:
+      // Booleans; bigints and symbols as stableJson treats them.
+      return JSON.stringify(value) ?? '';
+  }
+  if (value === null) return 'null';
+  if (value instanceof Date) return stableJson(value, level) ?? '';
+  if (Array.isArray(value)) {
+    if (value.some(mayBeListElement)) return delegatedJson(value, options, level);
+    return stableArrayJson(value, level, (element, at) => resolvedJson(element, options, at));
+  }
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  if (isDelegatedObject(object, keys)) return delegatedJson(value, options, level);
+  return stableObjectJson(object, level, (member, at) => resolvedJson(member, options, at));
+}
+
+function delegatedJson(value: unknown, options: PlainResolveOptions, level: number): string | undefined {
+  const resolved = delegate(value, options);
+  return resolved === undefined ? undefined : (stableJson(resolved, level) ?? '');
 }

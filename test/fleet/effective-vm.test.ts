@@ -58,3 +58,24 @@ describe('effectiveVm on KVM', () => {
     expect([linux.hyperv, linux.clock]).toEqual([[], undefined]);
   });
 });
+
+describe('effectiveVm is made once per fleet, VM and hypervisor', () => {
+  // `synth` runs the policies and then builds the stacks: both read these objects, made once (fleet/effective-vm.ts).
+  it('gives every caller the same object for one fleet, VM and hypervisor', () => {
+    const f = fleet();
+    const v = vm('web-1');
+    const first = effectiveVm(f, v, 'kvm');
+    expect(effectiveVm(f, v, 'kvm')).toBe(first);
+    expect(effectiveVm(f, v, 'xen')).not.toBe(first);
+    expect(effectiveVm(f, v, 'xen')).toBe(effectiveVm(f, v, 'xen'));
+  });
+
+  it('makes its own for another fleet holding the same VM, whose defaults may differ', () => {
+    const f = fleet();
+    const v = vm('web-1');
+    const other = withXenDefaults({ guestType: 'hvm' });
+    expect(xen(v, f).guestType).toBe('pvh');
+    expect(xen(v, other).guestType).toBe('hvm');
+    expect(xen(v, f).guestType).toBe('pvh');
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformStack, Testing, Token, Tokenization } from '../../constructs/cdk-engine';
-import { resolvePlain } from '../../stacks/plain-resolve';
+import { stableJson } from '../../io/stable-json';
+import { isPlainLevel, resolvedJson, resolvePlain } from '../../stacks/plain-resolve';
 
 const stack = new TerraformStack(Testing.app(), 'plain-resolve');
 const resolver = new DefaultTokenResolver(new StringConcat());
@@ -44,5 +45,39 @@ describe('resolvePlain', () => {
   it('leaves errors to cdktf: a construct cannot be resolved', () => {
     expect(() => ours({ scope: stack })).toThrow();
     expect(() => cdktf({ scope: stack })).toThrow();
+  });
+});
+
+describe('resolvedJson', () => {
+  const text = (value: unknown, level: number): string | undefined => resolvedJson(value, { scope: stack, resolver }, level);
+
+  it.each(Object.entries(CASES))('renders %s as stableJson renders cdktf’s resolution', (_name, make) => {
+    for (const level of [0, 3]) {
+      const value = make();
+      expect(text(value, level)).toBe(stableJson(cdktf(value), level));
+    }
+  });
+
+  it('drops what resolves to undefined, as resolvePlain does, and writes null only for what renders nothing', () => {
+    const value = { list: [undefined, 1, Lazy.anyValue({ produce: () => undefined }), 'x'], gone: undefined, empty: {} };
+    expect(text(value, 0)).toBe(stableJson(cdktf(value)));
+    expect(text(value, 0)).toBe('{\n  "empty": {\n  },\n  "list": [\n    1,\n    "x"\n  ]\n}');
+    expect(text(undefined, 0)).toBeUndefined();
+  });
+
+  it('leaves a function member (a toJSON, say) to cdktf, which rejects it, as resolvePlain does', () => {
+    const value = { custom: { toJSON: () => ({ z: 1 }), other: 2 } };
+    expect(() => text(value, 0)).toThrow(/non-data object/);
+    expect(() => ours(value)).toThrow(/non-data object/);
+  });
+});
+
+describe('isPlainLevel', () => {
+  it('is true for the objects resolvePlain copies member by member, false for what cdktf resolves whole', () => {
+    expect(isPlainLevel({ a: 1, b: { c: 2 } })).toBe(true);
+    expect(isPlainLevel([1])).toBe(false);
+    expect(isPlainLevel(new Date(0))).toBe(false);
+    expect(isPlainLevel(Lazy.anyValue({ produce: () => 1 }))).toBe(false);
+    expect(isPlainLevel({ [Token.asString(Lazy.stringValue({ produce: () => 'k' }))]: 1 })).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { migratable } from '../helpers';
+import { findingsPer, migratable } from '../helpers';
 import { SRC } from '../sources';
 
 const MIGRATION_SAFE_CACHES: ReadonlySet<string> = new Set(['none', 'directsync']);
@@ -15,13 +15,11 @@ export const kvmDiskCacheMigration: Rule = {
     'safe modes cost nothing on shared storage.',
   sources: [SRC.cloudstackCacheMigration, SRC.tpLibvirtCache],
   check: (ctx) =>
-    migratable(ctx).flatMap(({ judged: j, pool }) => {
-      if (j.effective.hypervisor !== 'kvm') return [];
-      return j.effective.disks
-        .filter((d) => !MIGRATION_SAFE_CACHES.has(d.cache ?? 'default'))
-        .map((d) => ({
-          target: `${j.target}.disks[${d.index}]`,
-          message: `disk ${d.index} of ${j.vm.name} (migration pool ${pool.name}) uses cache=${d.cache ?? 'default'}, which is not migration-safe; set cache: none or directsync`,
-        }));
-    }),
+    findingsPer(migratable(ctx), (m) => (m.judged.effective.hypervisor === 'kvm' ? m.judged.effective.disks : []), ({ judged: j, pool }, d) =>
+      MIGRATION_SAFE_CACHES.has(d.cache ?? 'default')
+        ? undefined
+        : {
+            target: `${j.target}.disks[${d.index}]`,
+            message: `disk ${d.index} of ${j.vm.name} (migration pool ${pool.name}) uses cache=${d.cache ?? 'default'}, which is not migration-safe; set cache: none or directsync`,
+          }),
 };

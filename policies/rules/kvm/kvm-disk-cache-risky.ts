@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { disksOf, findingsPer, judgedOn } from '../helpers';
 import { SRC } from '../sources';
 
 const RISKY_CACHES: ReadonlySet<string> = new Set(['unsafe', 'writeback']);
@@ -14,13 +14,11 @@ export const kvmDiskCacheRisky: Rule = {
     'and io=native silently falls back to threads. VMs in migration pools are held to the stricter KVM-DISK-CACHE-MIGRATION instead.',
   sources: [SRC.cloudstackCacheMigration, SRC.rhelTuning],
   check: (ctx) =>
-    judgedOn(ctx, 'kvm').flatMap((j) => {
-      if (j.vm.migrationPool !== undefined) return [];
-      return j.effective.disks
-        .filter((d) => d.cache !== undefined && RISKY_CACHES.has(d.cache))
-        .map((d) => ({
-          target: `${j.target}.disks[${d.index}]`,
-          message: `disk ${d.index} of ${j.vm.name} uses cache=${d.cache}, which can lose acknowledged writes on a host crash; set cache: none (or writethrough)`,
-        }));
-    }),
+    findingsPer(judgedOn(ctx, 'kvm'), disksOf, (j, d) =>
+      j.vm.migrationPool === undefined && d.cache !== undefined && RISKY_CACHES.has(d.cache)
+        ? {
+            target: `${j.target}.disks[${d.index}]`,
+            message: `disk ${d.index} of ${j.vm.name} uses cache=${d.cache}, which can lose acknowledged writes on a host crash; set cache: none (or writethrough)`,
+          }
+        : undefined),
 };

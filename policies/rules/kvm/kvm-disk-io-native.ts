@@ -1,6 +1,6 @@
 import type { EffectiveDisk } from '../../../fleet/effective-vm';
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { disksOf, findingsPer, judgedOn } from '../helpers';
 import { SRC } from '../sources';
 
 /** Why io=native does not work on this disk, or undefined when it does. */
@@ -21,9 +21,8 @@ export const kvmDiskIoNative: Rule = {
     'write to a cluster; use io=threads (or io_uring) for qcow2 and keep native for raw volumes, as Nova does.',
   sources: [SRC.qemuFilePosix, SRC.novaImageBackend, SRC.rhelTuning, SRC.qemuVirtioBlkScsi],
   check: (ctx) =>
-    judgedOn(ctx, 'kvm').flatMap((j) =>
-      j.effective.disks.flatMap((d) => {
-        const problem = d.io === 'native' ? nativeProblem(d) : undefined;
-        return problem === undefined ? [] : [{ target: `${j.target}.disks[${d.index}]`, message: `disk ${d.index} of ${j.vm.name} has io=native on ${problem}` }];
-      })),
+    findingsPer(judgedOn(ctx, 'kvm'), disksOf, (j, d) => {
+      const problem = d.io === 'native' ? nativeProblem(d) : undefined;
+      return problem === undefined ? undefined : { target: `${j.target}.disks[${d.index}]`, message: `disk ${d.index} of ${j.vm.name} has io=native on ${problem}` };
+    }),
 };

@@ -1,6 +1,6 @@
 import { hasBuiltinIde, isX86 } from '../../../fleet/guest-devices';
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { findingsPer, judgedOn } from '../helpers';
 import { SRC } from '../sources';
 
 export const kvmIdeNoController: Rule = {
@@ -14,14 +14,13 @@ export const kvmIdeNoController: Rule = {
     'scsi on the other architectures, or machine pc for a guest that needs IDE.',
   sources: [SRC.libvirtQemuDomain],
   check: (ctx) =>
-    judgedOn(ctx, 'kvm').flatMap((j) => {
+    findingsPer(judgedOn(ctx, 'kvm'), (j) => (isX86(j.effective.arch) && hasBuiltinIde(j.effective.machine) ? [] : j.effective.disks), (j, d) => {
       const e = j.effective;
-      if (isX86(e.arch) && hasBuiltinIde(e.machine)) return [];
-      return e.disks
-        .filter((d) => d.bus === 'ide')
-        .map((d) => ({
-          target: `${j.target}.disks[${d.index}]`,
-          message: `${d.device} ${d.index} of ${j.vm.name} is on bus ide, which machine ${e.machine} (${e.arch}) does not have; set bus: ${isX86(e.arch) ? 'sata' : 'scsi'}`,
-        }));
+      return d.bus === 'ide'
+        ? {
+            target: `${j.target}.disks[${d.index}]`,
+            message: `${d.device} ${d.index} of ${j.vm.name} is on bus ide, which machine ${e.machine} (${e.arch}) does not have; set bus: ${isX86(e.arch) ? 'sata' : 'scsi'}`,
+          }
+        : undefined;
     }),
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { findingsPer, judgedOn, nicsOf } from '../helpers';
 import { SRC } from '../sources';
 
 export const kvmNicModel: Rule = {
@@ -12,11 +12,11 @@ export const kvmNicModel: Rule = {
     'paravirtual path the RHEL tuning guide builds on.',
   sources: [SRC.rhelTuning],
   check: (ctx) =>
-    judgedOn(ctx, 'kvm').flatMap((j) =>
-      j.effective.nics
-        .filter((n) => n.model !== 'virtio')
-        .map((n) => ({
-          target: `${j.target}.networks[${n.index}]`,
-          message: `NIC ${n.index} of ${j.vm.name} uses emulated model ${n.model}; set model: virtio (guests need virtio-net drivers)`,
-        }))),
+    findingsPer(judgedOn(ctx, 'kvm'), nicsOf, (j, n) =>
+      n.model === 'virtio'
+        ? undefined
+        : {
+            target: `${j.target}.networks[${n.index}]`,
+            message: `NIC ${n.index} of ${j.vm.name} uses emulated model ${n.model}; set model: virtio (guests need virtio-net drivers)`,
+          }),
 };

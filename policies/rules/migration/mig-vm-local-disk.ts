@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { migratable } from '../helpers';
+import { findingsPer, migratable } from '../helpers';
 import { SRC } from '../sources';
 
 export const migVmLocalDisk: Rule = {
@@ -13,11 +13,11 @@ export const migVmLocalDisk: Rule = {
     'may be set up deliberately; put the disks on the pool\'s sharedStorage to migrate live.',
   sources: [SRC.novaMigrations],
   check: (ctx) =>
-    migratable(ctx).flatMap(({ judged: j, pool }) =>
-      j.effective.disks
-        .filter((d) => d.pool !== undefined && ctx.storagePools.get(d.pool)?.shared === false)
-        .map((d) => ({
-          target: `${j.target}.disks[${d.index}]`,
-          message: `disk ${d.index} of ${j.vm.name} (migration pool ${pool.name}) is on local pool ${d.pool}, so live migration must copy it${j.vm.cloudInit ? ' and fails with its cloud-init drive' : ''}; put it on pool ${pool.sharedStorage ?? '<shared pool>'}`,
-        }))),
+    findingsPer(migratable(ctx), (m) => m.judged.effective.disks, ({ judged: j, pool }, d) =>
+      d.pool !== undefined && ctx.storagePools.get(d.pool)?.shared === false
+        ? {
+            target: `${j.target}.disks[${d.index}]`,
+            message: `disk ${d.index} of ${j.vm.name} (migration pool ${pool.name}) is on local pool ${d.pool}, so live migration must copy it${j.vm.cloudInit ? ' and fails with its cloud-init drive' : ''}; put it on pool ${pool.sharedStorage ?? '<shared pool>'}`,
+          }
+        : undefined),
 };

@@ -1,4 +1,5 @@
 import type { Rule } from '../../rule';
+import { findingsPer } from '../helpers';
 import { SRC } from '../sources';
 
 export const secDataDiskUnprotected: Rule = {
@@ -11,9 +12,9 @@ export const secDataDiskUnprotected: Rule = {
     'volume and its data. Turn protection off only for scratch data, deliberately.',
   sources: [SRC.terraformPreventDestroy],
   check: (ctx) =>
-    ctx.fleet.vms.flatMap((vm) =>
-      vm.disks.flatMap((disk, index) =>
-        disk.data && disk.preventDestroy === false
-          ? [{ target: `vms[${vm.name}].disks[${index}]`, message: `data disk ${index} of ${vm.name} has preventDestroy: false, so Terraform may destroy its data on replacement; remove preventDestroy (default true) or suppress for scratch data` }]
-          : [])),
+    findingsPer(ctx.fleet.vms, (vm) => vm.disks, (vm, disk) => {
+      if (!disk.data || disk.preventDestroy !== false) return undefined;
+      const index = vm.disks.indexOf(disk);
+      return { target: `vms[${vm.name}].disks[${index}]`, message: `data disk ${index} of ${vm.name} has preventDestroy: false, so Terraform may destroy its data on replacement; remove preventDestroy (default true) or suppress for scratch data` };
+    }),
 };

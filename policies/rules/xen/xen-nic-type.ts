@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { findingsPer, judgedOn, nicsOf } from '../helpers';
 import { SRC } from '../sources';
 
 /** The NIC types libxl attaches: bridge, ethernet (a vif with its script) and libvirt networks. */
@@ -15,11 +15,11 @@ export const xenNicType: Rule = {
     '"unsupported interface type" (libxl_conf.c, libxlMakeNic): user-mode networking is a QEMU feature and macvtap (direct) is not a Xen backend.',
   sources: [SRC.libvirtLibxlConf],
   check: (ctx) =>
-    judgedOn(ctx, 'xen').flatMap((j) =>
-      j.effective.nics
-        .filter((n) => !XEN_NIC_TYPES.has(n.type))
-        .map((n) => ({
-          target: `${j.target}.networks[${n.index}]`,
-          message: `NIC ${n.index} of ${j.vm.name} is of type ${n.type}, which libxl cannot attach; put it on a fleet network (bridge) or use type: ethernet`,
-        }))),
+    findingsPer(judgedOn(ctx, 'xen'), nicsOf, (j, n) =>
+      XEN_NIC_TYPES.has(n.type)
+        ? undefined
+        : {
+            target: `${j.target}.networks[${n.index}]`,
+            message: `NIC ${n.index} of ${j.vm.name} is of type ${n.type}, which libxl cannot attach; put it on a fleet network (bridge) or use type: ethernet`,
+          }),
 };
