@@ -109,5 +109,6 @@ export function place(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): Pla
 
 /** Places the fleet's VMs (as `place`) and adds the lower bound the `plan` command and the benchmark report. */
 export function plan(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): PlanResult {
-  return { ...place(fleet, lock, options), lowerBound: lowerBound(fleet) };
+  const { ctx, result } = runPlan(fleet, lock, options);
+  return { ...result, lowerBound: lowerBound(fleet, ctx) };
 }
