@@ -18,6 +18,8 @@ export interface GuardedPool {
   readonly reserve: number;
   /** Summed capacity of the `reserve` largest members, per resource: the hardest loss. */
   readonly largest: { readonly cpu: number; readonly memoryMiB: number };
+  /** Per member (position in `members`), the position of the refuge `eachHasRefuge` found for it last (-1: none yet). */
+  readonly refuges: Int32Array;
 }
 
 /** A failure set's first-fit evacuation as last computed, and the pool's contents then (per member, the ledger's content hash). */
@@ -88,7 +90,7 @@ export class HeadroomGuard {
         this.ledger.assign(vm, h);
         assigned = true;
       }
-      if (facts.reserve === 1 && facts.members.length > 1 && this.eachHasRefuge(facts.members)) continue;
+      if (facts.reserve === 1 && facts.members.length > 1 && this.eachHasRefuge(facts)) continue;
       if (!this.evacuationsHold(p, facts, h, vm)) {
         this.refusals.get(p)!.trials.add(trial);
         ok = false;
@@ -148,7 +150,7 @@ export class HeadroomGuard {
         cpu: top(members.map((m) => ctx.hosts[m]!.capacity.cpu)),
         memoryMiB: top(members.map((m) => ctx.hosts[m]!.capacity.memoryMiB)),
       };
-      facts = { members, reserve, largest };
+      facts = { members, reserve, largest, refuges: new Int32Array(members.length).fill(-1) };
       this.pools.set(p, facts);
     }
     return facts;
@@ -323,10 +325,12 @@ export class HeadroomGuard {
    * distinct (checked) and absent from E, so E admits each one. First-fit thus succeeds for every F,
    * exactly what `poolHeadroom` (the verified check) would report.
    */
-  private eachHasRefuge(members: readonly number[]): boolean {
+  private eachHasRefuge(pool: GuardedPool): boolean {
     const { ctx, ledger } = this;
+    const { members, refuges } = pool;
     const groups: string[] = [];
-    for (const f of members) {
+    for (let i = 0; i < members.length; i++) {
+      const f = members[i]!;
       if (ledger.tenants[f] === 0) continue;
       groups.length = 0;
       for (const v of ledger.vmsOn[f]!) {
@@ -335,24 +339,26 @@ export class HeadroomGuard {
         if (groups.includes(g)) return false;
         groups.push(g);
       }
-      const cpu = ledger.cpuUsed[f]!;
-      const memory = ledger.memoryUsed[f]!;
-      const hugepages = ledger.hugepageUsed[f]!;
-      const isolated = ledger.isolated[f]! > 0;
-      let refuge = false;
-      for (const e of members) {
-        if (e === f) continue;
-        const cap = ctx.hosts[e]!.capacity;
-        if (cap.cpu - ledger.cpuUsed[e]! < cpu || cap.memoryMiB - ledger.memoryUsed[e]! < memory) continue;
-        // Hugepage guests of F fit E's pool when it has F's page size and room for all of them.
-        if (hugepages > 0 && (ctx.hosts[e]!.host.hugepages?.sizeKiB !== ctx.hosts[f]!.host.hugepages?.sizeKiB || cap.hugepageMiB - ledger.hugepageUsed[e]! < hugepages)) continue;
-        if (isolated ? ledger.tenants[e] !== 0 : ledger.isolated[e] !== 0) continue;
-        if (groups.some((g) => ledger.antiAffinity.get(g)?.has(e))) continue;
-        refuge = true;
-        break;
-      }
-      if (!refuge) return false;
+      // The refuge found last time usually still is one (a placement changes one member): asked first.
+      const last = refuges[i]!;
+      if (last >= 0 && this.isRefuge(f, members[last]!, groups)) continue;
+      let found = -1;
+      for (let j = 0; j < members.length && found < 0; j++) if (j !== i && j !== last && this.isRefuge(f, members[j]!, groups)) found = j;
+      if (found < 0) return false;
+      refuges[i] = found;
     }
     return true;
+  }
+
+  /** Whether member `e` can take all of member `f`'s VMs (whose anti-affinity groups are `groups`), as `eachHasRefuge` asks. */
+  private isRefuge(f: number, e: number, groups: readonly string[]): boolean {
+    const { ctx, ledger } = this;
+    const cap = ctx.hosts[e]!.capacity;
+    if (cap.cpu - ledger.cpuUsed[e]! < ledger.cpuUsed[f]! || cap.memoryMiB - ledger.memoryUsed[e]! < ledger.memoryUsed[f]!) return false;
+    // Hugepage guests of F fit E's pool when it has F's page size and room for all of them.
+    const hugepages = ledger.hugepageUsed[f]!;
+    if (hugepages > 0 && (ctx.hosts[e]!.host.hugepages?.sizeKiB !== ctx.hosts[f]!.host.hugepages?.sizeKiB || cap.hugepageMiB - ledger.hugepageUsed[e]! < hugepages)) return false;
+    if (ledger.isolated[f]! > 0 ? ledger.tenants[e] !== 0 : ledger.isolated[e] !== 0) return false;
+    return !groups.some((g) => ledger.antiAffinity.get(g)?.has(e));
   }
 }
