@@ -6,7 +6,7 @@
  * evacuation is remembered and re-run only where the ledger changed what first-fit would ask.
  */
 import type { PlanContext } from './context';
-import { fluidEvacuation, fluidHeadroom, PoolSlack } from './fluid-headroom';
+import { fluidEvacuation, fluidHeadroom, hostLoad, PoolSlack } from './fluid-headroom';
 import { agreesFor, evacuate, failureSets, poolMembers, RESERVE_HOSTS, type Evacuation } from './headroom';
 import { contentKey, mix, type Ledger } from './ledger';
 
@@ -328,17 +328,12 @@ export class HeadroomGuard {
   private eachHasRefuge(pool: GuardedPool): boolean {
     const { ctx, ledger } = this;
     const { members, refuges } = pool;
-    const groups: string[] = [];
     for (let i = 0; i < members.length; i++) {
       const f = members[i]!;
       if (ledger.tenants[f] === 0) continue;
-      groups.length = 0;
-      for (const v of ledger.vmsOn[f]!) {
-        const g = ctx.vms[v]!.vm.antiAffinity;
-        if (g === undefined) continue;
-        if (groups.includes(g)) return false;
-        groups.push(g);
-      }
+      // F's VMs' groups, kept per host contents.
+      const { groups, duplicated } = hostLoad(ctx, ledger, f);
+      if (duplicated) return false;
       // The refuge found last time usually still is one (a placement changes one member): asked first.
       const last = refuges[i]!;
       if (last >= 0 && this.isRefuge(f, members[last]!, groups)) continue;
