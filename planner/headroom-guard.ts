@@ -20,6 +20,8 @@ export interface GuardedPool {
   readonly largest: { readonly cpu: number; readonly memoryMiB: number };
   /** Per member (position in `members`), the position of the refuge `eachHasRefuge` found for it last (-1: none yet). */
   readonly refuges: Int32Array;
+  /** The position of the member `eachHasRefuge` found without a refuge last (0 before any). */
+  readonly lastWithout: Int32Array;
 }
 
 /** A failure set's first-fit evacuation as last computed, and the pool's contents then (per member, the ledger's content hash). */
@@ -150,7 +152,7 @@ export class HeadroomGuard {
         cpu: top(members.map((m) => ctx.hosts[m]!.capacity.cpu)),
         memoryMiB: top(members.map((m) => ctx.hosts[m]!.capacity.memoryMiB)),
       };
-      facts = { members, reserve, largest, refuges: new Int32Array(members.length).fill(-1) };
+      facts = { members, reserve, largest, refuges: new Int32Array(members.length).fill(-1), lastWithout: new Int32Array(1) };
       this.pools.set(p, facts);
     }
     return facts;
@@ -327,20 +329,48 @@ export class HeadroomGuard {
    */
   private eachHasRefuge(pool: GuardedPool): boolean {
     const { ctx, ledger } = this;
-    const { members, refuges } = pool;
-    for (let i = 0; i < members.length; i++) {
+    const { members, refuges, lastWithout } = pool;
+    // The most free CPU and memory of any member and of any other member: a refuge needs at least F's load
+    // free. Usually some member has no refuge (a loaded pool): this finds it without asking every pair.
+    let cpuFirst = -1;
+    let cpuBest = -Infinity;
+    let cpuSecond = -Infinity;
+    let memoryFirst = -1;
+    let memoryBest = -Infinity;
+    let memorySecond = -Infinity;
+    for (let j = 0; j < members.length; j++) {
+      const e = members[j]!;
+      const cap = ctx.hosts[e]!.capacity;
+      const cpuFree = cap.cpu - ledger.cpuUsed[e]!;
+      const memoryFree = cap.memoryMiB - ledger.memoryUsed[e]!;
+      if (cpuFree > cpuBest) [cpuSecond, cpuBest, cpuFirst] = [cpuBest, cpuFree, j];
+      else if (cpuFree > cpuSecond) cpuSecond = cpuFree;
+      if (memoryFree > memoryBest) [memorySecond, memoryBest, memoryFirst] = [memoryBest, memoryFree, j];
+      else if (memoryFree > memorySecond) memorySecond = memoryFree;
+    }
+    // The member that had no refuge last time usually has none again: it is asked first (the verdict
+    // is the same in any order).
+    const first = lastWithout[0]!;
+    for (let k = 0; k < members.length; k++) {
+      const i = k === 0 ? first : k <= first ? k - 1 : k;
       const f = members[i]!;
       if (ledger.tenants[f] === 0) continue;
+      let refuge = ledger.cpuUsed[f]! <= (i === cpuFirst ? cpuSecond : cpuBest) && ledger.memoryUsed[f]! <= (i === memoryFirst ? memorySecond : memoryBest);
       // F's VMs' groups, kept per host contents.
       const { groups, duplicated } = hostLoad(ctx, ledger, f);
-      if (duplicated) return false;
+      if (duplicated) refuge = false;
       // The refuge found last time usually still is one (a placement changes one member): asked first.
       const last = refuges[i]!;
-      if (last >= 0 && this.isRefuge(f, members[last]!, groups)) continue;
-      let found = -1;
-      for (let j = 0; j < members.length && found < 0; j++) if (j !== i && j !== last && this.isRefuge(f, members[j]!, groups)) found = j;
-      if (found < 0) return false;
-      refuges[i] = found;
+      if (refuge && !(last >= 0 && this.isRefuge(f, members[last]!, groups))) {
+        let found = -1;
+        for (let j = 0; j < members.length && found < 0; j++) if (j !== i && j !== last && this.isRefuge(f, members[j]!, groups)) found = j;
+        if (found >= 0) refuges[i] = found;
+        else refuge = false;
+      }
+      if (!refuge) {
+        lastWithout[0] = i;
+        return false;
+      }
     }
     return true;
   }
