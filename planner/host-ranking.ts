@@ -51,8 +51,8 @@ export interface RankingWork {
 
 export class HostRankings {
   private readonly byList = new Map<Int32Array, { readonly positions: Int32Array; readonly kinds: Map<string, Ranking> }>();
-  /** Per VM index, its ranking once looked up, for usedOnly false (0) and true (1). */
-  private readonly byVm: [(Ranking | undefined)[], (Ranking | undefined)[]] = [[], []];
+  /** Per VM index, its ranking once looked up, for usedOnly false (0) and true (1); filled in placement order, so allocated whole. */
+  private readonly byVm: [(Ranking | undefined)[], (Ranking | undefined)[]];
   /** Positions masked during a query and their scores, to restore after it. */
   private readonly maskedPositions: number[] = [];
   private readonly maskedScores: number[] = [];
@@ -61,7 +61,9 @@ export class HostRankings {
   constructor(
     private readonly ctx: PlanContext,
     private readonly ledger: Ledger,
-  ) {}
+  ) {
+    this.byVm = [new Array<Ranking | undefined>(ctx.vms.length).fill(undefined), new Array<Ranking | undefined>(ctx.vms.length).fill(undefined)];
+  }
 
   /**
    * Whether a ranking answers for `vm` as the ledger stands: no lock (stickiness), no soft anti-affinity,
@@ -145,12 +147,13 @@ export class HostRankings {
   private bringUpToDate(ranking: Ranking): void {
     const { ledger } = this;
     const { changedHosts: ring, changes, contentLow, contentHigh, capacityScale } = ledger;
+    const mask = ring.length - 1;
     if (ranking.synced < 0 || changes - ranking.synced > ring.length) {
       for (let p = 0; p < ranking.hosts.length; p++) this.score(ranking, p);
       for (let i = ranking.leaves - 1; i >= 1; i--) ranking.winners[i] = better(ranking.scores, ranking.winners[2 * i]!, ranking.winners[2 * i + 1]!);
     } else {
       for (let c = ranking.synced; c < changes; c++) {
-        const h = ring[c % ring.length]!;
+        const h = ring[c & mask]!;
         const p = ranking.positions[h]!;
         if (p < 0 || (contentLow[h] === ranking.low[p] && contentHigh[h] === ranking.high[p] && capacityScale[h] === ranking.scale[p])) continue;
         this.score(ranking, p);

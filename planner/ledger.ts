@@ -34,7 +34,7 @@ export function contentKey(vmIndex: number, half: 0 | 1): number {
   return mix(vmIndex * 2 + 1 + half);
 }
 
-/** The change ring holds at least this many changes, and this many per host. */
+/** The change ring holds at least this many changes, and this many per host (rounded up to a power of two). */
 const CHANGE_RING_MIN = 1024;
 const CHANGE_RING_PER_HOST = 4;
 
@@ -70,7 +70,7 @@ export class Ledger {
    * The hosts whose contents or capacity scale changed, oldest first, in a ring of the last
    * `changedHosts.length` changes; `changes` counts every change so far. Lets a reader that kept
    * something per host (the placer's host rankings) bring it up to date by looking at those hosts only,
-   * or at every host when more changed than the ring holds.
+   * or at every host when more changed than the ring holds. Its length is a power of two.
    */
   readonly changedHosts: Int32Array;
   changes = 0;
@@ -87,7 +87,9 @@ export class Ledger {
     this.vmsOn = Array.from({ length: n }, () => new Set<number>());
     this.contentLow = new Int32Array(n);
     this.contentHigh = new Int32Array(n);
-    this.changedHosts = new Int32Array(Math.max(CHANGE_RING_MIN, CHANGE_RING_PER_HOST * n));
+    let ring = CHANGE_RING_MIN;
+    while (ring < CHANGE_RING_PER_HOST * n) ring *= 2;
+    this.changedHosts = new Int32Array(ring);
   }
 
   /** Sets a host's capacity scale (below 1 keeps migration-pool headroom free while placing). */
@@ -102,7 +104,7 @@ export class Ledger {
   }
 
   private noteChange(hostIndex: number): void {
-    this.changedHosts[this.changes % this.changedHosts.length] = hostIndex;
+    this.changedHosts[this.changes & (this.changedHosts.length - 1)] = hostIndex;
     this.changes += 1;
   }
 
