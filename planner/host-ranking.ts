@@ -179,16 +179,11 @@ export class HostRankings {
 
 /** What a ranking's scores read of a VM (besides the candidate list): VMs with equal keys score alike. */
 function kindKey({ vm, memoryMiB, hugepageMiB, disks }: VmFacts, usedOnly: boolean): string {
-  return [
-    vm.vcpus,
-    memoryMiB,
-    hugepageMiB,
-    vm.hugepageSizeKiB ?? '',
-    vm.securityClass === 'isolated' ? 'isolated' : '',
-    vm.numa === 'strict' ? `strict ${vm.memoryMiB}` : '',
-    disks.map((d) => `${d.pool} ${d.sizeMiB}`).join(' '),
-    usedOnly ? 'used' : '',
-  ].join('\u0000');
+  const isolated = vm.securityClass === 'isolated' ? 'isolated' : '';
+  const strict = vm.numa === 'strict' ? `strict ${vm.memoryMiB}` : '';
+  // Pool names are free text: JSON keeps two disk lists apart.
+  const limited = disks.length === 0 ? '' : JSON.stringify(disks);
+  return `${vm.vcpus}|${memoryMiB}|${hugepageMiB}|${vm.hugepageSizeKiB ?? ''}|${isolated}|${strict}|${limited}|${usedOnly ? 'used' : ''}`;
 }
 
 function newRanking(hosts: Int32Array, positions: Int32Array, representative: VmFacts, usedOnly: boolean): Ranking {
