@@ -3,7 +3,7 @@
  * migration pool, zone, security class, CPU passthrough) share one list of the hosts those filters keep,
  * computed once. The inner loop then only runs the cheap numeric filters on the list.
  */
-import type { PlanContext, VmFacts } from './context';
+import type { HostFacts, PlanContext, VmFacts } from './context';
 import { indexedPass } from './filters';
 import type { Ledger } from './ledger';
 
@@ -41,10 +41,33 @@ export class CandidateIndex {
   }
 
   private compute(vm: VmFacts): Int32Array {
-    const pinned = vm.vm.host === undefined ? undefined : this.ctx.hostIndex.get(vm.vm.host);
-    const pool = vm.vm.host === undefined ? this.ctx.hosts : pinned === undefined ? [] : [this.ctx.hosts[pinned]!];
+    // Only the hosts the pinned and migration-pool filters can keep are judged (the same list, sooner).
+    let judged: readonly HostFacts[] = this.ctx.hosts;
+    if (vm.vm.host !== undefined) {
+      const pinned = this.ctx.hostIndex.get(vm.vm.host);
+      judged = pinned === undefined ? [] : [this.ctx.hosts[pinned]!];
+    } else if (vm.vm.migrationPool !== undefined) {
+      judged = this.membersOf(vm.vm.migrationPool);
+    }
     const kept: number[] = [];
-    for (const host of pool) if (indexedPass(this.ctx, this.ledger, vm, host)) kept.push(host.index);
+    for (const host of judged) if (indexedPass(this.ctx, this.ledger, vm, host)) kept.push(host.index);
     return Int32Array.from(kept);
+  }
+
+  /** Per migration pool, the hosts that are members (in index order), computed once. */
+  private members: Map<string, HostFacts[]> | undefined;
+
+  private membersOf(pool: string): readonly HostFacts[] {
+    if (!this.members) {
+      this.members = new Map();
+      for (const host of this.ctx.hosts) {
+        for (const p of host.pools) {
+          const list = this.members.get(p);
+          if (list) list.push(host);
+          else this.members.set(p, [host]);
+        }
+      }
+    }
+    return this.members.get(pool) ?? [];
   }
 }

@@ -2,7 +2,7 @@
  * Facts the planner derives once per plan: hosts and VMs sorted by name with their numeric demands and
  * capacities, lookups by name, and the fleet-wide facts the security and CPU-model filters depend on.
  */
-import type { Fleet, Host, MigrationPool, PlacementStrategy, Vm } from '../fleet/model';
+import type { Fleet, Host, MigrationPool, PlacementStrategy, StoragePool, Vm } from '../fleet/model';
 import { fleetIndex } from '../fleet/fleet-index';
 import { guestOverheadMiB, hostCapacity, type HostCapacity } from './capacity';
 
@@ -87,6 +87,20 @@ function isPassthrough(vm: Vm, pools: ReadonlyMap<string, MigrationPool>): boole
   return pool?.cpuModel === 'host-passthrough';
 }
 
+/** A VM's disk space per storage pool with a declared capacity, in pool name order. */
+function limitedDisks(vm: Vm, storageCapacity: ReadonlyMap<string, number>, storage: ReadonlyMap<string, StoragePool>): DiskDemand[] {
+  // Most fleets limit no pool: then no VM needs the per-pool sums (a map per VM, which a large fleet notices).
+  if (storageCapacity.size === 0) return [];
+  const perPool = new Map<string, number>();
+  for (const disk of vm.disks) {
+    if (disk.pool === undefined || !storageCapacity.has(disk.pool)) continue;
+    perPool.set(disk.pool, (perPool.get(disk.pool) ?? 0) + disk.sizeMiB);
+  }
+  return [...perPool.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([pool, sizeMiB]) => ({ pool, sizeMiB, shared: storage.get(pool)?.shared ?? false }));
+}
+
 export interface ContextOptions {
   readonly strategy?: PlacementStrategy;
   /** VM name → host name from the lock file. */
@@ -111,14 +125,7 @@ export function buildContext(fleet: Fleet, options: ContextOptions = {}): PlanCo
   for (const p of fleet.pools) if (p.capacityMiB !== undefined) storageCapacity.set(p.name, p.capacityMiB);
 
   const vms = sortedVms.map((vm, index): VmFacts => {
-    const perPool = new Map<string, number>();
-    for (const disk of vm.disks) {
-      if (disk.pool === undefined || !storageCapacity.has(disk.pool)) continue;
-      perPool.set(disk.pool, (perPool.get(disk.pool) ?? 0) + disk.sizeMiB);
-    }
-    const disks = [...perPool.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([pool, sizeMiB]) => ({ pool, sizeMiB, shared: storage.get(pool)?.shared ?? false }));
+    const disks = limitedDisks(vm, storageCapacity, storage);
     const overhead = guestOverheadMiB(vm.hypervisor, vm.vcpus, vm.memoryMiB);
     return {
       index,

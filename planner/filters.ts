@@ -269,12 +269,18 @@ export function firstFailure(ctx: PlanContext, ledger: Ledger, vm: VmFacts, host
 
 /** The non-indexed filters, as the planner's inner loop runs them on a host from the candidate list. */
 export function admitsOnCandidate(ctx: PlanContext, ledger: Ledger, vm: VmFacts, host: HostFacts): boolean {
+  return admitsDemand(ctx, ledger, vm, host) && antiAffinityFilter.test(ctx, ledger, vm, host) && affinityFilter.test(ctx, ledger, vm, host);
+}
+
+/**
+ * The non-indexed filters that read the VM's demand alone (size, hugepages, disks, isolation, NUMA), not
+ * its groups: with the group filters, `admitsOnCandidate`.
+ */
+export function admitsDemand(ctx: PlanContext, ledger: Ledger, vm: VmFacts, host: HostFacts): boolean {
   return (
     capacityFilter.test(ctx, ledger, vm, host) &&
     hugepagesFilter.test(ctx, ledger, vm, host) &&
-    antiAffinityFilter.test(ctx, ledger, vm, host) &&
     tenancyFilter.test(ctx, ledger, vm, host) &&
-    affinityFilter.test(ctx, ledger, vm, host) &&
     numaFilter.test(ctx, ledger, vm, host)
   );
 }

@@ -20,8 +20,8 @@
 import type { PlanContext } from './context';
 import type { Ledger } from './ledger';
 
-/** What the condition needs of one host's VMs, computed once per host contents. */
-interface HostLoad {
+/** What the condition (and the guard's refuge test) needs of one host's VMs, computed once per host contents. */
+export interface HostLoad {
   readonly low: number;
   readonly high: number;
   /** Σ max(vcpus / C, memory / M) over its VMs. */
@@ -38,7 +38,7 @@ interface HostLoad {
 
 const loads = new WeakMap<Ledger, (HostLoad | undefined)[]>();
 
-function hostLoad(ctx: PlanContext, ledger: Ledger, h: number): HostLoad {
+export function hostLoad(ctx: PlanContext, ledger: Ledger, h: number): HostLoad {
   let cache = loads.get(ledger);
   if (!cache) loads.set(ledger, (cache = new Array<HostLoad | undefined>(ctx.hosts.length)));
   const cached = cache[h];

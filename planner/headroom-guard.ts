@@ -6,7 +6,7 @@
  * evacuation is remembered and re-run only where the ledger changed what first-fit would ask.
  */
 import type { PlanContext } from './context';
-import { fluidEvacuation, fluidHeadroom, PoolSlack } from './fluid-headroom';
+import { fluidEvacuation, fluidHeadroom, hostLoad, PoolSlack } from './fluid-headroom';
 import { agreesFor, evacuate, failureSets, poolMembers, RESERVE_HOSTS, type Evacuation } from './headroom';
 import { contentKey, mix, type Ledger } from './ledger';
 
@@ -18,6 +18,10 @@ export interface GuardedPool {
   readonly reserve: number;
   /** Summed capacity of the `reserve` largest members, per resource: the hardest loss. */
   readonly largest: { readonly cpu: number; readonly memoryMiB: number };
+  /** Per member (position in `members`), the position of the refuge `eachHasRefuge` found for it last (-1: none yet). */
+  readonly refuges: Int32Array;
+  /** The position of the member `eachHasRefuge` found without a refuge last (0 before any). */
+  readonly lastWithout: Int32Array;
 }
 
 /** A failure set's first-fit evacuation as last computed, and the pool's contents then (per member, the ledger's content hash). */
@@ -88,7 +92,7 @@ export class HeadroomGuard {
         this.ledger.assign(vm, h);
         assigned = true;
       }
-      if (facts.reserve === 1 && facts.members.length > 1 && this.eachHasRefuge(facts.members)) continue;
+      if (facts.reserve === 1 && facts.members.length > 1 && this.eachHasRefuge(facts)) continue;
       if (!this.evacuationsHold(p, facts, h, vm)) {
         this.refusals.get(p)!.trials.add(trial);
         ok = false;
@@ -148,7 +152,7 @@ export class HeadroomGuard {
         cpu: top(members.map((m) => ctx.hosts[m]!.capacity.cpu)),
         memoryMiB: top(members.map((m) => ctx.hosts[m]!.capacity.memoryMiB)),
       };
-      facts = { members, reserve, largest };
+      facts = { members, reserve, largest, refuges: new Int32Array(members.length).fill(-1), lastWithout: new Int32Array(1) };
       this.pools.set(p, facts);
     }
     return facts;
@@ -323,36 +327,63 @@ export class HeadroomGuard {
    * distinct (checked) and absent from E, so E admits each one. First-fit thus succeeds for every F,
    * exactly what `poolHeadroom` (the verified check) would report.
    */
-  private eachHasRefuge(members: readonly number[]): boolean {
+  private eachHasRefuge(pool: GuardedPool): boolean {
     const { ctx, ledger } = this;
-    const groups: string[] = [];
-    for (const f of members) {
+    const { members, refuges, lastWithout } = pool;
+    // The most free CPU and memory of any member and of any other member: a refuge needs at least F's load
+    // free. Usually some member has no refuge (a loaded pool): this finds it without asking every pair.
+    let cpuFirst = -1;
+    let cpuBest = -Infinity;
+    let cpuSecond = -Infinity;
+    let memoryFirst = -1;
+    let memoryBest = -Infinity;
+    let memorySecond = -Infinity;
+    for (let j = 0; j < members.length; j++) {
+      const e = members[j]!;
+      const cap = ctx.hosts[e]!.capacity;
+      const cpuFree = cap.cpu - ledger.cpuUsed[e]!;
+      const memoryFree = cap.memoryMiB - ledger.memoryUsed[e]!;
+      if (cpuFree > cpuBest) [cpuSecond, cpuBest, cpuFirst] = [cpuBest, cpuFree, j];
+      else if (cpuFree > cpuSecond) cpuSecond = cpuFree;
+      if (memoryFree > memoryBest) [memorySecond, memoryBest, memoryFirst] = [memoryBest, memoryFree, j];
+      else if (memoryFree > memorySecond) memorySecond = memoryFree;
+    }
+    // The member that had no refuge last time usually has none again: it is asked first (the verdict
+    // is the same in any order).
+    const first = lastWithout[0]!;
+    for (let k = 0; k < members.length; k++) {
+      const i = k === 0 ? first : k <= first ? k - 1 : k;
+      const f = members[i]!;
       if (ledger.tenants[f] === 0) continue;
-      groups.length = 0;
-      for (const v of ledger.vmsOn[f]!) {
-        const g = ctx.vms[v]!.vm.antiAffinity;
-        if (g === undefined) continue;
-        if (groups.includes(g)) return false;
-        groups.push(g);
+      let refuge = ledger.cpuUsed[f]! <= (i === cpuFirst ? cpuSecond : cpuBest) && ledger.memoryUsed[f]! <= (i === memoryFirst ? memorySecond : memoryBest);
+      // F's VMs' groups, kept per host contents.
+      const { groups, duplicated } = hostLoad(ctx, ledger, f);
+      if (duplicated) refuge = false;
+      // The refuge found last time usually still is one (a placement changes one member): asked first.
+      const last = refuges[i]!;
+      if (refuge && !(last >= 0 && this.isRefuge(f, members[last]!, groups))) {
+        let found = -1;
+        for (let j = 0; j < members.length && found < 0; j++) if (j !== i && j !== last && this.isRefuge(f, members[j]!, groups)) found = j;
+        if (found >= 0) refuges[i] = found;
+        else refuge = false;
       }
-      const cpu = ledger.cpuUsed[f]!;
-      const memory = ledger.memoryUsed[f]!;
-      const hugepages = ledger.hugepageUsed[f]!;
-      const isolated = ledger.isolated[f]! > 0;
-      let refuge = false;
-      for (const e of members) {
-        if (e === f) continue;
-        const cap = ctx.hosts[e]!.capacity;
-        if (cap.cpu - ledger.cpuUsed[e]! < cpu || cap.memoryMiB - ledger.memoryUsed[e]! < memory) continue;
-        // Hugepage guests of F fit E's pool when it has F's page size and room for all of them.
-        if (hugepages > 0 && (ctx.hosts[e]!.host.hugepages?.sizeKiB !== ctx.hosts[f]!.host.hugepages?.sizeKiB || cap.hugepageMiB - ledger.hugepageUsed[e]! < hugepages)) continue;
-        if (isolated ? ledger.tenants[e] !== 0 : ledger.isolated[e] !== 0) continue;
-        if (groups.some((g) => ledger.antiAffinity.get(g)?.has(e))) continue;
-        refuge = true;
-        break;
+      if (!refuge) {
+        lastWithout[0] = i;
+        return false;
       }
-      if (!refuge) return false;
     }
     return true;
+  }
+
+  /** Whether member `e` can take all of member `f`'s VMs (whose anti-affinity groups are `groups`), as `eachHasRefuge` asks. */
+  private isRefuge(f: number, e: number, groups: readonly string[]): boolean {
+    const { ctx, ledger } = this;
+    const cap = ctx.hosts[e]!.capacity;
+    if (cap.cpu - ledger.cpuUsed[e]! < ledger.cpuUsed[f]! || cap.memoryMiB - ledger.memoryUsed[e]! < ledger.memoryUsed[f]!) return false;
+    // Hugepage guests of F fit E's pool when it has F's page size and room for all of them.
+    const hugepages = ledger.hugepageUsed[f]!;
+    if (hugepages > 0 && (ctx.hosts[e]!.host.hugepages?.sizeKiB !== ctx.hosts[f]!.host.hugepages?.sizeKiB || cap.hugepageMiB - ledger.hugepageUsed[e]! < hugepages)) return false;
+    if (ledger.isolated[f]! > 0 ? ledger.tenants[e] !== 0 : ledger.isolated[e] !== 0) return false;
+    return !groups.some((g) => ledger.antiAffinity.get(g)?.has(e));
   }
 }

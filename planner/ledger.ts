@@ -34,6 +34,10 @@ export function contentKey(vmIndex: number, half: 0 | 1): number {
   return mix(vmIndex * 2 + 1 + half);
 }
 
+/** The change ring holds at least this many changes, and this many per host (rounded up to a power of two). */
+const CHANGE_RING_MIN = 1024;
+const CHANGE_RING_PER_HOST = 4;
+
 export class Ledger {
   readonly cpuUsed: Float64Array;
   readonly memoryUsed: Float64Array;
@@ -62,6 +66,14 @@ export class Ledger {
    */
   readonly contentLow: Int32Array;
   readonly contentHigh: Int32Array;
+  /**
+   * The hosts whose contents or capacity scale changed, oldest first, in a ring of the last
+   * `changedHosts.length` changes; `changes` counts every change so far. Lets a reader that kept
+   * something per host (the placer's host rankings) bring it up to date by looking at those hosts only,
+   * or at every host when more changed than the ring holds. Its length is a power of two.
+   */
+  readonly changedHosts: Int32Array;
+  changes = 0;
 
   constructor(private readonly ctx: PlanContext) {
     const n = ctx.hosts.length;
@@ -75,6 +87,25 @@ export class Ledger {
     this.vmsOn = Array.from({ length: n }, () => new Set<number>());
     this.contentLow = new Int32Array(n);
     this.contentHigh = new Int32Array(n);
+    let ring = CHANGE_RING_MIN;
+    while (ring < CHANGE_RING_PER_HOST * n) ring *= 2;
+    this.changedHosts = new Int32Array(ring);
+  }
+
+  /** Sets a host's capacity scale (below 1 keeps migration-pool headroom free while placing). */
+  scaleCapacity(hostIndex: number, scale: number): void {
+    this.capacityScale[hostIndex] = scale;
+    this.noteChange(hostIndex);
+  }
+
+  /** Every host back to its full capacity. */
+  resetCapacityScale(): void {
+    for (let h = 0; h < this.capacityScale.length; h++) if (this.capacityScale[h] !== 1) this.scaleCapacity(h, 1);
+  }
+
+  private noteChange(hostIndex: number): void {
+    this.changedHosts[this.changes & (this.changedHosts.length - 1)] = hostIndex;
+    this.changes += 1;
   }
 
   assign(vmIndex: number, hostIndex: number): void {
@@ -94,6 +125,7 @@ export class Ledger {
   private apply(vmIndex: number, hostIndex: number, sign: 1 | -1): void {
     const facts = this.ctx.vms[vmIndex]!;
     const vm = facts.vm;
+    this.noteChange(hostIndex);
     this.cpuUsed[hostIndex]! += sign * vm.vcpus;
     this.memoryUsed[hostIndex]! += sign * facts.memoryMiB;
     this.hugepageUsed[hostIndex]! += sign * facts.hugepageMiB;

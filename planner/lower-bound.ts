@@ -92,8 +92,7 @@ interface Structure {
   readonly placeable: Uint8Array;
 }
 
-function structure(fleet: Fleet): Structure {
-  const ctx = buildContext(fleet);
+function structure(ctx: PlanContext): Structure {
   const ledger = new Ledger(ctx);
   const index = new CandidateIndex(ctx, ledger);
   const candidates: number[][] = [];
@@ -252,8 +251,9 @@ function volumeBound(s: Structure, include: (v: VmFacts) => boolean): number {
   return best;
 }
 
-export function lowerBound(fleet: Fleet): number {
-  const s = structure(fleet);
+/** The bound; `ctx` may be the planner's context for the fleet (the bound reads neither its strategy nor its lock). */
+export function lowerBound(fleet: Fleet, ctx: PlanContext = buildContext(fleet)): number {
+  const s = structure(ctx);
   const isolated = s.ctx.vms.filter((v) => v.vm.securityClass === 'isolated' && s.placeable[v.index]).length;
   const all = volumeBound(s, () => true);
   const shared = isolated + volumeBound(s, (v) => v.vm.securityClass !== 'isolated');

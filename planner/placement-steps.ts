@@ -134,7 +134,7 @@ export function enforceHeadroom(placer: Placer, rank: Int32Array): VmFacts[] {
     }
     const reserve = RESERVE_HOSTS[pool.reserve];
     const scale = members.length > reserve ? (members.length - reserve) / members.length : 0;
-    for (const h of members) ledger.capacityScale[h] = Math.min(ledger.capacityScale[h]!, scale);
+    for (const h of members) ledger.scaleCapacity(h, Math.min(ledger.capacityScale[h]!, scale));
     placer.guard.guarded.add(pool.name);
     for (const v of evicted) if (!placer.place(ctx.vms[v]!)) failed.push(ctx.vms[v]!);
   }

@@ -6,6 +6,7 @@ import { CandidateIndex } from './candidates';
 import type { HostFacts, PlanContext, VmFacts } from './context';
 import { admitsOnCandidate, fitsCapacity } from './filters';
 import { HeadroomGuard } from './headroom-guard';
+import { HostRankings } from './host-ranking';
 import type { Ledger } from './ledger';
 import { totalScore } from './weighers';
 
@@ -35,6 +36,7 @@ export class Placer {
   /** VMs kept from the lock file; nothing moves them. */
   readonly kept: Uint8Array;
   readonly guard: HeadroomGuard;
+  readonly rankings: HostRankings;
 
   constructor(
     readonly ctx: PlanContext,
@@ -43,6 +45,7 @@ export class Placer {
     this.candidates = new CandidateIndex(ctx, ledger);
     this.kept = new Uint8Array(ctx.vms.length);
     this.guard = new HeadroomGuard(ctx, ledger);
+    this.rankings = new HostRankings(ctx, ledger);
   }
 
   /**
@@ -80,6 +83,10 @@ export class Placer {
 
   /** Best host for an unplaced VM (as `bestHost`) that also keeps guarded headroom, or -1. */
   bestKeeping(vm: VmFacts, exclude = -1, usedOnly = false): number {
+    // The kept ranking asks the guard of the same hosts in the same order as the scoring below.
+    if (this.rankings.covers(vm)) {
+      return this.rankings.firstAccepted(vm, this.candidates.of(vm), exclude, usedOnly, (h) => this.guard.keepsHeadroom(vm.index, h));
+    }
     const first = this.bestHost(vm, exclude, usedOnly);
     if (first < 0 || this.guard.keepsHeadroom(vm.index, first)) return first;
     // Refused: score every admitted host once, then try them best first (score, then index, as

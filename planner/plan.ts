@@ -63,7 +63,7 @@ export function runPlan(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): P
   // capacity was a quick way to leave headroom; the verified check alone decides from here on.
   // enforceHeadroom scales the capacity of the pools whose VMs it placed again.
   const replacedPools = ledger.capacityScale.some((scale) => scale < 1);
-  ledger.capacityScale.fill(1);
+  ledger.resetCapacityScale();
   const retry = [...failedFirst, ...failedHeadroom].sort((a, b) => rank[a.index]! - rank[b.index]!);
   const unplaced: UnplacedVm[] = [];
   for (const v of retry) if (ledger.hostOf[v.index] === -1 && !placer.place(v)) unplaced.push({ vm: v.vm.name, reasons: {} });
@@ -109,5 +109,6 @@ export function place(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): Pla
 
 /** Places the fleet's VMs (as `place`) and adds the lower bound the `plan` command and the benchmark report. */
 export function plan(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): PlanResult {
-  return { ...place(fleet, lock, options), lowerBound: lowerBound(fleet) };
+  const { ctx, result } = runPlan(fleet, lock, options);
+  return { ...result, lowerBound: lowerBound(fleet, ctx) };
 }

@@ -119,11 +119,19 @@ export const WEIGHERS: readonly Weigher[] = [stickinessWeigher, strategyWeigher,
  * WEIGHERS) because it runs for every candidate host of every VM; a test pins it to the loop.
  */
 export function totalScore(ctx: PlanContext, ledger: Ledger, vm: VmFacts, host: HostFacts): number {
-  let total = STRATEGY_WEIGHT * strategyWeigher.score(ctx, ledger, vm, host) + BALANCE_WEIGHT * balanceWeigher.score(ctx, ledger, vm, host);
+  let total = demandScore(ctx, ledger, vm, host);
   if (ctx.lockedHost[vm.index]! >= 0) total += STICKINESS_WEIGHT * stickinessWeigher.score(ctx, ledger, vm, host);
   if (vm.vm.softAntiAffinity !== undefined || vm.vm.antiAffinity !== undefined) {
     total += SOFT_ANTI_AFFINITY_WEIGHT * softAntiAffinityWeigher.score(ctx, ledger, vm, host);
     total += ZONE_SPREAD_WEIGHT * zoneSpreadWeigher.score(ctx, ledger, vm, host);
   }
   return total;
+}
+
+/**
+ * The part of `totalScore` that depends on the VM's demand alone (its size and whether it is isolated),
+ * not on its name, lock or groups: all of it for a VM with no lock and no group.
+ */
+export function demandScore(ctx: PlanContext, ledger: Ledger, vm: VmFacts, host: HostFacts): number {
+  return STRATEGY_WEIGHT * strategyWeigher.score(ctx, ledger, vm, host) + BALANCE_WEIGHT * balanceWeigher.score(ctx, ledger, vm, host);
 }
