@@ -11,11 +11,13 @@
  * pack may also make room: a VM with few candidate hosts (≤ EJECTION_MAX_CANDIDATES, e.g. a pool
  * member's) takes the place of a more flexible VM on a used host, which moves on to another used host.
  * pack then lightens hosts by swaps (swap-search.ts): a VM of a light host trades places with a smaller
- * VM of a used host, until the light host's VMs can move out.
+ * VM of a used host, until the light host's VMs can move out; last it closes hosts by repacking them
+ * with their neighbourhood (repack-search.ts).
  */
 import { admitsOnCandidate } from './filters';
 import { SOFT_ANTI_AFFINITY_WEIGHT, softAntiAffinityWeigher, ZONE_SPREAD_WEIGHT, zoneSpreadWeigher } from './weighers';
 import type { Placer } from './placer';
+import { repackSearch } from './repack-search';
 import { swapSearch } from './swap-search';
 
 /**
@@ -30,6 +32,12 @@ export const DEFAULT_LOCAL_SEARCH_BUDGET = 3_000;
  * other small fleets' results and the 1,000-host plan.
  */
 const SWAP_BUDGET_PER_MOVE = 20;
+/**
+ * The repack search's budget per unit of this one's: it counts every host and trade partner its repair
+ * looks at. Measured on the benchmark's small fleets: 20 closes the last host above the optimum on three
+ * of them (19 of 20 optimal instead of 16) for 30% more plan time there; 100 and 300 close no more.
+ */
+const REPACK_BUDGET_PER_MOVE = 20;
 /** A move must lower the peak load by more than this to count, so float noise cannot cycle. */
 const MIN_GAIN = 1e-9;
 
@@ -236,5 +244,6 @@ export function localSearch(placer: Placer, budget: number): void {
   if (placer.ctx.strategy === 'pack') {
     packSearch(placer, budget);
     swapSearch(placer, SWAP_BUDGET_PER_MOVE * budget);
+    repackSearch(placer, REPACK_BUDGET_PER_MOVE * budget);
   } else spreadSearch(placer, budget);
 }
