@@ -6,7 +6,7 @@
  * must fill five KVM hosts to 98% of their CPU, which no greedy order reaches, while the VMs that may run
  * on either hypervisor make room on the Xen hosts.
  *
- * For a used host L (least loaded first, as the swap search; every VM on it movable): its neighbourhood N
+ * For a used host L (least loaded first, as a share of the largest host; every VM on it movable): its neighbourhood N
  * is the used hosts that can take L's VMs (candidates of more of them first, then the most free room),
  * then the used hosts that can take those hosts' VMs, at most NEIGHBOURHOOD_HOSTS in all. Every movable
  * VM of L and N comes off and goes back on N only, in order of slack (the hosts of N it may use, less the
@@ -22,16 +22,22 @@
  * A repack never opens a host and never moves a VM kept from the lock file or bound by affinity, so the
  * host count only falls and the same fleet gives the same plan.
  *
- * The work (hosts and trade partners looked at, plus the guard's evacuations) is charged to a budget, as
- * the swap search's.
+ * The work (hosts and trade partners looked at, plus the guard's evacuations, EVACUATION_COST each) is
+ * charged to a budget, so the search stays bounded on large fleets.
  */
 import { admitsOnCandidate, affinityFilter, antiAffinityFilter, hugepagesFilter, numaFilter, tenancyFilter } from './filters';
 import type { VmFacts } from './context';
+import { poolMembers, RESERVE_HOSTS } from './headroom';
 import type { Placer } from './placer';
 import { mulberry32 } from './random';
 
 /** Hosts of a neighbourhood besides the host being closed (all of them on a small fleet). */
 const NEIGHBOURHOOD_HOSTS = 24;
+
+/** Hosts a neighbourhood takes at least (when that many qualify), whatever their free room. */
+const NEIGHBOURHOOD_MIN_HOSTS = 12;
+/** How much more free room than the closed host's load a neighbourhood gathers (when that many hosts qualify). */
+const ROOM_MARGIN = 2;
 
 /** Orders a repack tries (the first as sorted, the others shaken). */
 const ATTEMPTS = 8;
@@ -40,6 +46,8 @@ const SHAKE = 0.5;
 
 /** Steps of the repair's tabu search per attempt. */
 const REPAIR_STEPS = 200;
+/** Steps without a new least overrun after which an attempt gives up. */
+const STALL_STEPS = 40;
 /** Steps a VM the repair moved stays where it went. */
 const TABU_STEPS = 7;
 /** Overrun (shares of the largest host) below which a host counts as within its capacity. */
@@ -49,6 +57,12 @@ const TIE_NOISE = 1e-12;
 
 /** What one first-fit evacuation of the headroom guard costs of the budget (a host looked at costs 1). */
 const EVACUATION_COST = 20;
+
+/** CPU and memory a host may be filled to. */
+interface Limit {
+  readonly cpu: number;
+  readonly memoryMiB: number;
+}
 
 /** Whether sorted `list` holds `value` (candidate lists are ascending host indices). */
 function holds(list: Int32Array, value: number): boolean {
@@ -89,23 +103,55 @@ function coverageOf(placer: Placer, light: number, vms: Iterable<number>, into: 
 function neighbourhood(placer: Placer, light: number): number[] {
   const { ctx, ledger } = placer;
   const { cpu: maxCpu, memoryMiB: maxMemory } = ctx.largestCapacity;
-  const free = (h: number): number => {
-    const cap = ctx.hosts[h]!.capacity;
-    return (cap.cpu - ledger.cpuUsed[h]!) / maxCpu + (cap.memoryMiB - ledger.memoryUsed[h]!) / maxMemory;
-  };
+  const cpuFree = (h: number): number => ctx.hosts[h]!.capacity.cpu - ledger.cpuUsed[h]!;
+  const memoryFree = (h: number): number => ctx.hosts[h]!.capacity.memoryMiB - ledger.memoryUsed[h]!;
   const ranked = (coverage: Map<number, number>, skip: ReadonlySet<number>): number[] =>
     [...coverage.entries()]
       .filter(([h]) => !skip.has(h))
-      .map(([h, c]) => ({ h, c, free: free(h) }))
+      .map(([h, c]) => ({ h, c, free: cpuFree(h) / maxCpu + memoryFree(h) / maxMemory }))
       .sort((a, b) => b.c - a.c || b.free - a.free || a.h - b.h)
       .map(({ h }) => h);
   const first = new Map<number, number>();
   coverageOf(placer, light, ledger.vmsOn[light]!, first);
   const near = ranked(first, new Set()).slice(0, NEIGHBOURHOOD_HOSTS);
-  if (near.length >= NEIGHBOURHOOD_HOSTS) return near;
   const second = new Map<number, number>();
-  for (const h of near) coverageOf(placer, light, ledger.vmsOn[h]!, second);
-  return [...near, ...ranked(second, new Set(near))].slice(0, NEIGHBOURHOOD_HOSTS);
+  if (near.length < NEIGHBOURHOOD_HOSTS) for (const h of near) coverageOf(placer, light, ledger.vmsOn[h]!, second);
+  const all = [...near, ...ranked(second, new Set(near))];
+  // Enough hosts that their free room holds ROOM_MARGIN times L's load, CPU and memory both.
+  const out: number[] = [];
+  let cpu = 0;
+  let memory = 0;
+  for (const h of all) {
+    if (out.length >= NEIGHBOURHOOD_HOSTS || (out.length >= NEIGHBOURHOOD_MIN_HOSTS && cpu >= ROOM_MARGIN * ledger.cpuUsed[light]! && memory >= ROOM_MARGIN * ledger.memoryUsed[light]!)) break;
+    out.push(h);
+    cpu += cpuFree(h);
+    memory += memoryFree(h);
+  }
+  return out;
+}
+
+/**
+ * Per host of the neighbourhood, the CPU and memory the repack may fill it to: its capacity, but on a
+ * member of a guarded pool with reserve n+k that keeps fewer than k members empty (L counted empty), no
+ * more than it carries now. Such a pool keeps its headroom through the free room its members share, and
+ * filling a member further can leave a failed member's VMs nowhere to go (on the 1,000-host fleet: an
+ * n+1 pool of eight hosts each 87.5% full); the repack may still trade VMs there. Not a proof: the guard's
+ * verified check decides at the end.
+ */
+function fillLimits(placer: Placer, light: number, hosts: readonly number[]): Map<number, Limit> {
+  const { ctx, ledger, guard } = placer;
+  const limits = new Map<number, Limit>();
+  for (const h of hosts) {
+    const { cpu, memoryMiB } = ctx.hosts[h]!.capacity;
+    const tight = ctx.hosts[h]!.pools.some((p) => {
+      const pool = ctx.migrationPools.get(p);
+      if (pool === undefined || !guard.guarded.has(p)) return false;
+      const empty = poolMembers(ctx, pool).filter((m) => m === light || ledger.tenants[m] === 0).length;
+      return empty < RESERVE_HOSTS[pool.reserve];
+    });
+    limits.set(h, tight ? { cpu: Math.min(cpu, ledger.cpuUsed[h]!), memoryMiB: Math.min(memoryMiB, ledger.memoryUsed[h]!) } : { cpu, memoryMiB });
+  }
+  return limits;
 }
 
 /** Tries to empty `light` by repacking it with its neighbourhood; returns the work spent. */
@@ -113,10 +159,12 @@ function repack(placer: Placer, light: number, budget: number): number {
   const { ctx, ledger } = placer;
   const movable = (v: number): boolean => !placer.kept[v] && ctx.vms[v]!.vm.affinity === undefined;
   const own = [...ledger.vmsOn[light]!];
-  if (own.length === 0 || !own.every(movable)) return 1;
+  // An isolated VM needs an empty host, which a repack never opens.
+  if (own.length === 0 || !own.every(movable) || ledger.isolated[light] !== 0) return 1;
   const hosts = neighbourhood(placer, light);
   if (hosts.length === 0) return 1;
   const evacuationsBefore = placer.guard.evacuationsRun;
+  const limits = fillLimits(placer, light, hosts);
   const home: [vm: number, host: number][] = [];
   for (const h of [light, ...hosts]) for (const v of ledger.vmsOn[h]!) if (movable(v)) home.push([v, h]);
   const vms = home.map(([v]) => v);
@@ -144,7 +192,7 @@ function repack(placer: Placer, light: number, budget: number): number {
     const random = mulberry32(light * ATTEMPTS + attempt);
     const key = new Map(vms.map((v) => [v, attempt === 0 ? size(v) : size(v) * (1 + SHAKE * (random() - 0.5))]));
     const order = [...vms].sort((a, b) => slack.get(a)! - slack.get(b)! || key.get(b)! - key.get(a)! || a - b);
-    const result = fill(placer, order, hosts, light * ATTEMPTS + attempt, budget - spent);
+    const result = fill(placer, order, hosts, limits, light * ATTEMPTS + attempt, budget - spent);
     spent += result.spent;
     ok = result.placed && [light, ...hosts].every((h) => placer.guard.poolsHold(h));
   }
@@ -175,13 +223,13 @@ function admitsBesidesCapacity(placer: Placer, facts: VmFacts, h: number): boole
  * its steps run out. Every rule but CPU and memory holds at every step, and every VM is checked against
  * every filter at the end, so a success is a valid placement.
  */
-function fill(placer: Placer, order: readonly number[], hosts: readonly number[], seed: number, budget: number): { placed: boolean; spent: number } {
+function fill(placer: Placer, order: readonly number[], hosts: readonly number[], limits: ReadonlyMap<number, Limit>, seed: number, budget: number): { placed: boolean; spent: number } {
   const { ctx, ledger } = placer;
   const { cpu: maxCpu, memoryMiB: maxMemory } = ctx.largestCapacity;
   let spent = 0;
   const over = (h: number, cpu: number, memory: number): number => {
-    const cap = ctx.hosts[h]!.capacity;
-    return Math.max(0, ledger.cpuUsed[h]! + cpu - cap.cpu) / maxCpu + Math.max(0, ledger.memoryUsed[h]! + memory - cap.memoryMiB) / maxMemory;
+    const limit = limits.get(h)!;
+    return Math.max(0, ledger.cpuUsed[h]! + cpu - limit.cpu) / maxCpu + Math.max(0, ledger.memoryUsed[h]! + memory - limit.memoryMiB) / maxMemory;
   };
   const allowed = new Map<number, number[]>();
   for (const v of order) {
@@ -196,15 +244,16 @@ function fill(placer: Placer, order: readonly number[], hosts: readonly number[]
     let leastOver = Number.POSITIVE_INFINITY;
     for (const h of allowed.get(v)!) {
       spent += 1;
-      if (admitsOnCandidate(ctx, ledger, facts, ctx.hosts[h]!)) {
-        const cap = ctx.hosts[h]!.capacity;
-        const room = Math.max((cap.cpu - ledger.cpuUsed[h]! - facts.vm.vcpus) / maxCpu, (cap.memoryMiB - ledger.memoryUsed[h]! - facts.memoryMiB) / maxMemory);
+      if (!admitsBesidesCapacity(placer, facts, h)) continue;
+      const added = over(h, facts.vm.vcpus, facts.memoryMiB) - over(h, 0, 0);
+      if (added <= 0) {
+        const limit = limits.get(h)!;
+        const room = Math.max((limit.cpu - ledger.cpuUsed[h]! - facts.vm.vcpus) / maxCpu, (limit.memoryMiB - ledger.memoryUsed[h]! - facts.memoryMiB) / maxMemory);
         if (room < bestRoom) {
           best = h;
           bestRoom = room;
         }
-      } else if (best < 0 && admitsBesidesCapacity(placer, facts, h)) {
-        const added = over(h, facts.vm.vcpus, facts.memoryMiB) - over(h, 0, 0);
+      } else if (best < 0) {
         if (added < leastOver) {
           overrun = h;
           leastOver = added;
@@ -230,7 +279,9 @@ function fill(placer: Placer, order: readonly number[], hosts: readonly number[]
     return there - (w >= 0 && ctx.vms[w]!.vm.antiAffinity === group ? 1 : 0) === 0;
   };
   let total = hosts.reduce((sum, h) => sum + over(h, 0, 0), 0);
-  for (let step = 0; total > OVERRUN_EPSILON && step < REPAIR_STEPS && spent < budget; step++) {
+  let least = total;
+  let lastGain = 0;
+  for (let step = 0; total > OVERRUN_EPSILON && step < REPAIR_STEPS && step - lastGain < STALL_STEPS && spent < budget; step++) {
     // The most overrun host; a VM of it moves to, or trades places with a VM of, another host.
     let source = hosts[0]!;
     for (const h of hosts) if (over(h, 0, 0) > over(source, 0, 0)) source = h;
@@ -283,6 +334,10 @@ function fill(placer: Placer, order: readonly number[], hosts: readonly number[]
     ledger.assign(v, to);
     tabuUntil.set(v, step + TABU_STEPS);
     total = hosts.reduce((sum, h) => sum + over(h, 0, 0), 0);
+    if (total < least - OVERRUN_EPSILON) {
+      least = total;
+      lastGain = step;
+    }
   }
   if (total > OVERRUN_EPSILON) return { placed: false, spent };
   // Every filter, VM by VM, as the ledger stands.
