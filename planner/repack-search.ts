@@ -165,6 +165,15 @@ function repack(placer: Placer, light: number, budget: number): number {
   if (hosts.length === 0) return 1;
   const evacuationsBefore = placer.guard.evacuationsRun;
   const limits = fillLimits(placer, light, hosts);
+  // The neighbourhood's room within its limits must hold L's load, CPU and memory each, or no repack can
+  // succeed: skip it before moving anything (on pools kept n+2, most neighbourhoods).
+  let cpuRoom = 0;
+  let memoryRoom = 0;
+  for (const h of hosts) {
+    cpuRoom += limits.get(h)!.cpu - ledger.cpuUsed[h]!;
+    memoryRoom += limits.get(h)!.memoryMiB - ledger.memoryUsed[h]!;
+  }
+  if (cpuRoom < ledger.cpuUsed[light]! || memoryRoom < ledger.memoryUsed[light]!) return hosts.length;
   const home: [vm: number, host: number][] = [];
   for (const h of [light, ...hosts]) for (const v of ledger.vmsOn[h]!) if (movable(v)) home.push([v, h]);
   const vms = home.map(([v]) => v);
