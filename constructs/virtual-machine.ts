@@ -384,6 +384,7 @@ export class VirtualMachine extends Construct {
   private nicSource(nic: EffectiveNic, host: HostResources): DomainDevicesInterfacesSource {
     switch (nic.type) {
       case 'network': {
+        if (nic.hostBridge !== undefined) return { bridge: { bridge: nic.hostBridge } };
         const network = host.network(nic.network!);
         const { mode, bridge } = network.network;
         // Bridge-mode networks attach straight to the host bridge; the others through the libvirt network.

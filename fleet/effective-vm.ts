@@ -146,6 +146,11 @@ export interface EffectiveNic {
   readonly type: NicType;
   /** The fleet network of a `network` NIC. */
   readonly network?: string;
+  /**
+   * The host bridge of a `network` NIC whose network is the host bridge only (`libvirtNetwork: false`):
+   * the NIC attaches to it and no libvirt network is defined.
+   */
+  readonly hostBridge?: string;
   /** `direct`: the host interface and macvtap mode. */
   readonly dev?: string;
   readonly mode?: MacvtapMode;
@@ -417,6 +422,8 @@ function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor, guestType: XenGue
     // Assigned in order rather than spread: see `Mutable`.
     const effective = { index, type } as Mutable<EffectiveNic>;
     if (nic.network !== undefined) effective.network = nic.network;
+    const network = nic.network === undefined ? undefined : fleet.networks.find((n) => n.name === nic.network);
+    if (network?.libvirtNetwork === false && network.bridge !== undefined) effective.hostBridge = network.bridge;
     if (nic.dev !== undefined) effective.dev = nic.dev;
     if (nic.mode !== undefined) effective.mode = nic.mode;
     if (nic.target !== undefined) effective.target = nic.target;

@@ -148,6 +148,11 @@ export interface Network {
   readonly dhcp?: DhcpRange;
   readonly domain?: string;
   readonly mtu?: number;
+  /**
+   * `false`: a `bridge` network that is the host bridge only; NICs attach to the bridge directly and no
+   * libvirt network is defined for it. undefined = true.
+   */
+  readonly libvirtNetwork?: boolean;
 }
 
 export interface StoragePool {

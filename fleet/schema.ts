@@ -177,6 +177,10 @@ export const networkSchema = z
     dhcp: z.object({ start: ipv4, end: ipv4 }).strict().optional(),
     domain: text.optional(),
     mtu: z.int().min(68).max(65535).optional(),
+    libvirtNetwork: z.boolean().optional().meta({
+      description:
+        'bridge mode: false = the host bridge only; NICs attach to it directly and no libvirt network is defined (what import writes for a bridge no libvirt network names). Default true',
+    }),
   })
   .strict();
 

@@ -12,8 +12,10 @@
  *   libxl_conf.c, libxlMakeDisk: "default to raw"); a target without bus: the bus of its prefix
  *   (domain_postparse.c, virDomainDiskDefPostParse); an empty CD-ROM tray has no meaningful type;
  * - a KVM NIC without model: qemuDomainDefaultNetModel's; a Xen PV/PVH NIC: netfront (the only one);
- * - a Xen guest without machine: xenfv (HVM), xenpv (PV), xenpvh (PVH), as libxl's capabilities name them.
+ * - a Xen guest without machine: xenfv (HVM), xenpv (PV), xenpvh (PVH), as libxl's capabilities name them;
+ *   a QEMU/KVM guest without machine: QEMU's default machine of its architecture (qemu-default-machine.ts).
  */
+import { QEMU_DEFAULT_MACHINE } from './qemu-default-machine';
 import { readXml, type XmlNode } from './xml-read';
 
 export interface ModeledDisk {
@@ -113,7 +115,7 @@ export function withLibvirtDefaults(domain: ModeledDomain): ModeledDomain {
     ...domain,
     vcpu: domain.vcpu ?? '1',
     currentMemoryKiB: domain.currentMemoryKiB ?? domain.memoryKiB,
-    machine: domain.machine ?? (xen ? xenMachine : undefined),
+    machine: domain.machine ?? (xen ? xenMachine : domain.type === 'kvm' ? QEMU_DEFAULT_MACHINE[domain.arch] : undefined),
     disks: domain.disks.map((disk) => {
       const emptyTray = Object.keys(disk.source).length === 0 && disk.hosts.length === 0;
       const prefix = /^(xvd|vd|hd|sd)[a-z]+$/.exec(disk.target.dev ?? '')?.[1];
