@@ -224,8 +224,11 @@ export class VirtualMachine extends Construct {
       // libvirt picks the node with numad (placement auto) and binds the guest's memory (numatune) and
       // vCPUs (vcpu placement) to it; the planner checked that the VM fits one node's physical size.
       ...(effective.numaMode ? { numaTune: { memory: { mode: effective.numaMode, placement: 'auto' } }, vcpuPlacement: 'auto' } : {}),
+      ...(vm.vcpuPlacement ? { vcpuPlacement: vm.vcpuPlacement } : {}),
       ...(effective.clock ? { clock: this.clock(effective) } : {}),
       ...(host.guestCpuset !== undefined ? this.pinning(vm.vcpus, host.guestCpuset) : {}),
+      // The VM's own cpuset bounds the domain's vCPUs; a pinned Dom0's per-vCPU pins (above) still apply.
+      ...(vm.cpuset ? { vcpuCpuset: vm.cpuset } : {}),
       devices: {
         disks,
         interfaces: effective.nics.map((nic) => this.nic(nic, host)),
@@ -322,6 +325,7 @@ export class VirtualMachine extends Construct {
       ...(effective.kernel ? { kernel: effective.kernel } : {}),
       ...(effective.initrd ? { initrd: effective.initrd } : {}),
       ...(effective.cmdline ? { cmdline: effective.cmdline } : {}),
+      ...(effective.vm.bootDevices ? { bootDevices: effective.vm.bootDevices.map((dev) => ({ dev })) } : {}),
     };
   }
 
@@ -349,12 +353,21 @@ export class VirtualMachine extends Construct {
     const clock = effective.clock!;
     return {
       offset: clock.offset,
+      // The provider types the adjustment as a string (libvirt's attribute takes seconds or `reset`).
+      ...(clock.adjustment !== undefined ? { adjustment: String(clock.adjustment) } : {}),
+      ...(clock.basis ? { basis: clock.basis } : {}),
+      ...(clock.timezone ? { timeZone: clock.timezone } : {}),
+      ...(clock.start !== undefined ? { start: clock.start } : {}),
       ...(clock.timers.length > 0
         ? {
             timer: clock.timers.map((t) => ({
               name: t.name,
               ...(t.tickPolicy ? { tickPolicy: t.tickPolicy } : {}),
+              ...(t.catchup ? { catchUp: { ...t.catchup } } : {}),
               ...(t.present ? { present: t.present } : {}),
+              ...(t.track ? { track: t.track } : {}),
+              ...(t.frequency !== undefined ? { frequency: t.frequency } : {}),
+              ...(t.mode ? { mode: t.mode } : {}),
             })),
           }
         : {}),

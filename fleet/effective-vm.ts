@@ -9,6 +9,7 @@ import type {
 } from './model';
 import { busOfTarget, DEFAULT_ARCH, hasBuiltinIde, isX86, KVM_ARCH_DEFAULT_MACHINE } from './guest-devices';
 import { fleetIndex } from './fleet-index';
+import type { ClockBasis, ClockOffset, ClockSetting, TimerCatchup } from './domain-settings';
 
 /** KVM machine type: PCIe, modern hotplug; libvirt keeps "pc" unless asked (research: KVM-MACHINE-Q35). */
 export const KVM_DEFAULT_MACHINE = 'q35';
@@ -47,7 +48,11 @@ export const KVM_WINDOWS_HYPERV_UNEXPRESSED = ['spinlocks (retries 8191)', 'stim
 export interface ClockTimer {
   readonly name: string;
   readonly tickPolicy?: string;
+  readonly catchup?: TimerCatchup;
   readonly present?: 'yes' | 'no';
+  readonly track?: string;
+  readonly frequency?: number;
+  readonly mode?: string;
 }
 
 /**
@@ -64,8 +69,21 @@ export const KVM_WINDOWS_TIMERS: readonly ClockTimer[] = [
 ];
 
 export interface EffectiveClock {
-  readonly offset: 'localtime';
+  readonly offset: ClockOffset;
+  readonly timezone?: string;
+  readonly adjustment?: number | 'reset';
+  readonly basis?: ClockBasis;
+  readonly start?: number;
   readonly timers: readonly ClockTimer[];
+}
+
+/** The clock a VM declares (`clock:`), in libvirt's spelling (`present` yes/no). */
+function declaredClock(clock: ClockSetting): EffectiveClock {
+  const { timers, ...offset } = clock;
+  return {
+    ...offset,
+    timers: (timers ?? []).map(({ present, ...timer }) => (present === undefined ? timer : { ...timer, present: present ? 'yes' : 'no' })),
+  };
 }
 /**
  * PVH guests have no firmware; they boot a kernel directly. Without one given, boot the disk's own
@@ -220,7 +238,7 @@ export interface EffectiveVm {
   readonly viridian: boolean;
   /** KVM Windows guests: Hyper-V enlightenments turned on. */
   readonly hyperv: readonly HypervFeature[];
-  /** A clock other than libvirt's default (UTC); set for Windows guests. */
+  /** A clock other than libvirt's default (UTC); set for Windows guests and where the VM declares one. */
   readonly clock?: EffectiveClock;
 }
 
@@ -469,6 +487,8 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
     effective.viridian = false;
     effective.hyperv = windows ? KVM_WINDOWS_HYPERV : [];
     if (windows) effective.clock = { offset: 'localtime', timers: KVM_WINDOWS_TIMERS };
+    // A declared clock (an imported domain's) is the VM's own: it replaces the Windows default.
+    if (vm.clock) effective.clock = declaredClock(vm.clock);
     return effective;
   }
   const guestType = xenGuestType(fleet, vm);
@@ -494,6 +514,7 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
   effective.viridian = windowsHvm;
   effective.hyperv = [];
   if (windowsHvm) effective.clock = { offset: 'localtime', timers: [] };
+  if (vm.clock) effective.clock = declaredClock(vm.clock);
   return effective;
 }
 

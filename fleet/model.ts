@@ -7,6 +7,7 @@
  * turns them into concrete settings once the host is known.
  */
 import type { DiskDevice, DiskSecretType, MacvtapMode, NetworkDiskProtocol, NicType, VmArch } from './guest-devices';
+import type { BootDevice, ClockSetting, VcpuPlacement } from './domain-settings';
 import type { Secret } from './secret';
 import type {
   CPU_MODES, CRASH_ACTIONS, DISK_BUSES, DISK_CACHES, DISK_FORMATS, DISK_IO_MODES, FIRMWARES, GRAPHICS_TYPES, GUEST_OSES, HOST_DISTROS, HYPERVISORS,
@@ -15,6 +16,7 @@ import type {
 } from './vocabulary';
 
 export type { DiskDevice, DiskSecretType, MacvtapMode, NetworkDiskProtocol, NicType, VmArch } from './guest-devices';
+export type { BootDevice, ClockSetting, ClockTimerSetting, VcpuPlacement } from './domain-settings';
 
 // The words are listed once, in `vocabulary.ts`; these are their types.
 export type Hypervisor = (typeof HYPERVISORS)[number];
@@ -335,6 +337,14 @@ export interface Vm {
   readonly onPoweroff?: LifecycleAction;
   readonly onReboot?: LifecycleAction;
   readonly onCrash?: CrashAction;
+  /** The guest clock; undefined = libvirt's utc (localtime and the Windows timers for a Windows guest). */
+  readonly clock?: ClockSetting;
+  /** `<os><boot dev>` in order; undefined = hd. */
+  readonly bootDevices?: readonly BootDevice[];
+  /** `<vcpu placement>`; undefined = static (auto for a `numa` guest on KVM). */
+  readonly vcpuPlacement?: VcpuPlacement;
+  /** `<vcpu cpuset>`: host CPUs the vCPUs may run on; undefined = every CPU (outside a pinned Dom0's). */
+  readonly cpuset?: string;
 }
 
 /** Terraform backend of one stack: `local` with a path, or a remote type with its settings. */

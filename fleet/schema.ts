@@ -10,6 +10,9 @@ import {
   DISK_DEVICES, DISK_SECRET_TYPES, MACVTAP_MODES, MULTI_HOST_PROTOCOLS, NETWORK_DISK_PROTOCOLS, NIC_TYPES, PROTOCOL_SECRET_TYPE, VM_ARCHES,
   XEN_HOST_ARCHES, diskTargetProblem, machineFitsArch, machinesOf,
 } from './guest-devices';
+import {
+  BOOT_DEVICES, CLOCK_BASES, CLOCK_OFFSETS, CPUSET_PATTERN, TICK_POLICIES, TIMER_MODES, TIMER_NAMES, TIMER_TRACKS, VCPU_PLACEMENTS,
+} from './domain-settings';
 import { cidrProblem, IPV4_PATTERN } from './ipv4';
 import {
   CPU_MODES, CRASH_ACTIONS, DISK_BUSES, DISK_CACHES, DISK_FORMATS, DISK_IO_MODES, FIRMWARES, GRAPHICS_TYPES, GUEST_OSES, HOST_DISTROS, HUGEPAGE_SIZES,
@@ -363,6 +366,55 @@ const cloudInitSchema = z
   })
   .strict();
 
+/** libvirt's `<timer>` (domaincommon.rng `timer`): which attributes each timer takes. */
+const timerSchema = z
+  .object({
+    name: z.enum(TIMER_NAMES),
+    tickPolicy: z.enum(TICK_POLICIES).optional(),
+    catchup: z
+      .object({ threshold: z.int().min(0).optional(), slew: z.int().min(0).optional(), limit: z.int().min(0).optional() })
+      .strict()
+      .optional()
+      .meta({ description: 'tickPolicy catchup: how the guest catches up on missed ticks' }),
+    present: flag.optional().meta({ description: 'Whether the guest sees the timer (libvirt present yes|no); unset: the hypervisor default' }),
+    track: z.enum(TIMER_TRACKS).optional().meta({ description: 'platform and rtc: what the timer follows' }),
+    frequency: z.int().positive().optional().meta({ description: 'tsc: the frequency in Hz' }),
+    mode: z.enum(TIMER_MODES).optional().meta({ description: 'tsc: how the guest reads the TSC' }),
+  })
+  .strict()
+  .check(
+    z.superRefine((timer, ctx) => {
+      const problem = (key: string, message: string): void => ctx.addIssue({ code: 'custom', path: [key], input: timer, message });
+      if (timer.track !== undefined && timer.name !== 'platform' && timer.name !== 'rtc') problem('track', `track is for the platform and rtc timers, not ${timer.name}`);
+      if ((timer.frequency !== undefined || timer.mode !== undefined) && timer.name !== 'tsc') problem(timer.frequency !== undefined ? 'frequency' : 'mode', `frequency and mode are for the tsc timer, not ${timer.name}`);
+      if (timer.tickPolicy !== undefined && (timer.name === 'kvmclock' || timer.name === 'hypervclock')) problem('tickPolicy', `the ${timer.name} timer takes no tickPolicy`);
+      if (timer.catchup !== undefined && timer.tickPolicy !== 'catchup') problem('catchup', 'catchup goes with tickPolicy: catchup');
+    }),
+  );
+
+/** libvirt's `<clock>` (domaincommon.rng `clock`): each offset with the attributes it takes. */
+export const clockSchema = z
+  .object({
+    offset: z.enum(CLOCK_OFFSETS),
+    timezone: text.optional().meta({ description: 'offset timezone: the zone, e.g. Europe/Paris' }),
+    adjustment: z.union([z.int(), z.literal('reset')]).optional().meta({ description: 'utc or localtime: seconds or reset; variable: seconds' }),
+    basis: z.enum(CLOCK_BASES).optional().meta({ description: 'offset variable: utc (default) or localtime' }),
+    start: z.int().min(0).optional().meta({ description: 'offset absolute: the epoch second the guest clock starts at' }),
+    timers: z.array(timerSchema).optional(),
+  })
+  .strict()
+  .check(
+    z.superRefine((clock, ctx) => {
+      const problem = (key: string, message: string): void => ctx.addIssue({ code: 'custom', path: [key], input: clock, message });
+      if (clock.timezone !== undefined && clock.offset !== 'timezone') problem('timezone', `timezone goes with offset: timezone, not ${clock.offset}`);
+      if (clock.basis !== undefined && clock.offset !== 'variable') problem('basis', `basis goes with offset: variable, not ${clock.offset}`);
+      if (clock.offset === 'absolute' && clock.start === undefined) problem('offset', 'offset absolute needs start: (the epoch second the guest clock starts at)');
+      if (clock.start !== undefined && clock.offset !== 'absolute') problem('start', `start goes with offset: absolute, not ${clock.offset}`);
+      if (clock.adjustment !== undefined && clock.offset !== 'utc' && clock.offset !== 'localtime' && clock.offset !== 'variable') problem('adjustment', `adjustment goes with offset utc, localtime or variable, not ${clock.offset}`);
+      if (clock.adjustment === 'reset' && clock.offset === 'variable') problem('adjustment', 'offset variable takes an adjustment in seconds, not reset');
+    }),
+  );
+
 const PCI_ADDRESS = /^([0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i;
 
 export const vmSchema = z
@@ -419,6 +471,23 @@ export const vmSchema = z
     onPoweroff: z.enum(LIFECYCLE_ACTIONS).optional().meta({ description: "What libvirt does when the guest powers off (on_poweroff); libvirt's default: destroy" }),
     onReboot: z.enum(LIFECYCLE_ACTIONS).optional().meta({ description: "What libvirt does when the guest reboots (on_reboot); libvirt's default: restart" }),
     onCrash: z.enum(CRASH_ACTIONS).optional().meta({ description: "What libvirt does when the guest crashes (on_crash); libvirt's default: destroy" }),
+    clock: clockSchema
+      .optional()
+      .meta({ description: "The guest clock (libvirt <clock>): offset and timers; default utc (localtime for Windows), the hypervisor's timers" }),
+    bootDevices: z
+      .array(z.enum(BOOT_DEVICES))
+      .min(1)
+      .optional()
+      .meta({ description: "The devices the firmware boots from, in order (libvirt <os><boot dev>): hd, cdrom, network, fd; default hd" }),
+    vcpuPlacement: z
+      .enum(VCPU_PLACEMENTS)
+      .optional()
+      .meta({ description: "Where the vCPUs run (libvirt <vcpu placement>): static (cpuset, or any host CPU) or auto (numad's advice); default static" }),
+    cpuset: z
+      .string()
+      .regex(CPUSET_PATTERN, { error: (issue) => `'${String(issue.input)}' is not a libvirt cpuset like 0-3,8,^2` })
+      .optional()
+      .meta({ description: 'Host CPUs the vCPUs may run on (libvirt <vcpu cpuset>), e.g. 0-3,^2' }),
   })
   .strict()
   .check(

@@ -6,6 +6,7 @@ import type { VmInput } from '../fleet/schema';
 import { CRASH_ACTIONS, LIBVIRT_EVENT_DEFAULTS, LIFECYCLE_ACTIONS } from '../fleet/vocabulary';
 import { importDevices } from './import-devices';
 import { importDisks, type StorageResolver } from './import-disk';
+import { importDomainSettings } from './import-domain-settings';
 import { importNics, RUNTIME_DEVICE, type NetworkResolver } from './import-nic';
 import { importCpu, importOs } from './import-os';
 import {
@@ -37,14 +38,11 @@ export function domainHypervisor(domain: XmlNode): ImportHypervisor | undefined 
 }
 
 /**
- * libvirt's own defaults, which it writes into every definition it reports (formatdomain "Time keeping":
- * utc), and what it assigns at run time or
- * on define: a running interface's tap device (`vnetN`), device addresses and aliases. Consumed when they are
- * exactly that; device addresses are one approximation per domain (libvirt assigns new ones on define).
+ * What libvirt assigns at run time or on define: a running interface's tap device (`vnetN`), device
+ * addresses and aliases. Consumed when they are exactly that; device addresses are one approximation per
+ * domain (libvirt assigns new ones on define).
  */
-function consumeDefaults(domain: XmlNode, devices: XmlNode | undefined, used: Consumption, sink: NoteSink): void {
-  const clock = first(domain, 'clock');
-  if (clock && clock.attributes.offset === 'utc' && clock.children.length === 0 && Object.keys(clock.attributes).length === 1) used.use(clock, 'offset');
+function consumeDefaults(devices: XmlNode | undefined, used: Consumption, sink: NoteSink): void {
   let addresses = 0;
   const implicit: string[] = [];
   for (const device of devices?.children ?? []) {
@@ -132,7 +130,6 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
   if (vcpuNode && /^\d+$/.test(vcpuNode.text ?? '') && Number(vcpuNode.text) >= 1) {
     vcpus = Number(vcpuNode.text);
     used.use(vcpuNode, '#text');
-    if (vcpuNode.attributes.placement === 'static') used.use(vcpuNode, 'placement');
   } else {
     sink.approximated(vcpuNode?.line ?? domain.line, '/domain/vcpu', 'no usable <vcpu>; imported with 1 vCPU');
   }
@@ -146,7 +143,8 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
   const nics = importNics(devices, { hypervisor: kind, used, sink, networks: sources.networks, arch: osType?.attributes.arch, machine: osType?.attributes.machine });
   const other = importDevices(devices, kind, used);
   const events = importEvents(domain, used);
-  consumeDefaults(domain, devices, used, sink);
+  const settings = importDomainSettings(domain, used);
+  consumeDefaults(devices, used, sink);
   used.reportDropped(domain, '/domain', sink);
   const vm: VmInput = {
     name,
@@ -160,6 +158,7 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
     ...(nics.length > 0 ? { networks: nics } : {}),
     ...other,
     ...events,
+    ...settings,
     ...extra,
   };
   return { ok: true, domain: { vm, ...(uuid ? { uuid } : {}), kept: used.kept(), sink } };

@@ -76,9 +76,7 @@ export function importOs(domain: XmlNode, hypervisor: ImportHypervisor, used: Co
   if (osType === 'hvm' && features && features.children.length > 0 && features.children.every((f) => (f.name === 'acpi' || f.name === 'apic') && Object.keys(f.attributes).length === 0 && f.children.length === 0)) {
     used.useAll(features);
   }
-  const boots = all(os, 'boot');
-  // A single boot from the first disk is what the fleet's VMs do anyway.
-  if (boots.length === 1 && boots[0]!.attributes.dev === 'hd') used.use(boots[0], 'dev');
+  // <boot dev> elements: import-domain-settings.ts.
   return out;
 }
 

@@ -1,12 +1,16 @@
 /**
  * The elements of a domain's XML that hyperplan models, in one comparable shape, so an imported and
  * re-rendered domain can be compared with the original (issue #15: "imported and round-tripped"):
- * domain type, memory and balloon target, vCPUs, architecture, machine, OS type, and per disk its
+ * domain type, memory and balloon target, vCPUs with their placement and cpuset, the clock (offset and
+ * timers), the `<os><boot>` order, architecture, machine, OS type, and per disk its
  * source, device, target, bus, format and authentication, per NIC its type, source, MAC and model.
  *
  * `withLibvirtDefaults` fills in what libvirt itself assumes for an element a definition leaves out, so
  * that leaving a default out and spelling it out compare equal:
- * - `<vcpu>` missing: 1 (src/conf/domain_conf.c, virDomainVcpuParse);
+ * - `<vcpu>` missing: 1 (src/conf/domain_conf.c, virDomainVcpuParse); its placement missing: static;
+ * - `<clock>` missing: offset utc (formatdomain "Time keeping");
+ * - no `<os><boot>` and no device `<boot order>` on an HVM guest: boot from hd (domain_postparse.c,
+ *   virDomainDefBootOrderPostParse);
  * - `currentMemory` missing: memory (src/conf/domain_postparse.c, virDomainDefPostParseMemory);
  * - a disk without format: raw (src/qemu/qemu_domain.c, qemuDomainDeviceDiskDefPostParse; src/libxl/
  *   libxl_conf.c, libxlMakeDisk: "default to raw"); a target without bus: the bus of its prefix
@@ -35,12 +39,24 @@ export interface ModeledNic {
   readonly model?: string;
 }
 
+export interface ModeledClock {
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly timers: readonly { readonly attributes: Readonly<Record<string, string>>; readonly catchup?: Readonly<Record<string, string>> }[];
+}
+
 export interface ModeledDomain {
   readonly type?: string;
   readonly name?: string;
   readonly memoryKiB?: number;
   readonly currentMemoryKiB?: number;
   readonly vcpu?: string;
+  readonly vcpuPlacement?: string;
+  readonly cpuset?: string;
+  readonly clock?: ModeledClock;
+  /** `<os><boot dev>` in order. */
+  readonly bootDevices: readonly string[];
+  /** Whether any device has its own `<boot order>` (then libvirt adds no `<os><boot>`). */
+  readonly deviceBootOrder: boolean;
   readonly arch: string;
   readonly machine?: string;
   readonly osType?: string;
@@ -55,6 +71,15 @@ const KIB_PER_UNIT: Readonly<Record<string, number>> = { b: 1 / 1024, bytes: 1 /
 const kib = (node: XmlNode | undefined): number | undefined =>
   node?.text?.trim() ? Number(node.text.trim()) * (KIB_PER_UNIT[node.attributes.unit ?? 'KiB'] ?? Number.NaN) : undefined;
 
+/** Attributes in name order: their order in the XML carries no meaning. */
+const sorted = (attributes: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+function modeledTimer(timer: XmlNode): ModeledClock['timers'][number] {
+  const catchup = first(timer, 'catchup');
+  return { attributes: sorted(timer.attributes), ...(catchup ? { catchup: sorted(catchup.attributes) } : {}) };
+}
+
 /** The modeled elements of a `<domain>`; throws on XML that does not parse. */
 export function modeledElements(xml: string): ModeledDomain {
   const read = readXml(xml);
@@ -62,6 +87,7 @@ export function modeledElements(xml: string): ModeledDomain {
   const domain = read.root;
   const type = first(first(domain, 'os'), 'type');
   const devices = first(domain, 'devices');
+  const clock = first(domain, 'clock');
   return {
     // qemu and kvm domains both run under the QEMU driver, which hyperplan renders as kvm.
     type: domain.attributes.type === 'qemu' ? 'kvm' : domain.attributes.type,
@@ -69,6 +95,11 @@ export function modeledElements(xml: string): ModeledDomain {
     memoryKiB: kib(first(domain, 'memory')),
     currentMemoryKiB: kib(first(domain, 'currentMemory')),
     vcpu: first(domain, 'vcpu')?.text?.trim(),
+    vcpuPlacement: first(domain, 'vcpu')?.attributes.placement,
+    cpuset: first(domain, 'vcpu')?.attributes.cpuset,
+    ...(clock ? { clock: { attributes: sorted(clock.attributes), timers: all(clock, 'timer').map(modeledTimer) } } : {}),
+    bootDevices: all(first(domain, 'os'), 'boot').map((b) => b.attributes.dev ?? ''),
+    deviceBootOrder: (devices?.children ?? []).some((device) => first(device, 'boot') !== undefined),
     arch: type?.attributes.arch ?? 'x86_64',
     machine: type?.attributes.machine,
     osType: type?.text?.trim(),
@@ -114,6 +145,10 @@ export function withLibvirtDefaults(domain: ModeledDomain): ModeledDomain {
   return {
     ...domain,
     vcpu: domain.vcpu ?? '1',
+    vcpuPlacement: domain.vcpuPlacement ?? 'static',
+    clock: domain.clock ?? { attributes: { offset: 'utc' }, timers: [] },
+    // An HVM guest with neither <os><boot> nor a device's boot order boots from hd (virDomainDefBootOrderPostParse).
+    bootDevices: domain.bootDevices.length === 0 && !domain.deviceBootOrder && domain.osType === 'hvm' ? ['hd'] : domain.bootDevices,
     currentMemoryKiB: domain.currentMemoryKiB ?? domain.memoryKiB,
     machine: domain.machine ?? (xen ? xenMachine : domain.type === 'kvm' ? QEMU_DEFAULT_MACHINE[domain.arch] : undefined),
     disks: domain.disks.map((disk) => {
@@ -133,10 +168,15 @@ export function withLibvirtDefaults(domain: ModeledDomain): ModeledDomain {
   };
 }
 
-/** The modeled keys on which `rendered` differs from `original` (names aside: the import may sanitize them). */
+/**
+ * The modeled keys on which `rendered` differs from `original` (names aside: the import may sanitize them;
+ * `<os><boot>` aside where the original boots by device `<boot order>`, which is the devices' own).
+ */
 export function roundTripDifferences(original: ModeledDomain, rendered: ModeledDomain): string[] {
   const a = withLibvirtDefaults(original);
   const b = withLibvirtDefaults(rendered);
-  const keys = Object.keys(a).filter((key) => key !== 'name') as (keyof ModeledDomain)[];
+  // A device's own <boot order> belongs to that device (disks compare theirs); with one, <os><boot> is not compared.
+  const skipped = new Set<string>(['name', 'deviceBootOrder', ...(a.deviceBootOrder ? ['bootDevices'] : [])]);
+  const keys = Object.keys(a).filter((key) => !skipped.has(key)) as (keyof ModeledDomain)[];
   return keys.filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]));
 }

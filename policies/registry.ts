@@ -71,6 +71,7 @@ import { xenNicType } from './rules/xen/xen-nic-type';
 import { xenNetworkDisk } from './rules/xen/xen-network-disk';
 import { xenCdromNotHvm } from './rules/xen/xen-cdrom-not-hvm';
 import { xenHvmPod } from './rules/xen/xen-hvm-pod';
+import { xenClock } from './rules/xen/xen-clock';
 import { secUserdataPassword } from './rules/security/sec-userdata-password';
 
 export const RULES: readonly Rule[] = [
@@ -99,6 +100,7 @@ export const RULES: readonly Rule[] = [
   xenNetworkDisk,
   xenCdromNotHvm,
   xenHvmPod,
+  xenClock,
   kvmDiskBus,
   kvmDiskCacheMigration,
   kvmDiskCacheRisky,

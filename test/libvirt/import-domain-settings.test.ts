@@ -2,9 +2,48 @@
  * Domain-level settings the importer keeps so that an adopted domain renders as libvirt had it (issue #15):
  * the machine libvirt gives a domain that names none, and a host bridge no libvirt network names.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { terraformId } from '../../constructs/terraform-id';
 import { importDomains } from '../../libvirt/import';
+import { filesToCheck, renderStack, type SynthesizedStack } from '../../libvirt/render-stack';
 import { modeledElements, roundTripDifferences, withLibvirtDefaults } from '../../libvirt/round-trip';
+import { validateXmlFiles, type XmlFileToCheck } from '../../libvirt/validate';
+import { synthesizeFleet } from '../../pipeline/synth';
+import { SKIP_TOOLS } from './tools';
+
+const work = mkdtempSync(join(tmpdir(), 'hyperplan-domain-settings-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Imports `xml`, synthesizes it on a KVM and a Xen host, and renders its domain back to XML. */
+async function roundTrip(name: string, xml: string): Promise<{ json: Record<string, any>; xml: string; files: XmlFileToCheck[] }> {
+  const fleet = {
+    ...importDomains([{ file: `${name}.xml`, text: xml }]).fleet,
+    hosts: [
+      { name: 'kvm-a', hypervisor: 'kvm', uri: 'qemu+ssh://root@kvm-a/system', cpus: 64, memory: '256GiB' },
+      { name: 'xen-a', hypervisor: 'xen', uri: 'xen+ssh://root@xen-a/system', cpus: 64, memory: '256GiB' },
+    ],
+  };
+  const fleetFile = join(work, name, 'fleet.yaml');
+  mkdirSync(dirname(fleetFile), { recursive: true });
+  writeFileSync(fleetFile, stringify(fleet));
+  const out = join(work, name, 'out');
+  const synth = await synthesizeFleet({ fleetFile, outDir: out, env: {} });
+  // The stack of the guest's hypervisor is the one with a domain.
+  const stacks = synth.stacks.map((stack) => ({ stack, json: JSON.parse(readFileSync(join(out, stack.file), 'utf8')) as Record<string, any> }));
+  const { stack, json } = stacks.find((s) => s.json.resource?.libvirt_domain !== undefined)!;
+  const hosts = new Map(stack.hosts.map((h) => [terraformId(h), h]));
+  const rendered = renderStack(json as SynthesizedStack, { hostOfAlias: (a) => hosts.get(a) ?? a });
+  const dir = join(work, name, 'xml');
+  for (const f of rendered.files) {
+    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+    writeFileSync(join(dir, f.path), f.xml);
+  }
+  return { json, xml: rendered.files.find((f) => f.kind === 'domain')!.xml, files: filesToCheck(rendered, dir) };
+}
 
 const domain = (os: string, devices = ''): string =>
   `<domain type='kvm'><name>g</name><memory unit='MiB'>1024</memory><vcpu>1</vcpu><os>${os}</os><devices>${devices}</devices></domain>`;
@@ -41,4 +80,91 @@ describe('a NIC on a host bridge', () => {
     expect(vm.networks).toEqual([{ network: 'br0', model: 'virtio' }]);
     expect(fleet.networks).toEqual([{ name: 'br0', mode: 'bridge', bridge: 'br0', libvirtNetwork: false }]);
   });
+});
+
+// libvirt 9.0.0 src/conf/schemas/domaincommon.rng (`clock`, `timer`, `osbootdev`, `vcpu`) and formatdomain.rst
+// ("Time keeping", "BIOS bootloader", "CPU Allocation"); provider v0.9.7 binds clock.offset/adjustment/basis/
+// time_zone/start and timer name/tick_policy/catch_up/present/track/frequency/mode, os.boot_devices[].dev,
+// vcpu_placement and vcpu_cpuset (.gen/providers/libvirt/domain, generated from the provider's schema).
+const SETTINGS = `<domain type='kvm'><name>clocked</name><memory unit='MiB'>1024</memory>
+  <vcpu placement='static' cpuset='0-3,^2'>2</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type><boot dev='cdrom'/><boot dev='hd'/><boot dev='network'/></os>
+  <clock offset='variable' adjustment='3600' basis='localtime'>
+    <timer name='rtc' tickpolicy='catchup' track='guest'><catchup threshold='123' slew='120' limit='10000'/></timer>
+    <timer name='tsc' frequency='4567890000' mode='native'/>
+    <timer name='hpet' present='no'/>
+  </clock>
+  <devices/></domain>`;
+
+describe('clock, boot order and vCPU placement', () => {
+  it('keeps each as a fleet key, and consumes what is libvirt default', () => {
+    const result = importDomains([{ file: 'c.xml', text: SETTINGS }]);
+    const vm = result.fleet.vms![0]!;
+    expect(vm).toMatchObject({
+      cpuset: '0-3,^2',
+      bootDevices: ['cdrom', 'hd', 'network'],
+      clock: {
+        offset: 'variable',
+        adjustment: 3600,
+        basis: 'localtime',
+        timers: [
+          { name: 'rtc', tickPolicy: 'catchup', catchup: { threshold: 123, slew: 120, limit: 10000 }, track: 'guest' },
+          { name: 'tsc', frequency: 4567890000, mode: 'native' },
+          { name: 'hpet', present: false },
+        ],
+      },
+    });
+    expect(vm.vcpuPlacement).toBeUndefined();
+    // Nothing of them is reported dropped.
+    expect(result.notes.filter((n) => n.status === 'dropped' && /clock|boot|vcpu/.test(n.path))).toEqual([]);
+
+    const defaults = vmOf(domain("<type arch='x86_64' machine='q35'>hvm</type><boot dev='hd'/>").replace('<devices>', "<clock offset='utc'/><devices>")).vm;
+    expect([defaults.clock, defaults.bootDevices, defaults.vcpuPlacement, defaults.cpuset]).toEqual([undefined, undefined, undefined, undefined]);
+    const auto = vmOf(domain("<type arch='x86_64' machine='q35'>hvm</type>").replace('<vcpu>1</vcpu>', "<vcpu placement='auto'>1</vcpu>")).vm;
+    expect(auto.vcpuPlacement).toBe('auto');
+  });
+
+  it('leaves a clock the schema does not take unconsumed, reported dropped', () => {
+    // A track on the tsc timer: libvirt's schema has track on platform and rtc only.
+    const result = importDomains([{ file: 'c.xml', text: domain("<type arch='x86_64' machine='q35'>hvm</type>").replace('<devices>', "<clock offset='utc'><timer name='tsc' track='guest'/></clock><devices>") }]);
+    expect(result.fleet.vms![0]!.clock).toBeUndefined();
+    expect(result.notes.some((n) => n.status === 'dropped' && n.path.startsWith('/domain/clock'))).toBe(true);
+  });
+});
+
+describe('clock, boot order and vCPU placement through synthesis', () => {
+  it('are synthesized through the provider bindings, rendered as libvirt had them, and libvirt accepts the XML', async () => {
+    const kvm = await roundTrip('kvm', SETTINGS);
+    const domainJson = Object.values(kvm.json.resource.libvirt_domain as Record<string, Record<string, unknown>>)[0]!;
+    expect(domainJson).toMatchObject({
+      vcpu_cpuset: '0-3,^2',
+      os: { boot_devices: [{ dev: 'cdrom' }, { dev: 'hd' }, { dev: 'network' }] },
+      clock: {
+        offset: 'variable',
+        adjustment: '3600',
+        basis: 'localtime',
+        timer: [
+          { name: 'rtc', tick_policy: 'catchup', catch_up: { threshold: 123, slew: 120, limit: 10000 }, track: 'guest' },
+          { name: 'tsc', frequency: 4567890000, mode: 'native' },
+          { name: 'hpet', present: 'no' },
+        ],
+      },
+    });
+    expect(roundTripDifferences(modeledElements(SETTINGS), modeledElements(kvm.xml))).toEqual([]);
+    // A clock with a timezone offset and a placement auto (the importer writes vcpuPlacement: auto).
+    const zoned = SETTINGS.replace(/<clock[^]*<\/clock>/, "<clock offset='timezone' timezone='Europe/Paris'/>").replace("placement='static' cpuset='0-3,^2'", "placement='auto'");
+    const zonedKvm = await roundTrip('zoned', zoned);
+    expect(roundTripDifferences(modeledElements(zoned), modeledElements(zonedKvm.xml))).toEqual([]);
+    expect(zonedKvm.xml).toContain("<vcpu placement='auto'>2</vcpu>");
+    // A Xen HVM guest's variable clock (as libvirt's xl parser writes rtc_timeoffset) and its boot order.
+    const xen = `<domain type='xen'><name>xen-clock</name><memory unit='MiB'>1024</memory><vcpu>1</vcpu>
+      <os><type arch='x86_64' machine='xenfv'>hvm</type><boot dev='cdrom'/><boot dev='hd'/></os>
+      <clock offset='variable' adjustment='0' basis='utc'><timer name='tsc' present='yes' mode='native'/><timer name='hpet' present='yes'/></clock>
+      <devices/></domain>`;
+    const xenRendered = await roundTrip('xen', xen);
+    expect(roundTripDifferences(modeledElements(xen), modeledElements(xenRendered.xml))).toEqual([]);
+    if (SKIP_TOOLS) return;
+    const { results } = await validateXmlFiles([...kvm.files, ...zonedKvm.files, ...xenRendered.files].filter((f) => f.kind === 'domain'), ['schema', 'parser']);
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+  }, 120_000);
 });

@@ -49,6 +49,16 @@ ruleTable('xen', {
     mentions: ['Xen PVH guest', 'readonly: true'],
     notApplicable: xen({}, on('a', { guestType: 'pv', disks: [disk(), disk({ readonly: true, data: true })] })),
   },
+  // libvirt 9.0.0 src/libxl/libxl_conf.c, libxlMakeDomBuildInfo: clock offsets variable/localtime/utc become
+  // libxl's localtime and rtc_timeoffset, timezone and absolute are refused; of the timers only tsc (its mode)
+  // and hpet (HVM only) are set, every other one is "unsupported timer type (name)".
+  'XEN-CLOCK': {
+    compliant: xen({}, on('a', { guestType: 'hvm', clock: { offset: 'variable', adjustment: 3600, basis: 'localtime', timers: [{ name: 'tsc', mode: 'native' }, { name: 'hpet', present: true }] } })),
+    nonCompliant: xen({}, on('a', { guestType: 'pvh', clock: { offset: 'timezone', timezone: 'Europe/Paris', timers: [{ name: 'rtc', tickPolicy: 'catchup' }, { name: 'hpet', present: true }] } })),
+    targets: ['vms[a].clock', 'vms[a].clock.timers[0]', 'vms[a].clock.timers[1]'],
+    mentions: ['offset timezone', 'utc, localtime or variable'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', clock: { offset: 'timezone', timezone: 'Europe/Paris', timers: [{ name: 'rtc', tickPolicy: 'catchup' }] } })] }),
+  },
   // xl.cfg(5), maxmem: an HVM guest started with memory below maxmem runs in populate-on-demand mode and
   // needs its balloon driver to release the difference, "or the guest will crash".
   'XEN-HVM-POD': {
