@@ -385,7 +385,10 @@ export class VirtualMachine extends Construct {
 
   private nic(nic: EffectiveNic, host: HostResources): DomainDevicesInterfaces {
     return {
+      // libvirt detaches a passed-through network function from its host driver while the guest runs.
+      ...(nic.type === 'hostdev' ? { managed: true } : {}),
       source: this.nicSource(nic, host),
+      ...(nic.backend ? { backend: { type: nic.backend } } : {}),
       ...(nic.target ? { target: { dev: nic.target } } : {}),
       ...(nic.model ? { model: { type: nic.model } } : {}),
       ...(nic.mac ? { mac: { address: nic.mac } } : {}),
@@ -401,14 +404,26 @@ export class VirtualMachine extends Construct {
         const network = host.network(nic.network!);
         const { mode, bridge } = network.network;
         // Bridge-mode networks attach straight to the host bridge; the others through the libvirt network.
-        return mode === 'bridge' && bridge ? { bridge: { bridge } } : { network: { network: network.name } };
+        if (mode === 'bridge' && bridge && nic.portgroup === undefined) return { bridge: { bridge } };
+        return { network: { network: network.name, ...(nic.portgroup ? { portGroup: nic.portgroup } : {}) } };
       }
       case 'user':
-        return { user: {} };
+        return { user: nic.dev ? { dev: nic.dev } : {} };
       case 'ethernet':
         return { ethernet: {} };
       case 'direct':
         return { direct: { dev: nic.dev, ...(nic.mode ? { mode: nic.mode } : {}) } };
+      case 'hostdev':
+        return { hostdev: { pci: { address: { ...nic.pci! } } } };
+      case 'vdpa':
+        return { vdpa: { device: nic.dev } };
+      case 'client':
+      case 'server':
+      case 'mcast':
+      case 'udp': {
+        const socket = { ...(nic.address ? { address: nic.address } : {}), port: nic.port, ...(nic.local ? { local: { ...nic.local } } : {}) };
+        return { [nic.type]: socket };
+      }
     }
   }
 

@@ -169,9 +169,16 @@ export interface EffectiveNic {
    * the NIC attaches to it and no libvirt network is defined.
    */
   readonly hostBridge?: string;
-  /** `direct`: the host interface and macvtap mode. */
+  /** `direct`: the host interface and macvtap mode; `vdpa`: the device; `user` with passt: the interface. */
   readonly dev?: string;
   readonly mode?: MacvtapMode;
+  /** The other types' sources, as the VM declares them (fleet/model.ts VmNic). */
+  readonly portgroup?: string;
+  readonly pci?: PciAddress;
+  readonly address?: string;
+  readonly port?: number;
+  readonly local?: { readonly address: string; readonly port: number };
+  readonly backend?: 'passt';
   /** The host-side device name, when declared. */
   readonly target?: string;
   /**
@@ -444,6 +451,12 @@ function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor, guestType: XenGue
     if (network?.libvirtNetwork === false && network.bridge !== undefined) effective.hostBridge = network.bridge;
     if (nic.dev !== undefined) effective.dev = nic.dev;
     if (nic.mode !== undefined) effective.mode = nic.mode;
+    if (nic.portgroup !== undefined) effective.portgroup = nic.portgroup;
+    if (nic.pci !== undefined) effective.pci = pciAddress(nic.pci);
+    if (nic.address !== undefined) effective.address = nic.address;
+    if (nic.port !== undefined) effective.port = nic.port;
+    if (nic.local !== undefined) effective.local = nic.local;
+    if (nic.backend !== undefined) effective.backend = nic.backend;
     if (nic.target !== undefined) effective.target = nic.target;
     if (model) effective.model = model;
     if (nic.mac) effective.mac = nic.mac;

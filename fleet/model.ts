@@ -255,7 +255,7 @@ export interface VmNic {
   readonly type?: NicType;
   /** The fleet network of a `network` NIC; undefined for the other types. */
   readonly network?: string;
-  /** `direct`: the host interface the macvtap device sits on. */
+  /** `direct`: the host interface the macvtap device sits on; `vdpa`: the vDPA device; `user` with passt: the host interface passt uses. */
   readonly dev?: string;
   /** `direct`: the macvtap mode; undefined = libvirt's default (vepa). */
   readonly mode?: MacvtapMode;
@@ -265,6 +265,17 @@ export interface VmNic {
   readonly mac?: string;
   /** virtio-net multiqueue count. */
   readonly queues?: number;
+  /** `network`: the libvirt network's port group. */
+  readonly portgroup?: string;
+  /** `hostdev`: the host PCI network function (`0000:03:07.1`). */
+  readonly pci?: string;
+  /** `client`, `server`, `mcast`, `udp`: the socket's address and port. */
+  readonly address?: string;
+  readonly port?: number;
+  /** `udp`: the local end of the socket. */
+  readonly local?: { readonly address: string; readonly port: number };
+  /** `user`: the backend (passt); undefined = QEMU's SLIRP. */
+  readonly backend?: 'passt';
 }
 
 export interface CloudInit {

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { SIZE_JSON_PATTERN, sizeProblem, sizeToKiB } from './sizes';
 import { BACKEND_TYPE_NAMES, REMOTE_BACKEND_SETTINGS, REMOTE_BACKEND_TYPES } from './backends';
 import {
-  DISK_DEVICES, DISK_SECRET_TYPES, MACVTAP_MODES, MULTI_HOST_PROTOCOLS, NETWORK_DISK_PROTOCOLS, NIC_TYPES, PROTOCOL_SECRET_TYPE, VM_ARCHES,
+  DISK_DEVICES, DISK_SECRET_TYPES, MACVTAP_MODES, MULTI_HOST_PROTOCOLS, NETWORK_DISK_PROTOCOLS, NIC_TYPES, PROTOCOL_SECRET_TYPE, SOCKET_NIC_TYPES,
+  USER_NIC_BACKENDS, VM_ARCHES,
   XEN_HOST_ARCHES, diskTargetProblem, machineFitsArch, machinesOf,
 } from './guest-devices';
 import {
@@ -319,11 +320,27 @@ const diskSchema = z
 
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
 
+const PCI_ADDRESS = /^([0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i;
+
 const nicObjectSchema = z
   .object({
-    type: z.enum(NIC_TYPES).optional().meta({ description: "network (default: a fleet network), user (KVM user-mode networking), ethernet (a tap device) or direct (macvtap on a host interface)" }),
+    type: z.enum(NIC_TYPES).optional().meta({
+      description:
+        'network (default: a fleet network), user (KVM user-mode networking), ethernet (a tap device), direct (macvtap on a host interface), ' +
+        'hostdev (a host PCI network function passed through), vdpa (a vDPA device), client, server, mcast or udp (QEMU sockets, KVM only)',
+    }),
     network: nameRef.optional(),
-    dev: text.optional().meta({ description: 'direct: the host interface the macvtap device sits on, e.g. eth0' }),
+    portgroup: text.optional().meta({ description: "network: the libvirt network's port group" }),
+    dev: text.optional().meta({ description: 'direct: the host interface the macvtap device sits on, e.g. eth0; vdpa: the device, e.g. /dev/vhost-vdpa-0; user with backend passt: the host interface passt uses' }),
+    pci: z
+      .string()
+      .regex(PCI_ADDRESS, { error: (issue) => `'${String(issue.input)}' is not a PCI address like 0000:3b:00.0` })
+      .optional()
+      .meta({ description: 'hostdev: the host PCI network function passed through, e.g. 0000:3b:00.1' }),
+    address: text.optional().meta({ description: 'client, server, mcast, udp: the socket address' }),
+    port: port.optional().meta({ description: 'client, server, mcast, udp: the socket port' }),
+    local: z.object({ address: text, port }).strict().optional().meta({ description: "udp: the socket's local end" }),
+    backend: z.enum(USER_NIC_BACKENDS).optional().meta({ description: "user: passt instead of QEMU's built-in user networking" }),
     mode: z.enum(MACVTAP_MODES).optional().meta({ description: "direct: the macvtap mode (libvirt's default is vepa)" }),
     target: text.optional().meta({ description: 'The host-side device name (tap or macvtap), e.g. vnet3; libvirt picks one when left out' }),
     model: text.optional(),
@@ -338,7 +355,19 @@ const nicObjectSchema = z
       if (type === 'network' && nic.network === undefined) problem('network', 'name the fleet network of this NIC with network: (or set type: user, ethernet or direct)');
       if (type !== 'network' && nic.network !== undefined) problem('network', `a ${type} NIC is not on a fleet network; remove network:`);
       if (type === 'direct' && nic.dev === undefined) problem('dev', 'a direct (macvtap) NIC names its host interface with dev:, e.g. eth0');
-      if (type !== 'direct' && nic.dev !== undefined) problem('dev', 'dev: is the host interface of a direct (macvtap) NIC; set type: direct or remove dev:');
+      if (type === 'vdpa' && nic.dev === undefined) problem('dev', 'a vdpa NIC names its device with dev:, e.g. /dev/vhost-vdpa-0');
+      if (type !== 'direct' && type !== 'vdpa' && !(type === 'user' && nic.backend === 'passt') && nic.dev !== undefined) {
+        problem('dev', 'dev: is the host interface of a direct (macvtap) NIC, the device of a vdpa NIC or the interface of a passt user NIC; set type or remove dev:');
+      }
+      if (type !== 'network' && nic.portgroup !== undefined) problem('portgroup', 'portgroup: is a port group of the libvirt network of a network NIC; remove it');
+      if (type === 'hostdev' && nic.pci === undefined) problem('pci', 'a hostdev NIC names the host PCI network function with pci:, e.g. 0000:3b:00.1');
+      if (type !== 'hostdev' && nic.pci !== undefined) problem('pci', 'pci: is the host PCI function of a hostdev NIC; set type: hostdev or remove pci:');
+      const socket = (SOCKET_NIC_TYPES as readonly string[]).includes(type);
+      if (socket && nic.port === undefined) problem('port', `a ${type} NIC names its socket port with port:`);
+      if (socket && type !== 'server' && nic.address === undefined) problem('address', `a ${type} NIC names its socket address with address:`);
+      if (!socket && (nic.port !== undefined || nic.address !== undefined)) problem(nic.port !== undefined ? 'port' : 'address', 'address: and port: are the socket of a client, server, mcast or udp NIC; set type or remove them');
+      if (type !== 'udp' && nic.local !== undefined) problem('local', 'local: is the local end of a udp NIC; set type: udp or remove it');
+      if (type !== 'user' && nic.backend !== undefined) problem('backend', 'backend: is the backend of a user-mode NIC; set type: user or remove it');
       if (type !== 'direct' && nic.mode !== undefined) problem('mode', 'mode: is the macvtap mode of a direct NIC; set type: direct or remove mode:');
       if (type === 'user' && nic.target !== undefined) problem('target', 'a user-mode NIC has no host device; remove target:');
     }),
@@ -346,7 +375,7 @@ const nicObjectSchema = z
 
 const nicSchema = z.union([nameRef, nicObjectSchema], {
   error: (issue) =>
-    issue.code === 'invalid_union' ? 'expected a network name or { network, model, mac, queues } (or { type: user | ethernet | direct, … })' : undefined,
+    issue.code === 'invalid_union' ? 'expected a network name or { network, model, mac, queues } (or { type: user | ethernet | direct | hostdev | vdpa | client | server | mcast | udp, … })' : undefined,
 });
 
 /** Secret fields take `${env:NAME}`, `${file:path}` or (flagged by policy) plain text. */
@@ -415,7 +444,6 @@ export const clockSchema = z
     }),
   );
 
-const PCI_ADDRESS = /^([0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i;
 
 export const vmSchema = z
   .object({

@@ -119,7 +119,8 @@ export function modeledElements(xml: string): ModeledDomain {
     }),
     interfaces: all(devices, 'interface').map((nic) => ({
       type: nic.attributes.type,
-      source: { ...first(nic, 'source')?.attributes },
+      // A network NIC's portid is the port libvirt allocates when the NIC connects, not configuration.
+      source: Object.fromEntries(Object.entries(first(nic, 'source')?.attributes ?? {}).filter(([key]) => !(nic.attributes.type === 'network' && key === 'portid'))),
       mac: first(nic, 'mac')?.attributes.address,
       model: first(nic, 'model')?.attributes.type,
     })),

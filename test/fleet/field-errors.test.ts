@@ -73,7 +73,7 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ["vm nic object unknown network", withLine(28, '    networks: [{ network: prd, model: virtio }]'), ["f.yaml:28:27: vms[0].networks[0].network: unknown network 'prd'; declared networks: prod"]],
   ["vm nic bad mac", withLine(28, '    networks: [{ network: prod, mac: "52:54:00" }]'), ["f.yaml:28:38: vms[0].networks[0].mac: '52:54:00' is not a MAC address like 52:54:00:12:34:56"]],
   ["vm nic unknown key", withLine(28, '    networks: [{ network: prod, modle: virtio }]'), ["f.yaml:28:33: vms[0].networks[0].modle: unknown key 'modle'"]],
-  ["vm nic wrong type", withLine(28, '    networks: [42]'), ["f.yaml:28:16: vms[0].networks[0]: expected a network name or { network, model, mac, queues } (or { type: user | ethernet | direct, … })"]],
+  ["vm nic wrong type", withLine(28, '    networks: [42]'), ["f.yaml:28:16: vms[0].networks[0]: expected a network name or { network, model, mac, queues } (or { type: user | ethernet | direct | hostdev | vdpa | client | server | mcast | udp, … })"]],
   ["vm migrationPool unknown", withLine(29, '    migrationPool: pool-x'), ["f.yaml:29:20: vms[0].migrationPool: unknown migration pool 'pool-x'; declared migrationPools: mp"]],
   ["vm host unknown", withLine(29, '    host: kvm-9'), ["f.yaml:29:11: vms[0].host: unknown host 'kvm-9'; declared hosts: kvm-1, xen-1"]],
   ["vm pinned other hypervisor", withLine(29, '    hypervisor: kvm\n    host: xen-1'), ["f.yaml:30:11: vms[0].host: host 'xen-1' is xen but the VM is kvm"]],

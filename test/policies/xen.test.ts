@@ -25,9 +25,11 @@ ruleTable('xen', {
   // libvirt src/libxl/libxl_conf.c, libxlMakeNic: bridge, ethernet and network interfaces get a vif; user,
   // direct and the others fail with "unsupported interface type".
   'XEN-NIC-TYPE': {
-    compliant: xen({}, on('a', { networks: [nic(), { type: 'ethernet', target: 'vif-a' }] })),
-    nonCompliant: xen({}, on('a', { networks: [nic(), { type: 'user' }, { type: 'direct', dev: 'eth0' }] })),
-    targets: ['vms[a].networks[1]', 'vms[a].networks[2]'],
+    // libxl_conf.c libxlMakeNicList skips hostdev interfaces: they reach libxl as PCI devices
+    // (tests/libxlxml2domconfigdata/moredevs-hvm: the hostdev interface is a "pcidevs" entry).
+    compliant: xen({}, on('a', { networks: [nic(), { type: 'ethernet', target: 'vif-a' }, { type: 'hostdev', pci: '0000:0a:10.0' }] })),
+    nonCompliant: xen({}, on('a', { networks: [nic(), { type: 'user' }, { type: 'direct', dev: 'eth0' }, { type: 'udp', address: '10.0.0.1', port: 5555 }] })),
+    targets: ['vms[a].networks[1]', 'vms[a].networks[2]', 'vms[a].networks[3]'],
     mentions: ['type user', 'type: ethernet'],
     notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', networks: [{ type: 'user' }] })] }),
   },
