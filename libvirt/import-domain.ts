@@ -10,7 +10,7 @@ import { importDomainSettings } from './import-domain-settings';
 import { importNics, RUNTIME_DEVICE, type NetworkResolver } from './import-nic';
 import { importCpu, importOs } from './import-os';
 import {
-  Consumption, first, kibText, NAME_RULE_SOURCE, type NameRegistry, NoteSink, sanitizeName, toKiB, type ImportDiagnostic, type ImportHypervisor,
+  all, Consumption, first, kibText, NAME_RULE_SOURCE, type NameRegistry, NoteSink, sanitizeName, toKiB, type ImportDiagnostic, type ImportHypervisor,
 } from './import-support';
 import type { XmlNode } from './xml-read';
 
@@ -63,6 +63,12 @@ function consumeDefaults(devices: XmlNode | undefined, used: Consumption, sink: 
   if (addresses > 0) sink.approximated(devices!.line, '/domain/devices/*/address', `${addresses} device address(es) left to libvirt, which assigns them when the domain is defined`);
 }
 
+/** The total memory of the guest NUMA cells (`<cpu><numa><cell memory unit>`), undefined without cells. */
+function numaCellsKiB(domain: XmlNode): number | undefined {
+  const cells = all(first(first(domain, 'cpu'), 'numa'), 'cell').map((cell) => toKiB(cell.attributes.memory, cell.attributes.unit));
+  return cells.length > 0 && cells.every((kib) => kib !== undefined) ? cells.reduce((sum: number, kib) => sum + kib!, 0) : undefined;
+}
+
 /** libvirt's actions (`LIFECYCLE_ACTIONS`, `CRASH_ACTIONS`) and its defaults (formatdomain "Events configuration"). */
 const EVENTS = [
   { element: 'on_poweroff', key: 'onPoweroff', actions: LIFECYCLE_ACTIONS, libvirtDefault: LIBVIRT_EVENT_DEFAULTS.onPoweroff },
@@ -99,8 +105,11 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
   const rawName = nameNode?.text?.trim();
   if (!rawName) return fail(nameNode?.line ?? domain.line, 'domain has no <name>; every VM needs one');
   const memoryNode = first(domain, 'memory');
-  const memoryKiB = toKiB(memoryNode?.text, memoryNode?.attributes.unit);
-  if (!memoryNode || memoryKiB === undefined || memoryKiB < 1) {
+  // Without <memory> libvirt takes the sum of the guest NUMA cells' memory (formatdomain "Memory
+  // Allocation": memory "can be omitted" when NUMA cells are set; tests/qemuxml2argvdata/
+  // cpu-numa-no-memory-element starts with -m of the cells' total).
+  const memoryKiB = memoryNode ? toKiB(memoryNode.text, memoryNode.attributes.unit) : numaCellsKiB(domain);
+  if (memoryKiB === undefined || memoryKiB < 1) {
     return fail(memoryNode?.line ?? domain.line, `domain '${rawName}' has no usable <memory> (got '${memoryNode?.text ?? ''}' ${memoryNode?.attributes.unit ?? 'KiB'})`);
   }
   if (!kind) return fail(domain.line, `domain type '${domain.attributes.type ?? ''}' is neither kvm, qemu nor xen; pass --hypervisor kvm|xen`);
@@ -118,7 +127,7 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
   used.use(uuidNode, '#text');
   used.use(memoryNode, '#text', 'unit');
   const memory = kibText(memoryKiB);
-  if (!memory.exact) sink.approximated(memoryNode.line, '/domain/memory', `${memoryNode.text} ${memoryNode.attributes.unit ?? 'KiB'} rounded up to ${memory.text}`);
+  if (!memory.exact) sink.approximated(memoryNode?.line ?? domain.line, '/domain/memory', `${memoryNode ? `${memoryNode.text} ${memoryNode.attributes.unit ?? 'KiB'}` : `${memoryKiB} KiB (the NUMA cells' total)`} rounded up to ${memory.text}`);
   const current = first(domain, 'currentMemory');
   const currentKiB = toKiB(current?.text, current?.attributes.unit);
   // libvirt reports currentMemory equal to memory when no balloon target was set.

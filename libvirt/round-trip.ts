@@ -71,6 +71,11 @@ const KIB_PER_UNIT: Readonly<Record<string, number>> = { b: 1 / 1024, bytes: 1 /
 const kib = (node: XmlNode | undefined): number | undefined =>
   node?.text?.trim() ? Number(node.text.trim()) * (KIB_PER_UNIT[node.attributes.unit ?? 'KiB'] ?? Number.NaN) : undefined;
 
+function numaCellsKiB(domain: XmlNode): number | undefined {
+  const cells = all(first(first(domain, 'cpu'), 'numa'), 'cell');
+  return cells.length === 0 ? undefined : cells.reduce((sum, cell) => sum + Number(cell.attributes.memory) * (KIB_PER_UNIT[cell.attributes.unit ?? 'KiB'] ?? Number.NaN), 0);
+}
+
 /** Attributes in name order: their order in the XML carries no meaning. */
 const sorted = (attributes: Readonly<Record<string, string>>): Record<string, string> =>
   Object.fromEntries(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -92,7 +97,8 @@ export function modeledElements(xml: string): ModeledDomain {
     // qemu and kvm domains both run under the QEMU driver, which hyperplan renders as kvm.
     type: domain.attributes.type === 'qemu' ? 'kvm' : domain.attributes.type,
     name: first(domain, 'name')?.text?.trim(),
-    memoryKiB: kib(first(domain, 'memory')),
+    // Without <memory>, libvirt's is the NUMA cells' total (formatdomain "Memory Allocation").
+    memoryKiB: kib(first(domain, 'memory')) ?? numaCellsKiB(domain),
     currentMemoryKiB: kib(first(domain, 'currentMemory')),
     vcpu: first(domain, 'vcpu')?.text?.trim(),
     vcpuPlacement: first(domain, 'vcpu')?.attributes.placement,

@@ -74,6 +74,20 @@ describe('a QEMU/KVM domain without a machine', () => {
   });
 });
 
+describe('a domain without <memory>', () => {
+  // formatdomain "Memory Allocation": with guest NUMA cells <memory> may be left out, libvirt sums the cells
+  // (libvirt 9.0.0 tests/qemuxml2argvdata/cpu-numa-no-memory-element starts QEMU with -m of their total).
+  const numa = (cells: string): string =>
+    `<domain type='kvm'><name>n</name><vcpu>2</vcpu><os><type arch='x86_64' machine='q35'>hvm</type></os><cpu><numa>${cells}</numa></cpu><devices/></domain>`;
+  it('takes the NUMA cells\' total, and fails located without cells', () => {
+    const text = numa("<cell id='0' cpus='0' memory='109550' unit='KiB'/><cell id='1' cpus='1' memory='1' unit='MiB'/>");
+    expect(vmOf(text).vm.memory).toBe('110574KiB');
+    expect(withLibvirtDefaults(modeledElements(text)).memoryKiB).toBe(110574);
+    const none = importDomains([{ file: 'n.xml', text: numa('') }]);
+    expect(none.failures.map((f) => f.message)).toEqual(["domain 'n' has no usable <memory> (got '' KiB)"]);
+  });
+});
+
 describe('a NIC on a host bridge', () => {
   it('names the bridge as a host-bridge-only network: no libvirt network is created for it', () => {
     const { vm, fleet } = vmOf(domain("<type arch='x86_64' machine='q35'>hvm</type>", "<interface type='bridge'><source bridge='br0'/><model type='virtio'/></interface>"));
