@@ -252,8 +252,11 @@ export class VirtualMachine extends Construct {
       // libvirt picks the node with numad (placement auto) and binds the guest's memory (numatune) and
       // vCPUs (vcpu placement) to it; the planner checked that the VM fits one node's physical size.
       ...(effective.numaMode ? { numaTune: { memory: { mode: effective.numaMode, placement: 'auto' } }, vcpuPlacement: 'auto' } : {}),
+      ...(vm.vcpuPlacement ? { vcpuPlacement: vm.vcpuPlacement } : {}),
       ...(effective.clock ? { clock: this.clock(effective) } : {}),
       ...(host.guestCpuset !== undefined ? this.pinning(vm.vcpus, host.guestCpuset) : {}),
+      // The VM's own cpuset bounds the domain's vCPUs; a pinned Dom0's per-vCPU pins (above) still apply.
+      ...(vm.cpuset ? { vcpuCpuset: vm.cpuset } : {}),
       devices: {
         disks,
         interfaces: effective.nics.map((nic) => this.nic(nic, host)),
@@ -352,6 +355,7 @@ export class VirtualMachine extends Construct {
       ...(effective.kernel ? { kernel: effective.kernel } : {}),
       ...(effective.initrd ? { initrd: effective.initrd } : {}),
       ...(effective.cmdline ? { cmdline: effective.cmdline } : {}),
+      ...(effective.vm.bootDevices ? { bootDevices: effective.vm.bootDevices.map((dev) => ({ dev })) } : {}),
     };
   }
 
@@ -379,12 +383,21 @@ export class VirtualMachine extends Construct {
     const clock = effective.clock!;
     return {
       offset: clock.offset,
+      // The provider types the adjustment as a string (libvirt's attribute takes seconds or `reset`).
+      ...(clock.adjustment !== undefined ? { adjustment: String(clock.adjustment) } : {}),
+      ...(clock.basis ? { basis: clock.basis } : {}),
+      ...(clock.timezone ? { timeZone: clock.timezone } : {}),
+      ...(clock.start !== undefined ? { start: clock.start } : {}),
       ...(clock.timers.length > 0
         ? {
             timer: clock.timers.map((t) => ({
               name: t.name,
               ...(t.tickPolicy ? { tickPolicy: t.tickPolicy } : {}),
+              ...(t.catchup ? { catchUp: { ...t.catchup } } : {}),
               ...(t.present ? { present: t.present } : {}),
+              ...(t.track ? { track: t.track } : {}),
+              ...(t.frequency !== undefined ? { frequency: t.frequency } : {}),
+              ...(t.mode ? { mode: t.mode } : {}),
             })),
           }
         : {}),
@@ -402,7 +415,10 @@ export class VirtualMachine extends Construct {
 
   private nic(nic: EffectiveNic, host: HostResources): DomainDevicesInterfaces {
     return {
+      // libvirt detaches a passed-through network function from its host driver while the guest runs.
+      ...(nic.type === 'hostdev' ? { managed: true } : {}),
       source: this.nicSource(nic, host),
+      ...(nic.backend ? { backend: { type: nic.backend } } : {}),
       ...(nic.target ? { target: { dev: nic.target } } : {}),
       ...(nic.model ? { model: { type: nic.model } } : {}),
       ...(nic.mac ? { mac: { address: nic.mac } } : {}),
@@ -414,17 +430,30 @@ export class VirtualMachine extends Construct {
   private nicSource(nic: EffectiveNic, host: HostResources): DomainDevicesInterfacesSource {
     switch (nic.type) {
       case 'network': {
+        if (nic.hostBridge !== undefined) return { bridge: { bridge: nic.hostBridge } };
         const network = host.network(nic.network!);
         const { mode, bridge } = network.network;
         // Bridge-mode networks attach straight to the host bridge; the others through the libvirt network.
-        return mode === 'bridge' && bridge ? { bridge: { bridge } } : { network: { network: network.name } };
+        if (mode === 'bridge' && bridge && nic.portgroup === undefined) return { bridge: { bridge } };
+        return { network: { network: network.name, ...(nic.portgroup ? { portGroup: nic.portgroup } : {}) } };
       }
       case 'user':
-        return { user: {} };
+        return { user: nic.dev ? { dev: nic.dev } : {} };
       case 'ethernet':
         return { ethernet: {} };
       case 'direct':
         return { direct: { dev: nic.dev, ...(nic.mode ? { mode: nic.mode } : {}) } };
+      case 'hostdev':
+        return { hostdev: { pci: { address: { ...nic.pci! } } } };
+      case 'vdpa':
+        return { vdpa: { device: nic.dev } };
+      case 'client':
+      case 'server':
+      case 'mcast':
+      case 'udp': {
+        const socket = { ...(nic.address ? { address: nic.address } : {}), port: nic.port, ...(nic.local ? { local: { ...nic.local } } : {}) };
+        return { [nic.type]: socket };
+      }
     }
   }
 

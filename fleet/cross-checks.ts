@@ -173,6 +173,10 @@ function networkProblems({ index, item: network }: LooseItem): PathProblem[] {
   if (network.mode === 'bridge' && network.mtu !== undefined) {
     problems.push({ path: at('mtu'), message: "libvirt does not allow 'mtu' on a bridge-mode network (set the MTU on the host bridge); mtu is for nat, route, isolated and open networks" });
   }
+  // Only a bridge exists without a libvirt network: the other modes are what a libvirt network does.
+  if (network.libvirtNetwork === false && network.mode !== 'bridge') {
+    problems.push({ path: at('libvirtNetwork'), message: `a ${String(network.mode)} network is a libvirt network; libvirtNetwork: false is for mode bridge (a host bridge NICs attach to directly)` });
+  }
   return problems;
 }
 

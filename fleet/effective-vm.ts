@@ -12,6 +12,7 @@ import {
   KVM_ARCH_DEFAULT_MACHINE,
 } from './guest-devices';
 import { fleetIndex } from './fleet-index';
+import type { ClockBasis, ClockOffset, ClockSetting, TimerCatchup } from './domain-settings';
 
 /** KVM machine type: PCIe, modern hotplug; libvirt keeps "pc" unless asked (research: KVM-MACHINE-Q35). */
 export const KVM_DEFAULT_MACHINE = 'q35';
@@ -50,7 +51,11 @@ export const KVM_WINDOWS_HYPERV_UNEXPRESSED = ['spinlocks (retries 8191)', 'stim
 export interface ClockTimer {
   readonly name: string;
   readonly tickPolicy?: string;
+  readonly catchup?: TimerCatchup;
   readonly present?: 'yes' | 'no';
+  readonly track?: string;
+  readonly frequency?: number;
+  readonly mode?: string;
 }
 
 /**
@@ -67,8 +72,21 @@ export const KVM_WINDOWS_TIMERS: readonly ClockTimer[] = [
 ];
 
 export interface EffectiveClock {
-  readonly offset: 'localtime';
+  readonly offset: ClockOffset;
+  readonly timezone?: string;
+  readonly adjustment?: number | 'reset';
+  readonly basis?: ClockBasis;
+  readonly start?: number;
   readonly timers: readonly ClockTimer[];
+}
+
+/** The clock a VM declares (`clock:`), in libvirt's spelling (`present` yes/no). */
+function declaredClock(clock: ClockSetting): EffectiveClock {
+  const { timers, ...offset } = clock;
+  return {
+    ...offset,
+    timers: (timers ?? []).map(({ present, ...timer }) => (present === undefined ? timer : { ...timer, present: present ? 'yes' : 'no' })),
+  };
 }
 /**
  * PVH guests have no firmware; they boot a kernel directly. Without one given, boot the disk's own
@@ -155,9 +173,21 @@ export interface EffectiveNic {
   readonly type: NicType;
   /** The fleet network of a `network` NIC. */
   readonly network?: string;
-  /** `direct`: the host interface and macvtap mode. */
+  /**
+   * The host bridge of a `network` NIC whose network is the host bridge only (`libvirtNetwork: false`):
+   * the NIC attaches to it and no libvirt network is defined.
+   */
+  readonly hostBridge?: string;
+  /** `direct`: the host interface and macvtap mode; `vdpa`: the device; `user` with passt: the interface. */
   readonly dev?: string;
   readonly mode?: MacvtapMode;
+  /** The other types' sources, as the VM declares them (fleet/model.ts VmNic). */
+  readonly portgroup?: string;
+  readonly pci?: PciAddress;
+  readonly address?: string;
+  readonly port?: number;
+  readonly local?: { readonly address: string; readonly port: number };
+  readonly backend?: 'passt';
   /** The host-side device name, when declared. */
   readonly target?: string;
   /**
@@ -224,7 +254,7 @@ export interface EffectiveVm {
   readonly viridian: boolean;
   /** KVM Windows guests: Hyper-V enlightenments turned on. */
   readonly hyperv: readonly HypervFeature[];
-  /** A clock other than libvirt's default (UTC); set for Windows guests. */
+  /** A clock other than libvirt's default (UTC); set for Windows guests and where the VM declares one. */
   readonly clock?: EffectiveClock;
 }
 
@@ -443,8 +473,16 @@ function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor, guestType: XenGue
     // Assigned in order rather than spread: see `Mutable`.
     const effective = { index, type } as Mutable<EffectiveNic>;
     if (nic.network !== undefined) effective.network = nic.network;
+    const network = nic.network === undefined ? undefined : fleet.networks.find((n) => n.name === nic.network);
+    if (network?.libvirtNetwork === false && network.bridge !== undefined) effective.hostBridge = network.bridge;
     if (nic.dev !== undefined) effective.dev = nic.dev;
     if (nic.mode !== undefined) effective.mode = nic.mode;
+    if (nic.portgroup !== undefined) effective.portgroup = nic.portgroup;
+    if (nic.pci !== undefined) effective.pci = pciAddress(nic.pci);
+    if (nic.address !== undefined) effective.address = nic.address;
+    if (nic.port !== undefined) effective.port = nic.port;
+    if (nic.local !== undefined) effective.local = nic.local;
+    if (nic.backend !== undefined) effective.backend = nic.backend;
     if (nic.target !== undefined) effective.target = nic.target;
     if (model) effective.model = model;
     if (nic.mac) effective.mac = nic.mac;
@@ -513,6 +551,8 @@ function makeEffectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effectiv
     effective.viridian = false;
     effective.hyperv = windows ? KVM_WINDOWS_HYPERV : [];
     if (windows) effective.clock = { offset: 'localtime', timers: KVM_WINDOWS_TIMERS };
+    // A declared clock (an imported domain's) is the VM's own: it replaces the Windows default.
+    if (vm.clock) effective.clock = declaredClock(vm.clock);
     return effective;
   }
   const guestType = xenGuestType(fleet, vm);
@@ -538,6 +578,7 @@ function makeEffectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effectiv
   effective.viridian = windowsHvm;
   effective.hyperv = [];
   if (windowsHvm) effective.clock = { offset: 'localtime', timers: [] };
+  if (vm.clock) effective.clock = declaredClock(vm.clock);
   return effective;
 }
 

@@ -91,8 +91,16 @@ export const PROTOCOL_SECRET_TYPE: Readonly<Partial<Record<NetworkDiskProtocol, 
  */
 export const MULTI_HOST_PROTOCOLS: ReadonlySet<NetworkDiskProtocol> = new Set<NetworkDiskProtocol>(['rbd', 'gluster']);
 
-/** NIC types (libvirt `<interface type=…>`); `network` (a fleet network) unless declared. */
-export const NIC_TYPES = ['network', 'user', 'ethernet', 'direct'] as const;
+/**
+ * NIC types (libvirt `<interface type=…>`); `network` (a fleet network) unless declared. `hostdev` passes a
+ * host PCI network function through, `vdpa` attaches a vDPA device, and `client`, `server`, `mcast`, `udp`
+ * are QEMU socket backends (formatdomain "Network interfaces").
+ */
+export const NIC_TYPES = ['network', 'user', 'ethernet', 'direct', 'hostdev', 'vdpa', 'client', 'server', 'mcast', 'udp'] as const;
+/** The NIC types whose source is a QEMU socket (`<source address port>`). */
+export const SOCKET_NIC_TYPES: readonly NicType[] = ['client', 'server', 'mcast', 'udp'];
+/** `<backend type>` of a user-mode NIC: passt instead of QEMU's built-in SLIRP (libvirt 9.0 formatdomain "Userspace (SLIRP or passt) connection"). */
+export const USER_NIC_BACKENDS = ['passt'] as const;
 export type NicType = (typeof NIC_TYPES)[number];
 
 /** macvtap modes of a `direct` NIC (libvirt `<source dev mode=…>`). */

@@ -9,6 +9,7 @@
 import type {
   DiskDevice, DiskImageFormat, DiskPathType, DiskSecretType, DiskStartupPolicy, DiskVolumeMode, MacvtapMode, NetworkDiskProtocol, NicType, VmArch,
 } from './guest-devices';
+import type { BootDevice, ClockSetting, VcpuPlacement } from './domain-settings';
 import type { Secret } from './secret';
 import type {
   CPU_MODES, CRASH_ACTIONS, DISK_BUSES, DISK_CACHES, DISK_FORMATS, DISK_IO_MODES, FIRMWARES, GRAPHICS_TYPES, GUEST_OSES, HOST_DISTROS, HYPERVISORS,
@@ -19,6 +20,7 @@ import type {
 export type {
   DiskDevice, DiskImageFormat, DiskPathType, DiskSecretType, DiskStartupPolicy, DiskVolumeMode, MacvtapMode, NetworkDiskProtocol, NicType, VmArch,
 } from './guest-devices';
+export type { BootDevice, ClockSetting, ClockTimerSetting, VcpuPlacement } from './domain-settings';
 
 // The words are listed once, in `vocabulary.ts`; these are their types.
 export type Hypervisor = (typeof HYPERVISORS)[number];
@@ -152,6 +154,11 @@ export interface Network {
   readonly dhcp?: DhcpRange;
   readonly domain?: string;
   readonly mtu?: number;
+  /**
+   * `false`: a `bridge` network that is the host bridge only; NICs attach to the bridge directly and no
+   * libvirt network is defined for it. undefined = true.
+   */
+  readonly libvirtNetwork?: boolean;
 }
 
 export interface StoragePool {
@@ -269,7 +276,7 @@ export interface VmNic {
   readonly type?: NicType;
   /** The fleet network of a `network` NIC; undefined for the other types. */
   readonly network?: string;
-  /** `direct`: the host interface the macvtap device sits on. */
+  /** `direct`: the host interface the macvtap device sits on; `vdpa`: the vDPA device; `user` with passt: the host interface passt uses. */
   readonly dev?: string;
   /** `direct`: the macvtap mode; undefined = libvirt's default (vepa). */
   readonly mode?: MacvtapMode;
@@ -279,6 +286,17 @@ export interface VmNic {
   readonly mac?: string;
   /** virtio-net multiqueue count. */
   readonly queues?: number;
+  /** `network`: the libvirt network's port group. */
+  readonly portgroup?: string;
+  /** `hostdev`: the host PCI network function (`0000:03:07.1`). */
+  readonly pci?: string;
+  /** `client`, `server`, `mcast`, `udp`: the socket's address and port. */
+  readonly address?: string;
+  readonly port?: number;
+  /** `udp`: the local end of the socket. */
+  readonly local?: { readonly address: string; readonly port: number };
+  /** `user`: the backend (passt); undefined = QEMU's SLIRP. */
+  readonly backend?: 'passt';
 }
 
 export interface CloudInit {
@@ -351,6 +369,14 @@ export interface Vm {
   readonly onPoweroff?: LifecycleAction;
   readonly onReboot?: LifecycleAction;
   readonly onCrash?: CrashAction;
+  /** The guest clock; undefined = libvirt's utc (localtime and the Windows timers for a Windows guest). */
+  readonly clock?: ClockSetting;
+  /** `<os><boot dev>` in order; undefined = hd. */
+  readonly bootDevices?: readonly BootDevice[];
+  /** `<vcpu placement>`; undefined = static (auto for a `numa` guest on KVM). */
+  readonly vcpuPlacement?: VcpuPlacement;
+  /** `<vcpu cpuset>`: host CPUs the vCPUs may run on; undefined = every CPU (outside a pinned Dom0's). */
+  readonly cpuset?: string;
 }
 
 /** Terraform backend of one stack: `local` with a path, or a remote type with its settings. */

@@ -8,9 +8,13 @@ import { SIZE_JSON_PATTERN, sizeProblem, sizeToKiB } from './sizes';
 import { BACKEND_TYPE_NAMES, REMOTE_BACKEND_SETTINGS, REMOTE_BACKEND_TYPES } from './backends';
 import {
   DISK_DEVICES, DISK_IMAGE_FORMATS, DISK_PATH_TYPES, DISK_SECRET_TYPES, DISK_STARTUP_POLICIES, DISK_VOLUME_MODES, HOSTLESS_PROTOCOLS, MACVTAP_MODES,
-  MULTI_HOST_PROTOCOLS, NAMELESS_PROTOCOLS, NETWORK_DISK_PROTOCOLS, NIC_TYPES, PROTOCOL_SECRET_TYPE, SOCKET_PROTOCOLS, VM_ARCHES,
+  MULTI_HOST_PROTOCOLS, NAMELESS_PROTOCOLS, NETWORK_DISK_PROTOCOLS, NIC_TYPES, PROTOCOL_SECRET_TYPE, SOCKET_NIC_TYPES, SOCKET_PROTOCOLS,
+  USER_NIC_BACKENDS, VM_ARCHES,
   XEN_HOST_ARCHES, defaultPathType, diskTargetProblem, machineFitsArch, machinesOf,
 } from './guest-devices';
+import {
+  BOOT_DEVICES, CLOCK_BASES, CLOCK_OFFSETS, CPUSET_PATTERN, TICK_POLICIES, TIMER_MODES, TIMER_NAMES, TIMER_TRACKS, VCPU_PLACEMENTS,
+} from './domain-settings';
 import { cidrProblem, IPV4_PATTERN } from './ipv4';
 import {
   CPU_MODES, CRASH_ACTIONS, DISK_BUSES, DISK_CACHES, DISK_FORMATS, DISK_IO_MODES, FIRMWARES, GRAPHICS_TYPES, GUEST_OSES, HOST_DISTROS, HUGEPAGE_SIZES,
@@ -179,6 +183,10 @@ export const networkSchema = z
     dhcp: z.object({ start: ipv4, end: ipv4 }).strict().optional(),
     domain: text.optional(),
     mtu: z.int().min(68).max(65535).optional(),
+    libvirtNetwork: z.boolean().optional().meta({
+      description:
+        'bridge mode: false = the host bridge only; NICs attach to it directly and no libvirt network is defined (what import writes for a bridge no libvirt network names). Default true',
+    }),
   })
   .strict();
 
@@ -408,11 +416,27 @@ const diskSchema = z
 
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
 
+const PCI_ADDRESS = /^([0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i;
+
 const nicObjectSchema = z
   .object({
-    type: z.enum(NIC_TYPES).optional().meta({ description: "network (default: a fleet network), user (KVM user-mode networking), ethernet (a tap device) or direct (macvtap on a host interface)" }),
+    type: z.enum(NIC_TYPES).optional().meta({
+      description:
+        'network (default: a fleet network), user (KVM user-mode networking), ethernet (a tap device), direct (macvtap on a host interface), ' +
+        'hostdev (a host PCI network function passed through), vdpa (a vDPA device), client, server, mcast or udp (QEMU sockets, KVM only)',
+    }),
     network: nameRef.optional(),
-    dev: text.optional().meta({ description: 'direct: the host interface the macvtap device sits on, e.g. eth0' }),
+    portgroup: text.optional().meta({ description: "network: the libvirt network's port group" }),
+    dev: text.optional().meta({ description: 'direct: the host interface the macvtap device sits on, e.g. eth0; vdpa: the device, e.g. /dev/vhost-vdpa-0; user with backend passt: the host interface passt uses' }),
+    pci: z
+      .string()
+      .regex(PCI_ADDRESS, { error: (issue) => `'${String(issue.input)}' is not a PCI address like 0000:3b:00.0` })
+      .optional()
+      .meta({ description: 'hostdev: the host PCI network function passed through, e.g. 0000:3b:00.1' }),
+    address: text.optional().meta({ description: 'client, server, mcast, udp: the socket address' }),
+    port: port.optional().meta({ description: 'client, server, mcast, udp: the socket port' }),
+    local: z.object({ address: text, port }).strict().optional().meta({ description: "udp: the socket's local end" }),
+    backend: z.enum(USER_NIC_BACKENDS).optional().meta({ description: "user: passt instead of QEMU's built-in user networking" }),
     mode: z.enum(MACVTAP_MODES).optional().meta({ description: "direct: the macvtap mode (libvirt's default is vepa)" }),
     target: text.optional().meta({ description: 'The host-side device name (tap or macvtap), e.g. vnet3; libvirt picks one when left out' }),
     model: text.optional(),
@@ -427,7 +451,19 @@ const nicObjectSchema = z
       if (type === 'network' && nic.network === undefined) problem('network', 'name the fleet network of this NIC with network: (or set type: user, ethernet or direct)');
       if (type !== 'network' && nic.network !== undefined) problem('network', `a ${type} NIC is not on a fleet network; remove network:`);
       if (type === 'direct' && nic.dev === undefined) problem('dev', 'a direct (macvtap) NIC names its host interface with dev:, e.g. eth0');
-      if (type !== 'direct' && nic.dev !== undefined) problem('dev', 'dev: is the host interface of a direct (macvtap) NIC; set type: direct or remove dev:');
+      if (type === 'vdpa' && nic.dev === undefined) problem('dev', 'a vdpa NIC names its device with dev:, e.g. /dev/vhost-vdpa-0');
+      if (type !== 'direct' && type !== 'vdpa' && !(type === 'user' && nic.backend === 'passt') && nic.dev !== undefined) {
+        problem('dev', 'dev: is the host interface of a direct (macvtap) NIC, the device of a vdpa NIC or the interface of a passt user NIC; set type or remove dev:');
+      }
+      if (type !== 'network' && nic.portgroup !== undefined) problem('portgroup', 'portgroup: is a port group of the libvirt network of a network NIC; remove it');
+      if (type === 'hostdev' && nic.pci === undefined) problem('pci', 'a hostdev NIC names the host PCI network function with pci:, e.g. 0000:3b:00.1');
+      if (type !== 'hostdev' && nic.pci !== undefined) problem('pci', 'pci: is the host PCI function of a hostdev NIC; set type: hostdev or remove pci:');
+      const socket = (SOCKET_NIC_TYPES as readonly string[]).includes(type);
+      if (socket && nic.port === undefined) problem('port', `a ${type} NIC names its socket port with port:`);
+      if (socket && type !== 'server' && nic.address === undefined) problem('address', `a ${type} NIC names its socket address with address:`);
+      if (!socket && (nic.port !== undefined || nic.address !== undefined)) problem(nic.port !== undefined ? 'port' : 'address', 'address: and port: are the socket of a client, server, mcast or udp NIC; set type or remove them');
+      if (type !== 'udp' && nic.local !== undefined) problem('local', 'local: is the local end of a udp NIC; set type: udp or remove it');
+      if (type !== 'user' && nic.backend !== undefined) problem('backend', 'backend: is the backend of a user-mode NIC; set type: user or remove it');
       if (type !== 'direct' && nic.mode !== undefined) problem('mode', 'mode: is the macvtap mode of a direct NIC; set type: direct or remove mode:');
       if (type === 'user' && nic.target !== undefined) problem('target', 'a user-mode NIC has no host device; remove target:');
     }),
@@ -435,7 +471,7 @@ const nicObjectSchema = z
 
 const nicSchema = z.union([nameRef, nicObjectSchema], {
   error: (issue) =>
-    issue.code === 'invalid_union' ? 'expected a network name or { network, model, mac, queues } (or { type: user | ethernet | direct, … })' : undefined,
+    issue.code === 'invalid_union' ? 'expected a network name or { network, model, mac, queues } (or { type: user | ethernet | direct | hostdev | vdpa | client | server | mcast | udp, … })' : undefined,
 });
 
 /** Secret fields take `${env:NAME}`, `${file:path}` or (flagged by policy) plain text. */
@@ -455,7 +491,55 @@ const cloudInitSchema = z
   })
   .strict();
 
-const PCI_ADDRESS = /^([0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i;
+/** libvirt's `<timer>` (domaincommon.rng `timer`): which attributes each timer takes. */
+const timerSchema = z
+  .object({
+    name: z.enum(TIMER_NAMES),
+    tickPolicy: z.enum(TICK_POLICIES).optional(),
+    catchup: z
+      .object({ threshold: z.int().min(0).optional(), slew: z.int().min(0).optional(), limit: z.int().min(0).optional() })
+      .strict()
+      .optional()
+      .meta({ description: 'tickPolicy catchup: how the guest catches up on missed ticks' }),
+    present: flag.optional().meta({ description: 'Whether the guest sees the timer (libvirt present yes|no); unset: the hypervisor default' }),
+    track: z.enum(TIMER_TRACKS).optional().meta({ description: 'platform and rtc: what the timer follows' }),
+    frequency: z.int().positive().optional().meta({ description: 'tsc: the frequency in Hz' }),
+    mode: z.enum(TIMER_MODES).optional().meta({ description: 'tsc: how the guest reads the TSC' }),
+  })
+  .strict()
+  .check(
+    z.superRefine((timer, ctx) => {
+      const problem = (key: string, message: string): void => ctx.addIssue({ code: 'custom', path: [key], input: timer, message });
+      if (timer.track !== undefined && timer.name !== 'platform' && timer.name !== 'rtc') problem('track', `track is for the platform and rtc timers, not ${timer.name}`);
+      if ((timer.frequency !== undefined || timer.mode !== undefined) && timer.name !== 'tsc') problem(timer.frequency !== undefined ? 'frequency' : 'mode', `frequency and mode are for the tsc timer, not ${timer.name}`);
+      if (timer.tickPolicy !== undefined && (timer.name === 'kvmclock' || timer.name === 'hypervclock')) problem('tickPolicy', `the ${timer.name} timer takes no tickPolicy`);
+      if (timer.catchup !== undefined && timer.tickPolicy !== 'catchup') problem('catchup', 'catchup goes with tickPolicy: catchup');
+    }),
+  );
+
+/** libvirt's `<clock>` (domaincommon.rng `clock`): each offset with the attributes it takes. */
+export const clockSchema = z
+  .object({
+    offset: z.enum(CLOCK_OFFSETS),
+    timezone: text.optional().meta({ description: 'offset timezone: the zone, e.g. Europe/Paris' }),
+    adjustment: z.union([z.int(), z.literal('reset')]).optional().meta({ description: 'utc or localtime: seconds or reset; variable: seconds' }),
+    basis: z.enum(CLOCK_BASES).optional().meta({ description: 'offset variable: utc (default) or localtime' }),
+    start: z.int().min(0).optional().meta({ description: 'offset absolute: the epoch second the guest clock starts at' }),
+    timers: z.array(timerSchema).optional(),
+  })
+  .strict()
+  .check(
+    z.superRefine((clock, ctx) => {
+      const problem = (key: string, message: string): void => ctx.addIssue({ code: 'custom', path: [key], input: clock, message });
+      if (clock.timezone !== undefined && clock.offset !== 'timezone') problem('timezone', `timezone goes with offset: timezone, not ${clock.offset}`);
+      if (clock.basis !== undefined && clock.offset !== 'variable') problem('basis', `basis goes with offset: variable, not ${clock.offset}`);
+      if (clock.offset === 'absolute' && clock.start === undefined) problem('offset', 'offset absolute needs start: (the epoch second the guest clock starts at)');
+      if (clock.start !== undefined && clock.offset !== 'absolute') problem('start', `start goes with offset: absolute, not ${clock.offset}`);
+      if (clock.adjustment !== undefined && clock.offset !== 'utc' && clock.offset !== 'localtime' && clock.offset !== 'variable') problem('adjustment', `adjustment goes with offset utc, localtime or variable, not ${clock.offset}`);
+      if (clock.adjustment === 'reset' && clock.offset === 'variable') problem('adjustment', 'offset variable takes an adjustment in seconds, not reset');
+    }),
+  );
+
 
 export const vmSchema = z
   .object({
@@ -511,6 +595,23 @@ export const vmSchema = z
     onPoweroff: z.enum(LIFECYCLE_ACTIONS).optional().meta({ description: "What libvirt does when the guest powers off (on_poweroff); libvirt's default: destroy" }),
     onReboot: z.enum(LIFECYCLE_ACTIONS).optional().meta({ description: "What libvirt does when the guest reboots (on_reboot); libvirt's default: restart" }),
     onCrash: z.enum(CRASH_ACTIONS).optional().meta({ description: "What libvirt does when the guest crashes (on_crash); libvirt's default: destroy" }),
+    clock: clockSchema
+      .optional()
+      .meta({ description: "The guest clock (libvirt <clock>): offset and timers; default utc (localtime for Windows), the hypervisor's timers" }),
+    bootDevices: z
+      .array(z.enum(BOOT_DEVICES))
+      .min(1)
+      .optional()
+      .meta({ description: "The devices the firmware boots from, in order (libvirt <os><boot dev>): hd, cdrom, network, fd; default hd" }),
+    vcpuPlacement: z
+      .enum(VCPU_PLACEMENTS)
+      .optional()
+      .meta({ description: "Where the vCPUs run (libvirt <vcpu placement>): static (cpuset, or any host CPU) or auto (numad's advice); default static" }),
+    cpuset: z
+      .string()
+      .regex(CPUSET_PATTERN, { error: (issue) => `'${String(issue.input)}' is not a libvirt cpuset like 0-3,8,^2` })
+      .optional()
+      .meta({ description: 'Host CPUs the vCPUs may run on (libvirt <vcpu cpuset>), e.g. 0-3,^2' }),
   })
   .strict()
   .check(

@@ -6,10 +6,11 @@ import type { VmInput } from '../fleet/schema';
 import { CRASH_ACTIONS, LIBVIRT_EVENT_DEFAULTS, LIFECYCLE_ACTIONS } from '../fleet/vocabulary';
 import { importDevices } from './import-devices';
 import { importDisks, type StorageResolver } from './import-disk';
+import { importDomainSettings } from './import-domain-settings';
 import { importNics, RUNTIME_DEVICE, type NetworkResolver } from './import-nic';
 import { importCpu, importOs } from './import-os';
 import {
-  Consumption, first, kibText, NAME_RULE_SOURCE, type NameRegistry, NoteSink, sanitizeName, toKiB, type ImportDiagnostic, type ImportHypervisor,
+  all, Consumption, first, kibText, NAME_RULE_SOURCE, type NameRegistry, NoteSink, sanitizeName, toKiB, type ImportDiagnostic, type ImportHypervisor,
 } from './import-support';
 import type { XmlNode } from './xml-read';
 
@@ -37,14 +38,11 @@ export function domainHypervisor(domain: XmlNode): ImportHypervisor | undefined 
 }
 
 /**
- * libvirt's own defaults, which it writes into every definition it reports (formatdomain "Time keeping":
- * utc), and what it assigns at run time or
- * on define: a running interface's tap device (`vnetN`), device addresses and aliases. Consumed when they are
- * exactly that; device addresses are one approximation per domain (libvirt assigns new ones on define).
+ * What libvirt assigns at run time or on define: a running interface's tap device (`vnetN`), device
+ * addresses and aliases. Consumed when they are exactly that; device addresses are one approximation per
+ * domain (libvirt assigns new ones on define).
  */
-function consumeDefaults(domain: XmlNode, devices: XmlNode | undefined, used: Consumption, sink: NoteSink): void {
-  const clock = first(domain, 'clock');
-  if (clock && clock.attributes.offset === 'utc' && clock.children.length === 0 && Object.keys(clock.attributes).length === 1) used.use(clock, 'offset');
+function consumeDefaults(devices: XmlNode | undefined, used: Consumption, sink: NoteSink): void {
   let addresses = 0;
   const implicit: string[] = [];
   for (const device of devices?.children ?? []) {
@@ -63,6 +61,12 @@ function consumeDefaults(domain: XmlNode, devices: XmlNode | undefined, used: Co
   }
   if (implicit.length > 0) sink.approximated(devices!.line, '/domain/devices/controller', `controllers ${implicit.join(', ')} left to libvirt, which adds those the devices need when the domain is defined`);
   if (addresses > 0) sink.approximated(devices!.line, '/domain/devices/*/address', `${addresses} device address(es) left to libvirt, which assigns them when the domain is defined`);
+}
+
+/** The total memory of the guest NUMA cells (`<cpu><numa><cell memory unit>`), undefined without cells. */
+function numaCellsKiB(domain: XmlNode): number | undefined {
+  const cells = all(first(first(domain, 'cpu'), 'numa'), 'cell').map((cell) => toKiB(cell.attributes.memory, cell.attributes.unit));
+  return cells.length > 0 && cells.every((kib) => kib !== undefined) ? cells.reduce((sum: number, kib) => sum + kib!, 0) : undefined;
 }
 
 /** libvirt's actions (`LIFECYCLE_ACTIONS`, `CRASH_ACTIONS`) and its defaults (formatdomain "Events configuration"). */
@@ -101,8 +105,11 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
   const rawName = nameNode?.text?.trim();
   if (!rawName) return fail(nameNode?.line ?? domain.line, 'domain has no <name>; every VM needs one');
   const memoryNode = first(domain, 'memory');
-  const memoryKiB = toKiB(memoryNode?.text, memoryNode?.attributes.unit);
-  if (!memoryNode || memoryKiB === undefined || memoryKiB < 1) {
+  // Without <memory> libvirt takes the sum of the guest NUMA cells' memory (formatdomain "Memory
+  // Allocation": memory "can be omitted" when NUMA cells are set; tests/qemuxml2argvdata/
+  // cpu-numa-no-memory-element starts with -m of the cells' total).
+  const memoryKiB = memoryNode ? toKiB(memoryNode.text, memoryNode.attributes.unit) : numaCellsKiB(domain);
+  if (memoryKiB === undefined || memoryKiB < 1) {
     return fail(memoryNode?.line ?? domain.line, `domain '${rawName}' has no usable <memory> (got '${memoryNode?.text ?? ''}' ${memoryNode?.attributes.unit ?? 'KiB'})`);
   }
   if (!kind) return fail(domain.line, `domain type '${domain.attributes.type ?? ''}' is neither kvm, qemu nor xen; pass --hypervisor kvm|xen`);
@@ -120,7 +127,7 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
   used.use(uuidNode, '#text');
   used.use(memoryNode, '#text', 'unit');
   const memory = kibText(memoryKiB);
-  if (!memory.exact) sink.approximated(memoryNode.line, '/domain/memory', `${memoryNode.text} ${memoryNode.attributes.unit ?? 'KiB'} rounded up to ${memory.text}`);
+  if (!memory.exact) sink.approximated(memoryNode?.line ?? domain.line, '/domain/memory', `${memoryNode ? `${memoryNode.text} ${memoryNode.attributes.unit ?? 'KiB'}` : `${memoryKiB} KiB (the NUMA cells' total)`} rounded up to ${memory.text}`);
   const current = first(domain, 'currentMemory');
   const currentKiB = toKiB(current?.text, current?.attributes.unit);
   // libvirt reports currentMemory equal to memory when no balloon target was set.
@@ -132,7 +139,6 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
   if (vcpuNode && /^\d+$/.test(vcpuNode.text ?? '') && Number(vcpuNode.text) >= 1) {
     vcpus = Number(vcpuNode.text);
     used.use(vcpuNode, '#text');
-    if (vcpuNode.attributes.placement === 'static') used.use(vcpuNode, 'placement');
   } else {
     sink.approximated(vcpuNode?.line ?? domain.line, '/domain/vcpu', 'no usable <vcpu>; imported with 1 vCPU');
   }
@@ -146,7 +152,8 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
   const nics = importNics(devices, { hypervisor: kind, used, sink, networks: sources.networks, arch: osType?.attributes.arch, machine: osType?.attributes.machine });
   const other = importDevices(devices, kind, used);
   const events = importEvents(domain, used);
-  consumeDefaults(domain, devices, used, sink);
+  const settings = importDomainSettings(domain, used);
+  consumeDefaults(devices, used, sink);
   used.reportDropped(domain, '/domain', sink);
   const vm: VmInput = {
     name,
@@ -160,6 +167,7 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
     ...(nics.length > 0 ? { networks: nics } : {}),
     ...other,
     ...events,
+    ...settings,
     ...extra,
   };
   return { ok: true, domain: { vm, ...(uuid ? { uuid } : {}), kept: used.kept(), sink } };

@@ -1,7 +1,8 @@
 /**
- * `<interface>` → the fleet's NIC: a libvirt network or a host bridge (a bridge becomes a fleet network of
- * mode bridge), user-mode networking, a tap device (ethernet) or macvtap (direct), with model, MAC,
- * virtio-net queues and a host-side device name chosen in the definition.
+ * `<interface>` → the fleet's NIC: a libvirt network (with its port group) or a host bridge (a bridge becomes
+ * a fleet network of mode bridge), user-mode networking (SLIRP or passt), a tap device (ethernet), macvtap
+ * (direct), a passed-through PCI network function (hostdev), a vDPA device or a QEMU socket (client, server,
+ * mcast, udp), with model, MAC, virtio-net queues and a host-side device name chosen in the definition.
  */
 import type { VmInput } from '../fleet/schema';
 import { MACVTAP_MODES } from '../fleet/guest-devices';
@@ -37,12 +38,29 @@ function attachment(nic: XmlNode, context: NicContext): Exclude<NicInput, string
     case 'network':
     case 'bridge': {
       const network = networkOf(nic, context);
-      return network ? { network } : undefined;
+      if (!network) return undefined;
+      const portgroup = nic.attributes.type === 'network' ? source?.attributes.portgroup : undefined;
+      if (portgroup) used.use(source, 'portgroup');
+      // The network port libvirt creates when the NIC connects (formatdomain "Virtual network": portid is
+      // "the UUID of the network port" libvirt allocates), a run-time identity like a vnetN tap name.
+      if (nic.attributes.type === 'network' && source?.attributes.portid !== undefined) used.use(source, 'portid');
+      return { network, ...(portgroup ? { portgroup } : {}) };
     }
     case 'user':
-      return { type: 'user' };
+      return userNic(nic, used);
     case 'ethernet':
       return { type: 'ethernet' };
+    case 'hostdev':
+      return hostdevNic(nic, used);
+    case 'vdpa':
+      if (!source?.attributes.dev) return undefined;
+      used.use(source, 'dev');
+      return { type: 'vdpa', dev: source.attributes.dev };
+    case 'client':
+    case 'server':
+    case 'mcast':
+    case 'udp':
+      return socketNic(nic.attributes.type, source, used);
     case 'direct': {
       const mode = source?.attributes.mode;
       if (!source?.attributes.dev) return undefined;
@@ -53,6 +71,47 @@ function attachment(nic: XmlNode, context: NicContext): Exclude<NicInput, string
     default:
       return undefined;
   }
+}
+
+/** `<backend type='passt'>` with the host interface passt uses (`<source dev>`); QEMU's SLIRP has neither. */
+function userNic(nic: XmlNode, used: Consumption): Exclude<NicInput, string> {
+  const backend = first(nic, 'backend');
+  const dev = first(nic, 'source')?.attributes.dev;
+  if (backend?.attributes.type !== 'passt') return { type: 'user' };
+  used.use(backend, 'type');
+  if (dev !== undefined) used.use(first(nic, 'source'), 'dev');
+  return { type: 'user', backend: 'passt', ...(dev !== undefined ? { dev } : {}) };
+}
+
+const HEX = /^(0x)?[0-9a-f]+$/i;
+
+/** `<source><address type='pci' domain bus slot function/>`: the host PCI network function, as `0000:03:07.1`. */
+function hostdevNic(nic: XmlNode, used: Consumption): Exclude<NicInput, string> | undefined {
+  const address = first(first(nic, 'source'), 'address');
+  const { type, domain = '0', bus, slot, function: fn } = address?.attributes ?? {};
+  if (type !== 'pci' || ![domain, bus, slot, fn].every((part) => part !== undefined && HEX.test(part))) return undefined;
+  const hex = (part: string, width: number): string => Number.parseInt(part.replace(/^0x/i, ''), 16).toString(16).padStart(width, '0');
+  used.use(first(nic, 'source'));
+  used.use(address, 'type', 'domain', 'bus', 'slot', 'function');
+  // managed='yes' is what hyperplan renders for every passed-through device.
+  if (nic.attributes.managed === 'yes') used.use(nic, 'managed');
+  const driver = first(nic, 'driver');
+  // vfio is the only PCI passthrough backend of current libvirt (formatdomain "PCI passthrough": name='vfio').
+  if (driver?.attributes.name === 'vfio') used.use(driver, 'name');
+  return { type: 'hostdev', pci: `${hex(domain, 4)}:${hex(bus!, 2)}:${hex(slot!, 2)}.${hex(fn!, 1)}` };
+}
+
+/** A QEMU socket backend: `<source address port>`, with `<local address port>` on udp. */
+function socketNic(type: 'client' | 'server' | 'mcast' | 'udp', source: XmlNode | undefined, used: Consumption): Exclude<NicInput, string> | undefined {
+  const port = Number(source?.attributes.port);
+  const address = source?.attributes.address;
+  if (!Number.isInteger(port) || port < 1 || port > 65535 || (address === undefined && type !== 'server')) return undefined;
+  used.use(source, 'address', 'port');
+  const localNode = first(source, 'local');
+  const localPort = Number(localNode?.attributes.port);
+  const local = type === 'udp' && localNode?.attributes.address && Number.isInteger(localPort) && localPort >= 1 && localPort <= 65535 ? { address: localNode.attributes.address, port: localPort } : undefined;
+  if (local) used.use(localNode, 'address', 'port');
+  return { type, ...(address !== undefined ? { address } : {}), port, ...(local ? { local } : {}) };
 }
 
 function networkOf(nic: XmlNode, context: NicContext): string | undefined {
@@ -110,6 +169,6 @@ export function importNics(devices: XmlNode | undefined, context: NicContext): N
       ...(isMac(mac) ? { mac } : {}),
       ...(queues ? { queues } : {}),
     };
-    return [Object.keys(details).length === 0 && attached.network !== undefined && attached.type === undefined ? attached.network : { ...attached, ...details }];
+    return [Object.keys(details).length === 0 && attached.network !== undefined && Object.keys(attached).length === 1 ? attached.network : { ...attached, ...details }];
   });
 }

@@ -5,6 +5,7 @@
 import type { VmInput } from '../fleet/schema';
 import { DEFAULT_ARCH, machineFitsArch, VM_ARCHES, type VmArch } from '../fleet/guest-devices';
 import { all, type Consumption, first, isCpuMode, type NoteSink, type ImportHypervisor } from './import-support';
+import { QEMU_DEFAULT_MACHINE } from './qemu-default-machine';
 import type { XmlNode } from './xml-read';
 
 type Writable<T> = { -readonly [K in keyof T]?: T[K] };
@@ -40,6 +41,9 @@ export function importOs(domain: XmlNode, hypervisor: ImportHypervisor, used: Co
   } else if (type?.attributes.machine && machineFitsArch((out.arch ?? DEFAULT_ARCH) as VmArch, type.attributes.machine)) {
     out.machine = type.attributes.machine;
     used.use(type, 'machine');
+  } else if (type?.attributes.machine === undefined && QEMU_DEFAULT_MACHINE[arch ?? DEFAULT_ARCH] !== undefined) {
+    // No machine: libvirt gives the domain QEMU's default one when it is defined, not the fleet's default.
+    out.machine = QEMU_DEFAULT_MACHINE[arch ?? DEFAULT_ARCH];
   }
   if (os?.attributes.firmware === 'efi') {
     out.firmware = 'uefi';
@@ -72,9 +76,7 @@ export function importOs(domain: XmlNode, hypervisor: ImportHypervisor, used: Co
   if (osType === 'hvm' && features && features.children.length > 0 && features.children.every((f) => (f.name === 'acpi' || f.name === 'apic') && Object.keys(f.attributes).length === 0 && f.children.length === 0)) {
     used.useAll(features);
   }
-  const boots = all(os, 'boot');
-  // A single boot from the first disk is what the fleet's VMs do anyway.
-  if (boots.length === 1 && boots[0]!.attributes.dev === 'hd') used.use(boots[0], 'dev');
+  // <boot dev> elements: import-domain-settings.ts.
   return out;
 }
 

@@ -63,6 +63,14 @@ export function guessedStorage(objects: FleetObjects): StorageResolver {
   };
 }
 
+/**
+ * A host bridge a NIC attaches to that no libvirt network names: the host bridge only (`libvirtNetwork:
+ * false`), so adopting the domain defines no network the host did not have.
+ */
+function hostBridge(objects: FleetObjects, bridge: string): string {
+  return objects.network(`bridge:${bridge}`, bridge, (name) => ({ name, mode: 'bridge', bridge, libvirtNetwork: false }));
+}
+
 /** Networks assumed from a bare domain file. */
 export function guessedNetworks(objects: FleetObjects): NetworkResolver {
   return {
@@ -73,7 +81,7 @@ export function guessedNetworks(objects: FleetObjects): NetworkResolver {
       });
     },
     bridge(bridge) {
-      return objects.network(`bridge:${bridge}`, bridge, (name) => ({ name, mode: 'bridge', bridge }));
+      return hostBridge(objects, bridge);
     },
   };
 }
@@ -94,7 +102,7 @@ export function liveStorage(pools: ReadonlyMap<string, string>, volumes: VolumeI
   };
 }
 
-/** A host's real networks (libvirt name → fleet name); bridges without a libvirt network become bridge networks. */
+/** A host's real networks (libvirt name → fleet name); bridges without a libvirt network become host-bridge networks. */
 export function liveNetworks(objects: FleetObjects, networks: ReadonlyMap<string, string>): NetworkResolver {
   return {
     network(raw, line, sink) {
@@ -104,7 +112,7 @@ export function liveNetworks(objects: FleetObjects, networks: ReadonlyMap<string
     },
     bridge(bridge) {
       for (const [name, network] of objects.networks) if (network.mode === 'bridge' && network.bridge === bridge) return name;
-      return objects.network(`bridge:${bridge}`, bridge, (name) => ({ name, mode: 'bridge', bridge }));
+      return hostBridge(objects, bridge);
     },
   };
 }

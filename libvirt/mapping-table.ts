@@ -29,7 +29,12 @@ export type Mapping =
    * Object → child element. `omitEmpty`: left out when it renders with no attribute or child, as libvirtxml
    * leaves out an interface's `<source>` of type user, or of type ethernet without addresses.
    */
-  | { readonly kind: 'element'; readonly element: string; readonly omitEmpty?: true }
+  | { readonly kind: 'element'; readonly element: string; readonly omitEmpty?: true; readonly attributes?: Readonly<Record<string, string>> }
+  /**
+   * Object → its fields render onto the element the parent path renders to: a provider wrapper with no XML
+   * element of its own (a hostdev interface's `pci`, whose `address` libvirtxml writes into `<source>`).
+   */
+  | { readonly kind: 'inline' }
   /** List of objects → one child element per item. */
   | { readonly kind: 'list'; readonly element: string }
   /**
@@ -223,10 +228,21 @@ const DOMAIN: Record<string, Mapping> = {
   'numa_tune.mem_nodes[].nodeset': attr('nodeset'),
   clock: el('clock'),
   'clock.offset': attr('offset'),
+  'clock.time_zone': attr('timezone'),
+  'clock.adjustment': attr('adjustment'),
+  'clock.basis': attr('basis'),
+  'clock.start': attr('start'),
   'clock.timer': list('timer'),
   'clock.timer[].name': attr('name'),
+  'clock.timer[].track': attr('track'),
   'clock.timer[].tick_policy': attr('tickpolicy'),
+  'clock.timer[].frequency': attr('frequency'),
+  'clock.timer[].mode': attr('mode'),
   'clock.timer[].present': attr('present'),
+  'clock.timer[].catch_up': el('catchup'),
+  'clock.timer[].catch_up.threshold': attr('threshold'),
+  'clock.timer[].catch_up.slew': attr('slew'),
+  'clock.timer[].catch_up.limit': attr('limit'),
   on_poweroff: text('on_poweroff'),
   on_reboot: text('on_reboot'),
   on_crash: text('on_crash'),
@@ -297,6 +313,7 @@ const DOMAIN: Record<string, Mapping> = {
   'devices.controllers[].driver.io_thread': attr('iothread'),
   ...address('devices.controllers[]'),
   'devices.interfaces': list('interface'),
+  'devices.interfaces[].managed': attr('managed'),
   'devices.interfaces[].mac': el('mac'),
   'devices.interfaces[].mac.address': attr('address'),
   'devices.interfaces[].source': { kind: 'element', element: 'source', omitEmpty: true },
@@ -308,6 +325,42 @@ const DOMAIN: Record<string, Mapping> = {
   'devices.interfaces[].source.bridge.bridge': attr('bridge'),
   // libvirtxml writes no <source> for a user NIC, so its dev never reaches libvirt (DomainInterfaceSource.MarshalXML).
   'devices.interfaces[].source.user': typeBranch('user'),
+  'devices.interfaces[].source.user.dev': attr('dev'),
+  // libvirtxml writes a hostdev interface's PCI function as <source><address type='pci' …/></source>.
+  'devices.interfaces[].source.hostdev': typeBranch('hostdev'),
+  'devices.interfaces[].source.hostdev.pci': { kind: 'inline' },
+  'devices.interfaces[].source.hostdev.pci.address': { kind: 'element', element: 'address', attributes: { type: 'pci' } },
+  'devices.interfaces[].source.hostdev.pci.address.domain': attr('domain'),
+  'devices.interfaces[].source.hostdev.pci.address.bus': attr('bus'),
+  'devices.interfaces[].source.hostdev.pci.address.slot': attr('slot'),
+  'devices.interfaces[].source.hostdev.pci.address.function': attr('function'),
+  'devices.interfaces[].source.vdpa': typeBranch('vdpa'),
+  'devices.interfaces[].source.vdpa.device': attr('dev'),
+  'devices.interfaces[].source.client': typeBranch('client'),
+  'devices.interfaces[].source.client.address': attr('address'),
+  'devices.interfaces[].source.client.port': attr('port'),
+  'devices.interfaces[].source.client.local': el('local'),
+  'devices.interfaces[].source.client.local.address': attr('address'),
+  'devices.interfaces[].source.client.local.port': attr('port'),
+  'devices.interfaces[].source.server': typeBranch('server'),
+  'devices.interfaces[].source.server.address': attr('address'),
+  'devices.interfaces[].source.server.port': attr('port'),
+  'devices.interfaces[].source.server.local': el('local'),
+  'devices.interfaces[].source.server.local.address': attr('address'),
+  'devices.interfaces[].source.server.local.port': attr('port'),
+  'devices.interfaces[].source.mcast': typeBranch('mcast'),
+  'devices.interfaces[].source.mcast.address': attr('address'),
+  'devices.interfaces[].source.mcast.port': attr('port'),
+  'devices.interfaces[].source.mcast.local': el('local'),
+  'devices.interfaces[].source.mcast.local.address': attr('address'),
+  'devices.interfaces[].source.mcast.local.port': attr('port'),
+  'devices.interfaces[].source.udp': typeBranch('udp'),
+  'devices.interfaces[].source.udp.address': attr('address'),
+  'devices.interfaces[].source.udp.port': attr('port'),
+  'devices.interfaces[].source.udp.local': el('local'),
+  'devices.interfaces[].source.udp.local.address': attr('address'),
+  'devices.interfaces[].source.udp.local.port': attr('port'),
+
   'devices.interfaces[].source.ethernet': typeBranch('ethernet'),
   'devices.interfaces[].source.direct': typeBranch('direct'),
   'devices.interfaces[].source.direct.dev': attr('dev'),
@@ -315,6 +368,8 @@ const DOMAIN: Record<string, Mapping> = {
   'devices.interfaces[].target': el('target'),
   'devices.interfaces[].target.dev': attr('dev'),
   'devices.interfaces[].target.managed': attr('managed'),
+  'devices.interfaces[].backend': el('backend'),
+  'devices.interfaces[].backend.type': attr('type'),
   'devices.interfaces[].model': el('model'),
   'devices.interfaces[].model.type': attr('type'),
   'devices.interfaces[].driver': el('driver'),

@@ -94,12 +94,16 @@ function renderInto(type: ResourceType, body: Record<string, unknown>, prefix: s
       case 'element': {
         if (!isObject(value)) break;
         const child = element(mapping.element);
+        for (const [name, fixed] of Object.entries(mapping.attributes ?? {})) setAttribute(child, name, fixed);
         // An object is present even when empty: `apic = {}` is `<apic/>` (unless the mapping says otherwise).
         renderInto(type, value, path, child, target);
         const empty = child.attributes.length === 0 && child.children.length === 0 && child.text === undefined;
         if (!(mapping.omitEmpty && empty)) target.children.push(child);
         break;
       }
+      case 'inline':
+        if (isObject(value)) renderInto(type, value, path, target, container);
+        break;
       case 'list': {
         if (!Array.isArray(value)) break;
         for (const item of value) {

@@ -1,12 +1,16 @@
 /**
  * The elements of a domain's XML that hyperplan models, in one comparable shape, so an imported and
  * re-rendered domain can be compared with the original (issue #15: "imported and round-tripped"):
- * domain type, memory and balloon target, vCPUs, architecture, machine, OS type, and per disk its
+ * domain type, memory and balloon target, vCPUs with their placement and cpuset, the clock (offset and
+ * timers), the `<os><boot>` order, architecture, machine, OS type, and per disk its
  * source, device, target, bus, format and authentication, per NIC its type, source, MAC and model.
  *
  * `withLibvirtDefaults` fills in what libvirt itself assumes for an element a definition leaves out, so
  * that leaving a default out and spelling it out compare equal:
- * - `<vcpu>` missing: 1 (src/conf/domain_conf.c, virDomainVcpuParse);
+ * - `<vcpu>` missing: 1 (src/conf/domain_conf.c, virDomainVcpuParse); its placement missing: static;
+ * - `<clock>` missing: offset utc (formatdomain "Time keeping");
+ * - no `<os><boot>` and no device `<boot order>` on an HVM guest: boot from hd (domain_postparse.c,
+ *   virDomainDefBootOrderPostParse);
  * - `currentMemory` missing: memory (src/conf/domain_postparse.c, virDomainDefPostParseMemory);
  * - a disk without format: raw (src/qemu/qemu_domain.c, qemuDomainDeviceDiskDefPostParse; src/libxl/
  *   libxl_conf.c, libxlMakeDisk: "default to raw"); a target without bus: the bus of its prefix
@@ -14,8 +18,10 @@
  *   disk without type is a file (src/conf/domain_conf.c, virDomainDiskDefParseSourceXML:
  *   virXMLPropEnumDefault(..., VIR_STORAGE_TYPE_FILE));
  * - a KVM NIC without model: qemuDomainDefaultNetModel's; a Xen PV/PVH NIC: netfront (the only one);
- * - a Xen guest without machine: xenfv (HVM), xenpv (PV), xenpvh (PVH), as libxl's capabilities name them.
+ * - a Xen guest without machine: xenfv (HVM), xenpv (PV), xenpvh (PVH), as libxl's capabilities name them;
+ *   a QEMU/KVM guest without machine: QEMU's default machine of its architecture (qemu-default-machine.ts).
  */
+import { QEMU_DEFAULT_MACHINE } from './qemu-default-machine';
 import { readXml, type XmlNode } from './xml-read';
 
 export interface ModeledDisk {
@@ -35,12 +41,24 @@ export interface ModeledNic {
   readonly model?: string;
 }
 
+export interface ModeledClock {
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly timers: readonly { readonly attributes: Readonly<Record<string, string>>; readonly catchup?: Readonly<Record<string, string>> }[];
+}
+
 export interface ModeledDomain {
   readonly type?: string;
   readonly name?: string;
   readonly memoryKiB?: number;
   readonly currentMemoryKiB?: number;
   readonly vcpu?: string;
+  readonly vcpuPlacement?: string;
+  readonly cpuset?: string;
+  readonly clock?: ModeledClock;
+  /** `<os><boot dev>` in order. */
+  readonly bootDevices: readonly string[];
+  /** Whether any device has its own `<boot order>` (then libvirt adds no `<os><boot>`). */
+  readonly deviceBootOrder: boolean;
   readonly arch: string;
   readonly machine?: string;
   readonly osType?: string;
@@ -62,6 +80,20 @@ const attributesOf = (node: XmlNode | undefined, ...ignored: string[]): Record<s
 const kib = (node: XmlNode | undefined): number | undefined =>
   node?.text?.trim() ? Number(node.text.trim()) * (KIB_PER_UNIT[node.attributes.unit ?? 'KiB'] ?? Number.NaN) : undefined;
 
+function numaCellsKiB(domain: XmlNode): number | undefined {
+  const cells = all(first(first(domain, 'cpu'), 'numa'), 'cell');
+  return cells.length === 0 ? undefined : cells.reduce((sum, cell) => sum + Number(cell.attributes.memory) * (KIB_PER_UNIT[cell.attributes.unit ?? 'KiB'] ?? Number.NaN), 0);
+}
+
+/** Attributes in name order: their order in the XML carries no meaning. */
+const sorted = (attributes: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+function modeledTimer(timer: XmlNode): ModeledClock['timers'][number] {
+  const catchup = first(timer, 'catchup');
+  return { attributes: sorted(timer.attributes), ...(catchup ? { catchup: sorted(catchup.attributes) } : {}) };
+}
+
 /** The modeled elements of a `<domain>`; throws on XML that does not parse. */
 export function modeledElements(xml: string): ModeledDomain {
   const read = readXml(xml);
@@ -69,13 +101,20 @@ export function modeledElements(xml: string): ModeledDomain {
   const domain = read.root;
   const type = first(first(domain, 'os'), 'type');
   const devices = first(domain, 'devices');
+  const clock = first(domain, 'clock');
   return {
     // qemu and kvm domains both run under the QEMU driver, which hyperplan renders as kvm.
     type: domain.attributes.type === 'qemu' ? 'kvm' : domain.attributes.type,
     name: first(domain, 'name')?.text?.trim(),
-    memoryKiB: kib(first(domain, 'memory')),
+    // Without <memory>, libvirt's is the NUMA cells' total (formatdomain "Memory Allocation").
+    memoryKiB: kib(first(domain, 'memory')) ?? numaCellsKiB(domain),
     currentMemoryKiB: kib(first(domain, 'currentMemory')),
     vcpu: first(domain, 'vcpu')?.text?.trim(),
+    vcpuPlacement: first(domain, 'vcpu')?.attributes.placement,
+    cpuset: first(domain, 'vcpu')?.attributes.cpuset,
+    ...(clock ? { clock: { attributes: sorted(clock.attributes), timers: all(clock, 'timer').map(modeledTimer) } } : {}),
+    bootDevices: all(first(domain, 'os'), 'boot').map((b) => b.attributes.dev ?? ''),
+    deviceBootOrder: (devices?.children ?? []).some((device) => first(device, 'boot') !== undefined),
     arch: type?.attributes.arch ?? 'x86_64',
     machine: type?.attributes.machine,
     osType: type?.text?.trim(),
@@ -97,7 +136,8 @@ export function modeledElements(xml: string): ModeledDomain {
     }),
     interfaces: all(devices, 'interface').map((nic) => ({
       type: nic.attributes.type,
-      source: { ...first(nic, 'source')?.attributes },
+      // A network NIC's portid is the port libvirt allocates when the NIC connects, not configuration.
+      source: Object.fromEntries(Object.entries(first(nic, 'source')?.attributes ?? {}).filter(([key]) => !(nic.attributes.type === 'network' && key === 'portid'))),
       mac: first(nic, 'mac')?.attributes.address,
       model: first(nic, 'model')?.attributes.type,
     })),
@@ -123,8 +163,12 @@ export function withLibvirtDefaults(domain: ModeledDomain): ModeledDomain {
   return {
     ...domain,
     vcpu: domain.vcpu ?? '1',
+    vcpuPlacement: domain.vcpuPlacement ?? 'static',
+    clock: domain.clock ?? { attributes: { offset: 'utc' }, timers: [] },
+    // An HVM guest with neither <os><boot> nor a device's boot order boots from hd (virDomainDefBootOrderPostParse).
+    bootDevices: domain.bootDevices.length === 0 && !domain.deviceBootOrder && domain.osType === 'hvm' ? ['hd'] : domain.bootDevices,
     currentMemoryKiB: domain.currentMemoryKiB ?? domain.memoryKiB,
-    machine: domain.machine ?? (xen ? xenMachine : undefined),
+    machine: domain.machine ?? (xen ? xenMachine : domain.type === 'kvm' ? QEMU_DEFAULT_MACHINE[domain.arch] : undefined),
     disks: domain.disks.map((disk) => {
       const emptyTray = Object.keys(disk.source).length === 0 && disk.hosts.length === 0;
       const prefix = /^(xvd|vd|hd|sd)[a-z]+$/.exec(disk.target.dev ?? '')?.[1];
@@ -142,10 +186,15 @@ export function withLibvirtDefaults(domain: ModeledDomain): ModeledDomain {
   };
 }
 
-/** The modeled keys on which `rendered` differs from `original` (names aside: the import may sanitize them). */
+/**
+ * The modeled keys on which `rendered` differs from `original` (names aside: the import may sanitize them;
+ * `<os><boot>` aside where the original boots by device `<boot order>`, which is the devices' own).
+ */
 export function roundTripDifferences(original: ModeledDomain, rendered: ModeledDomain): (keyof ModeledDomain)[] {
   const a = withLibvirtDefaults(original);
   const b = withLibvirtDefaults(rendered);
-  const keys = Object.keys(a).filter((key) => key !== 'name') as (keyof ModeledDomain)[];
+  // A device's own <boot order> belongs to that device (disks compare theirs); with one, <os><boot> is not compared.
+  const skipped = new Set<string>(['name', 'deviceBootOrder', ...(a.deviceBootOrder ? ['bootDevices'] : [])]);
+  const keys = Object.keys(a).filter((key) => !skipped.has(key)) as (keyof ModeledDomain)[];
   return keys.filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]));
 }

@@ -71,6 +71,7 @@ import { xenNicType } from './rules/xen/xen-nic-type';
 import { xenNetworkDisk } from './rules/xen/xen-network-disk';
 import { xenCdromNotHvm } from './rules/xen/xen-cdrom-not-hvm';
 import { xenHvmPod } from './rules/xen/xen-hvm-pod';
+import { xenClock } from './rules/xen/xen-clock';
 import { secUserdataPassword } from './rules/security/sec-userdata-password';
 import { xenDiskDevice } from './rules/xen/xen-disk-device';
 import { xenDiskFormat } from './rules/xen/xen-disk-format';
@@ -104,6 +105,7 @@ export const RULES: readonly Rule[] = [
   xenHvmPod,
   xenDiskDevice,
   xenDiskFormat,
+  xenClock,
   kvmDiskBus,
   kvmDiskCacheMigration,
   kvmDiskCacheRisky,

@@ -169,6 +169,17 @@ describe('VirtualMachine on KVM', () => {
     });
   });
 
+  it('attaches a host-bridge-only network (libvirtNetwork: false) to the bridge and defines no libvirt network for it', () => {
+    const bridged = vm('app-1', { networks: [{ network: 'lan' }] });
+    const f = fleet({ vms: [bridged], networks: [{ name: 'lan', mode: 'bridge', bridge: 'br7', libvirtNetwork: false }] });
+    const { json } = onHost('kvm', [bridged], f);
+    expect(domainOf(json, 'kvm_a1_app_1').devices.interfaces[0].source).toEqual({ bridge: { bridge: 'br7' } });
+    expect(resources(json, 'libvirt_network')).toEqual({});
+    // The same network with a libvirt network (the default) is defined on the host, as before.
+    const defined = onHost('kvm', [bridged], fleet({ vms: [bridged], networks: [{ name: 'lan', mode: 'bridge', bridge: 'br7' }] }));
+    expect(Object.keys(resources(defined.json, 'libvirt_network'))).toEqual(['kvm_a1_net_lan']);
+  });
+
   // Secure Boot as firmware features (libvirt formatdomain "BIOS bootloader", since 7.2.0): the provider drops
   // `loader_secure` without a loader path (v0.9.7 internal/generated/domain_os_convert.gen.go; found end to end).
   it('boots UEFI with Secure Boot (firmware features, SMM) for sensitive guests', () => {

@@ -2,8 +2,9 @@
  * Adoption end to end: objects that exist on a libvirt daemon (defined with virsh, as an operator would
  * have them) → `hyperplan import --from` → `hyperplan synth --adopt` → the first `terraform plan` with
  * the real dmacvicar/libvirt 0.9.7 provider imports every domain, network and pool and changes nothing:
- * `Plan: 5 to import, 0 to add, 0 to change, 0 to destroy.`; applying it and planning again shows no
- * changes.
+ * `Plan: 6 to import, 0 to add, 0 to change, 0 to destroy.`; applying it and planning again shows no
+ * changes. One domain is on a host bridge no libvirt network names: it is imported as the host bridge only
+ * (`libvirtNetwork: false`), so no `libvirt_network` is created for it.
  *
  * What that takes with provider v0.9.7 (internal/provider at tag v0.9.7):
  * - libvirt_domain: after `ImportState` only `uuid` is set, so Read calls `DomainFromXML(ctx, xml, nil)`
@@ -43,7 +44,9 @@ function hyperplan(args: readonly string[], cwd: string): { status: number; stdo
 const SEED = `apiVersion: hyperplan/v1
 hosts:
   - { name: kvm-a, hypervisor: kvm, uri: "qemu:///system", cpus: 16, memory: 64GiB, reserved: { memory: 4GiB, cpus: 1 } }
-networks: [{ name: prod, mode: nat, cidr: 10.1.0.0/24 }]
+networks:
+  - { name: prod, mode: nat, cidr: 10.1.0.0/24 }
+  - { name: lan, mode: bridge, bridge: br1, libvirtNetwork: false }
 pools: [{ name: images, type: dir, path: /var/lib/libvirt/images }]
 vms:
   - { name: web-1, vcpus: 2, memory: 2GiB, disks: [{ size: 20GiB, pool: images }], networks: [prod], host: kvm-a }
@@ -55,6 +58,7 @@ vms:
     disks: [{ size: 10GiB, pool: images }, { device: cdrom, path: /var/lib/libvirt/isos/install.iso, bus: sata, target: sdc }]
     networks: [prod]
     host: kvm-a
+  - { name: br-1, vcpus: 1, memory: 1GiB, disks: [{ size: 10GiB, pool: images }], networks: [lan], host: kvm-a }
 `;
 
 describe.skipIf(!RUN_E2E)('end to end: adopting existing libvirt objects', () => {
@@ -95,7 +99,9 @@ describe.skipIf(!RUN_E2E)('end to end: adopting existing libvirt objects', () =>
     virsh(daemon, ['net-define', join(dir, 'networks/prod.xml')]);
     virsh(daemon, ['net-start', 'prod']);
     virsh(daemon, ['net-autostart', 'prod']);
-    for (const vm of ['web-1', 'db-1', 'cd-1']) {
+    // br-1 is on the host bridge br1 that no libvirt network names (the seed defines none for it).
+    expect(readdirSync(join(dir, 'networks'))).toEqual(['prod.xml']);
+    for (const vm of ['web-1', 'db-1', 'cd-1', 'br-1']) {
       virsh(daemon, ['define', join(dir, `domains/${vm}.xml`)]);
       virsh(daemon, ['start', vm]);
       virsh(daemon, ['autostart', vm]);
@@ -105,12 +111,16 @@ describe.skipIf(!RUN_E2E)('end to end: adopting existing libvirt objects', () =>
     mkdirSync(adopt, { recursive: true });
     const imported = hyperplan(['import', '--from', daemon.virshUri, '--out', 'fleet.yaml'], adopt);
     expect(imported.status, imported.stderr).toBe(0);
-    expect(imported.stderr).toMatch(/^imported 1 host\(s\), 3 VM\(s\), 1 network\(s\), 1 pool\(s\)$/m);
+    expect(imported.stderr).toMatch(/^imported 1 host\(s\), 4 VM\(s\), 2 network\(s\), 1 pool\(s\)$/m);
     expect(imported.stderr).not.toMatch(/^dropped:/m);
-    const fleet = parse(readFileSync(join(adopt, 'fleet.yaml'), 'utf8')) as { hosts: Array<Record<string, unknown>>; vms: Array<{ name: string; host: string; disks: Array<Record<string, unknown>> }> };
-    expect(fleet.vms.map((vm) => [vm.name, vm.host, vm.disks[0]!.volume])).toEqual([['cd-1', 'default', 'cd-1-disk0.qcow2'], ['db-1', 'default', 'db-1-disk0.qcow2'], ['web-1', 'default', 'web-1-disk0.qcow2']]);
+    const fleet = parse(readFileSync(join(adopt, 'fleet.yaml'), 'utf8')) as { hosts: Array<Record<string, unknown>>; networks: unknown[]; vms: Array<{ name: string; host: string; disks: Array<Record<string, unknown>> }> };
+    expect(fleet.vms.map((vm) => [vm.name, vm.host, vm.disks[0]!.volume])).toEqual([
+      ['br-1', 'default', 'br-1-disk0.qcow2'], ['cd-1', 'default', 'cd-1-disk0.qcow2'], ['db-1', 'default', 'db-1-disk0.qcow2'], ['web-1', 'default', 'web-1-disk0.qcow2'],
+    ]);
+    // The bridge comes back as the host bridge only: adopting br-1 defines no network the host did not have.
+    expect(fleet.networks).toContainEqual({ name: 'br1', mode: 'bridge', bridge: 'br1', libvirtNetwork: false });
     // What the fleet had beyond its defaults comes back: the CD-ROM's device name and the crash action.
-    expect(fleet.vms[0]).toMatchObject({ onCrash: 'restart', disks: [{}, { device: 'cdrom', path: '/var/lib/libvirt/isos/install.iso', bus: 'sata', target: 'sdc' }] });
+    expect(fleet.vms[1]).toMatchObject({ onCrash: 'restart', disks: [{}, { device: 'cdrom', path: '/var/lib/libvirt/isos/install.iso', bus: 'sata', target: 'sdc' }] });
     // The test driver's default node is a 3 GiB i686 machine whose two NUMA cells add up to 6 GiB (its
     // built-in defaults); the adopted fleet gets a real host under the imported name, and the provider
     // reaches the daemon through the URI the e2e support gives it.
@@ -119,7 +129,7 @@ describe.skipIf(!RUN_E2E)('end to end: adopting existing libvirt objects', () =>
 
     const synth = hyperplan(['synth', 'fleet.yaml', '--adopt', '--out', 'out', '--quiet'], adopt);
     expect(synth.status, synth.stderr).toBe(0);
-    expect(synth.stdout).toContain('adopting 3 domain(s), 1 network(s), 1 pool(s) through import blocks');
+    expect(synth.stdout).toContain('adopting 4 domain(s), 1 network(s), 1 pool(s) through import blocks');
     expect(synth.stdout).toMatch(/^ {2}network prod on default: ignore_changes forward, ips \(/m);
     expect(synth.stdout).toMatch(/^ {2}pool images on default: ignore_changes target, create \(/m);
     expect(synth.stdout).toMatch(/^ {2}domain web-1 on default: ignore_changes devices\.controllers, devices\.disks\[0\]\.address, devices\.interfaces\[0\]\.address, devices\.interfaces\[0\]\.target \(/m);
@@ -129,18 +139,19 @@ describe.skipIf(!RUN_E2E)('end to end: adopting existing libvirt objects', () =>
     for (const provider of json.provider.libvirt) provider.uri = daemon.providerUri;
     writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
     expect(Object.keys(json.resource)).not.toContain('libvirt_volume');
-    expect(json.import).toHaveLength(5);
+    expect(json.import).toHaveLength(6);
+    expect(Object.keys(json.resource.libvirt_network as object)).toEqual(['default_net_prod']);
 
     terraform.expect(stackDir, ['init', '-input=false', '-no-color']);
     const plan = terraform.expect(stackDir, ['plan', '-input=false', '-no-color']);
-    expect(plan.stdout).toContain('Plan: 5 to import, 0 to add, 0 to change, 0 to destroy.');
+    expect(plan.stdout).toContain('Plan: 6 to import, 0 to add, 0 to change, 0 to destroy.');
     const importedResources = [...plan.stdout.matchAll(/# (\S+) will be imported/g)].map((m) => m[1]).sort();
-    expect(importedResources).toEqual(['libvirt_domain.default_cd_1', 'libvirt_domain.default_db_1', 'libvirt_domain.default_web_1', 'libvirt_network.default_net_prod', 'libvirt_pool.default_pool_images']);
+    expect(importedResources).toEqual(['libvirt_domain.default_br_1', 'libvirt_domain.default_cd_1', 'libvirt_domain.default_db_1', 'libvirt_domain.default_web_1', 'libvirt_network.default_net_prod', 'libvirt_pool.default_pool_images']);
     expect(plan.stdout).not.toMatch(/will be updated in-place|must be replaced|will be destroyed|will be created/);
 
     // Taking the plan: the imports land in state, nothing is touched, and the next plan is clean.
     const apply = terraform.expect(stackDir, ['apply', '-input=false', '-no-color', '-auto-approve']);
-    expect(apply.stdout).toMatch(/Apply complete! Resources: 5 imported, 0 added, 0 changed, 0 destroyed\./);
+    expect(apply.stdout).toMatch(/Apply complete! Resources: 6 imported, 0 added, 0 changed, 0 destroyed\./);
     const again = terraform.expect(stackDir, ['plan', '-input=false', '-no-color', '-detailed-exitcode']);
     expect(again.stdout).toContain('No changes.');
   }, 600_000);

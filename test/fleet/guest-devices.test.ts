@@ -51,7 +51,7 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ['direct NIC without dev', nets('[{ type: direct }]'), ['f.yaml:28:16: vms[0].networks[0].dev: a direct (macvtap) NIC names its host interface with dev:, e.g. eth0']],
   ['user NIC on a network', nets('[{ type: user, network: prod }]'), ['f.yaml:28:39: vms[0].networks[0].network: a user NIC is not on a fleet network; remove network:']],
   ['mode without direct', nets('[{ network: prod, mode: vepa }]'), ['f.yaml:28:39: vms[0].networks[0].mode: mode: is the macvtap mode of a direct NIC; set type: direct or remove mode:']],
-  ['dev without direct', nets('[{ type: ethernet, dev: eth0 }]'), ['f.yaml:28:39: vms[0].networks[0].dev: dev: is the host interface of a direct (macvtap) NIC; set type: direct or remove dev:']],
+  ['dev without direct', nets('[{ type: ethernet, dev: eth0 }]'), ['f.yaml:28:39: vms[0].networks[0].dev: dev: is the host interface of a direct (macvtap) NIC, the device of a vdpa NIC or the interface of a passt user NIC; set type or remove dev:']],
   ['user NIC with a target', nets('[{ type: user, target: tap0 }]'), ['f.yaml:28:38: vms[0].networks[0].target: a user-mode NIC has no host device; remove target:']],
   // libvirt docs/schemas/domaincommon.rng, define "bridgeMode": (vepa|bridge|private|passthrough).
   ['macvtap mode unknown', nets('[{ type: direct, dev: eth0, mode: vepa2 }]'), ["f.yaml:28:49: vms[0].networks[0].mode: expected one of bridge, vepa, private, passthrough, got 'vepa2'"]],
@@ -67,7 +67,11 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ['one device name twice', disks(`[{ size: 20GiB, pool: local, image: debian, target: vdb }, { path: /dev/sdb, target: vdb }]`), ["f.yaml:27:97: vms[0].disks[1].target: device name 'vdb' is taken by disks[0]; each disk needs its own"]],
   // libvirt src/conf/schemas/domaincommon.rng, offOptions (on_poweroff, on_reboot) and crashOptions (on_crash).
   ['poweroff action of a crash', vmLines('    onPoweroff: coredump-destroy'), ["f.yaml:27:17: vms[0].onPoweroff: expected one of destroy, restart, preserve, rename-restart, got 'coredump-destroy'"]],
-  ['NIC type unknown', nets('[{ type: vhostuser }]'), ["f.yaml:28:24: vms[0].networks[0].type: expected one of network, user, ethernet, direct, got 'vhostuser'"]],
+  ['hostdev NIC without pci', nets('[{ type: hostdev }]'), ['f.yaml:28:16: vms[0].networks[0].pci: a hostdev NIC names the host PCI network function with pci:, e.g. 0000:3b:00.1']],
+  ['udp NIC without address', nets('[{ type: udp, port: 5555 }]'), ['f.yaml:28:16: vms[0].networks[0].address: a udp NIC names its socket address with address:']],
+  ['local on a mcast NIC', nets('[{ type: mcast, address: 230.0.0.1, port: 5558, local: { address: 10.0.0.1, port: 5559 } }]'), ['f.yaml:28:70: vms[0].networks[0].local: local: is the local end of a udp NIC; set type: udp or remove it']],
+  ['portgroup off a network NIC', nets('[{ type: user, portgroup: bob }]'), ["f.yaml:28:41: vms[0].networks[0].portgroup: portgroup: is a port group of the libvirt network of a network NIC; remove it"]],
+  ['NIC type unknown', nets('[{ type: vhostuser }]'), ["f.yaml:28:24: vms[0].networks[0].type: expected one of network, user, ethernet, direct, hostdev, vdpa, client, server, mcast, udp, got 'vhostuser'"]],
 ];
 
 describe('guest device keys: one located problem per bad input', () => {

@@ -72,6 +72,8 @@ describe.skipIf(SKIP)('import --from a libvirt test-driver node', () => {
     expect(data.hosts.map((h) => [h.name, h.hypervisor, h.cpus, h.memory])).toEqual([['kvm-a', 'kvm', 16, '64GiB'], ['xen-s', 'xen', 8, '32GiB']]);
     expect(data.pools.map((p) => [p.name, p.type, p.path])).toEqual([['images', 'dir', '/var/lib/libvirt/images'], ['xenimg', 'dir', '/srv/xen']]);
     expect(data.networks.find((n) => n.name === 'prod')).toEqual({ name: 'prod', mode: 'nat', bridge: 'virbr1', cidr: '10.1.0.0/24', dhcp: { start: '10.1.0.10', end: '10.1.0.200' } });
+    // vault-1's bridge is named by no libvirt network on its host: the fleet names it as the host bridge only.
+    expect(data.networks.find((n) => n.name === 'br0')).toEqual({ name: 'br0', mode: 'bridge', bridge: 'br0', libvirtNetwork: false });
     const vms = new Map(data.vms.map((vm) => [vm.name, vm]));
     expect(vms.get('web-1')).toMatchObject({ host: 'kvm-a', memory: '2GiB', currentMemory: '1GiB', autostart: false });
     // Existing volumes are referenced with their real size; the CD-ROM keeps its ISO path.
@@ -120,6 +122,8 @@ describe.skipIf(SKIP)('import --from a libvirt test-driver node', () => {
     for (const stack of summary.stacks) {
       const json = JSON.parse(readFileSync(join(outDir, stack.file), 'utf8')) as SynthesizedStack & { import?: { id: string; to: string; provider: string }[] };
       expect(Object.keys(json.resource ?? {})).not.toContain('libvirt_volume');
+      // The host bridge br0 has no libvirt network to create: only prod, adopted, is a libvirt_network.
+      expect(Object.values(json.resource?.libvirt_network ?? {}).map((n) => n.name)).toEqual(stack.hosts.includes('kvm-a') ? ['prod'] : []);
       for (const block of json.import ?? []) expect(block.id).toMatch(/^11111111-2222-3333-4444-/);
       // What provider 0.9.7 reads back after import (constructs/domain-read-back.ts cites it; the e2e
       // adoption test shows the plan): libvirt's units and reported defaults, spelled out.

@@ -46,7 +46,9 @@ describe('importDomains', () => {
     expect(loaded.ok ? [] : loaded.problems).toEqual([]);
     const dropped = (file: string, path: string): ImportNote | undefined =>
       result.notes.find((n) => n.file.endsWith(file) && n.path === path && n.status === 'dropped');
-    expect(dropped('xen-hvm.xml', '/domain/clock')).toMatchObject({ target: 'vms[win-app]', message: expect.stringMatching(/not expressible/) });
+    // The clock is kept now (clock:), no longer dropped.
+    expect(dropped('xen-hvm.xml', '/domain/clock')).toBeUndefined();
+    expect(vms.get('win-app')!.clock).toEqual({ offset: 'localtime' });
     // The UUID is kept (for Terraform import), no longer dropped.
     expect(result.notes.filter((n) => n.path === '/domain/uuid')).toEqual([]);
     expect(result.lock.uuids['web-frontend-01']).toMatch(/^[0-9a-f-]{36}$/);

@@ -25,9 +25,11 @@ ruleTable('xen', {
   // libvirt src/libxl/libxl_conf.c, libxlMakeNic: bridge, ethernet and network interfaces get a vif; user,
   // direct and the others fail with "unsupported interface type".
   'XEN-NIC-TYPE': {
-    compliant: xen({}, on('a', { networks: [nic(), { type: 'ethernet', target: 'vif-a' }] })),
-    nonCompliant: xen({}, on('a', { networks: [nic(), { type: 'user' }, { type: 'direct', dev: 'eth0' }] })),
-    targets: ['vms[a].networks[1]', 'vms[a].networks[2]'],
+    // libxl_conf.c libxlMakeNicList skips hostdev interfaces: they reach libxl as PCI devices
+    // (tests/libxlxml2domconfigdata/moredevs-hvm: the hostdev interface is a "pcidevs" entry).
+    compliant: xen({}, on('a', { networks: [nic(), { type: 'ethernet', target: 'vif-a' }, { type: 'hostdev', pci: '0000:0a:10.0' }] })),
+    nonCompliant: xen({}, on('a', { networks: [nic(), { type: 'user' }, { type: 'direct', dev: 'eth0' }, { type: 'udp', address: '10.0.0.1', port: 5555 }] })),
+    targets: ['vms[a].networks[1]', 'vms[a].networks[2]', 'vms[a].networks[3]'],
     mentions: ['type user', 'type: ethernet'],
     notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', networks: [{ type: 'user' }] })] }),
   },
@@ -66,6 +68,16 @@ ruleTable('xen', {
     targets: ['vms[a].disks[1]'],
     mentions: ['is vmdk', 'qemu-img convert', 'hypervisor: kvm'],
     notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', disks: [disk(), { sizeMiB: 0, path: '/img/appliance.vmdk', format: 'vmdk', data: true }] })] }),
+  },
+  // libvirt 9.0.0 src/libxl/libxl_conf.c, libxlMakeDomBuildInfo: clock offsets variable/localtime/utc become
+  // libxl's localtime and rtc_timeoffset, timezone and absolute are refused; of the timers only tsc (its mode)
+  // and hpet (HVM only) are set, every other one is "unsupported timer type (name)".
+  'XEN-CLOCK': {
+    compliant: xen({}, on('a', { guestType: 'hvm', clock: { offset: 'variable', adjustment: 3600, basis: 'localtime', timers: [{ name: 'tsc', mode: 'native' }, { name: 'hpet', present: true }] } })),
+    nonCompliant: xen({}, on('a', { guestType: 'pvh', clock: { offset: 'timezone', timezone: 'Europe/Paris', timers: [{ name: 'rtc', tickPolicy: 'catchup' }, { name: 'hpet', present: true }] } })),
+    targets: ['vms[a].clock', 'vms[a].clock.timers[0]', 'vms[a].clock.timers[1]'],
+    mentions: ['offset timezone', 'utc, localtime or variable'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', clock: { offset: 'timezone', timezone: 'Europe/Paris', timers: [{ name: 'rtc', tickPolicy: 'catchup' }] } })] }),
   },
   // xl.cfg(5), maxmem: an HVM guest started with memory below maxmem runs in populate-on-demand mode and
   // needs its balloon driver to release the difference, "or the guest will crash".
