@@ -40,7 +40,7 @@ export interface VirtualMachineProps {
   readonly host: HostResources;
   /** Cloud-init seed to attach. @default - `effective.vm.cloudInit`; none when the VM declares none */
   readonly cloudInit?: CloudInitSpec;
-  /** Start the domain once it is defined. @default true */
+  /** Start the domain once it is defined. @default - `effective.vm.running`, else true */
   readonly running?: boolean;
 }
 
@@ -216,7 +216,7 @@ export class VirtualMachine extends Construct {
       ...(vm.onPoweroff ? { onPoweroff: vm.onPoweroff } : {}),
       ...(vm.onReboot ? { onReboot: vm.onReboot } : {}),
       ...(vm.onCrash ? { onCrash: vm.onCrash } : {}),
-      running: props.running ?? true,
+      running: props.running ?? vm.running ?? true,
       os: this.os(effective),
       ...(effective.bootloader ? { bootloader: effective.bootloader } : {}),
       ...(effective.cpu ? { cpu: { mode: effective.cpu.mode, ...(effective.cpu.model ? { model: effective.cpu.model } : {}) } } : {}),
