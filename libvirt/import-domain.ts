@@ -8,6 +8,7 @@ import { importDevices } from './import-devices';
 import { importDisks, type StorageResolver } from './import-disk';
 import { importNics, RUNTIME_DEVICE, type NetworkResolver } from './import-nic';
 import { importCpu, importOs } from './import-os';
+import { consumeQemuDriverState } from './import-qemu-state';
 import {
   Consumption, first, kibText, NAME_RULE_SOURCE, type NameRegistry, NoteSink, sanitizeName, toKiB, type ImportDiagnostic, type ImportHypervisor,
 } from './import-support';
@@ -147,6 +148,7 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
   const other = importDevices(devices, kind, used);
   const events = importEvents(domain, used);
   consumeDefaults(domain, devices, used, sink);
+  if (kind === 'kvm') consumeQemuDriverState(domain, devices, used, sink);
   used.reportDropped(domain, '/domain', sink);
   const vm: VmInput = {
     name,

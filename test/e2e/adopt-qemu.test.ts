@@ -130,11 +130,14 @@ describe.skipIf(!RUN_E2E || QEMU_MISSING !== undefined)('end to end: adopting do
 
     const adopt = join(root, 'adopt');
     mkdirSync(adopt, { recursive: true });
-    const imported = hyperplan(['import', '--from', daemon.uri, '--out', 'fleet.yaml'], adopt);
+    // The URI as an operator may write it for a local socket; the provider gets it without `+unix`
+    // (constructs/provider-uri.ts), which its dialer rejects.
+    const hostUri = daemon.uri.replace(/^qemu:/, 'qemu+unix:');
+    const imported = hyperplan(['import', '--from', hostUri, '--out', 'fleet.yaml'], adopt);
     expect(imported.status, imported.stderr).toBe(0);
     expect(imported.stderr).toMatch(/^imported 1 host\(s\), 3 VM\(s\), 1 network\(s\), 1 pool\(s\)$/m);
     const fleet = parse(readFileSync(join(adopt, 'fleet.yaml'), 'utf8')) as { hosts: Array<{ uri: string }>; vms: Array<{ name: string; running?: boolean; disks: Array<{ path?: string }> }> };
-    expect(fleet.hosts.map((h) => h.uri)).toEqual([daemon.uri]);
+    expect(fleet.hosts.map((h) => h.uri)).toEqual([hostUri]);
     // The shut-off domain stays shut off; the disks are the operator's files, referenced, never created.
     expect(fleet.vms.map((vm) => [vm.name, vm.running, vm.disks[0]!.path])).toEqual([
       ['cd-1', false, join(images, 'cd-1.qcow2')],
@@ -148,7 +151,8 @@ describe.skipIf(!RUN_E2E || QEMU_MISSING !== undefined)('end to end: adopting do
     // What the QEMU driver assigns itself is ignored on its hosts only (constructs/qemu-read-back.ts).
     expect(synth.stdout).toMatch(/^ {2}domain desk-1 on localhost: ignore_changes .*devices\.emulator, devices\.audios, devices\.videos, cpu\.match/m);
     const stackDir = join(adopt, 'out/stacks/kvm');
-    const json = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, unknown> };
+    const json = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as { provider: { libvirt: Array<{ uri: string }> }; resource: Record<string, unknown> };
+    expect(json.provider.libvirt.map((provider) => provider.uri)).toEqual([daemon.uri]);
     expect(Object.keys(json.resource)).not.toContain('libvirt_volume');
 
     terraform.expect(stackDir, ['init', '-input=false', '-no-color']);
