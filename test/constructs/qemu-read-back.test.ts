@@ -120,6 +120,11 @@ describe('an adopted domain on a QEMU-driver host', () => {
     for (const path of qemu) expect(onTestDriver).not.toContain(path);
   });
 
+  it('keeps a domain the fleet says is shut off (running: false, written by import --from) shut off; any other runs', () => {
+    expect(adopted(vm('cd-1', { running: false }), 'qemu:///system').domain.running).toBe(false);
+    expect(adopted(desk, 'qemu:///system').domain.running).toBe(true);
+  });
+
   it('ignores no video and no CPU details where the configuration has no graphics and no CPU', () => {
     expect(assignedByQemuDriver({ devices: { disks: [] } })).toEqual(['devices.emulator', 'devices.audios', 'resource', 'sec_label']);
   });

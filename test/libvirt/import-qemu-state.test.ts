@@ -9,7 +9,7 @@
  * (partition /machine).
  */
 import { describe, expect, it } from 'vitest';
-import { importDomains, type ImportNote } from '../../libvirt/import';
+import { importDomains, importLiveHosts, type ImportNote } from '../../libvirt/import';
 
 const RUNNING = `<domain type='kvm' id='2'>
   <name>desk-1</name>
@@ -112,5 +112,30 @@ describe("importing a running domain as libvirt's QEMU driver reports it", () =>
   it('leaves a Xen domain alone: only the QEMU driver writes these', () => {
     const xen = RUNNING.replace("<domain type='kvm' id='2'>", "<domain type='xen' id='2'>").replace('/usr/bin/qemu-system-x86_64', '/usr/lib/xen/bin/qemu-system-i386');
     expect(notes(xen, 'dropped')).toEqual(expect.arrayContaining([expect.stringMatching(/^\/domain\/devices\/emulator:/), expect.stringMatching(/^\/domain\/devices\/audio:/)]));
+  });
+});
+
+describe('a live host: which domains run', () => {
+  const nodeInfo = { cpuModel: 'x86_64', cpus: 16, sockets: 1, coresPerSocket: 8, threadsPerCore: 2, numaCells: 1, memoryKiB: 64 * 1024 * 1024 };
+  const stopped = RUNNING.replace("<domain type='kvm' id='2'>", "<domain type='kvm'>").replace('<name>desk-1</name>', '<name>cd-1</name>').replace('7f9ba88a', '0073ec0a');
+
+  it('writes running: false for a domain that is shut off (the provider would start it), nothing for one that runs', () => {
+    const result = importLiveHosts([
+      {
+        uri: 'qemu:///system',
+        nodeInfo,
+        capabilities: '<capabilities><host><cpu><arch>x86_64</arch></cpu></host></capabilities>',
+        domains: [
+          { name: 'desk-1', xml: RUNNING, running: true, autostart: true },
+          { name: 'cd-1', xml: stopped, running: false, autostart: false },
+        ],
+        networks: [],
+        pools: [],
+      },
+    ]);
+    const vms = new Map(result.fleet.vms!.map((vm) => [vm.name, vm]));
+    expect(vms.get('cd-1')).toMatchObject({ running: false, autostart: false });
+    expect(vms.get('desk-1')).not.toHaveProperty('running');
+    expect(vms.get('desk-1')).not.toHaveProperty('autostart');
   });
 });
