@@ -143,7 +143,7 @@ describe.skipIf(!RUN_E2E || QEMU_MISSING !== undefined)('end to end: adopting do
     const droppedPaths = [...droppedSection.matchAll(/^ {2}\S+ ([^:\s]+):/gm)].map((m) => m[1]!);
     expect(droppedPaths.length).toBeGreaterThan(0);
     expect(droppedPaths.filter((path) => !/^\/domain\/cpu[@/]|^\/network(@connections|\/forward\/nat)$/.test(path))).toEqual([]);
-    expect(imported.stderr).toMatch(/vms\[desk-1\] \/domain\/devices: emulator \S+, PS\/2 mouse, PS\/2 keyboard, isa-serial port, audio none, video \\S+ left to libvirt's QEMU driver/);
+    expect(imported.stderr).toMatch(/vms\[desk-1\] \/domain\/devices: emulator \S+, PS\/2 mouse, PS\/2 keyboard, isa-serial port, audio none, video \S+ left to libvirt's QEMU driver/);
     const fleet = parse(readFileSync(join(adopt, 'fleet.yaml'), 'utf8')) as { hosts: Array<{ uri: string }>; vms: Array<{ name: string; running?: boolean; disks: Array<{ path?: string }> }> };
     expect(fleet.hosts.map((h) => h.uri)).toEqual([hostUri]);
     // The shut-off domain stays shut off; the disks are the operator's files, referenced, never created.
