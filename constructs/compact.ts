@@ -8,7 +8,7 @@
  */
 import { TerraformResource } from './cdk-engine';
 import type { Construct } from 'constructs';
-import { asReadBackAfterImport } from './domain-read-back';
+import { asReadBackAfterImport, type ReadBackHost } from './domain-read-back';
 import {
   Domain,
   domainClockToTerraform,
@@ -60,12 +60,17 @@ export class CompactDomain extends TerraformResource {
     this.#config = config;
   }
 
+  /** The configuration as it is rendered. */
+  get config(): Readonly<CompactDomainConfig> {
+    return this.#config;
+  }
+
   /**
    * Renders the configuration as provider v0.9.7 reads this domain back once imported (domain-read-back.ts),
    * so that an adopted domain plans no change.
    */
-  renderAsReadBackAfterImport(): void {
-    this.#config = asReadBackAfterImport(this.#config);
+  renderAsReadBackAfterImport(host?: ReadBackHost): void {
+    this.#config = asReadBackAfterImport(this.#config, host);
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {

@@ -17,14 +17,20 @@
  *   every CD-ROM (domain_postparse.c: "Force CDROM to be listed as read only");
  * - memory and currentMemory in libvirt's unit, KiB (the XML's `<memory unit='KiB'>`);
  * - `false` for every presence boolean (an empty XML element) of each object it reads: the template's
- *   `IsPresenceBoolean` branch is `types.BoolValue(xml.X != nil)`, never null.
+ *   `IsPresenceBoolean` branch is `types.BoolValue(xml.X != nil)`, never null;
+ * - a graphics device's `listen` address also as its first `<listen type='address'>` element, which
+ *   libvirt creates from the attribute (src/conf/domain_conf.c, virDomainGraphicsListensParseXML: "If no
+ *   <listen/> element was found in XML for backward compatibility we should try to parse 'listen'").
+ * On a QEMU-driver host (`qemuDriver`), also what that driver adds to every definition (qemu-read-back.ts).
  * The importer (libvirt/import-domain.ts) keeps other event actions as the fleet's `onPoweroff`/`onReboot`/
  * `onCrash` (rendered as given) and consumes the other defaults only when they are exactly that, reporting
  * any other value as dropped, so what is filled in here is what the adopted domain has.
  */
 import type {
-  DomainConfig, DomainDevicesConsolesSource, DomainDevicesDisks, DomainDevicesInterfaces, DomainDevicesRngs, DomainDevicesSerialsSource, DomainFeatures,
+  DomainConfig, DomainDevicesConsolesSource, DomainDevicesDisks, DomainDevicesGraphics, DomainDevicesInterfaces, DomainDevicesRngs,
+  DomainDevicesSerialsSource, DomainFeatures,
 } from './libvirt-bindings';
+import { withQemuDriverDefaults } from './qemu-read-back';
 import { LIBVIRT_EVENT_DEFAULTS } from '../fleet/vocabulary';
 
 /** The domain attributes the read-back fills in. */
@@ -70,8 +76,28 @@ function chardevs<S extends DomainDevicesConsolesSource | DomainDevicesSerialsSo
   return devices.map((device) => (device.source ? { ...device, source: withPresence(CHARDEV_SOURCE_PRESENCE, device.source) } : device));
 }
 
+/** Where the adopted domain lives. */
+export interface ReadBackHost {
+  /** The provider reaches libvirt's QEMU driver (qemu-read-back.ts `isQemuDriverUri`). */
+  readonly qemuDriver: boolean;
+}
+
+/** A VNC or SPICE display with its `listen` address also as its first listener (see the header). */
+function withListener(graphics: DomainDevicesGraphics): DomainDevicesGraphics {
+  const listened = <D extends { listen?: string; listeners?: unknown }>(display: D): D =>
+    display.listen !== undefined && display.listeners === undefined ? { ...display, listeners: [{ address: { address: display.listen } }] } : display;
+  if (graphics.vnc) return { ...graphics, vnc: listened(graphics.vnc) };
+  if (graphics.spice) return { ...graphics, spice: listened(graphics.spice) };
+  return graphics;
+}
+
 /** The domain configuration as provider v0.9.7 reads the imported domain back. */
-export function asReadBackAfterImport<C extends ReadBackAttributes>(config: C): C {
+export function asReadBackAfterImport<C extends ReadBackAttributes>(config: C, host: ReadBackHost = { qemuDriver: false }): C {
+  const readBack = driverIndependentReadBack(config);
+  return host.qemuDriver ? withQemuDriverDefaults(readBack) : readBack;
+}
+
+function driverIndependentReadBack<C extends ReadBackAttributes>(config: C): C {
   const memoryKiB = kib(config.memory, config.memoryUnit)!;
   const currentKiB = kib(config.currentMemory, config.currentMemoryUnit) ?? memoryKiB;
   const devices = config.devices;
@@ -106,6 +132,7 @@ export function asReadBackAfterImport<C extends ReadBackAttributes>(config: C): 
               : {}),
             ...(devices.consoles === undefined ? {} : { consoles: chardevs(devices.consoles) as typeof devices.consoles }),
             ...(devices.serials === undefined ? {} : { serials: chardevs(devices.serials) as typeof devices.serials }),
+            ...(isList<DomainDevicesGraphics>(devices.graphics) ? { graphics: devices.graphics.map(withListener) } : {}),
           },
         }
       : {}),

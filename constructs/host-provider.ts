@@ -13,6 +13,7 @@ import { DataLibvirtNodeInfo, LibvirtProvider } from './libvirt-bindings';
 import { checkProps, type PropCheck } from './prop-checks';
 import { StoragePool } from './storage-pool';
 import { named, terraformId } from './terraform-id';
+import { providerUri } from './provider-uri';
 import { HOST_ADDRESS_PARTS, type HostOutputName } from '../fleet/terraform-names';
 
 /** The fleet's pools and networks by name: what a host may be asked to define. */
@@ -91,7 +92,7 @@ export abstract class LibvirtHost extends Construct implements HostResources {
     this.#catalog = props.catalog ?? EMPTY_CATALOG;
     this.alias = terraformId(host.name);
     this.capacity = hostCapacity(host);
-    this.provider = new LibvirtProvider(this, 'provider', { alias: this.alias, uri: host.uri });
+    this.provider = new LibvirtProvider(this, 'provider', { alias: this.alias, uri: providerUri(host.uri) });
     this.nodeInfo = named(new DataLibvirtNodeInfo(this, 'node-info', { provider: this.provider }), host.name, ...HOST_ADDRESS_PARTS.nodeInfo());
     this.output('declared_vs_actual', 'Declared host size next to what libvirt reports at plan time; a mismatch means the fleet file is wrong.', {
       declared_cpus: host.cpus,

@@ -12,6 +12,8 @@ export {
   type DomainDevicesDisks,
   type DomainDevicesRngs,
   type DomainDevicesSerialsSource,
+  type DomainDevicesSerials,
+  type DomainDevicesInputs,
   type DomainDevicesInterfaces,
   type DomainDevicesInterfacesSource,
   type DomainDevicesDisksSource,

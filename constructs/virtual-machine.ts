@@ -12,6 +12,7 @@ import {
 import type { CloudInit as CloudInitSpec, DiskBus, DiskFormat } from '../fleet/model';
 import { CloudInit } from './cloud-init';
 import { CompactDomain, type CompactDomainConfig } from './compact';
+import { assignedByQemuDriver, isQemuDriverUri } from './qemu-read-back';
 import type { HostResources } from './host-provider';
 import {
   Volume,
@@ -39,7 +40,7 @@ export interface VirtualMachineProps {
   readonly host: HostResources;
   /** Cloud-init seed to attach. @default - `effective.vm.cloudInit`; none when the VM declares none */
   readonly cloudInit?: CloudInitSpec;
-  /** Start the domain once it is defined. @default true */
+  /** Start the domain once it is defined. @default - `effective.vm.running`, else true */
   readonly running?: boolean;
 }
 
@@ -243,7 +244,7 @@ export class VirtualMachine extends Construct {
       ...(vm.onPoweroff ? { onPoweroff: vm.onPoweroff } : {}),
       ...(vm.onReboot ? { onReboot: vm.onReboot } : {}),
       ...(vm.onCrash ? { onCrash: vm.onCrash } : {}),
-      running: props.running ?? true,
+      running: props.running ?? vm.running ?? true,
       os: this.os(effective),
       ...(effective.bootloader ? { bootloader: effective.bootloader } : {}),
       ...(effective.cpu ? { cpu: { mode: effective.cpu.mode, ...(effective.cpu.model ? { model: effective.cpu.model } : {}) } } : {}),
@@ -298,12 +299,14 @@ export class VirtualMachine extends Construct {
    *   address is omitted, libvirt will generate an appropriate address");
    * - the tap device of a running NIC the fleet names none for (formatdomain "Overriding the target
    *   element": vnet, vif, macvtap and macvlan are reserved prefixes of generated names), read as `target.dev`.
+   * On a QEMU-driver host (`uri`), also what that driver assigns itself (qemu-read-back.ts `assignedByQemuDriver`).
    * Returns the ignored attribute paths.
    */
-  adopt(uuid: string, provider: TerraformProvider): string[] {
+  adopt(uuid: string, provider: TerraformProvider, uri?: string): string[] {
     this.domain.importFrom(uuid, provider);
-    this.domain.renderAsReadBackAfterImport();
-    const ignored = [...this.#assignedByLibvirt];
+    const qemuDriver = isQemuDriverUri(uri);
+    this.domain.renderAsReadBackAfterImport({ qemuDriver });
+    const ignored = [...this.#assignedByLibvirt, ...(qemuDriver ? assignedByQemuDriver(this.domain.config) : [])];
     this.domain.lifecycle = { ...this.domain.lifecycle, ignoreChanges: [...(this.domain.lifecycle?.ignoreChanges ?? []), ...ignored] };
     return ignored;
   }
@@ -422,7 +425,11 @@ export class VirtualMachine extends Construct {
       ...(nic.target ? { target: { dev: nic.target } } : {}),
       ...(nic.model ? { model: { type: nic.model } } : {}),
       ...(nic.mac ? { mac: { address: nic.mac } } : {}),
-      ...(nic.vhost || nic.queues ? { driver: { ...(nic.vhost ? { name: 'vhost' } : {}), ...(nic.queues ? { queues: nic.queues } : {}) } } : {}),
+      // No `driver name='vhost'`: on KVM libvirt opens /dev/vhost-net for every virtio NIC that does not ask
+      // for `name='qemu'`, and naming vhost only turns a host without vhost-net into a domain that does not
+      // start (src/qemu/qemu_interface.c, qemuInterfaceOpenVhostNet: "If the config says explicitly to use
+      // vhost and we couldn't open it, report an error"; measured on a host without the module).
+      ...(nic.queues ? { driver: { queues: nic.queues } } : {}),
     };
   }
 

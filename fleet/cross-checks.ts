@@ -111,7 +111,13 @@ function looksLikePathOrUrl(image: string): boolean {
   return image.includes('/') || image.startsWith('.');
 }
 
-const URI_SCHEME: Readonly<Record<Hypervisor, RegExp>> = { kvm: /^qemu(\+[a-z0-9]+)?:\/\//, xen: /^(xen|libxl)(\+[a-z0-9]+)?:\/\// };
+/**
+ * The libvirt drivers a host's URI may name: the hypervisor's own, or libvirt's test driver (`test:///default`,
+ * docs/drvtest.rst: "a mock driver", which defines KVM- and Xen-type domains, networks, pools and volumes
+ * without a hypervisor) for dry runs and tests; the provider v0.9.7 dials it like any local driver
+ * (internal/libvirt/dialers/factory.go accepts qemu, lxc, xen, vbox and test).
+ */
+const URI_SCHEME: Readonly<Record<Hypervisor, RegExp>> = { kvm: /^(qemu|test)(\+[a-z0-9]+)?:\/\//, xen: /^(xen|libxl|test)(\+[a-z0-9]+)?:\/\// };
 
 function hostProblems({ index, item: host }: LooseItem): PathProblem[] {
   const at = (...rest: PathSegment[]): PathSegment[] => ['hosts', index, ...rest];
@@ -120,7 +126,7 @@ function hostProblems({ index, item: host }: LooseItem): PathProblem[] {
   const problems: PathProblem[] = [];
   const uri = str(host, 'uri');
   if (uri !== undefined && !URI_SCHEME[hypervisor].test(uri)) {
-    const expected = hypervisor === 'kvm' ? 'qemu:// or qemu+ssh://' : 'xen:// or xen+ssh://';
+    const expected = hypervisor === 'kvm' ? 'qemu:// or qemu+ssh:// (or test:// for libvirt\'s test driver)' : 'xen:// or xen+ssh:// (or test:// for libvirt\'s test driver)';
     problems.push({ path: at('uri'), message: `a ${hypervisor} host needs a ${expected} URI, got '${uri}'` });
   }
   if (hypervisor === 'xen') {

@@ -365,6 +365,8 @@ export interface Vm {
   /** virtio RNG device (KVM); undefined = default on. */
   readonly rng?: boolean;
   readonly autostart: boolean;
+  /** Whether the domain runs after apply (the provider's `running`); undefined = true. */
+  readonly running?: boolean;
   /** libvirt's `on_poweroff`, `on_reboot`, `on_crash`; undefined = libvirt's default (destroy, restart, destroy). */
   readonly onPoweroff?: LifecycleAction;
   readonly onReboot?: LifecycleAction;

@@ -592,6 +592,9 @@ export const vmSchema = z
       .meta({ description: 'Memory balloon device. A Xen host with memory overcommit above 1 needs balloon: true declared on every VM it carries (XEN-MEM-OVERCOMMIT-NO-BALLOON)' }),
     rng: flag.optional(),
     autostart: flag.default(true),
+    running: flag
+      .optional()
+      .meta({ description: 'Whether the domain runs after terraform apply (default true). hyperplan import --from writes false for a domain that is shut off, so that adopting it does not start it' }),
     onPoweroff: z.enum(LIFECYCLE_ACTIONS).optional().meta({ description: "What libvirt does when the guest powers off (on_poweroff); libvirt's default: destroy" }),
     onReboot: z.enum(LIFECYCLE_ACTIONS).optional().meta({ description: "What libvirt does when the guest reboots (on_reboot); libvirt's default: restart" }),
     onCrash: z.enum(CRASH_ACTIONS).optional().meta({ description: "What libvirt does when the guest crashes (on_crash); libvirt's default: destroy" }),

@@ -9,6 +9,7 @@ import { importDisks, type StorageResolver } from './import-disk';
 import { importDomainSettings } from './import-domain-settings';
 import { importNics, RUNTIME_DEVICE, type NetworkResolver } from './import-nic';
 import { importCpu, importOs } from './import-os';
+import { consumeQemuDriverState } from './import-qemu-state';
 import {
   all, Consumption, first, kibText, NAME_RULE_SOURCE, type NameRegistry, NoteSink, sanitizeName, toKiB, type ImportDiagnostic, type ImportHypervisor,
 } from './import-support';
@@ -154,6 +155,7 @@ export function importDomain(file: string, domain: XmlNode, sources: DomainSourc
   const events = importEvents(domain, used);
   const settings = importDomainSettings(domain, used);
   consumeDefaults(devices, used, sink);
+  if (kind === 'kvm') consumeQemuDriverState(domain, devices, used, sink);
   used.reportDropped(domain, '/domain', sink);
   const vm: VmInput = {
     name,

@@ -209,7 +209,9 @@ export function importLiveHosts(hosts: readonly LiveHost[], options: ImportOptio
         assembly.failures.push({ file: where, line: root.line, severity: 'error', message: `domain type '${root.attributes.type}' on ${hypervisor} host ${hostName}; a fleet host runs one hypervisor kind` });
         return;
       }
-      const imported = importDomain(where, root, sources, hypervisor, { host: hostName, ...(domain.autostart ? {} : { autostart: false }) });
+      // A domain that is shut off stays so: the provider would start it (`running` defaults to true).
+      const state = { ...(domain.autostart ? {} : { autostart: false }), ...(domain.running ? {} : { running: false }) };
+      const imported = importDomain(where, root, sources, hypervisor, { host: hostName, ...state });
       if (imported.ok) assembly.addDomain(imported.domain, hostName);
       else assembly.failures.push(imported.error);
     });

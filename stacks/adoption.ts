@@ -53,7 +53,7 @@ export function adoptExisting(root: IConstruct, uuids: Readonly<Record<string, s
       const name = construct.node.id.replace(/^vm-/, '');
       const uuid = uuids[name];
       if (uuid === undefined) continue;
-      const ignoredChanges = construct.adopt(uuid, host.provider);
+      const ignoredChanges = construct.adopt(uuid, host.provider, host.host.uri);
       adopted.push({ kind: 'domain', name, host: host.host.name, uuid, ignoredChanges });
     } else if (construct instanceof GuestNetwork || construct instanceof StoragePool) {
       const kind = construct instanceof GuestNetwork ? 'network' : 'pool';

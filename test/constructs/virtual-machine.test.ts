@@ -55,7 +55,7 @@ describe('VirtualMachine on KVM', () => {
       driver: { name: 'qemu', type: 'qcow2', cache: 'none', io: 'threads' },
     });
     expect(domain.devices.disks[1].target).toEqual({ dev: 'vdb', bus: 'virtio' });
-    expect(domain.devices.interfaces).toEqual([{ source: { bridge: { bridge: 'br0' } }, model: { type: 'virtio' }, driver: { name: 'vhost' } }]);
+    expect(domain.devices.interfaces).toEqual([{ source: { bridge: { bridge: 'br0' } }, model: { type: 'virtio' } }]);
     expect(domain.devices.rngs).toEqual([{ model: 'virtio', backend: { random: '/dev/urandom' } }]);
     expect(domain.devices.mem_balloon).toEqual({ model: 'virtio' });
     expect(domain.devices.serials).toEqual([{ source: { pty: { path: '' } }, target: { port: 0 } }]);
@@ -158,7 +158,7 @@ describe('VirtualMachine on KVM', () => {
 
   it('gives network-heavy guests one virtio queue per vCPU', () => {
     const { json } = onHost('kvm', [vm('lb-1', { vcpus: 8, workload: 'network-heavy' })]);
-    expect(domainOf(json, 'kvm_a1_lb_1').devices.interfaces[0].driver).toEqual({ name: 'vhost', queues: 8 });
+    expect(domainOf(json, 'kvm_a1_lb_1').devices.interfaces[0].driver).toEqual({ queues: 8 });
   });
 
   it('attaches nat networks through the libvirt network defined on the same host', () => {

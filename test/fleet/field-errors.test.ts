@@ -10,7 +10,7 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ["host name with space", withLine(3, '  - name: "kvm 1"'), ["f.yaml:3:11: hosts[0].name: 'kvm 1' is not a valid name: names start with a letter, then letters, digits, '-' or '_', at most 63 characters (they become libvirt names and Terraform identifiers)", "f.yaml:15:42: migrationPools[0].hosts[0]: unknown host 'kvm-1'; declared hosts: kvm 1, xen-1", "f.yaml:31:27: stacks[0].hosts[0]: unknown host 'kvm-1'; declared hosts: kvm 1, xen-1"]],
   ["hypervisor unknown", withLine(4, '    hypervisor: vmware'), ["f.yaml:4:17: hosts[0].hypervisor: expected one of kvm, xen, got 'vmware'"]],
   ["uri missing", withLine(5, ''), ["f.yaml:3:5: hosts[0].uri: missing required key 'uri'"]],
-  ["uri scheme wrong", withLine(5, '    uri: xen+ssh://root@kvm-1/system'), ["f.yaml:5:10: hosts[0].uri: a kvm host needs a qemu:// or qemu+ssh:// URI, got 'xen+ssh://root@kvm-1/system'"]],
+  ["uri scheme wrong", withLine(5, '    uri: xen+ssh://root@kvm-1/system'), ["f.yaml:5:10: hosts[0].uri: a kvm host needs a qemu:// or qemu+ssh:// (or test:// for libvirt's test driver) URI, got 'xen+ssh://root@kvm-1/system'"]],
   ["cpus not integer", withLine(6, '    cpus: 3.5'), ["f.yaml:6:11: hosts[0].cpus: expected a whole number, got 3.5"]],
   ["cpus zero", withLine(6, '    cpus: 0'), ["f.yaml:6:11: hosts[0].cpus: must be greater than 0, got 0"]],
   ["cpus string", withLine(6, '    cpus: many'), ["f.yaml:6:11: hosts[0].cpus: expected a number, got 'many'"]],
@@ -100,7 +100,7 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ["host in two stacks", withLine(31, '  - { name: site, hosts: [kvm-1, xen-1] }\n  - { name: other, hosts: [kvm-1] }'), ["f.yaml:32:28: stacks[1].hosts[0]: host 'kvm-1' is already in stack 'site'; a host belongs to at most one stack"]],
   ["stack backend type bad", withLine(31, '  - { name: site, hosts: [kvm-1], backend: { type: ftp } }'), ["f.yaml:31:52: stacks[0].backend.type: backend type must be one of local, s3, pg, http, consul, gcs, azurerm"]],
   ["stack local backend unknown key", withLine(31, '  - { name: site, hosts: [kvm-1], backend: { type: local, bucket: x } }'), ["f.yaml:31:59: stacks[0].backend.bucket: unknown key 'bucket'"]],
-  ["secret ref in uri", withLine(5, '    uri: ${env:URI}'), ["f.yaml:5:10: hosts[0].uri: a kvm host needs a qemu:// or qemu+ssh:// URI, got '${env:URI}'", "f.yaml:5:10: hosts[0].uri: secret references are only allowed in cloudInit.password, graphics.password and stack backend settings"]],
+  ["secret ref in uri", withLine(5, '    uri: ${env:URI}'), ["f.yaml:5:10: hosts[0].uri: a kvm host needs a qemu:// or qemu+ssh:// (or test:// for libvirt's test driver) URI, got '${env:URI}'", "f.yaml:5:10: hosts[0].uri: secret references are only allowed in cloudInit.password, graphics.password and stack backend settings"]],
   // A reservation may leave a part out (test/fleet/contract.test.ts); a part it gives must be valid.
   ["defaults reserved negative cpus", withLine(1, 'apiVersion: hyperplan/v1\ndefaults: { kvm: { reserved: { memory: 4GiB, cpus: -1 } } }'), ["f.yaml:2:52: defaults.kvm.reserved.cpus: must be at least 0, got -1"]],
   ["defaults xen reserved", withLine(1, 'apiVersion: hyperplan/v1\ndefaults: { xen: { reserved: { memory: 4GiB, cpus: 1 } } }'), ["f.yaml:2:20: defaults.xen.reserved: unknown key 'reserved'"]],
