@@ -30,6 +30,7 @@ import type { VmFacts } from './context';
 import { poolMembers, RESERVE_HOSTS } from './headroom';
 import type { Placer } from './placer';
 import { mulberry32 } from './random';
+import { usedHostsLeastLoadedFirst } from './swap-search';
 
 /** Hosts of a neighbourhood besides the host being closed (all of them on a small fleet). */
 const NEIGHBOURHOOD_HOSTS = 24;
@@ -362,16 +363,8 @@ function fill(placer: Placer, order: readonly number[], hosts: readonly number[]
 
 /** Tries to close the used hosts, least loaded first, until the budget of work is spent. */
 export function repackSearch(placer: Placer, budget: number): void {
-  const { ctx, ledger } = placer;
-  const { cpu: maxCpu, memoryMiB: maxMemory } = ctx.largestCapacity;
-  const load = (h: number): number => Math.max(ledger.cpuUsed[h]! / maxCpu, ledger.memoryUsed[h]! / maxMemory);
-  const hosts = ctx.hosts
-    .map((h) => h.index)
-    .filter((h) => ledger.tenants[h]! > 0)
-    .map((h) => ({ h, load: load(h) }))
-    .sort((a, b) => a.load - b.load || a.h - b.h)
-    .map(({ h }) => h);
-  for (const h of hosts) {
+  const { ledger } = placer;
+  for (const h of usedHostsLeastLoadedFirst(placer)) {
     if (budget <= 0) return;
     if (ledger.tenants[h] === 0) continue;
     budget -= repack(placer, h, budget);

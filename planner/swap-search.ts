@@ -139,18 +139,27 @@ function swap(placer: Placer, v: number, light: number, size: (v: number) => num
   return { swapped: false, examined };
 }
 
-/** Lightens the used hosts, least loaded first, until the budget of attempted moves and trades is spent. */
-export function swapSearch(placer: Placer, budget: number): void {
+/**
+ * The used hosts, least loaded first (load: the larger of CPU and memory in use, against the fleet's largest
+ * host, so that a small full host does not look as empty as a large one), ties by index: the order in which
+ * the searches try to close hosts.
+ */
+export function usedHostsLeastLoadedFirst(placer: Placer): number[] {
   const { ctx, ledger } = placer;
   const { cpu: maxCpu, memoryMiB: maxMemory } = ctx.largestCapacity;
   const load = (h: number): number => Math.max(ledger.cpuUsed[h]! / maxCpu, ledger.memoryUsed[h]! / maxMemory);
-  const hosts = ctx.hosts
+  return ctx.hosts
     .map((h) => h.index)
     .filter((h) => ledger.tenants[h]! > 0)
     .map((h) => ({ h, load: load(h) }))
     .sort((a, b) => a.load - b.load || a.h - b.h)
     .map(({ h }) => h);
-  for (const h of hosts) {
+}
+
+/** Lightens the used hosts, least loaded first, until the budget of attempted moves and trades is spent. */
+export function swapSearch(placer: Placer, budget: number): void {
+  const { ledger } = placer;
+  for (const h of usedHostsLeastLoadedFirst(placer)) {
     if (budget <= 0) return;
     if (ledger.tenants[h] === 0) continue;
     budget -= Math.max(1, lighten(placer, h, budget));
