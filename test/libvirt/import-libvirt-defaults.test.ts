@@ -15,8 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { terraformId } from '../../constructs/terraform-id';
 import { importDomains, type ImportResult } from '../../libvirt/import';
-import type { SynthesizedStack } from '../../libvirt/render-stack';
+import { renderStack, type RenderedStack, type SynthesizedStack } from '../../libvirt/render-stack';
+import { modeledElements, roundTripDifferences } from '../../libvirt/round-trip';
 import { synthesizeFleet } from '../../pipeline/synth';
 
 const domain = (name: string, devices: string): string => `<domain type='kvm'>
@@ -56,6 +58,7 @@ const work = mkdtempSync(join(tmpdir(), 'hyperplan-libvirt-defaults-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 let imported: ImportResult;
 let domains: Map<string, Body>;
+let rendered: RenderedStack;
 
 beforeAll(async () => {
   imported = importDomains(DOMAINS.map((text, index) => ({ file: `d${index}.xml`, text })));
@@ -64,7 +67,10 @@ beforeAll(async () => {
   writeFileSync(fleetFile, stringify({ ...imported.fleet, hosts }));
   const out = join(work, 'synth');
   const synth = await synthesizeFleet({ fleetFile, outDir: out, env: {} });
-  const json = JSON.parse(readFileSync(join(out, synth.stacks[0]!.file), 'utf8')) as SynthesizedStack;
+  const stack = synth.stacks[0]!;
+  const json = JSON.parse(readFileSync(join(out, stack.file), 'utf8')) as SynthesizedStack;
+  const byId = new Map(stack.hosts.map((h) => [terraformId(h), h]));
+  rendered = renderStack(json, { hostOfAlias: (a) => byId.get(a) ?? a });
   domains = new Map(Object.values((json as Body).resource.libvirt_domain as Record<string, Body>).map((d) => [d.name as string, d]));
 }, 120_000);
 
@@ -98,5 +104,24 @@ describe('importing a domain that leaves its disk modes and console to libvirt',
     expect(domains.get('plain')!.devices).not.toHaveProperty('consoles');
     expect(domains.get('none')!.devices.serials).toHaveLength(1);
     expect(domains.get('none')!.devices.consoles).toEqual([expect.objectContaining({ target: { type: 'serial', port: 0 } })]);
+  });
+
+  it('renders each domain back with its cache and I/O modes and its serial console (or none) as it was', () => {
+    const xmls = rendered.files.filter((f) => f.kind === 'domain').map((f) => f.xml);
+    expect(xmls).toHaveLength(DOMAINS.length);
+    for (const original of DOMAINS) {
+      const name = /<name>(\S+)<\/name>/.exec(original)![1]!;
+      const xml = xmls.find((x) => x.includes(`<name>${name}</name>`))!;
+      expect(roundTripDifferences(modeledElements(original), modeledElements(xml)), name).toEqual([]);
+    }
+  });
+});
+
+describe('the round trip compares disk modes and the serial console', () => {
+  it('reads cache or io `default` as none named, and tells a named mode or a console apart', () => {
+    const plain = modeledElements(DOMAINS[0]!);
+    expect(roundTripDifferences(plain, modeledElements(DOMAINS[0]!.replace("type='qcow2'/>", "type='qcow2' cache='default' io='default'/>")))).toEqual([]);
+    expect(roundTripDifferences(plain, modeledElements(DOMAINS[0]!.replace("type='qcow2'/>", "type='qcow2' cache='none'/>")))).toEqual(['disks']);
+    expect(roundTripDifferences(plain, modeledElements(DOMAINS[0]!.replace('</devices>', `${SERIAL}\n  </devices>`)))).toEqual(['serialConsole']);
   });
 });
