@@ -208,8 +208,10 @@ export class VirtualMachine extends Construct {
         driver: {
           ...(disk.driverName ? { name: disk.driverName } : {}),
           type: disk.format,
-          ...(disk.cache ? { cache: disk.cache } : {}),
-          ...(disk.io ? { io: disk.io } : {}),
+          // `default` is libvirt's own mode: named, libvirt would not format cache='default' back
+          // (its enum's 0 value) and the provider would read a change; the RelaxNG schema has no io='default'.
+          ...(disk.cache && disk.cache !== 'default' ? { cache: disk.cache } : {}),
+          ...(disk.io && disk.io !== 'default' ? { io: disk.io } : {}),
         },
       };
     });
@@ -270,7 +272,9 @@ export class VirtualMachine extends Construct {
         // schema (define --validate) rejects a console without a type.
         ...(effective.console === 'serial'
           ? { serials: [{ source: PTY, target: { port: 0 } }], consoles: [{ source: PTY, target: { type: 'serial', port: 0 } }] }
-          : { consoles: [{ source: PTY, target: { type: 'xen', port: 0 } }] }),
+          : effective.console === 'xen'
+            ? { consoles: [{ source: PTY, target: { type: 'xen', port: 0 } }] }
+            : {}),
         ...(effective.graphics ? { graphics: [this.graphics(effective)] } : {}),
         // managed: libvirt detaches the device from its host driver while the guest runs.
         ...(effective.hostdevs.length > 0

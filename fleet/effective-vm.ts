@@ -238,7 +238,8 @@ export interface EffectiveVm {
   readonly nics: readonly EffectiveNic[];
   readonly rng: boolean;
   readonly balloon: boolean;
-  readonly console: 'serial' | 'xen';
+  /** `none`: the VM declares `console: false` (an adopted domain without one). */
+  readonly console: 'serial' | 'xen' | 'none';
   readonly graphics?: Graphics;
   readonly hostdevs: readonly PciAddress[];
   /**
@@ -545,7 +546,7 @@ function makeEffectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effectiv
     if (vm.kernel) effective.kernel = vm.kernel;
     effective.nics = nicsFor(fleet, vm, hypervisor, undefined);
     effective.rng = vm.rng ?? true;
-    effective.console = 'serial';
+    effective.console = vm.console === false ? 'none' : 'serial';
     if (vm.numa !== 'none') effective.numaMode = vm.numa;
     if (vm.hugepages) effective.hugepages = vm.hugepageSizeKiB === undefined ? {} : { sizeKiB: vm.hugepageSizeKiB };
     effective.viridian = false;
@@ -574,7 +575,7 @@ function makeEffectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effectiv
   else if (guestType === 'pv' && !kernel) effective.bootloader = 'pygrub';
   effective.nics = nicsFor(fleet, vm, hypervisor, guestType);
   effective.rng = false;
-  effective.console = 'xen';
+  effective.console = vm.console === false ? 'none' : 'xen';
   effective.viridian = windowsHvm;
   effective.hyperv = [];
   if (windowsHvm) effective.clock = { offset: 'localtime', timers: [] };

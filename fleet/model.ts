@@ -364,6 +364,8 @@ export interface Vm {
   readonly balloon?: boolean;
   /** virtio RNG device (KVM); undefined = default on. */
   readonly rng?: boolean;
+  /** pty serial console (Xen: the PV console); undefined = on. */
+  readonly console?: boolean;
   readonly autostart: boolean;
   /** Whether the domain runs after apply (the provider's `running`); undefined = true. */
   readonly running?: boolean;

@@ -591,6 +591,9 @@ export const vmSchema = z
       .optional()
       .meta({ description: 'Memory balloon device. A Xen host with memory overcommit above 1 needs balloon: true declared on every VM it carries (XEN-MEM-OVERCOMMIT-NO-BALLOON)' }),
     rng: flag.optional(),
+    console: flag
+      .optional()
+      .meta({ description: 'A pty serial console (KVM: a serial port and its console; Xen: the PV console); default true. hyperplan import --from writes false for a KVM domain that has none' }),
     autostart: flag.default(true),
     running: flag
       .optional()

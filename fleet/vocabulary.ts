@@ -17,7 +17,8 @@ export const HOST_DISTROS = ['debian', 'ubuntu', 'xcp-ng', 'xenserver'] as const
 /** `fdc`: the floppy controller, floppies only (libvirt `<target bus='fdc'>`). */
 export const DISK_BUSES = ['virtio', 'scsi', 'sata', 'ide', 'xen', 'usb', 'fdc'] as const;
 export const DISK_CACHES = ['none', 'writethrough', 'writeback', 'directsync', 'unsafe', 'default'] as const;
-export const DISK_IO_MODES = ['native', 'threads', 'io_uring'] as const;
+/** `default` (like the cache's): libvirt's own mode, named by neither the fleet nor the synthesized domain. */
+export const DISK_IO_MODES = ['native', 'threads', 'io_uring', 'default'] as const;
 export const DISK_FORMATS = ['qcow2', 'raw'] as const;
 export const CPU_MODES = ['host-model', 'host-passthrough', 'custom', 'maximum'] as const;
 export const NUMA_POLICIES = ['none', 'preferred', 'strict'] as const;

@@ -5,7 +5,7 @@ import type { VmInput } from '../fleet/schema';
 import { all, type Consumption, first, type ImportHypervisor } from './import-support';
 import type { XmlNode } from './xml-read';
 
-export type DeviceFields = Pick<VmInput, 'balloon' | 'rng' | 'graphics' | 'hostdevs'>;
+export type DeviceFields = Pick<VmInput, 'balloon' | 'rng' | 'graphics' | 'hostdevs' | 'console'>;
 
 /** A PCI address part in hex of `width` digits; undefined when not a number. */
 function hex(value: string | undefined, width: number): string | undefined {
@@ -54,7 +54,9 @@ export function importDevices(devices: XmlNode | undefined, hypervisor: ImportHy
   }
   const passthrough = hostdevs(devices, used);
   if (passthrough.length > 0) out.hostdevs = passthrough;
-  // A pty serial console is what the fleet's VMs get by default (Xen: the PV console).
+  // A pty serial console is what the fleet's VMs get by default (Xen: the PV console); a KVM domain
+  // without any keeps having none.
+  if (hypervisor === 'kvm' && all(devices, 'serial').length === 0 && all(devices, 'console').length === 0) out.console = false;
   for (const name of ['serial', 'console']) {
     for (const node of all(devices, name)) {
       if ((node.attributes.type ?? 'pty') !== 'pty') continue;

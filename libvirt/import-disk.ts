@@ -206,6 +206,23 @@ export function importDisks(devices: XmlNode | undefined, context: DiskContext):
   return out;
 }
 
+/**
+ * `default` for the modes a KVM disk leaves to libvirt, where hyperplan would otherwise name its own:
+ * cache=none on a KVM data disk and, with cache=none, an I/O mode on a host file or block device
+ * (fleet/effective-vm.ts). Without them an adopted domain would plan a change to its disks.
+ */
+function libvirtDefaultModes(
+  device: DiskDevice,
+  found: Partial<DiskInput>,
+  hypervisor: ImportHypervisor,
+  cache: string | undefined,
+  io: string | undefined,
+): Pick<DiskInput, 'cache' | 'io'> {
+  if (hypervisor !== 'kvm' || isRemovable(device)) return {};
+  if (cache === undefined) return { cache: 'default' };
+  return cache === 'none' && io === undefined && found.network === undefined ? { io: 'default' } : {};
+}
+
 function importDisk(disk: XmlNode, device: DiskDevice, context: DiskContext): DiskInput | undefined {
   const found = sourceOf(disk, first(disk, 'source'), context);
   if (!found) return undefined;
@@ -226,6 +243,7 @@ function importDisk(disk: XmlNode, device: DiskDevice, context: DiskContext): Di
   if (isDiskFormat(format)) used.use(driver, 'type');
   if (isDiskCache(cache)) used.use(driver, 'cache');
   if (isDiskIo(io)) used.use(driver, 'io');
+  const modes = libvirtDefaultModes(device, found, hypervisor, cache, io);
   return {
     ...(device === 'disk' ? {} : { device }),
     ...found,
@@ -233,6 +251,7 @@ function importDisk(disk: XmlNode, device: DiskDevice, context: DiskContext): Di
     ...(isDiskBus(bus) ? { bus } : {}),
     ...(isDiskCache(cache) ? { cache } : {}),
     ...(isDiskIo(io) ? { io } : {}),
+    ...modes,
     ...(isDiskFormat(format) ? { format } : {}),
   };
 }

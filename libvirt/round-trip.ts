@@ -3,7 +3,8 @@
  * re-rendered domain can be compared with the original (issue #15: "imported and round-tripped"):
  * domain type, memory and balloon target, vCPUs with their placement and cpuset, the clock (offset and
  * timers), the `<os><boot>` order, architecture, machine, OS type, and per disk its
- * source, device, target, bus, format and authentication, per NIC its type, source, MAC and model.
+ * source, device, target, bus, format, cache and I/O modes and authentication, per NIC its type, source, MAC
+ * and model, and whether a QEMU/KVM domain has a serial port or console.
  *
  * `withLibvirtDefaults` fills in what libvirt itself assumes for an element a definition leaves out, so
  * that leaving a default out and spelling it out compare equal:
@@ -16,7 +17,8 @@
  *   libxl_conf.c, libxlMakeDisk: "default to raw"); a target without bus: the bus of its prefix
  *   (domain_postparse.c, virDomainDiskDefPostParse; a floppy's is fdc); an empty CD-ROM tray has no meaningful type; a
  *   disk without type is a file (src/conf/domain_conf.c, virDomainDiskDefParseSourceXML:
- *   virXMLPropEnumDefault(..., VIR_STORAGE_TYPE_FILE));
+ *   virXMLPropEnumDefault(..., VIR_STORAGE_TYPE_FILE)); a disk's cache or io `default`: none named (the
+ *   enums' 0 value, not formatted back: domain_conf.c, virDomainDiskDefFormatDriver);
  * - a KVM NIC without model: qemuDomainDefaultNetModel's; a Xen PV/PVH NIC: netfront (the only one);
  * - a Xen guest without machine: xenfv (HVM), xenpv (PV), xenpvh (PVH), as libxl's capabilities name them;
  *   a QEMU/KVM guest without machine: QEMU's default machine of its architecture (qemu-default-machine.ts).
@@ -32,6 +34,8 @@ export interface ModeledDisk {
   readonly auth?: { readonly username?: string; readonly secret: Readonly<Record<string, string>> };
   readonly target: { readonly dev?: string; readonly bus?: string };
   readonly format?: string;
+  readonly cache?: string;
+  readonly io?: string;
 }
 
 export interface ModeledNic {
@@ -64,6 +68,8 @@ export interface ModeledDomain {
   readonly osType?: string;
   readonly disks: readonly ModeledDisk[];
   readonly interfaces: readonly ModeledNic[];
+  /** QEMU/KVM only: whether the domain has a serial port or console (hyperplan's default is a pty pair). */
+  readonly serialConsole?: boolean;
 }
 
 const first = (node: XmlNode | undefined, name: string): XmlNode | undefined => node?.children.find((c) => c.name === name);
@@ -132,6 +138,8 @@ export function modeledElements(xml: string): ModeledDomain {
         ...(auth ? { auth: { username: auth.attributes.username, secret: { ...first(auth, 'secret')?.attributes } } } : {}),
         target: { dev: target?.attributes.dev, bus: target?.attributes.bus },
         format: first(disk, 'driver')?.attributes.type,
+        cache: first(disk, 'driver')?.attributes.cache,
+        io: first(disk, 'driver')?.attributes.io,
       };
     }),
     interfaces: all(devices, 'interface').map((nic) => ({
@@ -141,6 +149,7 @@ export function modeledElements(xml: string): ModeledDomain {
       mac: first(nic, 'mac')?.attributes.address,
       model: first(nic, 'model')?.attributes.type,
     })),
+    ...(domain.attributes.type === 'xen' ? {} : { serialConsole: all(devices, 'serial').length + all(devices, 'console').length > 0 }),
   };
 }
 
@@ -177,6 +186,9 @@ export function withLibvirtDefaults(domain: ModeledDomain): ModeledDomain {
         type: emptyTray ? undefined : (disk.type ?? 'file'),
         target: { ...disk.target, bus: disk.target.bus ?? (disk.device === 'floppy' ? 'fdc' : prefix === undefined ? undefined : BUS_OF_PREFIX[prefix]) },
         format: disk.format ?? (disk.type === 'volume' ? undefined : 'raw'),
+        // The enums' 0 value, which libvirt does not format back (domain_conf.c, virDomainDiskDefFormatDriver).
+        cache: disk.cache === 'default' ? undefined : disk.cache,
+        io: disk.io === 'default' ? undefined : disk.io,
       };
     }),
     interfaces: domain.interfaces.map((nic) => ({

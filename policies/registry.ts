@@ -70,6 +70,7 @@ import { xenGuestArch } from './rules/xen/xen-guest-arch';
 import { xenNicType } from './rules/xen/xen-nic-type';
 import { xenNetworkDisk } from './rules/xen/xen-network-disk';
 import { xenCdromNotHvm } from './rules/xen/xen-cdrom-not-hvm';
+import { xenConsolePv } from './rules/xen/xen-console-pv';
 import { xenHvmPod } from './rules/xen/xen-hvm-pod';
 import { xenClock } from './rules/xen/xen-clock';
 import { secUserdataPassword } from './rules/security/sec-userdata-password';
@@ -106,6 +107,7 @@ export const RULES: readonly Rule[] = [
   xenDiskDevice,
   xenDiskFormat,
   xenClock,
+  xenConsolePv,
   kvmDiskBus,
   kvmDiskCacheMigration,
   kvmDiskCacheRisky,

@@ -10,6 +10,7 @@ export const SRC = {
   suseDom0Vcpus: 'https://www.suse.com/support/kb/doc/?id=000016299',
   xenMeltdownFaq: 'https://blog.xenproject.org/',
   libvirtLibxlConf: 'https://gitlab.com/libvirt/libvirt/-/blob/master/src/libxl/libxl_conf.c',
+  libvirtLibxlDomain: 'https://gitlab.com/libvirt/libvirt/-/blob/master/src/libxl/libxl_domain.c',
   libvirtLibxlPvh: 'https://gitlab.com/libvirt/libvirt/-/blob/master/tests/libxlxml2domconfigdata/basic-pvh.xml',
   xenOvercommit: 'https://xenproject.vates.dev/blog/xen-33-feature-memory-overcommit',
   xenStubdom: 'https://wiki.xenproject.org/wiki/Device_Model_Stub_Domains',

@@ -40,9 +40,13 @@ const pool = (path: string): string => `<pool type='dir'>
 </pool>
 `;
 
-/** A disk as operators' tools write one: a qcow2 file in the pool's folder. */
-const qcow2Disk = (path: string): string => `<disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2' cache='none' io='threads'/>
+/**
+ * A disk as operators' tools write one: a qcow2 file in the pool's folder, its cache and I/O modes libvirt's
+ * unless named (`modes`, e.g. `cache='none'`). hyperplan's own KVM default (cache=none and an I/O mode) is not
+ * imposed on an adopted disk: the import writes `cache: default` / `io: default` (libvirt/import-disk.ts).
+ */
+const qcow2Disk = (path: string, modes = ''): string => `<disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'${modes === '' ? '' : ` ${modes}`}/>
       <source file='${path}'/>
       <target dev='vda' bus='virtio'/>
     </disk>`;
@@ -55,12 +59,12 @@ const nic = `<interface type='network'>
 const serialConsole = `<serial type='pty'><target port='0'/></serial>
     <console type='pty'><target type='serial' port='0'/></console>`;
 
-function domain(name: string, memoryMiB: number, vcpus: number, body: { cpu?: string; devices: string[] }): string {
+function domain(name: string, memoryMiB: number, vcpus: number, body: { cpu?: string; boot?: string[]; devices: string[] }): string {
   return `<domain type='kvm'>
   <name>${name}</name>
   <memory unit='MiB'>${memoryMiB}</memory>
   <vcpu>${vcpus}</vcpu>
-  <os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type><boot dev='hd'/></os>
+  <os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type>${(body.boot ?? ['hd']).map((dev) => `<boot dev='${dev}'/>`).join('')}</os>
   <features><acpi/><apic/></features>
   ${body.cpu ?? ''}
   <devices>
@@ -92,8 +96,11 @@ describe.skipIf(!RUN_E2E || QEMU_MISSING !== undefined)('end to end: adopting do
     const iso = join(root, 'install.iso');
     execFileSync('qemu-img', ['create', '-q', '-f', 'raw', iso, '1M']);
     const vms = {
-      'web-1': domain('web-1', 256, 1, { devices: [qcow2Disk(join(images, 'web-1.qcow2')), nic, serialConsole] }),
+      // No serial console, no cache or I/O mode: the import keeps them so (console: false, cache: default).
+      'web-1': domain('web-1', 256, 1, { devices: [qcow2Disk(join(images, 'web-1.qcow2')), nic] }),
+      // An installer's boot order: the CD-ROM first, then the disk.
       'cd-1': domain('cd-1', 256, 1, {
+        boot: ['cdrom', 'hd'],
         devices: [
           qcow2Disk(join(images, 'cd-1.qcow2')),
           `<disk type='file' device='cdrom'>
@@ -108,7 +115,8 @@ describe.skipIf(!RUN_E2E || QEMU_MISSING !== undefined)('end to end: adopting do
       }),
       'desk-1': domain('desk-1', 512, 2, {
         cpu: `<cpu mode='host-model'/>`,
-        devices: [qcow2Disk(join(images, 'desk-1.qcow2')), nic, serialConsole, `<graphics type='vnc' autoport='yes' listen='127.0.0.1'/>`],
+        // cache=none with no I/O mode: the import writes io: default, not hyperplan's threads.
+        devices: [qcow2Disk(join(images, 'desk-1.qcow2'), "cache='none'"), nic, serialConsole, `<graphics type='vnc' autoport='yes' listen='127.0.0.1'/>`],
       }),
     };
     writeFileSync(join(seed, 'pool.xml'), pool(images));
@@ -144,13 +152,22 @@ describe.skipIf(!RUN_E2E || QEMU_MISSING !== undefined)('end to end: adopting do
     expect(droppedPaths.length).toBeGreaterThan(0);
     expect(droppedPaths.filter((path) => !/^\/domain\/cpu[@/]|^\/network(@connections|\/forward\/nat)$/.test(path))).toEqual([]);
     expect(imported.stderr).toMatch(/vms\[desk-1\] \/domain\/devices: emulator \S+, PS\/2 mouse, PS\/2 keyboard, isa-serial port, audio none, video \S+ left to libvirt's QEMU driver/);
-    const fleet = parse(readFileSync(join(adopt, 'fleet.yaml'), 'utf8')) as { hosts: Array<{ uri: string }>; vms: Array<{ name: string; running?: boolean; disks: Array<{ path?: string }> }> };
+    const fleet = parse(readFileSync(join(adopt, 'fleet.yaml'), 'utf8')) as {
+      hosts: Array<{ uri: string }>;
+      vms: Array<{ name: string; running?: boolean; console?: boolean; bootDevices?: string[]; disks: Array<{ path?: string; cache?: string; io?: string }> }>;
+    };
     expect(fleet.hosts.map((h) => h.uri)).toEqual([hostUri]);
     // The shut-off domain stays shut off; the disks are the operator's files, referenced, never created.
     expect(fleet.vms.map((vm) => [vm.name, vm.running, vm.disks[0]!.path])).toEqual([
       ['cd-1', false, join(images, 'cd-1.qcow2')],
       ['desk-1', undefined, join(images, 'desk-1.qcow2')],
       ['web-1', undefined, join(images, 'web-1.qcow2')],
+    ]);
+    // What the operator left to libvirt stays libvirt's: the disk modes, no serial console, the boot order.
+    expect(fleet.vms.map((vm) => [vm.name, vm.disks[0]!.cache, vm.disks[0]!.io, vm.console, vm.bootDevices])).toEqual([
+      ['cd-1', 'default', undefined, undefined, ['cdrom', 'hd']],
+      ['desk-1', 'none', 'default', undefined, undefined],
+      ['web-1', 'default', undefined, false, undefined],
     ]);
 
     const synth = hyperplan(['synth', 'fleet.yaml', '--adopt', '--out', 'out', '--quiet'], adopt);

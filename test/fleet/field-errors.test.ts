@@ -67,7 +67,7 @@ const CASES: readonly (readonly [name: string, text: string, expected: readonly 
   ["vm disk image unknown", withLine(27, '    disks: [{ size: 20GiB, pool: local, image: ubuntu }]'), ["f.yaml:27:48: vms[0].disks[0].image: unknown image 'ubuntu'; declared images: debian (or give a path or URL)"]],
   ["vm disk bus bad", withLine(27, '    disks: [{ size: 20GiB, pool: local, bus: nvme }]'), ["f.yaml:27:46: vms[0].disks[0].bus: expected one of virtio, scsi, sata, ide, xen, usb, fdc, got 'nvme'"]],
   ["vm disk cache bad", withLine(27, '    disks: [{ size: 20GiB, pool: local, cache: fast }]'), ["f.yaml:27:48: vms[0].disks[0].cache: expected one of none, writethrough, writeback, directsync, unsafe, default, got 'fast'"]],
-  ["vm disk io bad", withLine(27, '    disks: [{ size: 20GiB, pool: local, io: aio }]'), ["f.yaml:27:45: vms[0].disks[0].io: expected one of native, threads, io_uring, got 'aio'"]],
+  ["vm disk io bad", withLine(27, '    disks: [{ size: 20GiB, pool: local, io: aio }]'), ["f.yaml:27:45: vms[0].disks[0].io: expected one of native, threads, io_uring, default, got 'aio'"]],
   ["vm disk unknown key", withLine(27, '    disks: [{ size: 20GiB, pool: local, sizeGiB: 20 }]'), ["f.yaml:27:41: vms[0].disks[0].sizeGiB: unknown key 'sizeGiB'"]],
   ["vm network unknown", withLine(28, '    networks: [prd]'), ["f.yaml:28:16: vms[0].networks[0]: unknown network 'prd'; declared networks: prod"]],
   ["vm nic object unknown network", withLine(28, '    networks: [{ network: prd, model: virtio }]'), ["f.yaml:28:27: vms[0].networks[0].network: unknown network 'prd'; declared networks: prod"]],

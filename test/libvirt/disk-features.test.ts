@@ -116,15 +116,15 @@ describe('importing the disks of an existing domain', () => {
     const disks = imported.fleet.vms![0]!.disks!;
     expect(disks).toEqual([
       { device: 'floppy', path: '/var/lib/libvirt/images/boot.img', bus: 'fdc' },
-      { path: '/var/lib/libvirt/images/appliance.vmdk', startupPolicy: 'optional', bus: 'virtio', format: 'vmdk', target: 'hda' },
-      { device: 'lun', path: '/dev/disk/by-id/wwn-0x5000c500a1b2c3d4', bus: 'scsi', format: 'raw' },
-      { path: '/srv/share', pathType: 'dir', readonly: true, bus: 'virtio', format: 'fat', target: 'vdb' },
-      { path: '/dev/shm/scratch.img', pathType: 'file', bus: 'virtio', format: 'raw', target: 'vdc' },
-      { network: { protocol: 'nbd', name: 'export1', hosts: [{ socket: '/run/nbd/export1.sock' }], tls: true }, bus: 'virtio', format: 'raw', target: 'vdd' },
-      { network: { protocol: 'gluster', name: 'vol1/app.qcow2', hosts: [{ host: 'gluster1', port: 24007 }, { host: 'gluster2' }] }, bus: 'virtio', format: 'qcow2', target: 'vde' },
+      { path: '/var/lib/libvirt/images/appliance.vmdk', startupPolicy: 'optional', bus: 'virtio', format: 'vmdk', target: 'hda', cache: 'default' },
+      { device: 'lun', path: '/dev/disk/by-id/wwn-0x5000c500a1b2c3d4', bus: 'scsi', format: 'raw', cache: 'default' },
+      { path: '/srv/share', pathType: 'dir', readonly: true, bus: 'virtio', format: 'fat', target: 'vdb', cache: 'default' },
+      { path: '/dev/shm/scratch.img', pathType: 'file', bus: 'virtio', format: 'raw', target: 'vdc', cache: 'default' },
+      { network: { protocol: 'nbd', name: 'export1', hosts: [{ socket: '/run/nbd/export1.sock' }], tls: true }, bus: 'virtio', format: 'raw', target: 'vdd', cache: 'default' },
+      { network: { protocol: 'gluster', name: 'vol1/app.qcow2', hosts: [{ host: 'gluster1', port: 24007 }, { host: 'gluster2' }] }, bus: 'virtio', format: 'qcow2', target: 'vde', cache: 'default' },
       { device: 'cdrom', network: { protocol: 'https', name: '/isos/tools.iso', query: 'release=12', hosts: [{ host: 'mirror.example.org', port: 443 }] }, bus: 'sata' },
-      { network: { protocol: 'rbd', name: 'vms/disk-features', hosts: [] }, bus: 'virtio', format: 'raw', target: 'vdf' },
-      { pool: 'san', volume: 'unit:0:0:1', volumeMode: 'direct', bus: 'virtio', format: 'raw', target: 'vdg' },
+      { network: { protocol: 'rbd', name: 'vms/disk-features', hosts: [] }, bus: 'virtio', format: 'raw', target: 'vdf', cache: 'default' },
+      { pool: 'san', volume: 'unit:0:0:1', volumeMode: 'direct', bus: 'virtio', format: 'raw', target: 'vdg', cache: 'default' },
     ]);
   });
 

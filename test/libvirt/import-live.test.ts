@@ -78,7 +78,7 @@ describe.skipIf(SKIP)('import --from a libvirt test-driver node', () => {
     expect(vms.get('web-1')).toMatchObject({ host: 'kvm-a', memory: '2GiB', currentMemory: '1GiB', autostart: false });
     // Existing volumes are referenced with their real size; the CD-ROM keeps its ISO path.
     expect(vms.get('web-1')!.disks).toEqual([
-      { pool: 'images', volume: 'web-1.qcow2', size: '20GiB', bus: 'virtio', format: 'qcow2', data: false },
+      { pool: 'images', volume: 'web-1.qcow2', size: '20GiB', bus: 'virtio', format: 'qcow2', data: false, cache: 'default' },
       { device: 'cdrom', path: '/var/lib/libvirt/iso/debian.iso', bus: 'sata', format: 'raw', data: false },
     ]);
     expect(vms.get('db-1')).toMatchObject({ memory: '4194305KiB', networks: [{ type: 'user', model: 'virtio', mac: '52:54:00:00:00:03' }] });

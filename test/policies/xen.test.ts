@@ -79,6 +79,15 @@ ruleTable('xen', {
     mentions: ['offset timezone', 'utc, localtime or variable'],
     notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', clock: { offset: 'timezone', timezone: 'Europe/Paris', timers: [{ name: 'rtc', tickPolicy: 'catchup' }] } })] }),
   },
+  // libvirt src/libxl/libxl_domain.c, libxlDomainDefPostParse: "Xen PV domains always have a PV console"
+  // (added when a non-HVM domain has none), so console: false holds on HVM guests only.
+  'XEN-CONSOLE-PV': {
+    compliant: xen({}, on('a', { guestType: 'hvm', console: false }), on('b', { guestType: 'pvh' })),
+    nonCompliant: xen({}, on('a', { guestType: 'pvh', console: false })),
+    targets: ['vms[a]'],
+    mentions: ['Xen PVH guest', 'guestType: hvm'],
+    notApplicable: fleet({ hosts: [kvmHost('k1')], vms: [vm('v', { host: 'k1', console: false })] }),
+  },
   // xl.cfg(5), maxmem: an HVM guest started with memory below maxmem runs in populate-on-demand mode and
   // needs its balloon driver to release the difference, "or the guest will crash".
   'XEN-HVM-POD': {
