@@ -6,17 +6,15 @@
 // src/conf/domain_validate.c (virDomainDiskDefValidate: disk names hd/sd/vd/xvd on any bus, floppies fd;
 // virDomainDiskDefSourceLUNValidate); src/qemu/qemu_domain.c (qemuDomainValidateStorageSource: dir is a
 // read-only FAT disk); src/conf/domain_conf.c (virDomainDiskSourceNetworkParse: tls, tlsHostname).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { terraformId } from '../../constructs/terraform-id';
 import { importDomains, type ImportResult } from '../../libvirt/import';
-import { filesToCheck, renderStack, type RenderedStack, type SynthesizedStack } from '../../libvirt/render-stack';
+import { filesToCheck, type RenderedStack, type SynthesizedStack } from '../../libvirt/render-stack';
 import { modeledElements, roundTripDifferences } from '../../libvirt/round-trip';
 import { validateXmlFiles } from '../../libvirt/validate';
-import { synthesizeFleet } from '../../pipeline/synth';
+import { synthesizeImported } from '../support/imported-synth';
 import { checkConformance } from '../../schema/conformance';
 import { SKIP_TOOLS } from './tools';
 
@@ -96,15 +94,8 @@ let rendered: RenderedStack;
 
 beforeAll(async () => {
   imported = importDomains([{ file: 'disk-features.xml', text: DOMAIN }]);
-  const fleetFile = join(work, 'fleet.yaml');
   const hosts = [{ name: 'kvm-1', hypervisor: 'kvm', uri: 'qemu+ssh://root@kvm-1/system', cpus: 16, memory: '64GiB' }];
-  writeFileSync(fleetFile, stringify({ ...imported.fleet, hosts }));
-  const out = join(work, 'synth');
-  const synth = await synthesizeFleet({ fleetFile, outDir: out, env: {} });
-  const stack = synth.stacks[0]!;
-  const byId = new Map(stack.hosts.map((h) => [terraformId(h), h]));
-  json = JSON.parse(readFileSync(join(out, stack.file), 'utf8')) as SynthesizedStack;
-  rendered = renderStack(json, { hostOfAlias: (a) => byId.get(a) ?? a });
+  ({ json, rendered } = (await synthesizeImported(work, imported.fleet, hosts))[0]!);
 }, 120_000);
 
 const domainXml = (): string => rendered.files.find((f) => f.kind === 'domain')!.xml;

@@ -2,17 +2,15 @@
  * Domain-level settings the importer keeps so that an adopted domain renders as libvirt had it (issue #15):
  * the machine libvirt gives a domain that names none, and a host bridge no libvirt network names.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { terraformId } from '../../constructs/terraform-id';
 import { importDomains } from '../../libvirt/import';
-import { filesToCheck, renderStack, type SynthesizedStack } from '../../libvirt/render-stack';
+import { filesToCheck } from '../../libvirt/render-stack';
 import { modeledElements, roundTripDifferences, withLibvirtDefaults } from '../../libvirt/round-trip';
 import { validateXmlFiles, type XmlFileToCheck } from '../../libvirt/validate';
-import { synthesizeFleet } from '../../pipeline/synth';
+import { synthesizeImported } from '../support/imported-synth';
 import { SKIP_TOOLS } from './tools';
 
 const work = mkdtempSync(join(tmpdir(), 'hyperplan-domain-settings-'));
@@ -20,23 +18,13 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Imports `xml`, synthesizes it on a KVM and a Xen host, and renders its domain back to XML. */
 async function roundTrip(name: string, xml: string): Promise<{ json: Record<string, any>; xml: string; files: XmlFileToCheck[] }> {
-  const fleet = {
-    ...importDomains([{ file: `${name}.xml`, text: xml }]).fleet,
-    hosts: [
-      { name: 'kvm-a', hypervisor: 'kvm', uri: 'qemu+ssh://root@kvm-a/system', cpus: 64, memory: '256GiB' },
-      { name: 'xen-a', hypervisor: 'xen', uri: 'xen+ssh://root@xen-a/system', cpus: 64, memory: '256GiB' },
-    ],
-  };
-  const fleetFile = join(work, name, 'fleet.yaml');
-  mkdirSync(dirname(fleetFile), { recursive: true });
-  writeFileSync(fleetFile, stringify(fleet));
-  const out = join(work, name, 'out');
-  const synth = await synthesizeFleet({ fleetFile, outDir: out, env: {} });
+  const hosts = [
+    { name: 'kvm-a', hypervisor: 'kvm', uri: 'qemu+ssh://root@kvm-a/system', cpus: 64, memory: '256GiB' },
+    { name: 'xen-a', hypervisor: 'xen', uri: 'xen+ssh://root@xen-a/system', cpus: 64, memory: '256GiB' },
+  ];
+  const stacks = await synthesizeImported(join(work, name), importDomains([{ file: `${name}.xml`, text: xml }]).fleet, hosts);
   // The stack of the guest's hypervisor is the one with a domain.
-  const stacks = synth.stacks.map((stack) => ({ stack, json: JSON.parse(readFileSync(join(out, stack.file), 'utf8')) as Record<string, any> }));
-  const { stack, json } = stacks.find((s) => s.json.resource?.libvirt_domain !== undefined)!;
-  const hosts = new Map(stack.hosts.map((h) => [terraformId(h), h]));
-  const rendered = renderStack(json as SynthesizedStack, { hostOfAlias: (a) => hosts.get(a) ?? a });
+  const { json, rendered } = stacks.find((s) => s.json.resource?.libvirt_domain !== undefined)!;
   const dir = join(work, name, 'xml');
   for (const f of rendered.files) {
     mkdirSync(dirname(join(dir, f.path)), { recursive: true });

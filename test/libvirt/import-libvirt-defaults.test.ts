@@ -10,16 +10,14 @@
 //   io='default' is not.
 // - provider v0.9.7 internal/codegen/templates/convert.go.tmpl (`FromXML` with no plan, as on import): an
 //   attribute libvirt's XML omits is read as null, so a configured `cache = "default"` would be a change.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { terraformId } from '../../constructs/terraform-id';
 import { importDomains, type ImportResult } from '../../libvirt/import';
-import { renderStack, type RenderedStack, type SynthesizedStack } from '../../libvirt/render-stack';
+import { type RenderedStack } from '../../libvirt/render-stack';
 import { modeledElements, roundTripDifferences } from '../../libvirt/round-trip';
-import { synthesizeFleet } from '../../pipeline/synth';
+import { synthesizeImported } from '../support/imported-synth';
 
 const domain = (name: string, devices: string): string => `<domain type='kvm'>
   <name>${name}</name>
@@ -62,16 +60,10 @@ let rendered: RenderedStack;
 
 beforeAll(async () => {
   imported = importDomains(DOMAINS.map((text, index) => ({ file: `d${index}.xml`, text })));
-  const fleetFile = join(work, 'fleet.yaml');
   const hosts = [{ name: 'kvm-1', hypervisor: 'kvm', uri: 'qemu+ssh://root@kvm-1/system', cpus: 16, memory: '64GiB' }];
-  writeFileSync(fleetFile, stringify({ ...imported.fleet, hosts }));
-  const out = join(work, 'synth');
-  const synth = await synthesizeFleet({ fleetFile, outDir: out, env: {} });
-  const stack = synth.stacks[0]!;
-  const json = JSON.parse(readFileSync(join(out, stack.file), 'utf8')) as SynthesizedStack;
-  const byId = new Map(stack.hosts.map((h) => [terraformId(h), h]));
-  rendered = renderStack(json, { hostOfAlias: (a) => byId.get(a) ?? a });
-  domains = new Map(Object.values((json as Body).resource.libvirt_domain as Record<string, Body>).map((d) => [d.name as string, d]));
+  const [stack] = await synthesizeImported(work, imported.fleet, hosts);
+  rendered = stack!.rendered;
+  domains = new Map(Object.values((stack!.json as Body).resource.libvirt_domain as Record<string, Body>).map((d) => [d.name as string, d]));
 }, 120_000);
 
 const vm = (name: string): Body => imported.fleet.vms!.find((v) => v.name === name)! as Body;
