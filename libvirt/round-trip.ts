@@ -23,6 +23,7 @@
  * - a Xen guest without machine: xenfv (HVM), xenpv (PV), xenpvh (PVH), as libxl's capabilities name them;
  *   a QEMU/KVM guest without machine: QEMU's default machine of its architecture (qemu-default-machine.ts).
  */
+import { all, first } from './import-support';
 import { QEMU_DEFAULT_MACHINE } from './qemu-default-machine';
 import { readXml, type XmlNode } from './xml-read';
 
@@ -72,8 +73,6 @@ export interface ModeledDomain {
   readonly serialConsole?: boolean;
 }
 
-const first = (node: XmlNode | undefined, name: string): XmlNode | undefined => node?.children.find((c) => c.name === name);
-const all = (node: XmlNode | undefined, name: string): XmlNode[] => node?.children.filter((c) => c.name === name) ?? [];
 /** libvirt's memory units (formatdomain "Memory Allocation"), the ones its test data uses. */
 const KIB_PER_UNIT: Readonly<Record<string, number>> = { b: 1 / 1024, bytes: 1 / 1024, KiB: 1, k: 1, K: 1, MiB: 1024, M: 1024, GiB: 1024 ** 2, G: 1024 ** 2, TiB: 1024 ** 3 };
 /** An element's attributes in name order: XML attribute order means nothing. */

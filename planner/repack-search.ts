@@ -30,7 +30,7 @@ import type { VmFacts } from './context';
 import { poolMembers, RESERVE_HOSTS } from './headroom';
 import type { Placer } from './placer';
 import { mulberry32 } from './random';
-import { usedHostsLeastLoadedFirst } from './swap-search';
+import { EVACUATION_COST, holds, usedHostsLeastLoadedFirst } from './swap-search';
 
 /** Hosts of a neighbourhood besides the host being closed (all of them on a small fleet). */
 const NEIGHBOURHOOD_HOSTS = 24;
@@ -56,27 +56,10 @@ const OVERRUN_EPSILON = 1e-9;
 /** Random noise added to a step's gain to break ties (far below any real difference). */
 const TIE_NOISE = 1e-12;
 
-/** What one first-fit evacuation of the headroom guard costs of the budget (a host looked at costs 1). */
-const EVACUATION_COST = 20;
-
 /** CPU and memory a host may be filled to. */
 interface Limit {
   readonly cpu: number;
   readonly memoryMiB: number;
-}
-
-/** Whether sorted `list` holds `value` (candidate lists are ascending host indices). */
-function holds(list: Int32Array, value: number): boolean {
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const at = list[mid]!;
-    if (at === value) return true;
-    if (at < value) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }
 
 /** Used hosts (not `light`, not isolated) that are candidates of the VMs of `vms`, with how many of them each serves. */

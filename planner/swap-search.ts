@@ -22,14 +22,14 @@
 import { admitsOnCandidate } from './filters';
 import type { Placer } from './placer';
 
-/** What one first-fit evacuation of the headroom guard costs of the budget (a partner looked at costs 1). */
-const EVACUATION_COST = 20;
+/** What one first-fit evacuation of the headroom guard costs of a search budget (a host or trade partner looked at costs 1). */
+export const EVACUATION_COST = 20;
 
 /** A swap must make the host lighter by more than this, so float noise cannot cycle. */
 const MIN_GAIN = 1e-9;
 
 /** Whether sorted `list` holds `value` (candidate lists are ascending host indices). */
-function holds(list: Int32Array, value: number): boolean {
+export function holds(list: Int32Array, value: number): boolean {
   let lo = 0;
   let hi = list.length - 1;
   while (lo <= hi) {
