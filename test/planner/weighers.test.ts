@@ -53,10 +53,17 @@ describe('weighers', () => {
     expect(score(g, strategyWeigher, 'iso', 'kvm-1', {}, { strategy: 'pack' })).toBeGreaterThan(score(g, strategyWeigher, 'iso', 'kvm-3', {}, { strategy: 'pack' }));
   });
   it('balance penalises CPU and memory filling unevenly', () => {
-    // a: 5 of 10 CPUs against 1 GiB + 106 MiB QEMU overhead of 10 GiB.
-    expect(score(f, balanceWeigher, 'a', 'kvm-1')).toBeCloseTo(-(0.5 - (1024 + 106) / 10240));
-    // b: 1 of 10 CPUs against 1 GiB + 74 MiB of 10 GiB: nearly even.
-    expect(score(f, balanceWeigher, 'b', 'kvm-1')).toBeCloseTo(-((1024 + 74) / 10240 - 0.1));
+    // a: 5 of 10 CPUs against 1 GiB + 106 MiB QEMU overhead of 10 GiB; the gap times the fuller fill (CPU, 0.5).
+    expect(score(f, balanceWeigher, 'a', 'kvm-1')).toBeCloseTo(-(0.5 - (1024 + 106) / 10240) * 0.5);
+    // b: 1 of 10 CPUs against 1 GiB + 74 MiB of 10 GiB: nearly even (memory is the fuller one).
+    expect(score(f, balanceWeigher, 'b', 'kvm-1')).toBeCloseTo(-((1024 + 74) / 10240 - 0.1) * ((1024 + 74) / 10240));
+  });
+  it('balance weighs the same gap more on a fuller host', () => {
+    // a on kvm-1 after b (1 vCPU, 1 GiB + 74 MiB): CPU 6/10, memory (2 GiB + 180 MiB)/10 GiB.
+    const memory = (2048 + 180) / 10240;
+    expect(score(f, balanceWeigher, 'a', 'kvm-1', { b: 'kvm-1' })).toBeCloseTo(-(0.6 - memory) * 0.6);
+    // The same VM on the twice as large, empty kvm-2 leaves half the gap at half the fill.
+    expect(score(f, balanceWeigher, 'a', 'kvm-2')).toBeCloseTo(-(0.25 - (1024 + 106) / 20480) * 0.25);
   });
   it('soft anti-affinity counts group members on the host', () => {
     expect(score(f, softAntiAffinityWeigher, 'a', 'kvm-1', { b: 'kvm-1' })).toBe(-1);
