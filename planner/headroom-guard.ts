@@ -1,13 +1,14 @@
 /**
  * The headroom guard: while a plan runs, it refuses any placement that would cost a guarded migration
  * pool its n+1/n+2 headroom. Its verdict is `poolHeadroom`'s (every failure set's first-fit evacuation
- * succeeds), reached faster: a necessary condition on the pool's free capacity refuses early, a
- * sufficient condition for n+1 (every loaded member has a refuge) admits early, and each failure set's
- * evacuation is remembered and re-run only where the ledger changed what first-fit would ask.
+ * succeeds), reached faster: a refusal is remembered, for every VM alike as an evacuee, until the pool's
+ * contents change; a necessary condition on the pool's free capacity refuses early, a sufficient
+ * condition for n+1 (every loaded member has a refuge) admits early, and each failure set's evacuation
+ * is remembered and re-run only where the ledger changed what first-fit would ask.
  */
 import type { PlanContext } from './context';
 import { fluidEvacuation, fluidHeadroom, hostLoad, PoolSlack } from './fluid-headroom';
-import { agreesFor, evacuate, failureSets, poolMembers, RESERVE_HOSTS, type Evacuation } from './headroom';
+import { agreesFor, evacuate, evacueeKey, failureSets, poolMembers, RESERVE_HOSTS, type Evacuation } from './headroom';
 import { contentKey, mix, type Ledger } from './ledger';
 
 /** What the guard needs of a migration pool, derived once per plan. */
@@ -61,7 +62,7 @@ export class HeadroomGuard {
   private readonly lastFailedSet = new Map<string, Int32Array>();
   private readonly splits = new Map<string, FailureSplit>();
   private readonly pools = new Map<string, GuardedPool>();
-  /** Per guarded pool, the trials it refused with its members' contents as hashed here. */
+  /** Per guarded pool, the trials it refused (by `trialKey`) with its members' contents as hashed here. */
   private readonly refusals = new Map<string, { low: number; high: number; readonly trials: Set<number> }>();
 
   /** First-fit evacuations run so far: the guard's work, which a search with a budget charges to itself. */
@@ -72,19 +73,28 @@ export class HeadroomGuard {
     private readonly ledger: Ledger,
   ) {}
 
+  /** Per pool of the host being tried (position in its pools), the trial's key in the pool's remembered refusals. */
+  private readonly trialKeys: number[] = [];
+
   /** Whether placing `vm` on `h` keeps every guarded pool of `h` satisfied. */
   keepsHeadroom(vm: number, h: number): boolean {
     const pools = this.ctx.hosts[h]!.pools;
     if (pools.length === 0 || this.guarded.size === 0) return true;
-    const trial = vm * this.ctx.hosts.length + h;
-    for (const p of pools) if (this.guarded.has(p) && this.refusedBefore(p, trial)) return false;
+    const keys = this.trialKeys;
+    for (let i = 0; i < pools.length; i++) {
+      const p = pools[i]!;
+      if (!this.guarded.has(p)) continue;
+      keys[i] = this.trialKey(p, vm, h);
+      if (this.refusals.get(p)!.trials.has(keys[i]!)) return false;
+    }
     let ok = true;
     let assigned = false;
-    for (const p of pools) {
+    for (let i = 0; i < pools.length; i++) {
+      const p = pools[i]!;
       if (!this.guarded.has(p)) continue;
       const facts = this.pool(p);
       if (!this.spareSuffices(facts, vm)) {
-        this.refusals.get(p)!.trials.add(trial);
+        this.refusals.get(p)!.trials.add(keys[i]!);
         ok = false;
         break;
       }
@@ -94,7 +104,7 @@ export class HeadroomGuard {
       }
       if (facts.reserve === 1 && facts.members.length > 1 && this.eachHasRefuge(facts)) continue;
       if (!this.evacuationsHold(p, facts, h, vm)) {
-        this.refusals.get(p)!.trials.add(trial);
+        this.refusals.get(p)!.trials.add(keys[i]!);
         ok = false;
         break;
       }
@@ -104,29 +114,34 @@ export class HeadroomGuard {
   }
 
   /**
-   * Whether pool `p`, with its members' contents as they stand, refused `trial` (VM × hosts + host)
-   * before. The verdict depends on nothing else, and a plan asks the same question again and again (local
-   * search tries the same VMs on pools it did not touch); a pool whose contents changed forgets its refusals.
+   * The key of placing `vm` on `h` in pool `p`'s remembered refusals, which hold the trials the pool
+   * refused with its members' contents as they stand; a pool whose contents changed forgets them first.
+   * The verdict depends on nothing else, and a plan asks the same question again and again: local search
+   * tries the same VMs on pools it did not touch, and the first placement pass tries VMs alike one after
+   * another on the same full pool members. So the key is not the VM but its `evacueeKey` (with the host):
+   * a VM whose key a refused one shares would be refused too.
    */
-  private refusedBefore(p: string, trial: number): boolean {
-    const { contentLow, contentHigh } = this.ledger;
+  private trialKey(p: string, vm: number, h: number): number {
+    const { ctx, ledger } = this;
+    const { contentLow, contentHigh } = ledger;
+    const { members } = this.pool(p);
     // An ordered fold of the members' content hashes, so that moving a VM between members changes it too.
     let low = 0x2545f491;
     let high = 0x6b43a9b5;
-    for (const m of this.pool(p).members) {
+    for (const m of members) {
       low = mix(low ^ contentLow[m]!);
       high = mix(high ^ contentHigh[m]!);
     }
     const known = this.refusals.get(p);
     if (known === undefined) {
       this.refusals.set(p, { low, high, trials: new Set() });
-      return false;
+    } else if (known.low !== low || known.high !== high) {
+      known.low = low;
+      known.high = high;
+      known.trials.clear();
     }
-    if (known.low === low && known.high === high) return known.trials.has(trial);
-    known.low = low;
-    known.high = high;
-    known.trials.clear();
-    return false;
+    // Below 2^53 while VMs² × hosts is (some 10^15: a million VMs on a thousand hosts).
+    return evacueeKey(ctx, ledger, members, vm) * ctx.hosts.length + h;
   }
 
   /** Whether every guarded pool of host `h` is satisfied as the ledger stands (the verified check). */

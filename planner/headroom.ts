@@ -147,6 +147,79 @@ function leavingVms(ctx: PlanContext, ledger: Ledger, failed: readonly number[])
   return merged.map((r) => byRank[r]!);
 }
 
+/** Per VM, the kind of evacuee it is and the stretch of the evacuation order its size occupies. */
+interface EvacueeKinds {
+  /**
+   * The rank of the first VM alike as an evacuee: alike in everything `evacuate` reads of a VM (charged
+   * memory and vCPUs, hugepage MiB and page size, isolation, anti-affinity group).
+   */
+  readonly kind: Int32Array;
+  /** The rank of the first VM of its charged memory and vCPUs: VMs of one size are contiguous in the order. */
+  readonly block: Int32Array;
+}
+
+const kinds = new WeakMap<PlanContext, EvacueeKinds>();
+
+function evacueeKinds(ctx: PlanContext): EvacueeKinds {
+  let known = kinds.get(ctx);
+  if (!known) {
+    const { byRank } = evacuationOrder(ctx);
+    const kind = new Int32Array(byRank.length);
+    const block = new Int32Array(byRank.length);
+    const firstOfKind = new Map<string, number>();
+    let blockStart = 0;
+    for (let r = 0; r < byRank.length; r++) {
+      const facts = ctx.vms[byRank[r]!]!;
+      const { vcpus, hugepageSizeKiB, securityClass, antiAffinity } = facts.vm;
+      if (r > 0) {
+        const before = ctx.vms[byRank[r - 1]!]!;
+        if (before.memoryMiB !== facts.memoryMiB || before.vm.vcpus !== vcpus) blockStart = r;
+      }
+      const key = JSON.stringify([facts.memoryMiB, vcpus, facts.hugepageMiB, hugepageSizeKiB ?? 0, securityClass === 'isolated', antiAffinity ?? null]);
+      let first = firstOfKind.get(key);
+      if (first === undefined) firstOfKind.set(key, (first = r));
+      kind[byRank[r]!] = first;
+      block[byRank[r]!] = blockStart;
+    }
+    known = { kind, block };
+    kinds.set(ctx, known);
+  }
+  return known;
+}
+
+/**
+ * A number that two unplaced VMs share only when adding either one to any member of `members` (host
+ * indices) gives every failure set of those members, as the ledger stands, the same first-fit evacuation
+ * outcome: the VM's kind of evacuee, and how many VMs on the members of its size but another kind
+ * precede it in evacuation order. First-fit reads of an evacuee only what its kind says, and a
+ * survivor's state after taking it depends only on that too, so it makes the same choices for two
+ * evacuation orders whose VMs have the same kinds in the same sequence. The two VMs are alike and of one
+ * size; every VM on the members of another size precedes or follows both, and of their size the same
+ * number of other kinds precedes each, so only VMs of their kind can lie between them: with either one
+ * added, the sequence of kinds of every failure set's evacuees is the same. (The headroom guard keys its
+ * remembered refusals by it: a refusal stands for every VM of the same key on the same pool contents.)
+ */
+export function evacueeKey(ctx: PlanContext, ledger: Ledger, members: readonly number[], vm: number): number {
+  const { rank, byRank } = evacuationOrder(ctx);
+  const { kind, block } = evacueeKinds(ctx);
+  const own = rank[vm]!;
+  const ownKind = kind[vm]!;
+  const from = block[vm]!;
+  let before = 0;
+  for (const m of members) {
+    const ranks = ranksOn(ctx, ledger, m);
+    let lo = 0;
+    let hi = ranks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranks[mid]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < ranks.length && ranks[i]! < own; i++) if (kind[byRank[ranks[i]!]!] !== ownKind) before++;
+  }
+  return ownKind * (ctx.vms.length + 1) + before;
+}
+
 /**
  * Working arrays of `evacuate`, per survivor, reused from call to call (the headroom guard evacuates
  * hundreds of thousands of times in a large n+2 plan, and allocating them dominated); grown as needed.

@@ -1,0 +1,190 @@
+/**
+ * The headroom guard's verdicts are `poolHeadroom`'s, trial by trial, also where it answers from a
+ * refusal it remembers for another VM (planner/headroom-guard.ts keys them by `evacueeKey`, so a refusal
+ * stands for every VM alike as an evacuee on the same pool contents).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Vm } from '../../fleet/model';
+import { buildContext, type PlanContext } from '../../planner/context';
+import { firstFailure } from '../../planner/filters';
+import { evacueeKey, poolHeadroom, poolMembers } from '../../planner/headroom';
+import { HeadroomGuard } from '../../planner/headroom-guard';
+import { Ledger } from '../../planner/ledger';
+import { fleet, GiB, host, pool, vm } from './fixtures';
+
+const SEED = 20261130;
+
+type Kind = 'plain' | 'hugepages' | 'isolated';
+
+interface GuardCase {
+  readonly reserve: 'n+1' | 'n+2';
+  readonly hosts: readonly { readonly cpus: number; readonly memoryGiB: number }[];
+  /**
+   * In name order (so in evacuation order among VMs of one size): VMs to place first on member `on`
+   * where the filters and the pool's headroom let them, and candidates (`on` -1, or refused there).
+   */
+  readonly vms: readonly { readonly vcpus: number; readonly memoryGiB: number; readonly group?: string; readonly kind: Kind; readonly on: number }[];
+  /** Trials: candidate (index among the candidates), member, and whether the candidate then stays there. */
+  readonly trials: readonly { readonly candidate: number; readonly member: number; readonly stay: boolean }[];
+}
+
+const caseArb: fc.Arbitrary<GuardCase> = fc.integer({ min: 2, max: 6 }).chain((n) =>
+  fc.record({
+    reserve: fc.constantFrom('n+1', 'n+2') as fc.Arbitrary<'n+1' | 'n+2'>,
+    hosts: fc.array(fc.record({ cpus: fc.constantFrom(8, 16, 32), memoryGiB: fc.constantFrom(16, 32, 64) }), { minLength: n, maxLength: n }),
+    // Few sizes and kinds, so that candidates alike (and VMs of their size but another kind between them) abound.
+    vms: fc.array(
+      fc.record({
+        vcpus: fc.constantFrom(1, 4),
+        memoryGiB: fc.constantFrom(2, 8),
+        group: fc.constantFrom(undefined, undefined, undefined, 'a', 'b'),
+        kind: fc.constantFrom('plain', 'plain', 'plain', 'plain', 'plain', 'plain', 'hugepages', 'isolated') as fc.Arbitrary<Kind>,
+        on: fc.integer({ min: -n, max: n - 1 }).map((on) => Math.max(on, -1)),
+      }),
+      { minLength: 8, maxLength: 48, size: 'max' },
+    ),
+    trials: fc.array(fc.record({ candidate: fc.nat(), member: fc.nat({ max: n - 1 }), stay: fc.boolean() }), { minLength: 10, maxLength: 80, size: 'max' }),
+  }),
+);
+
+function build(c: GuardCase) {
+  const names = c.hosts.map((_, i) => `kvm-${i}`);
+  const vms: Vm[] = c.vms.map((v, i) =>
+    vm(`vm-${String(i).padStart(2, '0')}`, {
+      vcpus: v.vcpus,
+      memoryMiB: v.memoryGiB * GiB,
+      ...(v.group ? { antiAffinity: v.group } : {}),
+      ...(v.kind === 'hugepages' ? { hugepages: true } : {}),
+      ...(v.kind === 'isolated' ? { securityClass: 'isolated' as const } : {}),
+    }),
+  );
+  const f = fleet({
+    hosts: c.hosts.map((h, i) => host(names[i]!, { cpus: h.cpus, memoryMiB: h.memoryGiB * GiB, hugepages: { sizeKiB: 2048, count: 2048 } })),
+    vms,
+    migrationPools: [pool('p', names, { reserve: c.reserve })],
+  });
+  const ctx = buildContext(f);
+  const ledger = new Ledger(ctx);
+  const p = ctx.migrationPools.get('p')!;
+  // A ledger the guard can meet: every VM where the filters admit it, and the pool's headroom kept.
+  c.vms.forEach((v, i) => {
+    if (v.on >= 0 && admits(ctx, ledger, i, v.on)) {
+      ledger.assign(i, v.on);
+      if (!poolHeadroom(ctx, ledger, p).satisfied) ledger.unassign(i);
+    }
+  });
+  const candidates = c.vms.flatMap((_, i) => (ledger.hostOf[i] === -1 ? [i] : []));
+  return { ctx, ledger, p, members: poolMembers(ctx, p), candidates };
+}
+
+/** Whether the filters admit VM `v` on host `h`: the guard is asked of those placements only. */
+function admits(ctx: PlanContext, ledger: Ledger, v: number, h: number): boolean {
+  return firstFailure(ctx, ledger, ctx.vms[v]!, ctx.hosts[h]!) === undefined;
+}
+
+describe('headroom guard', () => {
+  it("answers every trial as poolHeadroom does, remembered refusals included, while the pool's contents change", () => {
+    let trials = 0;
+    let fromMemory = 0;
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const { ctx, ledger, p, members, candidates } = build(c);
+        if (candidates.length === 0) return;
+        const guard = new HeadroomGuard(ctx, ledger);
+        guard.guarded.add('p');
+        /** Refused (contents, key, member) triples so far: a later trial of one of them is answered from memory. */
+        const refused = new Set<string>();
+        for (const t of c.trials) {
+          const v = candidates[t.candidate % candidates.length]!;
+          const h = members[t.member]!;
+          if (ledger.hostOf[v] !== -1 || !admits(ctx, ledger, v, h)) continue;
+          const trial = `${members.map((m) => [...ledger.vmsOn[m]!].sort().join(',')).join('|')} ${evacueeKey(ctx, ledger, members, v)} ${h}`;
+          ledger.assign(v, h);
+          const expected = poolHeadroom(ctx, ledger, p).satisfied;
+          ledger.unassign(v);
+          trials += 1;
+          if (refused.has(trial)) fromMemory += 1;
+          expect(guard.keepsHeadroom(v, h), `${ctx.vms[v]!.vm.name} on ${ctx.hosts[h]!.host.name}`).toBe(expected);
+          if (!expected) refused.add(trial);
+          // As the planner does: a placement the guard keeps may stay, and the pool stays satisfied.
+          if (t.stay && expected) ledger.assign(v, h);
+        }
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+    // Not vacuous: many trials are answered from a refusal remembered for another VM or for the same one.
+    expect(fromMemory).toBeGreaterThan(trials / 20);
+  });
+
+  it('gives two VMs the same key only when either on any member (that the filters admit both on) gives the same verdict', () => {
+    let pairs = 0;
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const { ctx, ledger, p, members, candidates } = build(c);
+        const verdicts = (v: number) =>
+          members.map((h) => {
+            if (!admits(ctx, ledger, v, h)) return undefined;
+            ledger.assign(v, h);
+            const satisfied = poolHeadroom(ctx, ledger, p).satisfied;
+            ledger.unassign(v);
+            return satisfied;
+          });
+        const byKey = new Map<number, (boolean | undefined)[]>();
+        for (const v of candidates) {
+          const key = evacueeKey(ctx, ledger, members, v);
+          const seen = byKey.get(key);
+          if (seen === undefined) {
+            byKey.set(key, verdicts(v));
+          } else {
+            pairs += 1;
+            expect(verdicts(v), ctx.vms[v]!.vm.name).toEqual(seen);
+          }
+        }
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+    expect(pairs).toBeGreaterThan(100);
+  });
+
+  it('keys apart two VMs alike when a VM of their size but another kind lies between them in evacuation order, since first-fit may then fail for one only', () => {
+    // a, b and c are of one size, so evacuated in name order; b is in group g, which y keeps off kvm-2.
+    const f = fleet({
+      hosts: ['kvm-0', 'kvm-1', 'kvm-2'].map((n) => host(n, { cpus: 64, memoryMiB: 48 * GiB })),
+      vms: [
+        vm('a', { vcpus: 1, memoryMiB: 8 * GiB }),
+        vm('b', { vcpus: 1, memoryMiB: 8 * GiB, antiAffinity: 'g' }),
+        vm('c', { vcpus: 1, memoryMiB: 8 * GiB }),
+        vm('filler', { vcpus: 1, memoryMiB: 36 * GiB }),
+        vm('y', { vcpus: 1, memoryMiB: 2 * GiB, antiAffinity: 'g' }),
+      ],
+      migrationPools: [pool('p', ['kvm-0', 'kvm-1', 'kvm-2'], { reserve: 'n+1' })],
+    });
+    const ctx = buildContext(f);
+    const ledger = new Ledger(ctx);
+    const index = (name: string): number => ctx.vmIndex.get(name)!;
+    ledger.assign(index('b'), 0);
+    ledger.assign(index('filler'), 1);
+    ledger.assign(index('y'), 2);
+    const p = ctx.migrationPools.get('p')!;
+    const members = poolMembers(ctx, p);
+    const verdict = (name: string): boolean => {
+      ledger.assign(index(name), 0);
+      const satisfied = poolHeadroom(ctx, ledger, p).satisfied;
+      ledger.unassign(index(name));
+      return satisfied;
+    };
+    // Losing kvm-0 with a on it: a goes first and takes kvm-1's last room, b finds none (kvm-2 holds y).
+    // With c instead, b goes first to kvm-1 and c to kvm-2.
+    expect(verdict('a')).toBe(false);
+    expect(verdict('c')).toBe(true);
+    expect(evacueeKey(ctx, ledger, members, index('a'))).not.toBe(evacueeKey(ctx, ledger, members, index('c')));
+    const guard = new HeadroomGuard(ctx, ledger);
+    guard.guarded.add('p');
+    expect(guard.keepsHeadroom(index('a'), 0)).toBe(false);
+    expect(guard.keepsHeadroom(index('c'), 0)).toBe(true);
+    // Off the pool, b no longer separates them.
+    ledger.unassign(index('b'));
+    expect(evacueeKey(ctx, ledger, members, index('a'))).toBe(evacueeKey(ctx, ledger, members, index('c')));
+  });
+});
