@@ -41,6 +41,17 @@ interface FailureSplit {
   readonly failing: readonly Uint8Array[];
 }
 
+/** A guarded pool's remembered refusals, valid while its members' contents hash as here. */
+interface PoolRefusals {
+  low: number;
+  high: number;
+  /** The refused trials' keys (`trialKey`). */
+  readonly trials: Set<number>;
+  /** The VM last keyed on these contents and its `evacueeKey` (-1: none): a VM is tried on host after host of a pool. */
+  keyedVm: number;
+  key: number;
+}
+
 /** How a failure set's pool changed since its evacuation was remembered. */
 const enum Change {
   /** The remembered evacuation is first-fit's on the ledger as it stands. */
@@ -63,7 +74,7 @@ export class HeadroomGuard {
   private readonly splits = new Map<string, FailureSplit>();
   private readonly pools = new Map<string, GuardedPool>();
   /** Per guarded pool, the trials it refused (by `trialKey`) with its members' contents as hashed here. */
-  private readonly refusals = new Map<string, { low: number; high: number; readonly trials: Set<number> }>();
+  private readonly refusals = new Map<string, PoolRefusals>();
 
   /** First-fit evacuations run so far: the guard's work, which a search with a budget charges to itself. */
   evacuationsRun = 0;
@@ -132,16 +143,21 @@ export class HeadroomGuard {
       low = mix(low ^ contentLow[m]!);
       high = mix(high ^ contentHigh[m]!);
     }
-    const known = this.refusals.get(p);
+    let known = this.refusals.get(p);
     if (known === undefined) {
-      this.refusals.set(p, { low, high, trials: new Set() });
+      this.refusals.set(p, (known = { low, high, trials: new Set(), keyedVm: -1, key: 0 }));
     } else if (known.low !== low || known.high !== high) {
       known.low = low;
       known.high = high;
       known.trials.clear();
+      known.keyedVm = -1;
+    }
+    if (known.keyedVm !== vm) {
+      known.keyedVm = vm;
+      known.key = evacueeKey(ctx, ledger, members, vm);
     }
     // Below 2^53 while VMs² × hosts is (some 10^15: a million VMs on a thousand hosts).
-    return evacueeKey(ctx, ledger, members, vm) * ctx.hosts.length + h;
+    return known.key * ctx.hosts.length + h;
   }
 
   /** Whether every guarded pool of host `h` is satisfied as the ledger stands (the verified check). */

@@ -166,16 +166,21 @@ function evacueeKinds(ctx: PlanContext): EvacueeKinds {
     const { byRank } = evacuationOrder(ctx);
     const kind = new Int32Array(byRank.length);
     const block = new Int32Array(byRank.length);
+    // Per kind of the current block (VMs of one size are contiguous, and kinds never span two sizes), its first rank.
     const firstOfKind = new Map<string, number>();
     let blockStart = 0;
     for (let r = 0; r < byRank.length; r++) {
       const facts = ctx.vms[byRank[r]!]!;
-      const { vcpus, hugepageSizeKiB, securityClass, antiAffinity } = facts.vm;
       if (r > 0) {
         const before = ctx.vms[byRank[r - 1]!]!;
-        if (before.memoryMiB !== facts.memoryMiB || before.vm.vcpus !== vcpus) blockStart = r;
+        if (before.memoryMiB !== facts.memoryMiB || before.vm.vcpus !== facts.vm.vcpus) {
+          blockStart = r;
+          firstOfKind.clear();
+        }
       }
-      const key = JSON.stringify([facts.memoryMiB, vcpus, facts.hugepageMiB, hugepageSizeKiB ?? 0, securityClass === 'isolated', antiAffinity ?? null]);
+      const { hugepageSizeKiB, securityClass, antiAffinity } = facts.vm;
+      // Numbers and flags first, the group (free text) last: two keys are equal only for VMs alike.
+      const key = `${facts.hugepageMiB} ${hugepageSizeKiB ?? 0} ${securityClass === 'isolated' ? 1 : 0} ${antiAffinity === undefined ? '-' : `+${antiAffinity}`}`;
       let first = firstOfKind.get(key);
       if (first === undefined) firstOfKind.set(key, (first = r));
       kind[byRank[r]!] = first;
