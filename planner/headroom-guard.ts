@@ -8,7 +8,7 @@
  */
 import type { PlanContext } from './context';
 import { fluidEvacuation, fluidHeadroom, hostLoad, PoolSlack } from './fluid-headroom';
-import { agreesFor, evacuate, evacueeKey, failureSets, poolMembers, RESERVE_HOSTS, type Evacuation } from './headroom';
+import { agreesFor, evacuate, EvacueeKeys, failureSets, poolMembers, RESERVE_HOSTS, type Evacuation } from './headroom';
 import { contentKey, mix, type Ledger } from './ledger';
 
 /** What the guard needs of a migration pool, derived once per plan. */
@@ -47,7 +47,8 @@ interface PoolRefusals {
   high: number;
   /** The refused trials' keys (`trialKey`). */
   readonly trials: Set<number>;
-  /** The VM last keyed on these contents and its `evacueeKey` (-1: none): a VM is tried on host after host of a pool. */
+  readonly keys: EvacueeKeys;
+  /** The VM last keyed on these contents and its key (-1: none): a VM is tried on host after host of a pool. */
   keyedVm: number;
   key: number;
 }
@@ -129,7 +130,7 @@ export class HeadroomGuard {
    * refused with its members' contents as they stand; a pool whose contents changed forgets them first.
    * The verdict depends on nothing else, and a plan asks the same question again and again: local search
    * tries the same VMs on pools it did not touch, and the first placement pass tries VMs alike one after
-   * another on the same full pool members. So the key is not the VM but its `evacueeKey` (with the host):
+   * another on the same full pool members. So the key is not the VM but its `EvacueeKeys` key (with the host):
    * a VM whose key a refused one shares would be refused too.
    */
   private trialKey(p: string, vm: number, h: number): number {
@@ -145,7 +146,7 @@ export class HeadroomGuard {
     }
     let known = this.refusals.get(p);
     if (known === undefined) {
-      this.refusals.set(p, (known = { low, high, trials: new Set(), keyedVm: -1, key: 0 }));
+      this.refusals.set(p, (known = { low, high, trials: new Set(), keys: new EvacueeKeys(ctx, ledger, members), keyedVm: -1, key: 0 }));
     } else if (known.low !== low || known.high !== high) {
       known.low = low;
       known.high = high;
@@ -154,7 +155,7 @@ export class HeadroomGuard {
     }
     if (known.keyedVm !== vm) {
       known.keyedVm = vm;
-      known.key = evacueeKey(ctx, ledger, members, vm);
+      known.key = known.keys.of(vm);
     }
     // Below 2^53 while VMs² × hosts is (some 10^15: a million VMs on a thousand hosts).
     return known.key * ctx.hosts.length + h;

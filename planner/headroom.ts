@@ -160,6 +160,12 @@ interface EvacueeKinds {
 
 const kinds = new WeakMap<PlanContext, EvacueeKinds>();
 
+/** The VMs of one size on a host: their evacuation ranks and kinds. */
+interface SameSize {
+  readonly ranks: number[];
+  readonly kinds: number[];
+}
+
 function evacueeKinds(ctx: PlanContext): EvacueeKinds {
   let known = kinds.get(ctx);
   if (!known) {
@@ -193,36 +199,69 @@ function evacueeKinds(ctx: PlanContext): EvacueeKinds {
 }
 
 /**
- * A number that two unplaced VMs share only when adding either one to any member of `members` (host
- * indices) gives every failure set of those members, as the ledger stands, the same first-fit evacuation
- * outcome: the VM's kind of evacuee, and how many VMs on the members of its size but another kind
- * precede it in evacuation order. First-fit reads of an evacuee only what its kind says, and a
- * survivor's state after taking it depends only on that too, so it makes the same choices for two
- * evacuation orders whose VMs have the same kinds in the same sequence. The two VMs are alike and of one
- * size; every VM on the members of another size precedes or follows both, and of their size the same
- * number of other kinds precedes each, so only VMs of their kind can lie between them: with either one
- * added, the sequence of kinds of every failure set's evacuees is the same. (The headroom guard keys its
- * remembered refusals by it: a refusal stands for every VM of the same key on the same pool contents.)
+ * Keys of unplaced VMs as evacuees of `members` (host indices) as the ledger stands: two VMs share a key
+ * only when adding either one to any member gives every failure set of those members the same first-fit
+ * evacuation outcome. The key is the VM's kind of evacuee and how many VMs on the members of its size but
+ * another kind precede it in evacuation order. First-fit reads of an evacuee only what its kind says, and
+ * a survivor's state after taking it depends only on that too, so it makes the same choices for two
+ * evacuation orders whose VMs have the same kinds in the same sequence. Two VMs of one key are alike and
+ * of one size; every VM on the members of another size precedes or follows both, and of their size the
+ * same number of other kinds precedes each, so only VMs of their kind can lie between them: with either
+ * one added, the sequence of kinds of every failure set's evacuees is the same. (The headroom guard keys
+ * its remembered refusals by it: a refusal stands for every VM of the same key on the same pool contents.)
  */
-export function evacueeKey(ctx: PlanContext, ledger: Ledger, members: readonly number[], vm: number): number {
-  const { rank, byRank } = evacuationOrder(ctx);
-  const { kind, block } = evacueeKinds(ctx);
-  const own = rank[vm]!;
-  const ownKind = kind[vm]!;
-  const from = block[vm]!;
-  let before = 0;
-  for (const m of members) {
-    const ranks = ranksOn(ctx, ledger, m);
-    let lo = 0;
-    let hi = ranks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ranks[mid]! < from) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < ranks.length && ranks[i]! < own; i++) if (kind[byRank[ranks[i]!]!] !== ownKind) before++;
+export class EvacueeKeys {
+  /** Per member (position in `members`), its VMs by block (`EvacueeKinds.block`): their ranks and kinds. */
+  private readonly bySize: Map<number, SameSize>[];
+  /** Per member, its content hash when `bySize` was listed. */
+  private readonly low: Int32Array;
+  private readonly high: Int32Array;
+
+  constructor(
+    private readonly ctx: PlanContext,
+    private readonly ledger: Ledger,
+    private readonly members: readonly number[],
+  ) {
+    this.bySize = members.map((m) => this.list(m));
+    this.low = Int32Array.from(members, (m) => ledger.contentLow[m]!);
+    this.high = Int32Array.from(members, (m) => ledger.contentHigh[m]!);
   }
-  return ownKind * (ctx.vms.length + 1) + before;
+
+  /** The key of unplaced VM `vm`. */
+  of(vm: number): number {
+    const { ctx, ledger, members } = this;
+    const { rank } = evacuationOrder(ctx);
+    const { kind, block } = evacueeKinds(ctx);
+    const own = rank[vm]!;
+    const ownKind = kind[vm]!;
+    const ownBlock = block[vm]!;
+    let before = 0;
+    for (let j = 0; j < members.length; j++) {
+      const m = members[j]!;
+      // A placement changes one member: only that one is listed again.
+      if (ledger.contentLow[m] !== this.low[j] || ledger.contentHigh[m] !== this.high[j]) {
+        this.bySize[j] = this.list(m);
+        this.low[j] = ledger.contentLow[m]!;
+        this.high[j] = ledger.contentHigh[m]!;
+      }
+      const same = this.bySize[j]!.get(ownBlock);
+      if (same) for (let i = 0; i < same.ranks.length; i++) if (same.ranks[i]! < own && same.kinds[i] !== ownKind) before++;
+    }
+    return ownKind * (ctx.vms.length + 1) + before;
+  }
+
+  private list(m: number): Map<number, SameSize> {
+    const { rank } = evacuationOrder(this.ctx);
+    const { kind, block } = evacueeKinds(this.ctx);
+    const bySize = new Map<number, SameSize>();
+    for (const v of this.ledger.vmsOn[m]!) {
+      let same = bySize.get(block[v]!);
+      if (!same) bySize.set(block[v]!, (same = { ranks: [], kinds: [] }));
+      same.ranks.push(rank[v]!);
+      same.kinds.push(kind[v]!);
+    }
+    return bySize;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The headroom guard's verdicts are `poolHeadroom`'s, trial by trial, also where it answers from a
- * refusal it remembers for another VM (planner/headroom-guard.ts keys them by `evacueeKey`, so a refusal
+ * refusal it remembers for another VM (planner/headroom-guard.ts keys them by `EvacueeKeys`, so a refusal
  * stands for every VM alike as an evacuee on the same pool contents).
  */
 import fc from 'fast-check';
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Vm } from '../../fleet/model';
 import { buildContext, type PlanContext } from '../../planner/context';
 import { firstFailure } from '../../planner/filters';
-import { evacueeKey, poolHeadroom, poolMembers } from '../../planner/headroom';
+import { EvacueeKeys, poolHeadroom, poolMembers } from '../../planner/headroom';
 import { HeadroomGuard } from '../../planner/headroom-guard';
 import { Ledger } from '../../planner/ledger';
 import { fleet, GiB, host, pool, vm } from './fixtures';
@@ -99,7 +99,7 @@ describe('headroom guard', () => {
           const v = candidates[t.candidate % candidates.length]!;
           const h = members[t.member]!;
           if (ledger.hostOf[v] !== -1 || !admits(ctx, ledger, v, h)) continue;
-          const trial = `${members.map((m) => [...ledger.vmsOn[m]!].sort().join(',')).join('|')} ${evacueeKey(ctx, ledger, members, v)} ${h}`;
+          const trial = `${members.map((m) => [...ledger.vmsOn[m]!].sort().join(',')).join('|')} ${new EvacueeKeys(ctx, ledger, members).of(v)} ${h}`;
           ledger.assign(v, h);
           const expected = poolHeadroom(ctx, ledger, p).satisfied;
           ledger.unassign(v);
@@ -132,7 +132,7 @@ describe('headroom guard', () => {
           });
         const byKey = new Map<number, (boolean | undefined)[]>();
         for (const v of candidates) {
-          const key = evacueeKey(ctx, ledger, members, v);
+          const key = new EvacueeKeys(ctx, ledger, members).of(v);
           const seen = byKey.get(key);
           if (seen === undefined) {
             byKey.set(key, verdicts(v));
@@ -178,13 +178,13 @@ describe('headroom guard', () => {
     // With c instead, b goes first to kvm-1 and c to kvm-2.
     expect(verdict('a')).toBe(false);
     expect(verdict('c')).toBe(true);
-    expect(evacueeKey(ctx, ledger, members, index('a'))).not.toBe(evacueeKey(ctx, ledger, members, index('c')));
+    expect(new EvacueeKeys(ctx, ledger, members).of(index('a'))).not.toBe(new EvacueeKeys(ctx, ledger, members).of(index('c')));
     const guard = new HeadroomGuard(ctx, ledger);
     guard.guarded.add('p');
     expect(guard.keepsHeadroom(index('a'), 0)).toBe(false);
     expect(guard.keepsHeadroom(index('c'), 0)).toBe(true);
     // Off the pool, b no longer separates them.
     ledger.unassign(index('b'));
-    expect(evacueeKey(ctx, ledger, members, index('a'))).toBe(evacueeKey(ctx, ledger, members, index('c')));
+    expect(new EvacueeKeys(ctx, ledger, members).of(index('a'))).toBe(new EvacueeKeys(ctx, ledger, members).of(index('c')));
   });
 });
