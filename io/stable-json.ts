@@ -26,6 +26,18 @@ export class PreRendered {
 }
 
 /**
+ * Text of a value rendered only when the document is written (`render()`, as `stableJson` renders at
+ * `level`, never empty), so that a stack's bodies never all exist as text at once: each is rendered,
+ * written and dropped in turn (`writeStableJsonFile`).
+ */
+export class RenderedOnWrite {
+  constructor(
+    readonly render: () => string,
+    readonly level: number,
+  ) {}
+}
+
+/**
  * Makes V8 store `text` as one run of characters. A text built by appending (as `stableJson` builds one)
  * is held as a tree of its pieces, about six times its own size, until V8 first needs its characters in
  * a row; a text kept for later (`PreRendered`) is flattened at once, so the pieces are freed young.
@@ -44,7 +56,7 @@ export function indentOf(level: number): string {
 
 /**
  * `value` as json-stable-stringify writes it with `{ space: 2 }`, as if it sat `level` levels deep (0 for
- * a whole document). `PreRendered` values are placed as they are; undefined when `value` renders to
+ * a whole document). `PreRendered` values are placed as they are, `RenderedOnWrite` ones rendered; undefined when `value` renders to
  * nothing (undefined, a function).
  */
 export function stableJson(value: unknown, level = 0): string | undefined {
@@ -52,6 +64,10 @@ export function stableJson(value: unknown, level = 0): string | undefined {
   if (node instanceof PreRendered) {
     if (node.level !== level) throw new Error(`text rendered for level ${node.level} placed at level ${level}`);
     return node.text;
+  }
+  if (node instanceof RenderedOnWrite) {
+    if (node.level !== level) throw new Error(`text rendered for level ${node.level} placed at level ${level}`);
+    return node.render();
   }
   if (node !== null && typeof node === 'object' && typeof (node as { toJSON?: unknown }).toJSON === 'function') {
     node = (node as { toJSON: () => unknown }).toJSON();
@@ -90,12 +106,24 @@ export function stableArrayJson(array: readonly unknown[], level: number, render
   return `${text}${indentOf(level)}]`;
 }
 
+/**
+ * `Object.keys(object).sort()`, without sorting when the keys are in order already, as most are (the
+ * generated bindings' objects list their attributes in order): `sort` copies the keys even then, and at
+ * fleet scale that copy is a large share of what rendering allocates. `>` compares strings by UTF-16
+ * code units, as `sort` does.
+ */
+function sortedKeys(object: Readonly<Record<string, unknown>>): string[] {
+  const keys = Object.keys(object);
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return keys.sort();
+  return keys;
+}
+
 /** An object's text, keys sorted, its members rendered by `render` one level deeper (see `stableArrayJson`). */
 export function stableObjectJson(object: Readonly<Record<string, unknown>>, level: number, render: RenderMember): string {
   const inner = indentOf(level + 1);
   let text = '{';
   let first = true;
-  for (const key of Object.keys(object).sort()) {
+  for (const key of sortedKeys(object)) {
     const rendered = render(object[key], level + 1);
     if (!rendered) continue;
     text += `${first ? '' : ','}${inner}${JSON.stringify(key)}: ${rendered}`;
@@ -106,11 +134,12 @@ export function stableObjectJson(object: Readonly<Record<string, unknown>>, leve
 
 /**
  * Writes `value` as `stableJson(value)` would render it, in pieces through `write`: objects and arrays
- * are walked here and `PreRendered` texts passed on as they are, so the whole text never exists as one
+ * are walked here, `PreRendered` texts passed on as they are and `RenderedOnWrite` ones rendered as they
+ * are reached, so the whole text never exists as one
  * string (a stack of 20,000 VMs is tens of megabytes, and joining it would copy it once a level).
  */
 export function writeStableJson(write: (text: string) => void, value: unknown, level = 0): void {
-  if (value instanceof PreRendered || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+  if (value instanceof PreRendered || value instanceof RenderedOnWrite || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     write(stableJson(value, level) ?? '');
     return;
   }
@@ -129,7 +158,7 @@ export function writeStableJson(write: (text: string) => void, value: unknown, l
   const object = value as Record<string, unknown>;
   write('{');
   let first = true;
-  for (const key of Object.keys(object).sort()) {
+  for (const key of sortedKeys(object)) {
     const member = object[key];
     if (rendersNothing(member)) continue;
     write(`${first ? '' : ','}${inner}${JSON.stringify(key)}: `);
@@ -141,28 +170,41 @@ export function writeStableJson(write: (text: string) => void, value: unknown, l
 
 /** Whether json-stable-stringify leaves `value` out (a member) or writes `null` for it (an element). */
 function rendersNothing(value: unknown): boolean {
-  if (value instanceof PreRendered) return false;
+  if (value instanceof PreRendered || value instanceof RenderedOnWrite) return false;
   if (value !== null && typeof value === 'object') {
     return typeof (value as { toJSON?: unknown }).toJSON === 'function' && !stableJson(value);
   }
   return !stableJson(value);
 }
 
-/** Writes `value` to `path` as `stableJson(value)`, a megabyte at a time (see `writeStableJson`). */
+/**
+ * Writes `value` to `path` as `stableJson(value)`, through a one-megabyte buffer (see `writeStableJson`).
+ * Each piece of text is copied into the buffer as it comes, so none outlives its rendering: a piece kept
+ * until a megabyte of them is joined survives the young generation's collections and is promoted to the
+ * old one, where a document's worth of them waits for the next full collection.
+ */
 export function writeStableJsonFile(path: string, value: unknown): void {
   const fd = openSync(path, 'w');
   try {
-    let pending = '';
-    const flush = (): void => {
-      const bytes = Buffer.from(pending, 'utf8');
-      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
-      pending = '';
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    let used = 0;
+    const writeBytes = (bytes: Buffer, length: number): void => {
+      for (let written = 0; written < length; ) written += writeSync(fd, bytes, written, length - written);
     };
     writeStableJson((text) => {
-      pending += text;
-      if (pending.length >= CHUNK) flush();
+      // A UTF-16 code unit is at most three bytes of UTF-8 (a surrogate pair, two units, is four).
+      if (text.length * 3 > CHUNK - used) {
+        writeBytes(buffer, used);
+        used = 0;
+        if (text.length * 3 > CHUNK) {
+          const bytes = Buffer.from(text, 'utf8');
+          writeBytes(bytes, bytes.length);
+          return;
+        }
+      }
+      used += buffer.write(text, used, 'utf8');
     }, value);
-    flush();
+    writeBytes(buffer, used);
   } finally {
     closeSync(fd);
   }

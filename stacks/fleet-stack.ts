@@ -26,7 +26,7 @@ import type { Finding } from '../policies/finding';
 import { addBackend } from './backend';
 import { placedFleetIndex } from './fleet-index';
 import { isPlainLevel, type PlainResolveOptions, resolvedJson, resolvePlain } from './plain-resolve';
-import { PreRendered, stableJson, writeStableJsonFile } from '../io/stable-json';
+import { PreRendered, RenderedOnWrite, stableJson, writeStableJsonFile } from '../io/stable-json';
 
 export type { KvmHostSpec, XenHostSpec };
 export type StackKind = Hypervisor | 'hybrid';
@@ -105,14 +105,16 @@ export type FleetStackPropsSource<H extends Host = Host> = FleetStackProps<H> | 
 const BODY_LEVEL = 3;
 
 /**
- * Moves the resource and data source bodies of an element's fragment into `tf` as their resolved JSON
- * text (`PreRendered`), rendered straight from the unresolved bodies (`resolvedJson`), so that no
- * resolved copy of a body is built only to be rendered and dropped. Each body has one address (FleetStack
- * validates that no two share one), so nothing would have merged with it. Returns the rest of the
- * fragment, still to be resolved; the bodies stay in it when the fragment is not plain at those levels
- * (a token there is cdktf's to resolve as a whole).
+ * Moves the resource and data source bodies of an element's fragment into `tf` as text, so that no
+ * resolved copy of a body is built only to be rendered and dropped: rendered straight from the unresolved
+ * body (`resolvedJson`) when the document is written (`RenderedOnWrite`, from a fragment the element
+ * makes again then), so that only one body's text exists at a time rather than a whole stack's (tens of
+ * megabytes, more than the rest of the document); a body that is not a plain object is rendered now
+ * (`PreRendered`). Each body has one address (FleetStack validates that no two share one), so nothing
+ * would have merged with it. Returns the rest of the fragment, still to be resolved; the bodies stay in
+ * it when the fragment is not plain at those levels (a token there is cdktf's to resolve as a whole).
  */
-function placeRenderedBodies(tf: Record<string, unknown>, fragment: Record<string, unknown>, options: PlainResolveOptions): Record<string, unknown> {
+function placeRenderedBodies(tf: Record<string, unknown>, element: TerraformElement, fragment: Record<string, unknown>, options: PlainResolveOptions): Record<string, unknown> {
   if (!isPlainLevel(fragment)) return fragment;
   const rest = { ...fragment };
   for (const kind of ['resource', 'data'] as const) {
@@ -123,15 +125,29 @@ function placeRenderedBodies(tf: Record<string, unknown>, fragment: Record<strin
     for (const [type, bodies] of Object.entries(blocks as Record<string, Record<string, unknown>>)) {
       const byName = (byType[type] ??= {});
       for (const [name, body] of Object.entries(bodies)) {
-        const text = resolvedJson(body, options, BODY_LEVEL);
-        if (text === undefined) continue;
         if (name in byName) throw new Error(`${kind} ${type}.${name} is defined twice`);
-        byName[name] = new PreRendered(text || 'null', BODY_LEVEL);
+        if (isPlainLevel(body)) {
+          byName[name] = new RenderedOnWrite(() => resolvedJson(bodyAgain(element, kind, type, name), options, BODY_LEVEL)!, BODY_LEVEL);
+          continue;
+        }
+        const text = resolvedJson(body, options, BODY_LEVEL);
+        if (text !== undefined) byName[name] = new PreRendered(text || 'null', BODY_LEVEL);
       }
     }
     delete rest[kind];
   }
   return rest;
+}
+
+/**
+ * The body at `kind.type.name` of a fragment `element` makes anew (`toTerraform` builds it from the
+ * element's configuration each time). A plain object, as it was when the document was built: a plain
+ * object always renders to text, never to nothing.
+ */
+function bodyAgain(element: TerraformElement, kind: 'resource' | 'data', type: string, name: string): Record<string, unknown> {
+  const body = (element.toTerraform() as Record<string, Record<string, Record<string, unknown> | undefined> | undefined>)[kind]?.[type]?.[name];
+  if (!isPlainLevel(body)) throw new Error(`${element.node.path}: ${kind} ${type}.${name} changed between building and writing the document`);
+  return body;
 }
 
 /**
@@ -294,7 +310,7 @@ export abstract class FleetStack extends TerraformStack {
     return stableJson(this.document(true)) ?? '';
   }
 
-  /** `toTerraform`'s document; with `preRender`, resource and data source bodies are their text. */
+  /** `toTerraform`'s document; with `preRender`, resource and data source bodies are their text (rendered when written). */
   private document(preRender: boolean): Record<string, unknown> {
     const rawOverrides = (this as unknown as { readonly rawOverrides: Record<string, unknown> }).rawOverrides;
     if (Object.keys(rawOverrides).length > 0) return super.toTerraform() as Record<string, unknown>;
@@ -313,7 +329,7 @@ export abstract class FleetStack extends TerraformStack {
     const tf: Record<string, unknown> = { '//': resolve({ metadata, outputs }) };
     for (const element of elements) {
       const fragment = element.toTerraform();
-      deepMerge(tf, resolve(preRender ? placeRenderedBodies(tf, fragment, options) : fragment));
+      deepMerge(tf, resolve(preRender ? placeRenderedBodies(tf, element, fragment, options) : fragment));
     }
     return tf;
   }

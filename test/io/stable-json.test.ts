@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PreRendered, stableJson, writeStableJsonFile } from '../../io/stable-json';
+import { PreRendered, RenderedOnWrite, stableJson, writeStableJson, writeStableJsonFile } from '../../io/stable-json';
 
 // The library cdktf 0.21 writes cdk.tf.json and manifest.json with (lib/synthesize/synthesizer.js,
 // lib/manifest.js: `stringify(value, { space: 2 })`), loaded from cdktf's own dependencies.
@@ -46,6 +46,35 @@ describe('stableJson', () => {
   });
 });
 
+describe('RenderedOnWrite', () => {
+  const bodies = { web_1: { name: 'web-1' }, web_2: { name: 'web-2', memory: 4 }, db_1: { name: 'db-1' } };
+  const whole = { resource: { libvirt_domain: bodies }, terraform: { required_providers: {} } };
+
+  it('renders each body only when the writer reaches it, after the text before it is written', () => {
+    const events: string[] = [];
+    const later = Object.fromEntries(
+      Object.entries(bodies).map(([name, body]) => [name, new RenderedOnWrite(() => (events.push(`render ${name}`), stableJson(body, 3)!), 3)]),
+    );
+    let text = '';
+    writeStableJson((piece) => {
+      if (piece.includes('"name"')) events.push(`write ${JSON.parse(piece).name as string}`);
+      text += piece;
+    }, { resource: { libvirt_domain: later }, terraform: { required_providers: {} } });
+    expect(text).toBe(stableStringify(whole, { space: 2 }));
+    // Nothing is rendered ahead: one body's text exists at a time, in the document's (sorted) order.
+    expect(events).toEqual(['render db_1', 'write db-1', 'render web_1', 'write web-1', 'render web_2', 'write web-2']);
+  });
+
+  it('renders in stableJson and writeStableJsonFile as it was rendered, at its level only', () => {
+    const later = { resource: { libvirt_domain: Object.fromEntries(Object.entries(bodies).map(([name, body]) => [name, new RenderedOnWrite(() => stableJson(body, 3)!, 3)])) }, terraform: { required_providers: {} } };
+    expect(stableJson(later)).toBe(stableStringify(whole, { space: 2 }));
+    const file = join(scratch, 'later.json');
+    writeStableJsonFile(file, later);
+    expect(readFileSync(file, 'utf8')).toBe(stableStringify(whole, { space: 2 }));
+    expect(() => stableJson({ misplaced: new RenderedOnWrite(() => '{}', 3) })).toThrow(/rendered for level 3 placed at level 1/);
+  });
+});
+
 describe('writeStableJsonFile', () => {
   it.each(Object.entries(CASES))('writes the file json-stable-stringify would give for %s', (_name, value) => {
     const file = join(scratch, 'value.json');
@@ -60,5 +89,12 @@ describe('writeStableJsonFile', () => {
     const text = readFileSync(file, 'utf8');
     expect(text.length).toBeGreaterThan(2 ** 20);
     expect(text).toBe(stableStringify(value, { space: 2 }));
+  });
+
+  it('writes pieces longer than its buffer, and pieces that end the buffer with multi-byte characters', () => {
+    const value = { long: 'x'.repeat(2 ** 20 + 7), wide: Array.from({ length: 400 }, (_, i) => `${'€'.repeat(1000 + i)}😀`), after: 'end' };
+    const file = join(scratch, 'pieces.json');
+    writeStableJsonFile(file, value);
+    expect(readFileSync(file, 'utf8')).toBe(stableStringify(value, { space: 2 }));
   });
 });

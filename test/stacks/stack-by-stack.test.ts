@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { App, type TerraformStack, TokenMap } from '../../constructs/cdk-engine';
+import { App, TerraformDataSource, TerraformResource, type TerraformStack, TokenMap } from '../../constructs/cdk-engine';
 import { loadFleet } from '../../fleet/index';
 import type { Fleet } from '../../fleet/model';
 import { plan } from '../../planner/plan';
@@ -57,6 +57,49 @@ describe('FleetStack synthesizer', () => {
     const files = filesOf(ours);
     expect(Object.keys(files).some((f) => f.endsWith('cdk.tf.json'))).toBe(true);
     expect(files).toEqual(filesOf(engine));
+  });
+});
+
+describe('FleetStack synthesizer, body by body', () => {
+  it('renders each resource and data source body when the writer reaches it, not all ahead of writing', () => {
+    const fleet = loaded('examples/hybrid/fleet.yaml');
+    const placement = plan(fleet);
+    const app = new App({ outdir: join(scratch, 'body-by-body'), hclOutput: false, stackTraces: false });
+    const builders = fleetStackBuilders(app, fleet, placement, evaluatePolicies(fleet, placement));
+    const calls: { address: string; call: number }[] = [];
+    const addresses: string[][] = [];
+    withoutCreationStacks(() =>
+      synthesizeStackByStack(app, builders, {
+        built: (stack) => {
+          calls.length = 0;
+          for (const element of stack.node.findAll()) {
+            if (!(element instanceof TerraformResource || element instanceof TerraformDataSource)) continue;
+            const address = `${element instanceof TerraformDataSource ? 'data' : 'resource'}.${element.terraformResourceType}.${element.friendlyUniqueId}`;
+            const made = element.toTerraform.bind(element);
+            let call = 0;
+            element.toTerraform = () => (calls.push({ address, call: ++call }), made());
+          }
+        },
+        written: () => addresses.push(calls.map((c) => `${c.call} ${c.address}`)),
+      }),
+    );
+    expect(addresses).toHaveLength(builders.length);
+    for (const stackCalls of addresses) {
+      const first = stackCalls.filter((c) => c.startsWith('1 '));
+      const second = stackCalls.filter((c) => c.startsWith('2 '));
+      // Every body is made once for the document and once more as it is written; every second making
+      // comes after the document is built, in the order the file holds the bodies (kind, type, name).
+      expect(first.length).toBeGreaterThan(10);
+      expect(stackCalls).toEqual([...first, ...second]);
+      const order = (c: string): string[] => c.slice(2).split('.');
+      const sorted = [...second].sort((a, b) => {
+        const [x, y] = [order(a), order(b)];
+        for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+        return 0;
+      });
+      expect(second).toEqual(sorted);
+      expect(new Set(second.map(order).map((a) => a.join('.')))).toEqual(new Set(first.map(order).map((a) => a.join('.'))));
+    }
   });
 });
 

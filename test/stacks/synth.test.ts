@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../cli/main';
 import { checkConformance } from '../../schema/conformance';
-import { listFiles, PolicyGateError, synthesizeFleet } from '../../pipeline/synth';
+import { listFiles, loadPlaceAndCheck, PolicyGateError, synthesizeFleet } from '../../pipeline/synth';
+import { loadFleet } from '../../fleet/index';
 
 const FLEET = 'test/stacks/fixtures/small/fleet.yaml';
 const UNPLACEABLE = 'test/stacks/fixtures/small/unplaceable.yaml';
@@ -23,6 +24,22 @@ function io(cwd = process.cwd()) {
     io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t), cwd, env: process.env, interactive: false },
   };
 }
+
+describe('loadPlaceAndCheck', () => {
+  it('hands synthesis the fleet without its source positions, while the findings keep theirs', async () => {
+    const file = 'examples/hybrid/fleet.yaml';
+    const loaded = loadFleet(file);
+    if (!loaded.ok) throw new Error(loaded.problems[0]?.message);
+    expect(Object.keys(loaded.fleet.locations).length).toBeGreaterThan(100);
+    const checked = await loadPlaceAndCheck({ fleetFile: file, outDir: join(scratch, 'unused') }, () => {});
+    // The locations (a lazy index over the parsed file) are what kept the parsed fleet file alive.
+    expect(Object.keys(checked.fleet.locations)).toHaveLength(0);
+    expect({ ...checked.fleet, locations: loaded.fleet.locations }).toEqual(loaded.fleet);
+    expect(checked.findings.length).toBeGreaterThan(0);
+    expect(checked.findings.filter((f) => f.location !== undefined).every((f) => f.location!.file === file && f.location!.line > 0)).toBe(true);
+    expect(checked.findings.some((f) => f.location !== undefined)).toBe(true);
+  });
+});
 
 describe('synthesizeFleet', () => {
   it('writes the stacks, manifest and host preparation, identical bytes for two runs into different directories', async () => {
