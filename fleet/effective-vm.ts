@@ -465,6 +465,7 @@ function defaultNicModel(hypervisor: Hypervisor, guestType: XenGuestType | undef
 
 function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor, guestType: XenGuestType | undefined): EffectiveNic[] {
   const fallback = fleet.defaults[hypervisor].vm.nicModel ?? defaultNicModel(hypervisor, guestType);
+  const { networks } = fleetIndex(fleet);
   return vm.networks.map((nic, index) => {
     const model = nic.model ?? fallback;
     const type = nic.type ?? 'network';
@@ -474,7 +475,7 @@ function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor, guestType: XenGue
     // Assigned in order rather than spread: see `Mutable`.
     const effective = { index, type } as Mutable<EffectiveNic>;
     if (nic.network !== undefined) effective.network = nic.network;
-    const network = nic.network === undefined ? undefined : fleet.networks.find((n) => n.name === nic.network);
+    const network = nic.network === undefined ? undefined : networks.get(nic.network);
     if (network?.libvirtNetwork === false && network.bridge !== undefined) effective.hostBridge = network.bridge;
     if (nic.dev !== undefined) effective.dev = nic.dev;
     if (nic.mode !== undefined) effective.mode = nic.mode;

@@ -67,9 +67,10 @@ const REASON_HOSTS_LISTED = 3;
 /** A ledger holding `placements` (VM name → host name); names unknown to the fleet are skipped. */
 export function placedLedger(ctx: PlanContext, placements: Readonly<Record<string, string>>): Ledger {
   const ledger = new Ledger(ctx);
-  for (const [vm, host] of Object.entries(placements)) {
+  // The keys rather than `Object.entries` (same order): 20,000 VMs made 20,000 pairs to collect.
+  for (const vm of Object.keys(placements)) {
     const v = ctx.vmIndex.get(vm);
-    const h = ctx.hostIndex.get(host);
+    const h = ctx.hostIndex.get(placements[vm]!);
     if (v !== undefined && h !== undefined) ledger.assign(v, h);
   }
   return ledger;
