@@ -92,6 +92,20 @@ export function poolMates(ctx: PlanContext, a: number, b: number): boolean {
   return ctx.hosts[a]!.pools.some((p) => pools.includes(p));
 }
 
+/** Whether `sorted` (ascending) holds `value`: a binary search. */
+function includesSorted(sorted: Int32Array, value: number): boolean {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const at = sorted[middle]!;
+    if (at === value) return true;
+    if (at < value) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
+}
+
 /** Groups per-host reasons by their text: `<reason> (<n> host(s): a, b, c …)`, most hosts first. */
 export function groupReasons(reasons: ReadonlyMap<string, readonly string[]>): string[] {
   return [...reasons]
@@ -122,6 +136,10 @@ export class FailureSimulator {
   private readonly stranded: (string | undefined)[];
   /** Per host: 0 when it is a member of a pool with a reserve, else 1 (the evacuation order's first key). */
   private readonly reserveRank: Uint8Array;
+  /** Per migration pool, the hosts that are members (what `poolMates` compares), ascending. */
+  private readonly poolHosts = new Map<string, number[]>();
+  /** Per host, `matesOf` once asked. */
+  private readonly mates: (Int32Array | undefined)[] = [];
   /** Per reserve pool: its members and how many of them it promised to survive losing. */
   private readonly reserves: { readonly name: string; readonly reserve: PoolReserve; readonly members: readonly number[]; readonly size: number }[];
 
@@ -138,6 +156,13 @@ export class FailureSimulator {
       const where = disk.pool !== undefined ? `host-local pool ${disk.pool}` : `host-local path ${disk.path}`;
       return `storage: disk ${index} is on ${where}, whose data stays on the failed host`;
     });
+    for (const host of this.ctx.hosts) {
+      for (const pool of host.pools) {
+        const members = this.poolHosts.get(pool);
+        if (members) members.push(host.index);
+        else this.poolHosts.set(pool, [host.index]);
+      }
+    }
     this.reserveRank = Uint8Array.from(this.ctx.hosts, (h) => (h.pools.some((p) => this.ctx.migrationPools.get(p)!.reserve !== 'none') ? 0 : 1));
     this.reserves = [...this.ctx.migrationPools.values()]
       .filter((p) => p.reserve !== 'none')
@@ -279,23 +304,36 @@ export class FailureSimulator {
     });
   }
 
-  /** The best-scoring host the filters keep, a pool mate of `source` when one admits the VM; -1 when none. */
+  /**
+   * The best-scoring host the filters keep, a pool mate of `source` when one admits the VM; -1 when none:
+   * of the mates that admit it the best (the first in name order among equals), else of the other hosts.
+   * The mates are judged first and the others only when none admits the VM, which is what judging every
+   * candidate in name order gives (a mate that admits it outranks every other host), without scoring the
+   * hundreds of candidates of a VM outside any migration pool.
+   */
   private bestHost(vm: VmFacts, source: number): number {
-    const { ctx, ledger, down } = this;
+    const { ctx, ledger } = this;
+    const candidates = this.candidates.of(vm);
     let best = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
-    let bestMate = false;
-    for (const h of this.candidates.of(vm)) {
-      if (down[h] || !this.sameKind(source, h)) continue;
-      const host = ctx.hosts[h]!;
-      if (!admitsOnCandidate(ctx, ledger, vm, host)) continue;
-      const mate = poolMates(ctx, source, h);
-      if (bestMate && !mate) continue;
-      const score = totalScore(ctx, ledger, vm, host);
-      if ((mate && !bestMate) || score > bestScore) {
+    for (const h of this.matesOf(source)) {
+      if (!this.restartsOn(candidates, source, h) || !admitsOnCandidate(ctx, ledger, vm, ctx.hosts[h]!)) continue;
+      // The first mate that admits the VM is taken whatever its score; a later one only with a higher one.
+      const score = totalScore(ctx, ledger, vm, ctx.hosts[h]!);
+      if (best < 0 || score > bestScore) {
         best = h;
         bestScore = score;
-        bestMate = mate;
+      }
+    }
+    if (best >= 0) return best;
+    for (const h of candidates) {
+      if (this.down[h] || !this.sameKind(source, h) || poolMates(ctx, source, h)) continue;
+      const host = ctx.hosts[h]!;
+      if (!admitsOnCandidate(ctx, ledger, vm, host)) continue;
+      const score = totalScore(ctx, ledger, vm, host);
+      if (score > bestScore) {
+        best = h;
+        bestScore = score;
       }
     }
     return best;
@@ -303,14 +341,33 @@ export class FailureSimulator {
 
   /** The first host (pool mates of `source` first, then name order) the filters keep; -1 when none. */
   private firstHost(vm: VmFacts, source: number): number {
-    const { ctx, ledger, down } = this;
-    let other = -1;
-    for (const h of this.candidates.of(vm)) {
-      if (down[h] || !this.sameKind(source, h) || !admitsOnCandidate(ctx, ledger, vm, ctx.hosts[h]!)) continue;
-      if (poolMates(ctx, source, h)) return h;
-      if (other < 0) other = h;
+    const { ctx, ledger } = this;
+    const candidates = this.candidates.of(vm);
+    for (const h of this.matesOf(source)) {
+      if (this.restartsOn(candidates, source, h) && admitsOnCandidate(ctx, ledger, vm, ctx.hosts[h]!)) return h;
     }
-    return other;
+    for (const h of candidates) {
+      if (this.down[h] || !this.sameKind(source, h) || poolMates(ctx, source, h)) continue;
+      if (admitsOnCandidate(ctx, ledger, vm, ctx.hosts[h]!)) return h;
+    }
+    return -1;
+  }
+
+  /** Whether `h`, a candidate of the VM (in `candidates`, ascending), is up and of the failed host's kind. */
+  private restartsOn(candidates: Int32Array, source: number, h: number): boolean {
+    return !this.down[h] && this.sameKind(source, h) && includesSorted(candidates, h);
+  }
+
+  /** Hosts that share a migration pool with `host` (itself included when it is in one), ascending; made on first use. */
+  private matesOf(host: number): Int32Array {
+    let mates = this.mates[host];
+    if (mates === undefined) {
+      const marked = new Set<number>();
+      for (const pool of this.ctx.hosts[host]!.pools) for (const member of this.poolHosts.get(pool) ?? []) marked.add(member);
+      mates = Int32Array.from(marked).sort();
+      this.mates[host] = mates;
+    }
+    return mates;
   }
 
   /**
