@@ -185,12 +185,22 @@ export class FailureSimulator {
    * failed hosts stay down): whether they can survive at all, restarted first.
    */
   lostFirst(failedNames: readonly string[], vmNames: ReadonlySet<string>): string[] {
+    // The asked VMs by index, looked up once rather than by name for every VM of the failed hosts (a zone's thousands).
+    const asked = new Uint8Array(this.ctx.vms.length);
+    for (const name of vmNames) {
+      const v = this.ctx.vmIndex.get(name);
+      if (v !== undefined) asked[v] = 1;
+    }
     return this.withFailure(
       failedNames,
-      (v) => vmNames.has(this.ctx.vms[v]!.vm.name),
+      (v) => asked[v] === 1,
       (failed, leaving, _from, pass) => {
-        const strandedVms = failed.flatMap((h) => [...this.ledger.vmsOn[h]!]).filter((v) => this.stranded[v] !== undefined && vmNames.has(this.ctx.vms[v]!.vm.name));
-        return [...strandedVms, ...leaving.filter((_, k) => pass.to[k]! < 0)].map((v) => this.ctx.vms[v]!.vm.name).sort();
+        const lost: number[] = [];
+        for (const h of failed) for (const v of this.ledger.vmsOn[h]!) if (this.stranded[v] !== undefined && asked[v] === 1) lost.push(v);
+        leaving.forEach((v, k) => {
+          if (pass.to[k]! < 0) lost.push(v);
+        });
+        return lost.map((v) => this.ctx.vms[v]!.vm.name).sort();
       },
     );
   }
@@ -266,7 +276,8 @@ export class FailureSimulator {
    */
   private evacuationOrder(failed: readonly number[], restart: (vm: number) => boolean): number[] {
     const { ctx, ledger, reserveRank } = this;
-    const vms = failed.flatMap((h) => [...ledger.vmsOn[h]!]).filter(restart);
+    const vms: number[] = [];
+    for (const h of failed) for (const v of ledger.vmsOn[h]!) if (restart(v)) vms.push(v);
     const key = (v: number): VmFacts => ctx.vms[v]!;
     return vms.sort(
       (a, b) =>
