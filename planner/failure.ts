@@ -132,8 +132,11 @@ export class FailureSimulator {
   private readonly ledger: Ledger;
   private readonly candidates: CandidateIndex;
   private readonly down: Uint8Array;
-  /** Per VM, why it cannot restart on another host whatever the room (a disk on host-local storage), or undefined. */
-  private readonly stranded: (string | undefined)[];
+  /**
+   * Per VM, its first disk on host-local storage (it cannot restart on another host whatever the room), or
+   * -1; the reason is worded only for a scenario that reports it (`strandedReason`), not for every VM.
+   */
+  private readonly strandedDisk: Int32Array;
   /** Per host: 0 when it is a member of a pool with a reserve, else 1 (the evacuation order's first key). */
   private readonly reserveRank: Uint8Array;
   /** Per migration pool, the hosts that are members (what `poolMates` compares), ascending. */
@@ -149,13 +152,8 @@ export class FailureSimulator {
     this.candidates = new CandidateIndex(this.ctx, this.ledger);
     this.down = new Uint8Array(this.ctx.hosts.length);
     const pools = new Map(fleet.pools.map((p) => [p.name, p]));
-    this.stranded = this.ctx.vms.map(({ vm }) => {
-      const index = vm.disks.findIndex((d) => isHostLocal(d, (pool) => pools.get(pool)?.shared === true));
-      if (index < 0) return undefined;
-      const disk = vm.disks[index]!;
-      const where = disk.pool !== undefined ? `host-local pool ${disk.pool}` : `host-local path ${disk.path}`;
-      return `storage: disk ${index} is on ${where}, whose data stays on the failed host`;
-    });
+    const sharedPool = (pool: string): boolean => pools.get(pool)?.shared === true;
+    this.strandedDisk = Int32Array.from(this.ctx.vms, ({ vm }) => vm.disks.findIndex((d) => isHostLocal(d, sharedPool)));
     for (const host of this.ctx.hosts) {
       for (const pool of host.pools) {
         const members = this.poolHosts.get(pool);
@@ -168,6 +166,14 @@ export class FailureSimulator {
       .filter((p) => p.reserve !== 'none')
       .sort((a, b) => (a.name < b.name ? -1 : 1))
       .map((p) => ({ name: p.name, reserve: p.reserve, members: poolMembers(this.ctx, p), size: RESERVE_HOSTS[p.reserve] }));
+  }
+
+  /** Why VM `v` (with a disk on host-local storage) cannot restart elsewhere. */
+  private strandedReason(v: number): string {
+    const index = this.strandedDisk[v]!;
+    const disk = this.ctx.vms[v]!.vm.disks[index]!;
+    const where = disk.pool !== undefined ? `host-local pool ${disk.pool}` : `host-local path ${disk.path}`;
+    return `storage: disk ${index} is on ${where}, whose data stays on the failed host`;
   }
 
   /** Host names of the fleet, in name order. */
@@ -196,7 +202,7 @@ export class FailureSimulator {
       (v) => asked[v] === 1,
       (failed, leaving, _from, pass) => {
         const lost: number[] = [];
-        for (const h of failed) for (const v of this.ledger.vmsOn[h]!) if (this.stranded[v] !== undefined && asked[v] === 1) lost.push(v);
+        for (const h of failed) for (const v of this.ledger.vmsOn[h]!) if (this.strandedDisk[v]! >= 0 && asked[v] === 1) lost.push(v);
         leaving.forEach((v, k) => {
           if (pass.to[k]! < 0) lost.push(v);
         });
@@ -247,7 +253,7 @@ export class FailureSimulator {
     const { ctx, ledger, down } = this;
     const failed = [...new Set(failedNames.flatMap((n) => (ctx.hostIndex.has(n) ? [ctx.hostIndex.get(n)!] : [])))].sort((a, b) => a - b);
     for (const h of failed) down[h] = 1;
-    const leaving = this.evacuationOrder(failed, (v) => restart(v) && this.stranded[v] === undefined);
+    const leaving = this.evacuationOrder(failed, (v) => restart(v) && this.strandedDisk[v]! < 0);
     const from = Int32Array.from(leaving, (v) => ledger.hostOf[v]!);
     for (const v of leaving) ledger.unassign(v);
 
@@ -423,9 +429,8 @@ export class FailureSimulator {
     const uncovered = new Set<string>();
     for (const h of failed) {
       for (const v of ledger.vmsOn[h]!) {
-        const why = this.stranded[v];
-        if (why === undefined) continue;
-        lost.push({ vm: ctx.vms[v]!.vm.name, from: name(h), reasons: [why] });
+        if (this.strandedDisk[v]! < 0) continue;
+        lost.push({ vm: ctx.vms[v]!.vm.name, from: name(h), reasons: [this.strandedReason(v)] });
         uncovered.add(ctx.vms[v]!.vm.name);
       }
     }
