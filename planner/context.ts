@@ -107,7 +107,26 @@ export interface ContextOptions {
   readonly locked?: Readonly<Record<string, string>>;
 }
 
-export function buildContext(fleet: Fleet, options: ContextOptions = {}): PlanContext {
+/** What `buildContext` derives from the fleet alone: everything but the strategy and the lock. */
+type FleetFacts = Omit<PlanContext, 'strategy' | 'lockedHost'>;
+
+/**
+ * The facts per fleet, built once: `check` places the fleet and then simulates failures on the placement,
+ * and both need the same sorted hosts and VMs with their demands (a tenth of a second at 20,000 VMs). A
+ * cache like `fleetIndex`, safe for the same reason: a `Fleet` is immutable, and the facts are read only.
+ */
+const factsByFleet = new WeakMap<Fleet, FleetFacts>();
+
+function fleetFacts(fleet: Fleet): FleetFacts {
+  let facts = factsByFleet.get(fleet);
+  if (facts === undefined) {
+    facts = buildFleetFacts(fleet);
+    factsByFleet.set(fleet, facts);
+  }
+  return facts;
+}
+
+function buildFleetFacts(fleet: Fleet): FleetFacts {
   const sortedHosts = [...fleet.hosts].sort(byName);
   const sortedVms = [...fleet.vms].sort(byName);
   const { migrationPools, storagePools: storage } = fleetIndex(fleet);
@@ -149,17 +168,9 @@ export function buildContext(fleet: Fleet, options: ContextOptions = {}): PlanCo
     poolCpuModels.set(pool.name, [...models].sort());
   }
 
-  const lockedHost = new Int32Array(vms.length).fill(-1);
-  for (const [vmName, hostName] of Object.entries(options.locked ?? {})) {
-    const v = vmIndex.get(vmName);
-    const h = hostIndex.get(hostName);
-    if (v !== undefined && h !== undefined) lockedHost[v] = h;
-  }
-
   const label = (h: HostFacts): string | undefined => h.host.labels['securityClass'];
   return {
     fleet,
-    strategy: options.strategy ?? fleet.defaults.placement.strategy,
     hosts,
     vms,
     hostIndex,
@@ -170,10 +181,21 @@ export function buildContext(fleet: Fleet, options: ContextOptions = {}): PlanCo
     sensitiveHostsExist: hosts.some((h) => label(h) === 'sensitive'),
     isolationHostsExist: hosts.some((h) => label(h) === 'isolated' || label(h) === 'sensitive'),
     hybrid: hosts.some((h) => h.host.hypervisor === 'kvm') && hosts.some((h) => h.host.hypervisor === 'xen'),
-    lockedHost,
     largestCapacity: {
       cpu: Math.max(1, ...hosts.map((h) => h.capacity.cpu)),
       memoryMiB: Math.max(1, ...hosts.map((h) => h.capacity.memoryMiB)),
     },
   };
+}
+
+/** The planner's context: the fleet's facts (shared by every context of the fleet) with a strategy and a lock. */
+export function buildContext(fleet: Fleet, options: ContextOptions = {}): PlanContext {
+  const facts = fleetFacts(fleet);
+  const lockedHost = new Int32Array(facts.vms.length).fill(-1);
+  for (const [vmName, hostName] of Object.entries(options.locked ?? {})) {
+    const v = facts.vmIndex.get(vmName);
+    const h = facts.hostIndex.get(hostName);
+    if (v !== undefined && h !== undefined) lockedHost[v] = h;
+  }
+  return { ...facts, strategy: options.strategy ?? fleet.defaults.placement.strategy, lockedHost };
 }

@@ -167,3 +167,33 @@ describe('any:N', () => {
     expect(combinations(1000, 2)).toBe(499_500);
   });
 });
+
+/**
+ * A restart prefers the failed host's pool mates (they see its shared storage). The simulator judges the
+ * mates first and the other hosts only when no mate admits the VM; these pin that this is the choice of
+ * judging every candidate in name order: a mate that admits the VM wins over any other host, whatever
+ * the scores, and without one the best-scoring other host (the first in name order among equals).
+ */
+describe('where a VM outside any pool restarts', () => {
+  const hosts = [host('k1'), host('k2'), host('k3'), host('k4')];
+  const mates = [pool('p', ['k1', 'k2'])];
+  const x = vm('x', { vcpus: 4, memoryMiB: 16 * GiB, disks: shared });
+
+  it('on an admitting pool mate of the failed host, though emptier other hosts score higher under spread', () => {
+    const filler = vm('filler', { vcpus: 20, memoryMiB: 100 * GiB, disks: shared });
+    const f = fleet({ hosts, migrationPools: mates, pools: STORAGE, vms: [x, filler] });
+    const scenario = new FailureSimulator(f, { x: 'k1', filler: 'k2' }).run(['k1']);
+    expect(scenario.restarted).toEqual([{ vm: 'x', from: 'k1', to: 'k2' }]);
+  });
+
+  it('on the best-scoring other host when no mate admits it, the first in name order among equals', () => {
+    const filler = vm('filler', { vcpus: 30, memoryMiB: 120 * GiB, disks: shared });
+    const small = vm('small', { vcpus: 1, memoryMiB: 1 * GiB, disks: shared });
+    const f = fleet({ hosts, migrationPools: mates, pools: STORAGE, vms: [x, filler, small] });
+    // k2 (the mate) has no room; k3 carries a small VM, k4 none: spread picks k4.
+    expect(new FailureSimulator(f, { x: 'k1', filler: 'k2', small: 'k3' }).run(['k1']).restarted).toEqual([{ vm: 'x', from: 'k1', to: 'k4' }]);
+    // k3 and k4 equally empty: the first in name order.
+    const even = fleet({ hosts, migrationPools: mates, pools: STORAGE, vms: [x, filler] });
+    expect(new FailureSimulator(even, { x: 'k1', filler: 'k2' }).run(['k1']).restarted).toEqual([{ vm: 'x', from: 'k1', to: 'k3' }]);
+  });
+});
