@@ -71,3 +71,17 @@ export class CandidateIndex {
     return this.members.get(pool) ?? [];
   }
 }
+
+/** Whether sorted `list` holds `value` (candidate lists are ascending host indices). */
+export function holds(list: Int32Array, value: number): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = list[mid]!;
+    if (at === value) return true;
+    if (at < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}

@@ -17,7 +17,7 @@
 import { isHostLocal } from '../fleet/guest-devices';
 import type { Fleet, PoolReserve } from '../fleet/model';
 import { nameRecord } from '../fleet/name-record';
-import { CandidateIndex } from './candidates';
+import { CandidateIndex, holds } from './candidates';
 import { buildContext, type PlanContext, type VmFacts } from './context';
 import { admitsOnCandidate, firstFailure } from './filters';
 import { poolMembers, RESERVE_HOSTS } from './headroom';
@@ -90,20 +90,6 @@ export function hostUsageOf(ctx: PlanContext, ledger: Ledger, h: number): HostUs
 export function poolMates(ctx: PlanContext, a: number, b: number): boolean {
   const pools = ctx.hosts[b]!.pools;
   return ctx.hosts[a]!.pools.some((p) => pools.includes(p));
-}
-
-/** Whether `sorted` (ascending) holds `value`: a binary search. */
-function includesSorted(sorted: Int32Array, value: number): boolean {
-  let low = 0;
-  let high = sorted.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const at = sorted[middle]!;
-    if (at === value) return true;
-    if (at < value) low = middle + 1;
-    else high = middle - 1;
-  }
-  return false;
 }
 
 /** Groups per-host reasons by their text: `<reason> (<n> host(s): a, b, c …)`, most hosts first. */
@@ -372,7 +358,7 @@ export class FailureSimulator {
 
   /** Whether `h`, a candidate of the VM (in `candidates`, ascending), is up and of the failed host's kind. */
   private restartsOn(candidates: Int32Array, source: number, h: number): boolean {
-    return !this.down[h] && this.sameKind(source, h) && includesSorted(candidates, h);
+    return !this.down[h] && this.sameKind(source, h) && holds(candidates, h);
   }
 
   /** Hosts that share a migration pool with `host` (itself included when it is in one), ascending; made on first use. */

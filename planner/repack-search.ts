@@ -30,7 +30,8 @@ import type { VmFacts } from './context';
 import { poolMembers, RESERVE_HOSTS } from './headroom';
 import type { Placer } from './placer';
 import { mulberry32 } from './random';
-import { EVACUATION_COST, holds, usedHostsLeastLoadedFirst } from './swap-search';
+import { holds } from './candidates';
+import { EVACUATION_COST, usedHostsLeastLoadedFirst } from './swap-search';
 
 /** Hosts of a neighbourhood besides the host being closed (all of them on a small fleet). */
 const NEIGHBOURHOOD_HOSTS = 24;

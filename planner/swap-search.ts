@@ -19,6 +19,7 @@
  * (Swaps are tried before chains: on the benchmark's small fleets chains first reach the optimum on one
  * fleet fewer.)
  */
+import { holds } from './candidates';
 import { admitsOnCandidate } from './filters';
 import type { Placer } from './placer';
 
@@ -28,19 +29,6 @@ export const EVACUATION_COST = 20;
 /** A swap must make the host lighter by more than this, so float noise cannot cycle. */
 const MIN_GAIN = 1e-9;
 
-/** Whether sorted `list` holds `value` (candidate lists are ascending host indices). */
-export function holds(list: Int32Array, value: number): boolean {
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const at = list[mid]!;
-    if (at === value) return true;
-    if (at < value) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
-}
 
 /** Empties `light` as far as moves and swaps go; returns the budget spent. */
 function lighten(placer: Placer, light: number, budget: number): number {
