@@ -29,7 +29,6 @@ export const EVACUATION_COST = 20;
 /** A swap must make the host lighter by more than this, so float noise cannot cycle. */
 const MIN_GAIN = 1e-9;
 
-
 /** Empties `light` as far as moves and swaps go; returns the budget spent. */
 function lighten(placer: Placer, light: number, budget: number): number {
   const { ctx, ledger } = placer;
