@@ -71,7 +71,10 @@ export interface BenchResult {
   /** null only in partial runs with --skip-synth. */
   readonly synthSeconds: number | null;
   readonly reviewSeconds: number | null;
+  /** The larger of the benchmark process's peak RSS and the synth children's. */
   readonly peakMemoryMiB: number;
+  /** Peak RSS of `synthesizeFleet` in its own process (the larger of base and head), the figure the 1 GiB target is about; null when synth is skipped. */
+  readonly synthPeakMiB: number | null;
   readonly hostsUsed: number;
   readonly lowerBound: number;
   readonly qualityRatio: number;
@@ -246,7 +249,7 @@ async function benchSize(spec: Size, skipSynth: boolean): Promise<{ result: Benc
   if (spec.growth) {
     const parentPeakMiB = Math.max(sampledRssMiB, process.resourceUsage().maxRSS / 1024);
     return {
-      result: resultOf(spec, load.seconds, planned.seconds, check.seconds, null, null, Math.max(parentPeakMiB, synthStack?.maxRssMiB ?? 0), base, bound, ffd, greedyPack.hostsUsed, null, null, synthStack, [heapAfterLoadMiB, heapAfterPlanMiB, heapAfterCheckMiB]),
+      result: resultOf(spec, load.seconds, planned.seconds, check.seconds, null, null, Math.max(parentPeakMiB, synthStack?.maxRssMiB ?? 0), null, base, bound, ffd, greedyPack.hostsUsed, null, null, synthStack, [heapAfterLoadMiB, heapAfterPlanMiB, heapAfterCheckMiB]),
       extras: extrasOf(base, ffd.value, greedyPack, greedySpread.hostsUsed, check.value.length, parentPeakMiB, null, null, generated.fill),
     };
   }
@@ -290,7 +293,7 @@ async function benchSize(spec: Size, skipSynth: boolean): Promise<{ result: Benc
 
   const parentPeakMiB = Math.max(sampledRssMiB, process.resourceUsage().maxRSS / 1024);
   return {
-    result: resultOf(spec, load.seconds, planned.seconds, check.seconds, synthSeconds, reviewSeconds, Math.max(parentPeakMiB, synthPeakMiB ?? 0), base, bound, ffd, greedyPack.hostsUsed, movedVms(base, afterAdd), movedVms(base, afterRemove), synthStack, [heapAfterLoadMiB, heapAfterPlanMiB, heapAfterCheckMiB]),
+    result: resultOf(spec, load.seconds, planned.seconds, check.seconds, synthSeconds, reviewSeconds, Math.max(parentPeakMiB, synthPeakMiB ?? 0), synthPeakMiB, base, bound, ffd, greedyPack.hostsUsed, movedVms(base, afterAdd), movedVms(base, afterRemove), synthStack, [heapAfterLoadMiB, heapAfterPlanMiB, heapAfterCheckMiB]),
     extras: extrasOf(base, ffd.value, greedyPack, greedySpread.hostsUsed, check.value.length, parentPeakMiB, synthPeakMiB, removed, generated.fill),
   };
 }
@@ -303,6 +306,7 @@ function resultOf(
   synthSeconds: number | null,
   reviewSeconds: number | null,
   peakMiB: number,
+  synthPeakMiB: number | null,
   base: PlanResult,
   bound: { value: number; seconds: number },
   ffd: { value: { hostsUsed: number }; seconds: number },
@@ -321,6 +325,7 @@ function resultOf(
     synthSeconds: synthSeconds === null ? null : round(synthSeconds),
     reviewSeconds: reviewSeconds === null ? null : round(reviewSeconds),
     peakMemoryMiB: Math.round(peakMiB),
+    synthPeakMiB: synthPeakMiB === null ? null : Math.round(synthPeakMiB),
     hostsUsed: base.hostsUsed,
     lowerBound: bound.value,
     qualityRatio: round(base.hostsUsed / Math.max(1, bound.value)),
