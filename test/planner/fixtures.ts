@@ -54,3 +54,36 @@ export function fleet(parts: FleetParts): Fleet {
     locations: {},
   };
 }
+
+/** A random pool's shape, as the headroom property tests draw it. */
+export interface RandomPoolShape {
+  readonly hosts: readonly { readonly cpus: number; readonly memoryGiB: number }[];
+  readonly vms: readonly { readonly vcpus: number; readonly memoryGiB: number; readonly group?: string; readonly kind: 'plain' | 'hugepages' | 'isolated' }[];
+}
+
+/**
+ * One migration pool `p` of hosts `kvm-<i>` (each with 2 MiB hugepages) and VMs `vm-<nn>` of the shape's
+ * sizes, anti-affinity groups and kinds; `inPool` makes every VM a member of `p`.
+ */
+export function randomPoolFleet(
+  shape: RandomPoolShape,
+  options: { readonly hugepageCount: number; readonly inPool: boolean; readonly reserve?: MigrationPool['reserve'] },
+): { fleet: Fleet; names: string[]; vms: Vm[] } {
+  const names = shape.hosts.map((_, i) => `kvm-${i}`);
+  const vms: Vm[] = shape.vms.map((v, i) =>
+    vm(`vm-${String(i).padStart(2, '0')}`, {
+      vcpus: v.vcpus,
+      memoryMiB: v.memoryGiB * GiB,
+      ...(options.inPool ? { migrationPool: 'p' } : {}),
+      ...(v.group ? { antiAffinity: v.group } : {}),
+      ...(v.kind === 'hugepages' ? { hugepages: true } : {}),
+      ...(v.kind === 'isolated' ? { securityClass: 'isolated' as const } : {}),
+    }),
+  );
+  const f = fleet({
+    hosts: shape.hosts.map((h, i) => host(names[i]!, { cpus: h.cpus, memoryMiB: h.memoryGiB * GiB, hugepages: { sizeKiB: 2048, count: options.hugepageCount } })),
+    vms,
+    migrationPools: [pool('p', names, options.reserve === undefined ? {} : { reserve: options.reserve })],
+  });
+  return { fleet: f, names, vms };
+}

@@ -10,7 +10,7 @@ import { buildContext } from '../../planner/context';
 import { fluidEvacuation, fluidHeadroom, PoolSlack } from '../../planner/fluid-headroom';
 import { evacuate, failureSets, poolMembers } from '../../planner/headroom';
 import { Ledger } from '../../planner/ledger';
-import { fleet, GiB, host, pool, vm } from './fixtures';
+import { fleet, GiB, host, pool, randomPoolFleet, vm } from './fixtures';
 
 const SEED = 20261130;
 
@@ -37,22 +37,7 @@ const stateArb: fc.Arbitrary<PoolState> = fc.integer({ min: 2, max: 7 }).chain((
 );
 
 function build(state: PoolState) {
-  const names = state.hosts.map((_, i) => `kvm-${i}`);
-  const vms: Vm[] = state.vms.map((v, i) =>
-    vm(`vm-${String(i).padStart(2, '0')}`, {
-      vcpus: v.vcpus,
-      memoryMiB: v.memoryGiB * GiB,
-      migrationPool: 'p',
-      ...(v.group ? { antiAffinity: v.group } : {}),
-      ...(v.kind === 'hugepages' ? { hugepages: true } : {}),
-      ...(v.kind === 'isolated' ? { securityClass: 'isolated' as const } : {}),
-    }),
-  );
-  const f = fleet({
-    hosts: state.hosts.map((h, i) => host(names[i]!, { cpus: h.cpus, memoryMiB: h.memoryGiB * GiB, hugepages: { sizeKiB: 2048, count: 4096 } })),
-    vms,
-    migrationPools: [pool('p', names)],
-  });
+  const { fleet: f, names, vms } = randomPoolFleet(state, { hugepageCount: 4096, inPool: true });
   const ctx = buildContext(f);
   const ledger = new Ledger(ctx);
   // Whatever the filters say: the bound must hold on any ledger the guard could meet.

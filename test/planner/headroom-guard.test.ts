@@ -5,13 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Vm } from '../../fleet/model';
 import { buildContext, type PlanContext } from '../../planner/context';
 import { firstFailure } from '../../planner/filters';
 import { EvacueeKeys, poolHeadroom, poolMembers } from '../../planner/headroom';
 import { HeadroomGuard } from '../../planner/headroom-guard';
 import { Ledger } from '../../planner/ledger';
-import { fleet, GiB, host, pool, vm } from './fixtures';
+import { fleet, GiB, host, pool, randomPoolFleet, vm } from './fixtures';
 
 const SEED = 20261130;
 
@@ -49,21 +48,7 @@ const caseArb: fc.Arbitrary<GuardCase> = fc.integer({ min: 2, max: 6 }).chain((n
 );
 
 function build(c: GuardCase) {
-  const names = c.hosts.map((_, i) => `kvm-${i}`);
-  const vms: Vm[] = c.vms.map((v, i) =>
-    vm(`vm-${String(i).padStart(2, '0')}`, {
-      vcpus: v.vcpus,
-      memoryMiB: v.memoryGiB * GiB,
-      ...(v.group ? { antiAffinity: v.group } : {}),
-      ...(v.kind === 'hugepages' ? { hugepages: true } : {}),
-      ...(v.kind === 'isolated' ? { securityClass: 'isolated' as const } : {}),
-    }),
-  );
-  const f = fleet({
-    hosts: c.hosts.map((h, i) => host(names[i]!, { cpus: h.cpus, memoryMiB: h.memoryGiB * GiB, hugepages: { sizeKiB: 2048, count: 2048 } })),
-    vms,
-    migrationPools: [pool('p', names, { reserve: c.reserve })],
-  });
+  const { fleet: f } = randomPoolFleet(c, { hugepageCount: 2048, inPool: false, reserve: c.reserve });
   const ctx = buildContext(f);
   const ledger = new Ledger(ctx);
   const p = ctx.migrationPools.get('p')!;
