@@ -176,13 +176,11 @@ export interface CheckedFleet {
 }
 
 /**
- * Loads, places and checks the fleet. What it returns holds neither the fleet's source positions nor the
- * placement object the policies were checked with: the stacks locate nothing in the fleet file (each
- * finding carries its own location), and `locations` keeps the parsed fleet file alive (~40 MB at
- * 20,000 VMs); the policies cache their failure simulation under the placement they checked
- * (policies/rules/failure-simulation.ts), which holds the fleet it was made from. Synthesis takes copies
- * of both, so none of it is kept while the stacks are built. (In a function of its own, so that no frame
- * of the synthesis holds the originals.)
+ * Loads, places and checks the fleet. The fleet it returns holds no source positions: the stacks locate
+ * nothing in the fleet file (each finding carries its own location), and `locations` keeps the parsed
+ * fleet file alive (~40 MB at 20,000 VMs), so synthesis takes a copy without them and the original is
+ * not kept while the stacks are built. (In a function of its own, so that no frame of the synthesis holds
+ * the original.)
  */
 export async function loadPlaceAndCheck(options: SynthOptions, stage: (name: (typeof STAGES)[number]) => void): Promise<CheckedFleet> {
   stage('loading the fleet');
@@ -206,7 +204,7 @@ export async function loadPlaceAndCheck(options: SynthOptions, stage: (name: (ty
   if (stackSpecs(fleet).length === 0 && (gateErrors.length > 0 || placement.unplaced.length > 0)) {
     throw new PolicyGateError(gateErrors, placement.unplaced, 'the fleet has no hosts, so there is no stack to synthesize');
   }
-  return { fleet: { ...fleet, locations: {} }, placement: { ...placement }, findings, moves, lock };
+  return { fleet: { ...fleet, locations: {} }, placement, findings, moves, lock };
 }
 
 /**

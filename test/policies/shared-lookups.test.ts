@@ -1,8 +1,9 @@
-// Lookups several rules share are made once per evaluation (policies/rules/helpers.ts), and the effective
+// Lookups several rules share are made once per evaluation (policies/rules/helpers.ts, the failure simulator), and the effective
 // VMs the context judges are the ones the stacks render (fleet/effective-vm.ts makes them once per fleet).
 import { describe, expect, it } from 'vitest';
 import { effectiveVm } from '../../fleet/effective-vm';
 import { buildContext } from '../../policies/context';
+import { failureSimulator } from '../../policies/rules/failure-simulation';
 import { findingsPer, migratable } from '../../policies/rules/helpers';
 import { DEFAULT_THRESHOLDS } from '../../policies/thresholds';
 import { fleet, kvmHost, migrationPool, pinned, vm } from './fixtures';
@@ -18,6 +19,16 @@ describe('shared policy lookups', () => {
     expect(first.map((m) => `${m.judged.vm.name}@${m.pool.name}`)).toEqual(['web-1@mp', 'db-1@mp']);
     expect(migratable(ctx)).toBe(first);
     expect(migratable(buildContext(f, pinned(f), DEFAULT_THRESHOLDS))).not.toBe(first);
+  });
+
+  it('builds the failure simulator once per evaluation, not per placement object', () => {
+    const placement = pinned(f);
+    const ctx = buildContext(f, placement, DEFAULT_THRESHOLDS);
+    const first = failureSimulator(ctx);
+    expect(failureSimulator(ctx)).toBe(first);
+    expect(first.hostNames()).toEqual(['kvm-a1', 'kvm-a2']);
+    // A later evaluation of the same placement gets its own: the first one's dies with its evaluation.
+    expect(failureSimulator(buildContext(f, placement, DEFAULT_THRESHOLDS))).not.toBe(first);
   });
 
   it('judges the effective VMs the stacks render: one object per fleet, VM and hypervisor', () => {

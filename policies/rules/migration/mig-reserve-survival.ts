@@ -23,7 +23,7 @@ export const migReserveSurvival: Rule = {
     'placement filter, as `hyperplan simulate` does; a VM that finds no host breaks the reserve HA admission control promises.',
   sources: [SRC.vsphereAdmission, SRC.harvesterMigration],
   check: (ctx) => {
-    const simulator = failureSimulator(ctx.fleet, ctx.placement);
+    const simulator = failureSimulator(ctx);
     const results: RuleResult[] = [];
     for (const pool of [...ctx.migrationPools.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const size = SURVIVES[pool.reserve];

@@ -19,7 +19,7 @@ export const plcZoneLossAntiAffinity: Rule = {
     for (const { group, zone, members } of singleZoneGroups(ctx).sort((a, b) => (a.group < b.group ? -1 : 1))) {
       byZone.set(zone, [...(byZone.get(zone) ?? []), { group, members }]);
     }
-    const simulator = failureSimulator(ctx.fleet, ctx.placement);
+    const simulator = failureSimulator(ctx);
     const results: RuleResult[] = [];
     for (const [zone, inZone] of [...byZone].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const failed = ctx.fleet.hosts.filter((h) => h.zone === zone).map((h) => h.name);
