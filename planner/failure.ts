@@ -125,8 +125,6 @@ export class FailureSimulator {
   private readonly strandedDisk: Int32Array;
   /** Per host: 0 when it is a member of a pool with a reserve, else 1 (the evacuation order's first key). */
   private readonly reserveRank: Uint8Array;
-  /** Per migration pool, the hosts that are members (what `poolMates` compares), ascending. */
-  private readonly poolHosts = new Map<string, number[]>();
   /** Per host, `matesOf` once asked. */
   private readonly mates: (Int32Array | undefined)[] = [];
   /** Per reserve pool: its members and how many of them it promised to survive losing. */
@@ -140,13 +138,6 @@ export class FailureSimulator {
     const pools = new Map(fleet.pools.map((p) => [p.name, p]));
     const sharedPool = (pool: string): boolean => pools.get(pool)?.shared === true;
     this.strandedDisk = Int32Array.from(this.ctx.vms, ({ vm }) => vm.disks.findIndex((d) => isHostLocal(d, sharedPool)));
-    for (const host of this.ctx.hosts) {
-      for (const pool of host.pools) {
-        const members = this.poolHosts.get(pool);
-        if (members) members.push(host.index);
-        else this.poolHosts.set(pool, [host.index]);
-      }
-    }
     this.reserveRank = Uint8Array.from(this.ctx.hosts, (h) => (h.pools.some((p) => this.ctx.migrationPools.get(p)!.reserve !== 'none') ? 0 : 1));
     this.reserves = [...this.ctx.migrationPools.values()]
       .filter((p) => p.reserve !== 'none')
@@ -366,7 +357,7 @@ export class FailureSimulator {
     let mates = this.mates[host];
     if (mates === undefined) {
       const marked = new Set<number>();
-      for (const pool of this.ctx.hosts[host]!.pools) for (const member of this.poolHosts.get(pool) ?? []) marked.add(member);
+      for (const pool of this.ctx.hosts[host]!.pools) for (const member of poolMembers(this.ctx, this.ctx.migrationPools.get(pool)!)) marked.add(member);
       mates = Int32Array.from(marked).sort();
       this.mates[host] = mates;
     }
