@@ -61,13 +61,9 @@ export function indentOf(level: number): string {
  */
 export function stableJson(value: unknown, level = 0): string | undefined {
   let node = value;
-  if (node instanceof PreRendered) {
+  if (node instanceof PreRendered || node instanceof RenderedOnWrite) {
     if (node.level !== level) throw new Error(`text rendered for level ${node.level} placed at level ${level}`);
-    return node.text;
-  }
-  if (node instanceof RenderedOnWrite) {
-    if (node.level !== level) throw new Error(`text rendered for level ${node.level} placed at level ${level}`);
-    return node.render();
+    return node instanceof PreRendered ? node.text : node.render();
   }
   if (node !== null && typeof node === 'object' && typeof (node as { toJSON?: unknown }).toJSON === 'function') {
     node = (node as { toJSON: () => unknown }).toJSON();
@@ -135,8 +131,8 @@ export function stableObjectJson(object: Readonly<Record<string, unknown>>, leve
 /**
  * Writes `value` as `stableJson(value)` would render it, in pieces through `write`: objects and arrays
  * are walked here, `PreRendered` texts passed on as they are and `RenderedOnWrite` ones rendered as they
- * are reached, so the whole text never exists as one
- * string (a stack of 20,000 VMs is tens of megabytes, and joining it would copy it once a level).
+ * are reached, so the whole text never exists as one string (a stack of 20,000 VMs is tens of megabytes,
+ * and joining it would copy it once a level).
  */
 export function writeStableJson(write: (text: string) => void, value: unknown, level = 0): void {
   if (value instanceof PreRendered || value instanceof RenderedOnWrite || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {

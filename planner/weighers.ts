@@ -24,8 +24,8 @@ export const ZONE_SPREAD_WEIGHT = 2;
 export const STRATEGY_WEIGHT = 1;
 /**
  * As strong as the strategy: on the 1,000-host bench fleet (seed 20240601) and three other seeds, this
- * balance at weight 1 needs 2–5 % fewer hosts than at 0.1, where it only broke near-ties (680 → 652 hosts
- * at seed 20240601); 0.5–2 score alike.
+ * balance at weight 1 needs 2–4 % fewer hosts than at 0.1, where it only broke near-ties (680 → 652 hosts
+ * at seed 20240601); weights 1–2 score alike, and 0.5–0.7 lose the optimum on one of the bench's small fleets.
  */
 export const BALANCE_WEIGHT = 1;
 
