@@ -14,6 +14,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadFleet, loadFleetFromString, type Fleet } from '../fleet/index';
@@ -68,6 +69,10 @@ export interface BenchResult {
   readonly loadSeconds: number;
   readonly planSeconds: number;
   readonly checkSeconds: number;
+  /** CPU time of the same three stages (user + system; includes the garbage collector's threads). */
+  readonly loadCpuSeconds: number;
+  readonly planCpuSeconds: number;
+  readonly checkCpuSeconds: number;
   /** null only in partial runs with --skip-synth. */
   readonly synthSeconds: number | null;
   readonly reviewSeconds: number | null;
@@ -120,12 +125,18 @@ function sampleMemory(): void {
   sampledRssMiB = Math.max(sampledRssMiB, process.memoryUsage().rss / 2 ** 20);
 }
 
-function timed<T>(work: () => T): { value: T; seconds: number } {
+/**
+ * Wall time and this process's CPU time of a synchronous stage. On a shared machine the CPU time leaves out
+ * the time the stage waited for a core, so the two together tell a slow stage from a busy machine.
+ */
+function timed<T>(work: () => T): { value: T; seconds: number; cpuSeconds: number } {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const value = work();
+  const used = process.cpuUsage(cpu);
   const seconds = (performance.now() - started) / 1000;
   sampleMemory();
-  return { value, seconds };
+  return { value, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 function mustLoad(text: string, file: string): Fleet {
@@ -249,7 +260,7 @@ async function benchSize(spec: Size, skipSynth: boolean): Promise<{ result: Benc
   if (spec.growth) {
     const parentPeakMiB = Math.max(sampledRssMiB, process.resourceUsage().maxRSS / 1024);
     return {
-      result: resultOf(spec, load.seconds, planned.seconds, check.seconds, null, null, Math.max(parentPeakMiB, synthStack?.maxRssMiB ?? 0), null, base, bound, ffd, greedyPack.hostsUsed, null, null, synthStack, [heapAfterLoadMiB, heapAfterPlanMiB, heapAfterCheckMiB]),
+      result: resultOf(spec, load, planned, check, null, null, Math.max(parentPeakMiB, synthStack?.maxRssMiB ?? 0), null, base, bound, ffd, greedyPack.hostsUsed, null, null, synthStack, [heapAfterLoadMiB, heapAfterPlanMiB, heapAfterCheckMiB]),
       extras: extrasOf(base, ffd.value, greedyPack, greedySpread.hostsUsed, check.value.length, parentPeakMiB, null, null, generated.fill),
     };
   }
@@ -293,16 +304,19 @@ async function benchSize(spec: Size, skipSynth: boolean): Promise<{ result: Benc
 
   const parentPeakMiB = Math.max(sampledRssMiB, process.resourceUsage().maxRSS / 1024);
   return {
-    result: resultOf(spec, load.seconds, planned.seconds, check.seconds, synthSeconds, reviewSeconds, Math.max(parentPeakMiB, synthPeakMiB ?? 0), synthPeakMiB, base, bound, ffd, greedyPack.hostsUsed, movedVms(base, afterAdd), movedVms(base, afterRemove), synthStack, [heapAfterLoadMiB, heapAfterPlanMiB, heapAfterCheckMiB]),
+    result: resultOf(spec, load, planned, check, synthSeconds, reviewSeconds, Math.max(parentPeakMiB, synthPeakMiB ?? 0), synthPeakMiB, base, bound, ffd, greedyPack.hostsUsed, movedVms(base, afterAdd), movedVms(base, afterRemove), synthStack, [heapAfterLoadMiB, heapAfterPlanMiB, heapAfterCheckMiB]),
     extras: extrasOf(base, ffd.value, greedyPack, greedySpread.hostsUsed, check.value.length, parentPeakMiB, synthPeakMiB, removed, generated.fill),
   };
 }
 
+/** A timed stage's wall and CPU seconds. */
+type Stage = Pick<ReturnType<typeof timed>, 'seconds' | 'cpuSeconds'>;
+
 function resultOf(
   spec: Size,
-  loadSeconds: number,
-  planSeconds: number,
-  checkSeconds: number,
+  load: Stage,
+  planned: Stage,
+  check: Stage,
   synthSeconds: number | null,
   reviewSeconds: number | null,
   peakMiB: number,
@@ -319,9 +333,12 @@ function resultOf(
   return {
     hosts: spec.hosts,
     vms: spec.vms,
-    loadSeconds: round(loadSeconds),
-    planSeconds: round(planSeconds),
-    checkSeconds: round(checkSeconds),
+    loadSeconds: round(load.seconds),
+    planSeconds: round(planned.seconds),
+    checkSeconds: round(check.seconds),
+    loadCpuSeconds: round(load.cpuSeconds),
+    planCpuSeconds: round(planned.cpuSeconds),
+    checkCpuSeconds: round(check.cpuSeconds),
     synthSeconds: synthSeconds === null ? null : round(synthSeconds),
     reviewSeconds: reviewSeconds === null ? null : round(reviewSeconds),
     peakMemoryMiB: Math.round(peakMiB),
@@ -334,8 +351,8 @@ function resultOf(
     movesAddOne,
     movesRemoveHost,
     ffdSeconds: round(ffd.seconds),
-    planVsFfdTime: round(planSeconds / Math.max(1e-6, ffd.seconds)),
-    checkVsFfdTime: round(checkSeconds / Math.max(1e-6, ffd.seconds)),
+    planVsFfdTime: round(planned.seconds / Math.max(1e-6, ffd.seconds)),
+    checkVsFfdTime: round(check.seconds / Math.max(1e-6, ffd.seconds)),
     lowerBoundSeconds: round(bound.seconds),
     synthStackSeconds: synthStack === null ? null : round(synthStack.seconds),
     synthStackPeakMiB: synthStack === null ? null : Math.round(synthStack.maxRssMiB),
@@ -387,9 +404,9 @@ function printTable({ result: r, extras: x }: { result: BenchResult; extras: Ext
   const seconds = (value: number | null): string => (value === null ? 'skipped' : `${value.toFixed(3)} s`);
   const rows: [string, string, string][] = [
     ['fleet', `${r.hosts} hosts, ${r.vms} VMs (demand ${(100 * x.fill.cpu).toFixed(0)}% CPU, ${(100 * x.fill.memory).toFixed(0)}% memory)`, ''],
-    ['load', seconds(r.loadSeconds), target(r.loadSeconds, TARGETS.loadSeconds)],
-    ['plan (pack)', `${seconds(r.planSeconds)} (${r.planVsFfdTime.toFixed(1)} x FFD's time)`, target(r.planSeconds, TARGETS.planSeconds)],
-    ['check', `${seconds(r.checkSeconds)} (${r.checkVsFfdTime.toFixed(1)} x FFD's time; ${x.findings} findings)`, target(r.checkSeconds, TARGETS.checkSeconds)],
+    ['load', `${seconds(r.loadSeconds)} (CPU ${seconds(r.loadCpuSeconds)})`, target(r.loadSeconds, TARGETS.loadSeconds)],
+    ['plan (pack)', `${seconds(r.planSeconds)} (CPU ${seconds(r.planCpuSeconds)}; ${r.planVsFfdTime.toFixed(1)} x FFD's time)`, target(r.planSeconds, TARGETS.planSeconds)],
+    ['check', `${seconds(r.checkSeconds)} (CPU ${seconds(r.checkCpuSeconds)}; ${r.checkVsFfdTime.toFixed(1)} x FFD's time; ${x.findings} findings)`, target(r.checkSeconds, TARGETS.checkSeconds)],
     ['FFD (in-run baseline)', seconds(r.ffdSeconds), ''],
     ['lower bound alone', seconds(r.lowerBoundSeconds), ''],
     ['synth', `${seconds(r.synthSeconds)}${r.synthSeconds === null ? '' : ` (${(r.synthSeconds / Math.max(1e-6, r.ffdSeconds)).toFixed(0)} x FFD's time)`}`, target(r.synthSeconds, TARGETS.synthSeconds)],
@@ -453,6 +470,15 @@ interface BenchRecord {
   readonly optimality: (OptimalitySummary & { readonly oracleSecondsLimit: number; readonly rows: readonly OptimalityRecordRow[] }) | null;
   readonly growth: readonly GrowthRow[] | null;
   readonly runSeconds: number;
+  /** What the run had to itself: the targets are for a quiet two-core machine. */
+  readonly machine: MachineRecord;
+}
+
+/** The machine a run measured on: its cores and its 1-minute load average before and after the run. */
+interface MachineRecord {
+  readonly cpus: number;
+  readonly loadAverageBefore: number;
+  readonly loadAverageAfter: number;
 }
 
 interface OptimalityRecordRow {
@@ -499,6 +525,7 @@ function recordRow(r: OptimalityRow): OptimalityRecordRow {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const loadAverageBefore = round(loadavg()[0]!);
   const { values } = parseArgs({
     options: {
       sizes: { type: 'string' },
@@ -537,7 +564,9 @@ async function main(): Promise<void> {
   const runSeconds = round((performance.now() - started) / 1000);
   const complete = sizes.length === SIZES.length && !skipSynth && optimality !== null;
   const file = complete ? join(ROOT, 'bench', 'results.json') : join(OUT, 'results.partial.json');
-  const record: BenchRecord = { sizes: results, optimality, growth, runSeconds };
+  const machine: MachineRecord = { cpus: availableParallelism(), loadAverageBefore, loadAverageAfter: round(loadavg()[0]!) };
+  console.log(`\nmachine: ${machine.cpus} cores, load average ${machine.loadAverageBefore} before the run, ${machine.loadAverageAfter} after`);
+  const record: BenchRecord = { sizes: results, optimality, growth, runSeconds, machine };
   mkdirSync(OUT, { recursive: true });
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
   console.log(`\nwrote ${relative(ROOT, file)} (run took ${(runSeconds / 60).toFixed(1)} min)`);
