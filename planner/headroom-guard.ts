@@ -157,7 +157,7 @@ export class HeadroomGuard {
       known.keyedVm = vm;
       known.key = known.keys.of(vm);
     }
-    // Below 2^53 while VMs² × hosts is (some 10^15: a million VMs on a thousand hosts).
+    // Below 2^53 while 2 × VMs² × hosts is (some 10^15: a million VMs on a thousand hosts).
     return known.key * ctx.hosts.length + h;
   }
 

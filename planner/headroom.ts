@@ -154,6 +154,12 @@ interface EvacueeKinds {
    * memory and vCPUs, hugepage MiB and page size, isolation, anti-affinity group).
    */
   readonly kind: Int32Array;
+  /**
+   * The kind of the VM alike but without an anti-affinity group: its own kind when it has none, else the
+   * kind of the first VM of its size so alike, or, when there is none, a kind of its own above every
+   * rank (the length of the order plus the rank of the first VM of its size alike but for the group).
+   */
+  readonly ungrouped: Int32Array;
   /** The rank of the first VM of its charged memory and vCPUs: VMs of one size are contiguous in the order. */
   readonly block: Int32Array;
 }
@@ -170,32 +176,59 @@ function evacueeKinds(ctx: PlanContext): EvacueeKinds {
   let known = kinds.get(ctx);
   if (!known) {
     const { byRank } = evacuationOrder(ctx);
-    const kind = new Int32Array(byRank.length);
-    const block = new Int32Array(byRank.length);
-    // Per kind of the current block (VMs of one size are contiguous, and kinds never span two sizes), its first rank.
+    const n = byRank.length;
+    const kind = new Int32Array(n);
+    const ungrouped = new Int32Array(n);
+    const block = new Int32Array(n);
+    // Per kind of the current block (VMs of one size are contiguous, and kinds never span two sizes), its
+    // first rank; per kind but for the group, the first rank of a VM of it with no group, and of any VM of it.
     const firstOfKind = new Map<string, number>();
+    const firstUngrouped = new Map<string, number>();
+    const firstAlike = new Map<string, number>();
     let blockStart = 0;
-    for (let r = 0; r < byRank.length; r++) {
+    const endBlock = (end: number): void => {
+      for (let b = blockStart; b < end; b++) {
+        const v = byRank[b]!;
+        if (ctx.vms[v]!.vm.antiAffinity === undefined) continue;
+        const alike = evacueeKind(ctx.vms[v]!, false);
+        ungrouped[v] = firstUngrouped.get(alike) ?? n + firstAlike.get(alike)!;
+      }
+      firstOfKind.clear();
+      firstUngrouped.clear();
+      firstAlike.clear();
+    };
+    for (let r = 0; r < n; r++) {
       const facts = ctx.vms[byRank[r]!]!;
       if (r > 0) {
         const before = ctx.vms[byRank[r - 1]!]!;
         if (before.memoryMiB !== facts.memoryMiB || before.vm.vcpus !== facts.vm.vcpus) {
+          endBlock(r);
           blockStart = r;
-          firstOfKind.clear();
         }
       }
-      const { hugepageSizeKiB, securityClass, antiAffinity } = facts.vm;
-      // Numbers and flags first, the group (free text) last: two keys are equal only for VMs alike.
-      const key = `${facts.hugepageMiB} ${hugepageSizeKiB ?? 0} ${securityClass === 'isolated' ? 1 : 0} ${antiAffinity === undefined ? '-' : `+${antiAffinity}`}`;
+      const key = evacueeKind(facts, true);
       let first = firstOfKind.get(key);
       if (first === undefined) firstOfKind.set(key, (first = r));
       kind[byRank[r]!] = first;
+      ungrouped[byRank[r]!] = first;
       block[byRank[r]!] = blockStart;
+      const alike = evacueeKind(facts, false);
+      if (!firstAlike.has(alike)) firstAlike.set(alike, r);
+      if (facts.vm.antiAffinity === undefined && !firstUngrouped.has(alike)) firstUngrouped.set(alike, first);
     }
-    known = { kind, block };
+    endBlock(n);
+    known = { kind, ungrouped, block };
     kinds.set(ctx, known);
   }
   return known;
+}
+
+/** What `evacuate` reads of a VM besides its size, as a string; with or without its anti-affinity group. */
+function evacueeKind(facts: VmFacts, withGroup: boolean): string {
+  const { hugepageSizeKiB, securityClass, antiAffinity } = facts.vm;
+  // Numbers and flags first, the group (free text) last: two keys are equal only for VMs alike.
+  const flags = `${facts.hugepageMiB} ${hugepageSizeKiB ?? 0} ${securityClass === 'isolated' ? 1 : 0}`;
+  return withGroup && antiAffinity !== undefined ? `${flags} +${antiAffinity}` : `${flags} -`;
 }
 
 /**
@@ -209,6 +242,14 @@ function evacueeKinds(ctx: PlanContext): EvacueeKinds {
  * same number of other kinds precedes each, so only VMs of their kind can lie between them: with either
  * one added, the sequence of kinds of every failure set's evacuees is the same. (The headroom guard keys
  * its remembered refusals by it: a refusal stands for every VM of the same key on the same pool contents.)
+ *
+ * A VM whose anti-affinity group no VM on the members belongs to is keyed as the VM alike without a
+ * group (`EvacueeKinds.ungrouped`): first-fit asks of its group only whether a survivor holds a VM of it
+ * or took an evacuee of it, and with the VM added to a member neither can happen (the VM is the group's
+ * only one on the members: where its member fails, it is the group's only evacuee and no survivor holds
+ * the group; where it survives, no evacuee is of the group), so it is evacuated, and every other evacuee
+ * is evacuated, as that VM would be. The members' VMs keep their own kinds, so counting them as other
+ * kinds than the ungrouped one only keys apart VMs that might have been keyed alike.
  */
 export class EvacueeKeys {
   /** Per member (position in `members`), its VMs by block (`EvacueeKinds.block`): their ranks and kinds. */
@@ -231,9 +272,10 @@ export class EvacueeKeys {
   of(vm: number): number {
     const { ctx, ledger, members } = this;
     const { rank } = evacuationOrder(ctx);
-    const { kind, block } = evacueeKinds(ctx);
+    const { kind, ungrouped, block } = evacueeKinds(ctx);
     const own = rank[vm]!;
-    const ownKind = kind[vm]!;
+    const group = ctx.vms[vm]!.vm.antiAffinity;
+    const ownKind = group === undefined || this.holdsGroup(group) ? kind[vm]! : ungrouped[vm]!;
     const ownBlock = block[vm]!;
     let before = 0;
     for (let j = 0; j < members.length; j++) {
@@ -247,7 +289,15 @@ export class EvacueeKeys {
       const same = this.bySize[j]!.get(ownBlock);
       if (same) for (let i = 0; i < same.ranks.length; i++) if (same.ranks[i]! < own && same.kinds[i] !== ownKind) before++;
     }
+    // Kinds are below twice the VM count (`ungrouped`), so keys below 2 × VMs²: exact in a double.
     return ownKind * (ctx.vms.length + 1) + before;
+  }
+
+  /** Whether a VM on one of the members belongs to anti-affinity group `group`. */
+  private holdsGroup(group: string): boolean {
+    const holders = this.ledger.antiAffinity.get(group);
+    if (holders !== undefined) for (const h of holders.keys()) if (this.members.includes(h)) return true;
+    return false;
   }
 
   private list(m: number): Map<number, SameSize> {
