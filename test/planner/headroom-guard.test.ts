@@ -10,6 +10,7 @@ import { buildContext, type PlanContext } from '../../planner/context';
 import { firstFailure } from '../../planner/filters';
 import { EvacueeKeys, poolHeadroom, poolMembers } from '../../planner/headroom';
 import { HeadroomGuard } from '../../planner/headroom-guard';
+import type { RefusalMark } from '../../planner/host-ranking';
 import { Ledger } from '../../planner/ledger';
 import { fleet, GiB, host, pool, randomPoolFleet, vm } from './fixtures';
 
@@ -70,9 +71,11 @@ function admits(ctx: PlanContext, ledger: Ledger, v: number, h: number): boolean
 }
 
 describe('headroom guard', () => {
-  it("answers every trial as poolHeadroom does, remembered refusals included, while the pool's contents change", () => {
+  it("answers every trial as poolHeadroom does, remembered refusals and the marks that stand for them included, while the pool's contents change", () => {
     let trials = 0;
     let fromOther = 0;
+    /** Trials on a member where a refusal mark the guard gave earlier says it refuses the VM alike. */
+    let markedAlike = 0;
     fc.assert(
       fc.property(caseArb, (c) => {
         const { ctx, ledger, p, members, candidates } = build(c);
@@ -81,6 +84,8 @@ describe('headroom guard', () => {
         guard.guarded.add('p');
         /** Refused (contents, key, member) triples so far and the VM refused: a later trial of one is answered from memory. */
         const refused = new Map<string, number>();
+        /** The marks of the guard's refusals (`lastRefusal`, as the host rankings keep them) and the members refused. */
+        const marks = new Map<RefusalMark, Set<number>>();
         for (const t of c.trials) {
           const v = candidates[t.candidate % candidates.length]!;
           const h = members[t.member]!;
@@ -91,7 +96,15 @@ describe('headroom guard', () => {
           ledger.unassign(v);
           trials += 1;
           if (refused.has(trial) && refused.get(trial) !== v) fromOther += 1;
+          for (const [mark, hosts] of marks) {
+            if (!hosts.has(h) || !guard.refusesAlike(mark, v)) continue;
+            markedAlike += 1;
+            expect(expected, `${ctx.vms[v]!.vm.name} on ${ctx.hosts[h]!.host.name}, refused alike`).toBe(false);
+          }
           expect(guard.keepsHeadroom(v, h), `${ctx.vms[v]!.vm.name} on ${ctx.hosts[h]!.host.name}`).toBe(expected);
+          const mark = guard.lastRefusal();
+          expect(mark === undefined).toBe(expected);
+          if (mark !== undefined) marks.set(mark, (marks.get(mark) ?? new Set()).add(h));
           if (!expected) refused.set(trial, v);
           // As the planner does: a placement the guard keeps may stay, and the pool stays satisfied.
           if (t.stay && expected) ledger.assign(v, h);
@@ -99,8 +112,9 @@ describe('headroom guard', () => {
       }),
       { seed: SEED, numRuns: 300 },
     );
-    // Not vacuous: many trials are answered from a refusal remembered for another VM.
+    // Not vacuous: many trials are answered from a refusal remembered for another VM, and many are refused by a mark's word.
     expect(fromOther).toBeGreaterThan(trials / 20);
+    expect(markedAlike).toBeGreaterThan(trials / 5);
   });
 
   it('gives two VMs the same key only when either on any member (that the filters admit both on) gives the same verdict', () => {
