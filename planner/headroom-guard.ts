@@ -232,8 +232,9 @@ export class HeadroomGuard {
   /** Unplaced VM `vm`'s key in a pool's remembered refusals. */
   private keyOf(known: PoolRefusals, vm: number): number {
     if (known.keyedVm !== vm) {
+      // VMs alike come one after another: most share the key of the one keyed before them.
+      if (known.keyedVm < 0 || !known.keys.alike(known.keyedVm, vm)) known.key = known.keys.of(vm);
       known.keyedVm = vm;
-      known.key = known.keys.of(vm);
     }
     return known.key;
   }

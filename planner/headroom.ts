@@ -162,6 +162,9 @@ interface EvacueeKinds {
   readonly ungrouped: Int32Array;
   /** The rank of the first VM of its charged memory and vCPUs: VMs of one size are contiguous in the order. */
   readonly block: Int32Array;
+  /** How many VMs of its size but another kind than `kind` (`ungrouped`) precede it in the order. */
+  readonly otherBefore: Int32Array;
+  readonly otherBeforeUngrouped: Int32Array;
 }
 
 const kinds = new WeakMap<PlanContext, EvacueeKinds>();
@@ -185,6 +188,8 @@ function evacueeKinds(ctx: PlanContext): EvacueeKinds {
     const firstOfKind = new Map<string, number>();
     const firstUngrouped = new Map<string, number>();
     const firstAlike = new Map<string, number>();
+    const otherBefore = new Int32Array(n);
+    const otherBeforeUngrouped = new Int32Array(n);
     let blockStart = 0;
     const endBlock = (end: number): void => {
       for (let b = blockStart; b < end; b++) {
@@ -192,6 +197,14 @@ function evacueeKinds(ctx: PlanContext): EvacueeKinds {
         if (ctx.vms[v]!.vm.antiAffinity === undefined) continue;
         const alike = evacueeKind(ctx.vms[v]!, false);
         ungrouped[v] = firstUngrouped.get(alike) ?? n + firstAlike.get(alike)!;
+      }
+      // Per kind, the VMs of it met so far in the block.
+      const seen = new Map<number, number>();
+      for (let b = blockStart; b < end; b++) {
+        const v = byRank[b]!;
+        otherBefore[v] = b - blockStart - (seen.get(kind[v]!) ?? 0);
+        otherBeforeUngrouped[v] = b - blockStart - (seen.get(ungrouped[v]!) ?? 0);
+        seen.set(kind[v]!, (seen.get(kind[v]!) ?? 0) + 1);
       }
       firstOfKind.clear();
       firstUngrouped.clear();
@@ -217,7 +230,7 @@ function evacueeKinds(ctx: PlanContext): EvacueeKinds {
       if (facts.vm.antiAffinity === undefined && !firstUngrouped.has(alike)) firstUngrouped.set(alike, first);
     }
     endBlock(n);
-    known = { kind, ungrouped, block };
+    known = { kind, ungrouped, block, otherBefore, otherBeforeUngrouped };
     kinds.set(ctx, known);
   }
   return known;
@@ -272,10 +285,9 @@ export class EvacueeKeys {
   of(vm: number): number {
     const { ctx, ledger, members } = this;
     const { rank } = evacuationOrder(ctx);
-    const { kind, ungrouped, block } = evacueeKinds(ctx);
+    const { block } = evacueeKinds(ctx);
     const own = rank[vm]!;
-    const group = ctx.vms[vm]!.vm.antiAffinity;
-    const ownKind = group === undefined || this.holdsGroup(group) ? kind[vm]! : ungrouped[vm]!;
+    const ownKind = this.kindOf(vm);
     const ownBlock = block[vm]!;
     let before = 0;
     for (let j = 0; j < members.length; j++) {
@@ -291,6 +303,26 @@ export class EvacueeKeys {
     }
     // Kinds are below twice the VM count (`ungrouped`), so keys below 2 × VMs²: exact in a double.
     return ownKind * (ctx.vms.length + 1) + before;
+  }
+
+  /**
+   * Whether unplaced VMs `a` and `b` have one key, judged without counting the members' VMs: when they
+   * are keyed as one kind and no VM of their size but another kind lies between them in evacuation order
+   * (in the fleet, so none on the members). False says nothing.
+   */
+  alike(a: number, b: number): boolean {
+    const kind = this.kindOf(a);
+    if (this.kindOf(b) !== kind) return false;
+    const known = evacueeKinds(this.ctx);
+    const before = (v: number): number => (kind === known.kind[v] ? known.otherBefore[v]! : known.otherBeforeUngrouped[v]!);
+    return known.block[a] === known.block[b] && before(a) === before(b);
+  }
+
+  /** The kind unplaced VM `vm` is keyed as: its own, or the ungrouped one when no member holds its group. */
+  private kindOf(vm: number): number {
+    const { kind, ungrouped } = evacueeKinds(this.ctx);
+    const group = this.ctx.vms[vm]!.vm.antiAffinity;
+    return group === undefined || this.holdsGroup(group) ? kind[vm]! : ungrouped[vm]!;
   }
 
   /** Whether a VM on one of the members belongs to anti-affinity group `group`. */

@@ -117,10 +117,11 @@ describe('headroom guard', () => {
     expect(markedAlike).toBeGreaterThan(trials / 5);
   });
 
-  it('gives two VMs the same key only when either on any member (that the filters admit both on) gives the same verdict', () => {
+  it('gives two VMs the same key only when either on any member (that the filters admit both on) gives the same verdict, and says two VMs are alike only when they have one key', () => {
     let pairs = 0;
     /** Pairs of one key whose anti-affinity groups differ (a VM of a group none on the members holds is keyed as one without). */
     let regrouped = 0;
+    let alikePairs = 0;
     fc.assert(
       fc.property(caseArb, (c) => {
         const { ctx, ledger, p, members, candidates } = build(c);
@@ -132,6 +133,15 @@ describe('headroom guard', () => {
             ledger.unassign(v);
             return satisfied;
           });
+        const keys = new EvacueeKeys(ctx, ledger, members);
+        // `alike` says two VMs have one key only when they do.
+        for (const a of candidates) {
+          for (const b of candidates) {
+            if (a === b || !keys.alike(a, b)) continue;
+            alikePairs += 1;
+            expect(keys.of(a), `${ctx.vms[a]!.vm.name} alike ${ctx.vms[b]!.vm.name}`).toBe(keys.of(b));
+          }
+        }
         const byKey = new Map<number, { readonly verdicts: (boolean | undefined)[]; readonly group: string | undefined }>();
         for (const v of candidates) {
           const key = new EvacueeKeys(ctx, ledger, members).of(v);
@@ -150,6 +160,7 @@ describe('headroom guard', () => {
     );
     expect(pairs).toBeGreaterThan(100);
     expect(regrouped).toBeGreaterThan(200);
+    expect(alikePairs).toBeGreaterThan(1_000);
   });
 
   it('keys apart two VMs alike when a VM of their size but another kind lies between them in evacuation order, since first-fit may then fail for one only', () => {
