@@ -66,6 +66,8 @@ interface PoolRefusalMark extends RefusalMark {
   readonly refusals: PoolRefusals;
   readonly key: number;
   readonly version: number;
+  /** The VM of this key asked about last. */
+  vm: number;
 }
 
 /** How a failure set's pool changed since its evacuation was remembered. */
@@ -165,10 +167,16 @@ export class HeadroomGuard {
    * members carry what they carried then and `vm` is keyed as the VM refused (`RefusalMemory`).
    */
   refusesAlike(mark: RefusalMark, vm: number): boolean {
-    const { refusals, version, key } = mark as PoolRefusalMark;
+    const poolMark = mark as PoolRefusalMark;
     this.catchUp();
-    const known = this.refusalsOf(refusals.pool);
-    return known.version === version && this.keyOf(known, vm) === key;
+    const known = this.refusalsOf(poolMark.refusals.pool);
+    if (known.version !== poolMark.version) return false;
+    // The VM asking usually comes right after the one the mark was last asked about, alike.
+    if (poolMark.vm !== vm && !known.keys.alike(poolMark.vm, vm)) {
+      if (this.keyOf(known, vm) !== poolMark.key) return false;
+    }
+    poolMark.vm = vm;
+    return true;
   }
 
   /**
@@ -242,7 +250,7 @@ export class HeadroomGuard {
   /** What stands for the refusals of the VM last keyed in `known`. */
   private markOf(known: PoolRefusals): PoolRefusalMark {
     let mark = known.marks.get(known.key);
-    if (mark === undefined) known.marks.set(known.key, (mark = { refusals: known, key: known.key, version: known.version }));
+    if (mark === undefined) known.marks.set(known.key, (mark = { refusals: known, key: known.key, version: known.version, vm: known.keyedVm }));
     return mark;
   }
 

@@ -244,6 +244,9 @@ function evacueeKind(facts: VmFacts, withGroup: boolean): string {
   return withGroup && antiAffinity !== undefined ? `${flags} +${antiAffinity}` : `${flags} -`;
 }
 
+/** How far apart in evacuation order `EvacueeKeys.alike` looks at the VMs between two VMs before giving up. */
+const ALIKE_SCAN = 64;
+
 /**
  * Keys of unplaced VMs as evacuees of `members` (host indices) as the ledger stands: two VMs share a key
  * only when adding either one to any member gives every failure set of those members the same first-fit
@@ -306,16 +309,29 @@ export class EvacueeKeys {
   }
 
   /**
-   * Whether unplaced VMs `a` and `b` have one key, judged without counting the members' VMs: when they
-   * are keyed as one kind and no VM of their size but another kind lies between them in evacuation order
-   * (in the fleet, so none on the members). False says nothing.
+   * Whether unplaced VMs `a` and `b` have one key, judged without listing the members' VMs: when they are
+   * keyed as one kind and of their size no VM of another kind lies between them in evacuation order (in
+   * the fleet, or, among the few between them, on a member). False says nothing.
    */
   alike(a: number, b: number): boolean {
     const kind = this.kindOf(a);
     if (this.kindOf(b) !== kind) return false;
-    const known = evacueeKinds(this.ctx);
-    const before = (v: number): number => (kind === known.kind[v] ? known.otherBefore[v]! : known.otherBeforeUngrouped[v]!);
-    return known.block[a] === known.block[b] && before(a) === before(b);
+    const { ctx, ledger } = this;
+    const { kind: own, block, otherBefore, otherBeforeUngrouped } = evacueeKinds(ctx);
+    if (block[a] !== block[b]) return false;
+    const beforeA = kind === own[a] ? otherBefore[a] : otherBeforeUngrouped[a];
+    const beforeB = kind === own[b] ? otherBefore[b] : otherBeforeUngrouped[b];
+    if (beforeA === beforeB) return true;
+    const { rank, byRank } = evacuationOrder(ctx);
+    const from = Math.min(rank[a]!, rank[b]!);
+    const to = Math.max(rank[a]!, rank[b]!);
+    if (to - from > ALIKE_SCAN) return false;
+    for (let r = from + 1; r < to; r++) {
+      const u = byRank[r]!;
+      const host = ledger.hostOf[u]!;
+      if (own[u] !== kind && host >= 0 && this.members.includes(host)) return false;
+    }
+    return true;
   }
 
   /** The kind unplaced VM `vm` is keyed as: its own, or the ungrouped one when no member holds its group. */
