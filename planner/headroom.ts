@@ -190,22 +190,27 @@ function evacueeKinds(ctx: PlanContext): EvacueeKinds {
     const firstAlike = new Map<string, number>();
     const otherBefore = new Int32Array(n);
     const otherBeforeUngrouped = new Int32Array(n);
+    /** Per kind (below 2n: `ungrouped`), the VMs of it met so far in the block; zero again after each block. */
+    const seen = new Int32Array(2 * n);
+    /** Per rank of the block, its VM's kind but for the group (`evacueeKind` without it). */
+    const alikeOf: string[] = [];
     let blockStart = 0;
     const endBlock = (end: number): void => {
       for (let b = blockStart; b < end; b++) {
         const v = byRank[b]!;
-        if (ctx.vms[v]!.vm.antiAffinity === undefined) continue;
-        const alike = evacueeKind(ctx.vms[v]!, false);
-        ungrouped[v] = firstUngrouped.get(alike) ?? n + firstAlike.get(alike)!;
+        if (ctx.vms[v]!.vm.antiAffinity !== undefined) {
+          const alike = alikeOf[b - blockStart]!;
+          ungrouped[v] = firstUngrouped.get(alike) ?? n + firstAlike.get(alike)!;
+        }
       }
-      // Per kind, the VMs of it met so far in the block.
-      const seen = new Map<number, number>();
       for (let b = blockStart; b < end; b++) {
         const v = byRank[b]!;
-        otherBefore[v] = b - blockStart - (seen.get(kind[v]!) ?? 0);
-        otherBeforeUngrouped[v] = b - blockStart - (seen.get(ungrouped[v]!) ?? 0);
-        seen.set(kind[v]!, (seen.get(kind[v]!) ?? 0) + 1);
+        otherBefore[v] = b - blockStart - seen[kind[v]!]!;
+        otherBeforeUngrouped[v] = b - blockStart - seen[ungrouped[v]!]!;
+        seen[kind[v]!]! += 1;
       }
+      for (let b = blockStart; b < end; b++) seen[kind[byRank[b]!]!] = 0;
+      alikeOf.length = 0;
       firstOfKind.clear();
       firstUngrouped.clear();
       firstAlike.clear();
@@ -219,15 +224,18 @@ function evacueeKinds(ctx: PlanContext): EvacueeKinds {
           blockStart = r;
         }
       }
-      const key = evacueeKind(facts, true);
+      const flags = evacueeFlags(facts);
+      const group = facts.vm.antiAffinity;
+      const alike = `${flags}-`;
+      const key = group === undefined ? alike : `${flags}+${group}`;
       let first = firstOfKind.get(key);
       if (first === undefined) firstOfKind.set(key, (first = r));
       kind[byRank[r]!] = first;
       ungrouped[byRank[r]!] = first;
       block[byRank[r]!] = blockStart;
-      const alike = evacueeKind(facts, false);
+      alikeOf.push(alike);
       if (!firstAlike.has(alike)) firstAlike.set(alike, r);
-      if (facts.vm.antiAffinity === undefined && !firstUngrouped.has(alike)) firstUngrouped.set(alike, first);
+      if (group === undefined && !firstUngrouped.has(alike)) firstUngrouped.set(alike, first);
     }
     endBlock(n);
     known = { kind, ungrouped, block, otherBefore, otherBeforeUngrouped };
@@ -236,12 +244,15 @@ function evacueeKinds(ctx: PlanContext): EvacueeKinds {
   return known;
 }
 
-/** What `evacuate` reads of a VM besides its size, as a string; with or without its anti-affinity group. */
-function evacueeKind(facts: VmFacts, withGroup: boolean): string {
-  const { hugepageSizeKiB, securityClass, antiAffinity } = facts.vm;
-  // Numbers and flags first, the group (free text) last: two keys are equal only for VMs alike.
-  const flags = `${facts.hugepageMiB} ${hugepageSizeKiB ?? 0} ${securityClass === 'isolated' ? 1 : 0}`;
-  return withGroup && antiAffinity !== undefined ? `${flags} +${antiAffinity}` : `${flags} -`;
+/**
+ * What `evacuate` reads of a VM besides its size and anti-affinity group, as a string: empty for most VMs
+ * (no hugepages, not isolated), else numbers and flags ending in a space. A kind's key appends "-" or "+"
+ * and the group (free text, last), so two keys are equal only for VMs alike.
+ */
+function evacueeFlags(facts: VmFacts): string {
+  const { hugepageSizeKiB, securityClass } = facts.vm;
+  const isolated = securityClass === 'isolated';
+  return facts.hugepageMiB === 0 && (hugepageSizeKiB ?? 0) === 0 && !isolated ? '' : `${facts.hugepageMiB} ${hugepageSizeKiB ?? 0} ${isolated ? 1 : 0} `;
 }
 
 /** How far apart in evacuation order `EvacueeKeys.alike` looks at the VMs between two VMs before giving up. */

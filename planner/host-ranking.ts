@@ -63,9 +63,9 @@ interface Ranking {
   synced: number;
   /** Positions kept out of the tree (score −∞) for a remembered refusal, by what stands for it. */
   readonly parked: Map<RefusalMark, number[]>;
-  /** Per position, whether it is parked, and then its score. */
-  readonly isParked: Uint8Array;
-  readonly parkedScores: Float64Array;
+  /** Per position, whether it is parked, and then its score (allocated at the first park). */
+  isParked: Uint8Array | undefined;
+  parkedScores: Float64Array | undefined;
 }
 
 /** Host scores computed again for a query (the work `test/planner/placer-work.test.ts` pins). */
@@ -152,8 +152,10 @@ export class HostRankings {
 
   /** Takes a position out of the ranking for as long as what `mark` stands for refuses the VMs asking. */
   private park(ranking: Ranking, position: number, mark: RefusalMark): void {
-    ranking.parkedScores[position] = ranking.scores[position]!;
-    ranking.isParked[position] = 1;
+    const isParked = (ranking.isParked ??= new Uint8Array(ranking.hosts.length));
+    const parkedScores = (ranking.parkedScores ??= new Float64Array(ranking.hosts.length));
+    parkedScores[position] = ranking.scores[position]!;
+    isParked[position] = 1;
     ranking.scores[position] = Number.NEGATIVE_INFINITY;
     replay(ranking, position);
     const parked = ranking.parked.get(mark);
@@ -163,11 +165,13 @@ export class HostRankings {
 
   /** Puts back into the ranking the positions parked for refusals `memory` would not give `vm` alike. */
   private unparkUnlike(ranking: Ranking, memory: RefusalMemory, vm: number): void {
+    const { isParked, parkedScores } = ranking;
+    if (isParked === undefined || parkedScores === undefined) return;
     for (const [mark, parked] of ranking.parked) {
       if (memory.refusesAlike(mark, vm)) continue;
       for (const p of parked) {
-        ranking.isParked[p] = 0;
-        ranking.scores[p] = ranking.parkedScores[p]!;
+        isParked[p] = 0;
+        ranking.scores[p] = parkedScores[p]!;
         replay(ranking, p);
       }
       ranking.parked.delete(mark);
@@ -227,7 +231,7 @@ export class HostRankings {
     const admitted = (!ranking.usedOnly || ledger.tenants[h]! > 0) && admitsDemand(ctx, ledger, vm, host);
     const score = admitted ? demandScore(ctx, ledger, vm, host) : Number.NEGATIVE_INFINITY;
     // A parked host stays out of the tree; its score waits for it to come back.
-    if (ranking.isParked[p]) ranking.parkedScores[p] = score;
+    if (ranking.isParked?.[p]) ranking.parkedScores![p] = score;
     else ranking.scores[p] = score;
   }
 }
@@ -260,8 +264,8 @@ function newRanking(hosts: Int32Array, positions: Int32Array, representative: Vm
     scale: new Float64Array(n),
     synced: -1,
     parked: new Map(),
-    isParked: new Uint8Array(n),
-    parkedScores: new Float64Array(n),
+    isParked: undefined,
+    parkedScores: undefined,
   };
 }
 
