@@ -95,31 +95,35 @@ function admitsEvacuee(
   return vm.securityClass === 'isolated' ? ledger.tenants[h] === 0 && tenantsTaken === 0 : ledger.isolated[h] === 0 && isolatedTaken === 0;
 }
 
-/** Per host, the evacuation ranks of the VMs it carries, ascending, and the content hash they were taken at. */
+/** A host's VMs' evacuation ranks, ascending, and the content hash they were taken at. */
 interface HostRanks {
-  readonly low: Int32Array;
-  readonly high: Int32Array;
-  readonly ranks: (number[] | undefined)[];
+  readonly low: number;
+  readonly high: number;
+  readonly ranks: readonly number[];
 }
 
-const hostRanks = new WeakMap<Ledger, HostRanks>();
+/** Per host, its ranks as last computed and the ones before: the headroom guard tries a VM on a host and takes it off again, so both come back. */
+const hostRanks = new WeakMap<Ledger, { readonly last: (HostRanks | undefined)[]; readonly before: (HostRanks | undefined)[] }>();
 
 /** The evacuation ranks of the VMs on host `h`, ascending; recomputed only when the host's contents changed. */
 function ranksOn(ctx: PlanContext, ledger: Ledger, h: number): readonly number[] {
   let cache = hostRanks.get(ledger);
   if (!cache) {
-    cache = { low: new Int32Array(ctx.hosts.length), high: new Int32Array(ctx.hosts.length), ranks: new Array<number[] | undefined>(ctx.hosts.length) };
+    cache = { last: new Array<HostRanks | undefined>(ctx.hosts.length), before: new Array<HostRanks | undefined>(ctx.hosts.length) };
     hostRanks.set(ledger, cache);
   }
-  const cached = cache.ranks[h];
-  if (cached !== undefined && cache.low[h] === ledger.contentLow[h] && cache.high[h] === ledger.contentHigh[h]) return cached;
+  const low = ledger.contentLow[h]!;
+  const high = ledger.contentHigh[h]!;
+  const cached = cache.last[h];
+  if (cached !== undefined && cached.low === low && cached.high === high) return cached.ranks;
+  const older = cache.before[h];
+  cache.before[h] = cached;
+  if (older !== undefined && older.low === low && older.high === high) return (cache.last[h] = older).ranks;
   const { rank } = evacuationOrder(ctx);
   const ranks: number[] = [];
   for (const v of ledger.vmsOn[h]!) ranks.push(rank[v]!);
   ranks.sort((a, b) => a - b);
-  cache.ranks[h] = ranks;
-  cache.low[h] = ledger.contentLow[h]!;
-  cache.high[h] = ledger.contentHigh[h]!;
+  cache.last[h] = { low, high, ranks };
   return ranks;
 }
 
@@ -168,12 +172,6 @@ interface EvacueeKinds {
 }
 
 const kinds = new WeakMap<PlanContext, EvacueeKinds>();
-
-/** The VMs of one size on a host: their evacuation ranks and kinds. */
-interface SameSize {
-  readonly ranks: number[];
-  readonly kinds: number[];
-}
 
 function evacueeKinds(ctx: PlanContext): EvacueeKinds {
   let known = kinds.get(ctx);
@@ -279,41 +277,32 @@ const ALIKE_SCAN = 64;
  * kinds than the ungrouped one only keys apart VMs that might have been keyed alike.
  */
 export class EvacueeKeys {
-  /** Per member (position in `members`), its VMs by block (`EvacueeKinds.block`): their ranks and kinds. */
-  private readonly bySize: Map<number, SameSize>[];
-  /** Per member, its content hash when `bySize` was listed. */
-  private readonly low: Int32Array;
-  private readonly high: Int32Array;
-
   constructor(
     private readonly ctx: PlanContext,
     private readonly ledger: Ledger,
     private readonly members: readonly number[],
-  ) {
-    this.bySize = members.map((m) => this.list(m));
-    this.low = Int32Array.from(members, (m) => ledger.contentLow[m]!);
-    this.high = Int32Array.from(members, (m) => ledger.contentHigh[m]!);
-  }
+  ) {}
 
   /** The key of unplaced VM `vm`. */
   of(vm: number): number {
     const { ctx, ledger, members } = this;
-    const { rank } = evacuationOrder(ctx);
-    const { block } = evacueeKinds(ctx);
+    const { rank, byRank } = evacuationOrder(ctx);
+    const { kind, block } = evacueeKinds(ctx);
     const own = rank[vm]!;
     const ownKind = this.kindOf(vm);
     const ownBlock = block[vm]!;
     let before = 0;
-    for (let j = 0; j < members.length; j++) {
-      const m = members[j]!;
-      // A placement changes one member: only that one is listed again.
-      if (ledger.contentLow[m] !== this.low[j] || ledger.contentHigh[m] !== this.high[j]) {
-        this.bySize[j] = this.list(m);
-        this.low[j] = ledger.contentLow[m]!;
-        this.high[j] = ledger.contentHigh[m]!;
+    for (const m of members) {
+      // The member's VMs of the VM's size that precede it: ranks from its block's first up to its own.
+      const ranks = ranksOn(ctx, ledger, m);
+      let lo = 0;
+      let hi = ranks.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ranks[mid]! < ownBlock) lo = mid + 1;
+        else hi = mid;
       }
-      const same = this.bySize[j]!.get(ownBlock);
-      if (same) for (let i = 0; i < same.ranks.length; i++) if (same.ranks[i]! < own && same.kinds[i] !== ownKind) before++;
+      for (let i = lo; i < ranks.length && ranks[i]! < own; i++) if (kind[byRank[ranks[i]!]!] !== ownKind) before++;
     }
     // Kinds are below twice the VM count (`ungrouped`), so keys below 2 × VMs²: exact in a double.
     return ownKind * (ctx.vms.length + 1) + before;
@@ -357,19 +346,6 @@ export class EvacueeKeys {
     const holders = this.ledger.antiAffinity.get(group);
     if (holders !== undefined) for (const h of holders.keys()) if (this.members.includes(h)) return true;
     return false;
-  }
-
-  private list(m: number): Map<number, SameSize> {
-    const { rank } = evacuationOrder(this.ctx);
-    const { kind, block } = evacueeKinds(this.ctx);
-    const bySize = new Map<number, SameSize>();
-    for (const v of this.ledger.vmsOn[m]!) {
-      let same = bySize.get(block[v]!);
-      if (!same) bySize.set(block[v]!, (same = { ranks: [], kinds: [] }));
-      same.ranks.push(rank[v]!);
-      same.kinds.push(kind[v]!);
-    }
-    return bySize;
   }
 }
 
