@@ -183,15 +183,18 @@ function evacueeKinds(ctx: PlanContext): EvacueeKinds {
     const block = new Int32Array(n);
     // Per kind of the current block (VMs of one size are contiguous, and kinds never span two sizes), its
     // first rank; per kind but for the group, the first rank of a VM of it with no group, and of any VM of it.
-    const firstOfKind = new Map<string, number>();
-    const firstUngrouped = new Map<string, number>();
-    const firstAlike = new Map<string, number>();
+    const firstOfKind = new Map<number, number>();
+    const firstUngrouped = new Map<number, number>();
+    const firstAlike = new Map<number, number>();
     const otherBefore = new Int32Array(n);
     const otherBeforeUngrouped = new Int32Array(n);
     /** Per kind (below 2n: `ungrouped`), the VMs of it met so far in the block; zero again after each block. */
     const seen = new Int32Array(2 * n);
-    /** Per rank of the block, its VM's kind but for the group (`evacueeKind` without it). */
-    const alikeOf: string[] = [];
+    // Numbers for what a kind is made of: the flags (`evacueeFlags`, 0 for most VMs) and the group (0: none).
+    const flagIds = new Map<string, number>();
+    const groupIds = new Map<string, number>();
+    /** Per rank of the block, its VM's flags' number: its kind but for the group. */
+    const alikeOf: number[] = [];
     let blockStart = 0;
     const endBlock = (end: number): void => {
       for (let b = blockStart; b < end; b++) {
@@ -223,9 +226,19 @@ function evacueeKinds(ctx: PlanContext): EvacueeKinds {
         }
       }
       const flags = evacueeFlags(facts);
+      let alike = 0;
+      if (flags !== '') {
+        alike = flagIds.get(flags) ?? flagIds.size + 1;
+        flagIds.set(flags, alike);
+      }
       const group = facts.vm.antiAffinity;
-      const alike = `${flags}-`;
-      const key = group === undefined ? alike : `${flags}+${group}`;
+      let groupId = 0;
+      if (group !== undefined) {
+        groupId = groupIds.get(group) ?? groupIds.size + 1;
+        groupIds.set(group, groupId);
+      }
+      // Distinct for distinct pairs: group numbers stay below n + 1.
+      const key = alike * (n + 1) + groupId;
       let first = firstOfKind.get(key);
       if (first === undefined) firstOfKind.set(key, (first = r));
       kind[byRank[r]!] = first;
@@ -244,13 +257,12 @@ function evacueeKinds(ctx: PlanContext): EvacueeKinds {
 
 /**
  * What `evacuate` reads of a VM besides its size and anti-affinity group, as a string: empty for most VMs
- * (no hugepages, not isolated), else numbers and flags ending in a space. A kind's key appends "-" or "+"
- * and the group (free text, last), so two keys are equal only for VMs alike.
+ * (no hugepages, not isolated), else its hugepage MiB and page size and whether it is isolated.
  */
 function evacueeFlags(facts: VmFacts): string {
   const { hugepageSizeKiB, securityClass } = facts.vm;
   const isolated = securityClass === 'isolated';
-  return facts.hugepageMiB === 0 && (hugepageSizeKiB ?? 0) === 0 && !isolated ? '' : `${facts.hugepageMiB} ${hugepageSizeKiB ?? 0} ${isolated ? 1 : 0} `;
+  return facts.hugepageMiB === 0 && (hugepageSizeKiB ?? 0) === 0 && !isolated ? '' : `${facts.hugepageMiB} ${hugepageSizeKiB ?? 0} ${isolated ? 1 : 0}`;
 }
 
 /** How far apart in evacuation order `EvacueeKeys.alike` looks at the VMs between two VMs before giving up. */
