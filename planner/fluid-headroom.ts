@@ -36,15 +36,19 @@ export interface HostLoad {
   readonly uncounted: boolean;
 }
 
-const loads = new WeakMap<Ledger, (HostLoad | undefined)[]>();
+/** Per host, its load as last computed and the one before: the headroom guard tries a VM on a host and takes it off again, so both come back. */
+const loads = new WeakMap<Ledger, { readonly last: (HostLoad | undefined)[]; readonly before: (HostLoad | undefined)[] }>();
 
 export function hostLoad(ctx: PlanContext, ledger: Ledger, h: number): HostLoad {
   let cache = loads.get(ledger);
-  if (!cache) loads.set(ledger, (cache = new Array<HostLoad | undefined>(ctx.hosts.length)));
-  const cached = cache[h];
+  if (!cache) loads.set(ledger, (cache = { last: new Array<HostLoad | undefined>(ctx.hosts.length), before: new Array<HostLoad | undefined>(ctx.hosts.length) }));
+  const cached = cache.last[h];
   const low = ledger.contentLow[h]!;
   const high = ledger.contentHigh[h]!;
   if (cached !== undefined && cached.low === low && cached.high === high) return cached;
+  const older = cache.before[h];
+  cache.before[h] = cached;
+  if (older !== undefined && older.low === low && older.high === high) return (cache.last[h] = older);
   const { cpu: c, memoryMiB: m } = ctx.largestCapacity;
   let weight = 0;
   let maxCpu = 0;
@@ -65,7 +69,7 @@ export function hostLoad(ctx: PlanContext, ledger: Ledger, h: number): HostLoad 
     if (facts.hugepageMiB > 0 || securityClass === 'isolated') uncounted = true;
   }
   const load: HostLoad = { low, high, weight, maxCpu, maxMemoryMiB, groups, duplicated, uncounted };
-  cache[h] = load;
+  cache.last[h] = load;
   return load;
 }
 

@@ -9,6 +9,7 @@
 import type { PlanContext } from './context';
 import { fluidEvacuation, fluidHeadroom, hostLoad, PoolSlack } from './fluid-headroom';
 import { agreesFor, evacuate, EvacueeKeys, failureSets, poolMembers, RESERVE_HOSTS, type Evacuation } from './headroom';
+import type { RefusalMark } from './host-ranking';
 import { contentKey, mix, type Ledger } from './ledger';
 
 /** What the guard needs of a migration pool, derived once per plan. */
@@ -43,14 +44,30 @@ interface FailureSplit {
 
 /** A guarded pool's remembered refusals, valid while its members' contents hash as here. */
 interface PoolRefusals {
+  readonly pool: string;
   low: number;
   high: number;
-  /** The refused trials' keys (`trialKey`). */
+  /** Whether a member's contents may have changed since `low` and `high` were the ledger's (`HeadroomGuard.catchUp`). */
+  stale: boolean;
+  /** Counts the contents the refusals were remembered on: one more each time they are forgotten. */
+  version: number;
+  /** The refused trials' keys: the VM's key (`keyOf`) times the host count, plus the host. */
   readonly trials: Set<number>;
+  /** Per VM key refused on these contents, what stands for its refusals (`RefusalMark`). */
+  readonly marks: Map<number, PoolRefusalMark>;
   readonly keys: EvacueeKeys;
   /** The VM last keyed on these contents and its key (-1: none): a VM is tried on host after host of a pool. */
   keyedVm: number;
   key: number;
+}
+
+/** The refusals of VMs of one key by one pool on one version of its contents. */
+interface PoolRefusalMark extends RefusalMark {
+  readonly refusals: PoolRefusals;
+  readonly key: number;
+  readonly version: number;
+  /** The VM of this key asked about last. */
+  vm: number;
 }
 
 /** How a failure set's pool changed since its evacuation was remembered. */
@@ -74,40 +91,51 @@ export class HeadroomGuard {
   private readonly lastFailedSet = new Map<string, Int32Array>();
   private readonly splits = new Map<string, FailureSplit>();
   private readonly pools = new Map<string, GuardedPool>();
-  /** Per guarded pool, the trials it refused (by `trialKey`) with its members' contents as hashed here. */
+  /** Per guarded pool, the trials it refused with its members' contents as hashed here. */
   private readonly refusals = new Map<string, PoolRefusals>();
 
   /** First-fit evacuations run so far: the guard's work, which a search with a budget charges to itself. */
   evacuationsRun = 0;
+  /** The ledger's changes up to which `catchUp` marked the pools they touched stale. */
+  private seen = 0;
+  /** What stands for the refusal `keepsHeadroom` gave last (undefined after an acceptance). */
+  private refused: PoolRefusalMark | undefined;
 
   constructor(
     private readonly ctx: PlanContext,
     private readonly ledger: Ledger,
   ) {}
 
-  /** Per pool of the host being tried (position in its pools), the trial's key in the pool's remembered refusals. */
+  /** Per pool of the host being tried (position in its pools), its remembered refusals and the trial's key in them. */
+  private readonly trialRefusals: PoolRefusals[] = [];
   private readonly trialKeys: number[] = [];
 
   /** Whether placing `vm` on `h` keeps every guarded pool of `h` satisfied. */
   keepsHeadroom(vm: number, h: number): boolean {
     const pools = this.ctx.hosts[h]!.pools;
+    this.refused = undefined;
     if (pools.length === 0 || this.guarded.size === 0) return true;
-    const keys = this.trialKeys;
+    this.catchUp();
+    const { trialRefusals, trialKeys } = this;
     for (let i = 0; i < pools.length; i++) {
       const p = pools[i]!;
       if (!this.guarded.has(p)) continue;
-      keys[i] = this.trialKey(p, vm, h);
-      if (this.refusals.get(p)!.trials.has(keys[i]!)) return false;
+      const known = (trialRefusals[i] = this.refusalsOf(p));
+      // Below 2^53 while 2 × VMs² × hosts is (some 10^15: a million VMs on a thousand hosts).
+      trialKeys[i] = this.keyOf(known, vm) * this.ctx.hosts.length + h;
+      if (known.trials.has(trialKeys[i]!)) {
+        this.refused = this.markOf(known);
+        return false;
+      }
     }
-    let ok = true;
+    let refusing = -1;
     let assigned = false;
-    for (let i = 0; i < pools.length; i++) {
+    for (let i = 0; i < pools.length && refusing < 0; i++) {
       const p = pools[i]!;
       if (!this.guarded.has(p)) continue;
       const facts = this.pool(p);
       if (!this.spareSuffices(facts, vm)) {
-        this.refusals.get(p)!.trials.add(keys[i]!);
-        ok = false;
+        refusing = i;
         break;
       }
       if (!assigned) {
@@ -115,26 +143,76 @@ export class HeadroomGuard {
         assigned = true;
       }
       if (facts.reserve === 1 && facts.members.length > 1 && this.eachHasRefuge(facts)) continue;
-      if (!this.evacuationsHold(p, facts, h, vm)) {
-        this.refusals.get(p)!.trials.add(keys[i]!);
-        ok = false;
-        break;
-      }
+      if (!this.evacuationsHold(p, facts, h, vm)) refusing = i;
     }
-    if (assigned) this.ledger.unassign(vm);
-    return ok;
+    if (assigned) {
+      this.ledger.unassign(vm);
+      // The trial's changes leave every member's contents as they were: no pool is stale for them.
+      this.seen = this.ledger.changes;
+    }
+    if (refusing < 0) return true;
+    const known = trialRefusals[refusing]!;
+    known.trials.add(trialKeys[refusing]!);
+    this.refused = this.markOf(known);
+    return false;
+  }
+
+  /** What stands for the refusal `keepsHeadroom` gave last, or undefined when it accepted (`RefusalMemory`). */
+  lastRefusal(): RefusalMark | undefined {
+    return this.refused;
   }
 
   /**
-   * The key of placing `vm` on `h` in pool `p`'s remembered refusals, which hold the trials the pool
-   * refused with its members' contents as they stand; a pool whose contents changed forgets them first.
-   * The verdict depends on nothing else, and a plan asks the same question again and again: local search
-   * tries the same VMs on pools it did not touch, and the first placement pass tries VMs alike one after
-   * another on the same full pool members. So the key is not the VM but its `EvacueeKeys` key (with the host):
-   * a VM whose key a refused one shares would be refused too.
+   * Whether `keepsHeadroom` refuses `vm` on every host where it refused what `mark` stands for: the pool's
+   * members carry what they carried then and `vm` is keyed as the VM refused (`RefusalMemory`).
    */
-  private trialKey(p: string, vm: number, h: number): number {
+  refusesAlike(mark: RefusalMark, vm: number): boolean {
+    const poolMark = mark as PoolRefusalMark;
+    this.catchUp();
+    const known = this.refusalsOf(poolMark.refusals.pool);
+    if (known.version !== poolMark.version) return false;
+    // The VM asking usually comes right after the one the mark was last asked about, alike.
+    if (poolMark.vm !== vm && !known.keys.alike(poolMark.vm, vm)) {
+      if (this.keyOf(known, vm) !== poolMark.key) return false;
+    }
+    poolMark.vm = vm;
+    return true;
+  }
+
+  /**
+   * Marks stale the remembered refusals of every pool a member of which the ledger changed since last
+   * seen (all of them when its change ring no longer holds those changes).
+   */
+  private catchUp(): void {
+    const { ledger, ctx } = this;
+    const { changes, changedHosts: ring } = ledger;
+    if (changes === this.seen) return;
+    if (changes - this.seen > ring.length) {
+      for (const known of this.refusals.values()) known.stale = true;
+    } else {
+      const mask = ring.length - 1;
+      for (let c = this.seen; c < changes; c++) {
+        for (const p of ctx.hosts[ring[c & mask]!]!.pools) {
+          const known = this.refusals.get(p);
+          if (known !== undefined) known.stale = true;
+        }
+      }
+    }
+    this.seen = changes;
+  }
+
+  /**
+   * Pool `p`'s remembered refusals, which hold the trials the pool refused with its members' contents as
+   * they stand; a pool whose contents changed forgets them first (`catchUp` must have run). The verdict
+   * depends on nothing else, and a plan asks the same question again and again: local search tries the
+   * same VMs on pools it did not touch, and the first placement pass tries VMs alike one after another on
+   * the same full pool members. So a trial's key is not the VM but its `EvacueeKeys` key (`keyOf`) with
+   * the host: a VM whose key a refused one shares would be refused too.
+   */
+  private refusalsOf(p: string): PoolRefusals {
     const { ctx, ledger } = this;
+    let known = this.refusals.get(p);
+    if (known !== undefined && !known.stale) return known;
     const { contentLow, contentHigh } = ledger;
     const { members } = this.pool(p);
     // An ordered fold of the members' content hashes, so that moving a VM between members changes it too.
@@ -144,21 +222,36 @@ export class HeadroomGuard {
       low = mix(low ^ contentLow[m]!);
       high = mix(high ^ contentHigh[m]!);
     }
-    let known = this.refusals.get(p);
     if (known === undefined) {
-      this.refusals.set(p, (known = { low, high, trials: new Set(), keys: new EvacueeKeys(ctx, ledger, members), keyedVm: -1, key: 0 }));
+      known = { pool: p, low, high, stale: false, version: 0, trials: new Set(), marks: new Map(), keys: new EvacueeKeys(ctx, ledger, members), keyedVm: -1, key: 0 };
+      this.refusals.set(p, known);
     } else if (known.low !== low || known.high !== high) {
       known.low = low;
       known.high = high;
+      known.version += 1;
       known.trials.clear();
+      known.marks.clear();
       known.keyedVm = -1;
     }
+    known.stale = false;
+    return known;
+  }
+
+  /** Unplaced VM `vm`'s key in a pool's remembered refusals. */
+  private keyOf(known: PoolRefusals, vm: number): number {
     if (known.keyedVm !== vm) {
+      // VMs alike come one after another: most share the key of the one keyed before them.
+      if (known.keyedVm < 0 || !known.keys.alike(known.keyedVm, vm)) known.key = known.keys.of(vm);
       known.keyedVm = vm;
-      known.key = known.keys.of(vm);
     }
-    // Below 2^53 while VMs² × hosts is (some 10^15: a million VMs on a thousand hosts).
-    return known.key * ctx.hosts.length + h;
+    return known.key;
+  }
+
+  /** What stands for the refusals of the VM last keyed in `known`. */
+  private markOf(known: PoolRefusals): PoolRefusalMark {
+    let mark = known.marks.get(known.key);
+    if (mark === undefined) known.marks.set(known.key, (mark = { refusals: known, key: known.key, version: known.version, vm: known.keyedVm }));
+    return mark;
   }
 
   /** Whether every guarded pool of host `h` is satisfied as the ledger stands (the verified check). */

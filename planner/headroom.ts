@@ -95,31 +95,35 @@ function admitsEvacuee(
   return vm.securityClass === 'isolated' ? ledger.tenants[h] === 0 && tenantsTaken === 0 : ledger.isolated[h] === 0 && isolatedTaken === 0;
 }
 
-/** Per host, the evacuation ranks of the VMs it carries, ascending, and the content hash they were taken at. */
+/** A host's VMs' evacuation ranks, ascending, and the content hash they were taken at. */
 interface HostRanks {
-  readonly low: Int32Array;
-  readonly high: Int32Array;
-  readonly ranks: (number[] | undefined)[];
+  readonly low: number;
+  readonly high: number;
+  readonly ranks: readonly number[];
 }
 
-const hostRanks = new WeakMap<Ledger, HostRanks>();
+/** Per host, its ranks as last computed and the ones before: the headroom guard tries a VM on a host and takes it off again, so both come back. */
+const hostRanks = new WeakMap<Ledger, { readonly last: (HostRanks | undefined)[]; readonly before: (HostRanks | undefined)[] }>();
 
 /** The evacuation ranks of the VMs on host `h`, ascending; recomputed only when the host's contents changed. */
 function ranksOn(ctx: PlanContext, ledger: Ledger, h: number): readonly number[] {
   let cache = hostRanks.get(ledger);
   if (!cache) {
-    cache = { low: new Int32Array(ctx.hosts.length), high: new Int32Array(ctx.hosts.length), ranks: new Array<number[] | undefined>(ctx.hosts.length) };
+    cache = { last: new Array<HostRanks | undefined>(ctx.hosts.length), before: new Array<HostRanks | undefined>(ctx.hosts.length) };
     hostRanks.set(ledger, cache);
   }
-  const cached = cache.ranks[h];
-  if (cached !== undefined && cache.low[h] === ledger.contentLow[h] && cache.high[h] === ledger.contentHigh[h]) return cached;
+  const low = ledger.contentLow[h]!;
+  const high = ledger.contentHigh[h]!;
+  const cached = cache.last[h];
+  if (cached !== undefined && cached.low === low && cached.high === high) return cached.ranks;
+  const older = cache.before[h];
+  cache.before[h] = cached;
+  if (older !== undefined && older.low === low && older.high === high) return (cache.last[h] = older).ranks;
   const { rank } = evacuationOrder(ctx);
   const ranks: number[] = [];
   for (const v of ledger.vmsOn[h]!) ranks.push(rank[v]!);
   ranks.sort((a, b) => a - b);
-  cache.ranks[h] = ranks;
-  cache.low[h] = ledger.contentLow[h]!;
-  cache.high[h] = ledger.contentHigh[h]!;
+  cache.last[h] = { low, high, ranks };
   return ranks;
 }
 
@@ -154,49 +158,115 @@ interface EvacueeKinds {
    * memory and vCPUs, hugepage MiB and page size, isolation, anti-affinity group).
    */
   readonly kind: Int32Array;
+  /**
+   * The kind of the VM alike but without an anti-affinity group: its own kind when it has none, else the
+   * kind of the first VM of its size so alike, or, when there is none, a kind of its own above every
+   * rank (the length of the order plus the rank of the first VM of its size alike but for the group).
+   */
+  readonly ungrouped: Int32Array;
   /** The rank of the first VM of its charged memory and vCPUs: VMs of one size are contiguous in the order. */
   readonly block: Int32Array;
+  /** How many VMs of its size but another kind than `kind` (`ungrouped`) precede it in the order. */
+  readonly otherBefore: Int32Array;
+  readonly otherBeforeUngrouped: Int32Array;
 }
 
 const kinds = new WeakMap<PlanContext, EvacueeKinds>();
-
-/** The VMs of one size on a host: their evacuation ranks and kinds. */
-interface SameSize {
-  readonly ranks: number[];
-  readonly kinds: number[];
-}
 
 function evacueeKinds(ctx: PlanContext): EvacueeKinds {
   let known = kinds.get(ctx);
   if (!known) {
     const { byRank } = evacuationOrder(ctx);
-    const kind = new Int32Array(byRank.length);
-    const block = new Int32Array(byRank.length);
-    // Per kind of the current block (VMs of one size are contiguous, and kinds never span two sizes), its first rank.
-    const firstOfKind = new Map<string, number>();
+    const n = byRank.length;
+    const kind = new Int32Array(n);
+    const ungrouped = new Int32Array(n);
+    const block = new Int32Array(n);
+    // Per kind of the current block (VMs of one size are contiguous, and kinds never span two sizes), its
+    // first rank; per kind but for the group, the first rank of a VM of it with no group, and of any VM of it.
+    const firstOfKind = new Map<number, number>();
+    const firstUngrouped = new Map<number, number>();
+    const firstAlike = new Map<number, number>();
+    const otherBefore = new Int32Array(n);
+    const otherBeforeUngrouped = new Int32Array(n);
+    /** Per kind (below 2n: `ungrouped`), the VMs of it met so far in the block; zero again after each block. */
+    const seen = new Int32Array(2 * n);
+    // Numbers for what a kind is made of: the flags (`evacueeFlags`, 0 for most VMs) and the group (0: none).
+    const flagIds = new Map<string, number>();
+    const groupIds = new Map<string, number>();
+    /** Per rank of the block, its VM's flags' number: its kind but for the group. */
+    const alikeOf: number[] = [];
     let blockStart = 0;
-    for (let r = 0; r < byRank.length; r++) {
+    const endBlock = (end: number): void => {
+      for (let b = blockStart; b < end; b++) {
+        const v = byRank[b]!;
+        if (ctx.vms[v]!.vm.antiAffinity !== undefined) {
+          const alike = alikeOf[b - blockStart]!;
+          ungrouped[v] = firstUngrouped.get(alike) ?? n + firstAlike.get(alike)!;
+        }
+      }
+      for (let b = blockStart; b < end; b++) {
+        const v = byRank[b]!;
+        otherBefore[v] = b - blockStart - seen[kind[v]!]!;
+        otherBeforeUngrouped[v] = b - blockStart - seen[ungrouped[v]!]!;
+        seen[kind[v]!]! += 1;
+      }
+      for (let b = blockStart; b < end; b++) seen[kind[byRank[b]!]!] = 0;
+      alikeOf.length = 0;
+      firstOfKind.clear();
+      firstUngrouped.clear();
+      firstAlike.clear();
+    };
+    for (let r = 0; r < n; r++) {
       const facts = ctx.vms[byRank[r]!]!;
       if (r > 0) {
         const before = ctx.vms[byRank[r - 1]!]!;
         if (before.memoryMiB !== facts.memoryMiB || before.vm.vcpus !== facts.vm.vcpus) {
+          endBlock(r);
           blockStart = r;
-          firstOfKind.clear();
         }
       }
-      const { hugepageSizeKiB, securityClass, antiAffinity } = facts.vm;
-      // Numbers and flags first, the group (free text) last: two keys are equal only for VMs alike.
-      const key = `${facts.hugepageMiB} ${hugepageSizeKiB ?? 0} ${securityClass === 'isolated' ? 1 : 0} ${antiAffinity === undefined ? '-' : `+${antiAffinity}`}`;
+      const flags = evacueeFlags(facts);
+      let alike = 0;
+      if (flags !== '') {
+        alike = flagIds.get(flags) ?? flagIds.size + 1;
+        flagIds.set(flags, alike);
+      }
+      const group = facts.vm.antiAffinity;
+      let groupId = 0;
+      if (group !== undefined) {
+        groupId = groupIds.get(group) ?? groupIds.size + 1;
+        groupIds.set(group, groupId);
+      }
+      // Distinct for distinct pairs: group numbers stay below n + 1.
+      const key = alike * (n + 1) + groupId;
       let first = firstOfKind.get(key);
       if (first === undefined) firstOfKind.set(key, (first = r));
       kind[byRank[r]!] = first;
+      ungrouped[byRank[r]!] = first;
       block[byRank[r]!] = blockStart;
+      alikeOf.push(alike);
+      if (!firstAlike.has(alike)) firstAlike.set(alike, r);
+      if (group === undefined && !firstUngrouped.has(alike)) firstUngrouped.set(alike, first);
     }
-    known = { kind, block };
+    endBlock(n);
+    known = { kind, ungrouped, block, otherBefore, otherBeforeUngrouped };
     kinds.set(ctx, known);
   }
   return known;
 }
+
+/**
+ * What `evacuate` reads of a VM besides its size and anti-affinity group, as a string: empty for most VMs
+ * (no hugepages, not isolated), else its hugepage MiB and page size and whether it is isolated.
+ */
+function evacueeFlags(facts: VmFacts): string {
+  const { hugepageSizeKiB, securityClass } = facts.vm;
+  const isolated = securityClass === 'isolated';
+  return facts.hugepageMiB === 0 && (hugepageSizeKiB ?? 0) === 0 && !isolated ? '' : `${facts.hugepageMiB} ${hugepageSizeKiB ?? 0} ${isolated ? 1 : 0}`;
+}
+
+/** How far apart in evacuation order `EvacueeKeys.alike` looks at the VMs between two VMs before giving up. */
+const ALIKE_SCAN = 64;
 
 /**
  * Keys of unplaced VMs as evacuees of `members` (host indices) as the ledger stands: two VMs share a key
@@ -209,58 +279,85 @@ function evacueeKinds(ctx: PlanContext): EvacueeKinds {
  * same number of other kinds precedes each, so only VMs of their kind can lie between them: with either
  * one added, the sequence of kinds of every failure set's evacuees is the same. (The headroom guard keys
  * its remembered refusals by it: a refusal stands for every VM of the same key on the same pool contents.)
+ *
+ * A VM whose anti-affinity group no VM on the members belongs to is keyed as the VM alike without a
+ * group (`EvacueeKinds.ungrouped`): first-fit asks of its group only whether a survivor holds a VM of it
+ * or took an evacuee of it, and with the VM added to a member neither can happen (the VM is the group's
+ * only one on the members: where its member fails, it is the group's only evacuee and no survivor holds
+ * the group; where it survives, no evacuee is of the group), so it is evacuated, and every other evacuee
+ * is evacuated, as that VM would be. The members' VMs keep their own kinds, so counting them as other
+ * kinds than the ungrouped one only keys apart VMs that might have been keyed alike.
  */
 export class EvacueeKeys {
-  /** Per member (position in `members`), its VMs by block (`EvacueeKinds.block`): their ranks and kinds. */
-  private readonly bySize: Map<number, SameSize>[];
-  /** Per member, its content hash when `bySize` was listed. */
-  private readonly low: Int32Array;
-  private readonly high: Int32Array;
-
   constructor(
     private readonly ctx: PlanContext,
     private readonly ledger: Ledger,
     private readonly members: readonly number[],
-  ) {
-    this.bySize = members.map((m) => this.list(m));
-    this.low = Int32Array.from(members, (m) => ledger.contentLow[m]!);
-    this.high = Int32Array.from(members, (m) => ledger.contentHigh[m]!);
-  }
+  ) {}
 
   /** The key of unplaced VM `vm`. */
   of(vm: number): number {
     const { ctx, ledger, members } = this;
-    const { rank } = evacuationOrder(ctx);
+    const { rank, byRank } = evacuationOrder(ctx);
     const { kind, block } = evacueeKinds(ctx);
     const own = rank[vm]!;
-    const ownKind = kind[vm]!;
+    const ownKind = this.kindOf(vm);
     const ownBlock = block[vm]!;
     let before = 0;
-    for (let j = 0; j < members.length; j++) {
-      const m = members[j]!;
-      // A placement changes one member: only that one is listed again.
-      if (ledger.contentLow[m] !== this.low[j] || ledger.contentHigh[m] !== this.high[j]) {
-        this.bySize[j] = this.list(m);
-        this.low[j] = ledger.contentLow[m]!;
-        this.high[j] = ledger.contentHigh[m]!;
+    for (const m of members) {
+      // The member's VMs of the VM's size that precede it: ranks from its block's first up to its own.
+      const ranks = ranksOn(ctx, ledger, m);
+      let lo = 0;
+      let hi = ranks.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ranks[mid]! < ownBlock) lo = mid + 1;
+        else hi = mid;
       }
-      const same = this.bySize[j]!.get(ownBlock);
-      if (same) for (let i = 0; i < same.ranks.length; i++) if (same.ranks[i]! < own && same.kinds[i] !== ownKind) before++;
+      for (let i = lo; i < ranks.length && ranks[i]! < own; i++) if (kind[byRank[ranks[i]!]!] !== ownKind) before++;
     }
+    // Kinds are below twice the VM count (`ungrouped`), so keys below 2 × VMs²: exact in a double.
     return ownKind * (ctx.vms.length + 1) + before;
   }
 
-  private list(m: number): Map<number, SameSize> {
-    const { rank } = evacuationOrder(this.ctx);
-    const { kind, block } = evacueeKinds(this.ctx);
-    const bySize = new Map<number, SameSize>();
-    for (const v of this.ledger.vmsOn[m]!) {
-      let same = bySize.get(block[v]!);
-      if (!same) bySize.set(block[v]!, (same = { ranks: [], kinds: [] }));
-      same.ranks.push(rank[v]!);
-      same.kinds.push(kind[v]!);
+  /**
+   * Whether unplaced VMs `a` and `b` have one key, judged without listing the members' VMs: when they are
+   * keyed as one kind and of their size no VM of another kind lies between them in evacuation order (in
+   * the fleet, or, among the few between them, on a member). False says nothing.
+   */
+  alike(a: number, b: number): boolean {
+    const kind = this.kindOf(a);
+    if (this.kindOf(b) !== kind) return false;
+    const { ctx, ledger } = this;
+    const { kind: own, block, otherBefore, otherBeforeUngrouped } = evacueeKinds(ctx);
+    if (block[a] !== block[b]) return false;
+    const beforeA = kind === own[a] ? otherBefore[a] : otherBeforeUngrouped[a];
+    const beforeB = kind === own[b] ? otherBefore[b] : otherBeforeUngrouped[b];
+    if (beforeA === beforeB) return true;
+    const { rank, byRank } = evacuationOrder(ctx);
+    const from = Math.min(rank[a]!, rank[b]!);
+    const to = Math.max(rank[a]!, rank[b]!);
+    if (to - from > ALIKE_SCAN) return false;
+    for (let r = from + 1; r < to; r++) {
+      const u = byRank[r]!;
+      const host = ledger.hostOf[u]!;
+      if (own[u] !== kind && host >= 0 && this.members.includes(host)) return false;
     }
-    return bySize;
+    return true;
+  }
+
+  /** The kind unplaced VM `vm` is keyed as: its own, or the ungrouped one when no member holds its group. */
+  private kindOf(vm: number): number {
+    const { kind, ungrouped } = evacueeKinds(this.ctx);
+    const group = this.ctx.vms[vm]!.vm.antiAffinity;
+    return group === undefined || this.holdsGroup(group) ? kind[vm]! : ungrouped[vm]!;
+  }
+
+  /** Whether a VM on one of the members belongs to anti-affinity group `group`. */
+  private holdsGroup(group: string): boolean {
+    const holders = this.ledger.antiAffinity.get(group);
+    if (holders !== undefined) for (const h of holders.keys()) if (this.members.includes(h)) return true;
+    return false;
   }
 }
 

@@ -15,11 +15,30 @@
  * lock (a soft anti-affinity penalty, zone spread, an affinity group already placed, stickiness) or on
  * fleet-wide state (a shared storage pool with a capacity) is not covered, and the placer scores its
  * candidates one by one as before.
+ *
+ * A host the acceptance test refuses is masked for the rest of the query; when the test remembers the
+ * refusal (`RefusalMemory`: the headroom guard remembers a pool's refusals for every VM keyed alike until
+ * the pool's contents change), the host stays out of the ranking's tree after the query too, with the
+ * hosts refused alike, until a VM asks that the memory would not refuse alike. VMs alike come one after
+ * another, and at 5,000 hosts each walked past some hundred hosts the guard had refused for the one before.
  */
 import type { PlanContext, VmFacts } from './context';
 import { admitsDemand } from './filters';
 import type { Ledger } from './ledger';
 import { demandScore } from './weighers';
+
+/** What stands for refusals an acceptance test remembers; opaque to the rankings. */
+export interface RefusalMark {
+  readonly key: number;
+}
+
+/** An acceptance test's memory of its refusals, for a ranking to keep the hosts it refused out of later queries. */
+export interface RefusalMemory {
+  /** What stands for the refusal the test gave last, or undefined when it remembers none (or accepted). */
+  lastRefusal(): RefusalMark | undefined;
+  /** Whether the test refuses `vm` on every host where it gave the refusals `mark` stands for. */
+  refusesAlike(mark: RefusalMark, vm: number): boolean;
+}
 
 /** One ranking: the candidate hosts of a kind of VM, scored, with the best at the root of a tournament tree. */
 interface Ranking {
@@ -42,6 +61,11 @@ interface Ranking {
   readonly scale: Float64Array;
   /** The ledger's change count when the ranking was last brought up to date (-1: never). */
   synced: number;
+  /** Positions kept out of the tree (score −∞) for a remembered refusal, by what stands for it. */
+  readonly parked: Map<RefusalMark, number[]>;
+  /** Per position, whether it is parked, and then its score (allocated at the first park). */
+  isParked: Uint8Array | undefined;
+  parkedScores: Float64Array | undefined;
 }
 
 /** Host scores computed again for a query (the work `test/planner/placer-work.test.ts` pins). */
@@ -83,11 +107,13 @@ export class HostRankings {
   /**
    * The first of `vm`'s admitted candidate hosts, best first (score, then index), that `accept` takes,
    * or -1; `exclude` skips one host, `usedOnly` admits only hosts in use. `accept` is asked of the hosts
-   * in that order until it takes one, exactly as a sorted list would ask it. Only for VMs it `covers`.
+   * in that order until it takes one, exactly as a sorted list would ask it, but for the hosts `memory`
+   * says it would refuse as it refused them for an earlier VM. Only for VMs it `covers`.
    */
-  firstAccepted(vm: VmFacts, hosts: Int32Array, exclude: number, usedOnly: boolean, accept: (h: number) => boolean): number {
+  firstAccepted(vm: VmFacts, hosts: Int32Array, exclude: number, usedOnly: boolean, accept: (h: number) => boolean, memory?: RefusalMemory): number {
     const ranking = this.rankingOf(vm, hosts, usedOnly);
     this.bringUpToDate(ranking);
+    if (memory !== undefined) this.unparkUnlike(ranking, memory, vm.index);
     const { positions, scores, winners } = ranking;
     if (exclude >= 0) this.mask(ranking, positions[exclude]!);
     const group = vm.vm.antiAffinity === undefined ? undefined : this.ledger.antiAffinity.get(vm.vm.antiAffinity);
@@ -101,7 +127,9 @@ export class HostRankings {
         chosen = h;
         break;
       }
-      this.mask(ranking, best);
+      const mark = memory?.lastRefusal();
+      if (mark === undefined) this.mask(ranking, best);
+      else this.park(ranking, best, mark);
     }
     const { maskedPositions, maskedScores } = this;
     for (let i = maskedPositions.length - 1; i >= 0; i--) {
@@ -120,6 +148,34 @@ export class HostRankings {
     this.maskedScores.push(ranking.scores[position]!);
     ranking.scores[position] = Number.NEGATIVE_INFINITY;
     replay(ranking, position);
+  }
+
+  /** Takes a position out of the ranking for as long as what `mark` stands for refuses the VMs asking. */
+  private park(ranking: Ranking, position: number, mark: RefusalMark): void {
+    const isParked = (ranking.isParked ??= new Uint8Array(ranking.hosts.length));
+    const parkedScores = (ranking.parkedScores ??= new Float64Array(ranking.hosts.length));
+    parkedScores[position] = ranking.scores[position]!;
+    isParked[position] = 1;
+    ranking.scores[position] = Number.NEGATIVE_INFINITY;
+    replay(ranking, position);
+    const parked = ranking.parked.get(mark);
+    if (parked === undefined) ranking.parked.set(mark, [position]);
+    else parked.push(position);
+  }
+
+  /** Puts back into the ranking the positions parked for refusals `memory` would not give `vm` alike. */
+  private unparkUnlike(ranking: Ranking, memory: RefusalMemory, vm: number): void {
+    const { isParked, parkedScores } = ranking;
+    if (isParked === undefined || parkedScores === undefined) return;
+    for (const [mark, parked] of ranking.parked) {
+      if (memory.refusesAlike(mark, vm)) continue;
+      for (const p of parked) {
+        isParked[p] = 0;
+        ranking.scores[p] = parkedScores[p]!;
+        replay(ranking, p);
+      }
+      ranking.parked.delete(mark);
+    }
   }
 
   private rankingOf(vm: VmFacts, hosts: Int32Array, usedOnly: boolean): Ranking {
@@ -173,7 +229,10 @@ export class HostRankings {
     ranking.high[p] = ledger.contentHigh[h]!;
     ranking.scale[p] = ledger.capacityScale[h]!;
     const admitted = (!ranking.usedOnly || ledger.tenants[h]! > 0) && admitsDemand(ctx, ledger, vm, host);
-    ranking.scores[p] = admitted ? demandScore(ctx, ledger, vm, host) : Number.NEGATIVE_INFINITY;
+    const score = admitted ? demandScore(ctx, ledger, vm, host) : Number.NEGATIVE_INFINITY;
+    // A parked host stays out of the tree; its score waits for it to come back.
+    if (ranking.isParked?.[p]) ranking.parkedScores![p] = score;
+    else ranking.scores[p] = score;
   }
 }
 
@@ -204,6 +263,9 @@ function newRanking(hosts: Int32Array, positions: Int32Array, representative: Vm
     high: new Int32Array(n),
     scale: new Float64Array(n),
     synced: -1,
+    parked: new Map(),
+    isParked: undefined,
+    parkedScores: undefined,
   };
 }
 

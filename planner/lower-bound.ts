@@ -92,9 +92,7 @@ interface Structure {
   readonly placeable: Uint8Array;
 }
 
-function structure(ctx: PlanContext): Structure {
-  const ledger = new Ledger(ctx);
-  const index = new CandidateIndex(ctx, ledger);
+function structure(ctx: PlanContext, index: CandidateIndex): Structure {
   const candidates: number[][] = [];
   const candidateReserve: number[] = [];
   for (const pool of [...ctx.migrationPools.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -163,15 +161,28 @@ function volumeBound(s: Structure, include: (v: VmFacts) => boolean): number {
   const spreadGroup = groups.map(() => new Map<string, number>());
   const spreadKind: Record<string, Map<string, number>> = { kvm: new Map(), xen: new Map() };
   const count = (map: Map<string, number>, key: string): void => void map.set(key, (map.get(key) ?? 0) + 1);
+  // The last candidate list looked up and what it shares: alike VMs come in runs.
+  let lastList: Int32Array | undefined;
+  let lastShared = { kind: undefined as string | undefined, group: -1 };
   for (const v of ctx.vms) {
     const e = eligible[v.index]!;
     if (!placeable[v.index] || !include(v)) continue;
-    const d: Pair = [v.vm.vcpus, v.memoryMiB];
-    const { kind, group } = sharedOf(e);
-    for (let r = 0; r < 2; r++) {
-      total[r]! += d[r]!;
-      if (kind !== undefined) forcedKind[kind]![r]! += d[r]!;
-      if (group >= 0) forcedGroup[group]![r]! += d[r]!;
+    const cpu = v.vm.vcpus;
+    const memory = v.memoryMiB;
+    if (e !== lastList) {
+      lastList = e;
+      lastShared = sharedOf(e);
+    }
+    const { kind, group } = lastShared;
+    total[0] += cpu;
+    total[1] += memory;
+    if (kind !== undefined) {
+      forcedKind[kind]![0] += cpu;
+      forcedKind[kind]![1] += memory;
+    }
+    if (group >= 0) {
+      forcedGroup[group]![0] += cpu;
+      forcedGroup[group]![1] += memory;
     }
     const anti = v.vm.antiAffinity;
     if (anti !== undefined) {
@@ -251,9 +262,12 @@ function volumeBound(s: Structure, include: (v: VmFacts) => boolean): number {
   return best;
 }
 
-/** The bound; `ctx` may be the planner's context for the fleet (the bound reads neither its strategy nor its lock). */
-export function lowerBound(fleet: Fleet, ctx: PlanContext = buildContext(fleet)): number {
-  const s = structure(ctx);
+/**
+ * The bound; `ctx` may be the planner's context for the fleet (the bound reads neither its strategy nor
+ * its lock), and `candidates` the planner's candidate lists on it (the indexed filters read no ledger).
+ */
+export function lowerBound(fleet: Fleet, ctx: PlanContext = buildContext(fleet), candidates: CandidateIndex = new CandidateIndex(ctx, new Ledger(ctx))): number {
+  const s = structure(ctx, candidates);
   const isolated = s.ctx.vms.filter((v) => v.vm.securityClass === 'isolated' && s.placeable[v.index]).length;
   const all = volumeBound(s, () => true);
   const shared = isolated + volumeBound(s, (v) => v.vm.securityClass !== 'isolated');

@@ -85,7 +85,7 @@ export class Placer {
   bestKeeping(vm: VmFacts, exclude = -1, usedOnly = false): number {
     // The kept ranking asks the guard of the same hosts in the same order as the scoring below.
     if (this.rankings.covers(vm)) {
-      return this.rankings.firstAccepted(vm, this.candidates.of(vm), exclude, usedOnly, (h) => this.guard.keepsHeadroom(vm.index, h));
+      return this.rankings.firstAccepted(vm, this.candidates.of(vm), exclude, usedOnly, (h) => this.guard.keepsHeadroom(vm.index, h), this.guard);
     }
     const first = this.bestHost(vm, exclude, usedOnly);
     if (first < 0 || this.guard.keepsHeadroom(vm.index, first)) return first;

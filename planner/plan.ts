@@ -21,6 +21,7 @@
  * report.
  */
 import type { Fleet, PlacementStrategy } from '../fleet/model';
+import type { CandidateIndex } from './candidates';
 import { nameRecord } from '../fleet/name-record';
 import { buildContext, type PlanContext } from './context';
 import { poolsHeadroom } from './headroom';
@@ -44,6 +45,8 @@ export interface PlanRun {
   readonly ctx: PlanContext;
   readonly ledger: Ledger;
   readonly result: PlaceResult;
+  /** The candidate lists the placement used (the lower bound reads them too). */
+  readonly candidates: CandidateIndex;
 }
 
 export function runPlan(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): PlanRun {
@@ -96,7 +99,7 @@ export function runPlan(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): P
     pools: poolsHeadroom(ctx, ledger),
     hostsUsed: ledger.tenants.reduce((n, t) => n + (t > 0 ? 1 : 0), 0),
   };
-  return { ctx, ledger, result };
+  return { ctx, ledger, result, candidates: placer.candidates };
 }
 
 /**
@@ -109,6 +112,6 @@ export function place(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): Pla
 
 /** Places the fleet's VMs (as `place`) and adds the lower bound the `plan` command and the benchmark report. */
 export function plan(fleet: Fleet, lock?: Lock, options: PlanOptions = {}): PlanResult {
-  const { ctx, result } = runPlan(fleet, lock, options);
-  return { ...result, lowerBound: lowerBound(fleet, ctx) };
+  const { ctx, result, candidates } = runPlan(fleet, lock, options);
+  return { ...result, lowerBound: lowerBound(fleet, ctx, candidates) };
 }

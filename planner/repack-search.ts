@@ -63,9 +63,16 @@ interface Limit {
   readonly memoryMiB: number;
 }
 
+/** Per host index, how many of the VMs looked at it serves (0: none), and the hosts counted, in the order first counted. */
+interface Coverage {
+  readonly counts: Float64Array;
+  readonly hosts: number[];
+}
+
 /** Used hosts (not `light`, not isolated) that are candidates of the VMs of `vms`, with how many of them each serves. */
-function coverageOf(placer: Placer, light: number, vms: Iterable<number>, into: Map<number, number>): void {
+function coverageOf(placer: Placer, light: number, vms: Iterable<number>, into: Coverage): void {
   const { ctx, ledger } = placer;
+  const { counts, hosts } = into;
   // VMs sharing a candidate list are counted once per list, weighted by how many share it.
   const lists = new Map<Int32Array, number>();
   for (const v of vms) {
@@ -75,33 +82,54 @@ function coverageOf(placer: Placer, light: number, vms: Iterable<number>, into: 
   for (const [list, count] of lists) {
     for (const h of list) {
       if (h === light || ledger.tenants[h] === 0 || ledger.isolated[h] !== 0) continue;
-      into.set(h, (into.get(h) ?? 0) + count);
+      if (counts[h] === 0) hosts.push(h);
+      counts[h]! += count;
     }
   }
+}
+
+/** A host of a coverage as `neighbourhood` ranks them. */
+interface RankedHost {
+  readonly h: number;
+  readonly c: number;
+  readonly free: number;
 }
 
 /**
  * The used hosts other than `light` worth repacking with it, best first: those that can take its VMs
  * (candidates of more of them first, then the most free room), then those that can take their VMs (a
- * pool VM of L may only go where a VM of another pool host leaves for a host outside the pool).
+ * pool VM of L may only go where a VM of another pool host leaves for a host outside the pool). Of each
+ * ranking only the first NEIGHBOURHOOD_HOSTS can be taken, so only those are sorted out (a full sort of
+ * every candidate of a VM of no pool cost O(hosts log hosts) per repack on large fleets).
  */
 function neighbourhood(placer: Placer, light: number): number[] {
   const { ctx, ledger } = placer;
   const { cpu: maxCpu, memoryMiB: maxMemory } = ctx.largestCapacity;
   const cpuFree = (h: number): number => ctx.hosts[h]!.capacity.cpu - ledger.cpuUsed[h]!;
   const memoryFree = (h: number): number => ctx.hosts[h]!.capacity.memoryMiB - ledger.memoryUsed[h]!;
-  const ranked = (coverage: Map<number, number>, skip: ReadonlySet<number>): number[] =>
-    [...coverage.entries()]
-      .filter(([h]) => !skip.has(h))
-      .map(([h, c]) => ({ h, c, free: cpuFree(h) / maxCpu + memoryFree(h) / maxMemory }))
-      .sort((a, b) => b.c - a.c || b.free - a.free || a.h - b.h)
-      .map(({ h }) => h);
-  const first = new Map<number, number>();
+  const before = (a: RankedHost, b: RankedHost): boolean => b.c - a.c < 0 || (b.c === a.c && (b.free - a.free < 0 || (b.free === a.free && a.h < b.h)));
+  /** The first `k` hosts of a coverage not in `skip`, by count, then free room, then index. */
+  const ranked = ({ counts, hosts }: Coverage, skip: readonly number[], k: number): number[] => {
+    const top: RankedHost[] = [];
+    if (k <= 0) return [];
+    for (const h of hosts) {
+      if (skip.includes(h)) continue;
+      const entry = { h, c: counts[h]!, free: cpuFree(h) / maxCpu + memoryFree(h) / maxMemory };
+      if (top.length === k && !before(entry, top[k - 1]!)) continue;
+      let at = top.length;
+      while (at > 0 && before(entry, top[at - 1]!)) at--;
+      top.splice(at, 0, entry);
+      if (top.length > k) top.pop();
+    }
+    return top.map(({ h }) => h);
+  };
+  const coverage = (): Coverage => ({ counts: new Float64Array(ctx.hosts.length), hosts: [] });
+  const first = coverage();
   coverageOf(placer, light, ledger.vmsOn[light]!, first);
-  const near = ranked(first, new Set()).slice(0, NEIGHBOURHOOD_HOSTS);
-  const second = new Map<number, number>();
+  const near = ranked(first, [], NEIGHBOURHOOD_HOSTS);
+  const second = coverage();
   if (near.length < NEIGHBOURHOOD_HOSTS) for (const h of near) coverageOf(placer, light, ledger.vmsOn[h]!, second);
-  const all = [...near, ...ranked(second, new Set(near))];
+  const all = [...near, ...ranked(second, near, NEIGHBOURHOOD_HOSTS - near.length)];
   // Enough hosts that their free room holds ROOM_MARGIN times L's load, CPU and memory both.
   const out: number[] = [];
   let cpu = 0;

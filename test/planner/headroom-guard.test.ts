@@ -1,7 +1,8 @@
 /**
  * The headroom guard's verdicts are `poolHeadroom`'s, trial by trial, also where it answers from a
  * refusal it remembers for another VM (planner/headroom-guard.ts keys them by `EvacueeKeys`, so a refusal
- * stands for every VM alike as an evacuee on the same pool contents).
+ * stands for every VM alike as an evacuee on the same pool contents, a VM of an anti-affinity group no
+ * member holds alike with one of no group).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { buildContext, type PlanContext } from '../../planner/context';
 import { firstFailure } from '../../planner/filters';
 import { EvacueeKeys, poolHeadroom, poolMembers } from '../../planner/headroom';
 import { HeadroomGuard } from '../../planner/headroom-guard';
+import type { RefusalMark } from '../../planner/host-ranking';
 import { Ledger } from '../../planner/ledger';
 import { fleet, GiB, host, pool, randomPoolFleet, vm } from './fixtures';
 
@@ -69,9 +71,11 @@ function admits(ctx: PlanContext, ledger: Ledger, v: number, h: number): boolean
 }
 
 describe('headroom guard', () => {
-  it("answers every trial as poolHeadroom does, remembered refusals included, while the pool's contents change", () => {
+  it("answers every trial as poolHeadroom does, remembered refusals and the marks that stand for them included, while the pool's contents change", () => {
     let trials = 0;
     let fromOther = 0;
+    /** Trials on a member where a refusal mark the guard gave earlier says it refuses the VM alike. */
+    let markedAlike = 0;
     fc.assert(
       fc.property(caseArb, (c) => {
         const { ctx, ledger, p, members, candidates } = build(c);
@@ -80,6 +84,8 @@ describe('headroom guard', () => {
         guard.guarded.add('p');
         /** Refused (contents, key, member) triples so far and the VM refused: a later trial of one is answered from memory. */
         const refused = new Map<string, number>();
+        /** The marks of the guard's refusals (`lastRefusal`, as the host rankings keep them) and the members refused. */
+        const marks = new Map<RefusalMark, Set<number>>();
         for (const t of c.trials) {
           const v = candidates[t.candidate % candidates.length]!;
           const h = members[t.member]!;
@@ -90,7 +96,15 @@ describe('headroom guard', () => {
           ledger.unassign(v);
           trials += 1;
           if (refused.has(trial) && refused.get(trial) !== v) fromOther += 1;
+          for (const [mark, hosts] of marks) {
+            if (!hosts.has(h) || !guard.refusesAlike(mark, v)) continue;
+            markedAlike += 1;
+            expect(expected, `${ctx.vms[v]!.vm.name} on ${ctx.hosts[h]!.host.name}, refused alike`).toBe(false);
+          }
           expect(guard.keepsHeadroom(v, h), `${ctx.vms[v]!.vm.name} on ${ctx.hosts[h]!.host.name}`).toBe(expected);
+          const mark = guard.lastRefusal();
+          expect(mark === undefined).toBe(expected);
+          if (mark !== undefined) marks.set(mark, (marks.get(mark) ?? new Set()).add(h));
           if (!expected) refused.set(trial, v);
           // As the planner does: a placement the guard keeps may stay, and the pool stays satisfied.
           if (t.stay && expected) ledger.assign(v, h);
@@ -98,12 +112,16 @@ describe('headroom guard', () => {
       }),
       { seed: SEED, numRuns: 300 },
     );
-    // Not vacuous: many trials are answered from a refusal remembered for another VM.
+    // Not vacuous: many trials are answered from a refusal remembered for another VM, and many are refused by a mark's word.
     expect(fromOther).toBeGreaterThan(trials / 20);
+    expect(markedAlike).toBeGreaterThan(trials / 5);
   });
 
-  it('gives two VMs the same key only when either on any member (that the filters admit both on) gives the same verdict', () => {
+  it('gives two VMs the same key only when either on any member (that the filters admit both on) gives the same verdict, and says two VMs are alike only when they have one key', () => {
     let pairs = 0;
+    /** Pairs of one key whose anti-affinity groups differ (a VM of a group none on the members holds is keyed as one without). */
+    let regrouped = 0;
+    let alikePairs = 0;
     fc.assert(
       fc.property(caseArb, (c) => {
         const { ctx, ledger, p, members, candidates } = build(c);
@@ -115,21 +133,34 @@ describe('headroom guard', () => {
             ledger.unassign(v);
             return satisfied;
           });
-        const byKey = new Map<number, (boolean | undefined)[]>();
+        const keys = new EvacueeKeys(ctx, ledger, members);
+        // `alike` says two VMs have one key only when they do.
+        for (const a of candidates) {
+          for (const b of candidates) {
+            if (a === b || !keys.alike(a, b)) continue;
+            alikePairs += 1;
+            expect(keys.of(a), `${ctx.vms[a]!.vm.name} alike ${ctx.vms[b]!.vm.name}`).toBe(keys.of(b));
+          }
+        }
+        const byKey = new Map<number, { readonly verdicts: (boolean | undefined)[]; readonly group: string | undefined }>();
         for (const v of candidates) {
           const key = new EvacueeKeys(ctx, ledger, members).of(v);
           const seen = byKey.get(key);
+          const group = ctx.vms[v]!.vm.antiAffinity;
           if (seen === undefined) {
-            byKey.set(key, verdicts(v));
+            byKey.set(key, { verdicts: verdicts(v), group });
           } else {
             pairs += 1;
-            expect(verdicts(v), ctx.vms[v]!.vm.name).toEqual(seen);
+            if (seen.group !== group) regrouped += 1;
+            expect(verdicts(v), ctx.vms[v]!.vm.name).toEqual(seen.verdicts);
           }
         }
       }),
       { seed: SEED, numRuns: 300 },
     );
     expect(pairs).toBeGreaterThan(100);
+    expect(regrouped).toBeGreaterThan(200);
+    expect(alikePairs).toBeGreaterThan(1_000);
   });
 
   it('keys apart two VMs alike when a VM of their size but another kind lies between them in evacuation order, since first-fit may then fail for one only', () => {
@@ -171,5 +202,38 @@ describe('headroom guard', () => {
     // Off the pool, b no longer separates them.
     ledger.unassign(index('b'));
     expect(new EvacueeKeys(ctx, ledger, members).of(index('a'))).toBe(new EvacueeKeys(ctx, ledger, members).of(index('c')));
+  });
+
+  it("keys a VM whose anti-affinity group is on no member as the VM alike without a group, and apart once a member holds the group", () => {
+    const f = fleet({
+      hosts: ['kvm-0', 'kvm-1', 'kvm-2', 'kvm-3'].map((n) => host(n, { cpus: 64, memoryMiB: 48 * GiB })),
+      vms: [
+        vm('a', { vcpus: 1, memoryMiB: 8 * GiB }),
+        vm('b', { vcpus: 1, memoryMiB: 8 * GiB, antiAffinity: 'g' }),
+        vm('c', { vcpus: 1, memoryMiB: 8 * GiB, antiAffinity: 'h' }),
+        // Alone in its size and group: no VM alike without a group exists, yet it is keyed as one.
+        vm('d', { vcpus: 2, memoryMiB: 8 * GiB, antiAffinity: 'g' }),
+        vm('e', { vcpus: 2, memoryMiB: 8 * GiB, antiAffinity: 'h' }),
+        vm('y', { vcpus: 1, memoryMiB: 2 * GiB, antiAffinity: 'g' }),
+      ],
+      migrationPools: [pool('p', ['kvm-0', 'kvm-1', 'kvm-2'], { reserve: 'n+1' })],
+    });
+    const ctx = buildContext(f);
+    const ledger = new Ledger(ctx);
+    const index = (name: string): number => ctx.vmIndex.get(name)!;
+    const members = poolMembers(ctx, ctx.migrationPools.get('p')!);
+    const key = (name: string): number => new EvacueeKeys(ctx, ledger, members).of(index(name));
+    // y (group g) runs off the pool: no member holds g or h.
+    ledger.assign(index('y'), 3);
+    expect(key('b')).toBe(key('a'));
+    expect(key('c')).toBe(key('a'));
+    expect(key('d')).toBe(key('e'));
+    expect(key('d')).not.toBe(key('a'));
+    // y on a member: b and d are of a group the pool holds and keyed apart; c and e still are not.
+    ledger.unassign(index('y'));
+    ledger.assign(index('y'), 2);
+    expect(key('b')).not.toBe(key('a'));
+    expect(key('c')).toBe(key('a'));
+    expect(key('d')).not.toBe(key('e'));
   });
 });

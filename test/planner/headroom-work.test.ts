@@ -47,12 +47,12 @@ describe('headroom guard work', () => {
     expect(n1.evacuations).toBeLessThan(n2.evacuations);
   });
 
-  it("remembers a refusal for every VM alike as an evacuee: on the 200-host bench fleet, n+1 on every third pool as generated, under 4,500 evacuations (3,094 now; 9,256 when a refusal stood for its own VM only, most of them VMs of no pool tried on one full pool member after another)", () => {
+  it("remembers a refusal for every VM alike as an evacuee: on the 200-host bench fleet, n+1 on every third pool as generated, under 2,200 evacuations (1,674 now; 3,094 when a VM of an anti-affinity group no member holds was keyed apart from the VMs alike of no group, 9,256 when a refusal stood for its own VM only, most of them VMs of no pool tried on one full pool member after another)", () => {
     const { result, evacuations } = planWith('generated', 200, 4_000);
     expect(result.unplaced).toEqual([]);
     expect(result.pools.some((p) => p.reserve === 'n+1')).toBe(true);
     expect(result.pools.every((p) => p.satisfied)).toBe(true);
     expect(evacuations).toBeGreaterThan(0);
-    expect(evacuations).toBeLessThan(4_500);
+    expect(evacuations).toBeLessThan(2_200);
   });
 });

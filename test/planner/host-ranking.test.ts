@@ -9,6 +9,7 @@ import { BENCH_SEED, generateFleet } from '../../bench/generate-fleet';
 import { loadFleetFromString } from '../../fleet/index';
 import { buildContext, type PlanContext, type VmFacts } from '../../planner/context';
 import { admitsOnCandidate } from '../../planner/filters';
+import type { RefusalMark, RefusalMemory } from '../../planner/host-ranking';
 import { Ledger } from '../../planner/ledger';
 import { Placer } from '../../planner/placer';
 import { mulberry32 } from '../../planner/random';
@@ -110,5 +111,49 @@ describe('host rankings', () => {
     expect(new Placer(spread, new Ledger(spread)).rankings.covers(spread.vms[byName('plain').index]!)).toBe(true);
     const locked = buildContext(f, { locked: { plain: 'kvm-2' } });
     expect(new Placer(locked, new Ledger(locked)).rankings.covers(locked.vms[byName('plain').index]!)).toBe(false);
+  });
+
+  it('keep a host an acceptance test refused out of later queries while its memory refuses the VM asking alike, and offer it again once not', () => {
+    const f = fleet({
+      hosts: ['kvm-1', 'kvm-2', 'kvm-3', 'kvm-4'].map((n) => host(n)),
+      vms: [vmSpec('fill-1', { vcpus: 8 }), vmSpec('fill-2', { vcpus: 4 }), vmSpec('fill-3', { vcpus: 2 }), ...['a', 'b', 'c', 'd'].map((n) => vmSpec(n))],
+      strategy: 'pack',
+    });
+    const ctx = buildContext(f);
+    const ledger = new Ledger(ctx);
+    const placer = new Placer(ctx, ledger);
+    ['fill-1', 'fill-2', 'fill-3'].forEach((n, h) => ledger.assign(ctx.vmIndex.get(n)!, h));
+    const byName = (name: string): VmFacts => ctx.vms[ctx.vmIndex.get(name)!]!;
+    // A memory keying VMs as the test says, whose refusals hold while `valid`.
+    const keyOf = new Map([['a', 1], ['b', 1], ['c', 2], ['d', 1]].map(([n, k]) => [ctx.vmIndex.get(n as string)!, k as number]));
+    let valid = true;
+    let last: RefusalMark | undefined;
+    const memory: RefusalMemory = {
+      lastRefusal: () => last,
+      refusesAlike: (mark, v) => valid && mark.key === keyOf.get(v),
+    };
+    const query = (name: string, refuse: readonly number[]) => {
+      const asked: number[] = [];
+      const vm = byName(name);
+      const chosen = placer.rankings.firstAccepted(vm, placer.candidates.of(vm), -1, false, (h) => {
+        asked.push(h);
+        last = refuse.includes(h) ? { key: keyOf.get(vm.index)! } : undefined;
+        return last === undefined;
+      }, memory);
+      return { asked, chosen };
+    };
+    // The order every query of these VMs alike offers the hosts in (nothing is placed meanwhile).
+    const [first, second, third] = sortedByScore(placer, byName('a'), -1, false) as [number, number, number];
+    // a: the two best hosts refused, the third taken.
+    expect(query('a', [first, second])).toEqual({ asked: [first, second, third], chosen: third });
+    // b is keyed as a: not offered them again.
+    expect(query('b', [first, second])).toEqual({ asked: [third], chosen: third });
+    // c is not: offered them again, in order.
+    expect(query('c', [])).toEqual({ asked: [first], chosen: first });
+    // d is keyed as a, but the refusals went back with c's query: offered the first again, then the second.
+    expect(query('d', [first])).toEqual({ asked: [first, second], chosen: second });
+    // Once the memory says its refusals no longer hold, the first is offered again.
+    valid = false;
+    expect(query('d', [])).toEqual({ asked: [first], chosen: first });
   });
 });
