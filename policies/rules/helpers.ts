@@ -12,6 +12,12 @@ export function isSensitive(vm: Vm): boolean {
   return vm.securityClass !== 'general';
 }
 
+/** Whether a judged Xen guest is PV or PVH: no firmware, no emulated devices. */
+export function isPvOrPvh(j: JudgedVm): boolean {
+  const type = j.effective.guestType;
+  return type === 'pv' || type === 'pvh';
+}
+
 /** Judged VMs that will run (or are declared to run) on `hypervisor`. */
 export function judgedOn(ctx: RuleContext, hypervisor: Hypervisor): readonly JudgedVm[] {
   return ctx.judgedBy[hypervisor];
@@ -55,6 +61,23 @@ export function findingsPer<T, U>(items: readonly T[], parts: (item: T) => reado
   }
   return results;
 }
+
+/**
+ * What `finding` says of each item, in order; undefined where the item is fine. A loop rather than `filter`
+ * and `map`, or `flatMap` with an empty array for every item that is fine: most rules find nothing in most
+ * of 20,000 VMs, and those arrays (and `flatMap` itself) were most of their time.
+ */
+export function findingsEach<T>(items: readonly T[], finding: (item: T) => RuleResult | undefined): RuleResult[] {
+  const results: RuleResult[] = [];
+  for (const item of items) {
+    const result = finding(item);
+    if (result !== undefined) results.push(result);
+  }
+  return results;
+}
+
+/** The parts of an item a rule does not look at: one shared empty list rather than a new one per item. */
+export const NO_PARTS: readonly never[] = Object.freeze([]);
 
 export const disksOf = (j: JudgedVm): readonly EffectiveDisk[] => j.effective.disks;
 export const nicsOf = (j: JudgedVm): readonly EffectiveNic[] => j.effective.nics;

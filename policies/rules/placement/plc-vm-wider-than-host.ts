@@ -1,4 +1,5 @@
 import type { Rule } from '../../rule';
+import { findingsEach } from '../helpers';
 import { guestPhysicalCpus } from '../../../planner/capacity';
 import { SRC } from '../sources';
 
@@ -13,15 +14,15 @@ export const plcVmWiderThanHost: Rule = {
     '(lock-holder preemption). Nova refuses such instances on NUMA hosts ("an instance may not overcommit against itself").',
   sources: [SRC.novaHardware, SRC.xlCfg],
   check: (ctx) =>
-    ctx.judged.flatMap((j) => {
-      if (j.host === undefined) return [];
+    findingsEach(ctx.judged, (j) => {
+      if (j.host === undefined) return undefined;
       const cpus = guestPhysicalCpus(j.host);
-      if (j.vm.vcpus <= cpus) return [];
-      return [{
+      if (j.vm.vcpus <= cpus) return undefined;
+      return {
         target: j.target,
         message:
           `${j.vm.name} has ${j.vm.vcpus} vCPUs but host ${j.host.name} has ${cpus} physical CPUs for guests ` +
           `(${j.host.cpus} less ${j.host.cpus - cpus} for ${j.host.hypervisor === 'xen' ? 'Dom0' : 'the host OS'}); give it at most ${cpus} vCPUs or a wider host`,
-      }];
+      };
     }),
 };

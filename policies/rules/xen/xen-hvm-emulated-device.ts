@@ -22,10 +22,11 @@ export const xenHvmEmulatedDevice: Rule = {
     'the PV path (VIF_IOEMU), any model but netfront too; netfront alone is PV-only (libxl_conf.c, libxlMakeNic), so a Windows guest, ' +
     'which has no Xen PV drivers until they are installed, has no network with it.',
   sources: [SRC.libxlDm, SRC.libvirtLibxlConf, SRC.xenStubdom],
-  check: (ctx) =>
-    judgedOn(ctx, 'xen').flatMap((j) => {
-      if (j.effective.guestType !== 'hvm') return [];
-      const results: RuleResult[] = [];
+  check: (ctx) => {
+    // One list for every guest rather than one per guest for `flatMap` to join: most have no finding.
+    const results: RuleResult[] = [];
+    for (const j of judgedOn(ctx, 'xen')) {
+      if (j.effective.guestType !== 'hvm') continue;
       for (const disk of j.effective.disks) {
         if (!EMULATION_NAMED_BUS.has(disk.bus)) continue;
         results.push({
@@ -46,6 +47,7 @@ export const xenHvmEmulatedDevice: Rule = {
           });
         }
       }
-      return results;
-    }),
+    }
+    return results;
+  },
 };

@@ -11,9 +11,10 @@ export const xenVirtioDevice: Rule = {
     'virtio is KVM/QEMU\'s paravirtual device family; libvirt\'s libxl driver maps disks to blkfront (bus xen) and NICs to netfront ' +
     'or emulated models, so a virtio device on a Xen guest is not what the guest gets. Often a KVM setting left on a VM the planner moved to Xen.',
   sources: [SRC.libvirtLibxlConf, SRC.libvirtLibxlPvh],
-  check: (ctx) =>
-    judgedOn(ctx, 'xen').flatMap((j) => {
-      const results: RuleResult[] = [];
+  check: (ctx) => {
+    // One list for every guest rather than one per guest for `flatMap` to join: most have no finding.
+    const results: RuleResult[] = [];
+    for (const j of judgedOn(ctx, 'xen')) {
       for (const d of j.effective.disks) {
         if (d.bus === 'virtio') {
           results.push({
@@ -30,6 +31,7 @@ export const xenVirtioDevice: Rule = {
           });
         }
       }
-      return results;
-    }),
+    }
+    return results;
+  },
 };
