@@ -4,14 +4,14 @@
  * exactly this; policies judge exactly this, so what is checked is what is synthesized.
  */
 import type {
-  CpuMode, DiskBus, DiskCache, DiskDevice, DiskFormat, DiskIo, Firmware, Fleet, Graphics, GuestOs, Hypervisor, MacvtapMode, MigrationPool,
-  NetworkDiskSource, NicType, StoragePoolType, Vm, VmArch, XenGuestType,
+  CpuMode, Disk, DiskBus, DiskCache, DiskDevice, DiskFormat, DiskIo, Firmware, Fleet, Graphics, GuestOs, Hypervisor, MacvtapMode, MigrationPool,
+  NetworkDiskSource, NicType, StoragePoolType, Vm, VmArch, VmDefaults, XenGuestType,
 } from './model';
 import {
   busOfTarget, DEFAULT_ARCH, defaultPathType, type DiskImageFormat, type DiskPathType, type DiskStartupPolicy, type DiskVolumeMode, hasBuiltinIde, isRemovable, isX86,
   KVM_ARCH_DEFAULT_MACHINE,
 } from './guest-devices';
-import { fleetIndex } from './fleet-index';
+import { fleetIndex, type FleetIndex } from './fleet-index';
 import type { ClockBasis, ClockOffset, ClockSetting, TimerCatchup } from './domain-settings';
 
 /** KVM machine type: PCIe, modern hotplug; libvirt keeps "pc" unless asked (research: KVM-MACHINE-Q35). */
@@ -294,10 +294,10 @@ function declaredCpu(vm: Vm): EffectiveCpu | undefined {
   return vm.cpuModel ? { mode: vm.cpuMode, model: vm.cpuModel } : { mode: vm.cpuMode };
 }
 
-function kvmCpu(fleet: Fleet, vm: Vm): EffectiveCpu {
+function kvmCpu(fleet: Fleet, index: FleetIndex, vm: Vm): EffectiveCpu {
   const declared = declaredCpu(vm);
   if (declared) return declared;
-  const pool = vm.migrationPool === undefined ? undefined : fleetIndex(fleet).migrationPools.get(vm.migrationPool);
+  const pool = vm.migrationPool === undefined ? undefined : index.migrationPools.get(vm.migrationPool);
   return poolCpu(pool) ?? { mode: fleet.defaults.kvm.vm.cpuMode ?? KVM_DEFAULT_CPU_MODE };
 }
 
@@ -306,9 +306,9 @@ export function imagePathFormat(path: string): DiskFormat {
   return path.endsWith('.raw') || path.endsWith('.img') ? 'raw' : 'qcow2';
 }
 
-function imageOf(fleet: Fleet, image: string | undefined): { source: string; format: DiskFormat; pvhCapable: boolean } | undefined {
+function imageOf(index: FleetIndex, image: string | undefined): { source: string; format: DiskFormat; pvhCapable: boolean } | undefined {
   if (!image) return undefined;
-  const named = fleetIndex(fleet).images.get(image);
+  const named = index.images.get(image);
   if (named) return named;
   return { source: image, format: imagePathFormat(image), pvhCapable: true };
 }
@@ -350,13 +350,13 @@ function needsHvm(vm: Vm): boolean {
   return vm.firmware === 'uefi' || vm.secureBoot || vm.os === 'windows';
 }
 
-function xenGuestType(fleet: Fleet, vm: Vm): XenGuestType {
+function xenGuestType(fleet: Fleet, index: FleetIndex, vm: Vm): XenGuestType {
   if (vm.guestType) return vm.guestType;
   if (needsHvm(vm)) return 'hvm';
   if (fleet.defaults.xen.vm.guestType) return fleet.defaults.xen.vm.guestType;
   // PVH has no firmware: UEFI guests, and images whose kernel cannot boot PVH, run as HVM.
   if ((vm.firmware ?? fleet.defaults.xen.vm.firmware) === 'uefi') return 'hvm';
-  const osImage = imageOf(fleet, vm.disks.find((d) => !d.data)?.image);
+  const osImage = imageOf(index, vm.disks.find((d) => !d.data)?.image);
   return osImage && !osImage.pvhCapable ? 'hvm' : 'pvh';
 }
 
@@ -384,79 +384,90 @@ interface DiskContext {
   readonly guestType?: XenGuestType;
 }
 
-function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
-  const { hypervisor } = at;
-  const defaults = fleet.defaults[hypervisor].vm;
-  const { storagePools } = fleetIndex(fleet);
-  const buses = vm.disks.map(
-    (disk): DiskBus =>
-      disk.bus ??
-      (disk.target === undefined ? undefined : busOfTarget(disk.target)) ??
-      // libvirt puts a floppy without bus on the floppy controller (domain_postparse.c, virDomainDiskDefPostParse).
-      // A LUN is SCSI passthrough: virtio-scsi (QEMU has none on virtio-blk since 5.0).
-      (disk.device === 'floppy'
-        ? 'fdc'
-        : disk.device === 'lun'
-        ? 'scsi'
-        : disk.device === 'cdrom'
-        ? defaultCdromBus(hypervisor, at.arch, at.machine, at.guestType)
-        : (defaults.diskBus ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_BUS : XEN_DEFAULT_DISK_BUS))),
+/** The bus of `disk`: declared, else the one its device name implies, else its device's default, else the fleet's. */
+function diskBus(disk: Disk, at: DiskContext, defaultBus: DiskBus): DiskBus {
+  return (
+    disk.bus ??
+    (disk.target === undefined ? undefined : busOfTarget(disk.target)) ??
+    // libvirt puts a floppy without bus on the floppy controller (domain_postparse.c, virDomainDiskDefPostParse).
+    // A LUN is SCSI passthrough: virtio-scsi (QEMU has none on virtio-blk since 5.0).
+    (disk.device === 'floppy'
+      ? 'fdc'
+      : disk.device === 'lun'
+      ? 'scsi'
+      : disk.device === 'cdrom'
+      ? defaultCdromBus(at.hypervisor, at.arch, at.machine, at.guestType)
+      : defaultBus)
   );
-  // Most VMs have one disk, which takes the first name of its bus (`vda`, `xvda`).
-  const targets = vm.disks.length === 1 && vm.disks[0]!.target === undefined
-    ? [deviceName(DISK_DEVICE_PREFIX[buses[0]!], 0)]
-    : diskDeviceNames(vm.disks.map((disk, index) => ({ bus: buses[index]!, target: disk.target })));
-  return vm.disks.map((disk, index) => {
-    const cdrom = disk.device === 'cdrom';
-    const removable = isRemovable(disk.device);
-    const bus = buses[index]!;
-    const prefix = DISK_DEVICE_PREFIX[bus];
-    const target = targets[index];
-    // A CD-ROM or floppy keeps libvirt's own cache and I/O modes unless the fleet names them: removable media, not the VM's data.
-    const cache = disk.cache ?? (removable ? undefined : (defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined)));
-    const image = imageOf(fleet, disk.image);
-    const poolType = disk.pool === undefined ? undefined : storagePools.get(disk.pool)?.type;
-    const rawOnly = poolType !== undefined && RAW_ONLY_POOL_TYPES.has(poolType);
-    const pathType = disk.path === undefined ? undefined : (disk.pathType ?? defaultPathType(disk.path));
-    const format =
-      disk.format ??
-      image?.format ??
-      // A directory is QEMU's virtual FAT disk (qemu_domain.c, qemuDomainValidateStorageSource).
-      (pathType === 'dir' ? 'fat' : undefined) ??
-      (removable || disk.device === 'lun' || disk.network !== undefined || rawOnly ? 'raw' : disk.path !== undefined ? pathFormat(disk.path) : 'qcow2');
-    // The I/O mode is a setting of host files and block devices; QEMU's network drivers (rbd, iscsi, nbd) have their own.
-    const io = disk.io ?? (hypervisor === 'kvm' && !removable && disk.network === undefined ? defaultKvmIo(cache, format) : undefined);
-    // QEMU is KVM's only disk driver. On Xen a driver-less disk is read as raw, so every other format
-    // names qemu; a raw disk leaves the backend (phy or qdisk) to libxl, except a network disk, which
-    // libxl serves through qemu only (libxl_conf.c, libxlMakeDisk).
-    const driverName = hypervisor === 'kvm' || format !== 'raw' || disk.network !== undefined ? QEMU_DISK_DRIVER : undefined;
-    // Assigned in order rather than spread: see `Mutable`.
-    const effective = {
-      index,
-      // The loader rejects more than DEVICE_LETTERS disks per prefix (fleet/synthesis-checks.ts).
-      target: target ?? `${prefix}?`,
-      bus,
-      device: disk.device ?? 'disk',
-      readonly: cdrom || disk.readonly === true,
-    } as Mutable<EffectiveDisk>;
-    if (cache) effective.cache = cache;
-    if (io) effective.io = io;
-    effective.format = format;
-    if (driverName) effective.driverName = driverName;
-    effective.sizeMiB = disk.sizeMiB;
-    if (disk.sizeKiB !== undefined) effective.sizeKiB = disk.sizeKiB;
-    if (disk.pool !== undefined) effective.pool = disk.pool;
-    if (disk.volume) effective.volume = disk.volume;
-    if (disk.path) effective.path = disk.path;
-    if (pathType) effective.pathType = pathType;
-    if (disk.startupPolicy) effective.startupPolicy = disk.startupPolicy;
-    if (disk.volumeMode) effective.volumeMode = disk.volumeMode;
-    if (disk.network) effective.network = disk.network;
-    if (image) effective.imageSource = image.source;
-    effective.data = disk.data;
-    effective.preventDestroy = disk.data && disk.preventDestroy !== false;
-    return effective;
-  });
+}
+
+/**
+ * The effective disks of a VM. Most VMs have one disk, which takes the first name of its bus (`vda`,
+ * `xvda`): it is made without the lists of buses and names (and their closures) that several disks need.
+ */
+function disksFor(fleet: Fleet, index: FleetIndex, vm: Vm, at: DiskContext): EffectiveDisk[] {
+  const defaults = fleet.defaults[at.hypervisor].vm;
+  const defaultBus = defaults.diskBus ?? (at.hypervisor === 'kvm' ? KVM_DEFAULT_DISK_BUS : XEN_DEFAULT_DISK_BUS);
+  const { disks } = vm;
+  if (disks.length === 1 && disks[0]!.target === undefined) {
+    const bus = diskBus(disks[0]!, at, defaultBus);
+    return [effectiveDisk(index, defaults, at.hypervisor, disks[0]!, 0, bus, deviceName(DISK_DEVICE_PREFIX[bus], 0))];
+  }
+  const buses: DiskBus[] = [];
+  for (const disk of disks) buses.push(diskBus(disk, at, defaultBus));
+  const targets = diskDeviceNames(disks.map((disk, i) => ({ bus: buses[i]!, target: disk.target })));
+  const effective: EffectiveDisk[] = [];
+  for (let i = 0; i < disks.length; i += 1) effective.push(effectiveDisk(index, defaults, at.hypervisor, disks[i]!, i, buses[i]!, targets[i]));
+  return effective;
+}
+
+function effectiveDisk(index: FleetIndex, defaults: VmDefaults, hypervisor: Hypervisor, disk: Disk, position: number, bus: DiskBus, target: string | undefined): EffectiveDisk {
+  const cdrom = disk.device === 'cdrom';
+  const removable = isRemovable(disk.device);
+  // A CD-ROM or floppy keeps libvirt's own cache and I/O modes unless the fleet names them: removable media, not the VM's data.
+  const cache = disk.cache ?? (removable ? undefined : (defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined)));
+  const image = imageOf(index, disk.image);
+  const poolType = disk.pool === undefined ? undefined : index.storagePools.get(disk.pool)?.type;
+  const rawOnly = poolType !== undefined && RAW_ONLY_POOL_TYPES.has(poolType);
+  const pathType = disk.path === undefined ? undefined : (disk.pathType ?? defaultPathType(disk.path));
+  const format =
+    disk.format ??
+    image?.format ??
+    // A directory is QEMU's virtual FAT disk (qemu_domain.c, qemuDomainValidateStorageSource).
+    (pathType === 'dir' ? 'fat' : undefined) ??
+    (removable || disk.device === 'lun' || disk.network !== undefined || rawOnly ? 'raw' : disk.path !== undefined ? pathFormat(disk.path) : 'qcow2');
+  // The I/O mode is a setting of host files and block devices; QEMU's network drivers (rbd, iscsi, nbd) have their own.
+  const io = disk.io ?? (hypervisor === 'kvm' && !removable && disk.network === undefined ? defaultKvmIo(cache, format) : undefined);
+  // QEMU is KVM's only disk driver. On Xen a driver-less disk is read as raw, so every other format
+  // names qemu; a raw disk leaves the backend (phy or qdisk) to libxl, except a network disk, which
+  // libxl serves through qemu only (libxl_conf.c, libxlMakeDisk).
+  const driverName = hypervisor === 'kvm' || format !== 'raw' || disk.network !== undefined ? QEMU_DISK_DRIVER : undefined;
+  // Assigned in order rather than spread: see `Mutable`.
+  const effective = {
+    index: position,
+    // The loader rejects more than DEVICE_LETTERS disks per prefix (fleet/synthesis-checks.ts).
+    target: target ?? `${DISK_DEVICE_PREFIX[bus]}?`,
+    bus,
+    device: disk.device ?? 'disk',
+    readonly: cdrom || disk.readonly === true,
+  } as Mutable<EffectiveDisk>;
+  if (cache) effective.cache = cache;
+  if (io) effective.io = io;
+  effective.format = format;
+  if (driverName) effective.driverName = driverName;
+  effective.sizeMiB = disk.sizeMiB;
+  if (disk.sizeKiB !== undefined) effective.sizeKiB = disk.sizeKiB;
+  if (disk.pool !== undefined) effective.pool = disk.pool;
+  if (disk.volume) effective.volume = disk.volume;
+  if (disk.path) effective.path = disk.path;
+  if (pathType) effective.pathType = pathType;
+  if (disk.startupPolicy) effective.startupPolicy = disk.startupPolicy;
+  if (disk.volumeMode) effective.volumeMode = disk.volumeMode;
+  if (disk.network) effective.network = disk.network;
+  if (image) effective.imageSource = image.source;
+  effective.data = disk.data;
+  effective.preventDestroy = disk.data && disk.preventDestroy !== false;
+  return effective;
 }
 
 /**
@@ -469,17 +480,17 @@ function defaultNicModel(hypervisor: Hypervisor, guestType: XenGuestType | undef
   return guestType === 'hvm' ? undefined : XEN_DEFAULT_NIC_MODEL;
 }
 
-function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor, guestType: XenGuestType | undefined): EffectiveNic[] {
+function nicsFor(fleet: Fleet, index: FleetIndex, vm: Vm, hypervisor: Hypervisor, guestType: XenGuestType | undefined): EffectiveNic[] {
   const fallback = fleet.defaults[hypervisor].vm.nicModel ?? defaultNicModel(hypervisor, guestType);
-  const { networks } = fleetIndex(fleet);
-  return vm.networks.map((nic, index) => {
+  const { networks } = index;
+  return vm.networks.map((nic, position) => {
     const model = nic.model ?? fallback;
     const type = nic.type ?? 'network';
     // vhost-net serves tap devices (network, ethernet, macvtap); user-mode networking runs in QEMU (or passt).
     const virtio = hypervisor === 'kvm' && model === 'virtio' && type !== 'user';
     const queues = nic.queues ?? (virtio && vm.workload === 'network-heavy' && vm.vcpus > 1 ? vm.vcpus : undefined);
     // Assigned in order rather than spread: see `Mutable`.
-    const effective = { index, type } as Mutable<EffectiveNic>;
+    const effective = { index: position, type } as Mutable<EffectiveNic>;
     if (nic.network !== undefined) effective.network = nic.network;
     const network = nic.network === undefined ? undefined : networks.get(nic.network);
     if (network?.libvirtNetwork === false && network.bridge !== undefined) effective.hostBridge = network.bridge;
@@ -527,6 +538,8 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
 }
 
 function makeEffectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveVm {
+  // Looked up once per VM and passed down rather than by every part that needs a pool, image or network.
+  const index = fleetIndex(fleet);
   const defaults = fleet.defaults[hypervisor].vm;
   const firmware = vm.firmware ?? defaults.firmware ?? (vm.secureBoot ? 'uefi' : 'bios');
   const sensitive = vm.securityClass !== 'general';
@@ -545,13 +558,13 @@ function makeEffectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effectiv
     const machine = vm.machine ?? (isX86(arch) ? (defaults.machine ?? KVM_DEFAULT_MACHINE) : KVM_ARCH_DEFAULT_MACHINE[arch]);
     effective.osType = 'hvm';
     effective.machine = machine;
-    effective.disks = disksFor(fleet, vm, { hypervisor, arch, machine });
+    effective.disks = disksFor(fleet, index, vm, { hypervisor, arch, machine });
     effective.firmware = firmware;
     // UEFI guests of sensitive or isolated class boot with Secure Boot unless the fleet says otherwise.
     effective.secureBoot = vm.secureBoot || (firmware === 'uefi' && sensitive);
-    effective.cpu = kvmCpu(fleet, vm);
+    effective.cpu = kvmCpu(fleet, index, vm);
     if (vm.kernel) effective.kernel = vm.kernel;
-    effective.nics = nicsFor(fleet, vm, hypervisor, undefined);
+    effective.nics = nicsFor(fleet, index, vm, hypervisor, undefined);
     effective.rng = vm.rng ?? true;
     effective.console = vm.console === false ? 'none' : 'serial';
     if (vm.numa !== 'none') effective.numaMode = vm.numa;
@@ -563,7 +576,7 @@ function makeEffectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effectiv
     if (vm.clock) effective.clock = declaredClock(vm.clock);
     return effective;
   }
-  const guestType = xenGuestType(fleet, vm);
+  const guestType = xenGuestType(fleet, index, vm);
   // Viridian and the clock are HVM settings; Windows on PV/PVH is XEN-WINDOWS-NOT-HVM's error instead.
   const windowsHvm = windows && guestType === 'hvm';
   const declaredXenCpu = declaredCpu(vm);
@@ -572,7 +585,7 @@ function makeEffectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effectiv
   const machine = vm.machine ?? xenMachine;
   effective.osType = osType;
   effective.machine = machine;
-  effective.disks = disksFor(fleet, vm, { hypervisor, arch, machine, guestType });
+  effective.disks = disksFor(fleet, index, vm, { hypervisor, arch, machine, guestType });
   effective.guestType = guestType;
   effective.firmware = guestType === 'hvm' ? firmware : 'bios';
   effective.secureBoot = guestType === 'hvm' && vm.secureBoot;
@@ -580,7 +593,7 @@ function makeEffectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effectiv
   if (kernel) effective.kernel = kernel;
   if (vm.bootloader) effective.bootloader = vm.bootloader;
   else if (guestType === 'pv' && !kernel) effective.bootloader = 'pygrub';
-  effective.nics = nicsFor(fleet, vm, hypervisor, guestType);
+  effective.nics = nicsFor(fleet, index, vm, hypervisor, guestType);
   effective.rng = false;
   effective.console = vm.console === false ? 'none' : 'xen';
   effective.viridian = windowsHvm;
