@@ -16,7 +16,8 @@ export const plcIsolatedSharedHost: Rule = {
     // Loops: a list per host for `flatMap` to join, of 1,000 hosts nearly all without an isolated VM, was most of the rule's time.
     for (const [host, placed] of ctx.placedOn) {
       if (placed.length < 2) continue;
-      for (const j of placed) {
+      for (let i = 0; i < placed.length; i += 1) {
+        const j = placed[i]!;
         if (j.vm.securityClass !== 'isolated') continue;
         results.push({
           target: j.target,

@@ -25,9 +25,14 @@ export const xenHvmEmulatedDevice: Rule = {
   check: (ctx) => {
     // One list for every guest rather than one per guest for `flatMap` to join: most have no finding.
     const results: RuleResult[] = [];
-    for (const j of judgedOn(ctx, 'xen')) {
+    const judged = judgedOn(ctx, 'xen');
+    for (let k = 0; k < judged.length; k += 1) {
+      const j = judged[k]!;
       if (j.effective.guestType !== 'hvm') continue;
-      for (const disk of j.effective.disks) {
+      const { disks, nics } = j.effective;
+      // Indexed loops: `for…of` makes an iterator object per list wherever the loop is not optimized away.
+      for (let i = 0; i < disks.length; i += 1) {
+        const disk = disks[i]!;
         if (!EMULATION_NAMED_BUS.has(disk.bus)) continue;
         results.push({
           target: `${j.target}.disks[${disk.index}]`,
@@ -37,7 +42,7 @@ export const xenHvmEmulatedDevice: Rule = {
         });
       }
       if (j.vm.os === 'windows') {
-        for (const nic of j.effective.nics) {
+        for (const nic of nics) {
           if (nic.model !== 'netfront') continue;
           results.push({
             target: `${j.target}.networks[${nic.index}]`,

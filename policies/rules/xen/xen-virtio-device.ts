@@ -14,8 +14,13 @@ export const xenVirtioDevice: Rule = {
   check: (ctx) => {
     // One list for every guest rather than one per guest for `flatMap` to join: most have no finding.
     const results: RuleResult[] = [];
-    for (const j of judgedOn(ctx, 'xen')) {
-      for (const d of j.effective.disks) {
+    const judged = judgedOn(ctx, 'xen');
+    for (let k = 0; k < judged.length; k += 1) {
+      const j = judged[k]!;
+      const { disks, nics } = j.effective;
+      // Indexed loops: `for…of` makes an iterator object per list wherever the loop is not optimized away.
+      for (let i = 0; i < disks.length; i += 1) {
+        const d = disks[i]!;
         if (d.bus === 'virtio') {
           results.push({
             target: `${j.target}.disks[${d.index}]`,
@@ -23,7 +28,8 @@ export const xenVirtioDevice: Rule = {
           });
         }
       }
-      for (const n of j.effective.nics) {
+      for (let i = 0; i < nics.length; i += 1) {
+        const n = nics[i]!;
         if (n.model === 'virtio') {
           results.push({
             target: `${j.target}.networks[${n.index}]`,
