@@ -4,14 +4,14 @@
  * exactly this; policies judge exactly this, so what is checked is what is synthesized.
  */
 import type {
-  CpuMode, DiskBus, DiskCache, DiskDevice, DiskFormat, DiskIo, Firmware, Fleet, Graphics, GuestOs, Hypervisor, MacvtapMode, MigrationPool,
-  NetworkDiskSource, NicType, StoragePoolType, Vm, VmArch, XenGuestType,
+  CpuMode, Disk, DiskBus, DiskCache, DiskDevice, DiskFormat, DiskIo, Firmware, Fleet, Graphics, GuestOs, Hypervisor, MacvtapMode, MigrationPool,
+  NetworkDiskSource, NicType, StoragePoolType, Vm, VmArch, VmDefaults, XenGuestType,
 } from './model';
 import {
   busOfTarget, DEFAULT_ARCH, defaultPathType, type DiskImageFormat, type DiskPathType, type DiskStartupPolicy, type DiskVolumeMode, hasBuiltinIde, isRemovable, isX86,
   KVM_ARCH_DEFAULT_MACHINE,
 } from './guest-devices';
-import { fleetIndex } from './fleet-index';
+import { fleetIndex, type FleetIndex } from './fleet-index';
 import type { ClockBasis, ClockOffset, ClockSetting, TimerCatchup } from './domain-settings';
 
 /** KVM machine type: PCIe, modern hotplug; libvirt keeps "pc" unless asked (research: KVM-MACHINE-Q35). */
@@ -260,9 +260,12 @@ export interface EffectiveVm {
 }
 
 /**
- * The effective objects are built by assigning their keys in order, not by spreading conditional parts
- * (`...(x ? { x } : {})`): at 20,000 VMs each spread is a runtime call and an object to collect, and
- * building the effective VMs was a third of `check` at 1,000 hosts.
+ * The effective objects are built as one literal of the keys every object has, then the optional keys
+ * that apply are assigned, not by spreading conditional parts (`...(x ? { x } : {})`: at 20,000 VMs each
+ * spread is a runtime call and an object to collect) nor key by key (each key past the literal's grows
+ * the object's out-of-line property store, a new array each few keys: two thirds of what building the
+ * effective VMs allocated). An optional key is absent, never present and undefined; the keys' order is
+ * not part of the contract.
  */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -294,10 +297,10 @@ function declaredCpu(vm: Vm): EffectiveCpu | undefined {
   return vm.cpuModel ? { mode: vm.cpuMode, model: vm.cpuModel } : { mode: vm.cpuMode };
 }
 
-function kvmCpu(fleet: Fleet, vm: Vm): EffectiveCpu {
+function kvmCpu(fleet: Fleet, index: FleetIndex, vm: Vm): EffectiveCpu {
   const declared = declaredCpu(vm);
   if (declared) return declared;
-  const pool = vm.migrationPool === undefined ? undefined : fleetIndex(fleet).migrationPools.get(vm.migrationPool);
+  const pool = vm.migrationPool === undefined ? undefined : index.migrationPools.get(vm.migrationPool);
   return poolCpu(pool) ?? { mode: fleet.defaults.kvm.vm.cpuMode ?? KVM_DEFAULT_CPU_MODE };
 }
 
@@ -306,9 +309,9 @@ export function imagePathFormat(path: string): DiskFormat {
   return path.endsWith('.raw') || path.endsWith('.img') ? 'raw' : 'qcow2';
 }
 
-function imageOf(fleet: Fleet, image: string | undefined): { source: string; format: DiskFormat; pvhCapable: boolean } | undefined {
+function imageOf(index: FleetIndex, image: string | undefined): { source: string; format: DiskFormat; pvhCapable: boolean } | undefined {
   if (!image) return undefined;
-  const named = fleetIndex(fleet).images.get(image);
+  const named = index.images.get(image);
   if (named) return named;
   return { source: image, format: imagePathFormat(image), pvhCapable: true };
 }
@@ -350,13 +353,13 @@ function needsHvm(vm: Vm): boolean {
   return vm.firmware === 'uefi' || vm.secureBoot || vm.os === 'windows';
 }
 
-function xenGuestType(fleet: Fleet, vm: Vm): XenGuestType {
+function xenGuestType(fleet: Fleet, index: FleetIndex, vm: Vm): XenGuestType {
   if (vm.guestType) return vm.guestType;
   if (needsHvm(vm)) return 'hvm';
   if (fleet.defaults.xen.vm.guestType) return fleet.defaults.xen.vm.guestType;
   // PVH has no firmware: UEFI guests, and images whose kernel cannot boot PVH, run as HVM.
   if ((vm.firmware ?? fleet.defaults.xen.vm.firmware) === 'uefi') return 'hvm';
-  const osImage = imageOf(fleet, vm.disks.find((d) => !d.data)?.image);
+  const osImage = imageOf(index, vm.disks.find((d) => !d.data)?.image);
   return osImage && !osImage.pvhCapable ? 'hvm' : 'pvh';
 }
 
@@ -384,79 +387,90 @@ interface DiskContext {
   readonly guestType?: XenGuestType;
 }
 
-function disksFor(fleet: Fleet, vm: Vm, at: DiskContext): EffectiveDisk[] {
-  const { hypervisor } = at;
-  const defaults = fleet.defaults[hypervisor].vm;
-  const { storagePools } = fleetIndex(fleet);
-  const buses = vm.disks.map(
-    (disk): DiskBus =>
-      disk.bus ??
-      (disk.target === undefined ? undefined : busOfTarget(disk.target)) ??
-      // libvirt puts a floppy without bus on the floppy controller (domain_postparse.c, virDomainDiskDefPostParse).
-      // A LUN is SCSI passthrough: virtio-scsi (QEMU has none on virtio-blk since 5.0).
-      (disk.device === 'floppy'
-        ? 'fdc'
-        : disk.device === 'lun'
-        ? 'scsi'
-        : disk.device === 'cdrom'
-        ? defaultCdromBus(hypervisor, at.arch, at.machine, at.guestType)
-        : (defaults.diskBus ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_BUS : XEN_DEFAULT_DISK_BUS))),
+/** The bus of `disk`: declared, else the one its device name implies, else its device's default, else the fleet's. */
+function diskBus(disk: Disk, at: DiskContext, defaultBus: DiskBus): DiskBus {
+  return (
+    disk.bus ??
+    (disk.target === undefined ? undefined : busOfTarget(disk.target)) ??
+    // libvirt puts a floppy without bus on the floppy controller (domain_postparse.c, virDomainDiskDefPostParse).
+    // A LUN is SCSI passthrough: virtio-scsi (QEMU has none on virtio-blk since 5.0).
+    (disk.device === 'floppy'
+      ? 'fdc'
+      : disk.device === 'lun'
+      ? 'scsi'
+      : disk.device === 'cdrom'
+      ? defaultCdromBus(at.hypervisor, at.arch, at.machine, at.guestType)
+      : defaultBus)
   );
-  // Most VMs have one disk, which takes the first name of its bus (`vda`, `xvda`).
-  const targets = vm.disks.length === 1 && vm.disks[0]!.target === undefined
-    ? [deviceName(DISK_DEVICE_PREFIX[buses[0]!], 0)]
-    : diskDeviceNames(vm.disks.map((disk, index) => ({ bus: buses[index]!, target: disk.target })));
-  return vm.disks.map((disk, index) => {
-    const cdrom = disk.device === 'cdrom';
-    const removable = isRemovable(disk.device);
-    const bus = buses[index]!;
-    const prefix = DISK_DEVICE_PREFIX[bus];
-    const target = targets[index];
-    // A CD-ROM or floppy keeps libvirt's own cache and I/O modes unless the fleet names them: removable media, not the VM's data.
-    const cache = disk.cache ?? (removable ? undefined : (defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined)));
-    const image = imageOf(fleet, disk.image);
-    const poolType = disk.pool === undefined ? undefined : storagePools.get(disk.pool)?.type;
-    const rawOnly = poolType !== undefined && RAW_ONLY_POOL_TYPES.has(poolType);
-    const pathType = disk.path === undefined ? undefined : (disk.pathType ?? defaultPathType(disk.path));
-    const format =
-      disk.format ??
-      image?.format ??
-      // A directory is QEMU's virtual FAT disk (qemu_domain.c, qemuDomainValidateStorageSource).
-      (pathType === 'dir' ? 'fat' : undefined) ??
-      (removable || disk.device === 'lun' || disk.network !== undefined || rawOnly ? 'raw' : disk.path !== undefined ? pathFormat(disk.path) : 'qcow2');
-    // The I/O mode is a setting of host files and block devices; QEMU's network drivers (rbd, iscsi, nbd) have their own.
-    const io = disk.io ?? (hypervisor === 'kvm' && !removable && disk.network === undefined ? defaultKvmIo(cache, format) : undefined);
-    // QEMU is KVM's only disk driver. On Xen a driver-less disk is read as raw, so every other format
-    // names qemu; a raw disk leaves the backend (phy or qdisk) to libxl, except a network disk, which
-    // libxl serves through qemu only (libxl_conf.c, libxlMakeDisk).
-    const driverName = hypervisor === 'kvm' || format !== 'raw' || disk.network !== undefined ? QEMU_DISK_DRIVER : undefined;
-    // Assigned in order rather than spread: see `Mutable`.
-    const effective = {
-      index,
-      // The loader rejects more than DEVICE_LETTERS disks per prefix (fleet/synthesis-checks.ts).
-      target: target ?? `${prefix}?`,
-      bus,
-      device: disk.device ?? 'disk',
-      readonly: cdrom || disk.readonly === true,
-    } as Mutable<EffectiveDisk>;
-    if (cache) effective.cache = cache;
-    if (io) effective.io = io;
-    effective.format = format;
-    if (driverName) effective.driverName = driverName;
-    effective.sizeMiB = disk.sizeMiB;
-    if (disk.sizeKiB !== undefined) effective.sizeKiB = disk.sizeKiB;
-    if (disk.pool !== undefined) effective.pool = disk.pool;
-    if (disk.volume) effective.volume = disk.volume;
-    if (disk.path) effective.path = disk.path;
-    if (pathType) effective.pathType = pathType;
-    if (disk.startupPolicy) effective.startupPolicy = disk.startupPolicy;
-    if (disk.volumeMode) effective.volumeMode = disk.volumeMode;
-    if (disk.network) effective.network = disk.network;
-    if (image) effective.imageSource = image.source;
-    effective.data = disk.data;
-    effective.preventDestroy = disk.data && disk.preventDestroy !== false;
-    return effective;
-  });
+}
+
+/**
+ * The effective disks of a VM. Most VMs have one disk, which takes the first name of its bus (`vda`,
+ * `xvda`): it is made without the lists of buses and names (and their closures) that several disks need.
+ */
+function disksFor(fleet: Fleet, index: FleetIndex, vm: Vm, at: DiskContext): EffectiveDisk[] {
+  const defaults = fleet.defaults[at.hypervisor].vm;
+  const defaultBus = defaults.diskBus ?? (at.hypervisor === 'kvm' ? KVM_DEFAULT_DISK_BUS : XEN_DEFAULT_DISK_BUS);
+  const { disks } = vm;
+  if (disks.length === 1 && disks[0]!.target === undefined) {
+    const bus = diskBus(disks[0]!, at, defaultBus);
+    return [effectiveDisk(index, defaults, at.hypervisor, disks[0]!, 0, bus, deviceName(DISK_DEVICE_PREFIX[bus], 0))];
+  }
+  const buses: DiskBus[] = [];
+  for (const disk of disks) buses.push(diskBus(disk, at, defaultBus));
+  const targets = diskDeviceNames(disks.map((disk, i) => ({ bus: buses[i]!, target: disk.target })));
+  const effective: EffectiveDisk[] = [];
+  for (let i = 0; i < disks.length; i += 1) effective.push(effectiveDisk(index, defaults, at.hypervisor, disks[i]!, i, buses[i]!, targets[i]));
+  return effective;
+}
+
+function effectiveDisk(index: FleetIndex, defaults: VmDefaults, hypervisor: Hypervisor, disk: Disk, position: number, bus: DiskBus, target: string | undefined): EffectiveDisk {
+  const cdrom = disk.device === 'cdrom';
+  const removable = isRemovable(disk.device);
+  // A CD-ROM or floppy keeps libvirt's own cache and I/O modes unless the fleet names them: removable media, not the VM's data.
+  const cache = disk.cache ?? (removable ? undefined : (defaults.diskCache ?? (hypervisor === 'kvm' ? KVM_DEFAULT_DISK_CACHE : undefined)));
+  const image = imageOf(index, disk.image);
+  const poolType = disk.pool === undefined ? undefined : index.storagePools.get(disk.pool)?.type;
+  const rawOnly = poolType !== undefined && RAW_ONLY_POOL_TYPES.has(poolType);
+  const pathType = disk.path === undefined ? undefined : (disk.pathType ?? defaultPathType(disk.path));
+  const format =
+    disk.format ??
+    image?.format ??
+    // A directory is QEMU's virtual FAT disk (qemu_domain.c, qemuDomainValidateStorageSource).
+    (pathType === 'dir' ? 'fat' : undefined) ??
+    (removable || disk.device === 'lun' || disk.network !== undefined || rawOnly ? 'raw' : disk.path !== undefined ? pathFormat(disk.path) : 'qcow2');
+  // The I/O mode is a setting of host files and block devices; QEMU's network drivers (rbd, iscsi, nbd) have their own.
+  const io = disk.io ?? (hypervisor === 'kvm' && !removable && disk.network === undefined ? defaultKvmIo(cache, format) : undefined);
+  // QEMU is KVM's only disk driver. On Xen a driver-less disk is read as raw, so every other format
+  // names qemu; a raw disk leaves the backend (phy or qdisk) to libxl, except a network disk, which
+  // libxl serves through qemu only (libxl_conf.c, libxlMakeDisk).
+  const driverName = hypervisor === 'kvm' || format !== 'raw' || disk.network !== undefined ? QEMU_DISK_DRIVER : undefined;
+  // The keys every disk has in one literal, the optional ones added after: see `Mutable`.
+  const effective: Mutable<EffectiveDisk> = {
+    index: position,
+    // The loader rejects more than DEVICE_LETTERS disks per prefix (fleet/synthesis-checks.ts).
+    target: target ?? `${DISK_DEVICE_PREFIX[bus]}?`,
+    bus,
+    device: disk.device ?? 'disk',
+    readonly: cdrom || disk.readonly === true,
+    format,
+    sizeMiB: disk.sizeMiB,
+    data: disk.data,
+    preventDestroy: disk.data && disk.preventDestroy !== false,
+  };
+  if (cache) effective.cache = cache;
+  if (io) effective.io = io;
+  if (driverName) effective.driverName = driverName;
+  if (disk.sizeKiB !== undefined) effective.sizeKiB = disk.sizeKiB;
+  if (disk.pool !== undefined) effective.pool = disk.pool;
+  if (disk.volume) effective.volume = disk.volume;
+  if (disk.path) effective.path = disk.path;
+  if (pathType) effective.pathType = pathType;
+  if (disk.startupPolicy) effective.startupPolicy = disk.startupPolicy;
+  if (disk.volumeMode) effective.volumeMode = disk.volumeMode;
+  if (disk.network) effective.network = disk.network;
+  if (image) effective.imageSource = image.source;
+  return effective;
 }
 
 /**
@@ -469,17 +483,17 @@ function defaultNicModel(hypervisor: Hypervisor, guestType: XenGuestType | undef
   return guestType === 'hvm' ? undefined : XEN_DEFAULT_NIC_MODEL;
 }
 
-function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor, guestType: XenGuestType | undefined): EffectiveNic[] {
+function nicsFor(fleet: Fleet, index: FleetIndex, vm: Vm, hypervisor: Hypervisor, guestType: XenGuestType | undefined): EffectiveNic[] {
   const fallback = fleet.defaults[hypervisor].vm.nicModel ?? defaultNicModel(hypervisor, guestType);
-  const { networks } = fleetIndex(fleet);
-  return vm.networks.map((nic, index) => {
+  const { networks } = index;
+  return vm.networks.map((nic, position) => {
     const model = nic.model ?? fallback;
     const type = nic.type ?? 'network';
     // vhost-net serves tap devices (network, ethernet, macvtap); user-mode networking runs in QEMU (or passt).
     const virtio = hypervisor === 'kvm' && model === 'virtio' && type !== 'user';
     const queues = nic.queues ?? (virtio && vm.workload === 'network-heavy' && vm.vcpus > 1 ? vm.vcpus : undefined);
-    // Assigned in order rather than spread: see `Mutable`.
-    const effective = { index, type } as Mutable<EffectiveNic>;
+    // The keys every NIC has in one literal, the optional ones added after: see `Mutable`.
+    const effective: Mutable<EffectiveNic> = { index: position, type, vhost: virtio };
     if (nic.network !== undefined) effective.network = nic.network;
     const network = nic.network === undefined ? undefined : networks.get(nic.network);
     if (network?.libvirtNetwork === false && network.bridge !== undefined) effective.hostBridge = network.bridge;
@@ -495,7 +509,6 @@ function nicsFor(fleet: Fleet, vm: Vm, hypervisor: Hypervisor, guestType: XenGue
     if (model) effective.model = model;
     if (nic.mac) effective.mac = nic.mac;
     if (queues) effective.queues = queues;
-    effective.vhost = virtio;
     return effective;
   });
 }
@@ -527,66 +540,84 @@ export function effectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): Effec
 }
 
 function makeEffectiveVm(fleet: Fleet, vm: Vm, hypervisor: Hypervisor): EffectiveVm {
+  // Looked up once per VM and passed down rather than by every part that needs a pool, image or network.
+  const index = fleetIndex(fleet);
   const defaults = fleet.defaults[hypervisor].vm;
   const firmware = vm.firmware ?? defaults.firmware ?? (vm.secureBoot ? 'uefi' : 'bios');
   const sensitive = vm.securityClass !== 'general';
   const windows = vm.os === 'windows';
   const arch = vm.arch ?? DEFAULT_ARCH;
-  // Assigned in order rather than spread: see `Mutable`. The keys keep the order they always had.
-  const effective = { vm, hypervisor, domainType: hypervisor, arch } as Mutable<EffectiveVm>;
-  if (vm.os) effective.os = vm.os;
-  effective.balloon = vm.balloon ?? true;
-  effective.hostdevs = vm.hostdevs.length === 0 ? NONE : vm.hostdevs.map(pciAddress);
-  if (vm.graphics) effective.graphics = vm.graphics;
-  if (vm.cmdline) effective.cmdline = vm.cmdline;
-  if (vm.initrd) effective.initrd = vm.initrd;
+  const hostdevs = vm.hostdevs.length === 0 ? NONE : vm.hostdevs.map(pciAddress);
+  let effective: Mutable<EffectiveVm>;
   if (hypervisor === 'kvm') {
     // `defaults.kvm.vm.machine` names an x86 machine; the other architectures get their own default.
     const machine = vm.machine ?? (isX86(arch) ? (defaults.machine ?? KVM_DEFAULT_MACHINE) : KVM_ARCH_DEFAULT_MACHINE[arch]);
-    effective.osType = 'hvm';
-    effective.machine = machine;
-    effective.disks = disksFor(fleet, vm, { hypervisor, arch, machine });
-    effective.firmware = firmware;
-    // UEFI guests of sensitive or isolated class boot with Secure Boot unless the fleet says otherwise.
-    effective.secureBoot = vm.secureBoot || (firmware === 'uefi' && sensitive);
-    effective.cpu = kvmCpu(fleet, vm);
+    // The keys every KVM VM has in one literal, the optional ones added after: see `Mutable`.
+    effective = {
+      vm,
+      hypervisor,
+      domainType: hypervisor,
+      arch,
+      balloon: vm.balloon ?? true,
+      hostdevs,
+      osType: 'hvm',
+      machine,
+      disks: disksFor(fleet, index, vm, { hypervisor, arch, machine }),
+      firmware,
+      // UEFI guests of sensitive or isolated class boot with Secure Boot unless the fleet says otherwise.
+      secureBoot: vm.secureBoot || (firmware === 'uefi' && sensitive),
+      cpu: kvmCpu(fleet, index, vm),
+      nics: nicsFor(fleet, index, vm, hypervisor, undefined),
+      rng: vm.rng ?? true,
+      console: vm.console === false ? 'none' : 'serial',
+      viridian: false,
+      hyperv: windows ? KVM_WINDOWS_HYPERV : NONE,
+    };
     if (vm.kernel) effective.kernel = vm.kernel;
-    effective.nics = nicsFor(fleet, vm, hypervisor, undefined);
-    effective.rng = vm.rng ?? true;
-    effective.console = vm.console === false ? 'none' : 'serial';
     if (vm.numa !== 'none') effective.numaMode = vm.numa;
     if (vm.hugepages) effective.hugepages = vm.hugepageSizeKiB === undefined ? {} : { sizeKiB: vm.hugepageSizeKiB };
-    effective.viridian = false;
-    effective.hyperv = windows ? KVM_WINDOWS_HYPERV : NONE;
-    if (windows) effective.clock = { offset: 'localtime', timers: KVM_WINDOWS_TIMERS };
     // A declared clock (an imported domain's) is the VM's own: it replaces the Windows default.
     if (vm.clock) effective.clock = declaredClock(vm.clock);
-    return effective;
+    else if (windows) effective.clock = { offset: 'localtime', timers: KVM_WINDOWS_TIMERS };
+  } else {
+    const guestType = xenGuestType(fleet, index, vm);
+    // Viridian and the clock are HVM settings; Windows on PV/PVH is XEN-WINDOWS-NOT-HVM's error instead.
+    const windowsHvm = windows && guestType === 'hvm';
+    const { osType, machine: xenMachine } = XEN_MACHINE[guestType];
+    const kernel = vm.kernel ?? (guestType === 'pvh' && !vm.bootloader ? XEN_PVH_GRUB : undefined);
+    const machine = vm.machine ?? xenMachine;
+    // The keys every Xen VM has in one literal, the optional ones added after: see `Mutable`.
+    effective = {
+      vm,
+      hypervisor,
+      domainType: hypervisor,
+      arch,
+      balloon: vm.balloon ?? true,
+      hostdevs,
+      osType,
+      machine,
+      disks: disksFor(fleet, index, vm, { hypervisor, arch, machine, guestType }),
+      guestType,
+      firmware: guestType === 'hvm' ? firmware : 'bios',
+      secureBoot: guestType === 'hvm' && vm.secureBoot,
+      nics: nicsFor(fleet, index, vm, hypervisor, guestType),
+      rng: false,
+      console: vm.console === false ? 'none' : 'xen',
+      viridian: windowsHvm,
+      hyperv: NONE,
+    };
+    const declaredXenCpu = declaredCpu(vm);
+    if (declaredXenCpu) effective.cpu = declaredXenCpu;
+    if (kernel) effective.kernel = kernel;
+    if (vm.bootloader) effective.bootloader = vm.bootloader;
+    else if (guestType === 'pv' && !kernel) effective.bootloader = 'pygrub';
+    if (vm.clock) effective.clock = declaredClock(vm.clock);
+    else if (windowsHvm) effective.clock = { offset: 'localtime', timers: [] };
   }
-  const guestType = xenGuestType(fleet, vm);
-  // Viridian and the clock are HVM settings; Windows on PV/PVH is XEN-WINDOWS-NOT-HVM's error instead.
-  const windowsHvm = windows && guestType === 'hvm';
-  const declaredXenCpu = declaredCpu(vm);
-  const { osType, machine: xenMachine } = XEN_MACHINE[guestType];
-  const kernel = vm.kernel ?? (guestType === 'pvh' && !vm.bootloader ? XEN_PVH_GRUB : undefined);
-  const machine = vm.machine ?? xenMachine;
-  effective.osType = osType;
-  effective.machine = machine;
-  effective.disks = disksFor(fleet, vm, { hypervisor, arch, machine, guestType });
-  effective.guestType = guestType;
-  effective.firmware = guestType === 'hvm' ? firmware : 'bios';
-  effective.secureBoot = guestType === 'hvm' && vm.secureBoot;
-  if (declaredXenCpu) effective.cpu = declaredXenCpu;
-  if (kernel) effective.kernel = kernel;
-  if (vm.bootloader) effective.bootloader = vm.bootloader;
-  else if (guestType === 'pv' && !kernel) effective.bootloader = 'pygrub';
-  effective.nics = nicsFor(fleet, vm, hypervisor, guestType);
-  effective.rng = false;
-  effective.console = vm.console === false ? 'none' : 'xen';
-  effective.viridian = windowsHvm;
-  effective.hyperv = NONE;
-  if (windowsHvm) effective.clock = { offset: 'localtime', timers: [] };
-  if (vm.clock) effective.clock = declaredClock(vm.clock);
+  if (vm.os) effective.os = vm.os;
+  if (vm.graphics) effective.graphics = vm.graphics;
+  if (vm.cmdline) effective.cmdline = vm.cmdline;
+  if (vm.initrd) effective.initrd = vm.initrd;
   return effective;
 }
 

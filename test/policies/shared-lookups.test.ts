@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { effectiveVm } from '../../fleet/effective-vm';
 import { buildContext } from '../../policies/context';
 import { failureSimulator } from '../../policies/rules/failure-simulation';
-import { findingsPer, migratable } from '../../policies/rules/helpers';
+import { findingsEach, findingsPer, migratable, NO_PARTS, singleZoneGroups } from '../../policies/rules/helpers';
 import { DEFAULT_THRESHOLDS } from '../../policies/thresholds';
-import { fleet, kvmHost, migrationPool, pinned, vm } from './fixtures';
+import { fleet, kvmHost, migrationPool, pinned, vm, xenHost } from './fixtures';
 
 const hosts = [kvmHost('kvm-a1'), kvmHost('kvm-a2')];
 const vms = [vm('web-1', { host: 'kvm-a1', migrationPool: 'mp' }), vm('web-2', { host: 'kvm-a2' }), vm('db-1', { host: 'kvm-a2', migrationPool: 'mp' })];
@@ -41,5 +41,27 @@ describe('shared policy lookups', () => {
     const odd = findingsPer(items, (i) => i.parts, (i, p) => (p % 2 === 1 ? { target: `${i.name}[${p}]`, message: 'odd' } : undefined));
     expect(odd).toEqual(items.flatMap((i) => i.parts.filter((p) => p % 2 === 1).map((p) => ({ target: `${i.name}[${p}]`, message: 'odd' }))));
     expect(odd.map((r) => r.target)).toEqual(['a[1]', 'a[3]']);
+    // An item a rule skips gives the one shared empty list, not a new one per item.
+    expect(findingsPer(items, () => NO_PARTS, () => ({ target: 'never', message: 'never' }))).toEqual([]);
+    expect(Object.isFrozen(NO_PARTS)).toBe(true);
+  });
+
+  it('findingsEach keeps the items at fault, in order, as filter and map would', () => {
+    const items = [3, 4, 5, 6, 7];
+    const odd = findingsEach(items, (n) => (n % 2 === 1 ? { target: `n[${n}]`, message: 'odd' } : undefined));
+    expect(odd).toEqual(items.filter((n) => n % 2 === 1).map((n) => ({ target: `n[${n}]`, message: 'odd' })));
+    expect(findingsEach([], () => ({ target: 'x', message: 'x' }))).toEqual([]);
+  });
+
+  it('lists the anti-affinity groups held in one zone once per evaluation, for both zone rules', () => {
+    const zoned = fleet({
+      hosts: [kvmHost('k1', { zone: 'a' }), kvmHost('k2', { zone: 'a' }), xenHost('x1', { zone: 'b' })],
+      vms: [vm('w1', { host: 'k1', antiAffinity: 'web' }), vm('w2', { host: 'k2', antiAffinity: 'web' }), vm('d1', { host: 'k1', antiAffinity: 'db' }), vm('d2', { host: 'x1', antiAffinity: 'db' })],
+    });
+    const ctx = buildContext(zoned, pinned(zoned), DEFAULT_THRESHOLDS);
+    const first = singleZoneGroups(ctx);
+    expect(first.map((g) => `${g.group}@${g.zone}: ${g.members.map((j) => j.vm.name).join(', ')}`)).toEqual(['web@a: w1, w2']);
+    expect(singleZoneGroups(ctx)).toBe(first);
+    expect(singleZoneGroups(buildContext(zoned, pinned(zoned), DEFAULT_THRESHOLDS))).not.toBe(first);
   });
 });

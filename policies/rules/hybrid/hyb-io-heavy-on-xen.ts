@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const hybIoHeavyOnXen: Rule = {
@@ -13,11 +13,12 @@ export const hybIoHeavyOnXen: Rule = {
   sources: [SRC.perfMixed, SRC.qemuVirtioBlkScsi],
   check: (ctx) => {
     if (!ctx.hypervisors.has('kvm')) return [];
-    return judgedOn(ctx, 'xen')
-      .filter((j) => j.vm.workload === 'io-heavy')
-      .map((j) => ({
-        target: j.target,
-        message: `${j.vm.name} is io-heavy but runs on Xen while the fleet has KVM hosts; consider hypervisor: kvm (or auto) for virtio-blk with cache=none/io=native`,
-      }));
+    return findingsEach(judgedOn(ctx, 'xen'), (j) =>
+      j.vm.workload === 'io-heavy'
+        ? {
+            target: j.target,
+            message: `${j.vm.name} is io-heavy but runs on Xen while the fleet has KVM hosts; consider hypervisor: kvm (or auto) for virtio-blk with cache=none/io=native`,
+          }
+        : undefined);
   },
 };

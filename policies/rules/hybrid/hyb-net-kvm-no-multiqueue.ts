@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const hybNetKvmNoMultiqueue: Rule = {
@@ -12,13 +12,13 @@ export const hybNetKvmNoMultiqueue: Rule = {
     'traffic, costs 64 KiB of vhost memory per queue and can slow small-packet TCP, hence info.',
   sources: [SRC.rhelTuning, SRC.okdMultiQueue],
   check: (ctx) =>
-    judgedOn(ctx, 'kvm').flatMap((j) => {
-      if (j.vm.workload !== 'network-heavy' || j.vm.vcpus < 2) return [];
+    findingsEach(judgedOn(ctx, 'kvm'), (j) => {
+      if (j.vm.workload !== 'network-heavy' || j.vm.vcpus < 2) return undefined;
       const lacking = j.effective.nics.filter((n) => !n.vhost || (n.queues ?? 1) < 2);
-      if (lacking.length === 0) return [];
-      return [{
+      if (lacking.length === 0) return undefined;
+      return {
         target: j.target,
         message: `${j.vm.name} is network-heavy with ${j.vm.vcpus} vCPUs but NIC(s) ${lacking.map((n) => n.index).join(', ')} lack vhost multiqueue; use model: virtio and queues: ${j.vm.vcpus}`,
-      }];
+      };
     }),
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const hybNetXenEmulated: Rule = {
@@ -14,14 +14,14 @@ export const hybNetXenEmulated: Rule = {
     'sure the image has PV drivers (Linux has them; Windows needs the Xen PV drivers), then set model: netfront, or run the guest as PVH.',
   sources: [SRC.libvirtLibxlConf, SRC.perfMixed],
   check: (ctx) =>
-    judgedOn(ctx, 'xen').flatMap((j) => {
-      if (j.vm.workload !== 'network-heavy' || j.effective.guestType !== 'hvm') return [];
-      if (j.effective.nics.every((n) => n.model === 'netfront')) return [];
-      return [{
+    findingsEach(judgedOn(ctx, 'xen'), (j) => {
+      if (j.vm.workload !== 'network-heavy' || j.effective.guestType !== 'hvm') return undefined;
+      if (j.effective.nics.every((n) => n.model === 'netfront')) return undefined;
+      return {
         target: j.target,
         message:
           `${j.vm.name} is network-heavy on Xen HVM with an emulated NIC that only the guest's PV drivers take off the device model; ` +
           'with PV drivers in the image set model: netfront, or run it as guestType: pvh',
-      }];
+      };
     }),
 };

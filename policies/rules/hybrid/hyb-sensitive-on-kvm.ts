@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { isSensitive, judgedOn } from '../helpers';
+import { isSensitive, judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const hybSensitiveOnKvm: Rule = {
@@ -13,11 +13,12 @@ export const hybSensitiveOnKvm: Rule = {
   sources: [SRC.xenDisaggregation, SRC.xenStubdom, SRC.proxmoxKsm],
   check: (ctx) => {
     if (!ctx.hypervisors.has('xen')) return [];
-    return judgedOn(ctx, 'kvm')
-      .filter((j) => isSensitive(j.vm))
-      .map((j) => ({
-        target: j.target,
-        message: `${j.vm.name} is securityClass ${j.vm.securityClass} but runs on KVM${j.host ? ` (${j.host.name})` : ''} while the fleet has Xen hosts; set hypervisor: xen (guestType: pvh) or suppress with the KVM hardening you rely on`,
-      }));
+    return findingsEach(judgedOn(ctx, 'kvm'), (j) =>
+      isSensitive(j.vm)
+        ? {
+            target: j.target,
+            message: `${j.vm.name} is securityClass ${j.vm.securityClass} but runs on KVM${j.host ? ` (${j.host.name})` : ''} while the fleet has Xen hosts; set hypervisor: xen (guestType: pvh) or suppress with the KVM hardening you rely on`,
+          }
+        : undefined);
   },
 };

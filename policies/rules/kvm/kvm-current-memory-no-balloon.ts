@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 const KIB_PER_MIB = 1024;
@@ -14,10 +14,10 @@ export const kvmCurrentMemoryNoBalloon: Rule = {
     'With balloon: false there is no balloon device (memballoon model none), so the target cannot be applied and the guest keeps all of its memory.',
   sources: [SRC.libvirtMemoryAllocation],
   check: (ctx) =>
-    judgedOn(ctx, 'kvm').flatMap((j) => {
+    findingsEach(judgedOn(ctx, 'kvm'), (j) => {
       const current = j.vm.currentMemoryKiB;
       const memory = j.vm.memoryKiB ?? j.vm.memoryMiB * KIB_PER_MIB;
-      if (current === undefined || current >= memory || j.effective.balloon) return [];
-      return [{ target: j.target, message: `${j.vm.name} boots at currentMemory ${current} KiB of ${memory} KiB but has balloon: false; remove balloon: false or currentMemory` }];
+      if (current === undefined || current >= memory || j.effective.balloon) return undefined;
+      return { target: j.target, message: `${j.vm.name} boots at currentMemory ${current} KiB of ${memory} KiB but has balloon: false; remove balloon: false or currentMemory` };
     }),
 };

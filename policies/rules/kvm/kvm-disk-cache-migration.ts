@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { findingsPer, migratable } from '../helpers';
+import { findingsPer, migratable, NO_PARTS } from '../helpers';
 import { SRC } from '../sources';
 
 const MIGRATION_SAFE_CACHES: ReadonlySet<string> = new Set(['none', 'directsync']);
@@ -15,7 +15,7 @@ export const kvmDiskCacheMigration: Rule = {
     'safe modes cost nothing on shared storage.',
   sources: [SRC.cloudstackCacheMigration, SRC.tpLibvirtCache],
   check: (ctx) =>
-    findingsPer(migratable(ctx), (m) => (m.judged.effective.hypervisor === 'kvm' ? m.judged.effective.disks : []), ({ judged: j, pool }, d) =>
+    findingsPer(migratable(ctx), (m) => (m.judged.effective.hypervisor === 'kvm' ? m.judged.effective.disks : NO_PARTS), ({ judged: j, pool }, d) =>
       MIGRATION_SAFE_CACHES.has(d.cache ?? 'default')
         ? undefined
         : {

@@ -1,6 +1,6 @@
 import { isX86 } from '../../../fleet/guest-devices';
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsPer, NO_PARTS } from '../helpers';
 import { SRC } from '../sources';
 
 export const kvmFloppyNoController: Rule = {
@@ -14,14 +14,11 @@ export const kvmFloppyNoController: Rule = {
     '(virt, pseries, s390-ccw-virtio) have no ISA bus, so the guest cannot start. Attach the image as a read-only disk instead.',
   sources: [SRC.libvirtQemuDomain, SRC.libvirtQemuCommand],
   check: (ctx) =>
-    judgedOn(ctx, 'kvm').flatMap((j) => {
-      const e = j.effective;
-      if (isX86(e.arch) && e.machine !== 'microvm') return [];
-      return e.disks
-        .filter((d) => d.device === 'floppy')
-        .map((d) => ({
-          target: `${j.target}.disks[${d.index}]`,
-          message: `disk ${d.index} of ${j.vm.name} is a floppy, which machine ${e.machine} (${e.arch}) has no controller for; make it a disk with readonly: true`,
-        }));
-    }),
+    findingsPer(judgedOn(ctx, 'kvm'), (j) => (isX86(j.effective.arch) && j.effective.machine !== 'microvm' ? NO_PARTS : j.effective.disks), (j, d) =>
+      d.device === 'floppy'
+        ? {
+            target: `${j.target}.disks[${d.index}]`,
+            message: `disk ${d.index} of ${j.vm.name} is a floppy, which machine ${j.effective.machine} (${j.effective.arch}) has no controller for; make it a disk with readonly: true`,
+          }
+        : undefined),
 };

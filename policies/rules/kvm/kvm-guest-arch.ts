@@ -1,6 +1,6 @@
 import { DEFAULT_ARCH, nativeGuestArches } from '../../../fleet/guest-devices';
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const kvmGuestArch: Rule = {
@@ -14,15 +14,13 @@ export const kvmGuestArch: Rule = {
     'TCG emulation (domain type qemu), far slower and not what hyperplan synthesizes; place the VM on a host of its architecture.',
   sources: [SRC.libvirtQemuDomain],
   check: (ctx) =>
-    judgedOn(ctx, 'kvm').flatMap((j) => {
-      if (!j.host) return [];
+    findingsEach(judgedOn(ctx, 'kvm'), (j) => {
+      if (!j.host) return undefined;
       const hostArch = j.host.arch ?? DEFAULT_ARCH;
-      if (nativeGuestArches(hostArch).includes(j.effective.arch)) return [];
-      return [
-        {
-          target: j.target,
-          message: `${j.vm.name} is an ${j.effective.arch} guest on ${hostArch} host ${j.host.name}, where KVM cannot run it; pin it to a host with arch: ${j.effective.arch}`,
-        },
-      ];
+      if (nativeGuestArches(hostArch).includes(j.effective.arch)) return undefined;
+      return {
+        target: j.target,
+        message: `${j.vm.name} is an ${j.effective.arch} guest on ${hostArch} host ${j.host.name}, where KVM cannot run it; pin it to a host with arch: ${j.effective.arch}`,
+      };
     }),
 };

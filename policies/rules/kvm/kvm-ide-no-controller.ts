@@ -1,6 +1,6 @@
 import { hasBuiltinIde, isX86 } from '../../../fleet/guest-devices';
 import type { Rule } from '../../rule';
-import { findingsPer, judgedOn } from '../helpers';
+import { findingsPer, judgedOn, NO_PARTS } from '../helpers';
 import { SRC } from '../sources';
 
 export const kvmIdeNoController: Rule = {
@@ -14,7 +14,7 @@ export const kvmIdeNoController: Rule = {
     'scsi on the other architectures, or machine pc for a guest that needs IDE.',
   sources: [SRC.libvirtQemuDomain],
   check: (ctx) =>
-    findingsPer(judgedOn(ctx, 'kvm'), (j) => (isX86(j.effective.arch) && hasBuiltinIde(j.effective.machine) ? [] : j.effective.disks), (j, d) => {
+    findingsPer(judgedOn(ctx, 'kvm'), (j) => (isX86(j.effective.arch) && hasBuiltinIde(j.effective.machine) ? NO_PARTS : j.effective.disks), (j, d) => {
       const e = j.effective;
       return d.bus === 'ide'
         ? {

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const kvmMachineLegacy: Rule = {
@@ -12,10 +12,11 @@ export const kvmMachineLegacy: Rule = {
     'ports and modern firmware support. Keep pc only for imported guests that need it.',
   sources: [SRC.libvirtQ35Default],
   check: (ctx) =>
-    judgedOn(ctx, 'kvm')
-      .filter((j) => j.effective.machine === 'pc' || j.effective.machine.startsWith('pc-i440fx'))
-      .map((j) => ({
-        target: j.target,
-        message: `${j.vm.name} uses legacy machine type ${j.effective.machine}; set machine: q35 (or remove machine for the q35 default)`,
-      })),
+    findingsEach(judgedOn(ctx, 'kvm'), (j) =>
+      j.effective.machine === 'pc' || j.effective.machine.startsWith('pc-i440fx')
+        ? {
+            target: j.target,
+            message: `${j.vm.name} uses legacy machine type ${j.effective.machine}; set machine: q35 (or remove machine for the q35 default)`,
+          }
+        : undefined),
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const kvmRngMissing: Rule = {
@@ -10,7 +10,6 @@ export const kvmRngMissing: Rule = {
   rationale: 'A virtio-rng device feeds host entropy (/dev/urandom) to the guest, so early-boot key generation (SSH host keys, TLS) does not starve.',
   sources: [SRC.libvirtRng],
   check: (ctx) =>
-    judgedOn(ctx, 'kvm')
-      .filter((j) => !j.effective.rng)
-      .map((j) => ({ target: j.target, message: `${j.vm.name} has rng: false; remove it (virtio RNG is the default) unless the guest cannot use it` })),
+    findingsEach(judgedOn(ctx, 'kvm'), (j) =>
+      j.effective.rng ? undefined : { target: j.target, message: `${j.vm.name} has rng: false; remove it (virtio RNG is the default) unless the guest cannot use it` }),
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 /** virtio-blk uses one PCI function per disk; QEMU documents 28 as the practical ceiling. */
@@ -13,12 +13,14 @@ export const kvmVirtioBlkLimit: Rule = {
   rationale: `Each virtio-blk disk takes a PCI function; QEMU's guidance is virtio-scsi beyond ${MAX_VIRTIO_BLK_DISKS} disks, where one controller serves many.`,
   sources: [SRC.qemuVirtioBlkScsi],
   check: (ctx) =>
-    judgedOn(ctx, 'kvm').flatMap((j) => {
+    findingsEach(judgedOn(ctx, 'kvm'), (j) => {
+      // Only a VM with more disks than the limit can pass it: no count (and no filtered list) for the others.
+      if (j.effective.disks.length <= MAX_VIRTIO_BLK_DISKS) return undefined;
       const count = j.effective.disks.filter((d) => d.bus === 'virtio').length;
-      if (count <= MAX_VIRTIO_BLK_DISKS) return [];
-      return [{
+      if (count <= MAX_VIRTIO_BLK_DISKS) return undefined;
+      return {
         target: j.target,
         message: `${j.vm.name} has ${count} virtio-blk disks, more than ${MAX_VIRTIO_BLK_DISKS}; put data disks on bus: scsi (virtio-scsi)`,
-      }];
+      };
     }),
 };

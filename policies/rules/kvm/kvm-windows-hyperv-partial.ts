@@ -1,6 +1,6 @@
 import { KVM_WINDOWS_HYPERV, KVM_WINDOWS_HYPERV_UNEXPRESSED } from '../../../fleet/effective-vm';
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const kvmWindowsHypervPartial: Rule = {
@@ -16,12 +16,13 @@ export const kvmWindowsHypervPartial: Rule = {
     'them outside Terraform (virsh edit) or suppress with a reason.',
   sources: [SRC.libvirtHypervFeatures, SRC.providerDomain],
   check: (ctx) =>
-    judgedOn(ctx, 'kvm')
-      .filter((j) => j.vm.os === 'windows')
-      .map((j) => ({
-        target: j.target,
-        message:
-          `${j.vm.name} is a Windows guest on KVM: it gets ${KVM_WINDOWS_HYPERV.join(', ')} and hypervclock, but not ` +
-          `${KVM_WINDOWS_HYPERV_UNEXPRESSED.join(', ')}, which the provider cannot express`,
-      })),
+    findingsEach(judgedOn(ctx, 'kvm'), (j) =>
+      j.vm.os === 'windows'
+        ? {
+            target: j.target,
+            message:
+              `${j.vm.name} is a Windows guest on KVM: it gets ${KVM_WINDOWS_HYPERV.join(', ')} and hypervclock, but not ` +
+              `${KVM_WINDOWS_HYPERV_UNEXPRESSED.join(', ')}, which the provider cannot express`,
+          }
+        : undefined),
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsPer, disksOf } from '../helpers';
 import { SRC } from '../sources';
 
 export const kvmXenDiskBus: Rule = {
@@ -13,11 +13,11 @@ export const kvmXenDiskBus: Rule = {
     'with device setup"), so the domain never runs. Use bus virtio (or scsi) on KVM.',
   sources: [SRC.libvirtQemuCommand, SRC.libvirtDisks],
   check: (ctx) =>
-    judgedOn(ctx, 'kvm').flatMap((j) =>
-      j.effective.disks
-        .filter((d) => d.bus === 'xen')
-        .map((d) => ({
-          target: `${j.target}.disks[${d.index}]`,
-          message: `${d.device} ${d.index} of ${j.vm.name} is on bus xen, which QEMU has no device for, so the guest cannot start on KVM; set bus: virtio (or pin the VM to Xen with hypervisor: xen)`,
-        }))),
+    findingsPer(judgedOn(ctx, 'kvm'), disksOf, (j, d) =>
+      d.bus === 'xen'
+        ? {
+            target: `${j.target}.disks[${d.index}]`,
+            message: `${d.device} ${d.index} of ${j.vm.name} is on bus xen, which QEMU has no device for, so the guest cannot start on KVM; set bus: virtio (or pin the VM to Xen with hypervisor: xen)`,
+          }
+        : undefined),
 };

@@ -1,4 +1,5 @@
 import type { Rule } from '../../rule';
+import { findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const migHostdev: Rule = {
@@ -11,10 +12,11 @@ export const migHostdev: Rule = {
     'log-dirty tracking does not work with passthrough. Choose one: passthrough or migration.',
   sources: [SRC.harvesterMigration, SRC.xenMigration],
   check: (ctx) =>
-    ctx.fleet.vms
-      .filter((vm) => vm.migrationPool !== undefined && vm.hostdevs.length > 0)
-      .map((vm) => ({
-        target: `vms[${vm.name}]`,
-        message: `${vm.name} is in migration pool ${vm.migrationPool} but passes through ${vm.hostdevs.join(', ')}; remove the hostdevs or take the VM out of the pool`,
-      })),
+    findingsEach(ctx.fleet.vms, (vm) =>
+      vm.migrationPool !== undefined && vm.hostdevs.length > 0
+        ? {
+            target: `vms[${vm.name}]`,
+            message: `${vm.name} is in migration pool ${vm.migrationPool} but passes through ${vm.hostdevs.join(', ')}; remove the hostdevs or take the VM out of the pool`,
+          }
+        : undefined),
 };

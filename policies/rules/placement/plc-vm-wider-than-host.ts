@@ -1,4 +1,4 @@
-import type { Rule } from '../../rule';
+import type { Rule, RuleResult } from '../../rule';
 import { guestPhysicalCpus } from '../../../planner/capacity';
 import { SRC } from '../sources';
 
@@ -12,16 +12,23 @@ export const plcVmWiderThanHost: Rule = {
     'its own vCPUs wait for each other, and a vCPU spinning on a lock whose holder is descheduled wastes its slice ' +
     '(lock-holder preemption). Nova refuses such instances on NUMA hosts ("an instance may not overcommit against itself").',
   sources: [SRC.novaHardware, SRC.xlCfg],
-  check: (ctx) =>
-    ctx.judged.flatMap((j) => {
-      if (j.host === undefined) return [];
-      const cpus = guestPhysicalCpus(j.host);
-      if (j.vm.vcpus <= cpus) return [];
-      return [{
-        target: j.target,
-        message:
-          `${j.vm.name} has ${j.vm.vcpus} vCPUs but host ${j.host.name} has ${cpus} physical CPUs for guests ` +
-          `(${j.host.cpus} less ${j.host.cpus - cpus} for ${j.host.hypervisor === 'xen' ? 'Dom0' : 'the host OS'}); give it at most ${cpus} vCPUs or a wider host`,
-      }];
-    }),
+  check: (ctx) => {
+    const results: RuleResult[] = [];
+    // Host by host: a host's CPUs for guests are worked out once, not again for each of its VMs.
+    for (const [name, placed] of ctx.placedOn) {
+      const host = ctx.hosts.get(name)!;
+      const cpus = guestPhysicalCpus(host);
+      for (let i = 0; i < placed.length; i += 1) {
+        const j = placed[i]!;
+        if (j.vm.vcpus <= cpus) continue;
+        results.push({
+          target: j.target,
+          message:
+            `${j.vm.name} has ${j.vm.vcpus} vCPUs but host ${host.name} has ${cpus} physical CPUs for guests ` +
+            `(${host.cpus} less ${host.cpus - cpus} for ${host.hypervisor === 'xen' ? 'Dom0' : 'the host OS'}); give it at most ${cpus} vCPUs or a wider host`,
+        });
+      }
+    }
+    return results;
+  },
 };

@@ -15,8 +15,8 @@ export const plcZoneLossAntiAffinity: Rule = {
   sources: [SRC.vsphereAdmission],
   check: (ctx) => {
     // Groups wholly inside one zone, by zone: each zone fails once, their members restarting first.
-    const byZone = new Map<string, { group: string; members: JudgedVm[] }[]>();
-    for (const { group, zone, members } of singleZoneGroups(ctx).sort((a, b) => (a.group < b.group ? -1 : 1))) {
+    const byZone = new Map<string, { group: string; members: readonly JudgedVm[] }[]>();
+    for (const { group, zone, members } of [...singleZoneGroups(ctx)].sort((a, b) => (a.group < b.group ? -1 : 1))) {
       byZone.set(zone, [...(byZone.get(zone) ?? []), { group, members }]);
     }
     const simulator = failureSimulator(ctx);

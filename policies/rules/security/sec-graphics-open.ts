@@ -1,4 +1,5 @@
 import type { Rule } from '../../rule';
+import { findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 const ALL_ADDRESSES: ReadonlySet<string> = new Set(['0.0.0.0', '::', '[::]']);
@@ -13,10 +14,11 @@ export const secGraphicsOpen: Rule = {
     'who reaches the host keyboard and screen of the guest. Nova\'s migration docs warn about exactly this.',
   sources: [SRC.qemuSecurity, SRC.novaMigrations],
   check: (ctx) =>
-    ctx.fleet.vms
-      .filter((vm) => vm.graphics && ALL_ADDRESSES.has(vm.graphics.listen) && !vm.graphics.password)
-      .map((vm) => ({
-        target: `vms[${vm.name}].graphics`,
-        message: `${vm.name} exposes its ${vm.graphics?.type} console on ${vm.graphics?.listen} without a password; listen on 127.0.0.1 (tunnel over SSH) or set graphics.password from \${env:…}`,
-      })),
+    findingsEach(ctx.fleet.vms, (vm) =>
+      vm.graphics && ALL_ADDRESSES.has(vm.graphics.listen) && !vm.graphics.password
+        ? {
+            target: `vms[${vm.name}].graphics`,
+            message: `${vm.name} exposes its ${vm.graphics.type} console on ${vm.graphics.listen} without a password; listen on 127.0.0.1 (tunnel over SSH) or set graphics.password from \${env:…}`,
+          }
+        : undefined),
 };

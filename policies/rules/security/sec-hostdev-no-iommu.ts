@@ -1,4 +1,5 @@
 import type { Rule } from '../../rule';
+import { findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const secHostdevNoIommu: Rule = {
@@ -11,10 +12,11 @@ export const secHostdevNoIommu: Rule = {
     'and disaggregation guidance call the security gain lost without an IOMMU.',
   sources: [SRC.xenDriverDomain, SRC.xenDisaggregation, SRC.qemuSecurity],
   check: (ctx) =>
-    ctx.judged
-      .filter((j) => j.vm.hostdevs.length > 0 && j.host?.iommu === false)
-      .map((j) => ({
-        target: j.target,
-        message: `${j.vm.name} passes through ${j.vm.hostdevs.join(', ')} on host ${j.host?.name}, which has iommu: false; place it on a host with VT-d/AMD-Vi enabled`,
-      })),
+    findingsEach(ctx.judged, (j) =>
+      j.vm.hostdevs.length > 0 && j.host?.iommu === false
+        ? {
+            target: j.target,
+            message: `${j.vm.name} passes through ${j.vm.hostdevs.join(', ')} on host ${j.host.name}, which has iommu: false; place it on a host with VT-d/AMD-Vi enabled`,
+          }
+        : undefined),
 };

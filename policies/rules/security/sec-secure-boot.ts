@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { isSensitive } from '../helpers';
+import { isSensitive, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const secSecureBoot: Rule = {
@@ -15,16 +15,15 @@ export const secSecureBoot: Rule = {
     'Boot where there is none is XEN-PVH-FIRMWARE\'s error instead.',
   sources: [SRC.libvirtSecureBoot, SRC.xlCfg],
   check: (ctx) =>
-    ctx.judged
-      .filter((j) => isSensitive(j.vm) && !j.effective.secureBoot && !j.vm.secureBoot)
-      .filter((j) => (j.effective.guestType ?? 'hvm') === 'hvm' || !j.vm.kernel)
-      .map((j) => {
-        const type = j.effective.guestType ?? 'hvm';
-        const fix =
-          type === 'hvm'
-            ? `set firmware: uefi and secureBoot: true${j.effective.hypervisor === 'xen' ? ' (or guestType: pvh with a kernel from Dom0)' : ''}`
-            : `${type.toUpperCase()} has no firmware for Secure Boot: set kernel (and initrd) to a kernel held by Dom0, or guestType: hvm with firmware: uefi and secureBoot: true`;
-        const boots = type === 'hvm' ? `boots ${j.effective.firmware} without Secure Boot` : `boots the kernel on its own disk through ${j.effective.bootloader ?? 'GRUB'}, unverified`;
-        return { target: j.target, message: `${j.vm.name} is securityClass ${j.vm.securityClass} but ${boots}; ${fix}` };
-      }),
+    findingsEach(ctx.judged, (j) => {
+      if (!isSensitive(j.vm) || j.effective.secureBoot || j.vm.secureBoot) return undefined;
+      if ((j.effective.guestType ?? 'hvm') !== 'hvm' && j.vm.kernel) return undefined;
+      const type = j.effective.guestType ?? 'hvm';
+      const fix =
+        type === 'hvm'
+          ? `set firmware: uefi and secureBoot: true${j.effective.hypervisor === 'xen' ? ' (or guestType: pvh with a kernel from Dom0)' : ''}`
+          : `${type.toUpperCase()} has no firmware for Secure Boot: set kernel (and initrd) to a kernel held by Dom0, or guestType: hvm with firmware: uefi and secureBoot: true`;
+      const boots = type === 'hvm' ? `boots ${j.effective.firmware} without Secure Boot` : `boots the kernel on its own disk through ${j.effective.bootloader ?? 'GRUB'}, unverified`;
+      return { target: j.target, message: `${j.vm.name} is securityClass ${j.vm.securityClass} but ${boots}; ${fix}` };
+    }),
 };

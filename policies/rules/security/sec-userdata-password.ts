@@ -1,4 +1,5 @@
 import type { Rule } from '../../rule';
+import { findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 /** cloud-config keys that set passwords: `password:`, `plain_text_passwd:`, the `chpasswd` module. */
@@ -14,10 +15,11 @@ export const secUserdataPassword: Rule = {
     'config drive and Terraform keeps in state. Prefer SSH keys; if a password is needed use cloudInit.password from a secret.',
   sources: [SRC.cloudInitPasswords],
   check: (ctx) =>
-    ctx.fleet.vms
-      .filter((vm) => vm.cloudInit?.userData !== undefined && PASSWORD_KEYS.test(vm.cloudInit.userData))
-      .map((vm) => ({
-        target: `vms[${vm.name}].cloudInit.userData`,
-        message: `${vm.name}'s cloud-init user data sets a password (password:/chpasswd); use sshKeys, or cloudInit.password from \${env:…}`,
-      })),
+    findingsEach(ctx.fleet.vms, (vm) =>
+      vm.cloudInit?.userData !== undefined && PASSWORD_KEYS.test(vm.cloudInit.userData)
+        ? {
+            target: `vms[${vm.name}].cloudInit.userData`,
+            message: `${vm.name}'s cloud-init user data sets a password (password:/chpasswd); use sshKeys, or cloudInit.password from \${env:…}`,
+          }
+        : undefined),
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsPer, NO_PARTS } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenCdromNotHvm: Rule = {
@@ -12,14 +12,11 @@ export const xenCdromNotHvm: Rule = {
     'blkfront (xl-disk-configuration(5): devtype=cdrom is for HVM guests). Give a PV/PVH guest the image as a read-only disk (readonly: true), or make it HVM.',
   sources: [SRC.xlDiskConfiguration],
   check: (ctx) =>
-    judgedOn(ctx, 'xen').flatMap((j) => {
-      const type = j.effective.guestType;
-      if (type === 'hvm') return [];
-      return j.effective.disks
-        .filter((d) => d.device === 'cdrom')
-        .map((d) => ({
-          target: `${j.target}.disks[${d.index}]`,
-          message: `disk ${d.index} of ${j.vm.name} is a CD-ROM on a Xen ${String(type).toUpperCase()} guest, which has no emulated CD-ROM; attach the image as a disk with readonly: true, or set guestType: hvm`,
-        }));
-    }),
+    findingsPer(judgedOn(ctx, 'xen'), (j) => (j.effective.guestType === 'hvm' ? NO_PARTS : j.effective.disks), (j, d) =>
+      d.device === 'cdrom'
+        ? {
+            target: `${j.target}.disks[${d.index}]`,
+            message: `disk ${d.index} of ${j.vm.name} is a CD-ROM on a Xen ${String(j.effective.guestType).toUpperCase()} guest, which has no emulated CD-ROM; attach the image as a disk with readonly: true, or set guestType: hvm`,
+          }
+        : undefined),
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenConsolePv: Rule = {
@@ -12,14 +12,11 @@ export const xenConsolePv: Rule = {
     'libxlDomainDefPostParse: "Xen PV domains always have a PV console"), so `console: false` cannot be honoured there; only an HVM guest can have no console.',
   sources: [SRC.libvirtLibxlDomain],
   check: (ctx) =>
-    judgedOn(ctx, 'xen').flatMap((j) =>
+    findingsEach(judgedOn(ctx, 'xen'), (j) =>
       j.vm.console === false && j.effective.guestType !== 'hvm'
-        ? [
-            {
-              target: j.target,
-              message: `${j.vm.name} is a Xen ${String(j.effective.guestType).toUpperCase()} guest, which libvirt always gives a PV console; remove console: false, or set guestType: hvm`,
-            },
-          ]
-        : [],
-    ),
+        ? {
+            target: j.target,
+            message: `${j.vm.name} is a Xen ${String(j.effective.guestType).toUpperCase()} guest, which libvirt always gives a PV console; remove console: false, or set guestType: hvm`,
+          }
+        : undefined),
 };

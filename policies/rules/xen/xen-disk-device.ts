@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsPer, disksOf } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenDiskDevice: Rule = {
@@ -14,14 +14,14 @@ export const xenDiskDevice: Rule = {
     'Attach a floppy image as a read-only disk, a LUN as a disk (path: or volume:), or run the guest on KVM.',
   sources: [SRC.xlDiskConfiguration, SRC.libvirtLibxlConf],
   check: (ctx) =>
-    judgedOn(ctx, 'xen').flatMap((j) =>
-      j.effective.disks
-        .filter((d) => d.device === 'floppy' || d.device === 'lun')
-        .map((d) => ({
-          target: `${j.target}.disks[${d.index}]`,
-          message:
-            d.device === 'floppy'
-              ? `disk ${d.index} of ${j.vm.name} is a floppy, which Xen cannot attach; make it a disk with readonly: true, or pin the VM to KVM with hypervisor: kvm`
-              : `disk ${d.index} of ${j.vm.name} is a SCSI LUN passthrough (device: lun), which Xen cannot attach; make it a plain disk, or pin the VM to KVM with hypervisor: kvm`,
-        }))),
+    findingsPer(judgedOn(ctx, 'xen'), disksOf, (j, d) =>
+      d.device === 'floppy' || d.device === 'lun'
+        ? {
+            target: `${j.target}.disks[${d.index}]`,
+            message:
+              d.device === 'floppy'
+                ? `disk ${d.index} of ${j.vm.name} is a floppy, which Xen cannot attach; make it a disk with readonly: true, or pin the VM to KVM with hypervisor: kvm`
+                : `disk ${d.index} of ${j.vm.name} is a SCSI LUN passthrough (device: lun), which Xen cannot attach; make it a plain disk, or pin the VM to KVM with hypervisor: kvm`,
+          }
+        : undefined),
 };

@@ -1,6 +1,6 @@
 import { XEN_DISK_FORMATS } from '../../../fleet/guest-devices';
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsPer, disksOf } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenDiskFormat: Rule = {
@@ -14,11 +14,11 @@ export const xenDiskFormat: Rule = {
     'Convert the image (qemu-img convert -O qcow2), or run the guest on KVM.',
   sources: [SRC.libvirtLibxlConf],
   check: (ctx) =>
-    judgedOn(ctx, 'xen').flatMap((j) =>
-      j.effective.disks
-        .filter((d) => !XEN_DISK_FORMATS.has(d.format))
-        .map((d) => ({
-          target: `${j.target}.disks[${d.index}]`,
-          message: `disk ${d.index} of ${j.vm.name} is ${d.format}, which libxl cannot open; convert it to qcow2 or raw (qemu-img convert), or pin the VM to KVM with hypervisor: kvm`,
-        }))),
+    findingsPer(judgedOn(ctx, 'xen'), disksOf, (j, d) =>
+      XEN_DISK_FORMATS.has(d.format)
+        ? undefined
+        : {
+            target: `${j.target}.disks[${d.index}]`,
+            message: `disk ${d.index} of ${j.vm.name} is ${d.format}, which libxl cannot open; convert it to qcow2 or raw (qemu-img convert), or pin the VM to KVM with hypervisor: kvm`,
+          }),
 };

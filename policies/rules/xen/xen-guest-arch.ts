@@ -1,6 +1,6 @@
 import { XEN_GUEST_ARCHES } from '../../../fleet/guest-devices';
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenGuestArch: Rule = {
@@ -13,7 +13,8 @@ export const xenGuestArch: Rule = {
     '(and Arm guests of their own kind on Arm hosts, which hyperplan does not deploy). A ppc64, s390x or riscv64 guest cannot run on Xen; an aarch64 one not as PV, PVH or HVM.',
   sources: [SRC.libvirtLibxlCapabilities],
   check: (ctx) =>
-    judgedOn(ctx, 'xen')
-      .filter((j) => !XEN_GUEST_ARCHES.has(j.effective.arch))
-      .map((j) => ({ target: j.target, message: `${j.vm.name} is an ${j.effective.arch} guest, which Xen cannot run; run it on KVM (hypervisor: kvm) on a host of its architecture` })),
+    findingsEach(judgedOn(ctx, 'xen'), (j) =>
+      XEN_GUEST_ARCHES.has(j.effective.arch)
+        ? undefined
+        : { target: j.target, message: `${j.vm.name} is an ${j.effective.arch} guest, which Xen cannot run; run it on KVM (hypervisor: kvm) on a host of its architecture` }),
 };

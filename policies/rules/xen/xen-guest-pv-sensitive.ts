@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { isSensitive, judgedOn } from '../helpers';
+import { isSensitive, judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenGuestPvSensitive: Rule = {
@@ -12,10 +12,11 @@ export const xenGuestPvSensitive: Rule = {
     '(e.g. XSA-251, CVE-2018-12891); moving to HVM or PVH is Xen\'s own mitigation. A guest that must be isolated cannot use the mode with the largest attack surface.',
   sources: [SRC.xenMeltdownFaq, SRC.xenBestPractices, SRC.xlCfg],
   check: (ctx) =>
-    judgedOn(ctx, 'xen')
-      .filter((j) => j.effective.guestType === 'pv' && isSensitive(j.vm))
-      .map((j) => ({
-        target: j.target,
-        message: `${j.vm.name} is securityClass ${j.vm.securityClass} but runs as a Xen PV guest; set guestType: pvh (or hvm with PV drivers)`,
-      })),
+    findingsEach(judgedOn(ctx, 'xen'), (j) =>
+      j.effective.guestType === 'pv' && isSensitive(j.vm)
+        ? {
+            target: j.target,
+            message: `${j.vm.name} is securityClass ${j.vm.securityClass} but runs as a Xen PV guest; set guestType: pvh (or hvm with PV drivers)`,
+          }
+        : undefined),
 };

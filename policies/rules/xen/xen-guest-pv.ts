@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { isSensitive, judgedOn } from '../helpers';
+import { isSensitive, judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenGuestPv: Rule = {
@@ -13,10 +13,11 @@ export const xenGuestPv: Rule = {
     'by XEN-GUEST-PV-SENSITIVE as errors instead.',
   sources: [SRC.xenBestPractices, SRC.xenMeltdownFaq, SRC.xlCfg],
   check: (ctx) =>
-    judgedOn(ctx, 'xen')
-      .filter((j) => j.effective.guestType === 'pv' && !isSensitive(j.vm))
-      .map((j) => ({
-        target: j.target,
-        message: `${j.vm.name} runs as a Xen PV guest; set guestType: pvh (PVH-capable kernel) or hvm, which are not exposed to Meltdown-class attacks on Xen`,
-      })),
+    findingsEach(judgedOn(ctx, 'xen'), (j) =>
+      j.effective.guestType === 'pv' && !isSensitive(j.vm)
+        ? {
+            target: j.target,
+            message: `${j.vm.name} runs as a Xen PV guest; set guestType: pvh (PVH-capable kernel) or hvm, which are not exposed to Meltdown-class attacks on Xen`,
+          }
+        : undefined),
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenGuestTypeImplicit: Rule = {
@@ -13,11 +13,12 @@ export const xenGuestTypeImplicit: Rule = {
   sources: [SRC.xlCfg],
   check: (ctx) => {
     if (ctx.fleet.defaults.xen.vm.guestType) return [];
-    return judgedOn(ctx, 'xen')
-      .filter((j) => j.vm.guestType === undefined)
-      .map((j) => ({
-        target: j.target,
-        message: `${j.vm.name} has no guestType, so hyperplan derived ${j.effective.guestType}; set guestType: ${j.effective.guestType} (or defaults.xen.vm.guestType) to make it explicit`,
-      }));
+    return findingsEach(judgedOn(ctx, 'xen'), (j) =>
+      j.vm.guestType === undefined
+        ? {
+            target: j.target,
+            message: `${j.vm.name} has no guestType, so hyperplan derived ${j.effective.guestType}; set guestType: ${j.effective.guestType} (or defaults.xen.vm.guestType) to make it explicit`,
+          }
+        : undefined);
   },
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 const KIB_PER_MIB = 1024;
@@ -15,10 +15,10 @@ export const xenHvmPod: Rule = {
     'PV and PVH guests balloon without it. Give HVM guests currentMemory equal to memory unless their PV drivers are known to load.',
   sources: [SRC.xlCfg],
   check: (ctx) =>
-    judgedOn(ctx, 'xen').flatMap((j) => {
+    findingsEach(judgedOn(ctx, 'xen'), (j) => {
       const current = j.vm.currentMemoryKiB;
       const memory = j.vm.memoryKiB ?? j.vm.memoryMiB * KIB_PER_MIB;
-      if (j.effective.guestType !== 'hvm' || current === undefined || current >= memory) return [];
-      return [{ target: j.target, message: `${j.vm.name} is HVM and boots at currentMemory ${current} KiB of ${memory} KiB (populate-on-demand); it needs its balloon driver early in boot, or set currentMemory to memory` }];
+      if (j.effective.guestType !== 'hvm' || current === undefined || current >= memory) return undefined;
+      return { target: j.target, message: `${j.vm.name} is HVM and boots at currentMemory ${current} KiB of ${memory} KiB (populate-on-demand); it needs its balloon driver early in boot, or set currentMemory to memory` };
     }),
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsPer, disksOf } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenNetworkDisk: Rule = {
@@ -12,11 +12,11 @@ export const xenNetworkDisk: Rule = {
     '"Unsupported network block protocol" (libxl_conf.c, libxlMakeNetworkDiskSrcStr). Attach iSCSI LUNs through an iscsi pool (volume:) or as a host block device (path:).',
   sources: [SRC.libvirtLibxlConf],
   check: (ctx) =>
-    judgedOn(ctx, 'xen').flatMap((j) =>
-      j.effective.disks
-        .filter((d) => d.network !== undefined && d.network.protocol !== 'rbd')
-        .map((d) => ({
-          target: `${j.target}.disks[${d.index}]`,
-          message: `disk ${d.index} of ${j.vm.name} is a ${d.network!.protocol} network disk, which libxl cannot attach; use an iscsi pool with volume: or a host path:`,
-        }))),
+    findingsPer(judgedOn(ctx, 'xen'), disksOf, (j, d) =>
+      d.network !== undefined && d.network.protocol !== 'rbd'
+        ? {
+            target: `${j.target}.disks[${d.index}]`,
+            message: `disk ${d.index} of ${j.vm.name} is a ${d.network.protocol} network disk, which libxl cannot attach; use an iscsi pool with volume: or a host path:`,
+          }
+        : undefined),
 };

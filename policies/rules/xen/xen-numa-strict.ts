@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenNumaStrict: Rule = {
@@ -13,12 +13,13 @@ export const xenNumaStrict: Rule = {
     'pinning (cpus=) guarantees local memory (xl-numa-placement(7)). That matches numa: preferred, not strict.',
   sources: [SRC.xlNumaPlacement, SRC.xlCfg],
   check: (ctx) =>
-    judgedOn(ctx, 'xen')
-      .filter((j) => j.vm.numa === 'strict')
-      .map((j) => ({
-        target: j.target,
-        message:
-          `${j.vm.name} asks for numa: strict but runs on Xen, where libxl's automatic placement is best effort; ` +
-          'use numa: preferred, or run it on KVM where numatune binds its memory',
-      })),
+    findingsEach(judgedOn(ctx, 'xen'), (j) =>
+      j.vm.numa === 'strict'
+        ? {
+            target: j.target,
+            message:
+              `${j.vm.name} asks for numa: strict but runs on Xen, where libxl's automatic placement is best effort; ` +
+              'use numa: preferred, or run it on KVM where numatune binds its memory',
+          }
+        : undefined),
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsPer, isPvOrPvh, NO_PARTS } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenPvDiskBus: Rule = {
@@ -12,14 +12,11 @@ export const xenPvDiskBus: Rule = {
     'which libvirt writes as bus xen. An ide/sata/scsi/usb disk cannot be attached. virtio is reported by XEN-VIRTIO-DEVICE.',
   sources: [SRC.libvirtLibxlPvh, SRC.xlCfg],
   check: (ctx) =>
-    judgedOn(ctx, 'xen').flatMap((j) => {
-      const type = j.effective.guestType;
-      if (type !== 'pv' && type !== 'pvh') return [];
-      return j.effective.disks
-        .filter((d) => d.bus !== 'xen' && d.bus !== 'virtio')
-        .map((d) => ({
-          target: `${j.target}.disks[${d.index}]`,
-          message: `disk ${d.index} of ${j.vm.name} uses bus ${d.bus} on a Xen ${type.toUpperCase()} guest, which has no emulated controllers; set bus: xen or remove the bus to use the default`,
-        }));
-    }),
+    findingsPer(judgedOn(ctx, 'xen'), (j) => (isPvOrPvh(j) ? j.effective.disks : NO_PARTS), (j, d) =>
+      d.bus !== 'xen' && d.bus !== 'virtio'
+        ? {
+            target: `${j.target}.disks[${d.index}]`,
+            message: `disk ${d.index} of ${j.vm.name} uses bus ${d.bus} on a Xen ${String(j.effective.guestType).toUpperCase()} guest, which has no emulated controllers; set bus: xen or remove the bus to use the default`,
+          }
+        : undefined),
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsPer, isPvOrPvh, NO_PARTS } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenPvNicModel: Rule = {
@@ -12,14 +12,11 @@ export const xenPvNicModel: Rule = {
     'one. virtio models are reported by XEN-VIRTIO-DEVICE.',
   sources: [SRC.libvirtLibxlConf],
   check: (ctx) =>
-    judgedOn(ctx, 'xen').flatMap((j) => {
-      const type = j.effective.guestType;
-      if (type !== 'pv' && type !== 'pvh') return [];
-      return j.effective.nics
-        .filter((n) => n.model !== 'netfront' && n.model !== 'virtio')
-        .map((n) => ({
-          target: `${j.target}.networks[${n.index}]`,
-          message: `NIC ${n.index} of ${j.vm.name} uses model ${n.model} on a Xen ${type.toUpperCase()} guest; set model: netfront or remove the model to use the default`,
-        }));
-    }),
+    findingsPer(judgedOn(ctx, 'xen'), (j) => (isPvOrPvh(j) ? j.effective.nics : NO_PARTS), (j, n) =>
+      n.model !== 'netfront' && n.model !== 'virtio'
+        ? {
+            target: `${j.target}.networks[${n.index}]`,
+            message: `NIC ${n.index} of ${j.vm.name} uses model ${n.model} on a Xen ${String(j.effective.guestType).toUpperCase()} guest; set model: netfront or remove the model to use the default`,
+          }
+        : undefined),
 };

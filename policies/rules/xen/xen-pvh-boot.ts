@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenPvhBoot: Rule = {
@@ -12,10 +12,11 @@ export const xenPvhBoot: Rule = {
     'image, so this fires only when the fleet removes that default (e.g. an empty kernel) without giving a bootloader.',
   sources: [SRC.xlCfg, SRC.libvirtLibxlPvh],
   check: (ctx) =>
-    judgedOn(ctx, 'xen')
-      .filter((j) => j.effective.guestType === 'pvh' && !j.effective.kernel && !j.effective.bootloader)
-      .map((j) => ({
-        target: j.target,
-        message: `${j.vm.name} is a Xen PVH guest with neither kernel nor bootloader, so it cannot boot; set kernel (and initrd), or bootloader, or remove kernel to use the PVH GRUB default`,
-      })),
+    findingsEach(judgedOn(ctx, 'xen'), (j) =>
+      j.effective.guestType === 'pvh' && !j.effective.kernel && !j.effective.bootloader
+        ? {
+            target: j.target,
+            message: `${j.vm.name} is a Xen PVH guest with neither kernel nor bootloader, so it cannot boot; set kernel (and initrd), or bootloader, or remove kernel to use the PVH GRUB default`,
+          }
+        : undefined),
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenPvhFirmware: Rule = {
@@ -14,17 +14,18 @@ export const xenPvhFirmware: Rule = {
     'either. Run the guest as HVM, or drop the firmware settings.',
   sources: [SRC.xlCfg, SRC.libvirtLibxlConf],
   check: (ctx) =>
-    judgedOn(ctx, 'xen').flatMap((j) => {
+    findingsEach(judgedOn(ctx, 'xen'), (j) => {
       const type = j.effective.guestType;
-      if (type !== 'pv' && type !== 'pvh') return [];
+      if (type !== 'pv' && type !== 'pvh') return undefined;
       const declared = j.vm.firmware ?? ctx.fleet.defaults.xen.vm.firmware;
+      // Most guests ask for neither: no lists made for them.
+      if (declared !== 'uefi' && !j.vm.secureBoot) return undefined;
       const asked = [...(declared === 'uefi' ? ['firmware: uefi'] : []), ...(j.vm.secureBoot ? ['secureBoot: true'] : [])];
-      if (asked.length === 0) return [];
-      return [{
+      return {
         target: j.target,
         message:
           `${j.vm.name} is a Xen ${type.toUpperCase()} guest with ${asked.join(' and ')}, but ${type.toUpperCase()} has no firmware; ` +
           `set guestType: hvm for UEFI${j.vm.secureBoot ? ' and Secure Boot' : ''}, or remove ${asked.map((a) => a.split(':')[0]).join(' and ')}`,
-      }];
+      };
     }),
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../rule';
-import { judgedOn } from '../helpers';
+import { judgedOn, findingsEach, isPvOrPvh } from '../helpers';
 import { SRC } from '../sources';
 
 export const xenWindowsNotHvm: Rule = {
@@ -13,10 +13,11 @@ export const xenWindowsNotHvm: Rule = {
     'or pvh on one.',
   sources: [SRC.xlCfg],
   check: (ctx) =>
-    judgedOn(ctx, 'xen')
-      .filter((j) => j.vm.os === 'windows' && (j.effective.guestType === 'pv' || j.effective.guestType === 'pvh'))
-      .map((j) => ({
-        target: j.target,
-        message: `${j.vm.name} is os: windows but a Xen ${j.effective.guestType!.toUpperCase()} guest, which Windows cannot boot as; set guestType: hvm`,
-      })),
+    findingsEach(judgedOn(ctx, 'xen'), (j) =>
+      j.vm.os === 'windows' && isPvOrPvh(j)
+        ? {
+            target: j.target,
+            message: `${j.vm.name} is os: windows but a Xen ${String(j.effective.guestType).toUpperCase()} guest, which Windows cannot boot as; set guestType: hvm`,
+          }
+        : undefined),
 };
