@@ -314,12 +314,22 @@ export function synthesisProblems(fleet: SynthesisFleet): PathProblem[] {
 
 /** cdktf's token markers (cdktf lib/tokens/private/encoding.js): a string holding one is read as a reference. */
 const TOKEN_SHAPED = /[$#&]\{TfToken\[[a-zA-Z0-9:._-]+\]\}/;
+/** What every token marker contains: a string without it needs no regex call. */
+const TOKEN_MARK = '{TfToken[';
+
+/** One buffer for `isTokenNumber`, which runs on every number of the fleet. */
+const NUMBER_BITS = new DataView(new ArrayBuffer(8));
+/**
+ * Top 16 bits 0xfbff and 0xfdff are negative numbers of exponent 2^960 and more; anything above this
+ * (NaN too) is no token, without a look at its bits.
+ */
+const TOKEN_NUMBERS_BELOW = -(2 ** 960);
 
 /** True for a double cdktf decodes as a token (top 16 bits 0xfdff or 0xfbff, encoding.js). */
 export function isTokenNumber(value: number): boolean {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, value);
-  const top = view.getUint16(0);
+  if (!(value <= TOKEN_NUMBERS_BELOW)) return false;
+  NUMBER_BITS.setFloat64(0, value);
+  const top = NUMBER_BITS.getUint16(0);
   return top === 0xfdff || top === 0xfbff;
 }
 
@@ -333,7 +343,7 @@ export function tokenProblems(data: unknown): PathProblem[] {
   const path: PathSegment[] = [];
   const walk = (value: unknown): void => {
     if (typeof value === 'string') {
-      if (TOKEN_SHAPED.test(value)) problems.push({ path: [...path], message: "contains a cdktf token marker (like '${TfToken[…]}'), which synthesis would read as a reference; remove it" });
+      if (value.includes(TOKEN_MARK) && TOKEN_SHAPED.test(value)) problems.push({ path: [...path], message: "contains a cdktf token marker (like '${TfToken[…]}'), which synthesis would read as a reference; remove it" });
     } else if (typeof value === 'number') {
       if (isTokenNumber(value)) problems.push({ path: [...path], message: `${value} is a number cdktf reserves for its own references; use another value` });
     } else if (Array.isArray(value)) {
@@ -345,7 +355,7 @@ export function tokenProblems(data: unknown): PathProblem[] {
     } else if (typeof value === 'object' && value !== null) {
       for (const key of Object.keys(value)) {
         path.push(key);
-        if (TOKEN_SHAPED.test(key)) problems.push({ path: [...path], message: 'this key contains a cdktf token marker; remove it', at: 'key' });
+        if (key.includes(TOKEN_MARK) && TOKEN_SHAPED.test(key)) problems.push({ path: [...path], message: 'this key contains a cdktf token marker; remove it', at: 'key' });
         walk((value as Record<string, unknown>)[key]);
         path.pop();
       }
