@@ -9,16 +9,15 @@
  */
 import { load, CORE_SCHEMA } from 'js-yaml';
 import type { SourceLocation } from './model';
+import { simpleParse } from './simple-yaml';
+import type { ChildStarts } from './simple-yaml';
 
 /**
- * Where the children of a mapping or sequence start, as js-yaml's `open` event gives them: the offset
- * before any blank or comment that precedes the node (`skipBlank` finds the node itself, on lookup).
+ * Where the children of a mapping (each field's value, fields in file order) or a sequence (each item)
+ * start: the offset of the node, or before blanks and comments that precede it (js-yaml's `open` event;
+ * `skipBlank` finds the node itself, on lookup).
  */
-type NodeStarts =
-  /** Sequence: of each item. */
-  | { readonly keys?: undefined; readonly offsets: readonly number[] }
-  /** Mapping: of each field's value, the fields in file order. */
-  | { readonly keys: readonly string[]; readonly offsets: readonly number[] };
+type NodeStarts = ChildStarts;
 
 export interface FastParse {
   readonly data: unknown;
@@ -46,14 +45,22 @@ function skipBlank(text: string, offset: number): number {
 }
 
 /**
- * Parses `text`, or returns undefined when the precise path must be used. Never throws.
+ * Parses `text`, or returns undefined when the precise path must be used. Never throws. Plain files go
+ * through simple-yaml.ts, the others through js-yaml.
+ */
+export function fastParse(text: string): FastParse | undefined {
+  if (ANCHOR_OR_ALIAS.test(text)) return undefined;
+  return simpleParse(text) ?? jsYamlParse(text);
+}
+
+/**
+ * js-yaml's parse with the start of every node, from its listener events.
  *
  * js-yaml opens and closes a node for every scalar, key, mapping and sequence (~700,000 of them in a
  * 20,000-VM file), so the listener allocates nothing per node: the nodes closed inside the open ones
  * sit in two flat arrays (open offset, value), and each open node remembers where its children begin.
  */
-export function fastParse(text: string): FastParse | undefined {
-  if (ANCHOR_OR_ALIAS.test(text)) return undefined;
+export function jsYamlParse(text: string): FastParse | undefined {
   const starts = new Map<object, NodeStarts>();
   /**
    * Open offset and value of each closed node whose parent is still open, parents' children in order;
@@ -80,21 +87,19 @@ export function fastParse(text: string): FastParse | undefined {
     // first, holds the children.
     if (result !== null && typeof result === 'object' && !starts.has(result)) {
       if (Array.isArray(result)) {
-        starts.set(result, { offsets: offsets.slice(first, closed) });
+        starts.set(result, offsets.slice(first, closed));
       } else {
-        const keys: string[] = [];
+        // Children alternate key, value, in the order of Object.keys (keys that look like array indexes
+        // come first there, so such a mapping is left to the precise path); a key without a composed
+        // value breaks the pattern.
+        const keys = Object.keys(result);
         const valueOffsets: number[] = [];
-        // Children alternate key, value; a key without a composed value breaks the pattern.
-        for (let index = first; index + 1 < closed; index += 2) {
-          const key = results[index];
-          if (typeof key !== 'string' || !Object.hasOwn(result, key)) {
-            consistent = false;
-            break;
-          }
-          keys.push(key);
+        if ((closed - first) >> 1 !== keys.length) consistent = false;
+        for (let index = first; index + 1 < closed && consistent; index += 2) {
+          if (results[index] !== keys[valueOffsets.length]) consistent = false;
           valueOffsets.push(offsets[index + 1]!);
         }
-        starts.set(result, { keys, offsets: valueOffsets });
+        starts.set(result, valueOffsets);
       }
     }
     offsets[first] = open;
@@ -160,8 +165,8 @@ export function fastLocations(parsed: FastParse, text: string, file: string): Re
       const node = parsed.starts.get(value);
       if (!node) return undefined;
       if (match[1] !== undefined) {
-        if (node.keys === undefined) return undefined;
-        offset = node.offsets[node.keys.indexOf(match[1])];
+        if (Array.isArray(value)) return undefined;
+        offset = node[Object.keys(value).indexOf(match[1])];
         value = (value as Record<string, unknown>)[match[1]];
       } else {
         if (!Array.isArray(value)) return undefined;
@@ -169,7 +174,7 @@ export function fastLocations(parsed: FastParse, text: string, file: string): Re
         // Items of top-level list sections are keyed by name when they have one, others by index.
         const named = depth === 1 ? indexByName(value).get(label) : undefined;
         const index = named ?? (/^\d+$/.test(label) && (depth !== 1 || typeof (value[Number(label)] as { name?: unknown } | undefined)?.name !== 'string') ? Number(label) : -1);
-        offset = node.keys === undefined ? node.offsets[index] : undefined;
+        offset = node[index];
         value = value[index];
       }
       if (offset === undefined) return undefined;
@@ -207,28 +212,29 @@ function collectFastLocations(parsed: FastParse, toLocation: (offset: number) =>
     if (Array.isArray(value)) {
       value.forEach((item, index) => {
         const key = `${prefix}[${index}]`;
-        record(key, node.offsets[index]);
+        record(key, node[index]);
         walk(item, key);
       });
       return;
     }
-    node.keys?.forEach((field, index) => {
+    Object.keys(value).forEach((field, index) => {
       const key = `${prefix === '' ? '' : `${prefix}.`}${field}`;
-      record(key, node.offsets[index]);
+      record(key, node[index]);
       walk((value as Record<string, unknown>)[field], key);
     });
   };
   const root = parsed.data;
   if (root === null || typeof root !== 'object' || Array.isArray(root)) return locations;
   const rootNode = parsed.starts.get(root);
-  rootNode?.keys?.forEach((section, sectionIndex) => {
+  if (!rootNode) return locations;
+  Object.keys(root).forEach((section, sectionIndex) => {
     const value = (root as Record<string, unknown>)[section];
-    record(section, rootNode.offsets[sectionIndex]);
+    record(section, rootNode[sectionIndex]);
     if (!Array.isArray(value)) {
       walk(value, section);
       return;
     }
-    const items = parsed.starts.get(value)?.offsets;
+    const items = parsed.starts.get(value);
     value.forEach((item, index) => {
       const name = item !== null && typeof item === 'object' ? (item as Record<string, unknown>).name : undefined;
       const key = `${section}[${typeof name === 'string' ? name : index}]`;
