@@ -5,7 +5,8 @@
  */
 import { OutsideRepositoryError } from './confine';
 import { Secret } from './secret';
-import type { PathProblem, PathSegment } from './problems';
+import type { DataVisitor } from './data-walk';
+import type { PathProblem } from './problems';
 import { isSecretPath } from './schema-issues';
 
 /** Anything shaped like a reference, so a typo in the source (`${evn:X}`) is reported, not used as text. */
@@ -61,15 +62,10 @@ export function errorCode(error: unknown): string {
   return typeof code === 'string' ? code : 'unreadable';
 }
 
-/**
- * Problems for references placed outside secret fields. One walk over the parsed data that copies the
- * path only for a hit, as `tokenProblems` (synthesis-checks.ts): it visits every value of 20,000 VMs.
- */
-export function misplacedSecretReferences(data: unknown): PathProblem[] {
-  const problems: PathProblem[] = [];
-  const path: PathSegment[] = [];
-  const visit = (value: unknown): void => {
-    if (typeof value === 'string') {
+/** Problems for references placed outside secret fields, found in the shared walk over the parsed data. */
+export function misplacedSecretReferences(problems: PathProblem[]): DataVisitor {
+  return {
+    string(value, path) {
       // `startsWith` first: a regex call per string of the file costs more than the rare reference.
       if (value.startsWith('${') && looksLikeSecretReference(value) && !isSecretPath(path)) {
         problems.push({
@@ -77,20 +73,8 @@ export function misplacedSecretReferences(data: unknown): PathProblem[] {
           message: 'secret references are only allowed in cloudInit.password, graphics.password and stack backend settings',
         });
       }
-    } else if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) {
-        path.push(index);
-        visit(value[index]);
-        path.pop();
-      }
-    } else if (value !== null && typeof value === 'object') {
-      for (const key of Object.keys(value)) {
-        path.push(key);
-        visit((value as Record<string, unknown>)[key]);
-        path.pop();
-      }
-    }
+    },
+    number() {},
+    key() {},
   };
-  visit(data);
-  return problems;
 }

@@ -9,6 +9,7 @@
  */
 import { cloudInitSeedBus, cloudInitSeedDevice, DEVICE_LETTERS, DISK_DEVICE_PREFIX, effectiveVm } from './effective-vm';
 import type { Fleet, Hypervisor, Network, Vm } from './model';
+import type { DataVisitor } from './data-walk';
 import type { PathProblem, PathSegment } from './problems';
 import { stackSpecs } from './stack-specs';
 import { storagePoolProblems } from './storage-pool-sources';
@@ -369,32 +370,19 @@ export function isTokenNumber(value: number): boolean {
 
 /**
  * Strings and numbers anywhere in the fleet data that cdktf would take for its own tokens; they would
- * be resolved as references (or crash synthesis) instead of being written as they are. One walk that
- * copies the path only for a hit: this runs over every value of fleets with 20,000 VMs.
+ * be resolved as references (or crash synthesis) instead of being written as they are. Found in the
+ * shared walk over the parsed data, which copies the path only for a hit.
  */
-export function tokenProblems(data: unknown): PathProblem[] {
-  const problems: PathProblem[] = [];
-  const path: PathSegment[] = [];
-  const walk = (value: unknown): void => {
-    if (typeof value === 'string') {
+export function tokenProblems(problems: PathProblem[]): DataVisitor {
+  return {
+    string(value, path) {
       if (value.includes(TOKEN_MARK) && TOKEN_SHAPED.test(value)) problems.push({ path: [...path], message: "contains a cdktf token marker (like '${TfToken[…]}'), which synthesis would read as a reference; remove it" });
-    } else if (typeof value === 'number') {
+    },
+    number(value, path) {
       if (isTokenNumber(value)) problems.push({ path: [...path], message: `${value} is a number cdktf reserves for its own references; use another value` });
-    } else if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        path.push(i);
-        walk(value[i]);
-        path.pop();
-      }
-    } else if (typeof value === 'object' && value !== null) {
-      for (const key of Object.keys(value)) {
-        path.push(key);
-        if (key.includes(TOKEN_MARK) && TOKEN_SHAPED.test(key)) problems.push({ path: [...path], message: 'this key contains a cdktf token marker; remove it', at: 'key' });
-        walk((value as Record<string, unknown>)[key]);
-        path.pop();
-      }
-    }
+    },
+    key(key, path) {
+      if (key.includes(TOKEN_MARK) && TOKEN_SHAPED.test(key)) problems.push({ path: [...path], message: 'this key contains a cdktf token marker; remove it', at: 'key' });
+    },
   };
-  walk(data);
-  return problems;
 }
