@@ -1,8 +1,8 @@
 /**
  * A fast path for loading big fleet files. The `yaml` package builds a full AST with ranges, which costs
- * about 1 s per MB here; js-yaml parses several times faster and reports, through its `listener` hook,
- * where each node starts. From those events this module rebuilds the same `locations` map the AST walk
- * in yaml-source.ts gives (the value start of every field and list item).
+ * about 1 s per MB here. Two faster parsers record where each value starts: simple-yaml.ts for plain
+ * files (one pass), else js-yaml through its `listener` hook. From those starts this module answers the
+ * same `locations` map the AST walk in yaml-source.ts gives (the value start of every field and list item).
  *
  * Only for valid, anchor-free files: on any parse error, anchor or alias the loader takes the precise
  * `yaml` path, which also locates every problem. So error messages never depend on which path ran.
@@ -12,17 +12,14 @@ import type { SourceLocation } from './model';
 import { simpleParse } from './simple-yaml';
 import type { ChildStarts } from './simple-yaml';
 
-/**
- * Where the children of a mapping (each field's value, fields in file order) or a sequence (each item)
- * start: the offset of the node, or before blanks and comments that precede it (js-yaml's `open` event;
- * `skipBlank` finds the node itself, on lookup).
- */
-type NodeStarts = ChildStarts;
-
 export interface FastParse {
   readonly data: unknown;
-  /** Start offsets of the children of every mapping and sequence value, by identity. */
-  readonly starts: Map<object, NodeStarts>;
+  /**
+   * Start offsets of the children of every mapping and sequence value, by identity: the offset of the
+   * child, or before blanks and comments that precede it (js-yaml's `open` event; `skipBlank` finds the
+   * child itself, on lookup).
+   */
+  readonly starts: Map<object, ChildStarts>;
 }
 
 /** Anchors and aliases share objects between places; leave those files to the precise path. */
@@ -61,7 +58,7 @@ export function fastParse(text: string): FastParse | undefined {
  * sit in two flat arrays (open offset, value), and each open node remembers where its children begin.
  */
 export function jsYamlParse(text: string): FastParse | undefined {
-  const starts = new Map<object, NodeStarts>();
+  const starts = new Map<object, ChildStarts>();
   /**
    * Open offset and value of each closed node whose parent is still open, parents' children in order;
    * the first `closed` entries count (the arrays never shrink, so V8 never trims and regrows them).
