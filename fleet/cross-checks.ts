@@ -100,6 +100,10 @@ function unknownReference(section: Section, name: string, names: DeclaredNames):
   return `unknown ${KIND[section]} '${name}'; declared ${section}: ${listed}${more}`;
 }
 
+function isUnknown(section: Section, name: unknown, names: DeclaredNames): boolean {
+  return typeof name === 'string' && !names[section].has(name);
+}
+
 /** A problem when `name` is a string that is not declared in `section`. */
 function reference(section: Section, name: unknown, path: readonly PathSegment[], names: DeclaredNames): PathProblem[] {
   if (typeof name !== 'string' || names[section].has(name)) return [];
@@ -281,12 +285,15 @@ function declaredDiskFormat(disk: Loose, facts: FleetFacts): { format: string; f
 }
 
 /** Disks on pools that cannot create volumes (LUN pools) or hold raw data only (logical). */
-function diskStorageProblems(disk: Loose, at: readonly PathSegment[], facts: FleetFacts): PathProblem[] {
+function diskStorageProblems(disk: Loose, vmIndex: number, diskIndex: number, facts: FleetFacts): PathProblem[] {
   const pool = str(disk, 'pool');
   const type = pool === undefined ? undefined : facts.storageTypes.get(pool);
   if (type === undefined) return [];
-  const problems: PathProblem[] = [];
   const lunPool = PREALLOCATED_LUN_POOL_TYPES.has(type);
+  // Nothing below applies to most disks: no path for them.
+  if (!lunPool && type !== 'logical' && (disk.volume === undefined || disk.image === undefined)) return [];
+  const at = ['vms', vmIndex, 'disks', diskIndex];
+  const problems: PathProblem[] = [];
   if (lunPool && disk.volume === undefined) {
     problems.push({
       path: [...at, 'pool'],
@@ -309,22 +316,32 @@ function diskStorageProblems(disk: Loose, at: readonly PathSegment[], facts: Fle
   return problems;
 }
 
+/**
+ * Problems of one VM. Paths are built only for a problem (`at` once a problem is found): this runs on
+ * each of 20,000 VMs, nearly all of them fine.
+ */
 function vmProblems({ index, item: vm }: LooseItem, facts: FleetFacts): PathProblem[] {
   const { names } = facts;
   const at = (...rest: PathSegment[]): PathSegment[] => ['vms', index, ...rest];
   const problems: PathProblem[] = [];
-  list(vm, 'networks').forEach((nic, i) => {
-    problems.push(...(isLoose(nic) ? reference('networks', nic.network, at('networks', i, 'network'), names) : reference('networks', nic, at('networks', i), names)));
-  });
-  list(vm, 'disks').forEach((disk, i) => {
-    if (!isLoose(disk)) return;
-    problems.push(...reference('pools', disk.pool, at('disks', i, 'pool'), names), ...diskStorageProblems(disk, at('disks', i), facts));
+  const nics = list(vm, 'networks');
+  for (let i = 0; i < nics.length; i++) {
+    const nic = nics[i];
+    const network = isLoose(nic) ? nic.network : nic;
+    if (isUnknown('networks', network, names)) problems.push(...reference('networks', network, isLoose(nic) ? at('networks', i, 'network') : at('networks', i), names));
+  }
+  const disks = list(vm, 'disks');
+  for (let i = 0; i < disks.length; i++) {
+    const disk = disks[i];
+    if (!isLoose(disk)) continue;
+    if (isUnknown('pools', disk.pool, names)) problems.push(...reference('pools', disk.pool, at('disks', i, 'pool'), names));
+    problems.push(...diskStorageProblems(disk, index, i, facts));
     const image = str(disk, 'image');
     if (image !== undefined && !names.images.has(image) && !looksLikePathOrUrl(image)) {
       problems.push({ path: at('disks', i, 'image'), message: `${unknownReference('images', image, names)} (or give a path or URL)` });
     }
-  });
-  const osDisk = list(vm, 'disks')[0];
+  }
+  const osDisk = disks[0];
   const osPool = isLoose(osDisk) ? str(osDisk, 'pool') : undefined;
   const osPoolType = osPool === undefined ? undefined : facts.storageTypes.get(osPool);
   if (vm.cloudInit !== undefined && isLoose(osDisk) && osPool === undefined) {
@@ -343,7 +360,8 @@ function vmProblems({ index, item: vm }: LooseItem, facts: FleetFacts): PathProb
   }
   const host = str(vm, 'host');
   const pool = str(vm, 'migrationPool');
-  problems.push(...reference('hosts', host, at('host'), names), ...reference('migrationPools', pool, at('migrationPool'), names));
+  if (isUnknown('hosts', host, names)) problems.push(...reference('hosts', host, at('host'), names));
+  if (isUnknown('migrationPools', pool, names)) problems.push(...reference('migrationPools', pool, at('migrationPool'), names));
   const hostKind = host === undefined ? undefined : facts.hostKinds.get(host);
   if (hostKind !== undefined && hypervisor !== undefined && hostKind !== hypervisor) {
     problems.push({ path: at('host'), message: `host '${String(host)}' is ${hostKind} but the VM is ${vmKind}` });

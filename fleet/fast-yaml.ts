@@ -1,31 +1,25 @@
 /**
  * A fast path for loading big fleet files. The `yaml` package builds a full AST with ranges, which costs
- * about 1 s per MB here; js-yaml parses several times faster and reports, through its `listener` hook,
- * where each node starts. From those events this module rebuilds the same `locations` map the AST walk
- * in yaml-source.ts gives (the value start of every field and list item).
+ * about 1 s per MB here. Two faster parsers record where each value starts: simple-yaml.ts for plain
+ * files (one pass), else js-yaml through its `listener` hook. From those starts this module answers the
+ * same `locations` map the AST walk in yaml-source.ts gives (the value start of every field and list item).
  *
  * Only for valid, anchor-free files: on any parse error, anchor or alias the loader takes the precise
  * `yaml` path, which also locates every problem. So error messages never depend on which path ran.
  */
 import { load, CORE_SCHEMA } from 'js-yaml';
 import type { SourceLocation } from './model';
-
-interface NodeStarts {
-  /** Start offset of the node itself. */
-  readonly start: number;
-  /** Mapping: start offset of each field's value; sequence: of each item. */
-  readonly children: Map<string, number> | number[];
-}
+import { simpleParse } from './simple-yaml';
+import type { ChildStarts } from './simple-yaml';
 
 export interface FastParse {
   readonly data: unknown;
-  /** Start offsets of every mapping and sequence value, by identity. */
-  readonly starts: WeakMap<object, NodeStarts>;
-}
-
-interface Frame {
-  readonly open: number;
-  readonly children: { start: number; result: unknown }[];
+  /**
+   * Start offsets of the children of every mapping and sequence value, by identity: the offset of the
+   * child, or before blanks and comments that precede it (js-yaml's `open` event; `skipBlank` finds the
+   * child itself, on lookup).
+   */
+  readonly starts: Map<object, ChildStarts>;
 }
 
 /** Anchors and aliases share objects between places; leave those files to the precise path. */
@@ -47,41 +41,67 @@ function skipBlank(text: string, offset: number): number {
   }
 }
 
-/** Parses `text`, or returns undefined when the precise path must be used. Never throws. */
+/**
+ * Parses `text`, or returns undefined when the precise path must be used. Never throws. Plain files go
+ * through simple-yaml.ts, the others through js-yaml.
+ */
 export function fastParse(text: string): FastParse | undefined {
   if (ANCHOR_OR_ALIAS.test(text)) return undefined;
-  const starts = new WeakMap<object, NodeStarts>();
-  const stack: Frame[] = [];
+  return simpleParse(text) ?? jsYamlParse(text);
+}
+
+/**
+ * js-yaml's parse with the start of every node, from its listener events.
+ *
+ * js-yaml opens and closes a node for every scalar, key, mapping and sequence (~700,000 of them in a
+ * 20,000-VM file), so the listener allocates nothing per node: the nodes closed inside the open ones
+ * sit in two flat arrays (open offset, value), and each open node remembers where its children begin.
+ */
+export function jsYamlParse(text: string): FastParse | undefined {
+  const starts = new Map<object, ChildStarts>();
+  /**
+   * Open offset and value of each closed node whose parent is still open, parents' children in order;
+   * the first `closed` entries count (the arrays never shrink, so V8 never trims and regrows them).
+   */
+  const offsets: number[] = [];
+  const results: unknown[] = [];
+  let closed = 0;
+  /** Of each open node: its open offset, and where its children begin in `offsets` and `results`. */
+  const opens: number[] = [];
+  const firstChild: number[] = [];
   let consistent = true;
-  const listener = (event: 'open' | 'close', state: { position: number; kind: string | null; result: unknown }): void => {
+  const listener = (event: 'open' | 'close', state: { position: number; result: unknown }): void => {
     if (event === 'open') {
-      stack.push({ open: state.position, children: [] });
+      opens.push(state.position);
+      firstChild.push(closed);
       return;
     }
-    const frame = stack.pop();
-    if (!frame) return;
-    const start = skipBlank(text, frame.open);
+    if (opens.length === 0) return;
+    const open = opens.pop()!;
+    const first = firstChild.pop()!;
     const { result } = state;
     // A block-sequence item is wrapped in a second node with the same result; the inner one, closed
     // first, holds the children.
     if (result !== null && typeof result === 'object' && !starts.has(result)) {
       if (Array.isArray(result)) {
-        starts.set(result, { start, children: frame.children.map((child) => child.start) });
+        starts.set(result, offsets.slice(first, closed));
       } else {
-        const fields = new Map<string, number>();
-        // Children alternate key, value; a key without a composed value breaks the pattern.
-        for (let index = 0; index + 1 < frame.children.length; index += 2) {
-          const key = frame.children[index]!;
-          if (typeof key.result !== 'string' || !Object.hasOwn(result, key.result)) {
-            consistent = false;
-            break;
-          }
-          fields.set(key.result, frame.children[index + 1]!.start);
+        // Children alternate key, value, in the order of Object.keys (keys that look like array indexes
+        // come first there, so such a mapping is left to the precise path); a key without a composed
+        // value breaks the pattern.
+        const keys = Object.keys(result);
+        const valueOffsets: number[] = [];
+        if ((closed - first) >> 1 !== keys.length) consistent = false;
+        for (let index = first; index + 1 < closed && consistent; index += 2) {
+          if (results[index] !== keys[valueOffsets.length]) consistent = false;
+          valueOffsets.push(offsets[index + 1]!);
         }
-        starts.set(result, { start, children: fields });
+        starts.set(result, valueOffsets);
       }
     }
-    stack.at(-1)?.children.push({ start, result });
+    offsets[first] = open;
+    results[first] = result;
+    closed = first + 1;
   };
   try {
     const data = load(text, { schema: CORE_SCHEMA, listener } as Parameters<typeof load>[1]);
@@ -90,6 +110,7 @@ export function fastParse(text: string): FastParse | undefined {
     return undefined;
   }
 }
+
 
 function lineStarts(text: string): number[] {
   const starts = [0];
@@ -106,7 +127,9 @@ const SEGMENT = /([^.[\]]+)|\[([^\]]*)\]/g;
  */
 export function fastLocations(parsed: FastParse, text: string, file: string): Record<string, SourceLocation> {
   let lines: number[] | undefined;
-  const toLocation = (offset: number): SourceLocation => {
+  /** The location of the node js-yaml opened at `open`. */
+  const toLocation = (open: number): SourceLocation => {
+    const offset = skipBlank(text, open);
     lines ??= lineStarts(text);
     let low = 0;
     let high = lines.length - 1;
@@ -139,8 +162,8 @@ export function fastLocations(parsed: FastParse, text: string, file: string): Re
       const node = parsed.starts.get(value);
       if (!node) return undefined;
       if (match[1] !== undefined) {
-        if (Array.isArray(value) || !(node.children instanceof Map)) return undefined;
-        offset = node.children.get(match[1]);
+        if (Array.isArray(value)) return undefined;
+        offset = node[Object.keys(value).indexOf(match[1])];
         value = (value as Record<string, unknown>)[match[1]];
       } else {
         if (!Array.isArray(value)) return undefined;
@@ -148,7 +171,7 @@ export function fastLocations(parsed: FastParse, text: string, file: string): Re
         // Items of top-level list sections are keyed by name when they have one, others by index.
         const named = depth === 1 ? indexByName(value).get(label) : undefined;
         const index = named ?? (/^\d+$/.test(label) && (depth !== 1 || typeof (value[Number(label)] as { name?: unknown } | undefined)?.name !== 'string') ? Number(label) : -1);
-        offset = (node.children as number[])[index];
+        offset = node[index];
         value = value[index];
       }
       if (offset === undefined) return undefined;
@@ -186,34 +209,35 @@ function collectFastLocations(parsed: FastParse, toLocation: (offset: number) =>
     if (Array.isArray(value)) {
       value.forEach((item, index) => {
         const key = `${prefix}[${index}]`;
-        record(key, (node.children as number[])[index]);
+        record(key, node[index]);
         walk(item, key);
       });
       return;
     }
-    for (const [field, offset] of node.children as Map<string, number>) {
+    Object.keys(value).forEach((field, index) => {
       const key = `${prefix === '' ? '' : `${prefix}.`}${field}`;
-      record(key, offset);
+      record(key, node[index]);
       walk((value as Record<string, unknown>)[field], key);
-    }
+    });
   };
   const root = parsed.data;
   if (root === null || typeof root !== 'object' || Array.isArray(root)) return locations;
   const rootNode = parsed.starts.get(root);
-  for (const [section, offset] of (rootNode?.children as Map<string, number> | undefined) ?? []) {
+  if (!rootNode) return locations;
+  Object.keys(root).forEach((section, sectionIndex) => {
     const value = (root as Record<string, unknown>)[section];
-    record(section, offset);
+    record(section, rootNode[sectionIndex]);
     if (!Array.isArray(value)) {
       walk(value, section);
-      continue;
+      return;
     }
-    const items = parsed.starts.get(value)?.children as number[] | undefined;
+    const items = parsed.starts.get(value);
     value.forEach((item, index) => {
       const name = item !== null && typeof item === 'object' ? (item as Record<string, unknown>).name : undefined;
       const key = `${section}[${typeof name === 'string' ? name : index}]`;
       record(key, items?.[index]);
       walk(item, key);
     });
-  }
+  });
   return locations;
 }

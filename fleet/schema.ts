@@ -639,9 +639,11 @@ export const vmSchema = z
           message: `currentMemory ${vm.currentMemory} is more than memory ${vm.memory}; the balloon target at boot is at most the VM's memory`,
         });
       }
-      const targets = new Map<string, number>();
+      // Built for VMs that name device targets only (few do; this runs on every VM).
+      let targets: Map<string, number> | undefined;
       vm.disks.forEach((disk, index) => {
         if (disk.target === undefined) return;
+        targets ??= new Map();
         const earlier = targets.get(disk.target);
         if (earlier !== undefined) {
           ctx.addIssue({ code: 'custom', path: ['disks', index, 'target'], input: disk.target, message: `device name '${disk.target}' is taken by disks[${earlier}]; each disk needs its own` });

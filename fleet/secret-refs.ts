@@ -5,7 +5,8 @@
  */
 import { OutsideRepositoryError } from './confine';
 import { Secret } from './secret';
-import type { PathProblem, PathSegment } from './problems';
+import type { DataVisitor } from './data-walk';
+import type { PathProblem } from './problems';
 import { isSecretPath } from './schema-issues';
 
 /** Anything shaped like a reference, so a typo in the source (`${evn:X}`) is reported, not used as text. */
@@ -61,23 +62,19 @@ export function errorCode(error: unknown): string {
   return typeof code === 'string' ? code : 'unreadable';
 }
 
-/** Problems for references placed outside secret fields (walks the parsed data once). */
-export function misplacedSecretReferences(data: unknown): PathProblem[] {
-  const problems: PathProblem[] = [];
-  const visit = (value: unknown, path: PathSegment[]): void => {
-    if (typeof value === 'string') {
-      if (looksLikeSecretReference(value) && !isSecretPath(path)) {
+/** Problems for references placed outside secret fields, found in the shared walk over the parsed data. */
+export function misplacedSecretReferences(problems: PathProblem[]): DataVisitor {
+  return {
+    string(value, path) {
+      // `startsWith` first: a regex call per string of the file costs more than the rare reference.
+      if (value.startsWith('${') && looksLikeSecretReference(value) && !isSecretPath(path)) {
         problems.push({
           path: [...path],
           message: 'secret references are only allowed in cloudInit.password, graphics.password and stack backend settings',
         });
       }
-    } else if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(item, [...path, index]));
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
-    }
+    },
+    number() {},
+    key() {},
   };
-  visit(data, []);
-  return problems;
 }

@@ -9,6 +9,7 @@
  */
 import { cloudInitSeedBus, cloudInitSeedDevice, DEVICE_LETTERS, DISK_DEVICE_PREFIX, effectiveVm } from './effective-vm';
 import type { Fleet, Hypervisor, Network, Vm } from './model';
+import type { DataVisitor } from './data-walk';
 import type { PathProblem, PathSegment } from './problems';
 import { stackSpecs } from './stack-specs';
 import { storagePoolProblems } from './storage-pool-sources';
@@ -56,12 +57,12 @@ function hypervisorsOf(vm: Vm, kinds: readonly Hypervisor[]): readonly Hyperviso
 function deviceProblems(fleet: SynthesisFleet, kinds: readonly Hypervisor[]): PathProblem[] {
   const asFleet: Fleet = { ...fleet, locations: {} };
   return fleet.vms.flatMap((vm, index): PathProblem[] => {
-    const at = (...rest: PathSegment[]): PathSegment[] => ['vms', index, ...rest];
     if (vm.cloudInit !== undefined && vm.disks.length === 0) {
-      return [{ path: at('cloudInit'), message: "cloudInit needs a disk: the seed volume goes into the OS disk's pool; add a disk or remove cloudInit" }];
+      return [{ path: ['vms', index, 'cloudInit'], message: "cloudInit needs a disk: the seed volume goes into the OS disk's pool; add a disk or remove cloudInit" }];
     }
     // Device names run out only with DEVICE_LETTERS disks on one prefix (the seed needs one more).
     if (vm.disks.length < DEVICE_LETTERS + (vm.cloudInit === undefined ? 1 : 0)) return [];
+    const at = (...rest: PathSegment[]): PathSegment[] => ['vms', index, ...rest];
     // One problem per path and cause, naming every hypervisor it happens on.
     const found = new Map<string, { path: PathSegment[]; hypervisors: Hypervisor[]; message: (on: string) => string }>();
     const note = (path: PathSegment[], cause: string, hypervisor: Hypervisor, message: (on: string) => string): void => {
@@ -94,36 +95,48 @@ function deviceProblems(fleet: SynthesisFleet, kinds: readonly Hypervisor[]): Pa
  * Base images: the volume name is the file name of the source, so a source needs one, and two sources
  * with one file name cannot go into one pool (a VM's base image goes into its OS disk's pool).
  */
-function imageProblems(fleet: SynthesisFleet): PathProblem[] {
+function imageProblems(fleet: SynthesisFleet, volumeNames: VolumeNames): PathProblem[] {
   const problems: PathProblem[] = [];
   const named = new Map(fleet.images.map((image) => [image.name, image]));
   fleet.images.forEach((image, index) => {
     if (imageVolumeName(image.source) === '') problems.push({ path: ['images', index, 'source'], message: noFileName(image.source) });
   });
-  const volumes = new Map<string, { source: string; where: string }>();
+  /** Pool → volume → the first disk that puts an image there. */
+  const volumes = new Map<string, Map<string, { source: string; vmIndex: number; diskIndex: number }>>();
   fleet.vms.forEach((vm, vmIndex) => {
     vm.disks.forEach((disk, diskIndex) => {
       if (disk.image === undefined || disk.pool === undefined) return;
-      const path = ['vms', vmIndex, 'disks', diskIndex, 'image'];
       const source = named.get(disk.image)?.source ?? disk.image;
-      const volume = imageVolumeName(source);
+      const volume = volumeNames(source);
       if (volume === '') {
-        if (!named.has(disk.image)) problems.push({ path, message: noFileName(source) });
+        if (!named.has(disk.image)) problems.push({ path: ['vms', vmIndex, 'disks', diskIndex, 'image'], message: noFileName(source) });
         return;
       }
-      const key = `${disk.pool}\u0000${volume}`;
-      const first = volumes.get(key);
-      const where = `vms[${vmIndex}].disks[${diskIndex}]`;
-      if (first === undefined) volumes.set(key, { source, where });
+      let inPool = volumes.get(disk.pool);
+      if (inPool === undefined) volumes.set(disk.pool, (inPool = new Map()));
+      const first = inPool.get(volume);
+      if (first === undefined) inPool.set(volume, { source, vmIndex, diskIndex });
       else if (first.source !== source) {
         problems.push({
-          path,
-          message: `image '${source}' and image '${first.source}' (${first.where}) would both be volume '${volume}' in pool '${disk.pool}'; rename one of the files or use another pool`,
+          path: ['vms', vmIndex, 'disks', diskIndex, 'image'],
+          message: `image '${source}' and image '${first.source}' (vms[${first.vmIndex}].disks[${first.diskIndex}]) would both be volume '${volume}' in pool '${disk.pool}'; rename one of the files or use another pool`,
         });
       }
     });
   });
   return problems;
+}
+
+/** `imageVolumeName`, computed once per source: 20,000 VMs name a handful of images. */
+type VolumeNames = (source: string) => string;
+
+function volumeNamesOnce(): VolumeNames {
+  const names = new Map<string, string>();
+  return (source) => {
+    let name = names.get(source);
+    if (name === undefined) names.set(source, (name = imageVolumeName(source)));
+    return name;
+  };
 }
 
 function noFileName(source: string): string {
@@ -160,20 +173,24 @@ interface Origin {
 
 const label = (section: string, index: number, name: string): string => `${section}[${index}] '${name}'`;
 
-/** Two names of one section that become one Terraform id (`web-1`, `web_1`). */
-function sectionIdProblems(fleet: SynthesisFleet): PathProblem[] {
+/** Two names of one section that become one Terraform id (`web-1`, `web_1`); also the VMs' ids, in order. */
+function sectionIdProblems(fleet: SynthesisFleet): { problems: PathProblem[]; vmIds: string[] } {
   const problems: PathProblem[] = [];
+  let vmIds: string[] = [];
   const sections = { hosts: fleet.hosts, vms: fleet.vms, pools: fleet.pools, networks: fleet.networks, migrationPools: fleet.migrationPools } as const;
   for (const [section, items] of Object.entries(sections)) {
-    const ids = new Map<string, Origin>();
-    items.forEach((item: { readonly name: string }, index: number) => {
+    /** Id → index of the first item with it. */
+    const ids = new Map<string, number>();
+    const sectionIds = items.map((item: { readonly name: string }, index: number) => {
       const id = terraformId(item.name);
       const first = ids.get(id);
-      if (first === undefined) ids.set(id, { path: [section, index, 'name'], label: label(section, index, item.name) });
-      else problems.push({ path: [section, index, 'name'], message: `'${item.name}' and ${first.label} both become the Terraform name '${id}'; rename one` });
+      if (first === undefined) ids.set(id, index);
+      else problems.push({ path: [section, index, 'name'], message: `'${item.name}' and ${label(section, first, items[first]!.name)} both become the Terraform name '${id}'; rename one` });
+      return id;
     });
+    if (section === 'vms') vmIds = sectionIds;
   }
-  return problems;
+  return { problems, vmIds };
 }
 
 /**
@@ -211,35 +228,52 @@ type Namespace = Map<string, Origin>;
  * Address tails (after `<host>_`) per Terraform resource type, from every object that could be on any
  * host; a tail two objects share is a collision on the host that gets both.
  */
-function hostTails(fleet: SynthesisFleet, problems: PathProblem[]): Map<string, Namespace> {
+function hostTails(fleet: SynthesisFleet, vmIds: readonly string[], volumeNames: VolumeNames, problems: PathProblem[]): Map<string, Namespace> {
   const namespaces = new Map<string, Namespace>();
-  const add = (type: string, parts: readonly string[], origin: Origin): void => {
+  const namespaceOf = (type: string): Namespace => {
     let namespace = namespaces.get(type);
     if (!namespace) namespaces.set(type, (namespace = new Map()));
-    const tail = terraformId(...parts);
+    return namespace;
+  };
+  /** Records the address tail `tail` (an id already) of `origin`, or the collision with its first holder. */
+  const add = (type: string, tail: string, origin: Origin): void => {
+    const namespace = namespaceOf(type);
     const first = namespace.get(tail);
     if (first === undefined) namespace.set(tail, origin);
     else if (first.label !== origin.label) {
       problems.push({ path: origin.path, message: `${origin.label} and ${first.label} would both be ${type}.<host>_${tail} on a host that has both; rename one` });
     }
   };
-  fleet.pools.forEach((pool, i) => add('libvirt_pool', HOST_ADDRESS_PARTS.pool(pool.name), { path: ['pools', i, 'name'], label: label('pools', i, pool.name) }));
-  fleet.networks.forEach((net, i) => add('libvirt_network', HOST_ADDRESS_PARTS.network(net.name), { path: ['networks', i, 'name'], label: label('networks', i, net.name) }));
+  fleet.pools.forEach((pool, i) => add('libvirt_pool', terraformId(...HOST_ADDRESS_PARTS.pool(pool.name)), { path: ['pools', i, 'name'], label: label('pools', i, pool.name) }));
+  fleet.networks.forEach((net, i) => add('libvirt_network', terraformId(...HOST_ADDRESS_PARTS.network(net.name)), { path: ['networks', i, 'name'], label: label('networks', i, net.name) }));
   const images = new Map(fleet.images.map((image) => [image.name, image.source]));
+  /** Pool → volume → tail and label of the base image (one per pair, however many disks use it). */
+  const baseImages = new Map<string, Map<string, { tail: string; label: string }>>();
   fleet.vms.forEach((vm, i) => {
     const origin = { path: ['vms', i, 'name'], label: label('vms', i, vm.name) };
-    add('libvirt_domain', HOST_ADDRESS_PARTS.domain(vm.name), origin);
+    // The VM's id stands for its name: terraformId is idempotent on its first part, and this saves
+    // making the name an id again for each address.
+    const id = vmIds[i]!;
+    add('libvirt_domain', terraformId(...HOST_ADDRESS_PARTS.domain(id)), origin);
     vm.disks.forEach((disk, d) => {
-      if (createsVolume(disk)) add('libvirt_volume', HOST_ADDRESS_PARTS.disk(vm.name, d), origin);
+      if (createsVolume(disk)) add('libvirt_volume', terraformId(...HOST_ADDRESS_PARTS.disk(id, d)), origin);
       if (disk.image !== undefined && disk.pool !== undefined) {
-        const volume = imageVolumeName(images.get(disk.image) ?? disk.image);
-        const path = ['vms', i, 'disks', d, 'image'];
-        add('libvirt_volume', HOST_ADDRESS_PARTS.baseImage(disk.pool, volume), { path, label: `the base image '${volume}' in pool '${disk.pool}'` });
+        const volume = volumeNames(images.get(disk.image) ?? disk.image);
+        let inPool = baseImages.get(disk.pool);
+        if (inPool === undefined) baseImages.set(disk.pool, (inPool = new Map()));
+        let image = inPool.get(volume);
+        if (image === undefined) {
+          image = { tail: terraformId(...HOST_ADDRESS_PARTS.baseImage(disk.pool, volume)), label: `the base image '${volume}' in pool '${disk.pool}'` };
+          inPool.set(volume, image);
+        }
+        // The same base image as the first holder of its tail: `add` would find nothing new.
+        if (namespaceOf('libvirt_volume').get(image.tail)?.label === image.label) return;
+        add('libvirt_volume', image.tail, { path: ['vms', i, 'disks', d, 'image'], label: image.label });
       }
     });
     if (vm.cloudInit !== undefined) {
-      add('libvirt_cloudinit_disk', HOST_ADDRESS_PARTS.cloudInitDisk(vm.name), origin);
-      add('libvirt_volume', HOST_ADDRESS_PARTS.cloudInitVolume(vm.name), { ...origin, label: `the cloud-init volume of ${origin.label}` });
+      add('libvirt_cloudinit_disk', terraformId(...HOST_ADDRESS_PARTS.cloudInitDisk(id)), origin);
+      add('libvirt_volume', terraformId(...HOST_ADDRESS_PARTS.cloudInitVolume(id)), { ...origin, label: `the cloud-init volume of ${origin.label}` });
     }
   });
   return namespaces;
@@ -297,60 +331,58 @@ function stackAddressProblems(fleet: SynthesisFleet, namespaces: ReadonlyMap<str
 /** Every problem synthesis would meet in a fleet that passed the schema and the cross-checks. */
 export function synthesisProblems(fleet: SynthesisFleet): PathProblem[] {
   const kinds = HYPERVISORS.filter((kind) => fleet.hosts.some((h) => h.hypervisor === kind));
+  const volumeNames = volumeNamesOnce();
   const problems = [
     ...poolProblems(fleet),
     ...networkProblems(fleet),
-    ...imageProblems(fleet),
+    ...imageProblems(fleet, volumeNames),
     ...deviceProblems(fleet, kinds),
     ...stackProblems(fleet),
     ...constructIdProblems(fleet),
   ];
   // Address checks build on unique ids per section; with twins there, they would only repeat the news.
-  const twins = sectionIdProblems(fleet);
+  const { problems: twins, vmIds } = sectionIdProblems(fleet);
   if (twins.length > 0) return [...problems, ...twins];
-  const namespaces = hostTails(fleet, problems);
+  const namespaces = hostTails(fleet, vmIds, volumeNames, problems);
   return [...problems, ...stackAddressProblems(fleet, namespaces)];
 }
 
 /** cdktf's token markers (cdktf lib/tokens/private/encoding.js): a string holding one is read as a reference. */
 const TOKEN_SHAPED = /[$#&]\{TfToken\[[a-zA-Z0-9:._-]+\]\}/;
+/** What every token marker contains: a string without it needs no regex call. */
+const TOKEN_MARK = '{TfToken[';
+
+/** One buffer for `isTokenNumber`, which runs on every number of the fleet. */
+const NUMBER_BITS = new DataView(new ArrayBuffer(8));
+/**
+ * Top 16 bits 0xfbff and 0xfdff are negative numbers of exponent 2^960 and more; anything above this
+ * (NaN too) is no token, without a look at its bits.
+ */
+const TOKEN_NUMBERS_BELOW = -(2 ** 960);
 
 /** True for a double cdktf decodes as a token (top 16 bits 0xfdff or 0xfbff, encoding.js). */
 export function isTokenNumber(value: number): boolean {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, value);
-  const top = view.getUint16(0);
+  if (!(value <= TOKEN_NUMBERS_BELOW)) return false;
+  NUMBER_BITS.setFloat64(0, value);
+  const top = NUMBER_BITS.getUint16(0);
   return top === 0xfdff || top === 0xfbff;
 }
 
 /**
  * Strings and numbers anywhere in the fleet data that cdktf would take for its own tokens; they would
- * be resolved as references (or crash synthesis) instead of being written as they are. One walk that
- * copies the path only for a hit: this runs over every value of fleets with 20,000 VMs.
+ * be resolved as references (or crash synthesis) instead of being written as they are. Found in the
+ * shared walk over the parsed data, which copies the path only for a hit.
  */
-export function tokenProblems(data: unknown): PathProblem[] {
-  const problems: PathProblem[] = [];
-  const path: PathSegment[] = [];
-  const walk = (value: unknown): void => {
-    if (typeof value === 'string') {
-      if (TOKEN_SHAPED.test(value)) problems.push({ path: [...path], message: "contains a cdktf token marker (like '${TfToken[…]}'), which synthesis would read as a reference; remove it" });
-    } else if (typeof value === 'number') {
+export function tokenProblems(problems: PathProblem[]): DataVisitor {
+  return {
+    string(value, path) {
+      if (value.includes(TOKEN_MARK) && TOKEN_SHAPED.test(value)) problems.push({ path: [...path], message: "contains a cdktf token marker (like '${TfToken[…]}'), which synthesis would read as a reference; remove it" });
+    },
+    number(value, path) {
       if (isTokenNumber(value)) problems.push({ path: [...path], message: `${value} is a number cdktf reserves for its own references; use another value` });
-    } else if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        path.push(i);
-        walk(value[i]);
-        path.pop();
-      }
-    } else if (typeof value === 'object' && value !== null) {
-      for (const key of Object.keys(value)) {
-        path.push(key);
-        if (TOKEN_SHAPED.test(key)) problems.push({ path: [...path], message: 'this key contains a cdktf token marker; remove it', at: 'key' });
-        walk((value as Record<string, unknown>)[key]);
-        path.pop();
-      }
-    }
+    },
+    key(key, path) {
+      if (key.includes(TOKEN_MARK) && TOKEN_SHAPED.test(key)) problems.push({ path: [...path], message: 'this key contains a cdktf token marker; remove it', at: 'key' });
+    },
   };
-  walk(data);
-  return problems;
 }

@@ -4,10 +4,32 @@
  * below the constructs, so the loader can check them for collisions before synthesis ever runs.
  */
 
-/** `kvm-a1`, `web-1` → `kvm_a1_web_1`: letters, digits and `_`, never starting with a digit. */
+const NOT_ID_CHARACTER = /[^A-Za-z0-9_]/g;
+
+function isIdCharacter(char: number): boolean {
+  return (char >= 97 && char <= 122) || (char >= 65 && char <= 90) || (char >= 48 && char <= 57) || char === 95;
+}
+
+/**
+ * A part with its characters made id characters. A part that has only such characters already (each
+ * part after the first, mostly) is returned as it is, without a regex replace: the loader derives
+ * ~100,000 ids from a 20,000-VM fleet.
+ */
+function idCharacters(part: string): string {
+  for (let index = 0; index < part.length; index++) {
+    if (!isIdCharacter(part.charCodeAt(index))) return part.replace(NOT_ID_CHARACTER, '_');
+  }
+  return part;
+}
+
+/**
+ * `kvm-a1`, `web-1` → `kvm_a1_web_1`: letters, digits and `_`, never starting with a digit. Idempotent,
+ * also on its first part: `terraformId(terraformId(a), b)` is `terraformId(a, b)`.
+ */
 export function terraformId(...parts: readonly string[]): string {
-  const id = parts.join('_').replace(/[^A-Za-z0-9_]/g, '_');
-  return /^[0-9]/.test(id) ? `_${id}` : id;
+  const id = parts.length === 1 ? idCharacters(parts[0]!) : parts.map(idCharacters).join('_');
+  const first = id.charCodeAt(0);
+  return first >= 48 && first <= 57 ? `_${id}` : id;
 }
 
 /** Volume name of an image: the last segment of its path or URL, without query or fragment. */

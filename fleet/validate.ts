@@ -13,6 +13,7 @@ import {
 } from './schema';
 import type { RawDefaults, Section } from './schema';
 import { crossCheckProblems } from './cross-checks';
+import { walkData } from './data-walk';
 import { normalizeItems } from './normalize';
 import { synthesisProblems, tokenProblems } from './synthesis-checks';
 import type { ExternalInputs, Indexed, ValidItems } from './normalize';
@@ -113,7 +114,12 @@ export function validateFleetData(data: unknown, sources: SecretSources): Valida
     defaults = defaultsSchema.safeParse(data.defaults).data;
     valid = validItemsOf(data);
   }
-  problems.push(...crossCheckProblems(data), ...misplacedSecretReferences(data), ...tokenProblems(data));
+  problems.push(...crossCheckProblems(data));
+  // Secret references first, then token markers: one walk, the problems in the order of two.
+  const misplaced: PathProblem[] = [];
+  const tokens: PathProblem[] = [];
+  walkData(data, [misplacedSecretReferences(misplaced), tokenProblems(tokens)]);
+  problems.push(...misplaced, ...tokens);
   const parts = normalizeItems(defaults, valid, recordingInputs(sources, problems));
   // User data that could not be read has its problem already.
   const reported = new Set(problems.map((p) => p.path.join('.')));
