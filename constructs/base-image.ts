@@ -35,6 +35,12 @@ const CHECKS: readonly PropCheck<BaseImageProps>[] = [
 
 export class BaseImage extends Construct {
   readonly volume: Volume;
+  /**
+   * Path of the uploaded image on the host, for `backing_store.path` of overlays. Made once: every
+   * reading of the binding's attribute makes a new token in cdktf's process-wide registry, and every
+   * overlay on the image names it.
+   */
+  readonly path: string;
 
   constructor(scope: Construct, id: string, props: BaseImageProps) {
     super(scope, id);
@@ -51,10 +57,6 @@ export class BaseImage extends Construct {
       props.hostName,
       ...HOST_ADDRESS_PARTS.baseImage(props.poolName, name),
     );
-  }
-
-  /** Path of the uploaded image on the host, for `backing_store.path` of overlays. */
-  get path(): string {
-    return this.volume.path;
+    this.path = this.volume.path;
   }
 }

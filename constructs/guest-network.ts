@@ -80,6 +80,11 @@ const NOT_READ_AFTER_IMPORT = { forward: 'forward', bridge: 'bridge', domain: 'd
 export class GuestNetwork extends Construct {
   readonly network: NetworkSpec;
   readonly resource: Network;
+  /**
+   * The network name as a reference, so domains using it depend on it. Made once: every reading of the
+   * binding's attribute makes a new token in cdktf's process-wide registry, and every NIC on it names it.
+   */
+  readonly name: string;
   readonly #notReadAfterImport: readonly string[];
 
   constructor(scope: Construct, id: string, props: GuestNetworkProps) {
@@ -108,6 +113,7 @@ export class GuestNetwork extends Construct {
         : {}),
     };
     this.resource = named(new Network(this, 'network', config), props.hostName, ...HOST_ADDRESS_PARTS.network(spec.name));
+    this.name = this.resource.name;
     this.#notReadAfterImport = Object.entries(NOT_READ_AFTER_IMPORT).flatMap(([key, attribute]) => (key in config ? [attribute] : []));
   }
 
@@ -121,10 +127,5 @@ export class GuestNetwork extends Construct {
     const ignored = [...this.#notReadAfterImport];
     if (ignored.length > 0) this.resource.lifecycle = { ...this.resource.lifecycle, ignoreChanges: ignored };
     return ignored;
-  }
-
-  /** The network name as a reference, so domains using it depend on it. */
-  get name(): string {
-    return this.resource.name;
   }
 }

@@ -109,6 +109,12 @@ const NOT_READ_AFTER_IMPORT = ['source', 'target', 'create'] as const;
 export class StoragePool extends Construct {
   readonly pool: StoragePoolSpec;
   readonly resource: Pool;
+  /**
+   * The pool name as a reference, so volumes in it depend on it. Made once: every reading of the
+   * binding's attribute makes a new token in cdktf's process-wide registry, and every disk of the host
+   * names its pool.
+   */
+  readonly name: string;
   readonly #notReadAfterImport: readonly string[];
 
   constructor(scope: Construct, id: string, props: StoragePoolProps) {
@@ -128,6 +134,7 @@ export class StoragePool extends Construct {
       create: { buildAttribute: SAFE_TO_BUILD.has(spec.type), start: true, autostart: true },
     };
     this.resource = named(new Pool(this, 'pool', config), props.hostName, ...HOST_ADDRESS_PARTS.pool(spec.name));
+    this.name = this.resource.name;
     this.#notReadAfterImport = NOT_READ_AFTER_IMPORT.filter((attribute) => attribute in config);
   }
 
@@ -141,10 +148,5 @@ export class StoragePool extends Construct {
     const ignored = [...this.#notReadAfterImport];
     this.resource.lifecycle = { ...this.resource.lifecycle, ignoreChanges: ignored };
     return ignored;
-  }
-
-  /** The pool name as a reference, so volumes in it depend on it. */
-  get name(): string {
-    return this.resource.name;
   }
 }

@@ -181,11 +181,9 @@ export class VirtualMachine extends Construct {
   /** The volumes created for the VM's disks; disks on existing LUNs (`volume:`) have none. */
   readonly volumes: readonly Volume[];
   readonly cloudInit?: CloudInit;
-  /**
-   * What libvirt assigns itself and the provider reads into state once the domain is imported, as paths
-   * of `lifecycle.ignore_changes` (see `adopt`).
-   */
-  readonly #assignedByLibvirt: readonly string[];
+  /** How many disks the domain has (the cloud-init seed included), for `assignedByLibvirt`. */
+  readonly #diskCount: number;
+  readonly #nics: readonly EffectiveNic[];
 
   constructor(scope: Construct, id: string, props: VirtualMachineProps) {
     super(scope, id);
@@ -283,10 +281,20 @@ export class VirtualMachine extends Construct {
       },
     };
     this.domain = named(new CompactDomain(this, 'domain', config), host.hostName, ...HOST_ADDRESS_PARTS.domain(vm.name));
-    this.#assignedByLibvirt = [
+    this.#diskCount = disks.length;
+    this.#nics = effective.nics;
+  }
+
+  /**
+   * What libvirt assigns itself and the provider reads into state once the domain is imported, as paths
+   * of `lifecycle.ignore_changes` (see `adopt`). Made when asked: only adoption needs it, and a fleet's
+   * stacks hold every VM until written.
+   */
+  #assignedByLibvirt(): string[] {
+    return [
       'devices.controllers',
-      ...disks.map((_, index) => `devices.disks[${index}].address`),
-      ...effective.nics.flatMap((nic, index) => [
+      ...Array.from({ length: this.#diskCount }, (_, index) => `devices.disks[${index}].address`),
+      ...this.#nics.flatMap((nic, index) => [
         `devices.interfaces[${index}].address`,
         ...(nic.target === undefined && nic.type !== 'user' ? [`devices.interfaces[${index}].target`] : []),
       ]),
@@ -310,7 +318,7 @@ export class VirtualMachine extends Construct {
     this.domain.importFrom(uuid, provider);
     const qemuDriver = isQemuDriverUri(uri);
     this.domain.renderAsReadBackAfterImport({ qemuDriver });
-    const ignored = [...this.#assignedByLibvirt, ...(qemuDriver ? assignedByQemuDriver(this.domain.config) : [])];
+    const ignored = [...this.#assignedByLibvirt(), ...(qemuDriver ? assignedByQemuDriver(this.domain.config) : [])];
     this.domain.lifecycle = { ...this.domain.lifecycle, ignoreChanges: [...(this.domain.lifecycle?.ignoreChanges ?? []), ...ignored] };
     return ignored;
   }

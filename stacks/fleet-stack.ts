@@ -25,7 +25,7 @@ import type { Placement } from '../planner/types';
 import type { Finding } from '../policies/finding';
 import { addBackend } from './backend';
 import { placedFleetIndex } from './fleet-index';
-import { isPlainLevel, type PlainResolveOptions, resolvedJson, resolvePlain } from './plain-resolve';
+import { isPlainLevel, type PlainResolveOptions, resolvedJson, resolvePlain, writeResolvedObject } from './plain-resolve';
 import { PreRendered, RenderedOnWrite, stableJson, writeStableJsonFile } from '../io/stable-json';
 
 export type { KvmHostSpec, XenHostSpec };
@@ -106,10 +106,10 @@ const BODY_LEVEL = 3;
 
 /**
  * Moves the resource and data source bodies of an element's fragment into `tf` as text, so that no
- * resolved copy of a body is built only to be rendered and dropped: rendered straight from the unresolved
- * body (`resolvedJson`) when the document is written (`RenderedOnWrite`, from a fragment the element
- * makes again then), so that only one body's text exists at a time rather than a whole stack's (tens of
- * megabytes, more than the rest of the document); a body that is not a plain object is rendered now
+ * resolved copy of a body is built only to be rendered and dropped: written straight from the unresolved
+ * body into the file (`writeResolvedObject`) when the writer reaches it (`RenderedOnWrite`, from a
+ * fragment the element makes again then), so that no body's text exists as a string, let alone a whole
+ * stack's (tens of megabytes, more than the rest of the document); a body that is not a plain object is rendered now
  * (`PreRendered`). Each body has one address (FleetStack validates that no two share one), so nothing
  * would have merged with it. Returns the rest of the fragment, still to be resolved; the bodies stay in
  * it when the fragment is not plain at those levels (a token there is cdktf's to resolve as a whole).
@@ -127,7 +127,7 @@ function placeRenderedBodies(tf: Record<string, unknown>, element: TerraformElem
       for (const [name, body] of Object.entries(bodies)) {
         if (name in byName) throw new Error(`${kind} ${type}.${name} is defined twice`);
         if (isPlainLevel(body)) {
-          byName[name] = new RenderedOnWrite(() => resolvedJson(bodyAgain(element, kind, type, name), options, BODY_LEVEL)!, BODY_LEVEL);
+          byName[name] = new RenderedOnWrite((out) => writeResolvedObject(out, bodyAgain(element, kind, type, name), options, BODY_LEVEL), BODY_LEVEL);
           continue;
         }
         const text = resolvedJson(body, options, BODY_LEVEL);

@@ -21,7 +21,7 @@
  */
 import { type ITokenResolver, Token, Tokenization } from '../constructs/cdk-engine';
 import type { IConstruct } from 'constructs';
-import { stableArrayJson, stableJson, stableObjectJson } from '../io/stable-json';
+import { type JsonOutput, renderToString, sortedKeys, stableJson } from '../io/stable-json';
 
 /**
  * cdktf's number-token pattern (NUMBER_TOKEN_REGEX in lib/tokens/private/encoding.js:
@@ -118,37 +118,123 @@ export function resolvePlain(value: unknown, options: PlainResolveOptions): unkn
 }
 
 /**
- * `stableJson(resolvePlain(value, options), level)`, without building the resolved copy: plain values are
- * rendered as they are walked, and only what cdktf resolves (see above) is resolved and then rendered.
- * A resource body is most of a stack's document, and its resolved copy was built only to be rendered.
- * Undefined when the value resolves to undefined; `''` when it resolves to something that renders to nothing.
+ * Writes `value` to `out` as `writeStableJson(out, resolvePlain(value, options), level)` would, without
+ * building the resolved copy: plain values are written as they are walked, and only what cdktf resolves
+ * (see above) is resolved, rendered and then written. A resource body is most of a stack's document, and
+ * its resolved copy was built only to be rendered.
+ *
+ * What it writes: always something for a plain string, number, boolean, null, array or object (see
+ * `writesInPlace`); for anything else, `resolvedJson`'s text.
+ */
+function writeResolved(out: JsonOutput, value: unknown, options: PlainResolveOptions, level: number): void {
+  switch (typeof value) {
+    case 'string':
+      out.string(value);
+      return;
+    case 'number':
+      out.number(value);
+      return;
+    case 'boolean':
+      out.text(value ? 'true' : 'false');
+      return;
+    default:
+      break;
+  }
+  if (value === null) {
+    out.text('null');
+    return;
+  }
+  if (Array.isArray(value)) {
+    out.text('[');
+    let first = true;
+    for (const element of value) {
+      // An element that resolves to undefined is dropped, one that renders to nothing is null.
+      const inPlace = writesInPlace(element);
+      const text = inPlace ? undefined : resolvedJson(element, options, level + 1);
+      if (!inPlace && text === undefined) continue;
+      if (!first) out.text(',');
+      first = false;
+      out.indent(level + 1);
+      if (inPlace) writeResolved(out, element, options, level + 1);
+      else out.text(text || 'null');
+    }
+    out.indent(level);
+    out.text(']');
+    return;
+  }
+  writeResolvedObject(out, value as Record<string, unknown>, options, level);
+}
+
+/**
+ * Writes a plain object (`isPlainLevel`) to `out` as `writeStableJson(out, resolvePlain(object, options),
+ * level)` would (see `writeResolved`).
+ */
+export function writeResolvedObject(out: JsonOutput, object: Readonly<Record<string, unknown>>, options: PlainResolveOptions, level: number): void {
+  out.text('{');
+  let first = true;
+  for (const key of sortedKeys(Object.keys(object))) {
+    const member = object[key];
+    // A member that resolves to undefined or renders to nothing is left out, key and all.
+    const inPlace = writesInPlace(member);
+    const text = inPlace ? undefined : resolvedJson(member, options, level + 1);
+    if (!inPlace && !text) continue;
+    if (!first) out.text(',');
+    first = false;
+    out.indent(level + 1);
+    out.string(key);
+    out.text(': ');
+    if (inPlace) writeResolved(out, member, options, level + 1);
+    else out.text(text!);
+  }
+  out.indent(level);
+  out.text('}');
+}
+
+/**
+ * Whether `writeResolved` writes `value` itself, as it is: a string or number with no token in it, a
+ * boolean, null, an array with no list-token element, an object resolvePlain walks member by member.
+ * Everything else (undefined, what cdktf resolves, dates) is rendered to text first, so that what
+ * renders to nothing can be left out.
+ */
+function writesInPlace(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+      return isPlainString(value);
+    case 'number':
+      return isPlainNumber(value);
+    case 'boolean':
+      return true;
+    case 'object':
+      if (value === null) return true;
+      if (Array.isArray(value)) return !value.some(mayBeListElement);
+      return isPlainLevel(value);
+    default:
+      return false;
+  }
+}
+
+/**
+ * `stableJson(resolvePlain(value, options), level)`, without building the resolved copy (see
+ * `writeResolved`). Undefined when the value resolves to undefined; `''` when it resolves to something
+ * that renders to nothing.
  */
 export function resolvedJson(value: unknown, options: PlainResolveOptions, level: number): string | undefined {
+  if (writesInPlace(value)) return renderToString((out) => writeResolved(out, value, options, level));
   switch (typeof value) {
     case 'undefined':
       return undefined;
     case 'string':
-      return isPlainString(value) ? JSON.stringify(value) : delegatedJson(value, options, level);
     case 'number':
-      return isPlainNumber(value) ? JSON.stringify(value) : delegatedJson(value, options, level);
     case 'function':
       return delegatedJson(value, options, level);
     case 'object':
       break;
     default:
-      // Booleans; bigints and symbols as stableJson treats them.
+      // Bigints and symbols, as stableJson treats them.
       return JSON.stringify(value) ?? '';
   }
-  if (value === null) return 'null';
   if (value instanceof Date) return stableJson(value, level) ?? '';
-  if (Array.isArray(value)) {
-    if (value.some(mayBeListElement)) return delegatedJson(value, options, level);
-    return stableArrayJson(value, level, (element, at) => resolvedJson(element, options, at));
-  }
-  const object = value as Record<string, unknown>;
-  const keys = Object.keys(object);
-  if (isDelegatedObject(object, keys)) return delegatedJson(value, options, level);
-  return stableObjectJson(object, level, (member, at) => resolvedJson(member, options, at));
+  return delegatedJson(value, options, level);
 }
 
 function delegatedJson(value: unknown, options: PlainResolveOptions, level: number): string | undefined {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PreRendered, RenderedOnWrite, stableJson, writeStableJson, writeStableJsonFile } from '../../io/stable-json';
+import { type JsonOutput, PreRendered, RenderedOnWrite, renderToString, stableJson, writeStableJson, writeStableJsonFile } from '../../io/stable-json';
 
 // The library cdktf 0.21 writes cdk.tf.json and manifest.json with (lib/synthesize/synthesizer.js,
 // lib/manifest.js: `stringify(value, { space: 2 })`), loaded from cdktf's own dependencies.
@@ -21,7 +21,9 @@ const CASES: Record<string, unknown> = {
   'undefined and function members left out, null kept': { gone: undefined, fn: () => 1, kept: null },
   'undefined and function elements as null': [undefined, () => 1, 1, 'x'],
   'strings that need escaping': { quote: 'a"b', backslash: 'a\\b', newline: 'a\nb', unicode: 'ü\u2028', template: '${var.x}' },
+  'strings of every kind of code unit (control, DEL, Latin-1, lone and paired surrogates)': ['\u0001\u001f', '\u007f', 'é', '\ud800', 'x\udc00y', '😀', '/<>&\'', ''],
   'numbers': [0, -1.5, 1e21, 3.14159, Number.NaN],
+  'whole numbers around the digit-by-digit range, and other numbers': [-0, 7, 10, 99, 100, 123456789, 999_999_999_999_999, 1e15, 2 ** 53, -1, 1e-7, 0.1, Number.POSITIVE_INFINITY],
   'toJSON honoured (dates too)': { date: new Date(0), custom: { toJSON: () => ({ z: 1 }) } },
   'scalars at the top': 'text',
 };
@@ -46,6 +48,23 @@ describe('stableJson', () => {
   });
 });
 
+/** A JsonOutput that keeps the text and notes when a body's name (`"web-1"`) is written. */
+function recorder(events: string[]): JsonOutput & { readonly written: () => string } {
+  let text = '';
+  const piece = (written: string): void => {
+    const name = /^"(\w+-\d)"$/.exec(written)?.[1];
+    if (name !== undefined) events.push(`write ${name}`);
+    text += written;
+  };
+  return {
+    text: piece,
+    string: (value) => piece(JSON.stringify(value)),
+    number: (value) => piece(JSON.stringify(value)),
+    indent: (level) => piece(`\n${'  '.repeat(level)}`),
+    written: () => text,
+  };
+}
+
 describe('RenderedOnWrite', () => {
   const bodies = { web_1: { name: 'web-1' }, web_2: { name: 'web-2', memory: 4 }, db_1: { name: 'db-1' } };
   const whole = { resource: { libvirt_domain: bodies }, terraform: { required_providers: {} } };
@@ -53,25 +72,36 @@ describe('RenderedOnWrite', () => {
   it('renders each body only when the writer reaches it, after the text before it is written', () => {
     const events: string[] = [];
     const later = Object.fromEntries(
-      Object.entries(bodies).map(([name, body]) => [name, new RenderedOnWrite(() => (events.push(`render ${name}`), stableJson(body, 3)!), 3)]),
+      Object.entries(bodies).map(([name, body]) => [name, new RenderedOnWrite((out) => (events.push(`render ${name}`), writeStableJson(out, body, 3)), 3)]),
     );
-    let text = '';
-    writeStableJson((piece) => {
-      if (piece.includes('"name"')) events.push(`write ${JSON.parse(piece).name as string}`);
-      text += piece;
-    }, { resource: { libvirt_domain: later }, terraform: { required_providers: {} } });
-    expect(text).toBe(stableStringify(whole, { space: 2 }));
-    // Nothing is rendered ahead: one body's text exists at a time, in the document's (sorted) order.
+    const out = recorder(events);
+    writeStableJson(out, { resource: { libvirt_domain: later }, terraform: { required_providers: {} } });
+    expect(out.written()).toBe(stableStringify(whole, { space: 2 }));
+    // Nothing is rendered ahead: one body is made at a time, in the document's (sorted) order.
     expect(events).toEqual(['render db_1', 'write db-1', 'render web_1', 'write web-1', 'render web_2', 'write web-2']);
   });
 
   it('renders in stableJson and writeStableJsonFile as it was rendered, at its level only', () => {
-    const later = { resource: { libvirt_domain: Object.fromEntries(Object.entries(bodies).map(([name, body]) => [name, new RenderedOnWrite(() => stableJson(body, 3)!, 3)])) }, terraform: { required_providers: {} } };
+    const later = {
+      resource: { libvirt_domain: Object.fromEntries(Object.entries(bodies).map(([name, body]) => [name, new RenderedOnWrite((out) => writeStableJson(out, body, 3), 3)])) },
+      terraform: { required_providers: {} },
+    };
     expect(stableJson(later)).toBe(stableStringify(whole, { space: 2 }));
     const file = join(scratch, 'later.json');
     writeStableJsonFile(file, later);
     expect(readFileSync(file, 'utf8')).toBe(stableStringify(whole, { space: 2 }));
-    expect(() => stableJson({ misplaced: new RenderedOnWrite(() => '{}', 3) })).toThrow(/rendered for level 3 placed at level 1/);
+    expect(() => stableJson({ misplaced: new RenderedOnWrite((out) => out.text('{}'), 3) })).toThrow(/rendered for level 3 placed at level 1/);
+  });
+});
+
+describe('writeStableJson', () => {
+  it('writes nothing and says so for what renders to nothing; a toJSON is called once, as json-stable-stringify calls it', () => {
+    for (const nothing of [undefined, () => 1, Symbol('s'), { toJSON: () => undefined }]) {
+      expect(renderToString((out) => expect(writeStableJson(out, nothing)).toBe(false))).toBe('');
+    }
+    const twice = { toJSON: () => ({ toJSON: () => 'inner', kept: 1 }) };
+    expect(stableJson(twice)).toBe(stableStringify(twice, { space: 2 }));
+    expect(stableJson(twice)).toBe('{\n  "kept": 1\n}');
   });
 });
 

@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformStack, Testing, Token, Tokenization } from '../../constructs/cdk-engine';
-import { stableJson } from '../../io/stable-json';
-import { isPlainLevel, resolvedJson, resolvePlain } from '../../stacks/plain-resolve';
+import { RenderedOnWrite, stableJson, writeStableJsonFile } from '../../io/stable-json';
+import { isPlainLevel, resolvedJson, resolvePlain, writeResolvedObject } from '../../stacks/plain-resolve';
 
 const stack = new TerraformStack(Testing.app(), 'plain-resolve');
 const resolver = new DefaultTokenResolver(new StringConcat());
@@ -69,6 +72,20 @@ describe('resolvedJson', () => {
     const value = { custom: { toJSON: () => ({ z: 1 }), other: 2 } };
     expect(() => text(value, 0)).toThrow(/non-data object/);
     expect(() => ours(value)).toThrow(/non-data object/);
+  });
+});
+
+describe('writeResolvedObject', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'hyperplan-plain-resolve-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const objects = Object.entries(CASES).filter(([, make]) => isPlainLevel(make()));
+
+  it.each(objects)('writes %s into a file as stableJson renders cdktf’s resolution, at its level', (_name, make) => {
+    expect(objects.length).toBeGreaterThan(5);
+    const file = join(scratch, 'body.json');
+    const value = make() as Record<string, unknown>;
+    writeStableJsonFile(file, { resource: { body: new RenderedOnWrite((out) => writeResolvedObject(out, value, { scope: stack, resolver }, 2), 2) } });
+    expect(readFileSync(file, 'utf8')).toBe(stableJson({ resource: { body: cdktf(make()) } }));
   });
 });
 
