@@ -144,12 +144,8 @@ function assertNoMachinePaths(dir: string, machinePaths: readonly string[]): voi
  * What the summary keeps of a written stack (the stack itself is released): its host preparation scripts
  * and live migrations are written beside its Terraform, their paths added to `hostPreparation`.
  */
-function summarizeStack(dir: string, stack: FleetStack, moves: readonly VmMove[], hostPreparation: string[]): SynthesizedStack {
-  for (const host of stack.hosts) {
-    const file = `${HOST_PREP_DIR}/${host.hostName}.sh`;
-    writeFileAtomic(join(dir, file), host.hostPreparation);
-    hostPreparation.push(file);
-  }
+function summarizeStack(dir: string, stack: FleetStack, moves: readonly VmMove[]): SynthesizedStack {
+  for (const host of stack.hosts) writeFileAtomic(join(dir, hostPreparationFile(host.hostName)), host.hostPreparation);
   const script = migrationScript(stack.node.id, moves, new Set(stack.hosts.map((h) => h.hostName)));
   const scriptFile = `stacks/${stack.node.id}/${MIGRATION_SCRIPT}`;
   if (script !== undefined) writeFileAtomic(join(dir, scriptFile), script);
@@ -165,6 +161,8 @@ function summarizeStack(dir: string, stack: FleetStack, moves: readonly VmMove[]
     ...(script !== undefined ? { migrationScript: scriptFile } : {}),
   };
 }
+
+const hostPreparationFile = (hostName: string): string => `${HOST_PREP_DIR}/${hostName}.sh`;
 
 /** What synthesis takes from loading, placing and checking the fleet. */
 export interface CheckedFleet {
@@ -218,8 +216,9 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
   const { fleet, placement, findings, moves, lock } = await loadPlaceAndCheck(options, stage);
   const fingerprintKey = fingerprintKeyFrom(options.env ?? process.env);
   let stacks: SynthesizedStack[] = [];
-  const hostPreparation: string[] = [];
-  const adopted: AdoptedObject[] = [];
+  // Per stack, filled as each is built (the largest last), listed in the stacks' order.
+  const adoptedByStack = new Map<string, readonly AdoptedObject[]>();
+  let adopted: AdoptedObject[] = [];
   await replaceDirectoryAtomic(options.outDir, (dir) => {
     const app = new App({ outdir: dir, hclOutput: false, stackTraces: false });
     stage('building stacks');
@@ -233,10 +232,11 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
     try {
       stacks = withoutCreationStacks(() =>
         synthesizeStackByStack(app, builders, {
-          ...(options.adopt ? { built: (stack: FleetStack) => adopted.push(...adoptExisting(stack, lock?.uuids ?? {})) } : {}),
-          written: (stack) => summarizeStack(dir, stack, moves, hostPreparation),
+          ...(options.adopt ? { built: (stack: FleetStack) => adoptedByStack.set(stack.node.id, adoptExisting(stack, lock?.uuids ?? {})) } : {}),
+          written: (stack) => summarizeStack(dir, stack, moves),
         }),
       );
+      adopted = builders.flatMap((builder) => adoptedByStack.get(builder.name) ?? []);
     } catch (error) {
       if (!(error instanceof StackSynthesisError)) throw error;
       // The stacks' validations failed: report the gate's data, not only cdktf's message.
@@ -249,5 +249,6 @@ export async function synthesizeFleet(options: SynthOptions): Promise<SynthSumma
     stage('writing');
     assertNoMachinePaths(dir, [resolve(dir), dir]);
   });
+  const hostPreparation = stacks.flatMap((stack) => stack.hosts.map(hostPreparationFile));
   return { outDir: options.outDir, stacks, hostPreparation, findings, adopted, moves };
 }

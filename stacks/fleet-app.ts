@@ -74,6 +74,8 @@ function newStack(
 export interface FleetStackBuilder {
   /** The stack's name (its construct id). */
   readonly name: string;
+  /** VMs placed on the stack's hosts: how much there is to build and synthesize. */
+  readonly vms: number;
   readonly build: () => FleetStack;
 }
 
@@ -92,6 +94,7 @@ export function fleetStackBuilders(scope: Construct, fleet: Fleet, placement: Pl
   const byStack = findingsByStack(fleet, placement, findings);
   return specs.map((spec) => ({
     name: spec.name,
+    vms: spec.hosts.reduce((sum, name) => sum + (index.vmsByHost.get(name)?.length ?? 0), 0),
     build: () => newStack(scope, spec, spec.hosts.map((name) => index.hosts.get(name)!), fleet, placement, byStack.get(spec.name)!, options),
   }));
 }

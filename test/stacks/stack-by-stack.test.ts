@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { App, TerraformDataSource, TerraformResource, type TerraformStack, TokenMap } from '../../constructs/cdk-engine';
 import { loadFleet } from '../../fleet/index';
+import { stackSpecs } from '../../fleet/stack-specs';
 import type { Fleet } from '../../fleet/model';
 import { plan } from '../../planner/plan';
 import { evaluatePolicies } from '../../policies/engine';
 import { listFiles } from '../../pipeline/synth';
-import { StackSynthesisError, synthesizeStackByStack } from '../../pipeline/stack-by-stack';
+import { StackSynthesisError, synthesisOrder, synthesizeStackByStack } from '../../pipeline/stack-by-stack';
 import { withoutCreationStacks } from '../../stacks/creation-stacks';
 import { buildFleetApp, fleetStackBuilders } from '../../stacks/fleet-app';
 
@@ -121,12 +122,34 @@ describe('synthesizeStackByStack', () => {
         written: (stack) => stack.node.id,
       }),
     );
+    // Results in the stacks' order; built one at a time, fewest VMs first.
     expect(names).toEqual(builders.map((b) => b.name));
+    const bySize = [...builders].sort((a, b) => a.vms - b.vms);
+    if (file === 'test/stacks/fixtures/small/fleet.yaml') expect(bySize.map((b) => b.name)).toEqual(['xen', 'kvm']);
     // One stack in the app at a time, none left once written, and no token of theirs kept.
-    expect(seen).toEqual(names.map((name) => `built ${name} (1 in the app)`));
+    expect(seen).toEqual(bySize.map(({ name }) => `built ${name} (1 in the app)`));
     expect(app.node.children).toEqual([]);
     expect(tokenCount()).toBe(tokensBefore);
     expect(filesOf(dir)).toEqual(filesOf(whole));
+  });
+
+  it('synthesizes the stack with the most VMs last, and stacks alike in the order given', () => {
+    expect(synthesisOrder([{ vms: 14_341 }, { vms: 5_659 }])).toEqual([1, 0]);
+    expect(synthesisOrder([{ vms: 3 }, { vms: 0 }, { vms: 3 }, { vms: 1 }])).toEqual([1, 3, 0, 2]);
+    expect(synthesisOrder([])).toEqual([]);
+  });
+
+  it('counts in each builder the VMs placed on its stack’s hosts', () => {
+    const fleet = loaded('test/stacks/fixtures/small/fleet.yaml');
+    const placement = plan(fleet);
+    const builders = fleetStackBuilders(new App({ outdir: join(scratch, 'counted') }), fleet, placement, evaluatePolicies(fleet, placement));
+    const hostOf = Object.values(placement.placements);
+    expect(builders.length).toBeGreaterThan(1);
+    expect(builders.reduce((sum, b) => sum + b.vms, 0)).toBe(hostOf.length);
+    for (const spec of stackSpecs(fleet)) {
+      const hosts = new Set(spec.hosts);
+      expect(builders.find((b) => b.name === spec.name)?.vms).toBe(hostOf.filter((host) => hosts.has(host)).length);
+    }
   });
 
   it('throws a StackSynthesisError with cdktf’s validation message and writes no manifest when a stack fails', () => {
