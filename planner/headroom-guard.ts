@@ -446,7 +446,7 @@ export class HeadroomGuard {
   /**
    * A sufficient condition for n+1 headroom, on the ledger as it stands: every member F that carries VMs
    * has a refuge, another member E whose free capacity holds all of F's load, that runs no VM of an
-   * anti-affinity group of F's VMs, and that is empty when F runs an isolated VM (which then runs alone)
+   * anti-affinity group of F's VMs, and that is empty when F runs an isolated VM (then its only VM)
    * or runs no isolated VM otherwise. When F fails, `evacuate` tries E for every VM of F that found no
    * earlier host; E receives only F's VMs, whose sum fits its free room, whose groups are pairwise
    * distinct (checked) and absent from E, so E admits each one. First-fit thus succeeds for every F,
@@ -483,7 +483,9 @@ export class HeadroomGuard {
       let refuge = ledger.cpuUsed[f]! <= (i === cpuFirst ? cpuSecond : cpuBest) && ledger.memoryUsed[f]! <= (i === memoryFirst ? memorySecond : memoryBest);
       // F's VMs' groups, kept per host contents.
       const { groups, duplicated } = hostLoad(ctx, ledger, f);
-      if (duplicated) refuge = false;
+      // An isolated VM runs alone, so one refuge cannot take it and another of F's VMs. The filters never
+      // put an isolated VM beside another, but this condition must be sufficient on any ledger.
+      if (duplicated || (ledger.isolated[f]! > 0 && ledger.tenants[f]! > 1)) refuge = false;
       // The refuge found last time usually still is one (a placement changes one member): asked first.
       const last = refuges[i]!;
       if (refuge && !(last >= 0 && this.isRefuge(f, members[last]!, groups))) {

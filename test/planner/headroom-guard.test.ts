@@ -204,6 +204,33 @@ describe('headroom guard', () => {
     expect(new EvacueeKeys(ctx, ledger, members).of(index('a'))).toBe(new EvacueeKeys(ctx, ledger, members).of(index('c')));
   });
 
+  it('finds no refuge for a member that runs an isolated VM beside another, where the filters never put one but the verdict must still be poolHeadroom’s', () => {
+    // An isolated VM runs alone, so an empty member takes one of two isolated VMs, not both
+    // (evacuate: an isolated evacuee needs an empty survivor).
+    const f = fleet({
+      hosts: ['kvm-0', 'kvm-1', 'kvm-2'].map((n) => host(n, { cpus: 64, memoryMiB: 64 * GiB })),
+      vms: [
+        vm('i1', { vcpus: 2, memoryMiB: 4 * GiB, securityClass: 'isolated' }),
+        vm('i2', { vcpus: 2, memoryMiB: 4 * GiB, securityClass: 'isolated' }),
+        vm('plain', { vcpus: 2, memoryMiB: 4 * GiB }),
+      ],
+      migrationPools: [pool('p', ['kvm-0', 'kvm-1', 'kvm-2'], { reserve: 'n+1' })],
+    });
+    const ctx = buildContext(f);
+    const ledger = new Ledger(ctx);
+    const index = (name: string): number => ctx.vmIndex.get(name)!;
+    // Both isolated VMs on kvm-0, bypassing the filters; kvm-1 empty; the trial puts `plain` on kvm-2.
+    ledger.assign(index('i1'), 0);
+    ledger.assign(index('i2'), 0);
+    ledger.assign(index('plain'), 2);
+    const expected = poolHeadroom(ctx, ledger, ctx.migrationPools.get('p')!).satisfied;
+    ledger.unassign(index('plain'));
+    expect(expected).toBe(false);
+    const guard = new HeadroomGuard(ctx, ledger);
+    guard.guarded.add('p');
+    expect(guard.keepsHeadroom(index('plain'), 2)).toBe(expected);
+  });
+
   it("keys a VM whose anti-affinity group is on no member as the VM alike without a group, and apart once a member holds the group", () => {
     const f = fleet({
       hosts: ['kvm-0', 'kvm-1', 'kvm-2', 'kvm-3'].map((n) => host(n, { cpus: 64, memoryMiB: 48 * GiB })),
