@@ -67,7 +67,7 @@ function flatten(text: string): void {
 /** `\n` and two spaces per level, made once per level: every line of a document starts with one. */
 const INDENTS: string[] = [];
 
-export function indentOf(level: number): string {
+function indentOf(level: number): string {
   return (INDENTS[level] ??= `\n${SPACE.repeat(level)}`);
 }
 

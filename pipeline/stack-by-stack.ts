@@ -70,9 +70,11 @@ export function synthesisOrder(builders: readonly Pick<FleetStackBuilder, 'vms'>
 /**
  * Builds, synthesizes and releases the stacks of `builders` (whose scope is `app`), the largest last
  * (`synthesisOrder`), then writes the app's `manifest.json`; the results are in the order of `builders`.
- * A stack whose synthesis fails (its validations, say) throws a StackSynthesisError holding what
- * `app.synth()` would have thrown, with the stacks synthesized before it written and the manifest not;
- * errors of building a stack or of the hooks are thrown as they are.
+ * A stack whose synthesis fails (its validations, say) throws a StackSynthesisError holding the error
+ * cdktf's synthesizer threw for it, with the stacks synthesized before it written and the manifest not.
+ * When several stacks would fail, this is the first in synthesis order (the smallest), where
+ * `app.synth()` reports the first in the given order. Errors of building a stack or of the hooks are
+ * thrown as they are.
  */
 export function synthesizeStackByStack<T>(app: App, builders: readonly FleetStackBuilder[], hooks: StackByStackHooks<T>): T[] {
   const session = sessionOf(app);
