@@ -71,6 +71,17 @@ function indentOf(level: number): string {
   return (INDENTS[level] ??= `\n${SPACE.repeat(level)}`);
 }
 
+/**
+ * Opens member `key` of an object whose members sit at `level`: the comma before every member but the
+ * first, the member's line and its key. The value follows.
+ */
+export function writeMemberKey(out: JsonOutput, key: string, first: boolean, level: number): void {
+  if (!first) out.text(',');
+  out.indent(level);
+  out.string(key);
+  out.text(': ');
+}
+
 /** The output `stableJson` renders into: one string, appended to. */
 class StringOutput implements JsonOutput {
   value = '';
@@ -195,11 +206,8 @@ export function writeStableJson(out: JsonOutput, value: unknown, level = 0): boo
     const inPlace = writesSomething(member);
     const text = inPlace ? undefined : stableJson(member, level + 1);
     if (!inPlace && !text) continue;
-    if (!first) out.text(',');
+    writeMemberKey(out, key, first, level + 1);
     first = false;
-    out.indent(level + 1);
-    out.string(key);
-    out.text(': ');
     if (inPlace) writeStableJson(out, member, level + 1);
     else out.text(text!);
   }

@@ -21,7 +21,7 @@
  */
 import { type ITokenResolver, Token, Tokenization } from '../constructs/cdk-engine';
 import type { IConstruct } from 'constructs';
-import { type JsonOutput, renderToString, sortedKeys, stableJson } from '../io/stable-json';
+import { type JsonOutput, renderToString, sortedKeys, stableJson, writeMemberKey } from '../io/stable-json';
 
 /**
  * cdktf's number-token pattern (NUMBER_TOKEN_REGEX in lib/tokens/private/encoding.js:
@@ -178,11 +178,8 @@ export function writeResolvedObject(out: JsonOutput, object: Readonly<Record<str
     const inPlace = writesInPlace(member);
     const text = inPlace ? undefined : resolvedJson(member, options, level + 1);
     if (!inPlace && !text) continue;
-    if (!first) out.text(',');
+    writeMemberKey(out, key, first, level + 1);
     first = false;
-    out.indent(level + 1);
-    out.string(key);
-    out.text(': ');
     if (inPlace) writeResolved(out, member, options, level + 1);
     else out.text(text!);
   }
