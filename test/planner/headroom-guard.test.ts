@@ -11,6 +11,7 @@ import { firstFailure } from '../../planner/filters';
 import { EvacueeKeys, poolHeadroom, poolMembers } from '../../planner/headroom';
 import { HeadroomGuard } from '../../planner/headroom-guard';
 import type { RefusalMark } from '../../planner/host-ranking';
+import type { Fleet } from '../../fleet/model';
 import { Ledger } from '../../planner/ledger';
 import { fleet, GiB, host, pool, randomPoolFleet, vm } from './fixtures';
 
@@ -63,6 +64,12 @@ function build(c: GuardCase) {
   });
   const candidates = c.vms.flatMap((_, i) => (ledger.hostOf[i] === -1 ? [i] : []));
   return { ctx, ledger, p, members: poolMembers(ctx, p), candidates };
+}
+
+/** A fleet's planner context, an empty ledger on it, and a VM's index by name: the hand-built cases' start. */
+function emptyLedger(f: Fleet) {
+  const ctx = buildContext(f);
+  return { ctx, ledger: new Ledger(ctx), index: (name: string): number => ctx.vmIndex.get(name)! };
 }
 
 /** Whether the filters admit VM `v` on host `h`: the guard is asked of those placements only. */
@@ -176,9 +183,7 @@ describe('headroom guard', () => {
       ],
       migrationPools: [pool('p', ['kvm-0', 'kvm-1', 'kvm-2'], { reserve: 'n+1' })],
     });
-    const ctx = buildContext(f);
-    const ledger = new Ledger(ctx);
-    const index = (name: string): number => ctx.vmIndex.get(name)!;
+    const { ctx, ledger, index } = emptyLedger(f);
     ledger.assign(index('b'), 0);
     ledger.assign(index('filler'), 1);
     ledger.assign(index('y'), 2);
@@ -216,9 +221,7 @@ describe('headroom guard', () => {
       ],
       migrationPools: [pool('p', ['kvm-0', 'kvm-1', 'kvm-2'], { reserve: 'n+1' })],
     });
-    const ctx = buildContext(f);
-    const ledger = new Ledger(ctx);
-    const index = (name: string): number => ctx.vmIndex.get(name)!;
+    const { ctx, ledger, index } = emptyLedger(f);
     // Both isolated VMs on kvm-0, bypassing the filters; kvm-1 empty; the trial puts `plain` on kvm-2.
     ledger.assign(index('i1'), 0);
     ledger.assign(index('i2'), 0);
@@ -245,9 +248,7 @@ describe('headroom guard', () => {
       ],
       migrationPools: [pool('p', ['kvm-0', 'kvm-1', 'kvm-2'], { reserve: 'n+1' })],
     });
-    const ctx = buildContext(f);
-    const ledger = new Ledger(ctx);
-    const index = (name: string): number => ctx.vmIndex.get(name)!;
+    const { ctx, ledger, index } = emptyLedger(f);
     const members = poolMembers(ctx, ctx.migrationPools.get('p')!);
     const key = (name: string): number => new EvacueeKeys(ctx, ledger, members).of(index(name));
     // y (group g) runs off the pool: no member holds g or h.
